@@ -1,0 +1,42 @@
+# 黔江应急一张图 — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8050
+export PORT
+
+.PHONY: run test seed init-db sample bench clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## make run: set everything up (venv, dependencies, database with the sample) and serve on 127.0.0.1:$(PORT)
+run: $(VENV)/.runtime
+	$(PY) app.py serve
+
+## make test: set up and run the whole suite (SQLite, PostGIS if reachable, headless chromium if installed)
+test: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+init-db: $(VENV)/.runtime
+	$(PY) app.py init-db
+
+seed: $(VENV)/.runtime
+	$(PY) app.py seed
+
+## make sample: regenerate data/sample/ from data/generate_sample.py (deterministic)
+sample: $(VENV)/.runtime
+	$(PY) data/generate_sample.py
+
+bench: $(VENV)/.dev
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3*

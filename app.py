@@ -1,0 +1,90 @@
+"""Entry point: build the app from settings and run the command line (serve, init-db, seed, import).
+
+    python app.py serve            set up the database if needed, then serve on $HOST:$PORT
+    python app.py init-db          create or upgrade the schema, load geography and catalogue
+    python app.py seed             init-db, then load the synthetic sample if the database is empty
+    python app.py import ENTITY FILE [--crs WGS84|GCJ02|BD09]
+    python app.py template ENTITY OUT.xlsx
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from config import load_settings
+
+
+def _serve(args, settings) -> int:
+    from services.seed import setup_database
+    report = setup_database(settings, with_sample=not args.no_sample)
+    if report:
+        print(json.dumps(report, ensure_ascii=False))
+    from dashboard.app import create_app
+    app = create_app(settings)
+    print(f"serving on http://{settings.host}:{settings.port}", flush=True)
+    if args.dev:
+        app.run(host=settings.host, port=settings.port, debug=True, dev_tools_disable_version_check=True)
+    else:
+        from waitress import serve
+        serve(app.server, host=settings.host, port=settings.port, threads=8)
+    return 0
+
+
+def _init_db(args, settings) -> int:
+    from services.seed import setup_database
+    print(json.dumps(setup_database(settings, with_sample=args.command == "seed"), ensure_ascii=False))
+    return 0
+
+
+def _import(args, settings) -> int:
+    from services.imports import ImportRejected, import_path
+    try:
+        result = import_path(settings, args.entity, args.file, crs=args.crs, actor=args.actor)
+    except ImportRejected as exc:
+        print(f"文件未导入（{exc.total} 处错误，未写入任何数据）/ not imported:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    print(f"导入 {result.rows} 行：新增 {result.created}，更新 {result.updated}（{result.crs}）")
+    return 0
+
+
+def _template(args, settings) -> int:
+    from services.import_specs import SPECS
+    from services.templates import template_xlsx
+    with open(args.out, "wb") as fh:
+        fh.write(template_xlsx(SPECS[args.entity]).getvalue())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from services.import_specs import SPECS
+    parser = argparse.ArgumentParser(prog="app.py", description="黔江应急一张图")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="set up the database if needed and serve the app")
+    serve.add_argument("--dev", action="store_true", help="Dash debug server instead of waitress")
+    serve.add_argument("--no-sample", action="store_true", help="do not load the synthetic sample")
+    sub.add_parser("init-db", help="create/upgrade schema, load geography and catalogue")
+    sub.add_parser("seed", help="init-db and load the synthetic sample into an empty database")
+    imp = sub.add_parser("import", help="import a CSV or .xlsx file")
+    imp.add_argument("entity", choices=list(SPECS))
+    imp.add_argument("file")
+    imp.add_argument("--crs", default="WGS84", help="coordinate system of the file: WGS84, GCJ02 or BD09")
+    imp.add_argument("--actor", default="cli")
+    tpl = sub.add_parser("template", help="write the import template of an entity")
+    tpl.add_argument("entity", choices=list(SPECS))
+    tpl.add_argument("out")
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    started = time.perf_counter()
+    handlers = {"serve": _serve, "init-db": _init_db, "seed": _init_db, "import": _import, "template": _template}
+    code = handlers[args.command](args, settings)
+    if args.command != "serve":
+        print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

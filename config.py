@@ -1,0 +1,75 @@
+"""Settings for one deployment: which county, which database, which port.
+
+Everything region-specific lives here or in data/, read from environment variables with defaults for
+Qianjiang District, so another county runs the same code with its own settings and data.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Region:
+    """The county the deployment serves (区县), with its neighbours for cross-county linkage."""
+
+    adcode: str
+    name_zh: str
+    name_en: str
+    neighbours: tuple[str, ...]
+    townships_csv: Path
+    villages_csv: Path
+    evacuation_target_people: int
+    registered_population: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    host: str
+    port: int
+    default_language: str
+    region: Region
+    sample_dir: Path
+    instance_dir: Path
+    secret_key: str
+    debug: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def database_kind(self) -> str:
+        return "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
+
+
+def load_settings() -> Settings:
+    instance = Path(_env("QJ_INSTANCE_DIR", str(ROOT / "instance")))
+    default_db = f"sqlite:///{instance / 'qianjiang.sqlite3'}"
+    region = Region(
+        adcode=_env("QJ_REGION_ADCODE", "500114"),
+        name_zh=_env("QJ_REGION_NAME_ZH", "黔江区"),
+        name_en=_env("QJ_REGION_NAME_EN", "Qianjiang District"),
+        neighbours=tuple(_env("QJ_REGION_NEIGHBOURS", "500243,500242,422826,422802").split(",")),
+        townships_csv=Path(_env("QJ_TOWNSHIPS_CSV", str(ROOT / "data" / "townships.csv"))),
+        villages_csv=Path(_env("QJ_VILLAGES_CSV", str(ROOT / "data" / "villages.csv"))),
+        evacuation_target_people=int(_env("QJ_EVACUATION_TARGET", "3000")),
+        registered_population=int(_env("QJ_REGISTERED_POPULATION", "554000")),
+    )
+    return Settings(
+        database_url=_env("DATABASE_URL", default_db),
+        host=_env("HOST", "127.0.0.1"),
+        port=int(_env("PORT", "8050")),
+        default_language=_env("QJ_LANGUAGE", "zh"),
+        region=region,
+        sample_dir=Path(_env("QJ_SAMPLE_DIR", str(ROOT / "data" / "sample"))),
+        instance_dir=instance,
+        secret_key=_env("SECRET_KEY", "dev-only-change-me"),
+        debug=_env("QJ_DEBUG", "0") == "1",
+    )

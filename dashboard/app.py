@@ -1,0 +1,43 @@
+"""The Dash app factory: shell, pages, API and offline-only asset serving."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import Input, Output, dcc, html
+
+from config import Settings
+from dashboard import ids
+from dashboard.api import register_api
+from dashboard.components.shell import header, language_from_search
+from services.layers import sample_in_use
+
+_HERE = Path(__file__).resolve().parent
+
+
+def create_app(settings: Settings) -> dash.Dash:
+    """A Dash app for ``settings``; its Flask server is ``app.server``."""
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(_HERE / "pages"),
+        assets_folder=str(_HERE / "assets"),
+        serve_locally=True,
+        title=f"{settings.region.name_zh}应急一张图",
+        update_title=None,
+        suppress_callback_exceptions=True,
+    )
+    app.server.config["SECRET_KEY"] = settings.secret_key
+    register_api(app.server, settings)
+    app.index_string = app.index_string.replace("<html>", '<html lang="zh-CN">')
+    app.layout = html.Div([
+        dcc.Location(id=ids.URL),
+        html.Header(id=ids.HEADER, className="app-header"),
+        html.Main(dash.page_container, className="app-main"),
+    ], className="app-shell")
+
+    @app.callback(Output(ids.HEADER, "children"), Input(ids.URL, "pathname"), Input(ids.URL, "search"))
+    def _header(pathname, search):
+        return header(settings, pathname, language_from_search(search), sample_in_use(settings))
+
+    return app

@@ -1,0 +1,38 @@
+"""The page shell: title bar with the district name, navigation, language switch and sample notice."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from dash import dcc, html
+
+from config import Settings
+from dashboard.i18n import normalise_language, t
+
+NAV = (("/", "nav.map"), ("/evacuation", "nav.evacuation"), ("/supply", "nav.supply"),
+       ("/duty", "nav.duty"), ("/analysis", "nav.analysis"), ("/data", "nav.data"))
+
+
+def language_from_search(search: str | None) -> str:
+    values = parse_qs((search or "").lstrip("?")).get("lang", [None])
+    return normalise_language(values[0])
+
+
+def header(settings: Settings, pathname: str | None, lang: str, sample: bool) -> list:
+    """Children of the header bar for the current page and language."""
+    other = "en" if lang == "zh" else "zh"
+    links = [
+        dcc.Link(t(key, lang), href=f"{href}?lang={lang}",
+                 className="nav-link active" if (pathname or "/") == href else "nav-link")
+        for href, key in NAV
+    ]
+    region = settings.region.name_zh if lang == "zh" else settings.region.name_en
+    badge = [html.Span(t("app.sample", lang), className="sample-badge", title=t("app.sample_hint", lang))] \
+        if sample else []
+    return [
+        html.Div([html.H1(t("app.title", lang, region=region), className="app-title"),
+                  html.Span(t("app.subtitle", lang), className="app-subtitle"), *badge],
+                 className="brand"),
+        html.Nav(links, className="nav"),
+        dcc.Link(t("app.language", lang), href=f"{pathname or '/'}?lang={other}", className="lang-switch",
+                 id="lang-switch"),
+    ]

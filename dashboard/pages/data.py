@@ -1,0 +1,102 @@
+"""数据管理: import CSV/Excel files with validation, download templates, see counts and the audit log."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import ids
+from dashboard.i18n import normalise_language, t
+from dashboard.state import settings
+from services.audit import recent
+from services.db import read_session
+from services.import_specs import SPECS
+from services.imports import ImportRejected, import_file
+from services.layers import entity_counts
+
+dash.register_page(__name__, path="/data", name="数据管理", order=5)
+
+_LOCAL = ZoneInfo("Asia/Shanghai")
+_CRS_OPTIONS = [{"label": "WGS-84 / CGCS2000", "value": "WGS84"}, {"label": "GCJ-02（高德/腾讯）", "value": "GCJ02"},
+                {"label": "BD-09（百度）", "value": "BD09"}]
+
+
+def _table(headers: list[str], rows: list[list], class_name: str) -> html.Table:
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in headers])),
+                       html.Tbody([html.Tr([html.Td(str(c)) for c in r]) for r in rows])], className=class_name)
+
+
+def _audit_table(lang: str) -> html.Table:
+    with read_session(settings().database_url) as session:
+        rows = [[a.at.astimezone(_LOCAL).strftime("%Y-%m-%d %H:%M") if a.at.tzinfo else
+                 a.at.replace(tzinfo=dt.timezone.utc).astimezone(_LOCAL).strftime("%Y-%m-%d %H:%M"),
+                 a.actor, a.action, a.entity, (a.entity_key or "") + " " + (a.detail or "")]
+                for a in recent(session)]
+    return _table([t(k, lang) for k in ("data.col_time", "data.col_actor", "data.col_action", "data.col_entity",
+                                         "data.col_detail")], rows, "data-table")
+
+
+def _counts(lang: str) -> html.Ul:
+    counts = entity_counts(settings())
+    return html.Ul([html.Li(f"{t(f'layer.{k}', lang)}: {counts[k]}") for k in
+                    ("enterprises", "hazards", "shelters", "depots", "teams", "stations")] +
+                   [html.Li(f"stock lines / 库存条目: {counts['stock_lines']}"),
+                    html.Li(f"vehicles / 车辆: {counts['vehicles']}")])
+
+
+def layout(lang: str | None = None, **_query) -> html.Div:
+    lang = normalise_language(lang)
+    options = [{"label": spec.title_zh if lang == "zh" else spec.title_en, "value": key}
+               for key, spec in SPECS.items()]
+    return html.Div([
+        dcc.Store(id="data-lang", data=lang),
+        html.H2(t("data.title", lang)),
+        html.Div([
+            html.Label([t("data.entity", lang),
+                        dcc.Dropdown(options, "enterprises", id=ids.DATA_ENTITY, clearable=False)]),
+            html.Label([t("data.crs", lang),
+                        dcc.Dropdown(_CRS_OPTIONS, "WGS84", id=ids.DATA_CRS, clearable=False)]),
+            html.A(t("data.template", lang), id=ids.DATA_TEMPLATE, href="/api/v1/templates/enterprises.xlsx",
+                   className="button-link"),
+        ], className="import-controls"),
+        dcc.Upload(html.Div(t("data.upload", lang)), id=ids.DATA_UPLOAD, className="upload-box", multiple=False),
+        html.Div(id=ids.DATA_RESULT, className="import-result"),
+        html.Div([html.H3(t("data.counts", lang)), html.Div(_counts(lang), id=ids.DATA_COUNTS)],
+                 className="data-block"),
+        html.Div([html.H3(t("data.audit", lang)), html.Div(_audit_table(lang), id=ids.DATA_AUDIT)],
+                 className="data-block"),
+    ], className="data-page")
+
+
+@callback(Output(ids.DATA_TEMPLATE, "href"), Input(ids.DATA_ENTITY, "value"))
+def _template_link(entity: str) -> str:
+    return f"/api/v1/templates/{entity}.xlsx"
+
+
+@callback(
+    Output(ids.DATA_RESULT, "children"), Output(ids.DATA_COUNTS, "children"), Output(ids.DATA_AUDIT, "children"),
+    Input(ids.DATA_UPLOAD, "contents"),
+    State(ids.DATA_UPLOAD, "filename"), State(ids.DATA_ENTITY, "value"), State(ids.DATA_CRS, "value"),
+    State("data-lang", "data"), prevent_initial_call=True,
+)
+def _import(contents: str, filename: str, entity: str, crs: str, lang: str):
+    content = base64.b64decode(contents.split(",", 1)[1])
+    try:
+        result = import_file(settings(), entity, content, filename or "upload.csv", crs=crs, actor="web")
+    except ImportRejected as exc:
+        rows = [[e.row, e.column, e.reason if lang == "zh" else e.reason_en] for e in exc.errors]
+        message = html.Div([
+            html.P(t("data.rejected", lang, n=exc.total), className="import-error"),
+            html.P(t("data.row_note", lang), className="hint"),
+            _table([t("data.col_row", lang), t("data.col_column", lang), t("data.col_reason", lang)], rows,
+                   "data-table errors"),
+        ])
+        return message, dash.no_update, dash.no_update
+    ok = [html.P(t("data.ok", lang, rows=result.rows, created=result.created, updated=result.updated,
+                   crs=result.crs), className="import-ok")]
+    if result.ignored_columns:
+        ok.append(html.P(t("data.ignored", lang, cols="、".join(result.ignored_columns)), className="hint"))
+    return ok, _counts(lang), _audit_table(lang)

@@ -1,0 +1,59 @@
+"""Controlled vocabularies of the domain: sectors, risk levels, hazard types, shelter classes.
+
+The Chinese terms are the values stored in the database and written in import files; they follow the
+district's 2022 work plans, GB 21734-2008 / GB 51143-2015 for shelters and the national warning colours.
+"""
+from __future__ import annotations
+
+# 行业 → 类别 (sector → category), from the work plan's list of supervised sectors.
+ENTERPRISE_SECTORS: dict[str, tuple[str, ...]] = {
+    "危险化学品": ("生产", "经营(带储存)", "经营(无储存)", "使用"),
+    "成品油": ("加油站", "油库"),
+    "燃气": ("燃气经营", "天然气餐饮", "液化气餐饮"),
+    "非煤矿山": ("露天矿山", "地下矿山", "尾矿库"),
+    "工贸": ("冶金", "有色", "建材", "机械", "轻工", "纺织", "烟草", "商贸"),
+    "建筑施工": ("房屋建筑", "市政工程", "交通工程", "水利工程"),
+    "人员密集场所": ("商场超市", "农贸市场", "餐饮住宿", "民宿", "会展场所", "高层建筑", "古镇古寨"),
+    "再生资源": ("再生资源回收", "报废汽车回收拆解"),
+}
+ENTERPRISE_CATEGORIES: tuple[str, ...] = tuple(c for cs in ENTERPRISE_SECTORS.values() for c in cs)
+
+# 风险等级: 重大 (red) / 较大 (orange) / 一般 (yellow) / 低 (blue).
+RISK_LEVELS: tuple[str, ...] = ("重大", "较大", "一般", "低")
+RISK_COLOURS: dict[str, str] = {"重大": "#d7191c", "较大": "#f28e2b", "一般": "#e8c547", "低": "#2c7bb6"}
+
+ENTERPRISE_SCALES: tuple[str, ...] = ("规上", "限上", "其他")
+# 一线责任制 "两单两卡" status.
+DUTY_CARD_STATUSES: tuple[str, ...] = ("未启动", "建设中", "已完成")
+
+HAZARD_TYPES: tuple[str, ...] = ("滑坡", "崩塌", "泥石流", "地面塌陷", "洪涝", "易涝点", "病险水库", "森林火险")
+HAZARD_STABILITY: tuple[str, ...] = ("稳定", "基本稳定", "不稳定")
+# 预警等级: none, then Ⅳ 蓝 / Ⅲ 黄 / Ⅱ 橙 / Ⅰ 红.
+WARNING_LEVELS: tuple[str, ...] = ("无", "蓝", "黄", "橙", "红")
+WARNING_COLOURS: dict[str, str] = {
+    "无": "#7f8c8d", "蓝": "#1f6fd1", "黄": "#e6c200", "橙": "#f07f12", "红": "#d7191c",
+}
+
+# GB 51143-2015 types; GB 21734-2008 classes (Ⅲ ≤ 10 days, Ⅱ 10–30 days, Ⅰ > 30 days).
+SHELTER_TYPES: tuple[str, ...] = ("紧急", "固定(短期)", "固定(中期)", "固定(长期)", "中心")
+SHELTER_CLASSES: tuple[str, ...] = ("Ⅰ", "Ⅱ", "Ⅲ")
+SHELTER_STATUSES: tuple[str, ...] = ("开放", "关闭", "已满")
+SHELTER_SITES: tuple[str, ...] = ("学校", "广场", "体育场馆", "公园", "社区服务中心", "村委会", "其他")
+# The relief "五有" guarantee: food, clothing, clean water, safe shelter, medical care.
+FIVE_HAVES: tuple[str, ...] = ("food", "clothing", "water", "shelter", "medical")
+
+DEPOT_LEVELS: tuple[str, ...] = ("区级", "乡镇级")
+# 物资类别 of the supply catalogue, mapped to the 五有 they serve ("other" serves none).
+SUPPLY_CLASSES: tuple[str, ...] = FIVE_HAVES + ("rescue", "other")
+
+TEAM_KINDS: tuple[str, ...] = (
+    "综合性消防救援", "森林消防", "地质灾害救援", "水域救援", "危化救援", "矿山救援", "医疗救护",
+    "乡镇综合救援", "社会救援", "民兵应急",
+)
+TEAM_STATUSES: tuple[str, ...] = ("待命", "出动", "休整")
+
+VEHICLE_KINDS: tuple[str, ...] = ("货车", "皮卡", "客车", "救护车", "消防车", "越野车")
+VEHICLE_STATUSES: tuple[str, ...] = ("可用", "出动", "维修")
+
+STATION_KINDS: tuple[str, ...] = ("水文", "雨量", "地质灾害", "地震", "气象", "森林防火")
+STATION_STATUSES: tuple[str, ...] = ("正常", "离线")

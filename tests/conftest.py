@@ -1,0 +1,98 @@
+"""Shared fixtures: settings for SQLite and PostGIS databases, seeded once per session or fresh per test.
+
+PostGIS tests use the server at $QJ_TEST_POSTGRES_ADMIN_URL (default: local trust auth, database
+``test``) and create their own databases. With QJ_STRICT=1 (CI) a missing PostGIS or browser is a
+failure, not a skip.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from config import Settings, load_settings
+from services.db import get_engine
+from services.seed import setup_database
+
+ADMIN_URL = os.environ.get("QJ_TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+STRICT = os.environ.get("QJ_STRICT") == "1"
+BACKENDS = ("sqlite", "postgis")
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip the test when ``condition`` is false; in strict mode (CI) fail instead."""
+    if condition:
+        return
+    if STRICT:
+        pytest.fail(f"required test dependency missing (QJ_STRICT=1): {reason}")
+    pytest.skip(reason)
+
+
+def _postgis_available() -> tuple[bool, str]:
+    try:
+        engine = create_engine(ADMIN_URL)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            ok = conn.execute(text("SELECT count(*) FROM pg_available_extensions WHERE name='postgis'")).scalar()
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 — any failure to reach the server means "not available"
+        return False, f"PostgreSQL not reachable at {ADMIN_URL}: {type(exc).__name__}"
+    return (bool(ok), "PostGIS extension not installed") if not ok else (True, "")
+
+
+def _new_postgres_database() -> str:
+    name = f"qj_test_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _drop_postgres_database(url: str) -> None:
+    get_engine(url).dispose()
+    name = url.rsplit("/", 1)[1]
+    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def make_settings(backend: str, tmp_path) -> Settings:
+    """Settings pointing at a new, empty database of ``backend``."""
+    base = load_settings()
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'qj.sqlite3'}"
+    else:
+        available, reason = _postgis_available()
+        require(available, reason)
+        url = _new_postgres_database()
+    return dataclasses.replace(base, database_url=url, instance_dir=tmp_path)
+
+
+def _cleanup(settings: Settings) -> None:
+    if settings.database_kind == "postgresql":
+        _drop_postgres_database(settings.database_url)
+    else:
+        get_engine(settings.database_url).dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded(request, tmp_path_factory) -> Settings:
+    """A database with geography, catalogue and the full sample; read-only for tests."""
+    settings = make_settings(request.param, tmp_path_factory.mktemp(f"seeded-{request.param}"))
+    setup_database(settings, with_sample=True)
+    yield settings
+    _cleanup(settings)
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh(request, tmp_path) -> Settings:
+    """A database with geography and catalogue but no sample; tests may write to it."""
+    settings = make_settings(request.param, tmp_path)
+    setup_database(settings, with_sample=False)
+    yield settings
+    _cleanup(settings)
