@@ -1,6 +1,14 @@
 /* Map styling functions referenced from Python as {"variable": "qj.<name>"} (dash-leaflet functional props).
    Text from data is inserted with textContent, never as HTML. */
 window.qj = Object.assign({}, window.qj, {
+  /* Features drawn per layer, read by the status display and the browser tests. */
+  rendered: {},
+  count: function (layer) { window.qj.rendered[layer] = (window.qj.rendered[layer] || 0) + 1; },
+  /* Point markers per layer, so that what is on the map now can be counted (layer switched off: 0). */
+  markers: {},
+  visibleCount: function (layer) {
+    return (window.qj.markers[layer] || []).filter(function (m) { return !!m._map; }).length;
+  },
   textElement: function (text, className) {
     var el = document.createElement("span");
     if (className) { el.className = className; }
@@ -14,6 +22,7 @@ window.qj = Object.assign({}, window.qj, {
     return {color: "#9aa5b1", weight: 1, fillColor: "#d5dae0", fillOpacity: 0.55, interactive: false};
   },
   boundaryOnEach: function (feature, layer) {
+    window.qj.count(feature.properties.role === "district" ? "boundary" : "neighbours");
     if (feature.properties.role === "neighbour") {
       layer.bindTooltip(window.qj.textElement(feature.properties.name, "neighbour-label"),
         {permanent: true, direction: "center", className: "qj-label neighbour"});
@@ -23,11 +32,13 @@ window.qj = Object.assign({}, window.qj, {
     return {color: "#5c677d", weight: 1, dashArray: "4 3", fillColor: "#ffffff", fillOpacity: 0.35};
   },
   townshipOnEach: function (feature, layer) {
+    window.qj.count("townships");
     layer.bindTooltip(window.qj.textElement(feature.properties.name),
       {permanent: true, direction: "center", className: "qj-label township"});
   },
   pointToLayer: function (feature, latlng, context) {
     var p = feature.properties, h = context.hideout || {};
+    window.qj.count(p.layer);
     var colours = h.colours || {};
     var style = {radius: 4, weight: 1, color: "#ffffff", fillOpacity: 0.9, fillColor: h.colour || "#555"};
     if (p.layer === "enterprises") {
@@ -47,6 +58,7 @@ window.qj = Object.assign({}, window.qj, {
       style.radius = 3; style.color = "#014f86";
     }
     var marker = L.circleMarker(latlng, style);
+    (window.qj.markers[p.layer] = window.qj.markers[p.layer] || []).push(marker);
     marker.bindTooltip(window.qj.textElement(p.name), {direction: "top", className: "qj-tip"});
     return marker;
   }

@@ -42,7 +42,7 @@ def _map(lang: str) -> dl.Map:
     return dl.Map(
         id=ids.MAP, children=[dl.LayersControl(base + points, collapsed=False, position="topright"),
                               dl.ScaleControl(position="bottomleft", imperial=False)],
-        bounds=[[29.07, 108.48], [29.88, 108.96]], preferCanvas=True, zoomSnap=0.25,
+        bounds=[[29.07, 108.48], [29.88, 108.96]], center=[29.47, 108.72], zoom=10, preferCanvas=True, zoomSnap=0.25,
         attributionControl=False, className="qj-map",
     )
 
