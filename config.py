@@ -24,7 +24,7 @@ class Region:
     adcode: str
     name_zh: str
     name_en: str
-    neighbours: tuple[str, ...]
+    neighbours_csv: Path
     townships_csv: Path
     villages_csv: Path
     evacuation_target_people: int
@@ -56,7 +56,7 @@ def load_settings() -> Settings:
         adcode=_env("QJ_REGION_ADCODE", "500114"),
         name_zh=_env("QJ_REGION_NAME_ZH", "黔江区"),
         name_en=_env("QJ_REGION_NAME_EN", "Qianjiang District"),
-        neighbours=tuple(_env("QJ_REGION_NEIGHBOURS", "500243,500242,422826,422802").split(",")),
+        neighbours_csv=Path(_env("QJ_NEIGHBOURS_CSV", str(ROOT / "data" / "neighbours.csv"))),
         townships_csv=Path(_env("QJ_TOWNSHIPS_CSV", str(ROOT / "data" / "townships.csv"))),
         villages_csv=Path(_env("QJ_VILLAGES_CSV", str(ROOT / "data" / "villages.csv"))),
         evacuation_target_people=int(_env("QJ_EVACUATION_TARGET", "3000")),

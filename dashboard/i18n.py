@@ -25,6 +25,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "layer.depots": ("物资储备库", "Supply depots"),
     "layer.teams": ("救援队伍", "Rescue teams"),
     "layer.stations": ("监测站点", "Monitoring stations"),
+    "layer.stock_lines": ("库存条目", "Stock lines"),
+    "layer.vehicles": ("车辆", "Vehicles"),
     "map.panel_title": ("图层与统计", "Layers and totals"),
     "map.count": ("{n} 处", "{n}"),
     "map.legend_risk": ("企业风险等级", "Enterprise risk level"),

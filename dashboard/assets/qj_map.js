@@ -21,19 +21,23 @@ window.qj = Object.assign({}, window.qj, {
     }
     return {color: "#9aa5b1", weight: 1, fillColor: "#d5dae0", fillOpacity: 0.55, interactive: false};
   },
-  boundaryOnEach: function (feature, layer) {
+  label: function (properties, context) {
+    var lang = (context && context.hideout && context.hideout.lang) || "zh";
+    return lang === "en" && properties.name_en ? properties.name_en : properties.name;
+  },
+  boundaryOnEach: function (feature, layer, context) {
     window.qj.count(feature.properties.role === "district" ? "boundary" : "neighbours");
     if (feature.properties.role === "neighbour") {
-      layer.bindTooltip(window.qj.textElement(feature.properties.name, "neighbour-label"),
+      layer.bindTooltip(window.qj.textElement(window.qj.label(feature.properties, context)),
         {permanent: true, direction: "center", className: "qj-label neighbour"});
     }
   },
   townshipStyle: function (feature) {
     return {color: "#5c677d", weight: 1, dashArray: "4 3", fillColor: "#ffffff", fillOpacity: 0.35};
   },
-  townshipOnEach: function (feature, layer) {
+  townshipOnEach: function (feature, layer, context) {
     window.qj.count("townships");
-    layer.bindTooltip(window.qj.textElement(feature.properties.name),
+    layer.bindTooltip(window.qj.textElement(window.qj.label(feature.properties, context)),
       {permanent: true, direction: "center", className: "qj-label township"});
   },
   pointToLayer: function (feature, latlng, context) {

@@ -42,9 +42,8 @@ def _audit_table(lang: str) -> html.Table:
 def _counts(lang: str) -> html.Ul:
     counts = entity_counts(settings())
     return html.Ul([html.Li(f"{t(f'layer.{k}', lang)}: {counts[k]}") for k in
-                    ("enterprises", "hazards", "shelters", "depots", "teams", "stations")] +
-                   [html.Li(f"stock lines / 库存条目: {counts['stock_lines']}"),
-                    html.Li(f"vehicles / 车辆: {counts['vehicles']}")])
+                    ("enterprises", "hazards", "shelters", "depots", "teams", "stations", "stock_lines",
+                     "vehicles")])
 
 
 def layout(lang: str | None = None, **_query) -> html.Div:

@@ -31,10 +31,12 @@ def _point_layer(layer: str) -> dl.GeoJSON:
 def _map(lang: str) -> dl.Map:
     base = [
         dl.Overlay(dl.GeoJSON(url="/api/v1/boundary", style={"variable": "qj.boundaryStyle"},
-                              onEachFeature={"variable": "qj.boundaryOnEach"}, id=ids.map_layer("boundary")),
+                              onEachFeature={"variable": "qj.boundaryOnEach"}, id=ids.map_layer("boundary"),
+                              hideout={"lang": lang}),
                    name=t("layer.boundary", lang), checked=True),
         dl.Overlay(dl.GeoJSON(url="/api/v1/townships", style={"variable": "qj.townshipStyle"},
-                              onEachFeature={"variable": "qj.townshipOnEach"}, id=ids.map_layer("townships")),
+                              onEachFeature={"variable": "qj.townshipOnEach"}, id=ids.map_layer("townships"),
+                              hideout={"lang": lang}),
                    name=t("layer.townships", lang), checked=True),
     ]
     points = [dl.Overlay(_point_layer(layer), name=t(f"layer.{layer}", lang), checked=checked)
@@ -42,7 +44,8 @@ def _map(lang: str) -> dl.Map:
     return dl.Map(
         id=ids.MAP, children=[dl.LayersControl(base + points, collapsed=False, position="topright"),
                               dl.ScaleControl(position="bottomleft", imperial=False)],
-        bounds=[[29.07, 108.48], [29.88, 108.96]], center=[29.47, 108.72], zoom=10, preferCanvas=True, zoomSnap=0.25,
+        bounds=[[29.07, 108.48], [29.88, 108.96]], center=[29.47, 108.717], zoom=10.5,
+        preferCanvas=True, zoomSnap=0.25,
         attributionControl=False, className="qj-map",
     )
 

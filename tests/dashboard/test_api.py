@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import openpyxl
 import pytest
@@ -10,6 +11,7 @@ import shapely
 from shapely.geometry import Point, box, shape
 
 from config import ROOT
+from geo.boundaries import package_file
 from dashboard.app import create_app
 from services.import_specs import SPECS
 
@@ -105,8 +107,7 @@ def test_bad_parameters_get_a_reason(client, url, status, parameter):
 
 
 def test_boundary_is_wgs84_not_the_gcj02_source(client, district):
-    from geo.boundaries import _package_file
-    raw = shape(__import__("json").loads(_package_file("500114").read_text(encoding="utf-8")))
+    raw = shape(json.loads(package_file("500114").read_text(encoding="utf-8")))
     # GCJ-02 shifts Qianjiang by about 500 m, mostly eastward; the served outline must be shifted back.
     dx_m = (raw.centroid.x - district.centroid.x) * 96_800
     dy_m = (raw.centroid.y - district.centroid.y) * 110_900
