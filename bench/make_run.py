@@ -61,10 +61,12 @@ def build_wheelhouse(wheelhouse: Path) -> float:
         return 0.0
     started = time.perf_counter()
     wheelhouse.mkdir(parents=True, exist_ok=True)
-    subprocess.run([SYSTEM_PYTHON, "-m", "pip", "wheel", "--quiet", "-r", str(ROOT / "requirements.txt"),
-                    "-w", str(wheelhouse)], check=True, timeout=1800)
-    subprocess.run([SYSTEM_PYTHON, "-m", "pip", "download", "--quiet", "--no-deps", "pip", "-d", str(wheelhouse)],
-                   check=True, timeout=600)
+    for command in (["wheel", "-r", str(ROOT / "requirements.txt"), "-w", str(wheelhouse)],
+                    ["download", "--no-deps", "pip", "-d", str(wheelhouse)]):
+        done = subprocess.run([SYSTEM_PYTHON, "-m", "pip", *command, "--quiet"], capture_output=True, text=True,
+                              timeout=1800)
+        if done.returncode != 0:
+            raise RuntimeError(f"pip {command[0]} failed:\n{done.stdout}\n{done.stderr}")
     stamp.write_text(key)
     return time.perf_counter() - started
 

@@ -66,6 +66,8 @@ TEXT: dict[str, tuple[str, str]] = {
                 "Imported {rows} rows ({created} new, {updated} updated), coordinates {crs}"),
     "data.rejected": ("文件未导入：发现 {n} 处错误，未写入任何数据。请修改后重新导入。",
                       "File not imported: {n} errors found, nothing was written. Fix them and import again."),
+    "data.failed": ("导入失败：服务器内部错误（已记录），未写入任何数据。",
+                    "Import failed: internal error (logged); nothing was written."),
     "data.ignored": ("已忽略未知列：{cols}", "Unknown columns ignored: {cols}"),
     "data.counts": ("数据库现有记录", "Records in the database"),
     "data.audit": ("最近操作记录", "Recent changes (audit log)"),

@@ -151,3 +151,17 @@ def test_unreadable_file_is_rejected_with_a_message(fresh):
     with pytest.raises(ImportRejected) as info:
         import_file(fresh, "enterprises", b"PK\x03\x04 not really a workbook", "broken.xlsx")
     assert "无法读取文件" in str(info.value.errors[0])
+
+
+def test_every_text_limit_of_the_importer_fits_its_database_column():
+    from sqlalchemy import String
+
+    from services.imports import MODELS
+    for key, spec in SPECS.items():
+        table = MODELS[key].__table__
+        for col in spec.columns:
+            if col.field in table.c and isinstance(table.c[col.field].type, String):
+                length = table.c[col.field].type.length
+                limit = max(map(len, col.choices)) if col.choices else \
+                    {"credit_code": 18, "phone": 20}.get(col.kind, col.max_length)
+                assert length is None or limit <= length, f"{key}.{col.field}: {limit} > {length}"
