@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request, send_file
 from config import Settings
 from services.import_specs import SPECS
 from services.layers import (
-    POINT_LAYERS, BadParameter, boundary_geojson, entity_counts, parse_filter, point_layer, township_codes,
+    FILTER_FIELDS, POINT_LAYERS, VIEWS, BadParameter, boundary_geojson, entity_counts, parse_filter, point_layer, township_codes,
     townships_geojson,
 )
 from services.templates import template_xlsx
@@ -53,13 +53,12 @@ def layer(layer: str):
     if layer not in POINT_LAYERS:
         return _bad("layer", f"未知图层“{layer}”（可选：{'、'.join(POINT_LAYERS)}）",
                     f"unknown layer '{layer}' (one of: {', '.join(POINT_LAYERS)})", 404)
-    unknown = set(request.args) - {"township", "bbox"}
-    if unknown:
-        name = sorted(unknown)[0]
-        return _bad(name, f"不支持的参数“{name}”", f"unsupported parameter '{name}'")
+    view = request.args.get("view", "full")
+    if view not in VIEWS:
+        return _bad("view", f"“{view}” 不是可用的视图（full 或 map）", f"view must be one of {', '.join(VIEWS)}")
     settings = _settings()
-    flt = parse_filter(request.args.get("township"), request.args.get("bbox"), township_codes(settings))
-    return jsonify(point_layer(settings, layer, flt))
+    flt = parse_filter(layer, request.args, township_codes(settings))
+    return jsonify(point_layer(settings, layer, flt, view))
 
 
 @api.get("/api/v1/templates/<entity>.xlsx")
@@ -129,3 +128,55 @@ def register_api(server: Flask, settings: Settings) -> None:
     @server.errorhandler(500)
     def _internal(_exc):  # never a stack trace to the user
         return jsonify({"error": "internal", "reason": "服务器内部错误，已记录", "reason_en": "internal error"}), 500
+
+
+@api.get("/api/v1/features/<layer>/<int:feature_id>")
+def feature(layer: str, feature_id: int):
+    from services.features import feature_details
+    if layer not in POINT_LAYERS:
+        return _bad("layer", f"未知图层“{layer}”", f"unknown layer '{layer}'", 404)
+    details = feature_details(_settings(), layer, feature_id)
+    if details is None:
+        return _bad("id", f"{layer} 中没有编号 {feature_id}", f"no {layer} with id {feature_id}", 404)
+    return jsonify({
+        "layer": details.layer, "id": details.id, "name": details.name, "lon": details.lon, "lat": details.lat,
+        "fields": [{"field": f, "label": zh, "label_en": en, "value": v} for f, zh, en, v in details.fields],
+        "nearby": [{"kind": n.kind, "id": n.id, "name": n.name, "distance_m": n.distance_m,
+                    "distance_kind": "straight_line"} for n in details.nearby],
+    })
+
+
+@api.get("/api/v1/search")
+def search():
+    from services.search import search_features
+    text = (request.args.get("q") or "").strip()
+    if not text or len(text) > 100:
+        return _bad("q", "查询词应为1到100个字", "q must be 1 to 100 characters")
+    return jsonify({"hits": [hit.__dict__ for hit in search_features(_settings(), text)]})
+
+
+@api.get("/api/v1/choropleth/<measure>")
+def choropleth_measure(measure: str):
+    from services.township_stats import MEASURES, choropleth
+    if measure not in MEASURES:
+        return _bad("measure", f"未知指标“{measure}”（可选：{'、'.join(MEASURES)}）",
+                    f"unknown measure '{measure}' (one of: {', '.join(MEASURES)})", 404)
+    return jsonify(choropleth(_settings(), measure))
+
+
+@api.post("/api/v1/area")
+def area():
+    from dataclasses import asdict
+
+    from services.area_query import area_from_geojson, summarise_area
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _bad("body", "请求体应为 GeoJSON（多边形，或带 properties.radius 米数的点）",
+                    "body must be GeoJSON: a polygon, or a point with properties.radius in metres")
+    try:
+        geometry = area_from_geojson(body if body and body.get("type") == "Feature" else
+                                     {"type": "Feature", "geometry": body, "properties": {}})
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return _bad("body", f"请求体应为多边形或带半径（米）的点的 GeoJSON：{exc}",
+                    f"body must be a GeoJSON polygon, or a point with properties.radius in metres: {exc}")
+    return jsonify(asdict(summarise_area(_settings(), geometry)))

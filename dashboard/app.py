@@ -23,6 +23,7 @@ def create_app(settings: Settings) -> dash.Dash:
         pages_folder=str(_HERE / "pages"),
         assets_folder=str(_HERE / "assets"),
         serve_locally=True,
+        compress=True,  # gzip/brotli via Flask-Compress: layer GeoJSON shrinks about tenfold
         title=f"{settings.region.name_zh}应急一张图",
         update_title=None,
         suppress_callback_exceptions=True,

@@ -3,14 +3,39 @@ from __future__ import annotations
 
 URL = "url"
 HEADER = "shell-header"
-SAMPLE_BANNER = "sample-banner"
 
 MAP = "map"
 MAP_PANEL = "map-panel"
+MAP_LANG = "map-lang"
+DRAW = "map-draw"
+DETAILS = "map-details"
+DETAILS_BODY = "map-details-body"
+DETAILS_CLOSE = "map-details-close"
+SEARCH_INPUT = "map-search"
+SEARCH_RESULTS = "map-search-results"
+SEARCH_HIT = "map-search-hit"  # pattern-matching: {"type": SEARCH_HIT, "layer": ..., "id": ...}
+CHOROPLETH = "map-choropleth"
+CHOROPLETH_LEGEND = "map-choropleth-legend"
+FIGURE_THREATENED = "figure-threatened"
+
+FILTER_TOWNSHIP = "filter-township"
+# Filters of the point layers: (layer, field) → component id.
+LAYER_FILTERS: dict[tuple[str, str], str] = {
+    ("enterprises", "sector"): "filter-sector",
+    ("enterprises", "category"): "filter-category",
+    ("enterprises", "risk_level"): "filter-risk",
+    ("hazards", "hazard_type"): "filter-hazard-type",
+    ("hazards", "warning_level"): "filter-warning",
+    ("shelters", "status"): "filter-shelter-status",
+}
 
 
 def map_layer(layer: str) -> str:
     return f"map-layer-{layer}"
+
+
+def layer_count(layer: str) -> str:
+    return f"count-{layer}"
 
 
 DATA_ENTITY = "data-entity"

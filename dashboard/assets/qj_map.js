@@ -1,4 +1,4 @@
-/* Map styling functions referenced from Python as {"variable": "qj.<name>"} (dash-leaflet functional props).
+/* Map drawing functions referenced from Python as {"variable": "qj.<name>"} (dash-leaflet functional props).
    Text from data is inserted with textContent, never as HTML. */
 window.qj = Object.assign({}, window.qj, {
   /* Features drawn per layer, read by the status display and the browser tests. */
@@ -15,15 +15,15 @@ window.qj = Object.assign({}, window.qj, {
     el.textContent = text == null ? "" : String(text);
     return el;
   },
+  label: function (properties, context) {
+    var lang = (context && context.hideout && context.hideout.lang) || "zh";
+    return lang === "en" && properties.name_en ? properties.name_en : properties.name;
+  },
   boundaryStyle: function (feature) {
     if (feature.properties.role === "district") {
       return {color: "#9b2226", weight: 3, fill: false, interactive: false};
     }
     return {color: "#9aa5b1", weight: 1, fillColor: "#d5dae0", fillOpacity: 0.55, interactive: false};
-  },
-  label: function (properties, context) {
-    var lang = (context && context.hideout && context.hideout.lang) || "zh";
-    return lang === "en" && properties.name_en ? properties.name_en : properties.name;
   },
   boundaryOnEach: function (feature, layer, context) {
     window.qj.count(feature.properties.role === "district" ? "boundary" : "neighbours");
@@ -32,38 +32,87 @@ window.qj = Object.assign({}, window.qj, {
         {permanent: true, direction: "center", className: "qj-label neighbour"});
     }
   },
-  townshipStyle: function (feature) {
-    return {color: "#5c677d", weight: 1, dashArray: "4 3", fillColor: "#ffffff", fillOpacity: 0.35};
+  /* Townships: plain outlines, or a choropleth when hideout carries values, breaks and colours. */
+  townshipStyle: function (feature, context) {
+    var h = (context && context.hideout) || {};
+    var style = {color: "#5c677d", weight: 1, dashArray: "4 3", fillColor: "#ffffff", fillOpacity: 0.35};
+    if (h.values && h.breaks && h.breaks.length) {
+      var v = h.values[feature.properties.code];
+      if (v === null || v === undefined) { style.fillColor = "#d9d9d9"; style.fillOpacity = 0.6; return style; }
+      var i = 0;
+      while (i < h.breaks.length - 1 && v > h.breaks[i]) { i++; }
+      style.fillColor = h.colours[i];
+      style.fillOpacity = 0.7;
+    }
+    return style;
   },
   townshipOnEach: function (feature, layer, context) {
     window.qj.count("townships");
     layer.bindTooltip(window.qj.textElement(window.qj.label(feature.properties, context)),
       {permanent: true, direction: "center", className: "qj-label township"});
   },
+  glyphs: {
+    "危险化学品": "危", "成品油": "油", "燃气": "气", "非煤矿山": "矿", "工贸": "工", "建筑施工": "建",
+    "人员密集场所": "人", "再生资源": "收",
+    "滑坡": "滑", "崩塌": "崩", "泥石流": "泥", "地面塌陷": "塌", "洪涝": "洪", "易涝点": "涝", "病险水库": "库",
+    "森林火险": "火"
+  },
+  occupancyColours: {open: "#2a9d8f", nearly_full: "#f4a261", full: "#d62828", closed: "#8d99ae"},
+  teamColours: {"待命": "#6a4c93", "出动": "#d62828", "休整": "#8d99ae"},
+  /* One marker: a coloured badge with a one-character symbol (category, hazard type, resource kind). */
+  markerFor: function (p, h) {
+    var c = h.colours || {}, qj = window.qj, glyph = "", colour = h.colour || "#555", size = 18, cls = "";
+    if (p.layer === "enterprises") {
+      glyph = qj.glyphs[p.sector] || "企"; colour = c[p.risk_level] || colour;
+      size = p.risk_level === "重大" ? 22 : (p.risk_level === "较大" ? 20 : 17);
+    } else if (p.layer === "hazards") {
+      glyph = qj.glyphs[p.hazard_type] || "险"; colour = c[p.warning_level] || colour;
+      size = Math.min(30, 15 + Math.sqrt(p.threatened_people || 0) * 1.2);
+      /* Hazards without a warning shrink to dots at district zoom (CSS .qj-zoom-low), so warnings stand out. */
+      cls = " hazard" + (p.warning_level === "无" ? " quiet" : "");
+    } else if (p.layer === "shelters") {
+      glyph = "避"; colour = qj.occupancyColours[p.occupancy_class] || colour;
+      size = Math.min(30, 18 + Math.sqrt(p.capacity_people || 0) / 12); cls = " square";
+    } else if (p.layer === "depots") {
+      glyph = "储"; size = 22; cls = " square" + ((p.below_minimum || p.expired) ? " alert" : "");
+    } else if (p.layer === "teams") {
+      glyph = "队"; colour = qj.teamColours[p.status] || colour; size = 20; cls = " rounded";
+    } else if (p.layer === "stations") {
+      glyph = "测"; colour = p.status === "离线" ? "#8d99ae" : colour; size = 15;
+    }
+    var el = document.createElement("div");
+    el.className = "qj-glyph" + cls;
+    el.style.background = colour;
+    el.style.width = el.style.height = size + "px";
+    el.style.lineHeight = size + "px";
+    el.style.fontSize = Math.round(size * 0.62) + "px";
+    el.textContent = glyph;
+    return L.divIcon({html: el, className: "qj-marker qj-" + p.layer, iconSize: [size, size]});
+  },
   pointToLayer: function (feature, latlng, context) {
     var p = feature.properties, h = context.hideout || {};
     window.qj.count(p.layer);
-    var colours = h.colours || {};
-    var style = {radius: 4, weight: 1, color: "#ffffff", fillOpacity: 0.9, fillColor: h.colour || "#555"};
-    if (p.layer === "enterprises") {
-      style.fillColor = colours[p.risk_level] || style.fillColor;
-      style.radius = p.risk_level === "重大" ? 6 : (p.risk_level === "较大" ? 5 : 3.5);
-    } else if (p.layer === "hazards") {
-      style.fillColor = colours[p.warning_level] || style.fillColor;
-      style.color = "#3d2b1f";
-      style.radius = Math.min(11, 3 + Math.sqrt(p.threatened_people || 0) / 2);
-    } else if (p.layer === "shelters") {
-      style.radius = 7; style.color = "#0b6e4f"; style.weight = 2;
-    } else if (p.layer === "depots") {
-      style.radius = 7; style.color = "#3a0ca3"; style.weight = 2;
-    } else if (p.layer === "teams") {
-      style.radius = 6; style.color = "#7b2cbf"; style.weight = 2;
-    } else if (p.layer === "stations") {
-      style.radius = 3; style.color = "#014f86";
-    }
-    var marker = L.circleMarker(latlng, style);
+    var marker = L.marker(latlng, {icon: window.qj.markerFor(p, h), keyboard: false,
+                                   riseOnHover: true, zIndexOffset: p.layer === "hazards" ? 500 : 0});
     (window.qj.markers[p.layer] = window.qj.markers[p.layer] || []).push(marker);
-    marker.bindTooltip(window.qj.textElement(p.name), {direction: "top", className: "qj-tip"});
+    marker.bindTooltip(window.qj.textElement(p.name), {direction: "top", className: "qj-tip",
+                                                       offset: [0, -8]});
     return marker;
+  },
+  /* Map events: mark the container with the zoom band, so CSS can simplify symbols when zoomed out. */
+  onZoom: function (e) {
+    var map = e.target, low = map.getZoom() < 12.5;
+    map.getContainer().classList.toggle("qj-zoom-low", low);
+  },
+  /* Clusters: a neutral badge with the number of enterprises (colour must not read as a risk level). */
+  clusterToLayer: function (feature, latlng, index, context) {
+    var n = feature.properties.point_count;
+    var size = n < 10 ? 28 : (n < 100 ? 34 : 42);
+    var el = document.createElement("div");
+    el.className = "qj-cluster";
+    el.style.width = el.style.height = el.style.lineHeight = size + "px";
+    el.textContent = String(n);
+    return L.marker(latlng, {icon: L.divIcon({html: el, className: "qj-marker qj-cluster-icon",
+                                              iconSize: [size, size]})});
   }
 });

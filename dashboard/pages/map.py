@@ -1,86 +1,129 @@
-"""一张图: the district, its townships and the five point layers on an offline map."""
+"""一张图: the district, townships and six point layers; filters, search, details, choropleth, drawn areas."""
 from __future__ import annotations
 
 import dash
-import dash_leaflet as dl
-from dash import html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import ids
+from dashboard.components.details import area_panel, details_container, feature_panel, search_results
+from dashboard.components.map_layers import POINT_LAYER_ORDER, layer_url, map_component
+from dashboard.components.map_panel import choropleth_legend, side_panel
 from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
 from services import domain
-from services.layers import entity_counts, threatened_people_total
+from services.area_query import area_from_geojson, summarise_area
+from services.features import feature_details
+from services.layers import POINT_LAYERS, filtered_counts, parse_filter, township_codes, threatened_people_total
+from services.search import search_features
+from services.township_stats import MEASURES, choropleth
 
 dash.register_page(__name__, path="/", name="一张图", order=0)
 
-# (layer key, checked by default); drawing order bottom → top.
-POINT_LAYER_ORDER = (("stations", False), ("enterprises", True), ("hazards", True), ("teams", True),
-                     ("depots", True), ("shelters", True))
-_FIXED_COLOURS = {"shelters": "#2dc653", "depots": "#7209b7", "teams": "#c77dff", "stations": "#61a5c2"}
-
-
-def _point_layer(layer: str) -> dl.GeoJSON:
-    colours = {"enterprises": domain.RISK_COLOURS, "hazards": domain.WARNING_COLOURS}.get(layer, {})
-    return dl.GeoJSON(
-        id=ids.map_layer(layer), url=f"/api/v1/layers/{layer}",
-        pointToLayer={"variable": "qj.pointToLayer"},
-        hideout={"colours": colours, "colour": _FIXED_COLOURS.get(layer)},
-    )
-
-
-def _map(lang: str) -> dl.Map:
-    base = [
-        dl.Overlay(dl.GeoJSON(url="/api/v1/boundary", style={"variable": "qj.boundaryStyle"},
-                              onEachFeature={"variable": "qj.boundaryOnEach"}, id=ids.map_layer("boundary"),
-                              hideout={"lang": lang}),
-                   name=t("layer.boundary", lang), checked=True),
-        dl.Overlay(dl.GeoJSON(url="/api/v1/townships", style={"variable": "qj.townshipStyle"},
-                              onEachFeature={"variable": "qj.townshipOnEach"}, id=ids.map_layer("townships"),
-                              hideout={"lang": lang}),
-                   name=t("layer.townships", lang), checked=True),
-    ]
-    points = [dl.Overlay(_point_layer(layer), name=t(f"layer.{layer}", lang), checked=checked)
-              for layer, checked in POINT_LAYER_ORDER]
-    return dl.Map(
-        id=ids.MAP, children=[dl.LayersControl(base + points, collapsed=False, position="topright"),
-                              dl.ScaleControl(position="bottomleft", imperial=False)],
-        bounds=[[29.07, 108.48], [29.88, 108.96]], center=[29.47, 108.717], zoom=10.5,
-        preferCanvas=True, zoomSnap=0.25,
-        attributionControl=False, className="qj-map",
-    )
-
-
-def _legend_rows(title: str, colours: dict[str, str], label_prefix: str, lang: str) -> html.Div:
-    rows = [html.Div([html.Span(className="swatch", style={"background": colour}),
-                      html.Span(t(f"{label_prefix}.{level}", lang))], className="legend-row")
-            for level, colour in colours.items()]
-    return html.Div([html.H4(title), *rows], className="legend-block")
-
-
-def _panel(lang: str) -> html.Aside:
-    s = settings()
-    counts = entity_counts(s)
-    rows = [html.Div([html.Span(t(f"layer.{layer}", lang)),
-                      html.Span(t("map.count", lang, n=counts[layer]), className="count",
-                                id=f"count-{layer}")], className="count-row")
-            for layer, _ in reversed(POINT_LAYER_ORDER)]
-    figures = html.Div([
-        html.Div([html.Span(t("map.threatened", lang)),
-                  html.Strong(f"{threatened_people_total(s):,}", id="figure-threatened")], className="figure"),
-        html.Div(t("map.target", lang, n=s.region.evacuation_target_people), className="figure-note"),
-    ], className="figures")
-    warning_levels = {k: v for k, v in domain.WARNING_COLOURS.items()}
-    return html.Aside([
-        html.H3(t("map.panel_title", lang)),
-        html.Div(rows, className="counts"),
-        figures,
-        _legend_rows(t("map.legend_risk", lang), domain.RISK_COLOURS, "risk", lang),
-        _legend_rows(t("map.legend_warning", lang), warning_levels, "warn", lang),
-        html.P(t("map.no_tiles", lang), className="source-note"),
-        html.P(t("map.boundary_source", lang), className="source-note"),
-    ], id=ids.MAP_PANEL, className="side-panel")
+_LAYERS = [layer for layer, _ in POINT_LAYER_ORDER]
+_FILTER_KEYS = list(ids.LAYER_FILTERS)
 
 
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
-    return html.Div([_panel(lang), html.Div(_map(lang), className="map-wrap")], className="map-page")
+    s = settings()
+    from services.db import read_session  # noqa: PLC0415 — township names for the filter only
+    from services.models import Township
+    with read_session(s.database_url) as session:
+        townships = [(tw.code, tw.name if lang == "zh" else tw.name_en)
+                     for tw in session.query(Township).order_by(Township.code)]
+    counts = filtered_counts(s, {layer: parse_filter(layer, {}, set()) for layer in _LAYERS})
+    urls = {layer: layer_url(layer, {}) for layer in _LAYERS}
+    return html.Div([
+        dcc.Store(id=ids.MAP_LANG, data=lang),
+        side_panel(lang, townships, counts, threatened_people_total(s), s.region.evacuation_target_people),
+        html.Div([map_component(lang, urls), details_container(lang)],
+                 className="map-wrap"),
+    ], className="map-page")
+
+
+def _layer_args(township: str | None, values: list) -> dict[str, dict[str, str]]:
+    args = {layer: ({"township": township} if township else {}) for layer in _LAYERS}
+    for (layer, field_name), chosen in zip(_FILTER_KEYS, values):
+        if chosen:
+            args[layer][field_name] = ",".join(chosen)
+    return args
+
+
+@callback(
+    [Output(ids.map_layer(layer), "url") for layer in _LAYERS] +
+    [Output(ids.layer_count(layer), "children") for layer in _LAYERS] + [Output(ids.FIGURE_THREATENED, "children")],
+    Input(ids.FILTER_TOWNSHIP, "value"), [Input(ids.LAYER_FILTERS[k], "value") for k in _FILTER_KEYS],
+    State(ids.MAP_LANG, "data"), prevent_initial_call=True,
+)
+def _filter(township, *values_and_lang):
+    *values, lang = values_and_lang
+    s = settings()
+    args = _layer_args(township, values)
+    known = township_codes(s)
+    filters = {layer: parse_filter(layer, args[layer], known) for layer in _LAYERS}
+    counts = filtered_counts(s, filters)
+    return ([layer_url(layer, args[layer]) for layer in _LAYERS] +
+            [t("map.count", lang, n=counts[layer]) for layer in _LAYERS] +
+            [f"{threatened_people_total(s, filters['hazards']):,}"])
+
+
+@callback(Output(ids.LAYER_FILTERS[("enterprises", "category")], "options"),
+          Input(ids.LAYER_FILTERS[("enterprises", "sector")], "value"))
+def _categories(sectors):
+    chosen = sectors or list(domain.ENTERPRISE_SECTORS)
+    return [{"label": c, "value": c} for s in chosen for c in domain.ENTERPRISE_SECTORS[s]]
+
+
+@callback(Output(ids.map_layer("townships"), "hideout"), Output(ids.CHOROPLETH_LEGEND, "children"),
+          Input(ids.CHOROPLETH, "value"), State(ids.MAP_LANG, "data"), prevent_initial_call=True)
+def _choropleth(measure, lang):
+    data = choropleth(settings(), measure) if measure in MEASURES else None
+    return {"lang": lang, **(data or {})}, choropleth_legend(data, lang)
+
+
+@callback(Output(ids.SEARCH_RESULTS, "children"), Input(ids.SEARCH_INPUT, "value"), State(ids.MAP_LANG, "data"),
+          prevent_initial_call=True)
+def _search(text, lang):
+    text = (text or "").strip()[:100]
+    return search_results(search_features(settings(), text) if text else [], text, lang)
+
+
+@callback(
+    Output(ids.DETAILS_BODY, "children"), Output(ids.DETAILS, "className"), Output(ids.MAP, "viewport"),
+    [Input(ids.map_layer(layer), "clickData") for layer in _LAYERS],
+    Input({"type": ids.SEARCH_HIT, "layer": ALL, "id": ALL}, "n_clicks"),
+    Input(ids.DRAW, "geojson"), Input(ids.DETAILS_CLOSE, "n_clicks"),
+    State(ids.MAP_LANG, "data"), prevent_initial_call=True,
+)
+def _details(*args):
+    lang = args[-1]
+    trigger = ctx.triggered_id
+    hidden = ([], "details-panel hidden", dash.no_update)
+    if trigger == ids.DETAILS_CLOSE:
+        return hidden
+    if trigger == ids.DRAW:
+        features = (args[len(_LAYERS) + 1] or {}).get("features") or []
+        if not features:
+            return hidden
+        try:
+            geometry = area_from_geojson(features[-1])
+        except (KeyError, TypeError, ValueError):
+            return hidden
+        return area_panel(summarise_area(settings(), geometry), lang), "details-panel", dash.no_update
+    if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
+        if not ctx.triggered[0]["value"]:
+            return dash.no_update, dash.no_update, dash.no_update
+        layer, feature_id, fly = trigger["layer"], int(trigger["id"]), True
+    else:
+        clicked = args[_LAYERS.index(trigger.removeprefix("map-layer-"))]
+        props = (clicked or {}).get("properties") or {}
+        if props.get("cluster") or "id" not in props:
+            return dash.no_update, dash.no_update, dash.no_update
+        layer, feature_id, fly = props["layer"], int(props["id"]), False
+    if layer not in POINT_LAYERS:
+        return hidden
+    details = feature_details(settings(), layer, feature_id)
+    if details is None:
+        return hidden
+    viewport = {"center": [details.lat, details.lon], "zoom": 15, "transition": "flyTo"} if fly else dash.no_update
+    return feature_panel(details, lang), "details-panel", viewport

@@ -1,58 +1,153 @@
-"""What a user sees in headless chromium: the map with the district and layers, the language switch, imports."""
+"""What a user sees in headless chromium on 一张图: layers, switching, filters, details, search, drawing."""
 from __future__ import annotations
 
 import json
+import urllib.parse
 import urllib.request
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-DEFAULT_LAYERS = ("enterprises", "hazards", "shelters", "depots", "teams")
+UNCLUSTERED = ("hazards", "shelters", "depots", "teams")
+# Sum of what the map shows for enterprises: single markers plus the numbers on cluster badges.
+ENTERPRISES_ON_MAP = """() => document.querySelectorAll('.qj-marker.qj-enterprises').length +
+    [...document.querySelectorAll('.qj-cluster')].reduce((n, e) => n + parseInt(e.textContent, 10), 0)"""
 
 
-def healthz(base: str) -> dict:
-    with urllib.request.urlopen(f"{base}/healthz") as response:
+def get_json(base: str, path: str) -> dict:
+    with urllib.request.urlopen(base + path) as response:
         return json.load(response)
 
 
-def wait_rendered(page, layer: str, expected: int) -> None:
-    page.wait_for_function(f"() => window.qj && window.qj.rendered['{layer}'] === {expected}", timeout=20_000)
+def api_count(base: str, layer: str, **params) -> int:
+    query = urllib.parse.urlencode(params)
+    return len(get_json(base, f"/api/v1/layers/{layer}?{query}")["features"])
 
 
-def test_map_draws_district_townships_and_point_layers_offline(page, served, tmp_path):
-    counts = healthz(served)["counts"]
-    page.goto(served + "/")
-    for layer in DEFAULT_LAYERS:
-        wait_rendered(page, layer, counts[layer])
-    wait_rendered(page, "boundary", 1)
-    wait_rendered(page, "neighbours", 4)
-    wait_rendered(page, "townships", 30)
+def on_map(page, layer: str) -> int:
+    return page.locator(f".qj-marker.qj-{layer}").count()
+
+
+def wait_on_map(page, layer: str, expected: int) -> None:
+    page.wait_for_function(f"() => document.querySelectorAll('.qj-marker.qj-{layer}').length === {expected}",
+                           timeout=20_000)
+
+
+def open_map(page, base: str) -> dict:
+    counts = get_json(base, "/healthz")["counts"]
+    page.goto(base + "/")
+    for layer in UNCLUSTERED:
+        wait_on_map(page, layer, counts[layer])
+    page.wait_for_function(f"() => ({ENTERPRISES_ON_MAP})() === {counts['enterprises']}", timeout=20_000)
+    return counts
+
+
+def test_map_draws_district_townships_and_every_layer_offline(page, served, tmp_path):
+    counts = open_map(page, served)
+    page.wait_for_function("() => window.qj.rendered.boundary === 1 && window.qj.rendered.neighbours === 4"
+                           " && window.qj.rendered.townships === 30")
     labels = page.locator(".qj-label.township").all_inner_texts()
     assert len(labels) == 30 and "城西街道" in labels and "濯水镇" in labels
     assert page.locator(".app-title").inner_text() == "黔江区应急一张图"
     assert page.locator(".sample-badge").inner_text() == "示例数据"
-    overlay_names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    assert [n.strip() for n in overlay_names][:3] == ["区界", "乡镇街道（近似边界）", "监测站点"]
-    assert page.locator("#count-enterprises").inner_text() == f"{counts['enterprises']} 处"
+    for layer in ("hazards", "shelters", "enterprises"):
+        assert page.locator(f"#count-{layer}").inner_text() == f"{counts[layer]} 处"
     page.screenshot(path=str(tmp_path / "map.png"))
     assert page.recorder.console_errors == []
     assert page.recorder.hosts == {served.split("/")[2]}, "a request left 127.0.0.1"
     assert page.recorder.failed == []
 
 
-def test_switching_on_a_layer_draws_it(page, served):
-    counts = healthz(served)["counts"]
-    page.goto(served + "/")
-    wait_rendered(page, "enterprises", counts["enterprises"])
-    visible = "(layer) => window.qj.visibleCount(layer)"
-    assert page.evaluate(visible, "stations") == 0
-    assert page.evaluate(visible, "enterprises") == counts["enterprises"]
+def test_each_layer_switches_off_and_on(page, served):
+    counts = open_map(page, served)
     control = page.locator(".leaflet-control-layers-overlays label")
     control.filter(has_text="监测站点").locator("input").check()
-    page.wait_for_function(f"() => window.qj.visibleCount('stations') === {counts['stations']}")
+    wait_on_map(page, "stations", counts["stations"])
+    for name, layer in (("灾害隐患点", "hazards"), ("应急避难场所", "shelters"), ("物资储备库", "depots"),
+                        ("救援队伍", "teams"), ("监测站点", "stations")):
+        control.filter(has_text=name).locator("input").uncheck()
+        wait_on_map(page, layer, 0)
+        control.filter(has_text=name).locator("input").check()
+        wait_on_map(page, layer, counts[layer])
     control.filter(has_text="企业").locator("input").uncheck()
-    page.wait_for_function("() => window.qj.visibleCount('enterprises') === 0")
+    page.wait_for_function(f"() => ({ENTERPRISES_ON_MAP})() === 0")
+    control.filter(has_text="乡镇街道").locator("input").uncheck()
+    page.wait_for_function("() => document.querySelectorAll('.qj-label.township').length === 0")
+
+
+def click_first_clear(locator) -> None:
+    """Click the first of the markers that no other symbol covers (as a user would pick one)."""
+    for i in range(locator.count()):
+        try:
+            locator.nth(i).click(timeout=1500)
+            return
+        except Exception:  # noqa: BLE001 — covered by a neighbour; try the next one
+            continue
+    raise AssertionError("every marker is covered by another symbol")
+
+
+def choose(page, dropdown_id: str, option: str) -> None:
+    page.locator(f"#{dropdown_id}").click()
+    page.get_by_role("listbox").get_by_text(option, exact=True).first.click()
+    page.keyboard.press("Escape")
+
+
+def test_filters_change_counts_and_map(page, served):
+    open_map(page, served)
+    choose(page, "filter-township", "濯水镇")
+    expected = {layer: api_count(served, layer, township="500114112") for layer in ("hazards", "enterprises")}
+    page.wait_for_function(f"() => document.querySelector('#count-hazards').innerText === '{expected['hazards']} 处'")
+    wait_on_map(page, "hazards", expected["hazards"])
+    assert page.locator("#count-enterprises").inner_text() == f"{expected['enterprises']} 处"
+    choose(page, "filter-risk", "较大")
+    both = api_count(served, "enterprises", township="500114112", risk_level="较大")
+    page.wait_for_function(f"() => document.querySelector('#count-enterprises').innerText === '{both} 处'")
+    page.wait_for_function(f"() => ({ENTERPRISES_ON_MAP})() === {both}", timeout=20_000)
+    assert 0 < both < expected["enterprises"]
+
+
+def test_clicking_a_shelter_and_an_enterprise_shows_their_details(page, served):
+    open_map(page, served)
+    control = page.locator(".leaflet-control-layers-overlays label")
+    for name in ("灾害隐患点", "企业", "救援队伍", "物资储备库"):  # clear the way to the shelters
+        control.filter(has_text=name).locator("input").uncheck()
+    click_first_clear(page.locator(".qj-marker.qj-shelters"))
+    page.wait_for_selector(".details-panel:not(.hidden) .details-title")
+    panel = page.locator("#map-details")
+    assert "场所编号" in panel.inner_text() and "可用位数" in panel.inner_text()
+    assert "最近储备库" in panel.inner_text() and "非道路距离" in panel.inner_text()
+    control.filter(has_text="应急避难场所").locator("input").uncheck()
+    control.filter(has_text="企业").locator("input").check()
+    choose(page, "filter-risk", "重大")
+    page.wait_for_function("() => document.querySelectorAll('.qj-marker.qj-enterprises').length > 0")
+    click_first_clear(page.locator(".qj-marker.qj-enterprises"))
+    page.wait_for_function("() => document.querySelector('#map-details').innerText.includes('统一社会信用代码')")
+    assert "重大" in panel.inner_text()
+
+
+def test_search_flies_to_a_feature_and_opens_it(page, served):
+    open_map(page, served)
+    page.locator("#map-search").fill("濯水古镇")
+    page.locator(".search-hit").first.click()
+    page.wait_for_function("() => document.querySelector('#map-details').innerText.includes('古镇古寨')")
+    page.wait_for_function("() => !document.querySelector('.qj-map').classList.contains('qj-zoom-low')")
+
+
+def test_drawing_a_polygon_lists_what_is_inside(page, served):
+    open_map(page, served)
+    page.locator(".leaflet-draw-draw-polygon").click()
+    box = page.locator("#map").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    corners = [(-180, -160), (180, -160), (180, 160), (-180, 160)]
+    for dx, dy in corners + corners[:1]:  # back to the first vertex closes the polygon
+        page.mouse.click(cx + dx, cy + dy)
+        page.wait_for_timeout(250)
+    page.wait_for_selector(".details-panel:not(.hidden) .area-items")
+    text = page.locator("#map-details").inner_text()
+    assert "圈选范围内" in text and "平方公里" in text
+    assert page.locator(".area-items tr").count() > 0
+    assert page.recorder.console_errors == []
 
 
 def test_language_switch_to_english_and_back(page, served):
@@ -66,22 +161,3 @@ def test_language_switch_to_english_and_back(page, served):
     assert "Xianfeng County" in page.locator(".qj-label.neighbour").all_inner_texts()
     page.locator("#lang-switch").click()
     page.wait_for_function("() => document.querySelector('.app-title').innerText === '黔江区应急一张图'")
-
-
-def test_uploading_a_file_with_a_bad_row_shows_row_column_reason_and_writes_nothing(page, served, tmp_path):
-    before = healthz(served)["counts"]["shelters"]
-    header = open("data/sample/shelters.csv", encoding="utf-8-sig").read().splitlines()[:3]
-    fields = header[2].split(",")
-    fields[header[0].split(",").index("有效面积(平方米)")] = "很大"
-    bad = tmp_path / "shelters_bad.csv"
-    bad.write_text("\n".join([header[0], header[1].replace("QJ-SH-", "NEW-SH-"), ",".join(fields)]) + "\n",
-                   encoding="utf-8")
-    page.goto(served + "/data")
-    page.locator("#data-entity").click()
-    page.get_by_text("应急避难场所", exact=True).click()
-    page.set_input_files("#data-upload input[type=file]", str(bad))
-    page.wait_for_selector(".import-error")
-    assert "未写入任何数据" in page.locator(".import-error").inner_text()
-    assert page.locator(".data-table.errors tbody tr").all_inner_texts() == ["3\t有效面积(平方米)\t“很大” 不是数字"]
-    assert healthz(served)["counts"]["shelters"] == before
-    assert page.recorder.console_errors == []

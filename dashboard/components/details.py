@@ -1,0 +1,73 @@
+"""Panels over the map: one feature's details, what a drawn area holds, and search results.
+
+Everything from data is passed as text children, which React escapes: a name with ``<script>`` shows as text.
+"""
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import ids
+from dashboard.i18n import t
+from services.area_query import AreaSummary
+from services.features import FeatureDetails
+from services.search import SearchHit
+
+
+def _value(value, lang: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return t("map.yes" if value else "map.no", lang)
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    return str(value)
+
+
+def details_container(lang: str) -> html.Div:
+    """The panel over the map; its body is filled by a click, a search hit or a drawn area."""
+    close = html.Button("×", id=ids.DETAILS_CLOSE, className="details-close", title=t("map.close", lang), n_clicks=0)
+    return html.Div([close, html.Div(id=ids.DETAILS_BODY)], id=ids.DETAILS, className="details-panel hidden")
+
+
+def feature_panel(d: FeatureDetails, lang: str) -> list:
+    rows = [html.Tr([html.Th(zh if lang == "zh" else en), html.Td(_value(v, lang))])
+            for _, zh, en, v in d.fields]
+    nearby = [html.Li([t("map.nearest_shelter" if n.kind == "shelter" else "map.nearest_depot", lang), "：",
+                       html.Strong(n.name), " · ", t("map.straight", lang, km=f"{n.distance_m / 1000:.1f}")])
+              for n in d.nearby]
+    return [
+        html.Div(t(f"layer.{d.layer}", lang), className="details-layer"),
+        html.H3(d.name, className="details-title"),
+        html.Table(html.Tbody(rows), className="details-table"),
+        html.Ul(nearby, className="details-nearby"),
+        html.A(t("map.record", lang), href=f"/api/v1/features/{d.layer}/{d.id}", target="_blank",
+               className="details-link"),
+    ]
+
+
+def area_panel(s: AreaSummary, lang: str) -> list:
+    risk = [html.Li(f"{t(f'risk.{level}', lang)}：{s.enterprises_by_risk.get(level, 0)}")
+            for level in ("重大", "较大", "一般", "低")]
+    items = [html.Tr([html.Td(t(f"layer.{i['layer']}", lang)), html.Td(i["name"]), html.Td(_value(i["level"], lang)),
+                      html.Td(_value(i["people"], lang))]) for i in s.items]
+    return [
+        html.H3(t("map.area_title", lang), className="details-title"),
+        html.P(t("map.area_size", lang, km2=f"{s.area_km2:,.2f}")),
+        html.H4(t("map.area_enterprises", lang)), html.Ul(risk, className="area-risk"),
+        html.P(t("map.area_hazards", lang, n=s.hazards, people=f"{s.threatened_people:,}"), className="area-hazards"),
+        html.P(t("map.area_shelters", lang, n=s.shelters, cap=f"{s.shelter_capacity:,}",
+                 free=f"{s.shelter_available:,}"), className="area-shelters"),
+        html.H4(t("map.area_list", lang)),
+        html.Table(html.Tbody(items), className="details-table area-items"),
+    ]
+
+
+def search_results(hits: list[SearchHit], text: str, lang: str) -> list:
+    if not text:
+        return []
+    if not hits:
+        return [html.Div(t("map.search_none", lang, q=text), className="search-none")]
+    return [html.Button([html.Span(h.name, className="hit-name"),
+                         html.Span(f"{t(f'layer.{h.layer}', lang)} · {h.township_name}", className="hit-meta")],
+                        id={"type": ids.SEARCH_HIT, "layer": h.layer, "id": h.id}, className="search-hit", n_clicks=0)
+            for h in hits]

@@ -1,0 +1,66 @@
+"""The map's layers: county outlines, townships (plain or choropleth) and the six point layers."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash_leaflet as dl
+
+from dashboard import ids
+from dashboard.i18n import t
+from services import domain
+
+# (layer key, switched on by default), drawn bottom → top.
+POINT_LAYER_ORDER = (("stations", False), ("enterprises", True), ("teams", True), ("depots", True),
+                     ("shelters", True), ("hazards", True))
+FIXED_COLOURS = {"depots": "#5a189a", "stations": "#00798c"}
+CLUSTERED = {"enterprises"}
+DISTRICT_BOUNDS = [[29.07, 108.48], [29.88, 108.96]]
+
+
+def layer_url(layer: str, args: dict[str, str]) -> str:
+    """The API URL the map fetches a layer from, with its filter parameters."""
+    query = {"view": "map", **{k: v for k, v in args.items() if v}}
+    return f"/api/v1/layers/{layer}?{urlencode(query)}"
+
+
+def point_layer(layer: str, url: str) -> dl.GeoJSON:
+    colours = {"enterprises": domain.RISK_COLOURS, "hazards": domain.WARNING_COLOURS}.get(layer, {})
+    extra = {}
+    if layer in CLUSTERED:
+        extra = dict(cluster=True, clusterToLayer={"variable": "qj.clusterToLayer"}, zoomToBoundsOnClick=True,
+                     superClusterOptions={"radius": 56, "maxZoom": 14})
+    return dl.GeoJSON(id=ids.map_layer(layer), url=url, pointToLayer={"variable": "qj.pointToLayer"},
+                      hideout={"colours": colours, "colour": FIXED_COLOURS.get(layer)}, **extra)
+
+
+def township_layer(lang: str, choropleth: dict | None = None) -> dl.GeoJSON:
+    hideout = {"lang": lang, **(choropleth or {})}
+    return dl.GeoJSON(url="/api/v1/townships", id=ids.map_layer("townships"), hideout=hideout,
+                      style={"variable": "qj.townshipStyle"}, onEachFeature={"variable": "qj.townshipOnEach"})
+
+
+def boundary_layer(lang: str) -> dl.GeoJSON:
+    return dl.GeoJSON(url="/api/v1/boundary", id=ids.map_layer("boundary"), hideout={"lang": lang},
+                      style={"variable": "qj.boundaryStyle"}, onEachFeature={"variable": "qj.boundaryOnEach"})
+
+
+def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
+    overlays = [
+        dl.Overlay(boundary_layer(lang), name=t("layer.boundary", lang), checked=True),
+        dl.Overlay(township_layer(lang), name=t("layer.townships", lang), checked=True),
+        *(dl.Overlay(point_layer(layer, urls[layer]), name=t(f"layer.{layer}", lang), checked=checked)
+          for layer, checked in POINT_LAYER_ORDER),
+    ]
+    draw = dl.FeatureGroup([dl.EditControl(
+        id=ids.DRAW, position="topleft",
+        draw={"polyline": False, "marker": False, "circlemarker": False, "polygon": True, "rectangle": True,
+              "circle": True},
+        edit={"edit": False},
+    )])
+    return dl.Map(
+        id=ids.MAP, children=[dl.LayersControl(overlays, collapsed=False, position="topright"), draw,
+                              dl.ScaleControl(position="bottomleft", imperial=False)],
+        bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
+        attributionControl=False, className="qj-map qj-zoom-low",
+        eventHandlers={"zoomend": {"variable": "qj.onZoom"}, "moveend": {"variable": "qj.onZoom"}},
+    )

@@ -1,0 +1,88 @@
+"""The map's side panel: search, filters, counts that follow the filters, choropleth choice and legends."""
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.components.map_layers import POINT_LAYER_ORDER
+from dashboard.i18n import t
+from services import domain
+from services.township_stats import MEASURES
+
+_FILTER_LABELS = {
+    ("enterprises", "sector"): "map.filter_sector", ("enterprises", "category"): "map.filter_category",
+    ("enterprises", "risk_level"): "map.filter_risk", ("hazards", "hazard_type"): "map.filter_hazard_type",
+    ("hazards", "warning_level"): "map.filter_warning", ("shelters", "status"): "map.filter_shelter_status",
+}
+_CHOICES = {
+    ("enterprises", "sector"): tuple(domain.ENTERPRISE_SECTORS), ("enterprises", "category"): domain.ENTERPRISE_CATEGORIES,
+    ("enterprises", "risk_level"): domain.RISK_LEVELS, ("hazards", "hazard_type"): domain.HAZARD_TYPES,
+    ("hazards", "warning_level"): domain.WARNING_LEVELS, ("shelters", "status"): domain.SHELTER_STATUSES,
+}
+
+
+def _dropdown(key: tuple[str, str], lang: str) -> html.Label:
+    return html.Label([
+        t(_FILTER_LABELS[key], lang),
+        dcc.Dropdown([{"label": v, "value": v} for v in _CHOICES[key]], [], id=ids.LAYER_FILTERS[key], multi=True,
+                     placeholder=t("map.any", lang), className="filter-dropdown"),
+    ], className="filter")
+
+
+def _legend_rows(colours: dict[str, str], prefix: str, lang: str, square: bool = False) -> list:
+    return [html.Div([html.Span(className="swatch square" if square else "swatch", style={"background": c}),
+                      html.Span(t(f"{prefix}.{key}", lang))], className="legend-row") for key, c in colours.items()]
+
+
+def legend(lang: str) -> html.Div:
+    occupancy = {"open": "#2a9d8f", "nearly_full": "#f4a261", "full": "#d62828", "closed": "#8d99ae"}
+    return html.Div([
+        html.H4(t("map.legend_risk", lang)), *_legend_rows(domain.RISK_COLOURS, "risk", lang),
+        html.H4(t("map.legend_warning", lang)), *_legend_rows(domain.WARNING_COLOURS, "warn", lang),
+        html.H4(t("layer.shelters", lang)), *_legend_rows(occupancy, "occupancy", lang, square=True),
+        html.P(t("map.legend_depot", lang), className="legend-note"),
+        html.P(t("map.legend_team", lang), className="legend-note"),
+        html.P(t("map.legend_glyphs", lang), className="legend-note"),
+    ], className="legend-block")
+
+
+def choropleth_legend(choropleth: dict | None, lang: str) -> list:
+    if not choropleth or not choropleth.get("breaks"):
+        return []
+    lower, rows = 0.0, []
+    for upper, colour in zip(choropleth["breaks"], choropleth["colours"]):
+        rows.append(html.Div([html.Span(className="swatch square", style={"background": colour}),
+                              html.Span(f"{lower:g} – {upper:g}")], className="legend-row"))
+        lower = upper
+    return [html.H4(t(f"measure.{choropleth['measure']}", lang)), *rows]
+
+
+def side_panel(lang: str, townships: list[tuple[str, str]], counts: dict[str, int], threatened: int,
+               target: int) -> html.Aside:
+    count_rows = [html.Div([html.Span(t(f"layer.{layer}", lang)),
+                            html.Span(t("map.count", lang, n=counts[layer]), className="count",
+                                      id=ids.layer_count(layer))], className="count-row")
+                  for layer, _ in reversed(POINT_LAYER_ORDER)]
+    measures = [{"label": t("map.choropleth_none", lang), "value": ""}] + [
+        {"label": t(f"measure.{m}", lang), "value": m} for m in MEASURES]
+    return html.Aside([
+        dcc.Input(id=ids.SEARCH_INPUT, type="search", placeholder=t("map.search", lang), debounce=0.4,
+                  className="search-input", autoComplete="off"),
+        html.Div(id=ids.SEARCH_RESULTS, className="search-results"),
+        html.H3(t("map.panel_title", lang)),
+        html.Div(count_rows, className="counts"),
+        html.Div([html.Div([html.Span(t("map.threatened", lang)),
+                            html.Strong(f"{threatened:,}", id=ids.FIGURE_THREATENED)], className="figure"),
+                  html.Div(t("map.target", lang, n=target), className="figure-note")], className="figures"),
+        html.H3(t("map.filters", lang)),
+        html.Label([t("layer.townships", lang), dcc.Dropdown(
+            [{"label": name, "value": code} for code, name in townships], None, id=ids.FILTER_TOWNSHIP,
+            placeholder=t("map.all_townships", lang), className="filter-dropdown")], className="filter"),
+        *(_dropdown(key, lang) for key in ids.LAYER_FILTERS),
+        html.Label([t("map.choropleth", lang), dcc.Dropdown(measures, "", id=ids.CHOROPLETH, clearable=False,
+                                                           className="filter-dropdown")], className="filter"),
+        html.Div(id=ids.CHOROPLETH_LEGEND, className="legend-block"),
+        legend(lang),
+        html.P(t("map.no_tiles", lang), className="source-note"),
+        html.P(t("map.boundary_source", lang), className="source-note"),
+    ], id=ids.MAP_PANEL, className="side-panel")

@@ -1,0 +1,34 @@
+"""Shelter capacity (GB 21734-2008: more than 1.5 m² of living area per person) and occupancy classes."""
+from __future__ import annotations
+
+import math
+
+DEFAULT_AREA_PER_PERSON_M2 = 1.5
+NEARLY_FULL_SHARE = 0.9  # at or above 90 % of capacity used, a shelter is shown as nearly full
+
+OCCUPANCY_CLASSES = ("open", "nearly_full", "full", "closed")
+
+
+def capacity_people(declared_people: int | None, effective_area_m2: float,
+                    area_per_person_m2: float = DEFAULT_AREA_PER_PERSON_M2) -> int:
+    """Declared capacity when given, else effective area ÷ living area per person, rounded down."""
+    if declared_people is not None:
+        return int(declared_people)
+    return int(math.floor(effective_area_m2 / area_per_person_m2 + 1e-9))
+
+
+def available_places(capacity: int, occupancy_people: int, blocked_places: int) -> int:
+    """Places still free: capacity − occupancy − blocked, never below zero."""
+    return max(0, capacity - occupancy_people - blocked_places)
+
+
+def occupancy_class(status: str, capacity: int, occupancy_people: int, blocked_places: int) -> str:
+    """open (with room) / nearly_full / full / closed, for map colours and filters."""
+    if status == "关闭":
+        return "closed"
+    free = available_places(capacity, occupancy_people, blocked_places)
+    if status == "已满" or free == 0:
+        return "full"
+    if capacity and (capacity - free) / capacity >= NEARLY_FULL_SHARE:
+        return "nearly_full"
+    return "open"

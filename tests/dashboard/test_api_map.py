@@ -1,0 +1,116 @@
+"""The map's API on both back-ends: vocabulary filters, the slim map view, details, search, areas, choropleth."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from shapely.geometry import Point, shape
+
+from dashboard.app import create_app
+from geo.distance import haversine_m
+
+
+@pytest.fixture(scope="module")
+def client(seeded):
+    return create_app(seeded).server.test_client()
+
+
+def features(client, url: str) -> list[dict]:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["features"]
+
+
+def test_vocabulary_filters_select_exactly_the_matching_features(client):
+    everything = features(client, "/api/v1/layers/enterprises")
+    chosen = features(client, "/api/v1/layers/enterprises?risk_level=重大,较大&sector=危险化学品")
+    expected = {f["id"] for f in everything
+                if f["properties"]["risk_level"] in ("重大", "较大") and f["properties"]["sector"] == "危险化学品"}
+    assert {f["id"] for f in chosen} == expected and expected
+    warned = features(client, "/api/v1/layers/hazards?warning_level=红,橙")
+    assert warned and {f["properties"]["warning_level"] for f in warned} <= {"红", "橙"}
+
+
+def test_filter_values_outside_the_vocabulary_are_refused(client):
+    response = client.get("/api/v1/layers/enterprises?risk_level=特大")
+    assert response.status_code == 400 and response.get_json()["parameter"] == "risk_level"
+    response = client.get("/api/v1/layers/hazards?risk_level=重大")  # a field of another layer
+    assert response.status_code == 400 and response.get_json()["parameter"] == "risk_level"
+
+
+def test_map_view_is_slim_but_carries_what_the_map_draws(client):
+    full = client.get("/api/v1/layers/enterprises").data
+    slim = features(client, "/api/v1/layers/enterprises?view=map")
+    assert set(slim[0]["properties"]) == {"id", "name", "township_name", "risk_level", "sector", "category", "layer"}
+    assert len(client.get("/api/v1/layers/enterprises?view=map").data) < len(full) / 1.8
+    shelters = features(client, "/api/v1/layers/shelters?view=map")
+    for f in shelters:
+        p = f["properties"]
+        assert 0 <= p["available_places"] <= p["capacity_people"]
+        assert p["occupancy_class"] in ("open", "nearly_full", "full", "closed")
+    assert any(f["properties"]["below_minimum"] or f["properties"]["expired"]
+               for f in features(client, "/api/v1/layers/depots?view=map"))
+
+
+def test_feature_details_have_labels_township_and_the_truly_nearest_shelter(client):
+    hazard = features(client, "/api/v1/layers/hazards")[7]
+    body = client.get(f"/api/v1/features/hazards/{hazard['properties']['id']}").get_json()
+    labels = {f["label"]: f["value"] for f in body["fields"]}
+    assert labels["隐患点编号"] == hazard["properties"]["code"]
+    assert labels["乡镇街道"] == hazard["properties"]["township_name"]
+    lon, lat = hazard["geometry"]["coordinates"]
+    shelters = features(client, "/api/v1/layers/shelters")
+    best = min(shelters, key=lambda s: haversine_m(lon, lat, *s["geometry"]["coordinates"]))
+    nearest = next(n for n in body["nearby"] if n["kind"] == "shelter")
+    assert nearest["name"] == best["properties"]["name"]
+    assert nearest["distance_m"] == pytest.approx(haversine_m(lon, lat, *best["geometry"]["coordinates"]), abs=1)
+    assert client.get("/api/v1/features/hazards/999999").status_code == 404
+
+
+def test_search_finds_by_name_credit_code_and_township(client):
+    enterprise = features(client, "/api/v1/layers/enterprises")[3]["properties"]
+    for text in (enterprise["name"], enterprise["credit_code"]):
+        hits = client.get(f"/api/v1/search?q={text}").get_json()["hits"]
+        assert any(h["layer"] == "enterprises" and h["id"] == enterprise["id"] for h in hits)
+    hits = client.get("/api/v1/search?q=濯水镇").get_json()["hits"]
+    assert hits and all(h["township_name"] == "濯水镇" or "濯水镇" in h["name"] for h in hits)
+    assert client.get("/api/v1/search?q=").status_code == 400
+
+
+def test_area_query_counts_what_lies_inside_a_circle(client):
+    centre, radius = (108.78, 29.53), 3000.0
+    body = client.post("/api/v1/area", json={"type": "Feature", "properties": {"radius": radius},
+                                             "geometry": {"type": "Point", "coordinates": list(centre)}}).get_json()
+    inside = [f for f in features(client, "/api/v1/layers/hazards")
+              if haversine_m(*centre, *f["geometry"]["coordinates"]) < radius - 30]
+    near_edge = [f for f in features(client, "/api/v1/layers/hazards")
+                 if abs(haversine_m(*centre, *f["geometry"]["coordinates"]) - radius) <= 30]
+    assert len(inside) <= body["hazards"] <= len(inside) + len(near_edge)
+    assert body["area_km2"] == pytest.approx(math.pi * 3.0 ** 2, rel=0.01)
+    enterprises = sum(body["enterprises_by_risk"].values())
+    assert enterprises > 0 and body["shelters"] > 0
+    assert client.post("/api/v1/area", json={"type": "LineString", "coordinates": [[0, 0], [1, 1]]}).status_code == 400
+
+
+def test_polygon_area_matches_a_point_in_polygon_count(client):
+    polygon = {"type": "Polygon", "coordinates": [[[108.70, 29.40], [108.85, 29.40], [108.85, 29.55],
+                                                   [108.70, 29.55], [108.70, 29.40]]]}
+    body = client.post("/api/v1/area", json=polygon).get_json()
+    area = shape(polygon)
+    expected = [f for f in features(client, "/api/v1/layers/hazards")
+                if area.contains(Point(f["geometry"]["coordinates"]))]
+    assert body["hazards"] == len(expected)
+    assert body["threatened_people"] == sum(f["properties"]["threatened_people"] for f in expected)
+
+
+def test_choropleth_values_and_breaks(client):
+    body = client.get("/api/v1/choropleth/threatened_people").get_json()
+    hazards = features(client, "/api/v1/layers/hazards")
+    by_code: dict[str, int] = {}
+    for f in hazards:
+        code = f["properties"]["township_code"]
+        by_code[code] = by_code.get(code, 0) + f["properties"]["threatened_people"]
+    assert {k: v for k, v in body["values"].items() if v} == by_code
+    assert body["breaks"] == sorted(body["breaks"]) and body["breaks"][-1] == max(by_code.values())
+    assert len(body["colours"]) == len(body["breaks"])
+    assert client.get("/api/v1/choropleth/nonsense").status_code == 404
