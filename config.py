@@ -41,6 +41,7 @@ class Settings:
     sample_dir: Path
     instance_dir: Path
     secret_key: str
+    basemaps_file: Path | None = None
     debug: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -71,5 +72,6 @@ def load_settings() -> Settings:
         sample_dir=Path(_env("QJ_SAMPLE_DIR", str(ROOT / "data" / "sample"))),
         instance_dir=instance,
         secret_key=_env("SECRET_KEY", "dev-only-change-me"),
+        basemaps_file=Path(os.environ["QJ_BASEMAPS"]) if os.environ.get("QJ_BASEMAPS") else None,
         debug=_env("QJ_DEBUG", "0") == "1",
     )

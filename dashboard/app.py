@@ -10,6 +10,8 @@ from config import Settings
 from dashboard import ids
 from dashboard.api import register_api
 from dashboard.components.shell import header, language_from_search
+from dashboard.tiles import tiles
+from services.basemaps import load_basemaps
 from services.layers import sample_in_use
 
 _HERE = Path(__file__).resolve().parent
@@ -29,7 +31,9 @@ def create_app(settings: Settings) -> dash.Dash:
         suppress_callback_exceptions=True,
     )
     app.server.config["SECRET_KEY"] = settings.secret_key
+    app.server.config["QJ_BASEMAPS"] = load_basemaps(settings.basemaps_file)
     register_api(app.server, settings)
+    app.server.register_blueprint(tiles)
     app.index_string = app.index_string.replace("<html>", '<html lang="zh-CN">')
     app.layout = html.Div([
         dcc.Location(id=ids.URL),

@@ -15,6 +15,8 @@ SEARCH_INPUT = "map-search"
 SEARCH_RESULTS = "map-search-results"
 SEARCH_HIT = "map-search-hit"  # pattern-matching: {"type": SEARCH_HIT, "layer": ..., "id": ...}
 CHOROPLETH = "map-choropleth"
+BASEMAP = "map-basemap"
+BASEMAP_GROUP = "map-basemap-group"
 CHOROPLETH_LEGEND = "map-choropleth-legend"
 FIGURE_THREATENED = "figure-threatened"
 

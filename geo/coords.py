@@ -135,3 +135,9 @@ def transform_coordinates(coords: np.ndarray, func) -> np.ndarray:
     """Apply a ``(lon, lat) -> (lon, lat)`` conversion to an ``(n, 2)`` array (shapely helper)."""
     lon, lat = func(coords[:, 0], coords[:, 1])
     return np.column_stack([lon, lat])
+
+
+def geometry_to_wgs84(geometry, crs: str):
+    """A shapely geometry with every vertex moved from ``crs`` to WGS-84."""
+    import shapely
+    return shapely.transform(geometry, lambda coords: transform_coordinates(coords, _TO_WGS84[normalise_crs(crs)]))

@@ -7,7 +7,31 @@ window.qj = Object.assign({}, window.qj, {
   /* Point markers per layer, so that what is on the map now can be counted (layer switched off: 0). */
   markers: {},
   visibleCount: function (layer) {
-    return (window.qj.markers[layer] || []).filter(function (m) { return !!m._map; }).length;
+    var markers = window.qj.markers[layer] || {};
+    return Object.keys(markers).filter(function (k) { return !!markers[k]._map; }).length;
+  },
+  /* WGS-84 → GCJ-02, the same formula as geo/coords.py, for overlays on a GCJ-02 (Amap) basemap. */
+  wgs84ToGcj02: function (lon, lat) {
+    if (lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271) { return [lon, lat]; }
+    var a = 6378245.0, ee = 0.00669342162296594323, PI = Math.PI, x = lon - 105.0, y = lat - 35.0;
+    var common = (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+    var dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x)) + common;
+    dlat += (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0;
+    dlat += (160.0 * Math.sin(y / 12.0 * PI) + 320.0 * Math.sin(y * PI / 30.0)) * 2.0 / 3.0;
+    var dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x)) + common;
+    dlon += (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0;
+    dlon += (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI)) * 2.0 / 3.0;
+    var radlat = lat / 180.0 * PI, magic = 1 - ee * Math.sin(radlat) * Math.sin(radlat), sm = Math.sqrt(magic);
+    dlat = (dlat * 180.0) / ((a * (1 - ee)) / (magic * sm) * PI);
+    dlon = (dlon * 180.0) / (a / sm * Math.cos(radlat) * PI);
+    return [lon + dlon, lat + dlat];
+  },
+  displayLatLng: function (lon, lat, h) {
+    if (h && h.crs === "GCJ02") { var g = window.qj.wgs84ToGcj02(lon, lat); return L.latLng(g[1], g[0]); }
+    return L.latLng(lat, lon);
+  },
+  coordsToLatLng: function (coords, context) {
+    return window.qj.displayLatLng(coords[0], coords[1], context && context.hideout);
   },
   textElement: function (text, className) {
     var el = document.createElement("span");
@@ -92,9 +116,12 @@ window.qj = Object.assign({}, window.qj, {
   pointToLayer: function (feature, latlng, context) {
     var p = feature.properties, h = context.hideout || {};
     window.qj.count(p.layer);
+    if (h.crs === "GCJ02") {
+      latlng = window.qj.displayLatLng(feature.geometry.coordinates[0], feature.geometry.coordinates[1], h);
+    }
     var marker = L.marker(latlng, {icon: window.qj.markerFor(p, h), keyboard: false,
                                    riseOnHover: true, zIndexOffset: p.layer === "hazards" ? 500 : 0});
-    (window.qj.markers[p.layer] = window.qj.markers[p.layer] || []).push(marker);
+    (window.qj.markers[p.layer] = window.qj.markers[p.layer] || {})[p.id] = marker;
     marker.bindTooltip(window.qj.textElement(p.name), {direction: "top", className: "qj-tip",
                                                        offset: [0, -8]});
     return marker;

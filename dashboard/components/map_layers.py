@@ -8,6 +8,7 @@ import dash_leaflet as dl
 from dashboard import ids
 from dashboard.i18n import t
 from services import domain
+from services.basemaps import Basemap
 
 # (layer key, switched on by default), drawn bottom → top.
 POINT_LAYER_ORDER = (("stations", False), ("enterprises", True), ("teams", True), ("depots", True),
@@ -23,25 +24,39 @@ def layer_url(layer: str, args: dict[str, str]) -> str:
     return f"/api/v1/layers/{layer}?{urlencode(query)}"
 
 
-def point_layer(layer: str, url: str) -> dl.GeoJSON:
+def point_hideout(layer: str, crs: str = "WGS84") -> dict:
+    """Styling inputs of a point layer's JS functions, with the display coordinate system."""
     colours = {"enterprises": domain.RISK_COLOURS, "hazards": domain.WARNING_COLOURS}.get(layer, {})
+    return {"colours": colours, "colour": FIXED_COLOURS.get(layer), "crs": crs}
+
+
+def point_layer(layer: str, url: str) -> dl.GeoJSON:
     extra = {}
     if layer in CLUSTERED:
         extra = dict(cluster=True, clusterToLayer={"variable": "qj.clusterToLayer"}, zoomToBoundsOnClick=True,
                      superClusterOptions={"radius": 56, "maxZoom": 14})
     return dl.GeoJSON(id=ids.map_layer(layer), url=url, pointToLayer={"variable": "qj.pointToLayer"},
-                      hideout={"colours": colours, "colour": FIXED_COLOURS.get(layer)}, **extra)
+                      hideout=point_hideout(layer), **extra)
 
 
-def township_layer(lang: str, choropleth: dict | None = None) -> dl.GeoJSON:
-    hideout = {"lang": lang, **(choropleth or {})}
-    return dl.GeoJSON(url="/api/v1/townships", id=ids.map_layer("townships"), hideout=hideout,
-                      style={"variable": "qj.townshipStyle"}, onEachFeature={"variable": "qj.townshipOnEach"})
+def township_layer(lang: str) -> dl.GeoJSON:
+    return dl.GeoJSON(url="/api/v1/townships", id=ids.map_layer("townships"), hideout={"lang": lang, "crs": "WGS84"},
+                      style={"variable": "qj.townshipStyle"}, onEachFeature={"variable": "qj.townshipOnEach"},
+                      coordsToLatLng={"variable": "qj.coordsToLatLng"})
 
 
 def boundary_layer(lang: str) -> dl.GeoJSON:
-    return dl.GeoJSON(url="/api/v1/boundary", id=ids.map_layer("boundary"), hideout={"lang": lang},
-                      style={"variable": "qj.boundaryStyle"}, onEachFeature={"variable": "qj.boundaryOnEach"})
+    return dl.GeoJSON(url="/api/v1/boundary", id=ids.map_layer("boundary"), hideout={"lang": lang, "crs": "WGS84"},
+                      style={"variable": "qj.boundaryStyle"}, onEachFeature={"variable": "qj.boundaryOnEach"},
+                      coordsToLatLng={"variable": "qj.coordsToLatLng"})
+
+
+def basemap_tiles(basemap: Basemap | None) -> list:
+    """The tile layer of a configured basemap, or nothing for the offline vector map."""
+    if basemap is None:
+        return []
+    extra = {"subdomains": basemap.subdomains} if basemap.subdomains else {}
+    return [dl.TileLayer(url=basemap.url, maxZoom=basemap.max_zoom, attribution=basemap.attribution, **extra)]
 
 
 def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
@@ -58,9 +73,10 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
         edit={"edit": False},
     )])
     return dl.Map(
-        id=ids.MAP, children=[dl.LayersControl(overlays, collapsed=False, position="topright"), draw,
+        id=ids.MAP, children=[dl.LayerGroup(id=ids.BASEMAP_GROUP),
+                              dl.LayersControl(overlays, collapsed=False, position="topright"), draw,
                               dl.ScaleControl(position="bottomleft", imperial=False)],
         bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
-        attributionControl=False, className="qj-map qj-zoom-low",
+        attributionControl=True, className="qj-map qj-zoom-low",
         eventHandlers={"zoomend": {"variable": "qj.onZoom"}, "moveend": {"variable": "qj.onZoom"}},
     )

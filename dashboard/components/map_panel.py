@@ -7,6 +7,7 @@ from dashboard import ids
 from dashboard.components.map_layers import POINT_LAYER_ORDER
 from dashboard.i18n import t
 from services import domain
+from services.basemaps import Basemap
 from services.township_stats import MEASURES
 
 _FILTER_LABELS = {
@@ -57,8 +58,16 @@ def choropleth_legend(choropleth: dict | None, lang: str) -> list:
     return [html.H4(t(f"measure.{choropleth['measure']}", lang)), *rows]
 
 
+def basemap_choice(lang: str, basemaps: list[Basemap]) -> html.Label:
+    options = [{"label": t("map.basemap_offline", lang), "value": ""}] + [
+        {"label": f"{b.name}（{b.crs}）", "value": b.key} for b in basemaps]
+    hint = [] if basemaps else [html.Span(t("map.basemap_hint", lang), className="hint")]
+    return html.Label([t("map.basemap", lang), dcc.Dropdown(options, "", id=ids.BASEMAP, clearable=False,
+                                                            className="filter-dropdown"), *hint], className="filter")
+
+
 def side_panel(lang: str, townships: list[tuple[str, str]], counts: dict[str, int], threatened: int,
-               target: int) -> html.Aside:
+               target: int, basemaps: list[Basemap]) -> html.Aside:
     count_rows = [html.Div([html.Span(t(f"layer.{layer}", lang)),
                             html.Span(t("map.count", lang, n=counts[layer]), className="count",
                                       id=ids.layer_count(layer))], className="count-row")
@@ -82,7 +91,7 @@ def side_panel(lang: str, townships: list[tuple[str, str]], counts: dict[str, in
         html.Label([t("map.choropleth", lang), dcc.Dropdown(measures, "", id=ids.CHOROPLETH, clearable=False,
                                                            className="filter-dropdown")], className="filter"),
         html.Div(id=ids.CHOROPLETH_LEGEND, className="legend-block"),
+        basemap_choice(lang, basemaps),
         legend(lang),
-        html.P(t("map.no_tiles", lang), className="source-note"),
         html.P(t("map.boundary_source", lang), className="source-note"),
     ], id=ids.MAP_PANEL, className="side-panel")

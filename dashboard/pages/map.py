@@ -6,10 +6,13 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import ids
 from dashboard.components.details import area_panel, details_container, feature_panel, search_results
-from dashboard.components.map_layers import POINT_LAYER_ORDER, layer_url, map_component
+from dashboard.components.map_layers import (
+    POINT_LAYER_ORDER, basemap_tiles, layer_url, map_component, point_hideout,
+)
 from dashboard.components.map_panel import choropleth_legend, side_panel
 from dashboard.i18n import normalise_language, t
-from dashboard.state import settings
+from dashboard.state import basemaps, settings
+from geo.coords import from_wgs84, geometry_to_wgs84
 from services import domain
 from services.area_query import area_from_geojson, summarise_area
 from services.features import feature_details
@@ -35,7 +38,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     urls = {layer: layer_url(layer, {}) for layer in _LAYERS}
     return html.Div([
         dcc.Store(id=ids.MAP_LANG, data=lang),
-        side_panel(lang, townships, counts, threatened_people_total(s), s.region.evacuation_target_people),
+        side_panel(lang, townships, counts, threatened_people_total(s), s.region.evacuation_target_people,
+                   basemaps()),
         html.Div([map_component(lang, urls), details_container(lang)],
                  className="map-wrap"),
     ], className="map-page")
@@ -74,11 +78,26 @@ def _categories(sectors):
     return [{"label": c, "value": c} for s in chosen for c in domain.ENTERPRISE_SECTORS[s]]
 
 
+def _display_crs(key: str | None) -> str:
+    basemap = next((b for b in basemaps() if b.key == key), None)
+    return basemap.crs if basemap else "WGS84"
+
+
 @callback(Output(ids.map_layer("townships"), "hideout"), Output(ids.CHOROPLETH_LEGEND, "children"),
-          Input(ids.CHOROPLETH, "value"), State(ids.MAP_LANG, "data"), prevent_initial_call=True)
-def _choropleth(measure, lang):
+          Input(ids.CHOROPLETH, "value"), Input(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"),
+          prevent_initial_call=True)
+def _choropleth(measure, basemap_key, lang):
     data = choropleth(settings(), measure) if measure in MEASURES else None
-    return {"lang": lang, **(data or {})}, choropleth_legend(data, lang)
+    return {"lang": lang, "crs": _display_crs(basemap_key), **(data or {})}, choropleth_legend(data, lang)
+
+
+@callback([Output(ids.BASEMAP_GROUP, "children"), Output(ids.map_layer("boundary"), "hideout")] +
+          [Output(ids.map_layer(layer), "hideout") for layer in _LAYERS],
+          Input(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"), prevent_initial_call=True)
+def _basemap(key, lang):
+    basemap = next((b for b in basemaps() if b.key == key), None)
+    crs = basemap.crs if basemap else "WGS84"
+    return [basemap_tiles(basemap), {"lang": lang, "crs": crs}] + [point_hideout(layer, crs) for layer in _LAYERS]
 
 
 @callback(Output(ids.SEARCH_RESULTS, "children"), Input(ids.SEARCH_INPUT, "value"), State(ids.MAP_LANG, "data"),
@@ -93,10 +112,10 @@ def _search(text, lang):
     [Input(ids.map_layer(layer), "clickData") for layer in _LAYERS],
     Input({"type": ids.SEARCH_HIT, "layer": ALL, "id": ALL}, "n_clicks"),
     Input(ids.DRAW, "geojson"), Input(ids.DETAILS_CLOSE, "n_clicks"),
-    State(ids.MAP_LANG, "data"), prevent_initial_call=True,
+    State(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"), prevent_initial_call=True,
 )
 def _details(*args):
-    lang = args[-1]
+    lang, crs = args[-1], _display_crs(args[-2])
     trigger = ctx.triggered_id
     hidden = ([], "details-panel hidden", dash.no_update)
     if trigger == ids.DETAILS_CLOSE:
@@ -109,6 +128,8 @@ def _details(*args):
             geometry = area_from_geojson(features[-1])
         except (KeyError, TypeError, ValueError):
             return hidden
+        if crs != "WGS84":  # drawn over a GCJ-02 basemap: back to WGS-84 before querying
+            geometry = geometry_to_wgs84(geometry, crs)
         return area_panel(summarise_area(settings(), geometry), lang), "details-panel", dash.no_update
     if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
         if not ctx.triggered[0]["value"]:
@@ -125,5 +146,6 @@ def _details(*args):
     details = feature_details(settings(), layer, feature_id)
     if details is None:
         return hidden
-    viewport = {"center": [details.lat, details.lon], "zoom": 15, "transition": "flyTo"} if fly else dash.no_update
+    lon, lat = from_wgs84(details.lon, details.lat, crs)
+    viewport = {"center": [lat, lon], "zoom": 15, "transition": "flyTo"} if fly else dash.no_update
     return feature_panel(details, lang), "details-panel", viewport

@@ -1,9 +1,14 @@
 """A served app (waitress in a thread, seeded SQLite) and a headless chromium page that records what it did."""
 from __future__ import annotations
 
+import dataclasses
+import json
+import math
 import shutil
 import socket
+import struct
 import threading
+import zlib
 from dataclasses import dataclass, field
 
 import pytest
@@ -22,19 +27,66 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory):
-    """Base URL of the app serving a seeded SQLite database."""
+def _serve(settings):
     from waitress import create_server
 
     from services.seed import setup_database
-    settings = make_settings("sqlite", tmp_path_factory.mktemp("served"))
     setup_database(settings, with_sample=True)
     port = _free_port()
     server = create_server(create_app(settings).server, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
+    threading.Thread(target=server.run, daemon=True).start()
+    return server, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """Base URL of the app serving a seeded SQLite database, with no basemap configured."""
+    server, url = _serve(make_settings("sqlite", tmp_path_factory.mktemp("served")))
+    yield url
+    server.close()
+
+
+def _png(rgb: tuple[int, int, int], size: int = 256) -> bytes:
+    """A solid-colour PNG tile, written by hand (no imaging library needed)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    row = b"\x00" + bytes(rgb) * size
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * size)) +
+            chunk(b"IEND", b""))
+
+
+def write_tiles(folder, bounds=(106.8, 28.4, 110.6, 30.6), zooms=range(8, 13)) -> int:
+    """Slippy-map tiles covering ``bounds`` (lon/lat) at ``zooms``; returns how many were written."""
+    def tile_xy(lon, lat, z):
+        n = 2 ** z
+        y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n
+        return int((lon + 180) / 360 * n), int(y)
+    count = 0
+    for z in zooms:
+        (x0, y1), (x1, y0) = tile_xy(bounds[0], bounds[1], z), tile_xy(bounds[2], bounds[3], z)
+        for x in range(x0, x1 + 1):
+            for y in range(y0, y1 + 1):
+                path = folder / str(z) / str(x) / f"{y}.png"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(_png((200 + (x + y) % 2 * 30, 225, 205)))
+                count += 1
+    return count
+
+
+@pytest.fixture(scope="session")
+def served_with_tiles(tmp_path_factory):
+    """The app with two basemaps from one local tile folder: one declared WGS-84, one GCJ-02."""
+    root = tmp_path_factory.mktemp("tiles")
+    write_tiles(root / "tiles")
+    config = root / "basemaps.json"
+    config.write_text(json.dumps([
+        {"key": "local", "name": "本地瓦片", "folder": "tiles", "crs": "WGS84", "max_zoom": 12},
+        {"key": "local-gcj", "name": "本地瓦片(GCJ)", "folder": "tiles", "crs": "GCJ02", "max_zoom": 12},
+    ], ensure_ascii=False), encoding="utf-8")
+    settings = dataclasses.replace(make_settings("sqlite", root), basemaps_file=config)
+    server, url = _serve(settings)
+    yield url
     server.close()
 
 
