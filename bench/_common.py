@@ -58,10 +58,21 @@ def machine() -> dict[str, str]:
             "python": platform.python_version(), "date": date or dt.datetime.now().isoformat()}
 
 
+def code_state() -> str:
+    """The commit measured, and how many files outside bench/ differ from it in the work tree."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.rstrip("\n")
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = [line[3:] for line in git("status", "--porcelain").splitlines() if not line[3:].startswith("bench/")]
+    return f"{head}" + (f" + {len(changed)} uncommitted file(s): {', '.join(changed)}" if changed else " (clean)")
+
+
 def print_machine() -> None:
     m = machine()
     print(f"machine: {m['nproc']} CPU ({m['cpu']}), {m['ram']} RAM, {m['os']}, Python {m['python']}")
-    print(f"date:    {m['date']}")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"date:    {m['date']}  (load average {load}: other work on the machine skews the figures)")
+    print(f"code:    {code_state()}")
 
 
 def free_port() -> int:
@@ -78,18 +89,25 @@ def summary(values_s: list[float]) -> dict[str, float]:
             "min_ms": ordered[0] * 1000, "max_ms": ordered[-1] * 1000}
 
 
-def http_get(url: str, timeout_s: float = 30.0, headers: dict | None = None) -> tuple[int, bytes, float]:
-    """(status, body, seconds from sending the request to the last byte of the body)."""
+def http_fetch(url: str, timeout_s: float = 30.0,
+               headers: dict | None = None) -> tuple[int, dict[str, str], bytes, float]:
+    """(status, headers, body as sent on the wire, seconds from sending the request to its last byte)."""
     assert url.startswith(f"http://{LOCAL}:"), f"refusing a non-local URL: {url}"
     request = urllib.request.Request(url, headers=headers or {})
     started = time.perf_counter()
     try:
         with _OPENER.open(request, timeout=timeout_s) as response:
             body = response.read()
-            status = response.status
+            status, response_headers = response.status, dict(response.headers)
     except urllib.error.HTTPError as exc:
-        body, status = exc.read(), exc.code
-    return status, body, time.perf_counter() - started
+        body, status, response_headers = exc.read(), exc.code, dict(exc.headers)
+    return status, response_headers, body, time.perf_counter() - started
+
+
+def http_get(url: str, timeout_s: float = 30.0, headers: dict | None = None) -> tuple[int, bytes, float]:
+    """(status, body, seconds from sending the request to the last byte of the body)."""
+    status, _, body, seconds = http_fetch(url, timeout_s, headers)
+    return status, body, seconds
 
 
 def try_get(url: str, timeout_s: float = 5.0) -> tuple[int, bytes]:
@@ -169,6 +187,9 @@ def served_app(env: dict[str, str], log_path: Path, start_timeout_s: float = 120
         except BaseException:
             log.flush()
             print(Path(log_path).read_text(errors="replace")[-3000:], file=sys.stderr)
+            if proc.poll() is not None:
+                print(f"the server had exited with code {proc.returncode} (negative: killed by that signal)",
+                      file=sys.stderr)
             raise
         finally:
             kill_group(proc)

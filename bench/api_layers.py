@@ -2,7 +2,8 @@
 
 For each back-end: a fresh database seeded with ``app.py seed``, ``app.py serve`` (waitress) as a
 subprocess, then per query 3 warm-up requests and 30 timed ones over real HTTP (urllib, one connection
-per request, sequential). Prints median / p95 / max, payload bytes and feature counts, then an
+per request, sequential), once asking for no compression and once with chromium's Accept-Encoding.
+Prints median / p95 / max, bytes on the wire and feature counts, then an
 in-process breakdown (query + GeoJSON building vs JSON encoding) to show where the time goes.
 
     python bench/api_layers.py [--repeat 30] [--warmup 3] [--backends sqlite,postgis] [--keep-db]
@@ -16,11 +17,12 @@ import os
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    LOCAL, ROOT, clean_env, emit, free_port, http_get, print_machine, run_app, served_app, summary,
+    LOCAL, ROOT, clean_env, emit, free_port, http_fetch, print_machine, run_app, served_app, summary,
 )
 
 ADMIN_URL = os.environ.get("QJ_BENCH_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -33,6 +35,37 @@ CASES = {
     "bbox": f"/api/v1/layers/enterprises?bbox={BBOX}",
     "township+bbox": f"/api/v1/layers/enterprises?township={TOWNSHIP}&bbox={BBOX}",
 }
+# Measured only where the server accepts them (200); otherwise reported as unsupported.
+OPTIONAL_CASES = {
+    "all view=map": "/api/v1/layers/enterprises?view=map",
+}
+# urllib asks for "identity" by itself; the second variant asks as chromium does.
+ENCODINGS = {"identity": {}, "browser": {"Accept-Encoding": "gzip, deflate, br, zstd"}}
+
+
+def _decode(body: bytes, encoding: str | None) -> bytes | None:
+    if not encoding or encoding == "identity":
+        return body
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "deflate":
+        return zlib.decompress(body)
+    if encoding == "br":
+        try:
+            import brotli
+        except ImportError:
+            return None
+        return brotli.decompress(body)
+    if encoding == "zstd":
+        try:
+            from compression import zstd  # Python 3.14
+        except ImportError:
+            try:
+                from backports import zstd  # installed with Flask-Compress on older Pythons
+            except ImportError:
+                return None
+        return zstd.decompress(body)
+    return None
 
 
 def _postgres_url(name: str) -> str:
@@ -60,20 +93,30 @@ def _drop_postgres_db() -> None:
 
 def _measure_http(base: str, repeat: int, warmup: int) -> dict[str, dict]:
     results = {}
-    for case, path in CASES.items():
+    for case, path in {**CASES, **OPTIONAL_CASES}.items():
         url = base + path
-        for _ in range(warmup):
-            status, body, _ = http_get(url)
-            assert status == 200, f"{url} answered {status}: {body[:300]!r}"
-        times, size, features = [], 0, 0
-        for _ in range(repeat):
-            status, body, seconds = http_get(url)
-            assert status == 200, f"{url} answered {status}"
-            times.append(seconds)
-            size = len(body)
+        status, _, body, _ = http_fetch(url)
+        if status != 200:
+            if case in OPTIONAL_CASES:
+                results[case] = {"path": path, "unsupported": status}
+                continue
+            raise AssertionError(f"{url} answered {status}: {body[:300]!r}")
         features = len(json.loads(body)["features"])
-        results[case] = {"path": path, "features": features, "bytes": size,
-                         "gzip_bytes": len(gzip.compress(body, 6)), **summary(times)}
+        row = {"path": path, "features": features, "bytes": len(body), "gzip6_bytes": len(gzip.compress(body, 6))}
+        for name, headers in ENCODINGS.items():
+            for _ in range(warmup):
+                http_fetch(url, headers=headers)
+            times = []
+            for _ in range(repeat):
+                status, response_headers, body, seconds = http_fetch(url, headers=headers)
+                assert status == 200, f"{url} answered {status}"
+                times.append(seconds)
+            encoding = response_headers.get("Content-Encoding")
+            decoded = _decode(body, encoding)
+            if decoded is not None:
+                assert len(json.loads(decoded)["features"]) == features, f"{url}: {encoding} body differs"
+            row[name] = {"content_encoding": encoding or "identity", "wire_bytes": len(body), **summary(times)}
+        results[case] = row
     return results
 
 
@@ -124,10 +167,16 @@ def bench_backend(backend: str, repeat: int, warmup: int, workdir: Path, keep_db
 
 def _print_backend(result: dict) -> None:
     print(f"\n[{result['backend']}]  (app.py seed on the fresh database: {result['seed_s']:.1f} s)")
-    print(f"  {'query':<14} {'features':>8} {'bytes':>9} {'gzip':>8} {'median':>9} {'p95':>9} {'max':>9}")
+    print(f"  {'query':<14} {'features':>8} {'encoding':>9} {'on wire':>9} {'median':>9} {'p95':>9} {'max':>9}")
     for case, r in result["http"].items():
-        print(f"  {case:<14} {r['features']:>8} {r['bytes']:>9} {r['gzip_bytes']:>8} "
-              f"{r['median_ms']:>7.1f}ms {r['p95_ms']:>7.1f}ms {r['max_ms']:>7.1f}ms")
+        if "unsupported" in r:
+            print(f"  {case:<14} not supported by this server (HTTP {r['unsupported']})")
+            continue
+        for i, name in enumerate(ENCODINGS):
+            e = r[name]
+            label, count = (case, str(r["features"])) if i == 0 else ("", "")
+            print(f"  {label:<14} {count:>8} {e['content_encoding']:>9} {e['wire_bytes']:>9} "
+                  f"{e['median_ms']:>7.1f}ms {e['p95_ms']:>7.1f}ms {e['max_ms']:>7.1f}ms")
     ip = result["in_process_all"]
     print(f"  in process, full layer: point_layer() {ip['point_layer_median_ms']:.1f} ms + "
           f"JSON encoding {ip['jsonify_median_ms']:.1f} ms = {ip['total_median_ms']:.1f} ms (medians)")
@@ -142,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print_machine()
     print(f"GET /api/v1/layers/enterprises over HTTP to {LOCAL} (waitress, 8 threads), "
-          f"{args.warmup} warm-ups + {args.repeat} sequential requests per query")
+          f"{args.warmup} warm-ups + {args.repeat} sequential requests per query and Accept-Encoding "
+          f"(identity; as chromium: {ENCODINGS['browser']['Accept-Encoding']})")
     results = []
     with tempfile.TemporaryDirectory(prefix="qj_bench_api_") as tmp:
         for backend in args.backends.split(","):

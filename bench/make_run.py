@@ -1,15 +1,15 @@
 """Benchmark: `make run` from a fresh clone to the first page served, without pip's downloads.
 
-1. (not timed, the only step that may use the network) a wheelhouse with every wheel of
+1. (not timed, the only step that may use the network) a wheelhouse with every wheel of HEAD's
    requirements.txt and pip itself, built once with ``pip wheel`` / ``pip download`` and reused
    (default /tmp/qj_bench_wheelhouse, keyed by requirements.txt).
-2. (timed, per run) ``git clone`` of this repository's HEAD into a new temporary folder, then
-   ``make run`` there with PORT=<free port>, PIP_NO_INDEX=1 and PIP_FIND_LINKS=<wheelhouse>, no
-   DATABASE_URL (so the default SQLite file in the clone's instance/), until GET / answers 200 and
-   GET /api/v1/layers/enterprises answers 200 with features. So it covers venv creation, the pip upgrade
-   and ``pip install -r requirements.txt`` from local wheels, schema + geography + catalogue + sample
-   import, and the server start. Make's echoed commands and the app's output are time-stamped to split
-   the total into phases.
+2. (timed, per run) ``git clone`` of this repository, checked out at the HEAD seen at the start, into
+   a new temporary folder, then ``make run`` there with PORT=<free port>, PIP_NO_INDEX=1 and
+   PIP_FIND_LINKS=<wheelhouse> and no DATABASE_URL (so the default SQLite file in the clone's
+   instance/), until GET / answers 200 and GET /api/v1/layers/enterprises answers 200 with features.
+   That covers venv creation, the pip upgrade and ``pip install -r requirements.txt`` from local
+   wheels, schema + geography + catalogue + sample import, and the server start. Make's echoed commands
+   and the app's output are time-stamped to split the total into phases.
 3. (timed) a restart: ``make run`` again in the last clone (venv and database already there).
 
 The server is killed with its process group after each run; clones are removed at the end.
@@ -52,16 +52,19 @@ PHASES = (
 )
 
 
-def build_wheelhouse(wheelhouse: Path) -> float:
-    """Wheels of requirements.txt and of pip in ``wheelhouse``; returns seconds spent (0 if reused)."""
-    requirements = (ROOT / "requirements.txt").read_bytes()
+def build_wheelhouse(wheelhouse: Path, requirements: bytes) -> float:
+    """Wheels of ``requirements`` (HEAD's requirements.txt) and of pip in ``wheelhouse``.
+
+    Returns the seconds spent, 0 if the wheelhouse already matched these requirements.
+    """
     key = hashlib.sha256(requirements).hexdigest()
     stamp = wheelhouse / ".requirements.sha256"
     if stamp.exists() and stamp.read_text().strip() == key:
         return 0.0
     started = time.perf_counter()
     wheelhouse.mkdir(parents=True, exist_ok=True)
-    for command in (["wheel", "-r", str(ROOT / "requirements.txt"), "-w", str(wheelhouse)],
+    (wheelhouse / "requirements.txt").write_bytes(requirements)
+    for command in (["wheel", "-r", str(wheelhouse / "requirements.txt"), "-w", str(wheelhouse)],
                     ["download", "--no-deps", "pip", "-d", str(wheelhouse)]):
         done = subprocess.run([SYSTEM_PYTHON, "-m", "pip", *command, "--quiet"], capture_output=True, text=True,
                               timeout=1800)
@@ -138,9 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     print_machine()
     python = subprocess.run([SYSTEM_PYTHON, "-c", "import sys; print(sys.executable, sys.version.split()[0])"],
                             capture_output=True, text=True).stdout.strip()
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-    print(f"make run with PYTHON={SYSTEM_PYTHON} ({python}); clone of {ROOT} at {head.strip()}")
-    spent = build_wheelhouse(args.wheelhouse)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()  # every run checks out this commit, even if HEAD moves
+    print(f"make run with PYTHON={SYSTEM_PYTHON} ({python}); clones of {ROOT} at {head[:7]}")
+    requirements = subprocess.run(["git", "show", f"{head}:requirements.txt"], cwd=ROOT, capture_output=True,
+                                  check=True).stdout
+    spent = build_wheelhouse(args.wheelhouse, requirements)
     wheels = sorted(p.name for p in args.wheelhouse.glob("*.whl"))
     size_mb = sum(p.stat().st_size for p in args.wheelhouse.glob("*.whl")) / 1e6
     print(f"wheelhouse {args.wheelhouse}: {len(wheels)} wheels, {size_mb:.0f} MB "
@@ -154,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             clone = workdir / f"clone{i}"
             started = time.perf_counter()
             subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=300)
+            subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", head], check=True, timeout=60)
             clone_s = time.perf_counter() - started
             env = clean_env(PORT=str(free_port()), **pip_env)
             run = make_run_once(clone, env, args.timeout, workdir / f"run{i}.log")

@@ -2,11 +2,15 @@
 
 Serves the app on a SQLite database seeded in a temporary folder, then opens http://127.0.0.1:PORT/
 ``--repeat`` times, each in a new browser context (empty cache), and measures from navigation start:
-DOMContentLoaded, load, the last /api/v1/layers/* response, and the first animation frame at which
-``window.qj.rendered`` (kept by dashboard/assets/qj_map.js) counts every feature of every point layer the
-page fetched. Also the bytes transferred and the waterfall in between (first paint, /_dash-layout, the
-page's callbacks, the first layer request). Chromium resolves no host name but 127.0.0.1, and any request
-to another host is recorded and makes the run fail.
+DOMContentLoaded, load, the last /api/v1/layers/* response, and "point layers drawn": the animation
+frame at which ``window.qj.rendered`` (features turned into markers, per layer, kept by
+dashboard/assets/qj_map.js) last changed, once every layer response is in and the counts have stayed
+the same for 500 ms; never earlier than the last layer response. Clustered points are not counted by
+qj.rendered, so the criterion is "settled", not "every feature counted".
+
+Also the bytes transferred and the waterfall in between (first paint, /_dash-layout, the page's
+callbacks, the first layer request). Chromium resolves no host name but 127.0.0.1, and any request to
+another host is recorded and makes the run fail.
 
     python bench/page_load.py [--repeat 5] [--timeout 60]
 """
@@ -47,6 +51,18 @@ _FRAME_WATCH = """
   w.requestAnimationFrame(tick);
 })();
 """
+
+SETTLE_MS = 500
+
+_STATE = """
+() => {
+  const layers = performance.getEntriesByType('resource')
+    .filter(e => new URL(e.name).pathname.startsWith('%s') && e.responseEnd > 0);
+  return {now: performance.now(), rendered: window.qj && window.qj.rendered ? window.qj.rendered : null,
+          changed_at: window.__qjBench.changedAt, layers_done: layers.length,
+          layers_end: layers.length ? Math.max(...layers.map(e => e.responseEnd)) : null};
+}
+""" % LAYER_PREFIX
 
 _TIMINGS = """
 () => {
@@ -114,23 +130,22 @@ def load_once(browser, base: str, timeout_s: float) -> dict:
         deadline = time.monotonic() + timeout_s
         drawn = False
         while time.monotonic() < deadline:
-            state = page.evaluate("() => ({r: window.qj && window.qj.rendered, c: window.__qjBench.changedAt})")
-            rendered = state["r"]
-            if layer_features and not pending and rendered is not None and all(
-                    rendered.get(layer, 0) >= n for layer, n in layer_features.items()):
-                seen = len(layer_features)
-                page.wait_for_timeout(300)  # a layer requested late would show up here
-                if len(layer_features) == seen and not pending:
+            state = page.evaluate(_STATE)
+            if layer_features and not pending and state["layers_done"] >= len(layer_features):
+                if state["rendered"] is None:
+                    break  # no counter on this page: only the network figures are known
+                # settled: every layer response in, and the counts unchanged for SETTLE_MS since then
+                if state["now"] - max(state["changed_at"] or 0, state["layers_end"] or 0) >= SETTLE_MS:
                     drawn = True
                     break
-                continue
-            if layer_features and not pending and rendered is None:
-                break  # no counter on this page: fall back to the last layer response
             page.wait_for_timeout(20)
         timings = page.evaluate(_TIMINGS)
+        timings["markers_in_dom"] = page.evaluate("() => document.querySelectorAll('.leaflet-marker-icon').length")
     finally:
         context.close()
-    return {**timings, "drawn": drawn, "layer_features": layer_features, "foreign": foreign, "errors": errors}
+    drawn_at = max(timings["rendered_at"] or 0, timings["layers_end"] or 0) if drawn else None
+    return {**timings, "drawn": drawn, "drawn_at": drawn_at, "layer_features": layer_features,
+            "foreign": foreign, "errors": errors}
 
 
 def _stat(values: list[float]) -> dict[str, float]:
@@ -156,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                 for i in range(args.repeat):
                     run = load_once(browser, base, args.timeout)
                     runs.append(run)
-                    drawn = (f"drawn {run['rendered_at']:7.0f} ms" if run["drawn"]
-                             else "drawn     n/a (no window.qj.rendered)")
+                    drawn = (f"drawn {run['drawn_at']:6.0f} ms" if run["drawn"]
+                             else "drawn n/a (no window.qj.rendered, or it never settled)")
                     print(f"  load {i + 1}: DOMContentLoaded {run['dcl']:6.0f} ms, load {run['load']:6.0f} ms, "
                           f"layers fetched {run['layers_end']:6.0f} ms, {drawn}, "
                           f"{run['transfer'] / 1e6:.2f} MB in {run['requests']} requests")
@@ -176,11 +191,12 @@ def main(argv: list[str] | None = None) -> int:
         "fcp_ms": _ms("fcp"), "dcl_ms": _ms("dcl"), "load_ms": _ms("load"),
         "dash_layout_ms": _ms("dash_layout_end"), "callbacks_ms": _ms("callbacks_end"),
         "layers_start_ms": _ms("layers_start"), "layers_fetched_ms": _ms("layers_end"),
-        "drawn_ms": _stat([r["rendered_at"] for r in ok_drawn]) if len(ok_drawn) == len(runs) else None,
+        "drawn_ms": _stat([r["drawn_at"] for r in ok_drawn]) if len(ok_drawn) == len(runs) else None,
         "transfer_bytes": _stat([r["transfer"] for r in runs]),
         "decoded_bytes": _stat([r["decoded"] for r in runs]),
         "layer_bytes": runs[0]["layer_bytes"], "requests": runs[0]["requests"],
-        "layer_features": runs[0]["layer_features"], "rendered": runs[0]["rendered"],
+        "layer_features": runs[0]["layer_features"], "rendered": runs[-1]["rendered"],
+        "markers_in_dom": runs[-1]["markers_in_dom"],
         "foreign_requests": foreign, "errors": errors,
     }
     print(f"\nmedian / max of {args.repeat} loads (ms from navigation start):")
@@ -194,8 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  transferred            {t['median'] / 1e6:7.2f} / {t['max'] / 1e6:7.2f} MB "
           f"(decoded {result['decoded_bytes']['median'] / 1e6:.2f} MB; point layers "
           f"{result['layer_bytes'] / 1e6:.2f} MB) in {result['requests']} requests")
-    print(f"  layers fetched (features): {result['layer_features']}")
-    print(f"  window.qj.rendered: {result['rendered']}")
+    rendered = result["rendered"] or {}
+    print("  features fetched → counted by window.qj.rendered (fewer: clustered or not drawn): " + ", ".join(
+        f"{layer} {n}→{rendered.get(layer, 0)}" for layer, n in result["layer_features"].items()))
+    print(f"  other counts: " + ", ".join(f"{k} {v}" for k, v in rendered.items() if k not in result["layer_features"])
+          + f"; .leaflet-marker-icon elements in the page: {result['markers_in_dom']}")
     print(f"  requests to hosts other than {LOCAL}: {len(foreign)}" + (f" {foreign}" if foreign else ""))
     if errors:
         print(f"  browser errors ({len(errors)}): " + "; ".join(errors[:5]))

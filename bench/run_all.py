@@ -91,14 +91,21 @@ def print_summary(results: dict[str, dict | None], failures: dict[str, str]) -> 
         print(f"  requests to hosts other than 127.0.0.1: {len(pl['foreign_requests'])}")
     al = results.get("api_layers")
     if al:
-        print("GET /api/v1/layers/enterprises over HTTP (median / p95 ms, bytes):")
+        print("GET /api/v1/layers/enterprises over HTTP (median / p95, bytes on the wire):")
         for backend in al["results"]:
             if "error" in backend:
                 print(f"  {backend['backend']}: FAILED {backend['error']}")
                 continue
-            cells = [f"{case} {r['median_ms']:.1f}/{r['p95_ms']:.1f} ({r['features']} f, {r['bytes'] / 1e3:.0f} kB)"
-                     for case, r in backend["http"].items()]
-            print(f"  {backend['backend']:<8} " + "; ".join(cells))
+            print(f"  {backend['backend']}:")
+            for case, r in backend["http"].items():
+                if "unsupported" in r:
+                    print(f"    {case:<14} not supported (HTTP {r['unsupported']})")
+                    continue
+                plain, browser = r["identity"], r["browser"]
+                print(f"    {case:<14} {r['features']:>5} features  identity {plain['median_ms']:5.1f} / "
+                      f"{plain['p95_ms']:5.1f} ms, {r['bytes'] / 1e3:4.0f} kB;  {browser['content_encoding']} "
+                      f"{browser['median_ms']:5.1f} / {browser['p95_ms']:5.1f} ms, "
+                      f"{browser['wire_bytes'] / 1e3:4.0f} kB")
     for name, reason in failures.items():
         print(f"FAILED {name}: {reason}")
 
