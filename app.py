@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -23,6 +24,9 @@ def _serve(args, settings) -> int:
         print(json.dumps(report, ensure_ascii=False))
     from dashboard.app import create_app
     app = create_app(settings)
+    # The app's long-lived objects never die; keep the collector from rescanning them on every request
+    # (measured: p95 of a 1500-feature layer 86 ms → 32 ms, docs/BENCHMARKS.md).
+    gc.freeze()
     print(f"serving on http://{settings.host}:{settings.port}", flush=True)
     if args.dev:
         app.run(host=settings.host, port=settings.port, debug=True, dev_tools_disable_version_check=True)

@@ -51,6 +51,8 @@ MAP_FIELDS: dict[str, tuple[str, ...]] = {
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {"enterprises": ("address", "credit_code"),
                                               "hazards": ("address", "code", "village")}
 _SKIP_COLUMNS = {"geom", "updated_at"}
+_COMPUTED_INPUTS = {"shelters": ("declared_capacity_people", "effective_area_m2", "occupancy_people",
+                                 "blocked_places", "status")}
 VIEWS = ("full", "map")
 
 
@@ -183,7 +185,12 @@ def point_layer(settings: Settings, layer: str, flt: LayerFilter = LayerFilter()
     draws (risk level, warning level, capacity, …), a fraction of the bytes.
     """
     model = POINT_LAYERS[layer]
-    columns = [c for c in model.__table__.columns if c.name not in _SKIP_COLUMNS]
+    table = model.__table__
+    if view == "map":  # only what the map draws, and what computed fields need
+        wanted = {"id", "name", "lon", "lat", *MAP_FIELDS[layer], *_COMPUTED_INPUTS.get(layer, ())}
+        columns = [c for c in table.columns if c.name in wanted]
+    else:
+        columns = [c for c in table.columns if c.name not in _SKIP_COLUMNS]
     stmt = select(*columns, Township.name.label("township_name")).join(
         Township, Township.code == model.township_code)
     conditions = _conditions(settings, model, flt)
