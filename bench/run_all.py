@@ -26,6 +26,7 @@ BENCHMARKS = {
     "make_run": ("make_run.py", [], ["--runs", "1"], 2400),
     "page_load": ("page_load.py", [], ["--repeat", "3"], 600),
     "api_layers": ("api_layers.py", [], ["--repeat", "10"], 900),
+    "map_scale": ("map_scale.py", [], ["--repeat", "2"], 1200),
 }
 
 
@@ -106,6 +107,13 @@ def print_summary(results: dict[str, dict | None], failures: dict[str, str]) -> 
                       f"{plain['p95_ms']:5.1f} ms, {r['bytes'] / 1e3:4.0f} kB;  {browser['content_encoding']} "
                       f"{browser['median_ms']:5.1f} / {browser['p95_ms']:5.1f} ms, "
                       f"{browser['wire_bytes'] / 1e3:4.0f} kB")
+    ms = results.get("map_scale")
+    if ms:
+        print(f"map with {ms['enterprises']} enterprises and {ms['hazards']} hazard points ({ms['runs']} runs):")
+        print(_line("first map paint", {k: v * 1000 for k, v in ms["first_paint_s"].items()}))
+        print(_line("page payload", ms["payload_bytes"], "kB", 1e-3))
+        print(_line("filter change, browser", {k: v * 1000 for k, v in ms["filter_browser_s"].items()}))
+        print(_line("filter change, slowest server request", ms["filter_server_ms_max"]))
     for name, reason in failures.items():
         print(f"FAILED {name}: {reason}")
 

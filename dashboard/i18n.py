@@ -41,6 +41,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.search": ("搜索名称、地址、信用代码、乡镇…", "Search name, address, credit code, township…"),
     "map.search_none": ("没有找到“{q}”", "Nothing found for '{q}'"),
     "map.filters": ("筛选", "Filters"),
+    "map.township": ("乡镇街道", "Township"),
     "map.all_townships": ("全部乡镇街道", "All townships"),
     "map.filter_sector": ("企业行业", "Enterprise sector"),
     "map.filter_category": ("企业类别", "Enterprise category"),

@@ -84,7 +84,7 @@ def side_panel(lang: str, townships: list[tuple[str, str]], counts: dict[str, in
                             html.Strong(f"{threatened:,}", id=ids.FIGURE_THREATENED)], className="figure"),
                   html.Div(t("map.target", lang, n=target), className="figure-note")], className="figures"),
         html.H3(t("map.filters", lang)),
-        html.Label([t("layer.townships", lang), dcc.Dropdown(
+        html.Label([t("map.township", lang), dcc.Dropdown(
             [{"label": name, "value": code} for code, name in townships], None, id=ids.FILTER_TOWNSHIP,
             placeholder=t("map.all_townships", lang), className="filter-dropdown")], className="filter"),
         *(_dropdown(key, lang) for key in ids.LAYER_FILTERS),

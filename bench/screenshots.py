@@ -1,0 +1,55 @@
+"""Screenshots of the map for docs/screenshots/ (1920×1080, headless chromium, the sample database).
+
+    python bench/screenshots.py
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ROOT, clean_env, free_port, run_app, served_app  # noqa: E402
+from page_load import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+READY = "() => document.querySelectorAll('.qj-marker.qj-hazards').length > 0 && window.qj.rendered.townships === 30"
+
+
+def choose(page, dropdown: str, option: str) -> None:
+    page.locator(f"#{dropdown}").click()
+    page.get_by_role("listbox").get_by_text(option, exact=True).click()
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="qj_shots_") as tmp:
+        env = clean_env(DATABASE_URL=f"sqlite:///{tmp}/shots.sqlite3", PORT=str(free_port()))
+        run_app(["seed"], env)
+        with served_app(env, Path(tmp) / "serve.log") as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(base + "/")
+            page.wait_for_function(READY, timeout=60_000)
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(OUT / "map_default.png"))
+            choose(page, "map-choropleth", "受威胁人数")
+            page.wait_for_selector("#map-choropleth-legend .legend-row")
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(OUT / "map_choropleth_threatened.png"))
+            page.locator("#map-search").fill("濯水古镇")
+            page.locator(".search-hit").first.click()
+            page.wait_for_selector(".details-panel:not(.hidden) .details-title")
+            page.wait_for_timeout(3500)  # the fly-to animation takes about 2 s
+            page.screenshot(path=str(OUT / "map_details_search.png"))
+            page.goto(base + "/?lang=en")
+            page.wait_for_function(READY, timeout=60_000)
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(OUT / "map_english.png"))
+            browser.close()
+    print("\n".join(str(p.relative_to(ROOT)) for p in sorted(OUT.glob("*.png"))))
+
+
+if __name__ == "__main__":
+    main()
