@@ -5,6 +5,7 @@ Qianjiang District, so another county runs the same code with its own settings a
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,16 @@ class Region:
 
 
 @dataclass(frozen=True)
+class EvacuationRules:
+    """Shelter capacity and safety rules (GB 21734-2008 §5.4, GB 50413-2007 §8.2.7); all configurable."""
+
+    area_per_person_m2: float = 1.5
+    area_per_person_by_type: dict = field(default_factory=dict)  # shelter type → m² per person
+    safety_distance_m: float = 1000.0
+    supply_days: int = 3
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     host: str
@@ -42,6 +53,7 @@ class Settings:
     instance_dir: Path
     secret_key: str
     basemaps_file: Path | None = None
+    evacuation: EvacuationRules = field(default_factory=EvacuationRules)
     debug: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -73,5 +85,11 @@ def load_settings() -> Settings:
         instance_dir=instance,
         secret_key=_env("SECRET_KEY", "dev-only-change-me"),
         basemaps_file=Path(os.environ["QJ_BASEMAPS"]) if os.environ.get("QJ_BASEMAPS") else None,
+        evacuation=EvacuationRules(
+            area_per_person_m2=float(_env("QJ_AREA_PER_PERSON_M2", "1.5")),
+            area_per_person_by_type=json.loads(_env("QJ_AREA_PER_PERSON_BY_TYPE", "{}")),
+            safety_distance_m=float(_env("QJ_SHELTER_SAFETY_DISTANCE_M", "1000")),
+            supply_days=int(_env("QJ_SUPPLY_DAYS", "3")),
+        ),
         debug=_env("QJ_DEBUG", "0") == "1",
     )

@@ -9,6 +9,7 @@ import time
 from flask import Blueprint, Flask, current_app, g, jsonify, request, send_file
 
 from config import Settings
+from dashboard.api_evacuation import evacuation_api
 from services.import_specs import SPECS
 from services.layers import (
     FILTER_FIELDS, POINT_LAYERS, VIEWS, BadParameter, boundary_geojson, entity_counts, parse_filter, point_layer, township_codes,
@@ -128,6 +129,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.json.sort_keys = False  # sorting 20,000 features' keys costs more than it helps
     server.json.compact = True
     server.register_blueprint(api)
+    server.register_blueprint(evacuation_api)
 
     @server.before_request
     def _start_clock():

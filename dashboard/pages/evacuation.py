@@ -1,13 +1,92 @@
-"""疏散安置: placeholder until its issue lands; it says so and shows what the database holds."""
+"""疏散安置: places against the evacuation target, 五有 coverage and shortfalls, townships, shelters."""
 from __future__ import annotations
 
 import dash
+from dash import Input, Output, State, callback, ctx, dcc, html
 
-from dashboard.components.pending import pending_page
-from dashboard.i18n import normalise_language
+from dashboard.components.evacuation_views import (
+    five_haves_figure, gauge, needs_table, shelter_table, township_table,
+)
+from dashboard.i18n import normalise_language, t
+from dashboard.state import settings
+from services.evacuation import OccupancyError, capacity_summary, shelter_capacities, update_occupancy
+from services.supplies import supply_coverage
 
 dash.register_page(__name__, path="/evacuation", name="疏散安置", order=1)
 
+EXCLUDE, PEOPLE, DAYS = "evac-exclude", "evac-people", "evac-days"
+GAUGE, CHECK, FIVE, FIVE_TITLE, FIVE_CHECK = "evac-gauge", "evac-check", "evac-five", "evac-five-title", "evac-five-check"
+NEEDS, TOWNSHIPS, SHELTERS = "evac-needs", "evac-townships", "evac-shelters"
+FORM_SHELTER, FORM_VALUE, FORM_SAVE, FORM_MESSAGE, LANG = (
+    "evac-form-shelter", "evac-form-value", "evac-form-save", "evac-form-message", "evac-lang")
 
-def layout(lang: str | None = None, **_query):
-    return pending_page("pending.evacuation", normalise_language(lang))
+
+def layout(lang: str | None = None, **_query) -> html.Div:
+    lang = normalise_language(lang)
+    s = settings()
+    shelters = [{"label": f"{x.code} {x.name}", "value": x.id} for x in shelter_capacities(s)]
+    return html.Div([
+        dcc.Store(id=LANG, data=lang),
+        html.H2(t("evac.title", lang)),
+        html.Div([
+            dcc.Checklist([{"label": t("evac.exclude_unsafe", lang), "value": "exclude"}], [], id=EXCLUDE),
+            html.Label([t("evac.people", lang), dcc.Input(id=PEOPLE, type="number", min=0, step=1,
+                                                          value=s.region.evacuation_target_people, debounce=True)]),
+            html.Label([t("evac.days", lang), dcc.Input(id=DAYS, type="number", min=1, max=60, step=1,
+                                                        value=s.evacuation.supply_days, debounce=True)]),
+        ], className="evac-controls"),
+        html.Div(id=CHECK, className="evac-check"),
+        html.Div([
+            html.Div(dcc.Graph(id=GAUGE, config={"displayModeBar": False}), className="evac-card"),
+            html.Div([html.H4(id=FIVE_TITLE), html.Div(id=FIVE_CHECK),
+                      dcc.Graph(id=FIVE, config={"displayModeBar": False})], className="evac-card wide"),
+        ], className="evac-cards"),
+        html.Div(id=NEEDS),
+        html.P(t("evac.pending_plan", lang), className="hint"),
+        html.H3(t("evac.update", lang)),
+        html.Div([dcc.Dropdown(shelters, None, id=FORM_SHELTER, className="evac-form-shelter"),
+                  dcc.Input(id=FORM_VALUE, type="text", placeholder="0"),
+                  html.Button(t("evac.save", lang), id=FORM_SAVE, n_clicks=0, className="button-link"),
+                  html.Span(id=FORM_MESSAGE)], className="evac-form"),
+        html.H3(t("evac.by_township", lang)), html.Div(id=TOWNSHIPS),
+        html.H3(t("evac.shelters", lang)), html.Div(id=SHELTERS),
+    ], className="data-page evac-page")
+
+
+def _save(shelter_id, value, lang) -> html.Span:
+    if shelter_id is None:
+        return html.Span("请选择避难场所" if lang == "zh" else "Choose a shelter", className="short")
+    try:
+        shelter = update_occupancy(settings(), int(shelter_id), value, actor="web")
+    except OccupancyError as exc:
+        return html.Span(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
+    return html.Span(t("evac.saved", lang, name=shelter.name, n=shelter.occupancy_people), className="ok")
+
+
+@callback(
+    Output(GAUGE, "figure"), Output(CHECK, "children"), Output(CHECK, "className"), Output(FIVE_TITLE, "children"),
+    Output(FIVE_CHECK, "children"), Output(FIVE, "figure"), Output(NEEDS, "children"), Output(TOWNSHIPS, "children"),
+    Output(SHELTERS, "children"), Output(FORM_MESSAGE, "children"),
+    Input(EXCLUDE, "value"), Input(PEOPLE, "value"), Input(DAYS, "value"), Input(FORM_SAVE, "n_clicks"),
+    State(FORM_SHELTER, "value"), State(FORM_VALUE, "value"), State(LANG, "data"),
+)
+def _refresh(exclude, people, days, _saves, shelter_id, value, lang):
+    message = _save(shelter_id, value, lang) if ctx.triggered_id == FORM_SAVE else dash.no_update
+    s = settings()
+    summary = capacity_summary(s, exclude_unsafe=bool(exclude))
+    people = s.region.evacuation_target_people if people in (None, "") else max(0, int(people))
+    days = s.evacuation.supply_days if days in (None, "") else min(60, max(1, int(days)))
+    coverage = supply_coverage(s, people, days)
+    if summary.meets_target:
+        check = t("evac.meets", lang, target=summary.target_people, available=f"{summary.available_places:,}",
+                  n=summary.shelters_counted)
+    else:
+        check = t("evac.short", lang, target=summary.target_people, available=f"{summary.available_places:,}",
+                  gap=f"{summary.shortfall_people:,}")
+    five_check = html.Span(t("evac.guaranteed" if coverage.guaranteed else "evac.not_guaranteed", lang),
+                           className="ok" if coverage.guaranteed else "short")
+    return (gauge(summary, lang), ("✔ " if summary.meets_target else "✘ ") + check,
+            "evac-check ok" if summary.meets_target else "evac-check short",
+            t("evac.five", lang, people=f"{coverage.people:,}", days=coverage.days, version=coverage.profile_version),
+            five_check, five_haves_figure(coverage, lang), needs_table(coverage, lang),
+            township_table(summary, lang), shelter_table(summary, lang), message)

@@ -114,3 +114,19 @@ def test_choropleth_values_and_breaks(client):
     assert body["breaks"] == sorted(body["breaks"]) and body["breaks"][-1] == max(by_code.values())
     assert len(body["colours"]) == len(body["breaks"])
     assert client.get("/api/v1/choropleth/nonsense").status_code == 404
+
+
+def test_evacuation_and_coverage_endpoints(client, seeded):
+    body = client.get("/api/v1/evacuation/capacity").get_json()
+    assert body["target_people"] == seeded.region.evacuation_target_people
+    assert body["available_places"] == sum(s["available_places"] for s in body["shelters"] if s["status"] != "关闭")
+    assert body["meets_target"] == (body["available_places"] >= body["target_people"])
+    strict = client.get("/api/v1/evacuation/capacity?exclude_unsafe=1").get_json()
+    assert strict["available_places"] <= body["available_places"]
+    assert client.get("/api/v1/evacuation/capacity?exclude_unsafe=maybe").status_code == 400
+    coverage = client.get("/api/v1/supplies/coverage?people=1000&days=2").get_json()
+    assert (coverage["people"], coverage["days"]) == (1000, 2)
+    assert set(coverage["by_have"]) == {"food", "clothing", "water", "shelter", "medical"}
+    assert client.get("/api/v1/supplies/coverage?days=0").status_code == 400
+    assert client.get("/api/v1/supplies/profile").get_json()["version"] == 0
+    assert client.post("/api/v1/shelters/999999/occupancy", json={"occupancy_people": 1}).status_code == 404

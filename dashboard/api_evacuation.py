@@ -1,0 +1,69 @@
+"""/api/v1 endpoints of evacuation and supplies: capacity against the target, 五有 coverage, occupancy."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, current_app, jsonify, request
+
+from services.evacuation import OccupancyError, capacity_summary, update_occupancy
+from services.supplies import current_profile, supply_coverage
+
+evacuation_api = Blueprint("evacuation_api", __name__)
+
+
+def _bad(name: str, reason: str, reason_en: str, status: int = 400):
+    return jsonify({"error": "bad_parameter", "parameter": name, "reason": reason, "reason_en": reason_en}), status
+
+
+def _flag(name: str) -> bool | None:
+    value = request.args.get(name, "0").lower()
+    return {"1": True, "true": True, "0": False, "false": False}.get(value)
+
+
+def _whole(name: str, default: int | None, low: int, high: int):
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise ValueError(name)
+    return value
+
+
+@evacuation_api.get("/api/v1/evacuation/capacity")
+def capacity():
+    exclude = _flag("exclude_unsafe")
+    if exclude is None:
+        return _bad("exclude_unsafe", "exclude_unsafe 应为 0 或 1", "exclude_unsafe must be 0 or 1")
+    return jsonify(asdict(capacity_summary(current_app.config["QJ_SETTINGS"], exclude_unsafe=exclude)))
+
+
+@evacuation_api.get("/api/v1/supplies/coverage")
+def coverage():
+    try:
+        people = _whole("people", None, 0, 10_000_000)
+        days = _whole("days", None, 1, 365)
+    except ValueError as exc:
+        name = str(exc)
+        return _bad(name, f"{name} 应为合理范围内的整数", f"{name} must be a whole number in range")
+    return jsonify(asdict(supply_coverage(current_app.config["QJ_SETTINGS"], people, days)))
+
+
+@evacuation_api.get("/api/v1/supplies/profile")
+def profile():
+    version, needs = current_profile(current_app.config["QJ_SETTINGS"])
+    return jsonify({"version": version, "needs": needs})
+
+
+@evacuation_api.post("/api/v1/shelters/<int:shelter_id>/occupancy")
+def occupancy(shelter_id: int):
+    body = request.get_json(silent=True) or {}
+    try:
+        shelter = update_occupancy(current_app.config["QJ_SETTINGS"], shelter_id, body.get("occupancy_people", ""),
+                                   actor=str(body.get("actor") or "api"))
+    except OccupancyError as exc:
+        return _bad(exc.field, exc.reason, exc.reason_en, 404 if exc.field == "避难场所" else 400)
+    return jsonify(asdict(shelter))

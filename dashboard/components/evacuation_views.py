@@ -1,0 +1,73 @@
+"""Figures and tables of the evacuation page: capacity gauge, 五有 bars, needs, township and shelter tables."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard.i18n import t
+from services.domain import FIVE_HAVES
+from services.evacuation import CapacitySummary
+from services.supplies import SupplyCoverage
+
+_GREEN, _RED, _AMBER = "#2a9d8f", "#d62828", "#f4a261"
+
+
+def gauge(summary: CapacitySummary, lang: str) -> go.Figure:
+    top = max(summary.available_places, summary.target_people) * 1.15 or 1
+    fig = go.Figure(go.Indicator(
+        mode="gauge+number", value=summary.available_places, number={"valueformat": ",d"},
+        title={"text": t("evac.gauge", lang)},
+        gauge={"axis": {"range": [0, top]}, "bar": {"color": _GREEN if summary.meets_target else _RED},
+               "threshold": {"line": {"color": "#0b2545", "width": 4}, "value": summary.target_people}}))
+    fig.update_layout(height=240, margin={"l": 30, "r": 30, "t": 60, "b": 10}, paper_bgcolor="white")
+    return fig
+
+
+def five_haves_figure(coverage: SupplyCoverage, lang: str) -> go.Figure:
+    values = [round(coverage.by_have[h] * 100, 1) for h in FIVE_HAVES]
+    fig = go.Figure(go.Bar(
+        x=values, y=[t(f"have.{h}", lang) for h in FIVE_HAVES], orientation="h", text=[f"{v:g}%" for v in values],
+        textposition="auto", marker_color=[_GREEN if v >= 100 else (_AMBER if v >= 60 else _RED) for v in values]))
+    fig.update_layout(height=230, margin={"l": 90, "r": 20, "t": 10, "b": 30}, xaxis={"range": [0, 100],
+                      "ticksuffix": "%"}, yaxis={"autorange": "reversed"}, paper_bgcolor="white", plot_bgcolor="white")
+    return fig
+
+
+def _table(headers: list[str], rows: list[list], class_name: str = "data-table") -> html.Table:
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in headers])),
+                       html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])], className=class_name)
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:,.1f}"
+
+
+def needs_table(coverage: SupplyCoverage, lang: str) -> html.Table:
+    rows = []
+    for n in coverage.needs:
+        procure = "；".join(f"{s['name']} {s['quantity']:,} {s['unit']}（{s['weight_kg']:,.0f} kg，{s['volume_m3']:,.1f} m³）"
+                           for s in n.shortfall) or "—"
+        rows.append([t(f"have.{n.have}", lang), n.label, _num(n.required), _num(n.available),
+                     html.Span(f"{min(n.coverage, 9.99) * 100:.0f}%", className="ok" if n.coverage >= 1 else "short"),
+                     "—" if n.days_of_autonomy is None else f"{n.days_of_autonomy:.1f}", procure])
+    headers = ["五有", t("evac.need", lang), t("evac.required", lang), t("evac.available", lang),
+               t("evac.coverage", lang), t("evac.autonomy", lang), t("evac.procure", lang)]
+    return _table(headers, rows, "data-table needs-table")
+
+
+def township_table(summary: CapacitySummary, lang: str) -> html.Table:
+    rows = [[tw.name, tw.shelters, f"{tw.capacity_people:,}", f"{tw.occupancy_people:,}",
+             f"{tw.available_places:,}"] for tw in summary.townships]
+    return _table([t(k, lang) for k in ("evac.col_township", "evac.col_shelters", "evac.col_capacity",
+                                        "evac.col_occupancy", "evac.col_available")], rows, "data-table township-table")
+
+
+def shelter_table(summary: CapacitySummary, lang: str) -> html.Table:
+    rows = [[s.code, s.name, s.township_name, f"{s.capacity_people:,}", f"{s.occupancy_people:,}",
+             f"{s.available_places:,}", t(f"occupancy.{s.occupancy_class}", lang),
+             html.Span("；".join(s.unsafe_reasons), className="short") if s.unsafe_reasons else
+             html.Span(t("evac.safe", lang), className="ok")] for s in summary.shelters]
+    headers = ["编号", t("evac.col_name", lang), t("evac.col_township", lang), t("evac.col_capacity", lang),
+               t("evac.col_occupancy", lang), t("evac.col_available", lang), t("evac.col_status", lang),
+               t("evac.col_safety", lang)]
+    return _table(headers, rows, "data-table shelter-table")

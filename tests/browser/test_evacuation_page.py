@@ -1,0 +1,49 @@
+"""疏散安置 in the browser: the 3000-person check with its numbers, and an occupancy change shown at once."""
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def capacity(base: str) -> dict:
+    with urllib.request.urlopen(base + "/api/v1/evacuation/capacity") as response:
+        return json.load(response)
+
+
+def places_in_check(page) -> int:
+    text = page.locator("#evac-check").inner_text()
+    return int(re.search(r"可用 ([\d,]+) 位", text).group(1).replace(",", ""))
+
+
+def test_target_check_and_occupancy_update(page, served):
+    before = capacity(served)
+    page.goto(served + "/evacuation")
+    page.wait_for_selector("#evac-check.ok, #evac-check.short")
+    check = page.locator("#evac-check").inner_text()
+    assert f"{before['target_people']} 人" in check
+    assert places_in_check(page) == before["available_places"]
+    gauge = page.locator("#evac-gauge text.number").text_content().replace(",", "")
+    assert int(gauge) == before["available_places"]
+    assert page.locator(".needs-table tbody tr").count() >= 8
+    assert "有干净水" in page.locator("#evac-five").inner_text()
+
+    shelter = next(s for s in before["shelters"] if s["status"] == "开放" and s["available_places"] >= 50)
+    page.locator("#evac-form-shelter").click()
+    page.get_by_role("listbox").get_by_text(f"{shelter['code']} {shelter['name']}", exact=True).click()
+    page.locator("#evac-form-value").fill(str(shelter["occupancy_people"] + 50))
+    page.locator("#evac-form-save").click()
+    page.wait_for_selector("#evac-form-message .ok")
+    expected = before["available_places"] - 50
+    page.wait_for_function(f"() => document.querySelector('#evac-gauge text.number').textContent"
+                           f".replace(/,/g, '') === '{expected}'")
+    assert places_in_check(page) == expected == capacity(served)["available_places"]
+    page.locator("#evac-form-value").fill("-3")
+    page.locator("#evac-form-save").click()
+    page.wait_for_selector("#evac-form-message .short")
+    assert "不能为负数" in page.locator("#evac-form-message").inner_text()
+    assert page.recorder.console_errors == []

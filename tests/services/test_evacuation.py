@@ -1,0 +1,130 @@
+"""Evacuation capacity and 五有 coverage on both back-ends, with small hand-checked cases."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+
+import pytest
+from sqlalchemy import select
+
+from geo.distance import haversine_m
+from services.db import read_session
+from services.evacuation import OccupancyError, capacity_summary, update_occupancy
+from services.import_specs import SPECS
+from services.imports import import_file
+from services.models import AuditLog
+from services.supplies import DEFAULT_NEEDS, ProfileError, current_profile, save_profile, supply_coverage
+from services.validation import credit_check_char
+
+CITY = (108.7748, 29.5328)  # inside 城西街道
+
+
+def _csv(entity: str, rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=SPECS[entity].headers, restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def shelter(code: str, lon: float, lat: float, area: float, declared: str = "", occupancy: int = 0) -> dict:
+    return {"场所编号": code, "名称": f"测试场所{code}", "场所类型": "固定(短期)", "场所级别": "Ⅲ", "依托设施": "学校",
+            "有效面积(平方米)": str(area), "核定容量(人)": declared, "已安置人数": str(occupancy), "不可用位数": "0",
+            "状态": "开放", "有饭吃": "是", "有衣穿": "是", "有干净水": "是", "有住处": "是", "有医疗": "是",
+            "经度": str(lon), "纬度": str(lat)}
+
+
+@pytest.fixture
+def two_shelters(fresh):
+    """S1 declares 100 places; S2, 1 km west, has 300 m² (200 places at 1.5 m²) and a gas station 500 m west."""
+    import_file(fresh, "shelters", _csv("shelters", [shelter("S1", CITY[0], CITY[1], 50, "100"),
+                                                     shelter("S2", CITY[0] - 0.01, CITY[1], 300)]), "s.csv")
+    station_lon = CITY[0] - 0.01 - 500 / (111_320 * 0.8701)  # about 500 m west of S2
+    body = "91500114MA0000001"
+    import_file(fresh, "enterprises", _csv("enterprises", [{
+        "统一社会信用代码": body + credit_check_char(body), "企业名称": "测试加油站", "行业": "成品油", "类别": "加油站",
+        "规模": "其他", "风险等级": "一般", "两单两卡": "已完成", "未整改隐患数": "0",
+        "经度": f"{station_lon:.6f}", "纬度": str(CITY[1])}]), "e.csv")
+    return fresh
+
+
+def test_capacity_against_the_target_by_hand(two_shelters):
+    summary = capacity_summary(two_shelters)
+    by_code = {s.code: s for s in summary.shelters}
+    assert (by_code["S1"].capacity_people, by_code["S2"].capacity_people) == (100, 200)
+    assert summary.available_places == 300 and summary.target_people == 3000
+    assert not summary.meets_target and summary.shortfall_people == 2700
+    assert by_code["S1"].unsafe_reasons == []
+    assert len(by_code["S2"].unsafe_reasons) == 1 and "测试加油站" in by_code["S2"].unsafe_reasons[0]
+    strict = capacity_summary(two_shelters, exclude_unsafe=True)
+    assert strict.available_places == 100 and strict.shelters_counted == 1
+    chengxi = next(t for t in summary.townships if t.name == "城西街道")
+    assert (chengxi.shelters, chengxi.available_places) == (2, 300)
+
+
+def test_area_per_person_is_configurable_per_shelter_type(two_shelters):
+    rules = dataclasses.replace(two_shelters.evacuation, area_per_person_by_type={"固定(短期)": 3.0})
+    settings = dataclasses.replace(two_shelters, evacuation=rules)
+    by_code = {s.code: s for s in capacity_summary(settings).shelters}
+    assert (by_code["S1"].capacity_people, by_code["S2"].capacity_people) == (100, 100)
+
+
+def test_occupancy_updates_change_the_figures_and_are_audited(two_shelters):
+    s1 = next(s for s in capacity_summary(two_shelters).shelters if s.code == "S1")
+    updated = update_occupancy(two_shelters, s1.id, "60", actor="乡镇值班员")
+    assert updated.available_places == 40
+    assert capacity_summary(two_shelters).available_places == 240
+    with read_session(two_shelters.database_url) as session:
+        row = session.scalars(select(AuditLog).where(AuditLog.entity == "shelter_occupancy")).one()
+    assert (row.actor, row.entity_key) == ("乡镇值班员", "S1")
+    for bad, reason in (("abc", "不是整数"), ("-1", "不能为负数"), ("101", "超过容量 100")):
+        with pytest.raises(OccupancyError) as info:
+            update_occupancy(two_shelters, s1.id, bad, actor="x")
+        assert info.value.field == "已安置人数" and reason in info.value.reason
+    assert capacity_summary(two_shelters).available_places == 240
+
+
+def test_five_haves_coverage_by_hand(fresh):
+    import_file(fresh, "depots", _csv("depots", [{"储备库编号": "D1", "名称": "测试库", "级别": "区级",
+                                                  "库容(立方米)": "100", "经度": str(CITY[0]), "纬度": str(CITY[1])}]), "d.csv")
+    stock = [("FOOD-RICE", 1000, ""), ("FOOD-RICE", 5000, "2020-01-01"), ("WATER-BOTTLED", 100, ""),
+             ("CLOTH-QUILT", 50, ""), ("CLOTH-SET", 100, ""), ("SHELTER-TENT", 100, ""),
+             ("SHELTER-TOILET", 5, ""), ("SHELTER-FAMILYKIT", 20, ""), ("MED-KIT100", 1, "")]
+    import_file(fresh, "stock", _csv("stock", [{"储备库编号": "D1", "物资编码": c, "数量": str(q), "最低库存": "0",
+                                                "有效期至": e} for c, q, e in stock]), "s.csv")
+    c = supply_coverage(fresh, people=100, days=2, today=dt.date(2026, 11, 25))
+    needs = {n.key: n for n in c.needs}
+    assert needs["rice"].required == 80 and needs["rice"].available == 1000  # the expired 5000 kg do not count
+    assert needs["water"].required == 3000 and needs["water"].available == pytest.approx(1320)
+    assert needs["water"].days_of_autonomy == pytest.approx(0.88)
+    assert needs["water"].shortfall[0]["quantity"] == 128  # ceil(1680 L / 13.2 L a box)
+    assert needs["quilt"].coverage == pytest.approx(0.5)
+    assert needs["toilet"].required == 5 and needs["toilet"].coverage == 1.0
+    assert c.by_have == pytest.approx({"food": 1.0, "clothing": 0.5, "water": 0.44, "shelter": 1.0, "medical": 1.0})
+    assert not c.guaranteed
+
+
+def test_needs_profile_is_versioned_and_validated(fresh):
+    assert current_profile(fresh)[0] == 0
+    richer = [dict(n, amount=20) if n["key"] == "water" else n for n in DEFAULT_NEEDS]
+    assert save_profile(fresh, richer, actor="planner", note="water 20 L") == 1
+    version, needs = current_profile(fresh)
+    assert version == 1 and next(n for n in needs if n["key"] == "water")["amount"] == 20
+    assert supply_coverage(fresh, people=10, days=1).profile_version == 1
+    bad = [dict(DEFAULT_NEEDS[0], items={"NOPE": 1})]
+    with pytest.raises(ProfileError, match="item NOPE is not in the supply catalogue"):
+        save_profile(fresh, bad, actor="planner")
+    assert current_profile(fresh)[0] == 1
+
+
+def test_sample_district_check_is_consistent(seeded):
+    summary = capacity_summary(seeded)
+    open_places = sum(s.available_places for s in summary.shelters if s.status != "关闭")
+    assert summary.available_places == open_places
+    assert summary.meets_target == (open_places >= 3000)
+    for s in summary.shelters:
+        for reason in s.unsafe_reasons:
+            assert "米" in reason
+    assert haversine_m(0, 0, 0, 1) == pytest.approx(111_195, rel=1e-3)
