@@ -53,6 +53,7 @@ class Settings:
     instance_dir: Path
     secret_key: str
     basemaps_file: Path | None = None
+    road_network_file: Path = ROOT / "data" / "roads" / "default_network.geojson"
     evacuation: EvacuationRules = field(default_factory=EvacuationRules)
     debug: bool = False
     extra: dict = field(default_factory=dict)
@@ -85,6 +86,7 @@ def load_settings() -> Settings:
         instance_dir=instance,
         secret_key=_env("SECRET_KEY", "dev-only-change-me"),
         basemaps_file=Path(os.environ["QJ_BASEMAPS"]) if os.environ.get("QJ_BASEMAPS") else None,
+        road_network_file=Path(_env("QJ_ROAD_NETWORK", str(ROOT / "data" / "roads" / "default_network.geojson"))),
         evacuation=EvacuationRules(
             area_per_person_m2=float(_env("QJ_AREA_PER_PERSON_M2", "1.5")),
             area_per_person_by_type=json.loads(_env("QJ_AREA_PER_PERSON_BY_TYPE", "{}")),

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, current_app, g, jsonify, request, send_file
 
 from config import Settings
 from dashboard.api_evacuation import evacuation_api
+from dashboard.export_routes import export
 from services.import_specs import SPECS
 from services.layers import (
     FILTER_FIELDS, POINT_LAYERS, VIEWS, BadParameter, boundary_geojson, entity_counts, parse_filter, point_layer, township_codes,
@@ -130,6 +131,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.json.compact = True
     server.register_blueprint(api)
     server.register_blueprint(evacuation_api)
+    server.register_blueprint(export)
 
     @server.before_request
     def _start_clock():

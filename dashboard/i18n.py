@@ -50,6 +50,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.filter_warning": ("预警等级", "Warning level"),
     "map.filter_shelter_status": ("避难场所状态", "Shelter status"),
     "map.any": ("全部", "All"),
+    "map.export_html": ("导出离线地图（HTML）", "Export offline map (HTML)"),
+    "map.export_png": ("导出打印图（PNG）", "Export print layout (PNG)"),
     "map.basemap": ("底图", "Basemap"),
     "map.basemap_offline": ("离线矢量底图（默认）", "Offline vector map (default)"),
     "map.basemap_hint": ("未配置瓦片底图；可在 QJ_BASEMAPS 指定的文件中添加天地图、高德、OSM 或本地瓦片。",

@@ -128,17 +128,19 @@ def collect_view(settings: Settings, selection: ExportRequest | Mapping[str, Lay
     req = selection if isinstance(selection, ExportRequest) else ExportRequest(dict(selection))
     if unknown := [k for k in req.filters if k not in POINT_LAYERS]:
         raise BadParameter("layers", f"未知图层“{unknown[0]}”", f"unknown layer '{unknown[0]}'")
-    boundary = boundary_geojson(settings)["features"]
+    boundary, townships = boundary_geojson(settings)["features"], townships_geojson(settings)["features"]
     layers = {layer: point_layer(settings, layer, req.filters[layer], "map")["features"]
               for layer in DRAW_ORDER if layer in req.filters}
-    district = [shape(f["geometry"]) for f in boundary if f["properties"]["role"] == "district"]
-    minlon, minlat, maxlon, maxlat = req.bbox or (shapely.bounds(shapely.union_all(district)) if district
-                                                  else (108.48, 29.07, 108.96, 29.88))
+    areas = [shape(f["geometry"]) for f in boundary if f["properties"]["role"] == "district"] or [
+        shape(f["geometry"]) for f in townships]
+    if not req.bbox and not areas:
+        raise ValueError("no district boundary or townships in the database: nothing to frame the map on")
+    minlon, minlat, maxlon, maxlat = req.bbox or shapely.bounds(shapely.union_all(areas))
     pad_x, pad_y = (0, 0) if req.bbox else ((maxlon - minlon) * 0.03, (maxlat - minlat) * 0.03)
     region = settings.region.name_en if req.lang == "en" else settings.region.name_zh
     made = (now or dt.datetime.now(dt.timezone.utc)).astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M")
-    return MapView(req, text("title", req.lang, region=region), made, boundary, townships_geojson(settings)["features"],
-                   layers, choropleth(settings, req.measure) if req.measure else None, sample_in_use(settings),
+    return MapView(req, text("title", req.lang, region=region), made, boundary, townships, layers,
+                   choropleth(settings, req.measure) if req.measure else None, sample_in_use(settings),
                    (float(minlon - pad_x), float(minlat - pad_y), float(maxlon + pad_x), float(maxlat + pad_y)))
 
 
@@ -184,6 +186,10 @@ def choropleth_colour(value, data: Mapping | None) -> str | None:
     while i < len(breaks) - 1 and value > breaks[i]:
         i += 1
     return data["colours"][i]
+
+
+def area_name(props: Mapping, lang: str) -> str:
+    return (props.get("name_en") or props["name"]) if lang == "en" else props["name"]
 
 
 def layer_name(layer: str, lang: str) -> str:
@@ -232,7 +238,7 @@ def legend_sections(view: MapView) -> list[tuple[str, list[tuple[MarkerStyle, st
 def filter_summary(view: MapView) -> str:
     """The filters in force, e.g. "筛选：乡镇街道 城西街道；企业 风险等级 重大、较大" (empty when none)."""
     lang, parts = view.lang, []
-    names = {f["properties"]["code"]: f["properties"]["name_en" if lang == "en" else "name"] for f in view.townships}
+    names = {f["properties"]["code"]: area_name(f["properties"], lang) for f in view.townships}
     if township := next((f.township for f in view.request.filters.values() if f.township), None):
         parts.append(f"{_labels('hazards', lang)['township_name']} {names.get(township, township)}")
     for layer, flt in view.request.filters.items():
@@ -314,8 +320,7 @@ def _overlay_html(view: MapView) -> str:
 
 
 def _area_label(feature: dict, lang: str, css: str) -> folium.Marker:
-    point, p = shapely.point_on_surface(shape(feature["geometry"])), feature["properties"]
-    name = p["name_en"] if lang == "en" and p.get("name_en") else p["name"]
+    point, name = shapely.point_on_surface(shape(feature["geometry"])), area_name(feature["properties"], lang)
     return folium.Marker([point.y, point.x], interactive=False, icon=folium.DivIcon(
         html=f'<div class="{css}">{escape_text(name)}</div>', icon_size=(140, 16), icon_anchor=(70, 8)))
 
@@ -336,7 +341,7 @@ def _add_areas(fmap: folium.Map, view: MapView) -> None:
     for f in view.townships:
         value = data.get("values", {}).get(f["properties"]["code"])
         fill = choropleth_colour(value, data)
-        label = f["properties"]["name_en" if lang == "en" else "name"]
+        label = area_name(f["properties"], lang)
         label += f"：{value:g}" if value is not None and fill else ""
         style = {"color": "#5c677d", "weight": 1, "dashArray": "4 3", "fillColor": fill or "#ffffff",
                  "fillOpacity": 0.7 if fill else 0.35}
@@ -445,13 +450,12 @@ def _draw_map(ax, view: MapView, extent: tuple[float, float, float, float], halo
     lang, data = view.lang, view.choropleth or {}
     ax.set(facecolor="#eef2f5", xlim=extent[::2], ylim=extent[1::2], xticks=[], yticks=[])
     ax.set_aspect(1 / math.cos(math.radians((extent[1] + extent[3]) / 2)))  # local equirectangular projection
-    name = "name_en" if lang == "en" else "name"
     for f in view.boundary:
         if f["properties"]["role"] == "neighbour":
             ax.add_patch(_patch(f["geometry"], fc="#d5dae0", ec="#9aa5b1", lw=0.6, alpha=0.8))
             point = shapely.point_on_surface(shape(f["geometry"]))
-            ax.text(point.x, point.y, f["properties"][name], color="#6c757d", fontsize=8, ha="center", va="center",
-                    clip_on=True, path_effects=halo, parse_math=False)
+            ax.text(point.x, point.y, area_name(f["properties"], lang), color="#6c757d", fontsize=8, ha="center",
+                    va="center", clip_on=True, path_effects=halo, parse_math=False)
     for f in view.townships:
         fill = choropleth_colour(data.get("values", {}).get(f["properties"]["code"]), data)
         ax.add_patch(_patch(f["geometry"], fc=fill or "#ffffff", alpha=0.75 if fill else 0.45, ec="#5c677d",
@@ -461,8 +465,8 @@ def _draw_map(ax, view: MapView, extent: tuple[float, float, float, float], halo
             ax.add_patch(_patch(f["geometry"], fc="none", ec="#9b2226", lw=1.8))
     for f in view.townships:
         point = shapely.point_on_surface(shape(f["geometry"]))
-        ax.text(point.x, point.y, f["properties"][name], fontsize=6.5, color="#33415c", ha="center", va="center",
-                clip_on=True, path_effects=halo, zorder=3, parse_math=False)
+        ax.text(point.x, point.y, area_name(f["properties"], lang), fontsize=6.5, color="#33415c", ha="center",
+                va="center", clip_on=True, path_effects=halo, zorder=3, parse_math=False)
     for z, features in enumerate(view.layers.values(), start=4):
         styles = [marker_style(f["properties"]) for f in features]
         if not styles:

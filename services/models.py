@@ -312,3 +312,18 @@ class NeedsProfile(Base):
     actor: Mapped[str] = mapped_column(String(80))
     note: Mapped[str | None] = mapped_column(String(200))
     entries: Mapped[str] = mapped_column(Text)  # JSON list, see services/supplies.py
+
+
+class EvacuationPlan(Base):
+    """A saved evacuation plan: its scenario (inputs) and result, to reopen and compare."""
+
+    __tablename__ = "evacuation_plan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(100))
+    people: Mapped[int] = mapped_column(Integer)
+    assigned: Mapped[int] = mapped_column(Integer)
+    scenario: Mapped[str] = mapped_column(Text)  # JSON of services.evacuation_plan.Scenario
+    result: Mapped[str] = mapped_column(Text)    # JSON of the plan

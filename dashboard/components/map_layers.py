@@ -74,7 +74,8 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
     )])
     return dl.Map(
         id=ids.MAP, children=[dl.LayerGroup(id=ids.BASEMAP_GROUP),
-                              dl.LayersControl(overlays, collapsed=False, position="topright"), draw,
+                              dl.LayersControl(overlays, id=ids.LAYERS_CONTROL, collapsed=False,
+                                                              position="topright"), draw,
                               dl.ScaleControl(position="bottomleft", imperial=False)],
         bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
         attributionControl=True, className="qj-map qj-zoom-low",

@@ -92,6 +92,10 @@ def side_panel(lang: str, townships: list[tuple[str, str]], counts: dict[str, in
                                                            className="filter-dropdown")], className="filter"),
         html.Div(id=ids.CHOROPLETH_LEGEND, className="legend-block"),
         basemap_choice(lang, basemaps),
+        html.Div([html.A(t("map.export_html", lang), id=ids.EXPORT_HTML, href="/api/v1/export/map.html",
+                         className="button-link"),
+                  html.A(t("map.export_png", lang), id=ids.EXPORT_PNG, href="/api/v1/export/map.png",
+                         className="button-link")], className="export-links"),
         legend(lang),
         html.P(t("map.boundary_source", lang), className="source-note"),
     ], id=ids.MAP_PANEL, className="side-panel")

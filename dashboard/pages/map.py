@@ -1,6 +1,8 @@
 """一张图: the district, townships and six point layers; filters, search, details, choropleth, drawn areas."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
@@ -69,6 +71,28 @@ def _filter(township, *values_and_lang):
     return ([layer_url(layer, args[layer]) for layer in _LAYERS] +
             [t("map.count", lang, n=counts[layer]) for layer in _LAYERS] +
             [f"{threatened_people_total(s, filters['hazards']):,}"])
+
+
+@callback(
+    Output(ids.EXPORT_HTML, "href"), Output(ids.EXPORT_PNG, "href"),
+    Input(ids.FILTER_TOWNSHIP, "value"), [Input(ids.LAYER_FILTERS[k], "value") for k in _FILTER_KEYS],
+    Input(ids.CHOROPLETH, "value"), Input(ids.LAYERS_CONTROL, "overlays"), State(ids.MAP_LANG, "data"),
+)
+def _export_links(township, *rest):
+    *values, measure, overlays, lang = rest
+    query = {"lang": lang}
+    if overlays is not None:
+        names = {t(f"layer.{layer}", lang): layer for layer in _LAYERS}
+        query["layers"] = ",".join(names[n] for n in overlays if n in names)
+    if township:
+        query["township"] = township
+    for (layer, field_name), chosen in zip(_FILTER_KEYS, values):
+        if chosen:
+            query[f"{layer}.{field_name}"] = ",".join(chosen)
+    if measure:
+        query["choropleth"] = measure
+    encoded = urlencode(query)
+    return f"/api/v1/export/map.html?{encoded}", f"/api/v1/export/map.png?{encoded}"
 
 
 @callback(Output(ids.LAYER_FILTERS[("enterprises", "category")], "options"),

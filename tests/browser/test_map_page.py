@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 import urllib.request
 
@@ -161,3 +162,21 @@ def test_language_switch_to_english_and_back(page, served):
     assert "Xianfeng County" in page.locator(".qj-label.neighbour").all_inner_texts()
     page.locator("#lang-switch").click()
     page.wait_for_function("() => document.querySelector('.app-title').innerText === '黔江区应急一张图'")
+
+
+def test_export_follows_the_filters_and_downloads_an_offline_map(page, served, tmp_path):
+    open_map(page, served)
+    choose(page, "filter-risk", "重大")
+    page.locator(".leaflet-control-layers-overlays label").filter(has_text="监测站点").locator("input").check()
+    page.wait_for_function("() => document.querySelector('#map-export-html').href.includes('stations')")
+    href = page.locator("#map-export-html").get_attribute("href")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)
+    assert query["enterprises.risk_level"] == ["重大"] and "stations" in query["layers"][0].split(",")
+    with page.expect_download() as download:
+        page.locator("#map-export-html").click()
+    path = tmp_path / "map.html"
+    download.value.save_as(path)
+    html = path.read_text(encoding="utf-8")
+    assert "示例数据" in html
+    assert not re.search(r'<(script|link|img)[^>]*(src|href)="(https?:)?//', html), "the export loads from the web"
+    assert html.count("L.circleMarker(") >= api_count(served, "enterprises", risk_level="重大")

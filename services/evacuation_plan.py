@@ -1,0 +1,178 @@
+"""Evacuation plans (疏散方案): who moves from which hazard point to which shelter, by which road.
+
+A scenario selects the people to move (hazard points by type, warning level, township or a drawn area);
+they are assigned to open shelters with free places by exact min-cost flow on road travel time (see
+geo/assignment.py for the objective), within a travel-time limit. Plans are saved with their inputs.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry import Point, shape
+from sqlalchemy import select
+
+from config import Settings
+from geo.assignment import assign
+from geo.roads import ACCESS_SPEED_KMH, RoadGraph
+from services import audit, domain
+from services.db import read_session, transaction
+from services.evacuation import capacity_summary
+from services.layers import LayerFilter, point_layer
+from services.models import EvacuationPlan
+from services.roads import road_graph
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be planned; the message names the field."""
+
+    def __init__(self, field_name: str, reason: str, reason_en: str):
+        super().__init__(reason_en)
+        self.field = field_name
+        self.reason = reason
+        self.reason_en = reason_en
+
+
+@dataclass
+class Scenario:
+    name: str = "疏散方案"
+    hazard_types: list[str] = field(default_factory=list)     # empty: all types
+    warning_levels: list[str] = field(default_factory=list)   # empty: all levels
+    townships: list[str] = field(default_factory=list)        # township codes; empty: the whole district
+    area: dict | None = None                                  # GeoJSON polygon drawn on the map
+    max_travel_min: float = 60.0
+    exclude_unsafe: bool = False
+
+    @classmethod
+    def from_json(cls, body: dict, known_townships: set[str]) -> Scenario:
+        if not isinstance(body, dict):
+            raise ScenarioError("body", "请求体应为 JSON 对象", "body must be a JSON object")
+        s = cls(**{k: body[k] for k in cls.__dataclass_fields__ if k in body})
+        for name, allowed in (("hazard_types", domain.HAZARD_TYPES), ("warning_levels", domain.WARNING_LEVELS),
+                              ("townships", tuple(known_townships))):
+            bad = [v for v in getattr(s, name) if v not in allowed]
+            if bad:
+                raise ScenarioError(name, f"“{bad[0]}” 不是允许的值", f"'{bad[0]}' is not allowed for {name}")
+        try:
+            s.max_travel_min = float(s.max_travel_min)
+        except (TypeError, ValueError):
+            s.max_travel_min = -1
+        if not 1 <= s.max_travel_min <= 600:
+            raise ScenarioError("max_travel_min", "最长行程应为 1 到 600 分钟", "max_travel_min must be 1 to 600")
+        if s.area is not None:
+            try:
+                geometry = shape(s.area.get("geometry", s.area))
+            except (AttributeError, KeyError, TypeError, ValueError):
+                geometry = None
+            if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+                raise ScenarioError("area", "范围应为 GeoJSON 多边形", "area must be a GeoJSON polygon")
+        return s
+
+
+def _demand(settings: Settings, scenario: Scenario) -> list[dict]:
+    where = {k: tuple(v) for k, v in (("hazard_type", scenario.hazard_types),
+                                      ("warning_level", scenario.warning_levels)) if v}
+    features = point_layer(settings, "hazards", LayerFilter(where=where), "map")["features"]
+    if scenario.townships:
+        codes = set(scenario.townships)
+        full = {f["properties"]["id"]: f["properties"]["township_code"]
+                for f in point_layer(settings, "hazards", LayerFilter(where=where), "full")["features"]}
+        features = [f for f in features if full[f["properties"]["id"]] in codes]
+    if scenario.area is not None:
+        area = shape(scenario.area.get("geometry", scenario.area))
+        features = [f for f in features if area.contains(Point(f["geometry"]["coordinates"]))]
+    return [{"id": f["properties"]["id"], "name": f["properties"]["name"],
+             "township_name": f["properties"]["township_name"], "lon": f["geometry"]["coordinates"][0],
+             "lat": f["geometry"]["coordinates"][1], "people": int(f["properties"]["threatened_people"])}
+            for f in features if f["properties"]["threatened_people"] > 0]
+
+
+def _travel(graph: RoadGraph, demand: list[dict], shelters: list, limit_s: float) -> np.ndarray:
+    d_nodes, d_access = graph.snap([d["lon"] for d in demand], [d["lat"] for d in demand])
+    s_nodes, s_access = graph.snap([s.lon for s in shelters], [s.lat for s in shelters])
+    walk = ACCESS_SPEED_KMH / 3.6
+    to_shelter = graph.travel_to(s_nodes, limit=limit_s)            # (shelters, nodes)
+    return to_shelter[:, d_nodes].T + d_access[:, None] / walk + s_access[None, :] / walk
+
+
+def plan(settings: Settings, scenario: Scenario) -> dict:
+    """Compute a plan for ``scenario`` (not saved); a JSON-ready dict."""
+    demand = _demand(settings, scenario)
+    summary = capacity_summary(settings, exclude_unsafe=scenario.exclude_unsafe)
+    shelters = [s for s in summary.shelters if s.status != "关闭" and s.available_places > 0
+                and not (scenario.exclude_unsafe and s.unsafe_reasons)]
+    graph = road_graph(settings)
+    limit_s = scenario.max_travel_min * 60
+    if demand and shelters:
+        travel = _travel(graph, demand, shelters, limit_s)
+        result = assign(travel, [d["people"] for d in demand], [s.available_places for s in shelters], limit_s)
+        flows, unmet = result.flows, result.unmet
+    else:
+        travel = np.full((len(demand), len(shelters)), np.inf)
+        flows, unmet = np.zeros(travel.shape, dtype=np.int64), np.array([d["people"] for d in demand], np.int64)
+    rows = []
+    for i, d in enumerate(demand):
+        assigned = [{"shelter_id": shelters[j].id, "shelter_name": shelters[j].name, "people": int(flows[i, j]),
+                     "travel_s": round(float(travel[i, j])), "to": [shelters[j].lon, shelters[j].lat]}
+                    for j in np.nonzero(flows[i])[0]]
+        reason = None
+        if unmet[i]:
+            reachable = np.isfinite(travel[i]) & (travel[i] <= limit_s) if len(shelters) else np.array([])
+            reason = (f"{scenario.max_travel_min:g} 分钟内无可达的避难场所" if not reachable.any()
+                      else "可达的避难场所已无空位")
+        rows.append({**d, "assigned": assigned, "unmet": int(unmet[i]), "unmet_reason": reason})
+    arrivals = flows.sum(axis=0) if len(demand) else np.zeros(len(shelters), dtype=np.int64)
+    used = flows > 0
+    people_s = (flows * np.where(used, travel, 0)).sum()
+    assigned_total = int(flows.sum())
+    return {
+        "scenario": asdict(scenario),
+        "road_network": {"synthetic": graph.synthetic, "nodes": graph.node_count, "edges": graph.edge_count,
+                         "blocked_edges": int(graph.blocked.sum())},
+        "objective": "先使安置人数最多，再使总行程（人·秒）最小 / house as many as possible, then minimise "
+                     "total person-seconds of road travel",
+        "totals": {"demand_points": len(demand), "people": int(sum(d["people"] for d in demand)),
+                   "assigned": assigned_total, "unmet": int(unmet.sum()),
+                   "max_travel_s": round(float(travel[used].max())) if used.any() else None,
+                   "mean_travel_s": round(float(people_s / assigned_total)) if assigned_total else None},
+        "demand": rows,
+        "shelters": [{"id": s.id, "name": s.name, "township_name": s.township_name, "lon": s.lon, "lat": s.lat,
+                      "available_before": s.available_places, "arrivals": int(arrivals[j]),
+                      "remaining": s.available_places - int(arrivals[j])} for j, s in enumerate(shelters)],
+    }
+
+
+def save_plan(settings: Settings, scenario: Scenario, *, actor: str) -> tuple[int, dict]:
+    """Compute and store a plan with its inputs; returns (id, plan)."""
+    result = plan(settings, scenario)
+    with transaction(settings.database_url) as session:
+        row = EvacuationPlan(name=scenario.name[:100], actor=actor, scenario=json.dumps(asdict(scenario),
+                             ensure_ascii=False), result=json.dumps(result, ensure_ascii=False),
+                             people=result["totals"]["people"], assigned=result["totals"]["assigned"])
+        session.add(row)
+        session.flush()
+        audit.record(session, actor=actor, action="create", entity="evacuation_plan", entity_key=str(row.id),
+                     detail=result["totals"])
+        plan_id = row.id
+    return plan_id, result
+
+
+def load_plan(settings: Settings, plan_id: int) -> dict | None:
+    with read_session(settings.database_url) as session:
+        row = session.get(EvacuationPlan, plan_id)
+        if row is None:
+            return None
+        return {"id": row.id, "name": row.name, "created_at": row.created_at.isoformat(), "actor": row.actor,
+                **json.loads(row.result)}
+
+
+def list_plans(settings: Settings) -> list[dict]:
+    with read_session(settings.database_url) as session:
+        rows = session.scalars(select(EvacuationPlan).order_by(EvacuationPlan.id.desc()).limit(100)).all()
+        return [{"id": r.id, "name": r.name, "created_at": r.created_at.isoformat(), "actor": r.actor,
+                 "people": r.people, "assigned": r.assigned} for r in rows]
+
+
+_unused = shapely  # shapely geometries are built through shapely.geometry.shape above
