@@ -13,7 +13,7 @@ from dashboard.api_evacuation import evacuation_api
 from dashboard.export_routes import export
 from services.import_specs import SPECS
 from services.layers import (
-    FILTER_FIELDS, POINT_LAYERS, VIEWS, BadParameter, boundary_geojson, entity_counts, parse_filter, point_layer, township_codes,
+    POINT_LAYERS, VIEWS, BadParameter, boundary_geojson, entity_counts, parse_filter, point_layer, township_codes,
     townships_geojson,
 )
 from services.templates import template_xlsx

@@ -67,3 +67,46 @@ def occupancy(shelter_id: int):
     except OccupancyError as exc:
         return _bad(exc.field, exc.reason, exc.reason_en, 404 if exc.field == "避难场所" else 400)
     return jsonify(asdict(shelter))
+
+
+@evacuation_api.post("/api/v1/evacuation/plans")
+def create_plan():
+    from services.evacuation_plan import Scenario, ScenarioError, save_plan
+    from services.layers import township_codes
+    settings = current_app.config["QJ_SETTINGS"]
+    body = request.get_json(silent=True)
+    try:
+        scenario = Scenario.from_json(body, township_codes(settings))
+    except (ScenarioError, TypeError) as exc:
+        if isinstance(exc, TypeError):
+            return _bad("body", f"请求体含未知字段：{exc}", f"unknown field in body: {exc}")
+        return _bad(exc.field, exc.reason, exc.reason_en)
+    plan_id, plan = save_plan(settings, scenario, actor=str((body or {}).get("actor") or "api"))
+    return jsonify({"id": plan_id, **plan}), 201
+
+
+@evacuation_api.get("/api/v1/evacuation/plans")
+def plans():
+    from services.evacuation_plan import list_plans
+    return jsonify({"plans": list_plans(current_app.config["QJ_SETTINGS"])})
+
+
+@evacuation_api.get("/api/v1/evacuation/plans/<int:plan_id>")
+def get_plan(plan_id: int):
+    from services.evacuation_plan import load_plan
+    plan = load_plan(current_app.config["QJ_SETTINGS"], plan_id)
+    if plan is None:
+        return _bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+    return jsonify(plan)
+
+
+@evacuation_api.get("/api/v1/evacuation/plans/<int:plan_id>.xlsx")
+def plan_xlsx(plan_id: int):
+    from flask import Response
+
+    from services.evacuation_plan import load_plan, plan_workbook
+    plan = load_plan(current_app.config["QJ_SETTINGS"], plan_id)
+    if plan is None:
+        return _bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+    return Response(plan_workbook(plan), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=evacuation_plan_{plan_id}.xlsx"})

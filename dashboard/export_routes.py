@@ -12,7 +12,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from config import Settings
 from services.layers import FILTER_FIELDS, POINT_LAYERS, BadParameter, parse_filter, township_codes
-from services.map_export import DEFAULT_LAYERS, PAPER_MM, TIMEZONE, ExportRequest, map_html, map_png
+from services.map_export import DEFAULT_LAYERS, TIMEZONE, ExportRequest, map_html
+from services.map_print import PAPER_MM, map_png
 from services.township_stats import MEASURES
 
 export = Blueprint("export", __name__)

@@ -99,3 +99,10 @@ def district_geometry(settings: Settings):
     with read_session(settings.database_url) as session:
         area = session.get(AdminArea, settings.region.adcode)
         return area.geom if area else None
+
+
+def township_list(settings: Settings) -> list[tuple[str, str, str]]:
+    """(code, name, English name) of every township, by code."""
+    with read_session(settings.database_url) as session:
+        return [tuple(r) for r in session.execute(select(Township.code, Township.name, Township.name_en)
+                                                  .order_by(Township.code))]

@@ -143,3 +143,8 @@ window.qj = Object.assign({}, window.qj, {
                                               iconSize: [size, size]})});
   }
 });
+/* Evacuation flows: line width grows with the people moved. */
+window.qj.flowStyle = function (feature) {
+  var n = feature.properties.people || 1;
+  return {color: "#1d3557", weight: Math.min(8, 1 + Math.sqrt(n) / 2), opacity: 0.7};
+};

@@ -7,9 +7,14 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from dashboard.components.evacuation_views import (
     five_haves_figure, gauge, needs_table, shelter_table, township_table,
 )
+from dashboard.components.plan_views import plan_map, plan_summary
 from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
+from services import domain
 from services.evacuation import OccupancyError, capacity_summary, shelter_capacities, update_occupancy
+from services.evacuation_plan import Scenario, ScenarioError, list_plans, load_plan, save_plan
+from services.geography import township_list
+from services.layers import township_codes
 from services.supplies import supply_coverage
 
 dash.register_page(__name__, path="/evacuation", name="疏散安置", order=1)
@@ -17,6 +22,9 @@ dash.register_page(__name__, path="/evacuation", name="疏散安置", order=1)
 EXCLUDE, PEOPLE, DAYS = "evac-exclude", "evac-people", "evac-days"
 GAUGE, CHECK, FIVE, FIVE_TITLE, FIVE_CHECK = "evac-gauge", "evac-check", "evac-five", "evac-five-title", "evac-five-check"
 NEEDS, TOWNSHIPS, SHELTERS = "evac-needs", "evac-townships", "evac-shelters"
+PLAN_NAME, PLAN_TYPES, PLAN_LEVELS, PLAN_TOWNSHIPS, PLAN_MAX, PLAN_RUN, PLAN_SAVED, PLAN_MAP, PLAN_RESULT = (
+    "plan-name", "plan-types", "plan-levels", "plan-townships", "plan-max", "plan-run", "plan-saved", "plan-map",
+    "plan-result")
 FORM_SHELTER, FORM_VALUE, FORM_SAVE, FORM_MESSAGE, LANG = (
     "evac-form-shelter", "evac-form-value", "evac-form-save", "evac-form-message", "evac-lang")
 
@@ -42,7 +50,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                       dcc.Graph(id=FIVE, config={"displayModeBar": False})], className="evac-card wide"),
         ], className="evac-cards"),
         html.Div(id=NEEDS),
-        html.P(t("evac.pending_plan", lang), className="hint"),
+        _plan_section(lang, s),
         html.H3(t("evac.update", lang)),
         html.Div([dcc.Dropdown(shelters, None, id=FORM_SHELTER, className="evac-form-shelter"),
                   dcc.Input(id=FORM_VALUE, type="text", placeholder="0"),
@@ -51,6 +59,54 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.H3(t("evac.by_township", lang)), html.Div(id=TOWNSHIPS),
         html.H3(t("evac.shelters", lang)), html.Div(id=SHELTERS),
     ], className="data-page evac-page")
+
+
+def _plan_section(lang: str, s) -> html.Div:
+    townships = [{"label": name if lang == "zh" else name_en, "value": code}
+                 for code, name, name_en in township_list(s)]
+    saved = [{"label": f"#{p['id']} {p['name']}（{p['created_at'][:16].replace('T', ' ')} UTC）", "value": p["id"]}
+             for p in list_plans(s)]
+    return html.Div([
+        html.H3(t("plan.title", lang)),
+        html.Div([
+            html.Label([t("plan.name", lang), dcc.Input(id=PLAN_NAME, type="text", value=t("plan.title", lang))]),
+            html.Label([t("plan.hazard_types", lang), dcc.Dropdown(list(domain.HAZARD_TYPES), [], id=PLAN_TYPES,
+                                                                   multi=True)]),
+            html.Label([t("plan.warning_levels", lang), dcc.Dropdown(list(domain.WARNING_LEVELS), [], id=PLAN_LEVELS,
+                                                                     multi=True)]),
+            html.Label([t("plan.townships", lang), dcc.Dropdown(townships, [], id=PLAN_TOWNSHIPS, multi=True)]),
+            html.Label([t("plan.max_travel", lang), dcc.Input(id=PLAN_MAX, type="number", min=1, max=600, value=60)]),
+            html.Button(t("plan.run", lang), id=PLAN_RUN, n_clicks=0, className="button-link"),
+        ], className="plan-form"),
+        html.Label([t("plan.saved_plans", lang), dcc.Dropdown(saved, None, id=PLAN_SAVED)], className="plan-saved"),
+        html.Div([html.Div(plan_map(None, lang), id=PLAN_MAP, className="plan-map-wrap"),
+                  html.Div(id=PLAN_RESULT, className="plan-result")], className="plan-body"),
+    ], className="plan-section")
+
+
+@callback(Output(PLAN_MAP, "children"), Output(PLAN_RESULT, "children"), Output(PLAN_SAVED, "options"),
+          Output(PLAN_SAVED, "value"),
+          Input(PLAN_RUN, "n_clicks"), Input(PLAN_SAVED, "value"),
+          State(PLAN_NAME, "value"), State(PLAN_TYPES, "value"), State(PLAN_LEVELS, "value"),
+          State(PLAN_TOWNSHIPS, "value"), State(PLAN_MAX, "value"), State(EXCLUDE, "value"), State(LANG, "data"),
+          prevent_initial_call=True)
+def _plan(_runs, saved_id, name, types, levels, townships, max_min, exclude, lang):
+    s = settings()
+    if ctx.triggered_id == PLAN_RUN:
+        try:
+            scenario = Scenario.from_json({"name": name or t("plan.title", lang), "hazard_types": types or [],
+                                           "warning_levels": levels or [], "townships": townships or [],
+                                           "max_travel_min": max_min, "exclude_unsafe": bool(exclude)},
+                                          township_codes(s))
+        except ScenarioError as exc:
+            message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
+            return dash.no_update, message, dash.no_update, dash.no_update
+        plan_id, _ = save_plan(s, scenario, actor="web")
+        saved_id = plan_id
+    plan = load_plan(s, int(saved_id)) if saved_id else None
+    options = [{"label": f"#{p['id']} {p['name']}（{p['created_at'][:16].replace('T', ' ')} UTC）", "value": p["id"]}
+               for p in list_plans(s)]
+    return plan_map(plan, lang), plan_summary(plan, lang), options, saved_id
 
 
 def _save(shelter_id, value, lang) -> html.Span:

@@ -18,6 +18,7 @@ from geo.coords import from_wgs84, geometry_to_wgs84
 from services import domain
 from services.area_query import area_from_geojson, summarise_area
 from services.features import feature_details
+from services.geography import township_list
 from services.layers import POINT_LAYERS, filtered_counts, parse_filter, township_codes, threatened_people_total
 from services.search import search_features
 from services.township_stats import MEASURES, choropleth
@@ -31,11 +32,7 @@ _FILTER_KEYS = list(ids.LAYER_FILTERS)
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     s = settings()
-    from services.db import read_session  # noqa: PLC0415 — township names for the filter only
-    from services.models import Township
-    with read_session(s.database_url) as session:
-        townships = [(tw.code, tw.name if lang == "zh" else tw.name_en)
-                     for tw in session.query(Township).order_by(Township.code)]
+    townships = [(code, name if lang == "zh" else name_en) for code, name, name_en in township_list(s)]
     counts = filtered_counts(s, {layer: parse_filter(layer, {}, set()) for layer in _LAYERS})
     urls = {layer: layer_url(layer, {}) for layer in _LAYERS}
     return html.Div([

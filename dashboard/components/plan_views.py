@@ -1,0 +1,70 @@
+"""How an evacuation plan is shown: totals, flows on a map (hazard point → shelter), assignment tables."""
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import html
+
+from dashboard.components.map_layers import DISTRICT_BOUNDS, boundary_layer
+from dashboard.i18n import t
+
+
+def _minutes(seconds) -> str:
+    return "—" if seconds is None else f"{seconds / 60:.1f}"
+
+
+def flows_geojson(plan: dict) -> dict:
+    features = []
+    for d in plan["demand"]:
+        for a in d["assigned"]:
+            features.append({"type": "Feature", "properties": {"people": a["people"], "name": d["name"]},
+                             "geometry": {"type": "LineString", "coordinates": [[d["lon"], d["lat"]], a["to"]]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def plan_map(plan: dict | None, lang: str) -> dl.Map:
+    children = [boundary_layer(lang)]
+    if plan:
+        children.append(dl.GeoJSON(data=flows_geojson(plan), style={"variable": "qj.flowStyle"}, id="plan-flows"))
+        children += [dl.CircleMarker(center=[s["lat"], s["lon"]], radius=6 + min(12, s["arrivals"] ** 0.5 / 3),
+                                     color="#0b6e4f", fillColor="#2a9d8f", fillOpacity=0.9,
+                                     children=dl.Tooltip(f"{s['name']}：{s['arrivals']}"))
+                     for s in plan["shelters"] if s["arrivals"]]
+        children += [dl.CircleMarker(center=[d["lat"], d["lon"]], radius=4, color="#d62828", fillOpacity=0.9,
+                                     children=dl.Tooltip(f"{d['name']}：{d['unmet']}"))
+                     for d in plan["demand"] if d["unmet"]]
+    return dl.Map(children=children, bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=9.5, zoomSnap=0.25,
+                  className="plan-map", attributionControl=False)
+
+
+def plan_summary(plan: dict | None, lang: str) -> list:
+    if not plan:
+        return []
+    totals = plan["totals"]
+    if not totals["people"]:
+        return [html.P(t("plan.none", lang), className="short")]
+    rows = [html.Tr([html.Td(d["name"]), html.Td(d["township_name"]), html.Td(a["shelter_name"]),
+                     html.Td(a["people"]), html.Td(_minutes(a["travel_s"]))])
+            for d in plan["demand"] for a in d["assigned"]]
+    unmet = [html.Tr([html.Td(d["name"]), html.Td(d["township_name"]), html.Td(d["unmet"]),
+                      html.Td(d["unmet_reason"])]) for d in plan["demand"] if d["unmet"]]
+    head = [t("plan.col_hazard", lang), t("evac.col_township", lang), t("plan.col_shelter", lang),
+            t("plan.col_people", lang), t("plan.col_minutes", lang)]
+    parts = [
+        html.P(t("plan.totals", lang, points=totals["demand_points"], people=f"{totals['people']:,}",
+                 assigned=f"{totals['assigned']:,}", unmet=f"{totals['unmet']:,}",
+                 max=_minutes(totals["max_travel_s"]), mean=_minutes(totals["mean_travel_s"])),
+               className="ok plan-totals" if not totals["unmet"] else "short plan-totals"),
+        html.P(t("plan.objective", lang), className="hint"),
+    ]
+    if plan["road_network"]["synthetic"]:
+        parts.append(html.P(t("plan.synthetic", lang), className="hint"))
+    if "id" in plan:
+        parts.append(html.A(t("plan.excel", lang), href=f"/api/v1/evacuation/plans/{plan['id']}.xlsx",
+                            className="button-link plan-excel"))
+    if unmet:
+        parts += [html.H4(t("plan.unmet_title", lang)), html.Table(
+            [html.Thead(html.Tr([html.Th(h) for h in (head[0], head[1], head[3], t("plan.col_reason", lang))])),
+             html.Tbody(unmet)], className="data-table plan-unmet")]
+    parts.append(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                            className="data-table plan-rows"))
+    return parts

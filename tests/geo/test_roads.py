@@ -1,0 +1,103 @@
+"""The road graph on hand-made networks: known shortest paths, one-way streets, blocked edges, snapping."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.distance import haversine_m
+from geo.roads import from_features
+
+# A square A-B-C-D (about 1.1 km a side at the equator) with a diagonal A-C of a slow class.
+A, B, C, D = (0.0, 0.0), (0.01, 0.0), (0.01, 0.01), (0.0, 0.01)
+
+
+def line(coords, road_class="secondary", **props) -> dict:
+    return {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [list(c) for c in coords]},
+            "properties": {"class": road_class, "name": props.pop("name", ""), **props}}
+
+
+def square():
+    return from_features([line([A, B, C]), line([C, D, A]), line([A, C], "track")])
+
+
+def node(graph, point) -> int:
+    return int(np.nonzero((graph.node_lon == point[0]) & (graph.node_lat == point[1]))[0][0])
+
+
+def test_identical_vertices_merge_into_one_node_and_lengths_are_geodesic():
+    g = square()
+    assert g.node_count == 4 and g.edge_count == 10  # 5 two-way segments
+    ab = np.nonzero((g.edge_from == node(g, A)) & (g.edge_to == node(g, B)))[0][0]
+    assert g.edge_length_m[ab] == pytest.approx(haversine_m(*A, *B))
+    assert g.edge_seconds[ab] == pytest.approx(g.edge_length_m[ab] / (40 / 3.6))
+
+
+def test_known_shortest_paths_and_the_slow_diagonal():
+    g = square()
+    a, c = node(g, A), node(g, C)
+    by_time = g.route(a, c)
+    assert len(by_time) == 3  # around the square at 40 km/h beats the diagonal at 15 km/h
+    assert g.route(a, c, weight="metres") == [a, c]  # the diagonal is shorter in distance
+    seconds = g.travel_from([a])[0, c]
+    assert seconds == pytest.approx(2 * haversine_m(*A, *B) / (40 / 3.6), rel=1e-6)
+
+
+def test_winding_factor_lengthens_the_road():
+    g = from_features([line([A, B], winding=1.5)])
+    assert g.edge_length_m[0] == pytest.approx(1.5 * haversine_m(*A, *B))
+
+
+def test_one_way_streets_are_respected():
+    g = from_features([line([A, B], oneway=True), line([B, C, D, A], "track")])
+    a, b = node(g, A), node(g, B)
+    assert g.route(a, b) == [a, b]
+    assert len(g.route(b, a)) == 4  # back the long way
+    assert g.travel_to([b])[0, a] == pytest.approx(g.travel_from([a])[0, b])
+
+
+def test_blocking_edges_reroutes_and_unblocking_restores():
+    g = square()
+    a, b, c = node(g, A), node(g, B), node(g, C)
+    block = (g.edge_from == a) & (g.edge_to == b) | (g.edge_from == b) & (g.edge_to == a)
+    g.set_blocked(block)
+    path = g.route(a, b)
+    assert path is not None and len(path) > 2
+    assert not any(g.blocked[e] for e in g.path_edges(path))
+    g.set_blocked(block | (g.edge_road == 1) | (g.edge_road == 2))  # everything around B's other side too
+    assert g.route(a, b) is None and np.isinf(g.travel_from([a])[0, b])
+    g.set_blocked(np.zeros(g.edge_count, dtype=bool))
+    assert g.route(a, b) == [a, b]
+
+
+def test_snapping_skips_nodes_whose_roads_are_all_blocked():
+    g = from_features([line([A, B]), line([B, C])])
+    nodes, metres = g.snap([0.0001], [0.0])
+    assert nodes[0] == node(g, A) and metres[0] == pytest.approx(haversine_m(0.0001, 0, *A))
+    g.set_blocked(g.edge_road == 0)
+    nodes, _ = g.snap([0.0001], [0.0])
+    assert nodes[0] in (node(g, B), node(g, C))
+
+
+def test_unknown_road_class_is_named():
+    with pytest.raises(ValueError, match="road #1: unknown class 'canal'"):
+        from_features([line([A, B], "canal")])
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), blocked_share=st.floats(0, 0.5))
+def test_routes_never_use_blocked_edges_and_cost_the_sum_of_their_edges(seed, blocked_share):
+    rng = np.random.default_rng(seed)
+    grid = [[(x * 0.01, y * 0.01) for x in range(5)] for y in range(5)]
+    roads = [line(row, "tertiary") for row in grid] + [line(col, "track") for col in zip(*grid)]
+    g = from_features(roads)
+    g.set_blocked(rng.random(g.edge_count) < blocked_share)
+    source, target = rng.integers(0, g.node_count, 2)
+    path = g.route(int(source), int(target))
+    if path is None:
+        assert np.isinf(g.travel_from([int(source)])[0, int(target)])
+        return
+    edges = g.path_edges(path)
+    assert not g.blocked[edges].any()
+    assert sum(g.edge_seconds[edges]) == pytest.approx(g.travel_from([int(source)])[0, int(target)])

@@ -1,0 +1,102 @@
+"""Evacuation plans end to end on a small hand-made road network: assignment, unmet demand, saving."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+
+import openpyxl
+import pytest
+
+from services.evacuation_plan import Scenario, ScenarioError, list_plans, load_plan, plan, plan_workbook, save_plan
+from services.import_specs import SPECS
+from services.imports import import_file
+from services.layers import township_codes
+
+Y = 29.53
+# A road along latitude Y: S1 — A — B — S2, and a separate stub near C that joins nothing.
+S1, A, B, S2, C = (108.770, Y), (108.775, Y), (108.785, Y), (108.790, Y), (108.760, 29.46)
+
+
+def _csv(entity: str, rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=SPECS[entity].headers, restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def hazard(code: str, point, people: int, warning: str = "黄") -> dict:
+    return {"隐患点编号": code, "名称": f"{code}滑坡", "灾害类型": "滑坡", "威胁户数": "2", "威胁人数": str(people),
+            "威胁财产(万元)": "10", "稳定性": "不稳定", "影响半径(米)": "50", "预警等级": warning,
+            "经度": str(point[0]), "纬度": str(point[1])}
+
+
+def shelter(code: str, point, places: int) -> dict:
+    return {"场所编号": code, "名称": f"场所{code}", "场所类型": "紧急", "场所级别": "Ⅲ", "依托设施": "学校",
+            "有效面积(平方米)": "1000", "核定容量(人)": str(places), "已安置人数": "0", "不可用位数": "0", "状态": "开放",
+            "有饭吃": "是", "有衣穿": "是", "有干净水": "是", "有住处": "是", "有医疗": "是",
+            "经度": str(point[0]), "纬度": str(point[1])}
+
+
+@pytest.fixture
+def small_world(fresh, tmp_path):
+    network = {"type": "FeatureCollection", "metadata": {"synthetic": True}, "features": [
+        {"type": "Feature", "properties": {"class": "secondary", "name": "测试路"},
+         "geometry": {"type": "LineString", "coordinates": [list(S1), list(A), list(B), list(S2)]}},
+        {"type": "Feature", "properties": {"class": "track", "name": "断头路"},
+         "geometry": {"type": "LineString", "coordinates": [list(C), [C[0] + 0.002, C[1]]]}},
+    ]}
+    path = tmp_path / "roads.geojson"
+    path.write_text(json.dumps(network), encoding="utf-8")
+    settings = dataclasses.replace(fresh, road_network_file=path)
+    import_file(settings, "shelters", _csv("shelters", [shelter("S1", S1, 8), shelter("S2", S2, 10)]), "s.csv")
+    import_file(settings, "hazards", _csv("hazards", [hazard("A", A, 5), hazard("B", B, 5), hazard("C", C, 4, "红")]),
+                "h.csv")
+    return settings
+
+
+def test_people_go_to_the_nearer_shelter_within_capacity(small_world):
+    result = plan(small_world, Scenario(max_travel_min=120))
+    by_name = {d["name"]: d for d in result["demand"]}
+    assert [(a["shelter_name"], a["people"]) for a in by_name["A滑坡"]["assigned"]] == [("场所S1", 5)]
+    assert [(a["shelter_name"], a["people"]) for a in by_name["B滑坡"]["assigned"]] == [("场所S2", 5)]
+    assert by_name["C滑坡"]["unmet"] == 4 and "无可达的避难场所" in by_name["C滑坡"]["unmet_reason"]
+    totals = result["totals"]
+    assert (totals["people"], totals["assigned"], totals["unmet"]) == (14, 10, 4)
+    assert {s["name"]: s["remaining"] for s in result["shelters"]} == {"场所S1": 3, "场所S2": 5}
+    assert result["road_network"]["synthetic"] is True
+
+
+def test_a_full_shelter_sends_the_rest_further(small_world):
+    import_file(small_world, "hazards", _csv("hazards", [hazard("A", A, 12)]), "h.csv")
+    result = plan(small_world, Scenario(max_travel_min=120, warning_levels=["黄"]))
+    a = next(d for d in result["demand"] if d["name"] == "A滑坡")
+    assert sorted((x["shelter_name"], x["people"]) for x in a["assigned"]) == [("场所S1", 8), ("场所S2", 4)]
+    assert result["totals"]["unmet"] == 0
+    for s in result["shelters"]:
+        assert 0 <= s["remaining"] <= s["available_before"]
+
+
+def test_scenario_selects_by_warning_level_and_checks_its_fields(small_world):
+    only_red = plan(small_world, Scenario(warning_levels=["红"]))
+    assert [d["name"] for d in only_red["demand"]] == ["C滑坡"]
+    known = township_codes(small_world)
+    for body, field_name in (({"warning_levels": ["紫"]}, "warning_levels"), ({"max_travel_min": 0}, "max_travel_min"),
+                             ({"area": {"type": "Point", "coordinates": [0, 0]}}, "area"),
+                             ({"townships": ["123"]}, "townships")):
+        with pytest.raises(ScenarioError) as info:
+            Scenario.from_json(body, known)
+        assert info.value.field == field_name
+
+
+def test_plans_are_saved_with_their_inputs_and_export_to_excel(small_world):
+    plan_id, result = save_plan(small_world, Scenario(name="汛期演练", max_travel_min=90), actor="planner")
+    again = load_plan(small_world, plan_id)
+    assert again["name"] == "汛期演练" and again["scenario"]["max_travel_min"] == 90
+    assert again["totals"] == result["totals"]
+    assert list_plans(small_world)[0]["id"] == plan_id
+    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(again)))
+    assert book.sheetnames[0] == "汇总" and len(book.sheetnames) >= 2
+    assert load_plan(small_world, 999) is None
