@@ -48,9 +48,14 @@ class Scenario:
     def from_json(cls, body: dict, known_townships: set[str]) -> Scenario:
         if not isinstance(body, dict):
             raise ScenarioError("body", "请求体应为 JSON 对象", "body must be a JSON object")
+        unknown = sorted(set(body) - set(cls.__dataclass_fields__) - {"actor"})
+        if unknown:
+            raise ScenarioError(unknown[0], f"未知字段“{unknown[0]}”", f"unknown field '{unknown[0]}'")
         s = cls(**{k: body[k] for k in cls.__dataclass_fields__ if k in body})
         for name, allowed in (("hazard_types", domain.HAZARD_TYPES), ("warning_levels", domain.WARNING_LEVELS),
                               ("townships", tuple(known_townships))):
+            if not isinstance(getattr(s, name), list):
+                raise ScenarioError(name, f"{name} 应为列表", f"{name} must be a list")
             bad = [v for v in getattr(s, name) if v not in allowed]
             if bad:
                 raise ScenarioError(name, f"“{bad[0]}” 不是允许的值", f"'{bad[0]}' is not allowed for {name}")
@@ -60,6 +65,9 @@ class Scenario:
             s.max_travel_min = -1
         if not 1 <= s.max_travel_min <= 600:
             raise ScenarioError("max_travel_min", "最长行程应为 1 到 600 分钟", "max_travel_min must be 1 to 600")
+        if not isinstance(s.name, str) or not isinstance(s.exclude_unsafe, bool):
+            raise ScenarioError("name", "name 应为文字，exclude_unsafe 应为 true/false",
+                                "name must be text and exclude_unsafe true or false")
         if s.area is not None:
             try:
                 geometry = shape(s.area.get("geometry", s.area))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import html
 
-from dashboard.components.map_layers import DISTRICT_BOUNDS, boundary_layer
+from dashboard.components.map_layers import boundary_layer
 from dashboard.i18n import t
 
 
@@ -32,7 +32,7 @@ def plan_map(plan: dict | None, lang: str) -> dl.Map:
         children += [dl.CircleMarker(center=[d["lat"], d["lon"]], radius=4, color="#d62828", fillOpacity=0.9,
                                      children=dl.Tooltip(f"{d['name']}：{d['unmet']}"))
                      for d in plan["demand"] if d["unmet"]]
-    return dl.Map(children=children, bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=9.5, zoomSnap=0.25,
+    return dl.Map(children=children, center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25,
                   className="plan-map", attributionControl=False)
 
 

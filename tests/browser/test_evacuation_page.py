@@ -47,3 +47,21 @@ def test_target_check_and_occupancy_update(page, served):
     page.wait_for_selector("#evac-form-message .short")
     assert "不能为负数" in page.locator("#evac-form-message").inner_text()
     assert page.recorder.console_errors == []
+
+
+def test_computing_a_plan_shows_totals_flows_and_its_excel(page, served):
+    page.goto(served + "/evacuation")
+    page.wait_for_selector("#evac-check.ok, #evac-check.short")
+    page.locator("#plan-levels").click()
+    page.get_by_role("listbox").get_by_text("黄", exact=True).click()
+    page.keyboard.press("Escape")
+    page.locator("#plan-run").click()
+    page.wait_for_selector(".plan-totals", timeout=30_000)
+    totals = page.locator(".plan-totals").inner_text()
+    with urllib.request.urlopen(served + "/api/v1/evacuation/plans") as response:
+        saved = json.load(response)["plans"][0]
+    assert f"{saved['people']:,} 人" in totals and f"安置 {saved['assigned']:,} 人" in totals
+    assert page.locator("#plan-flows path, .plan-map path.leaflet-interactive").count() > 0
+    href = page.locator(".plan-excel").get_attribute("href")
+    assert href == f"/api/v1/evacuation/plans/{saved['id']}.xlsx"
+    assert page.recorder.console_errors == []

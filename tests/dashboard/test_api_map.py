@@ -130,3 +130,24 @@ def test_evacuation_and_coverage_endpoints(client, seeded):
     assert client.get("/api/v1/supplies/coverage?days=0").status_code == 400
     assert client.get("/api/v1/supplies/profile").get_json()["version"] == 0
     assert client.post("/api/v1/shelters/999999/occupancy", json={"occupancy_people": 1}).status_code == 404
+
+
+def test_evacuation_plan_api_saves_and_returns_plans(client):
+    response = client.post("/api/v1/evacuation/plans", json={"name": "红橙预警", "warning_levels": ["红", "橙"],
+                                                              "max_travel_min": 90})
+    assert response.status_code == 201
+    body = response.get_json()
+    people = sum(f["properties"]["threatened_people"] for f in
+                 features(client, "/api/v1/layers/hazards?warning_level=红,橙"))
+    assert body["totals"]["people"] == people
+    assert body["totals"]["assigned"] + body["totals"]["unmet"] == people
+    for d in body["demand"]:
+        assert sum(a["people"] for a in d["assigned"]) + d["unmet"] == d["people"]
+        assert all(a["travel_s"] <= 90 * 60 for a in d["assigned"])
+    assert client.get(f"/api/v1/evacuation/plans/{body['id']}").get_json()["totals"] == body["totals"]
+    xlsx = client.get(f"/api/v1/evacuation/plans/{body['id']}.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    assert client.post("/api/v1/evacuation/plans", json={"warning_levels": ["紫"]}).status_code == 400
+    for bad in ({"colour": 1}, {"townships": 500114003}, {"exclude_unsafe": "yes"}, [1, 2]):
+        assert client.post("/api/v1/evacuation/plans", json=bad).status_code == 400, bad
+    assert client.get("/api/v1/evacuation/plans/999999").status_code == 404
