@@ -27,6 +27,7 @@ BENCHMARKS = {
     "page_load": ("page_load.py", [], ["--repeat", "3"], 600),
     "api_layers": ("api_layers.py", [], ["--repeat", "10"], 900),
     "map_scale": ("map_scale.py", [], ["--repeat", "2"], 1200),
+    "evacuation_plan": ("evacuation_plan.py", [], ["--repeat", "2"], 900),
 }
 
 
@@ -114,6 +115,13 @@ def print_summary(results: dict[str, dict | None], failures: dict[str, str]) -> 
         print(_line("page payload", ms["payload_bytes"], "kB", 1e-3))
         print(_line("filter change, browser", {k: v * 1000 for k, v in ms["filter_browser_s"].items()}))
         print(_line("filter change, slowest server request", ms["filter_server_ms_max"]))
+    ep = results.get("evacuation_plan")
+    if ep:
+        d, big = ep["district"], ep["large"]
+        print(f"evacuation plan, district (300 hazard points, 40 shelters): first {d['first_call_s'] * 1000:.0f} ms, "
+              f"then median {d['warm_s']['median'] * 1000:.0f} ms")
+        print(f"evacuation plan, {big['demand']} demand points × {big['shelters']} shelters on {big['nodes']} nodes: "
+              f"median {big['total_s']['median']:.2f} s, max {big['total_s']['max']:.2f} s")
     for name, reason in failures.items():
         print(f"FAILED {name}: {reason}")
 
