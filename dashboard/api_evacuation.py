@@ -108,3 +108,12 @@ def plan_xlsx(plan_id: int):
         return _bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
     return Response(plan_workbook(plan), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=evacuation_plan_{plan_id}.xlsx"})
+
+
+@evacuation_api.get("/api/v1/evacuation/plans/<int:plan_id>.html")
+def plan_printable(plan_id: int):
+    from services.evacuation_plan import load_plan, plan_html
+    plan = load_plan(current_app.config["QJ_SETTINGS"], plan_id)
+    if plan is None:
+        return _bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+    return plan_html(plan), 200, {"Content-Type": "text/html; charset=utf-8"}

@@ -96,12 +96,28 @@ def _demand(settings: Settings, scenario: Scenario) -> list[dict]:
             for f in features if f["properties"]["threatened_people"] > 0]
 
 
-def _travel(graph: RoadGraph, demand: list[dict], shelters: list, limit_s: float) -> np.ndarray:
+def _travel(graph: RoadGraph, demand: list[dict], shelters: list, limit_s: float):
+    """Travel seconds (demand × shelter) including walking to and from the road, and the snapped nodes."""
     d_nodes, d_access = graph.snap([d["lon"] for d in demand], [d["lat"] for d in demand])
     s_nodes, s_access = graph.snap([s.lon for s in shelters], [s.lat for s in shelters])
     walk = ACCESS_SPEED_KMH / 3.6
     to_shelter = graph.travel_to(s_nodes, limit=limit_s)            # (shelters, nodes)
-    return to_shelter[:, d_nodes].T + d_access[:, None] / walk + s_access[None, :] / walk
+    return to_shelter[:, d_nodes].T + d_access[:, None] / walk + s_access[None, :] / walk, d_nodes, s_nodes
+
+
+def _routes(graph: RoadGraph, flows: np.ndarray, d_nodes, s_nodes, demand: list[dict], shelters: list) -> dict:
+    """(demand index, shelter index) → route coordinates and road names, for every pair with people."""
+    routes = {}
+    for j in np.nonzero(flows.sum(axis=0))[0]:
+        users = np.nonzero(flows[:, j])[0]
+        for i, path in zip(users, graph.paths_to(int(s_nodes[j]), [int(d_nodes[i]) for i in users])):
+            if path is None:
+                continue
+            coords = [[demand[i]["lon"], demand[i]["lat"]]]
+            coords += [[float(graph.node_lon[n]), float(graph.node_lat[n])] for n in path]
+            coords.append([shelters[j].lon, shelters[j].lat])
+            routes[(int(i), int(j))] = {"route": coords, "via": graph.road_names(path)}
+    return routes
 
 
 def plan(settings: Settings, scenario: Scenario) -> dict:
@@ -112,17 +128,20 @@ def plan(settings: Settings, scenario: Scenario) -> dict:
                 and not (scenario.exclude_unsafe and s.unsafe_reasons)]
     graph = road_graph(settings)
     limit_s = scenario.max_travel_min * 60
+    routes: dict = {}
     if demand and shelters:
-        travel = _travel(graph, demand, shelters, limit_s)
+        travel, d_nodes, s_nodes = _travel(graph, demand, shelters, limit_s)
         result = assign(travel, [d["people"] for d in demand], [s.available_places for s in shelters], limit_s)
         flows, unmet = result.flows, result.unmet
+        routes = _routes(graph, flows, d_nodes, s_nodes, demand, shelters)
     else:
         travel = np.full((len(demand), len(shelters)), np.inf)
         flows, unmet = np.zeros(travel.shape, dtype=np.int64), np.array([d["people"] for d in demand], np.int64)
     rows = []
     for i, d in enumerate(demand):
         assigned = [{"shelter_id": shelters[j].id, "shelter_name": shelters[j].name, "people": int(flows[i, j]),
-                     "travel_s": round(float(travel[i, j])), "to": [shelters[j].lon, shelters[j].lat]}
+                     "travel_s": round(float(travel[i, j])), "to": [shelters[j].lon, shelters[j].lat],
+                     **routes.get((i, int(j)), {"route": None, "via": []})}
                     for j in np.nonzero(flows[i])[0]]
         reason = None
         if unmet[i]:
@@ -224,3 +243,41 @@ def plan_workbook(plan_data: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def plan_html(plan_data: dict) -> str:
+    """A printable page of the plan (A4, tables per township); every text from data is escaped."""
+    from html import escape
+
+    totals = plan_data["totals"]
+    minutes = (lambda s: "—" if s is None else f"{s / 60:.1f}")  # noqa: E731
+    parts = [f"<h1>{escape(plan_data.get('name', ''))}</h1>",
+             f"<p>编制时间（UTC）{escape(plan_data.get('created_at', '')[:16].replace('T', ' '))} · 编制人 "
+             f"{escape(plan_data.get('actor', ''))}</p>",
+             f"<p class='totals'>{totals['demand_points']} 个隐患点 {totals['people']:,} 人：安置 {totals['assigned']:,} 人，"
+             f"未安置 {totals['unmet']:,} 人；最长行程 {minutes(totals['max_travel_s'])} 分钟，"
+             f"平均 {minutes(totals['mean_travel_s'])} 分钟</p>",
+             f"<p class='note'>{escape(plan_data['objective'])}</p>"]
+    if plan_data["road_network"]["synthetic"]:
+        parts.append("<p class='note'>行程时间基于示例路网（合成数据），仅供演示。</p>")
+    by_township: dict[str, list[dict]] = {}
+    for d in plan_data["demand"]:
+        by_township.setdefault(d["township_name"], []).append(d)
+    for township, rows in sorted(by_township.items()):
+        body = []
+        for d in rows:
+            for a in d["assigned"] or [None]:
+                body.append("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in (
+                    d["name"], d["people"], a["shelter_name"] if a else "—", a["people"] if a else "—",
+                    minutes(a["travel_s"]) if a else "—", "、".join(a["via"]) if a else "",
+                    f"{d['unmet']}（{d['unmet_reason']}）" if d["unmet"] else "")) + "</tr>")
+        parts.append(f"<h2>{escape(township)}</h2><table><thead><tr><th>隐患点</th><th>需转移</th><th>避难场所</th>"
+                     f"<th>人数</th><th>行程(分钟)</th><th>经由道路</th><th>未安置</th></tr></thead>"
+                     f"<tbody>{''.join(body)}</tbody></table>")
+    style = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:16mm;color:#111}"
+             "table{border-collapse:collapse;width:100%;font-size:11pt;margin-bottom:8mm}"
+             "th,td{border:1px solid #999;padding:3px 6px;text-align:left}th{background:#eee}"
+             ".note{color:#555;font-size:10pt}.totals{font-weight:bold}h2{page-break-after:avoid}"
+             "@page{size:A4;margin:12mm}")
+    return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{escape(plan_data.get('name', ''))}"
+            f"</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")

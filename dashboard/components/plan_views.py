@@ -16,13 +16,20 @@ def flows_geojson(plan: dict) -> dict:
     features = []
     for d in plan["demand"]:
         for a in d["assigned"]:
+            coords = a.get("route") or [[d["lon"], d["lat"]], a["to"]]  # the road route, else a straight flow
             features.append({"type": "Feature", "properties": {"people": a["people"], "name": d["name"]},
-                             "geometry": {"type": "LineString", "coordinates": [[d["lon"], d["lat"]], a["to"]]}})
+                             "geometry": {"type": "LineString", "coordinates": coords}})
     return {"type": "FeatureCollection", "features": features}
 
 
+PLAN_DRAW = "plan-draw"
+
+
 def plan_map(plan: dict | None, lang: str) -> dl.Map:
-    children = [boundary_layer(lang)]
+    draw = dl.FeatureGroup([dl.EditControl(id=PLAN_DRAW, position="topleft", edit={"edit": False},
+                                           draw={"polyline": False, "marker": False, "circlemarker": False,
+                                                 "circle": False, "polygon": True, "rectangle": True})])
+    children = [boundary_layer(lang), draw]
     if plan:
         children.append(dl.GeoJSON(data=flows_geojson(plan), style={"variable": "qj.flowStyle"}, id="plan-flows"))
         children += [dl.CircleMarker(center=[s["lat"], s["lon"]], radius=6 + min(12, s["arrivals"] ** 0.5 / 3),
@@ -59,8 +66,11 @@ def plan_summary(plan: dict | None, lang: str) -> list:
     if plan["road_network"]["synthetic"]:
         parts.append(html.P(t("plan.synthetic", lang), className="hint"))
     if "id" in plan:
-        parts.append(html.A(t("plan.excel", lang), href=f"/api/v1/evacuation/plans/{plan['id']}.xlsx",
-                            className="button-link plan-excel"))
+        parts.append(html.Div([
+            html.A(t("plan.excel", lang), href=f"/api/v1/evacuation/plans/{plan['id']}.xlsx",
+                   className="button-link plan-excel"),
+            html.A(t("plan.print", lang), href=f"/api/v1/evacuation/plans/{plan['id']}.html", target="_blank",
+                   className="button-link plan-print")], className="plan-links"))
     if unmet:
         parts += [html.H4(t("plan.unmet_title", lang)), html.Table(
             [html.Thead(html.Tr([html.Th(h) for h in (head[0], head[1], head[3], t("plan.col_reason", lang))])),
@@ -68,3 +78,18 @@ def plan_summary(plan: dict | None, lang: str) -> list:
     parts.append(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                             className="data-table plan-rows"))
     return parts
+
+
+def plan_comparison(plans: list[dict], lang: str) -> html.Table:
+    """Totals of saved plans side by side."""
+    rows = [("plan.col_plan", lambda p: f"#{p['id']} {p['name']}"),
+            ("plan.cmp_scope", lambda p: "、".join(p["scenario"]["warning_levels"] or [t("map.any", lang)]) + " / " +
+             "、".join(p["scenario"]["hazard_types"] or [t("map.any", lang)])),
+            ("plan.max_travel", lambda p: f"{p['scenario']['max_travel_min']:g}"),
+            ("plan.col_people", lambda p: f"{p['totals']['people']:,}"),
+            ("plan.cmp_assigned", lambda p: f"{p['totals']['assigned']:,}"),
+            ("plan.unmet_title", lambda p: f"{p['totals']['unmet']:,}"),
+            ("plan.cmp_max", lambda p: _minutes(p["totals"]["max_travel_s"])),
+            ("plan.cmp_mean", lambda p: _minutes(p["totals"]["mean_travel_s"]))]
+    return html.Table(html.Tbody([html.Tr([html.Th(t(key, lang))] + [html.Td(value(p)) for p in plans])
+                                  for key, value in rows]), className="data-table plan-compare")

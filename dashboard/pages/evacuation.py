@@ -7,7 +7,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from dashboard.components.evacuation_views import (
     five_haves_figure, gauge, needs_table, shelter_table, township_table,
 )
-from dashboard.components.plan_views import plan_map, plan_summary
+from dashboard.components.plan_views import PLAN_DRAW, plan_comparison, plan_map, plan_summary
 from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
 from services import domain
@@ -25,6 +25,7 @@ NEEDS, TOWNSHIPS, SHELTERS = "evac-needs", "evac-townships", "evac-shelters"
 PLAN_NAME, PLAN_TYPES, PLAN_LEVELS, PLAN_TOWNSHIPS, PLAN_MAX, PLAN_RUN, PLAN_SAVED, PLAN_MAP, PLAN_RESULT = (
     "plan-name", "plan-types", "plan-levels", "plan-townships", "plan-max", "plan-run", "plan-saved", "plan-map",
     "plan-result")
+PLAN_COMPARE = "plan-compare"
 FORM_SHELTER, FORM_VALUE, FORM_SAVE, FORM_MESSAGE, LANG = (
     "evac-form-shelter", "evac-form-value", "evac-form-save", "evac-form-message", "evac-lang")
 
@@ -78,35 +79,45 @@ def _plan_section(lang: str, s) -> html.Div:
             html.Label([t("plan.max_travel", lang), dcc.Input(id=PLAN_MAX, type="number", min=1, max=600, value=60)]),
             html.Button(t("plan.run", lang), id=PLAN_RUN, n_clicks=0, className="button-link"),
         ], className="plan-form"),
-        html.Label([t("plan.saved_plans", lang), dcc.Dropdown(saved, None, id=PLAN_SAVED)], className="plan-saved"),
+        html.P(t("plan.area_hint", lang), className="hint"),
+        html.Div([html.Label([t("plan.saved_plans", lang), dcc.Dropdown(saved, None, id=PLAN_SAVED)],
+                             className="plan-saved"),
+                  html.Label([t("plan.compare", lang), dcc.Dropdown(saved, None, id=PLAN_COMPARE)],
+                             className="plan-saved")], className="plan-pickers"),
         html.Div([html.Div(plan_map(None, lang), id=PLAN_MAP, className="plan-map-wrap"),
                   html.Div(id=PLAN_RESULT, className="plan-result")], className="plan-body"),
     ], className="plan-section")
 
 
 @callback(Output(PLAN_MAP, "children"), Output(PLAN_RESULT, "children"), Output(PLAN_SAVED, "options"),
-          Output(PLAN_SAVED, "value"),
-          Input(PLAN_RUN, "n_clicks"), Input(PLAN_SAVED, "value"),
+          Output(PLAN_SAVED, "value"), Output(PLAN_COMPARE, "options"),
+          Input(PLAN_RUN, "n_clicks"), Input(PLAN_SAVED, "value"), Input(PLAN_COMPARE, "value"),
           State(PLAN_NAME, "value"), State(PLAN_TYPES, "value"), State(PLAN_LEVELS, "value"),
-          State(PLAN_TOWNSHIPS, "value"), State(PLAN_MAX, "value"), State(EXCLUDE, "value"), State(LANG, "data"),
-          prevent_initial_call=True)
-def _plan(_runs, saved_id, name, types, levels, townships, max_min, exclude, lang):
+          State(PLAN_TOWNSHIPS, "value"), State(PLAN_MAX, "value"), State(EXCLUDE, "value"), State(PLAN_DRAW, "geojson"),
+          State(LANG, "data"), prevent_initial_call=True)
+def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, exclude, drawn, lang):
     s = settings()
     if ctx.triggered_id == PLAN_RUN:
+        drawn_features = (drawn or {}).get("features") or []
         try:
             scenario = Scenario.from_json({"name": name or t("plan.title", lang), "hazard_types": types or [],
                                            "warning_levels": levels or [], "townships": townships or [],
-                                           "max_travel_min": max_min, "exclude_unsafe": bool(exclude)},
+                                           "max_travel_min": max_min, "exclude_unsafe": bool(exclude),
+                                           "area": drawn_features[-1]["geometry"] if drawn_features else None},
                                           township_codes(s))
         except ScenarioError as exc:
             message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
-            return dash.no_update, message, dash.no_update, dash.no_update
+            return dash.no_update, message, dash.no_update, dash.no_update, dash.no_update
         plan_id, _ = save_plan(s, scenario, actor="web")
         saved_id = plan_id
     plan = load_plan(s, int(saved_id)) if saved_id else None
     options = [{"label": f"#{p['id']} {p['name']}（{p['created_at'][:16].replace('T', ' ')} UTC）", "value": p["id"]}
                for p in list_plans(s)]
-    return plan_map(plan, lang), plan_summary(plan, lang), options, saved_id
+    result = plan_summary(plan, lang)
+    other = load_plan(s, int(compare_id)) if compare_id else None
+    if plan and other:
+        result = [plan_comparison([plan, other], lang), *result]
+    return plan_map(plan, lang), result, options, saved_id, options
 
 
 def _save(shelter_id, value, lang) -> html.Span:

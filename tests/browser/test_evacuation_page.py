@@ -65,3 +65,29 @@ def test_computing_a_plan_shows_totals_flows_and_its_excel(page, served):
     href = page.locator(".plan-excel").get_attribute("href")
     assert href == f"/api/v1/evacuation/plans/{saved['id']}.xlsx"
     assert page.recorder.console_errors == []
+
+
+def test_a_plan_for_a_drawn_area_and_the_comparison_of_two_plans(page, served):
+    page.goto(served + "/evacuation")
+    page.wait_for_selector("#evac-check.ok, #evac-check.short")
+    page.locator("#plan-run").click()  # the whole district first
+    page.wait_for_selector(".plan-totals", timeout=30_000)
+    whole = json.load(urllib.request.urlopen(served + "/api/v1/evacuation/plans"))["plans"][0]
+    page.locator("#plan-map .leaflet-draw-draw-rectangle").click()
+    box = page.locator("#plan-map .plan-map").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx - 70, cy - 70)
+    page.mouse.down()
+    page.mouse.move(cx + 70, cy + 70, steps=8)
+    page.mouse.up()
+    page.locator("#plan-name").fill("圈选范围")
+    page.locator("#plan-run").click()
+    page.wait_for_function(f"() => document.querySelector('#plan-saved').innerText.includes('圈选范围')")
+    latest = json.load(urllib.request.urlopen(served + "/api/v1/evacuation/plans"))["plans"][0]
+    assert latest["name"] == "圈选范围" and 0 < latest["people"] < whole["people"]
+    page.locator("#plan-compare").click()
+    page.get_by_role("listbox").get_by_text(f"#{whole['id']} ", exact=False).first.click()
+    page.wait_for_selector(".plan-compare")
+    text = page.locator(".plan-compare").inner_text()
+    assert f"{whole['people']:,}" in text and f"{latest['people']:,}" in text
+    assert page.recorder.console_errors == []

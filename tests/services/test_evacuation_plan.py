@@ -6,10 +6,13 @@ import dataclasses
 import io
 import json
 
+import numpy as np
 import openpyxl
 import pytest
 
-from services.evacuation_plan import Scenario, ScenarioError, list_plans, load_plan, plan, plan_workbook, save_plan
+from services.evacuation_plan import (
+    Scenario, ScenarioError, list_plans, load_plan, plan, plan_html, plan_workbook, save_plan,
+)
 from services.import_specs import SPECS
 from services.imports import import_file
 from services.layers import township_codes
@@ -100,3 +103,25 @@ def test_plans_are_saved_with_their_inputs_and_export_to_excel(small_world):
     book = openpyxl.load_workbook(io.BytesIO(plan_workbook(again)))
     assert book.sheetnames[0] == "汇总" and len(book.sheetnames) >= 2
     assert load_plan(small_world, 999) is None
+    page = plan_html(again)
+    assert "汛期演练" in page and "场所S1" in page and "测试路" in page and "示例路网" in page
+
+
+def test_routes_follow_the_roads_and_blocked_roads_are_not_used(small_world):
+    from services.roads import road_graph
+    result = plan(small_world, Scenario(max_travel_min=120))
+    a = next(d for d in result["demand"] if d["name"] == "A滑坡")["assigned"][0]
+    assert a["route"][0] == list(A) and a["route"][-1] == list(S1) and a["via"] == ["测试路"]
+    graph = road_graph(small_world)
+    a_node = int(((graph.node_lon == A[0]) & (graph.node_lat == A[1])).nonzero()[0][0])
+    s1_node = int(((graph.node_lon == S1[0]) & (graph.node_lat == S1[1])).nonzero()[0][0])
+    between = ((graph.edge_from == a_node) & (graph.edge_to == s1_node)) | \
+        ((graph.edge_from == s1_node) & (graph.edge_to == a_node))
+    graph.set_blocked(between)
+    try:
+        rerouted = plan(small_world, Scenario(max_travel_min=120))
+        a = next(d for d in rerouted["demand"] if d["name"] == "A滑坡")
+        assert [x["shelter_name"] for x in a["assigned"]] == ["场所S2"]
+        assert rerouted["road_network"]["blocked_edges"] == 2
+    finally:
+        graph.set_blocked(np.zeros(graph.edge_count, dtype=bool))
