@@ -200,3 +200,9 @@ def area():
         return _bad("body", f"请求体应为多边形或带半径（米）的点的 GeoJSON：{exc}",
                     f"body must be a GeoJSON polygon, or a point with properties.radius in metres: {exc}")
     return jsonify(asdict(summarise_area(_settings(), geometry)))
+
+
+@api.get("/api/v1/roads")
+def roads():
+    from services.roads import roads_geojson
+    return jsonify(roads_geojson(_settings()))

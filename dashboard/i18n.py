@@ -19,6 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "layer.boundary": ("区界", "District boundary"),
     "layer.neighbours": ("相邻区县", "Neighbouring counties"),
     "layer.townships": ("乡镇街道（近似边界）", "Townships (approximate)"),
+    "layer.roads": ("道路（示例路网）", "Roads (sample network)"),
     "layer.enterprises": ("企业", "Enterprises"),
     "layer.hazards": ("灾害隐患点", "Hazard points"),
     "layer.shelters": ("应急避难场所", "Shelters"),

@@ -148,3 +148,17 @@ window.qj.flowStyle = function (feature) {
   var n = feature.properties.people || 1;
   return {color: "#1d3557", weight: Math.min(8, 1 + Math.sqrt(n) / 2), opacity: 0.7};
 };
+/* Roads: width and colour by class, drawn under the point symbols. */
+window.qj.roadStyles = {
+  motorway: {color: "#e07a1f", weight: 4}, trunk: {color: "#c0392b", weight: 3}, primary: {color: "#d35400", weight: 2.5},
+  secondary: {color: "#d4a017", weight: 2}, tertiary: {color: "#b7950b", weight: 1.6},
+  residential: {color: "#95a5a6", weight: 1.2}, track: {color: "#a0937d", weight: 1, dashArray: "3 3"}
+};
+window.qj.roadStyle = function (feature) {
+  var s = window.qj.roadStyles[feature.properties["class"]] || {color: "#999", weight: 1};
+  return Object.assign({opacity: 0.85}, s);
+};
+window.qj.roadOnEach = function (feature, layer) {
+  window.qj.count("roads");
+  if (feature.properties.name) { layer.bindTooltip(window.qj.textElement(feature.properties.name), {sticky: true}); }
+};

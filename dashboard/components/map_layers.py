@@ -51,6 +51,12 @@ def boundary_layer(lang: str) -> dl.GeoJSON:
                       coordsToLatLng={"variable": "qj.coordsToLatLng"})
 
 
+def roads_layer(lang: str) -> dl.GeoJSON:
+    return dl.GeoJSON(url="/api/v1/roads", id=ids.map_layer("roads"), hideout={"lang": lang, "crs": "WGS84"},
+                      style={"variable": "qj.roadStyle"}, onEachFeature={"variable": "qj.roadOnEach"},
+                      coordsToLatLng={"variable": "qj.coordsToLatLng"})
+
+
 def basemap_tiles(basemap: Basemap | None) -> list:
     """The tile layer of a configured basemap, or nothing for the offline vector map."""
     if basemap is None:
@@ -63,6 +69,7 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
     overlays = [
         dl.Overlay(boundary_layer(lang), name=t("layer.boundary", lang), checked=True),
         dl.Overlay(township_layer(lang), name=t("layer.townships", lang), checked=True),
+        dl.Overlay(roads_layer(lang), name=t("layer.roads", lang), checked=True),
         *(dl.Overlay(point_layer(layer, urls[layer]), name=t(f"layer.{layer}", lang), checked=checked)
           for layer, checked in POINT_LAYER_ORDER),
     ]

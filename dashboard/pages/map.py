@@ -112,13 +112,15 @@ def _choropleth(measure, basemap_key, lang):
     return {"lang": lang, "crs": _display_crs(basemap_key), **(data or {})}, choropleth_legend(data, lang)
 
 
-@callback([Output(ids.BASEMAP_GROUP, "children"), Output(ids.map_layer("boundary"), "hideout")] +
+@callback([Output(ids.BASEMAP_GROUP, "children"), Output(ids.map_layer("boundary"), "hideout"),
+           Output(ids.map_layer("roads"), "hideout")] +
           [Output(ids.map_layer(layer), "hideout") for layer in _LAYERS],
           Input(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"), prevent_initial_call=True)
 def _basemap(key, lang):
     basemap = next((b for b in basemaps() if b.key == key), None)
     crs = basemap.crs if basemap else "WGS84"
-    return [basemap_tiles(basemap), {"lang": lang, "crs": crs}] + [point_hideout(layer, crs) for layer in _LAYERS]
+    return [basemap_tiles(basemap), {"lang": lang, "crs": crs}, {"lang": lang, "crs": crs}] + [
+        point_hideout(layer, crs) for layer in _LAYERS]
 
 
 @callback(Output(ids.SEARCH_RESULTS, "children"), Input(ids.SEARCH_INPUT, "value"), State(ids.MAP_LANG, "data"),
