@@ -56,7 +56,7 @@ class RoadGraph:
     def set_blocked(self, blocked: np.ndarray) -> None:
         """Replace the set of blocked edges (a boolean mask over edges); searches honour it at once."""
         self.blocked = np.asarray(blocked, dtype=bool).copy()
-        self._matrix_cache.clear()
+        self._matrix_cache = {k: v for k, v in self._matrix_cache.items() if k == "edge_index"}
 
     def matrix(self, weight: str = "seconds", reverse: bool = False) -> csr_matrix:
         """The open edges as a sparse matrix of ``weight`` (seconds or metres); parallel edges keep the least."""
@@ -93,6 +93,36 @@ class RoadGraph:
         while path[-1] != source:
             path.append(int(pred[path[-1]]))
         return path[::-1]
+
+    def paths_to(self, target: int, sources, weight: str = "seconds", limit: float = np.inf) -> list[list[int] | None]:
+        """Least-cost node paths from each source to ``target`` (None where unreachable), one Dijkstra run."""
+        dist, pred = dijkstra(self.matrix(weight, reverse=True), indices=int(target), return_predecessors=True,
+                              limit=limit)
+        paths: list[list[int] | None] = []
+        for source in sources:
+            if not np.isfinite(dist[source]):
+                paths.append(None)
+                continue
+            path = [int(source)]
+            while path[-1] != target:  # in the reversed search, the predecessor is the next hop forward
+                path.append(int(pred[path[-1]]))
+            paths.append(path)
+        return paths
+
+    def road_names(self, nodes: list[int]) -> list[str]:
+        """Names of the roads a node path follows, in order, each once per stretch."""
+        if "edge_index" not in self._matrix_cache:
+            index: dict[tuple[int, int], int] = {}
+            for e in np.argsort(self.edge_seconds):  # the fastest of parallel edges wins
+                index.setdefault((int(self.edge_from[e]), int(self.edge_to[e])), int(e))
+            self._matrix_cache["edge_index"] = index
+        index = self._matrix_cache["edge_index"]
+        names: list[str] = []
+        for a, b in zip(nodes[:-1], nodes[1:]):
+            name = self.edge_name[index[(a, b)]]
+            if name and (not names or names[-1] != name):
+                names.append(name)
+        return names
 
     def path_edges(self, nodes: list[int], weight: str = "seconds") -> list[int]:
         """For consecutive nodes, the open edge with the least weight between them."""
