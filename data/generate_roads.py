@@ -59,6 +59,7 @@ import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from shapely.geometry import LineString, Point  # noqa: E402
 
+from data.generate_sample import minimum_spanning_tree  # noqa: E402
 from geo.boundaries import county_boundary  # noqa: E402
 
 SEED = 20261127
@@ -479,19 +480,6 @@ def two_edge_components(n: int, edges: list[tuple[int, int]]) -> list[int]:
         if k not in bridges:
             parent[find(u)] = find(v)
     return [find(x) for x in range(n)]
-
-
-def minimum_spanning_tree(points_km: np.ndarray) -> list[tuple[int, int]]:
-    """Prim from point 0, as in data/generate_sample.py."""
-    d = np.linalg.norm(points_km[:, None] - points_km[None], axis=2)
-    inside, edges = [0], []
-    while len(inside) < len(d):
-        sub = d[inside].copy()
-        sub[:, inside] = np.inf
-        a, b = np.unravel_index(int(np.argmin(sub)), sub.shape)
-        edges.append((inside[a], int(b)))
-        inside.append(int(b))
-    return edges
 
 
 # -- the layers ------------------------------------------------------------------------------------

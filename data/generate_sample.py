@@ -138,6 +138,19 @@ def org_check(body8: str) -> str:
     return "X" if c == 10 else "0" if c == 11 else str(c)
 
 
+
+def minimum_spanning_tree(points_km: np.ndarray) -> list[tuple[int, int]]:
+    """Edges (i, j) of the minimum spanning tree of points in km (Prim from point 0)."""
+    d = np.linalg.norm(points_km[:, None] - points_km[None], axis=2)
+    inside, edges = [0], []
+    while len(inside) < len(d):
+        sub = d[inside].copy()
+        sub[:, inside] = np.inf
+        a, b = np.unravel_index(int(np.argmin(sub)), sub.shape)
+        edges.append((inside[a], int(b)))
+        inside.append(int(b))
+    return edges
+
 class World:
     """The random generator plus the district frame: townships, polygons, villages, main roads."""
 
@@ -160,16 +173,8 @@ class World:
 
     # -- geometry ------------------------------------------------------------------------------
     def _main_roads(self) -> list[tuple[int, int]]:
-        """Minimum spanning tree (Prim) of the seats, as the stand-in for main roads and valleys."""
-        d = np.linalg.norm(self.seats_km[:, None] - self.seats_km[None], axis=2)
-        inside, edges = [0], []
-        while len(inside) < len(d):
-            sub = d[inside].copy()
-            sub[:, inside] = np.inf
-            a, b = np.unravel_index(int(np.argmin(sub)), sub.shape)
-            edges.append((inside[a], int(b)))
-            inside.append(int(b))
-        return edges
+        """Minimum spanning tree of the seats, as the stand-in for main roads and valleys."""
+        return minimum_spanning_tree(self.seats_km)
 
     def seat_distance(self, lon: float, lat: float, ti: int | None = None) -> float:
         p = np.array([lon * self.kx, lat * KM_LAT])

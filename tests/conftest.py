@@ -96,3 +96,16 @@ def fresh(request, tmp_path) -> Settings:
     setup_database(settings, with_sample=False)
     yield settings
     _cleanup(settings)
+
+
+def csv_for(entity: str, rows: list[dict]) -> bytes:
+    """An import file of ``entity`` (UTF-8 CSV with the Chinese headers); missing cells are empty."""
+    import csv
+    import io
+
+    from services.import_specs import SPECS
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=SPECS[entity].headers, restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")

@@ -82,7 +82,7 @@ def test_a_plan_for_a_drawn_area_and_the_comparison_of_two_plans(page, served):
     page.mouse.up()
     page.locator("#plan-name").fill("圈选范围")
     page.locator("#plan-run").click()
-    page.wait_for_function(f"() => document.querySelector('#plan-saved').innerText.includes('圈选范围')")
+    page.wait_for_function("() => document.querySelector('#plan-saved').innerText.includes('圈选范围')")
     latest = json.load(urllib.request.urlopen(served + "/api/v1/evacuation/plans"))["plans"][0]
     assert latest["name"] == "圈选范围" and 0 < latest["people"] < whole["people"]
     page.locator("#plan-compare").click()

@@ -14,6 +14,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pytest
 import shapely
@@ -83,38 +84,12 @@ class Graph:
         return [find(x) for x in range(len(parent))]
 
     def bridges(self) -> set[int]:
-        """Edges whose removal disconnects the graph (iterative Tarjan)."""
-        n = len(self.index)
-        adj: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-        for k, (u, v) in enumerate(self.edges):
-            adj[u].append((v, k))
-            adj[v].append((u, k))
-        disc, low, found, clock = [-1] * n, [0] * n, set(), 0
-        for root in range(n):
-            if disc[root] != -1:
-                continue
-            disc[root] = low[root] = clock
-            clock += 1
-            stack = [(root, -1, iter(adj[root]))]
-            while stack:
-                u, via, it = stack[-1]
-                for v, k in it:
-                    if k == via:
-                        continue
-                    if disc[v] == -1:
-                        disc[v] = low[v] = clock
-                        clock += 1
-                        stack.append((v, k, iter(adj[v])))
-                        break
-                    low[u] = min(low[u], disc[v])
-                else:
-                    stack.pop()
-                    if stack:
-                        p = stack[-1][0]
-                        low[p] = min(low[p], low[u])
-                        if low[u] > disc[p]:
-                            found.add(via)
-        return found
+        """Edges whose removal disconnects the graph (networkx, independent of the generator's own search)."""
+        g = nx.Graph()
+        g.add_nodes_from(range(len(self.index)))
+        g.add_edges_from(self.edges)
+        position = {edge: k for k, edge in enumerate(self.edges)}
+        return {position[(min(u, v), max(u, v))] for u, v in nx.bridges(g)}
 
 
 @lru_cache(maxsize=1)

@@ -59,7 +59,7 @@ def test_one_way_streets_are_respected():
 
 def test_blocking_edges_reroutes_and_unblocking_restores():
     g = square()
-    a, b, c = node(g, A), node(g, B), node(g, C)
+    a, b = node(g, A), node(g, B)
     block = (g.edge_from == a) & (g.edge_to == b) | (g.edge_from == b) & (g.edge_to == a)
     g.set_blocked(block)
     path = g.route(a, b)

@@ -1,10 +1,8 @@
 """Evacuation capacity and 五有 coverage on both back-ends, with small hand-checked cases."""
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 
 import pytest
 from sqlalchemy import select
@@ -12,21 +10,13 @@ from sqlalchemy import select
 from geo.distance import haversine_m
 from services.db import read_session
 from services.evacuation import OccupancyError, capacity_summary, update_occupancy
-from services.import_specs import SPECS
 from services.imports import import_file
 from services.models import AuditLog
 from services.supplies import DEFAULT_NEEDS, ProfileError, current_profile, save_profile, supply_coverage
 from services.validation import credit_check_char
+from tests.conftest import csv_for
 
 CITY = (108.7748, 29.5328)  # inside 城西街道
-
-
-def _csv(entity: str, rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=SPECS[entity].headers, restval="")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
 
 
 def shelter(code: str, lon: float, lat: float, area: float, declared: str = "", occupancy: int = 0) -> dict:
@@ -39,11 +29,11 @@ def shelter(code: str, lon: float, lat: float, area: float, declared: str = "", 
 @pytest.fixture
 def two_shelters(fresh):
     """S1 declares 100 places; S2, 1 km west, has 300 m² (200 places at 1.5 m²) and a gas station 500 m west."""
-    import_file(fresh, "shelters", _csv("shelters", [shelter("S1", CITY[0], CITY[1], 50, "100"),
+    import_file(fresh, "shelters", csv_for("shelters", [shelter("S1", CITY[0], CITY[1], 50, "100"),
                                                      shelter("S2", CITY[0] - 0.01, CITY[1], 300)]), "s.csv")
     station_lon = CITY[0] - 0.01 - 500 / (111_320 * 0.8701)  # about 500 m west of S2
     body = "91500114MA0000001"
-    import_file(fresh, "enterprises", _csv("enterprises", [{
+    import_file(fresh, "enterprises", csv_for("enterprises", [{
         "统一社会信用代码": body + credit_check_char(body), "企业名称": "测试加油站", "行业": "成品油", "类别": "加油站",
         "规模": "其他", "风险等级": "一般", "两单两卡": "已完成", "未整改隐患数": "0",
         "经度": f"{station_lon:.6f}", "纬度": str(CITY[1])}]), "e.csv")
@@ -87,12 +77,12 @@ def test_occupancy_updates_change_the_figures_and_are_audited(two_shelters):
 
 
 def test_five_haves_coverage_by_hand(fresh):
-    import_file(fresh, "depots", _csv("depots", [{"储备库编号": "D1", "名称": "测试库", "级别": "区级",
+    import_file(fresh, "depots", csv_for("depots", [{"储备库编号": "D1", "名称": "测试库", "级别": "区级",
                                                   "库容(立方米)": "100", "经度": str(CITY[0]), "纬度": str(CITY[1])}]), "d.csv")
     stock = [("FOOD-RICE", 1000, ""), ("FOOD-RICE", 5000, "2020-01-01"), ("WATER-BOTTLED", 100, ""),
              ("CLOTH-QUILT", 50, ""), ("CLOTH-SET", 100, ""), ("SHELTER-TENT", 100, ""),
              ("SHELTER-TOILET", 5, ""), ("SHELTER-FAMILYKIT", 20, ""), ("MED-KIT100", 1, "")]
-    import_file(fresh, "stock", _csv("stock", [{"储备库编号": "D1", "物资编码": c, "数量": str(q), "最低库存": "0",
+    import_file(fresh, "stock", csv_for("stock", [{"储备库编号": "D1", "物资编码": c, "数量": str(q), "最低库存": "0",
                                                 "有效期至": e} for c, q, e in stock]), "s.csv")
     c = supply_coverage(fresh, people=100, days=2, today=dt.date(2026, 11, 25))
     needs = {n.key: n for n in c.needs}

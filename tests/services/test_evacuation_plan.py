@@ -1,7 +1,6 @@
 """Evacuation plans end to end on a small hand-made road network: assignment, unmet demand, saving."""
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 import json
@@ -13,21 +12,13 @@ import pytest
 from services.evacuation_plan import (
     Scenario, ScenarioError, list_plans, load_plan, plan, plan_html, plan_workbook, save_plan,
 )
-from services.import_specs import SPECS
 from services.imports import import_file
 from services.layers import township_codes
+from tests.conftest import csv_for
 
 Y = 29.53
 # A road along latitude Y: S1 — A — B — S2, and a separate stub near C that joins nothing.
 S1, A, B, S2, C = (108.770, Y), (108.775, Y), (108.785, Y), (108.790, Y), (108.760, 29.46)
-
-
-def _csv(entity: str, rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=SPECS[entity].headers, restval="")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
 
 
 def hazard(code: str, point, people: int, warning: str = "黄") -> dict:
@@ -54,8 +45,8 @@ def small_world(fresh, tmp_path):
     path = tmp_path / "roads.geojson"
     path.write_text(json.dumps(network), encoding="utf-8")
     settings = dataclasses.replace(fresh, road_network_file=path)
-    import_file(settings, "shelters", _csv("shelters", [shelter("S1", S1, 8), shelter("S2", S2, 10)]), "s.csv")
-    import_file(settings, "hazards", _csv("hazards", [hazard("A", A, 5), hazard("B", B, 5), hazard("C", C, 4, "红")]),
+    import_file(settings, "shelters", csv_for("shelters", [shelter("S1", S1, 8), shelter("S2", S2, 10)]), "s.csv")
+    import_file(settings, "hazards", csv_for("hazards", [hazard("A", A, 5), hazard("B", B, 5), hazard("C", C, 4, "红")]),
                 "h.csv")
     return settings
 
@@ -73,7 +64,7 @@ def test_people_go_to_the_nearer_shelter_within_capacity(small_world):
 
 
 def test_a_full_shelter_sends_the_rest_further(small_world):
-    import_file(small_world, "hazards", _csv("hazards", [hazard("A", A, 12)]), "h.csv")
+    import_file(small_world, "hazards", csv_for("hazards", [hazard("A", A, 12)]), "h.csv")
     result = plan(small_world, Scenario(max_travel_min=120, warning_levels=["黄"]))
     a = next(d for d in result["demand"] if d["name"] == "A滑坡")
     assert sorted((x["shelter_name"], x["people"]) for x in a["assigned"]) == [("场所S1", 8), ("场所S2", 4)]
