@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8050
 export PORT
 
-.PHONY: run test seed init-db sample bench clean
+.PHONY: run test seed init-db sample bench screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,12 +31,17 @@ init-db: $(VENV)/.runtime
 seed: $(VENV)/.runtime
 	$(PY) app.py seed
 
-## make sample: regenerate data/sample/ from data/generate_sample.py (deterministic)
+## make sample: regenerate data/sample/ and the road network that reaches it (both deterministic)
 sample: $(VENV)/.runtime
 	$(PY) data/generate_sample.py
+	$(PY) data/generate_roads.py
 
 bench: $(VENV)/.dev
 	$(PY) bench/run_all.py
+
+## make screenshots: docs/screenshots/*.png from the sample database (headless chromium)
+screenshots: $(VENV)/.dev
+	$(PY) bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3*

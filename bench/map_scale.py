@@ -38,7 +38,6 @@ def _server_ms(response) -> float:
 
 
 def _one_run(browser, base: str, totals: dict[str, int], expected_filtered: int) -> dict:
-    from playwright.sync_api import Error as PlaywrightError  # noqa: F401
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     responses, hosts = [], set()

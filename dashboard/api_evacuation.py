@@ -58,6 +58,21 @@ def profile():
     return jsonify({"version": version, "needs": needs})
 
 
+@evacuation_api.post("/api/v1/supplies/profile")
+def save_needs_profile():
+    from services.supplies import ProfileError, save_profile
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _bad("body", "请求体应为 {\"needs\": [...], \"note\": …}", "body must be {\"needs\": [...], \"note\": ...}")
+    try:
+        version = save_profile(current_app.config["QJ_SETTINGS"], body.get("needs"),
+                               actor=str(body.get("actor") or "api"),
+                               note=str(body["note"])[:200] if body.get("note") else None)
+    except ProfileError as exc:
+        return _bad("needs", f"物资需求方案有误：{exc}", str(exc))
+    return jsonify({"version": version}), 201
+
+
 @evacuation_api.post("/api/v1/shelters/<int:shelter_id>/occupancy")
 def occupancy(shelter_id: int):
     body = request.get_json(silent=True) or {}

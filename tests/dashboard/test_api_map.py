@@ -128,7 +128,7 @@ def test_evacuation_and_coverage_endpoints(client, seeded):
     assert (coverage["people"], coverage["days"]) == (1000, 2)
     assert set(coverage["by_have"]) == {"food", "clothing", "water", "shelter", "medical"}
     assert client.get("/api/v1/supplies/coverage?days=0").status_code == 400
-    assert client.get("/api/v1/supplies/profile").get_json()["version"] == 0
+    assert {n["have"] for n in client.get("/api/v1/supplies/profile").get_json()["needs"]} == set(coverage["by_have"])
     assert client.post("/api/v1/shelters/999999/occupancy", json={"occupancy_people": 1}).status_code == 404
 
 
@@ -151,3 +151,16 @@ def test_evacuation_plan_api_saves_and_returns_plans(client):
     for bad in ({"colour": 1}, {"townships": 500114003}, {"exclude_unsafe": "yes"}, [1, 2]):
         assert client.post("/api/v1/evacuation/plans", json=bad).status_code == 400, bad
     assert client.get("/api/v1/evacuation/plans/999999").status_code == 404
+
+
+def test_needs_profile_can_be_revised_through_the_api(client):
+    profile = client.get("/api/v1/supplies/profile").get_json()
+    needs = [dict(n, amount=n["amount"] * 2) if n["key"] == "rice" else n for n in profile["needs"]]
+    response = client.post("/api/v1/supplies/profile", json={"needs": needs, "note": "双倍大米", "actor": "planner"})
+    assert response.status_code == 201
+    version = response.get_json()["version"]
+    assert version == profile["version"] + 1
+    assert client.get("/api/v1/supplies/coverage").get_json()["profile_version"] == version
+    bad = client.post("/api/v1/supplies/profile", json={"needs": [{"key": "x", "have": "joy"}]})
+    assert bad.status_code == 400 and "have must be one of" in bad.get_json()["reason_en"]
+    assert client.get("/api/v1/supplies/profile").get_json()["version"] == version
