@@ -18,6 +18,7 @@ from geo.distance import haversine_m
 from services import audit
 from services.capacity import available_places, capacity_people, occupancy_class
 from services.db import read_session, transaction
+from services.errors import FieldError
 from services.models import Enterprise, HazardPoint, Shelter, Township
 
 # Enterprises a shelter must keep the safety distance from (flammable or explosive: GB 50413-2007).
@@ -147,14 +148,8 @@ def capacity_summary(settings: Settings, *, exclude_unsafe: bool = False) -> Cap
         shelters=shelters, townships=list(townships.values()))
 
 
-class OccupancyError(ValueError):
-    """An occupancy update that cannot be applied; ``reason`` names the field and the problem."""
-
-    def __init__(self, field_name: str, reason: str, reason_en: str):
-        super().__init__(reason_en)
-        self.field = field_name
-        self.reason = reason
-        self.reason_en = reason_en
+class OccupancyError(FieldError):
+    """An occupancy update that cannot be applied."""
 
 
 def update_occupancy(settings: Settings, shelter_id: int, occupancy_people, *, actor: str) -> ShelterCapacity:

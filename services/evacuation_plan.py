@@ -18,20 +18,15 @@ from geo.assignment import assign
 from geo.roads import ACCESS_SPEED_KMH, RoadGraph
 from services import audit, domain
 from services.db import read_session, transaction
+from services.errors import FieldError
 from services.evacuation import capacity_summary
 from services.layers import LayerFilter, point_layer
 from services.models import EvacuationPlan
 from services.roads import road_graph
 
 
-class ScenarioError(ValueError):
-    """A scenario that cannot be planned; the message names the field."""
-
-    def __init__(self, field_name: str, reason: str, reason_en: str):
-        super().__init__(reason_en)
-        self.field = field_name
-        self.reason = reason
-        self.reason_en = reason_en
+class ScenarioError(FieldError):
+    """A scenario that cannot be planned."""
 
 
 @dataclass

@@ -19,6 +19,7 @@ from config import Settings
 from services import domain
 from services.capacity import available_places, capacity_people, occupancy_class
 from services.db import read_session
+from services.errors import FieldError
 from services.models import (
     AdminArea, Depot, Enterprise, HazardPoint, MonitoringStation, RescueTeam, Shelter, StockLine, Township,
     Vehicle,
@@ -56,14 +57,12 @@ _COMPUTED_INPUTS = {"shelters": ("declared_capacity_people", "effective_area_m2"
 VIEWS = ("full", "map")
 
 
-class BadParameter(ValueError):
+class BadParameter(FieldError):
     """A request parameter that cannot be used; ``reason`` is shown to the user."""
 
-    def __init__(self, name: str, reason: str, reason_en: str):
-        super().__init__(f"{name}: {reason_en}")
-        self.name = name
-        self.reason = reason
-        self.reason_en = reason_en
+    @property
+    def name(self) -> str:
+        return self.field
 
 
 @dataclass(frozen=True)
