@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, current_app, g, jsonify, request, send_file
 
 from config import Settings
 from dashboard.api_evacuation import evacuation_api
+from dashboard.api_roads import roads_api
 from dashboard.export_routes import export
 from services.import_specs import SPECS
 from services.layers import (
@@ -132,6 +133,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(api)
     server.register_blueprint(evacuation_api)
     server.register_blueprint(export)
+    server.register_blueprint(roads_api)
 
     @server.before_request
     def _start_clock():
@@ -201,8 +203,3 @@ def area():
                     f"body must be a GeoJSON polygon, or a point with properties.radius in metres: {exc}")
     return jsonify(asdict(summarise_area(_settings(), geometry)))
 
-
-@api.get("/api/v1/roads")
-def roads():
-    from services.roads import roads_geojson
-    return jsonify(roads_geojson(_settings()))

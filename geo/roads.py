@@ -8,10 +8,12 @@ Blocked edges are left out of every search until unblocked.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+import shapely
+import shapely.ops
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
@@ -22,6 +24,7 @@ DEFAULT_SPEEDS_KMH: dict[str, float] = {
     "motorway": 80, "trunk": 60, "primary": 50, "secondary": 40, "tertiary": 30, "residential": 25, "track": 15,
 }
 ACCESS_SPEED_KMH = 4.0  # walking from a point to the road it is snapped to
+MAX_ACCESS_M = 500.0  # farther from any open road than this, a point counts as cut off
 _PRECISION = 6  # decimals of degrees at which vertices are the same node (about 0.1 m)
 
 
@@ -56,7 +59,7 @@ class RoadGraph:
     def set_blocked(self, blocked: np.ndarray) -> None:
         """Replace the set of blocked edges (a boolean mask over edges); searches honour it at once."""
         self.blocked = np.asarray(blocked, dtype=bool).copy()
-        self._matrix_cache = {k: v for k, v in self._matrix_cache.items() if k == "edge_index"}
+        self._matrix_cache = {k: v for k, v in self._matrix_cache.items() if k in ("edge_index", "lines")}
 
     def matrix(self, weight: str = "seconds", reverse: bool = False) -> csr_matrix:
         """The open edges as a sparse matrix of ``weight`` (seconds or metres); parallel edges keep the least."""
@@ -132,6 +135,49 @@ class RoadGraph:
             candidates = np.nonzero((self.edge_from == a) & (self.edge_to == b) & ~self.blocked)[0]
             edges.append(int(candidates[np.argmin(values[candidates])]))
         return edges
+
+    def edge_lines(self) -> np.ndarray:
+        """A shapely LineString per directed edge (cached), for spatial queries."""
+        if "lines" not in self._matrix_cache:
+            coords = np.stack([np.column_stack([self.node_lon[self.edge_from], self.node_lat[self.edge_from]]),
+                               np.column_stack([self.node_lon[self.edge_to], self.node_lat[self.edge_to]])], axis=1)
+            lines = shapely.linestrings(coords)
+            self._matrix_cache["lines"] = (lines, shapely.STRtree(lines))
+        return self._matrix_cache["lines"][0]
+
+    def edges_within(self, geometry, tolerance_deg: float = 1e-6) -> np.ndarray:
+        """Mask of the edges lying inside ``geometry`` (a segment block matches exactly its own segment)."""
+        self.edge_lines()
+        tree = self._matrix_cache["lines"][1]
+        mask = np.zeros(self.edge_count, dtype=bool)
+        mask[tree.query(geometry.buffer(tolerance_deg), predicate="contains")] = True
+        return mask
+
+    def edges_crossing(self, geometry) -> np.ndarray:
+        """Mask of the edges that touch or cross ``geometry`` (an area block closes every road through it)."""
+        self.edge_lines()
+        tree = self._matrix_cache["lines"][1]
+        mask = np.zeros(self.edge_count, dtype=bool)
+        mask[tree.query(geometry, predicate="intersects")] = True
+        return mask
+
+    def nearest_edge(self, lon: float, lat: float) -> tuple[int, float]:
+        """The edge nearest to a point and the distance to it in metres (approximate, local scale)."""
+        lines = self.edge_lines()
+        tree = self._matrix_cache["lines"][1]
+        point = shapely.Point(lon, lat)
+        index = int(tree.nearest(point))
+        nearest = shapely.ops.nearest_points(lines[index], point)[0]
+        return index, float(haversine_m(lon, lat, nearest.x, nearest.y))
+
+    def with_blocked(self, blocked: np.ndarray) -> RoadGraph:
+        """A view of this graph with another set of blocked edges (shares the arrays, not the caches)."""
+        view = replace(self, blocked=np.asarray(blocked, dtype=bool).copy(), _matrix_cache={})
+        if "lines" in self._matrix_cache:
+            view._matrix_cache["lines"] = self._matrix_cache["lines"]
+        if "edge_index" in self._matrix_cache:
+            view._matrix_cache["edge_index"] = self._matrix_cache["edge_index"]
+        return view
 
     def snap(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
         """Nearest node of an open edge for each point, and the straight distance to it in metres."""

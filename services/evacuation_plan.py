@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from config import Settings
 from geo.assignment import assign
-from geo.roads import ACCESS_SPEED_KMH, RoadGraph
+from geo.roads import ACCESS_SPEED_KMH, MAX_ACCESS_M, RoadGraph
 from services import audit, domain
 from services.db import read_session, transaction
 from services.errors import FieldError
@@ -38,6 +38,7 @@ class Scenario:
     area: dict | None = None                                  # GeoJSON polygon drawn on the map
     max_travel_min: float = 60.0
     exclude_unsafe: bool = False
+    block_hazard_roads: bool = False  # close roads in the zones of red/orange-warning hazard points
 
     @classmethod
     def from_json(cls, body: dict, known_townships: set[str]) -> Scenario:
@@ -60,7 +61,8 @@ class Scenario:
             s.max_travel_min = -1
         if not 1 <= s.max_travel_min <= 600:
             raise ScenarioError("max_travel_min", "最长行程应为 1 到 600 分钟", "max_travel_min must be 1 to 600")
-        if not isinstance(s.name, str) or not isinstance(s.exclude_unsafe, bool):
+        if not isinstance(s.name, str) or not isinstance(s.exclude_unsafe, bool) or \
+                not isinstance(s.block_hazard_roads, bool):
             raise ScenarioError("name", "name 应为文字，exclude_unsafe 应为 true/false",
                                 "name must be text and exclude_unsafe true or false")
         if s.area is not None:
@@ -97,7 +99,9 @@ def _travel(graph: RoadGraph, demand: list[dict], shelters: list, limit_s: float
     s_nodes, s_access = graph.snap([s.lon for s in shelters], [s.lat for s in shelters])
     walk = ACCESS_SPEED_KMH / 3.6
     to_shelter = graph.travel_to(s_nodes, limit=limit_s)            # (shelters, nodes)
-    return to_shelter[:, d_nodes].T + d_access[:, None] / walk + s_access[None, :] / walk, d_nodes, s_nodes
+    travel = to_shelter[:, d_nodes].T + d_access[:, None] / walk + s_access[None, :] / walk
+    travel[(d_access[:, None] > MAX_ACCESS_M) | (s_access[None, :] > MAX_ACCESS_M)] = np.inf  # cut off
+    return travel, d_nodes, s_nodes
 
 
 def _routes(graph: RoadGraph, flows: np.ndarray, d_nodes, s_nodes, demand: list[dict], shelters: list) -> dict:
@@ -121,7 +125,7 @@ def plan(settings: Settings, scenario: Scenario) -> dict:
     summary = capacity_summary(settings, exclude_unsafe=scenario.exclude_unsafe)
     shelters = [s for s in summary.shelters if s.status != "关闭" and s.available_places > 0
                 and not (scenario.exclude_unsafe and s.unsafe_reasons)]
-    graph = road_graph(settings)
+    graph = road_graph(settings, hazard_blocks=scenario.block_hazard_roads)
     limit_s = scenario.max_travel_min * 60
     routes: dict = {}
     if demand and shelters:

@@ -327,3 +327,20 @@ class EvacuationPlan(Base):
     assigned: Mapped[int] = mapped_column(Integer)
     scenario: Mapped[str] = mapped_column(Text)  # JSON of services.evacuation_plan.Scenario
     result: Mapped[str] = mapped_column(Text)    # JSON of the plan
+
+
+class RoadBlock(Base):
+    """A road closure (道路阻断): a road segment or an area, active until lifted; every route honours it."""
+
+    __tablename__ = "road_block"
+    __table_args__ = (_one_of("kind", ("segment", "area")), _gist("road_block"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(200))
+    geom = mapped_column(Geometry("GEOMETRY"), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_by: Mapped[str | None] = mapped_column(String(80))

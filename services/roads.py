@@ -16,10 +16,31 @@ def _load(path: str, mtime: float) -> RoadGraph:
     return load_geojson(Path(path))
 
 
-def road_graph(settings: Settings) -> RoadGraph:
-    """The road graph for ``settings`` (reloaded when its file changes)."""
+def base_graph(settings: Settings) -> RoadGraph:
+    """The road graph for ``settings`` with nothing blocked (reloaded when its file changes)."""
     path = Path(settings.road_network_file)
     return _load(str(path), path.stat().st_mtime)
+
+
+_VIEWS: dict[tuple, RoadGraph] = {}
+
+
+def road_graph(settings: Settings, *, hazard_blocks: bool = False) -> RoadGraph:
+    """The road graph with every active closure applied (and, if asked, red/orange hazard zones).
+
+    Views are cached by the set of closures, so a new or lifted block takes effect on the next call.
+    """
+    from services.road_blocks import active_blocks, blocked_mask, hazard_zones
+    graph = base_graph(settings)
+    blocks = active_blocks(settings)
+    zones = hazard_zones(settings) if hazard_blocks else []
+    key = (id(graph), tuple(b.id for b in blocks), tuple(z[0] for z in zones),
+           tuple(z[2].wkb for z in zones))
+    if key not in _VIEWS:
+        if len(_VIEWS) > 32:
+            _VIEWS.clear()
+        _VIEWS[key] = graph.with_blocked(blocked_mask(graph, blocks, zones)) if blocks or zones else graph
+    return _VIEWS[key]
 
 
 @lru_cache(maxsize=4)

@@ -51,6 +51,7 @@ window.qj = Object.assign({}, window.qj, {
   },
   boundaryOnEach: function (feature, layer, context) {
     window.qj.count(feature.properties.role === "district" ? "boundary" : "neighbours");
+    layer.once("add", function () { window.qj.map = layer._map || window.qj.map; });
     if (feature.properties.role === "neighbour") {
       layer.bindTooltip(window.qj.textElement(window.qj.label(feature.properties, context)),
         {permanent: true, direction: "center", className: "qj-label neighbour"});
@@ -129,6 +130,7 @@ window.qj = Object.assign({}, window.qj, {
   /* Map events: mark the container with the zoom band, so CSS can simplify symbols when zoomed out. */
   onZoom: function (e) {
     var map = e.target, low = map.getZoom() < 12.5;
+    window.qj.map = map;  /* the live map, for tools and tests that need screen positions */
     map.getContainer().classList.toggle("qj-zoom-low", low);
   },
   /* Clusters: a neutral badge with the number of enterprises (colour must not read as a risk level). */
@@ -161,4 +163,10 @@ window.qj.roadStyle = function (feature) {
 window.qj.roadOnEach = function (feature, layer) {
   window.qj.count("roads");
   if (feature.properties.name) { layer.bindTooltip(window.qj.textElement(feature.properties.name), {sticky: true}); }
+};
+/* Road closures: thick red, dashed for areas. */
+window.qj.blockStyle = function (feature) {
+  return feature.geometry.type.indexOf("Polygon") >= 0
+    ? {color: "#d62828", weight: 2, dashArray: "6 4", fillColor: "#d62828", fillOpacity: 0.12}
+    : {color: "#d62828", weight: 7, opacity: 0.9};
 };

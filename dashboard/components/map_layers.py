@@ -73,6 +73,9 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
         *(dl.Overlay(point_layer(layer, urls[layer]), name=t(f"layer.{layer}", lang), checked=checked)
           for layer, checked in POINT_LAYER_ORDER),
     ]
+    blocks = dl.GeoJSON(id=ids.map_layer("blocks"), data={"type": "FeatureCollection", "features": []},
+                        style={"variable": "qj.blockStyle"}, coordsToLatLng={"variable": "qj.coordsToLatLng"},
+                        hideout={"crs": "WGS84"})
     draw = dl.FeatureGroup([dl.EditControl(
         id=ids.DRAW, position="topleft",
         draw={"polyline": False, "marker": False, "circlemarker": False, "polygon": True, "rectangle": True,
@@ -82,7 +85,9 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
     return dl.Map(
         id=ids.MAP, children=[dl.LayerGroup(id=ids.BASEMAP_GROUP),
                               dl.LayersControl(overlays, id=ids.LAYERS_CONTROL, collapsed=False,
-                                                              position="topright"), draw,
+                                                              position="topright",
+                                                              overlays=[o.name for o in overlays if o.checked]),
+                              blocks, draw,
                               dl.ScaleControl(position="bottomleft", imperial=False)],
         bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
         attributionControl=True, className="qj-map qj-zoom-low",

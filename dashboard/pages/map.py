@@ -1,9 +1,11 @@
 """一张图: the district, townships and six point layers; filters, search, details, choropleth, drawn areas."""
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import dash
+import shapely
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import ids
@@ -14,12 +16,15 @@ from dashboard.components.map_layers import (
 from dashboard.components.map_panel import choropleth_legend, side_panel
 from dashboard.i18n import normalise_language, t
 from dashboard.state import basemaps, settings
-from geo.coords import from_wgs84, geometry_to_wgs84
+from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
 from services import domain
 from services.area_query import area_from_geojson, summarise_area
+from services.errors import FieldError
 from services.features import feature_details
 from services.geography import township_list
 from services.layers import POINT_LAYERS, filtered_counts, parse_filter, township_codes, threatened_people_total
+from services.road_blocks import active_blocks, block_area, block_segment, lift_block
+from services.roads import base_graph
 from services.search import search_features
 from services.township_stats import MEASURES, choropleth
 
@@ -172,3 +177,47 @@ def _details(*args):
     lon, lat = from_wgs84(details.lon, details.lat, crs)
     viewport = {"center": [lat, lon], "zoom": 15, "transition": "flyTo"} if fly else dash.no_update
     return feature_panel(details, lang), "details-panel", viewport
+
+
+def _blocks_view(lang: str) -> tuple[dict, list]:
+    blocks = active_blocks(settings())
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": b.geometry, "properties": {"id": b.id, "reason": b.reason}} for b in blocks]}
+    rows = [html.Div([html.Span(f"#{b.id} {t(f'map.block_kind.{b.kind}', lang)} · {b.reason}"),
+                      html.Button(t("map.block_lift", lang), id={"type": ids.BLOCK_LIFT, "id": b.id}, n_clicks=0)],
+                     className="block-row") for b in blocks]
+    return data, rows or [html.Span(t("map.block_none", lang), className="hint")]
+
+
+@callback(
+    Output(ids.map_layer("blocks"), "data"), Output(ids.BLOCK_LIST, "children"), Output(ids.BLOCK_MESSAGE, "children"),
+    Input(ids.MAP, "clickData"), Input(ids.BLOCK_AREA, "n_clicks"),
+    Input({"type": ids.BLOCK_LIFT, "id": ALL}, "n_clicks"),
+    State(ids.BLOCK_MODE, "value"), State(ids.BLOCK_REASON, "value"), State(ids.DRAW, "geojson"),
+    State(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"),
+)
+def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
+    s, trigger, message = settings(), ctx.triggered_id, ""
+    try:
+        if trigger == ids.MAP and mode and click:
+            lat, lon = click["latlng"]["lat"], click["latlng"]["lng"]
+            lon, lat = to_wgs84(lon, lat, _display_crs(basemap_key))
+            block = block_segment(s, base_graph(s), lon, lat, reason, actor="web")
+            message = t("map.block_added", lang, reason=block.reason)
+        elif trigger == ids.BLOCK_AREA:
+            features = (drawn or {}).get("features") or []
+            geometry = geometry_to_wgs84(area_from_geojson(features[-1]), _display_crs(basemap_key)) \
+                if features else None
+            area = {"type": "Feature", "properties": {},
+                    "geometry": json.loads(shapely.to_geojson(geometry)) if geometry is not None else None}
+            block = block_area(s, area, reason, actor="web")
+            message = t("map.block_added", lang, reason=block.reason)
+        elif isinstance(trigger, dict) and trigger.get("type") == ids.BLOCK_LIFT and ctx.triggered[0]["value"]:
+            lift_block(s, int(trigger["id"]), actor="web")
+    except (FieldError, ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, FieldError):
+            message = html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
+        else:  # the drawn shape could not be read as an area
+            message = html.Span(t("map.draw_hint", lang), className="short")
+    data, rows = _blocks_view(lang)
+    return data, rows, message

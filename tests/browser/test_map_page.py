@@ -75,6 +75,7 @@ def test_each_layer_switches_off_and_on(page, served):
     page.wait_for_function(f"() => ({ENTERPRISES_ON_MAP})() === 0")
     control.filter(has_text="乡镇街道").locator("input").uncheck()
     page.wait_for_function("() => document.querySelectorAll('.qj-label.township').length === 0")
+    assert page.recorder.console_errors == []
 
 
 def click_first_clear(locator) -> None:

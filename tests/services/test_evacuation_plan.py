@@ -5,7 +5,6 @@ import dataclasses
 import io
 import json
 
-import numpy as np
 import openpyxl
 import pytest
 
@@ -99,20 +98,17 @@ def test_plans_are_saved_with_their_inputs_and_export_to_excel(small_world):
 
 
 def test_routes_follow_the_roads_and_blocked_roads_are_not_used(small_world):
-    from services.roads import road_graph
+    from services.road_blocks import block_segment, lift_block
+    from services.roads import base_graph
     result = plan(small_world, Scenario(max_travel_min=120))
     a = next(d for d in result["demand"] if d["name"] == "A滑坡")["assigned"][0]
     assert a["route"][0] == list(A) and a["route"][-1] == list(S1) and a["via"] == ["测试路"]
-    graph = road_graph(small_world)
-    a_node = int(((graph.node_lon == A[0]) & (graph.node_lat == A[1])).nonzero()[0][0])
-    s1_node = int(((graph.node_lon == S1[0]) & (graph.node_lat == S1[1])).nonzero()[0][0])
-    between = ((graph.edge_from == a_node) & (graph.edge_to == s1_node)) | \
-        ((graph.edge_from == s1_node) & (graph.edge_to == a_node))
-    graph.set_blocked(between)
-    try:
-        rerouted = plan(small_world, Scenario(max_travel_min=120))
-        a = next(d for d in rerouted["demand"] if d["name"] == "A滑坡")
-        assert [x["shelter_name"] for x in a["assigned"]] == ["场所S2"]
-        assert rerouted["road_network"]["blocked_edges"] == 2
-    finally:
-        graph.set_blocked(np.zeros(graph.edge_count, dtype=bool))
+    middle = ((A[0] + S1[0]) / 2, Y + 0.0003)  # a click 33 m beside the road between S1 and A
+    block = block_segment(small_world, base_graph(small_world), *middle, "滑坡堵路", actor="duty")
+    rerouted = plan(small_world, Scenario(max_travel_min=120))
+    a = next(d for d in rerouted["demand"] if d["name"] == "A滑坡")
+    assert [x["shelter_name"] for x in a["assigned"]] == ["场所S2"]
+    assert rerouted["road_network"]["blocked_edges"] == 2
+    lift_block(small_world, block.id, actor="duty")
+    restored = plan(small_world, Scenario(max_travel_min=120))
+    assert restored["totals"] == result["totals"] and restored["road_network"]["blocked_edges"] == 0
