@@ -5,6 +5,7 @@
     python app.py seed             init-db, then load the synthetic sample if the database is empty
     python app.py import ENTITY FILE [--crs WGS84|GCJ02|BD09]
     python app.py template ENTITY OUT.xlsx
+    python app.py solve-vrp FILE.vrp [--seconds N]
 """
 from __future__ import annotations
 
@@ -63,6 +64,17 @@ def _template(args, settings) -> int:
     return 0
 
 
+def _solve_vrp(args, settings) -> int:
+    from geo.vrp import solve_vrplib
+    try:
+        result = solve_vrplib(args.file, seconds=args.seconds, seed=args.seed)
+    except (OSError, ValueError) as exc:
+        print(f"cannot solve {args.file}: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from services.import_specs import SPECS
     parser = argparse.ArgumentParser(prog="app.py", description="黔江应急一张图")
@@ -80,10 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     tpl = sub.add_parser("template", help="write the import template of an entity")
     tpl.add_argument("entity", choices=list(SPECS))
     tpl.add_argument("out")
+    vrp = sub.add_parser("solve-vrp", help="solve a CVRPLIB/TSPLIB .vrp file with PyVRP and print JSON")
+    vrp.add_argument("file")
+    vrp.add_argument("--seconds", type=float, default=10.0, help="time limit")
+    vrp.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     settings = load_settings()
     started = time.perf_counter()
-    handlers = {"serve": _serve, "init-db": _init_db, "seed": _init_db, "import": _import, "template": _template}
+    handlers = {"serve": _serve, "init-db": _init_db, "seed": _init_db, "import": _import, "template": _template,
+                "solve-vrp": _solve_vrp}
     code = handlers[args.command](args, settings)
     if args.command != "serve":
         print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
