@@ -124,3 +124,29 @@ def route():
                     "metres": round(float(graph.edge_length_m[edges].sum() + access.sum()), 1),
                     "via": graph.road_names(path), "blocked_edges": int(graph.blocked.sum()),
                     "synthetic_network": graph.synthetic})
+
+
+@roads_api.post("/api/v1/routes/plan")
+def supply_plan():
+    """Vehicle routes from depots to shelters for the shelters' needs (or typed demands)."""
+    from services.supply_routes import RoutePlanRequest, plan_supply_routes
+    body = _body()
+    unknown = sorted(set(body) - set(RoutePlanRequest.__dataclass_fields__))
+    if unknown:
+        raise FieldError(unknown[0], f"未知字段“{unknown[0]}”", f"unknown field '{unknown[0]}'")
+    try:
+        req = RoutePlanRequest(
+            shelter_ids=[int(i) for i in body.get("shelter_ids", [])],
+            depot_ids=[int(i) for i in body.get("depot_ids", [])], days=int(body.get("days", 1)),
+            demands={int(k): {"kg": float(v.get("kg", 0)), "m3": float(v.get("m3", 0))}
+                     for k, v in (body.get("demands") or {}).items()},
+            shift_hours=float(body.get("shift_hours", 8)), seconds=float(body.get("seconds", 5)),
+            hazard_blocks=body.get("hazard_blocks", False) is True)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise FieldError("body", f"参数格式有误：{exc}", f"malformed parameters: {exc}") from None
+    if not (1 <= req.days <= 30 and 0.5 <= req.seconds <= 60 and 1 <= req.shift_hours <= 24):
+        raise FieldError("body", "days 1–30、seconds 0.5–60、shift_hours 1–24", "days 1-30, seconds 0.5-60, "
+                         "shift_hours 1-24")
+    if any(v["kg"] < 0 or v["m3"] < 0 for v in req.demands.values()):
+        raise FieldError("demands", "需求量不能为负", "demands must not be negative")
+    return jsonify(plan_supply_routes(_settings(), req))
