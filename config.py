@@ -63,6 +63,12 @@ class Settings:
         return "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
 
 
+def _default_road_network(instance: Path) -> Path:
+    """An imported network (python app.py import-roads) wins over the embedded synthetic one."""
+    imported = instance / "roads" / "network.geojson"
+    return imported if imported.is_file() else ROOT / "data" / "roads" / "default_network.geojson"
+
+
 def load_settings() -> Settings:
     instance = Path(_env("QJ_INSTANCE_DIR", str(ROOT / "instance")))
     default_db = f"sqlite:///{instance / 'qianjiang.sqlite3'}"
@@ -86,7 +92,7 @@ def load_settings() -> Settings:
         instance_dir=instance,
         secret_key=_env("SECRET_KEY", "dev-only-change-me"),
         basemaps_file=Path(os.environ["QJ_BASEMAPS"]) if os.environ.get("QJ_BASEMAPS") else None,
-        road_network_file=Path(_env("QJ_ROAD_NETWORK", str(ROOT / "data" / "roads" / "default_network.geojson"))),
+        road_network_file=Path(_env("QJ_ROAD_NETWORK", str(_default_road_network(instance)))),
         evacuation=EvacuationRules(
             area_per_person_m2=float(_env("QJ_AREA_PER_PERSON_M2", "1.5")),
             area_per_person_by_type=json.loads(_env("QJ_AREA_PER_PERSON_BY_TYPE", "{}")),
