@@ -150,3 +150,28 @@ def supply_plan():
     if any(v["kg"] < 0 or v["m3"] < 0 for v in req.demands.values()):
         raise FieldError("demands", "需求量不能为负", "demands must not be negative")
     return jsonify(plan_supply_routes(_settings(), req))
+
+
+@roads_api.get("/api/v1/routes/isochrones")
+def isochrones():
+    """Areas reachable by road from a point within 15/30/60 minutes (or ``minutes=a,b,c``)."""
+    import json
+
+    import shapely
+    try:
+        lon, lat = float(request.args["lon"]), float(request.args["lat"])
+        minutes = [float(m) for m in request.args.get("minutes", "15,30,60").split(",")]
+    except (KeyError, ValueError):
+        raise FieldError("lon", "需要 lon、lat（数字）和 minutes（逗号分隔的分钟数）",
+                         "lon and lat (numbers) and minutes (comma-separated) are required") from None
+    if not minutes or len(minutes) > 6 or not all(0 < m <= 240 for m in minutes):
+        raise FieldError("minutes", "minutes 应为 1 到 6 个 0–240 的数", "minutes must be 1 to 6 numbers in 0-240")
+    graph = road_graph(_settings(), hazard_blocks=request.args.get("hazard_blocks") == "1")
+    nodes, access = graph.snap([lon], [lat])
+    if access[0] > MAX_ACCESS_M:
+        raise FieldError("lon", "该点 500 米内没有可通行道路", "no open road within 500 m of the point")
+    areas = graph.isochrones(int(nodes[0]), [m * 60 for m in sorted(minutes)])
+    features = [{"type": "Feature", "properties": {"minutes": m},
+                 "geometry": json.loads(shapely.to_geojson(shapely.set_precision(a, 1e-5)))}
+                for m, a in zip(sorted(minutes), areas)]
+    return jsonify({"type": "FeatureCollection", "features": features, "synthetic_network": graph.synthetic})

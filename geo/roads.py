@@ -170,6 +170,18 @@ class RoadGraph:
         nearest = shapely.ops.nearest_points(lines[index], point)[0]
         return index, float(haversine_m(lon, lat, nearest.x, nearest.y))
 
+    def isochrones(self, source: int, limits_s: list[float], buffer_m: float = 150.0) -> list:
+        """Areas reachable from ``source`` within each limit: the open roads reached, widened by ``buffer_m``."""
+        times = self.travel_from([source], limit=max(limits_s))[0]
+        lines = self.edge_lines()
+        scale = buffer_m / 111_320.0
+        areas = []
+        for limit in limits_s:
+            reached = ~self.blocked & (times[self.edge_from] <= limit) & (times[self.edge_to] <= limit)
+            areas.append(shapely.union_all(shapely.buffer(lines[reached], scale, quad_segs=2))
+                         if reached.any() else shapely.Polygon())
+        return areas
+
     def with_blocked(self, blocked: np.ndarray) -> RoadGraph:
         """A view of this graph with another set of blocked edges (shares the arrays, not the caches)."""
         view = replace(self, blocked=np.asarray(blocked, dtype=bool).copy(), _matrix_cache={})

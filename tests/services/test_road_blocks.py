@@ -90,3 +90,19 @@ def test_bad_blocks_are_refused_with_the_field(town):
     with pytest.raises(BlockError):
         lift_block(town, 12345, actor="x")
     assert active_blocks(town) == []
+
+
+def test_isochrones_grow_with_time_and_shrink_with_a_closure(town):
+    from shapely.geometry import Point, shape
+    client = create_app(town).server.test_client()
+    body = client.get(f"/api/v1/routes/isochrones?lon={W[0]}&lat={W[1]}&minutes=1,2,10").get_json()
+    areas = [shape(f["geometry"]) for f in body["features"]]
+    assert areas[0].area <= areas[1].area <= areas[2].area
+    assert areas[2].contains(Point(E)) and not areas[0].contains(Point(E))
+    area = {"type": "Polygon", "coordinates": [[[108.784, 29.52], [108.786, 29.52], [108.786, 29.54],
+                                                [108.784, 29.54], [108.784, 29.52]]]}
+    block_area(town, area, "洪水", actor="duty")
+    closed = client.get(f"/api/v1/routes/isochrones?lon={W[0]}&lat={W[1]}&minutes=10").get_json()
+    assert not shape(closed["features"][0]["geometry"]).contains(Point(E))
+    assert client.get("/api/v1/routes/isochrones?lon=x&lat=1").status_code == 400
+    assert client.get(f"/api/v1/routes/isochrones?lon={W[0]}&lat={W[1]}&minutes=999").status_code == 400
