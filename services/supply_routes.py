@@ -108,7 +108,24 @@ def plan_supply_routes(settings: Settings, req: RoutePlanRequest) -> dict:
     if not visits:
         return {"feasible": True, "synthetic_network": graph.synthetic, "vehicles": [], "unserved": unserved,
                 "totals": {"distance_m": 0, "duration_s": 0, "kg": 0}}
-    return _solve(req, depots, fleet, visits, seconds, metres, unserved, graph.synthetic)
+    result = _solve(req, depots, fleet, visits, seconds, metres, unserved, graph.synthetic)
+    _add_geometry(result, graph, nodes, places, depots, shelters)
+    return result
+
+
+def _add_geometry(result: dict, graph, nodes, places, depots, shelters) -> None:
+    """Each vehicle's route along the roads: depot → stops → depot, as [lon, lat] pairs."""
+    where = {("depot", d.name): i for i, d in enumerate(depots)}
+    where.update({("shelter", s.id): len(depots) + i for i, s in enumerate(shelters)})
+    for vehicle in result["vehicles"]:
+        sequence = [where[("depot", vehicle["depot"])]] + [where[("shelter", s["shelter_id"])]
+                                                          for s in vehicle["stops"]] + [where[("depot", vehicle["depot"])]]
+        coords = [list(places[sequence[0]])]
+        for a, b in zip(sequence[:-1], sequence[1:]):
+            path = graph.route(int(nodes[a]), int(nodes[b])) if a != b else None
+            coords += [[float(graph.node_lon[n]), float(graph.node_lat[n])] for n in (path or [])]
+            coords.append(list(places[b]))
+        vehicle["geometry"] = {"type": "LineString", "coordinates": coords}
 
 
 def _solve(req, depots, fleet, visits, seconds, metres, unserved, synthetic) -> dict:
@@ -163,3 +180,9 @@ def _describe(best, depots, fleet, visits, seconds, unserved, synthetic) -> dict
             "totals": {"distance_m": sum(v["distance_m"] for v in vehicles),
                        "duration_s": sum(v["duration_s"] for v in vehicles),
                        "kg": sum(v["kg"] for v in vehicles)}}
+
+
+def depot_names(settings: Settings) -> list[tuple[int, str]]:
+    """(id, name) of every depot, for choosing where trucks start."""
+    with read_session(settings.database_url) as session:
+        return [tuple(r) for r in session.execute(select(Depot.id, Depot.name).order_by(Depot.id))]

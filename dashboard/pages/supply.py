@@ -1,13 +1,118 @@
-"""物资调度: placeholder until its issue lands; it says so and shows what the database holds."""
+"""物资调度: vehicle routes from depots to shelters on open roads, with loads, ETAs and a dispatch sheet."""
 from __future__ import annotations
 
-import dash
+import io
 
-from dashboard.components.pending import pending_page
-from dashboard.i18n import normalise_language
+import dash
+import dash_leaflet as dl
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard.components.map_layers import boundary_layer, roads_layer
+from dashboard.i18n import normalise_language, t
+from dashboard.state import settings
+from services.errors import FieldError
+from services.evacuation import shelter_capacities
+from services.supply_routes import RoutePlanRequest, depot_names, plan_supply_routes
 
 dash.register_page(__name__, path="/supply", name="物资调度", order=2)
 
+DEPOTS, SHELTERS, DAYS, SECONDS, HAZARD, RUN = ("sup-depots", "sup-shelters", "sup-days", "sup-seconds",
+                                               "sup-hazard", "sup-run")
+MAP, RESULT, STORE, DOWNLOAD, SHEET, LANG = ("sup-map", "sup-result", "sup-store", "sup-download", "sup-sheet",
+                                             "sup-lang")
+COLOURS = ("#1d3557", "#e76f51", "#2a9d8f", "#8338ec", "#fb8500", "#3a86ff", "#d62828", "#6a994e")
 
-def layout(lang: str | None = None, **_query):
-    return pending_page("pending.supply", normalise_language(lang))
+
+def layout(lang: str | None = None, **_query) -> html.Div:
+    lang = normalise_language(lang)
+    s = settings()
+    depots = [{"label": name, "value": depot_id} for depot_id, name in depot_names(s)]
+    shelters = [{"label": f"{x.code} {x.name}（{x.occupancy_people} 人）", "value": x.id} for x in shelter_capacities(s)]
+    return html.Div([
+        dcc.Store(id=LANG, data=lang), dcc.Store(id=STORE), dcc.Download(id=DOWNLOAD),
+        html.H2(t("sup.title", lang)),
+        html.Div([
+            html.Label([t("sup.depots", lang), dcc.Dropdown(depots, [], id=DEPOTS, multi=True)]),
+            html.Label([t("sup.shelters", lang), dcc.Dropdown(shelters, [], id=SHELTERS, multi=True)]),
+            html.Label([t("evac.days", lang), dcc.Input(id=DAYS, type="number", min=1, max=30, value=1)]),
+            html.Label([t("sup.seconds", lang), dcc.Input(id=SECONDS, type="number", min=1, max=60, value=5)]),
+            dcc.Checklist([{"label": t("sup.hazard", lang), "value": "on"}], [], id=HAZARD),
+            html.Button(t("sup.run", lang), id=RUN, n_clicks=0, className="button-link"),
+        ], className="plan-form"),
+        html.P(t("sup.note", lang), className="hint"),
+        html.Div([html.Div(_map([], lang), id=MAP, className="plan-map-wrap"),
+                  html.Div(id=RESULT, className="plan-result")], className="plan-body"),
+    ], className="data-page evac-page")
+
+
+def _map(vehicles: list[dict], lang: str) -> dl.Map:
+    children = [boundary_layer(lang), roads_layer(lang)]
+    for i, v in enumerate(vehicles):
+        colour = COLOURS[i % len(COLOURS)]
+        children.append(dl.Polyline(positions=[[lat, lon] for lon, lat in v["geometry"]["coordinates"]],
+                                    color=colour, weight=4, opacity=0.85, className="supply-route",
+                                    children=dl.Tooltip(f"{v['plate']}：{v['depot']}")))
+    return dl.Map(children=children, center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25, className="plan-map",
+                  attributionControl=False)
+
+
+def _minutes(seconds: float) -> str:
+    return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}"
+
+
+def _result(plan: dict, lang: str) -> list:
+    totals = plan["totals"]
+    parts = [html.P(t("sup.totals", lang, vehicles=len(plan["vehicles"]), kg=f"{totals['kg']:,}",
+                      km=f"{totals['distance_m'] / 1000:,.1f}", hours=f"{totals['duration_s'] / 3600:.1f}"),
+                    className="plan-totals ok" if not plan["unserved"] else "plan-totals short")]
+    if plan["synthetic_network"]:
+        parts.append(html.P(t("plan.synthetic", lang), className="hint"))
+    parts.append(html.Button(t("sup.sheet", lang), id=SHEET, n_clicks=0, className="button-link"))
+    if plan["unserved"]:
+        parts += [html.H4(t("sup.unserved", lang)),
+                  html.Ul([html.Li(f"{u['name']}：{u['kg']:,} kg — {u['reason']}") for u in plan["unserved"]],
+                          className="short")]
+    for i, v in enumerate(plan["vehicles"]):
+        rows = [html.Tr([html.Td(s["name"]), html.Td(f"{s['kg']:,}"), html.Td(f"{s['m3']:,}"),
+                         html.Td(_minutes(s["eta_s"]))]) for s in v["stops"]]
+        parts += [html.H4([html.Span("■ ", style={"color": COLOURS[i % len(COLOURS)]}),
+                           f"{v['plate']}（{v['kind']}）· {v['depot']} · {v['kg']:,} kg · "
+                           f"{v['distance_m'] / 1000:.1f} km · {_minutes(v['duration_s'])}"]),
+                  html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in
+                                                  ("sup.stop", "sup.kg", "sup.m3", "sup.eta")])),
+                              html.Tbody(rows)], className="data-table vehicle-table")]
+    return parts
+
+
+@callback(Output(MAP, "children"), Output(RESULT, "children"), Output(STORE, "data"),
+          Input(RUN, "n_clicks"), State(DEPOTS, "value"), State(SHELTERS, "value"), State(DAYS, "value"),
+          State(SECONDS, "value"), State(HAZARD, "value"), State(LANG, "data"), prevent_initial_call=True)
+def _run(_clicks, depots, shelters, days, seconds, hazard, lang):
+    try:
+        req = RoutePlanRequest(shelter_ids=shelters or [], depot_ids=depots or [], days=int(days or 1),
+                               seconds=min(60.0, max(1.0, float(seconds or 5))), hazard_blocks=bool(hazard))
+        plan = plan_supply_routes(settings(), req)
+    except FieldError as exc:
+        return dash.no_update, html.P(exc.reason if lang == "zh" else exc.reason_en, className="short"), None
+    return _map(plan["vehicles"], lang), _result(plan, lang), plan
+
+
+@callback(Output(DOWNLOAD, "data"), Input(SHEET, "n_clicks"), State(STORE, "data"), prevent_initial_call=True)
+def _sheet(clicks, plan):
+    if not clicks or not plan:
+        return dash.no_update
+    import openpyxl
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for v in plan["vehicles"]:
+        sheet = book.create_sheet(v["plate"][:31])
+        sheet.append(["车牌", v["plate"], "车型", v["kind"], "出发储备库", v["depot"]])
+        sheet.append(["装载(千克)", v["kg"], "里程(公里)", round(v["distance_m"] / 1000, 1), "用时",
+                      _minutes(v["duration_s"])])
+        sheet.append([])
+        sheet.append(["顺序", "避难场所", "卸货(千克)", "体积(立方米)", "预计到达(出发后)"])
+        for k, s in enumerate(v["stops"], start=1):
+            sheet.append([k, s["name"], s["kg"], s["m3"], _minutes(s["eta_s"])])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return dcc.send_bytes(buffer.getvalue(), "物资调度单.xlsx")

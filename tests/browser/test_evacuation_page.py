@@ -91,3 +91,18 @@ def test_a_plan_for_a_drawn_area_and_the_comparison_of_two_plans(page, served):
     text = page.locator(".plan-compare").inner_text()
     assert f"{whole['people']:,}" in text and f"{latest['people']:,}" in text
     assert page.recorder.console_errors == []
+
+
+def test_supply_page_plans_routes_and_draws_them(page, served):
+    page.goto(served + "/supply")
+    page.locator("#sup-seconds").fill("2")
+    page.locator("#sup-run").click()
+    page.wait_for_selector(".plan-totals", timeout=60_000)
+    assert "辆车运送" in page.locator(".plan-totals").inner_text()
+    page.wait_for_function("() => document.querySelectorAll('#sup-map path.supply-route').length > 0")
+    tables = page.locator(".vehicle-table").count()
+    assert tables == page.locator("#sup-map path.supply-route").count() and tables > 0
+    with page.expect_download() as download:
+        page.locator("#sup-sheet").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert page.recorder.console_errors == []
