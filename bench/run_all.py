@@ -28,6 +28,7 @@ BENCHMARKS = {
     "api_layers": ("api_layers.py", [], ["--repeat", "10"], 900),
     "map_scale": ("map_scale.py", [], ["--repeat", "2"], 1200),
     "evacuation_plan": ("evacuation_plan.py", [], ["--repeat", "2"], 900),
+    "routing": ("routing.py", [], ["--repeat", "2"], 900),
 }
 
 
@@ -122,6 +123,11 @@ def print_summary(results: dict[str, dict | None], failures: dict[str, str]) -> 
               f"then median {d['warm_s']['median'] * 1000:.0f} ms")
         print(f"evacuation plan, {big['demand']} demand points × {big['shelters']} shelters on {big['nodes']} nodes: "
               f"median {big['total_s']['median']:.2f} s, max {big['total_s']['max']:.2f} s")
+    ro = results.get("routing")
+    if ro:
+        print(f"matrix 20 depots × 200 shelters on {ro['matrix']['nodes']} nodes: median {ro['matrix']['median_s']:.3f} s")
+        print(f"re-plan of {ro['replan']['stops']} supply stops after a closure: median {ro['replan']['median_s']:.2f} s "
+              f"(PyVRP limit {ro['replan']['solver_limit_s']:g} s)")
     for name, reason in failures.items():
         print(f"FAILED {name}: {reason}")
 
