@@ -156,9 +156,10 @@ window.qj.roadStyles = {
   secondary: {color: "#d4a017", weight: 2}, tertiary: {color: "#b7950b", weight: 1.6},
   residential: {color: "#95a5a6", weight: 1.2}, track: {color: "#a0937d", weight: 1, dashArray: "3 3"}
 };
-window.qj.roadStyle = function (feature) {
+window.qj.roadStyle = function (feature, context) {
   var s = window.qj.roadStyles[feature.properties["class"]] || {color: "#999", weight: 1};
-  return Object.assign({opacity: 0.85}, s);
+  var muted = context && context.hideout && context.hideout.muted;
+  return Object.assign({opacity: 0.85}, s, muted ? {color: "#9aa5b1", opacity: 0.45} : {});
 };
 window.qj.roadOnEach = function (feature, layer) {
   window.qj.count("roads");

@@ -51,8 +51,10 @@ def boundary_layer(lang: str) -> dl.GeoJSON:
                       coordsToLatLng={"variable": "qj.coordsToLatLng"})
 
 
-def roads_layer(lang: str) -> dl.GeoJSON:
-    return dl.GeoJSON(url="/api/v1/roads", id=ids.map_layer("roads"), hideout={"lang": lang, "crs": "WGS84"},
+def roads_layer(lang: str, muted: bool = False) -> dl.GeoJSON:
+    """The road network; ``muted`` draws it pale, under routes that must stand out."""
+    return dl.GeoJSON(url="/api/v1/roads", id=ids.map_layer("roads") if not muted else "roads-muted",
+                      hideout={"lang": lang, "crs": "WGS84", "muted": muted},
                       style={"variable": "qj.roadStyle"}, onEachFeature={"variable": "qj.roadOnEach"},
                       coordsToLatLng={"variable": "qj.coordsToLatLng"})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import html
 
-from dashboard.components.map_layers import boundary_layer
+from dashboard.components.map_layers import boundary_layer, roads_layer
 from dashboard.i18n import t
 
 
@@ -29,7 +29,7 @@ def plan_map(plan: dict | None, lang: str) -> dl.Map:
     draw = dl.FeatureGroup([dl.EditControl(id=PLAN_DRAW, position="topleft", edit={"edit": False},
                                            draw={"polyline": False, "marker": False, "circlemarker": False,
                                                  "circle": False, "polygon": True, "rectangle": True})])
-    children = [boundary_layer(lang), draw]
+    children = [boundary_layer(lang), roads_layer(lang, muted=True), draw]
     if plan:
         children.append(dl.GeoJSON(data=flows_geojson(plan), style={"variable": "qj.flowStyle"}, id="plan-flows"))
         children += [dl.CircleMarker(center=[s["lat"], s["lon"]], radius=6 + min(12, s["arrivals"] ** 0.5 / 3),

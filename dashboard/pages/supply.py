@@ -46,11 +46,11 @@ def layout(lang: str | None = None, **_query) -> html.Div:
 
 
 def _map(vehicles: list[dict], lang: str) -> dl.Map:
-    children = [boundary_layer(lang), roads_layer(lang)]
+    children = [boundary_layer(lang), roads_layer(lang, muted=True)]
     for i, v in enumerate(vehicles):
         colour = COLOURS[i % len(COLOURS)]
         children.append(dl.Polyline(positions=[[lat, lon] for lon, lat in v["geometry"]["coordinates"]],
-                                    color=colour, weight=4, opacity=0.85, className="supply-route",
+                                    color=colour, weight=6, opacity=0.9, className="supply-route",
                                     children=dl.Tooltip(f"{v['plate']}：{v['depot']}")))
     return dl.Map(children=children, center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25, className="plan-map",
                   attributionControl=False)
