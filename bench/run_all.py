@@ -29,6 +29,7 @@ BENCHMARKS = {
     "map_scale": ("map_scale.py", [], ["--repeat", "2"], 1200),
     "evacuation_plan": ("evacuation_plan.py", [], ["--repeat", "2"], 900),
     "routing": ("routing.py", [], ["--repeat", "2"], 900),
+    "vrp_quality": ("vrp_quality.py", [], ["--seconds", "2"], 600),
 }
 
 
