@@ -141,7 +141,10 @@ def supply_plan():
             demands={int(k): {"kg": float(v.get("kg", 0)), "m3": float(v.get("m3", 0))}
                      for k, v in (body.get("demands") or {}).items()},
             shift_hours=float(body.get("shift_hours", 8)), seconds=float(body.get("seconds", 5)),
-            hazard_blocks=body.get("hazard_blocks", False) is True)
+            hazard_blocks=body.get("hazard_blocks", False) is True,
+            critical_within_hours=None if body.get("critical_within_hours", 4) is None
+            else float(body.get("critical_within_hours", 4)),
+            latest_arrival_min={int(k): float(v) for k, v in (body.get("latest_arrival_min") or {}).items()})
     except (TypeError, ValueError, AttributeError) as exc:
         raise FieldError("body", f"参数格式有误：{exc}", f"malformed parameters: {exc}") from None
     if not (1 <= req.days <= 30 and 0.5 <= req.seconds <= 60 and 1 <= req.shift_hours <= 24):

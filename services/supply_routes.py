@@ -37,14 +37,19 @@ class RoutePlanRequest:
     shift_hours: float = 8.0
     seconds: float = 5.0
     hazard_blocks: bool = False
+    critical_within_hours: float | None = 4.0  # water, food and medicine must arrive within this; None: no rule
+    latest_arrival_min: dict[int, float] = field(default_factory=dict)  # shelter id → time window end
 
 
-def shelter_demand(settings: Settings, people: int, days: int) -> tuple[float, float]:
-    """kg and m³ of the needs profile's consumables for ``people`` over ``days`` (one-off items once)."""
+CRITICAL_HAVES = ("water", "food", "medical")
+
+
+def shelter_items(settings: Settings, people: int, days: int) -> list[dict]:
+    """What ``people`` need over ``days`` by the needs profile: one line per catalogue item."""
     _, needs = current_profile(settings)
     with read_session(settings.database_url) as session:
         items = {i.code: i for i in session.scalars(select(SupplyItem))}
-    kg = m3 = 0.0
+    lines: dict[str, dict] = {}
     for need in needs:
         code, per_unit = next(iter(need["items"].items()))
         if need["basis"] == "person_day":
@@ -53,9 +58,19 @@ def shelter_demand(settings: Settings, people: int, days: int) -> tuple[float, f
             units = need["amount"] * people / per_unit
         else:
             units = math.ceil(people / need["amount"]) / per_unit
-        kg += units * items[code].unit_weight_kg
-        m3 += units * items[code].unit_volume_m3
-    return kg, m3
+        line = lines.setdefault(code, {"code": code, "name": items[code].name, "unit": items[code].unit,
+                                       "quantity": 0.0, "critical": need["have"] in CRITICAL_HAVES})
+        line["quantity"] += math.ceil(units)
+    for line in lines.values():
+        item = items[line["code"]]
+        line["kg"], line["m3"] = line["quantity"] * item.unit_weight_kg, line["quantity"] * item.unit_volume_m3
+    return [line for line in lines.values() if line["quantity"] > 0]
+
+
+def shelter_demand(settings: Settings, people: int, days: int) -> tuple[float, float]:
+    """kg and m³ of what ``people`` need over ``days`` (whole item units)."""
+    lines = shelter_items(settings, people, days)
+    return sum(x["kg"] for x in lines), sum(x["m3"] for x in lines)
 
 
 def _load(settings: Settings, req: RoutePlanRequest):
@@ -98,13 +113,25 @@ def plan_supply_routes(settings: Settings, req: RoutePlanRequest) -> dict:
     n_depots, unserved, visits = len(depots), [], []
     for k, s in enumerate(shelters, start=n_depots):
         typed = req.demands.get(s.id)
-        kg, m3 = (float(typed.get("kg", 0)), float(typed.get("m3", 0))) if typed else \
-            shelter_demand(settings, s.occupancy_people, req.days)
+        lines = ([{"code": "TYPED", "name": "指定物资", "unit": "千克", "quantity": float(typed.get("kg", 0)),
+                   "kg": float(typed.get("kg", 0)), "m3": float(typed.get("m3", 0)), "critical": False}]
+                 if typed else shelter_items(settings, s.occupancy_people, req.days))
         if not np.isfinite(seconds[:n_depots, k]).any() or not np.isfinite(seconds[k, :n_depots]).any():
-            unserved.append({"shelter_id": s.id, "name": s.name, "kg": round(kg), "reason": "道路阻断或不通，无法到达"})
+            unserved.append({"shelter_id": s.id, "name": s.name, "kg": round(sum(x["kg"] for x in lines)),
+                             "reason": "道路阻断或不通，无法到达"})
             continue
-        trips = max(1, math.ceil(max(kg / max_kg, m3 / max_m3)))  # split what one truck cannot carry
-        visits += [(k, s, kg / trips, m3 / trips)] * trips
+        latest = req.latest_arrival_min.get(s.id)
+        for critical in (True, False):  # critical items (water, food, medicine) travel as their own visit
+            part = [x for x in lines if x["critical"] == critical]
+            kg, m3 = sum(x["kg"] for x in part), sum(x["m3"] for x in part)
+            if kg <= 0 and m3 <= 0:
+                continue
+            window = latest * 60 if latest is not None else None
+            if critical and req.critical_within_hours is not None:
+                window = min(window or math.inf, req.critical_within_hours * 3600)
+            trips = max(1, math.ceil(max(kg / max_kg, m3 / max_m3)))  # split what one truck cannot carry
+            share = [dict(x, quantity=x["quantity"] / trips, kg=x["kg"] / trips, m3=x["m3"] / trips) for x in part]
+            visits += [(k, s, kg / trips, m3 / trips, window, share)] * trips
     if not visits:
         return {"feasible": True, "synthetic_network": graph.synthetic, "vehicles": [], "unserved": unserved,
                 "totals": {"distance_m": 0, "duration_s": 0, "kg": 0}}
@@ -133,11 +160,12 @@ def _solve(req, depots, fleet, visits, seconds, metres, unserved, synthetic) -> 
     depot_locs = [model.add_location(x=0, y=0, name=d.name) for d in depots]
     model_depots = [model.add_depot(loc, name=d.name) for loc, d in zip(depot_locs, depots)]
     visit_locs = []
-    for k, s, kg, m3 in visits:
+    for k, s, kg, m3, window, _ in visits:
         loc = model.add_location(x=0, y=0, name=s.name)
         visit_locs.append((loc, k))
+        extra = {"tw_late": int(window)} if window is not None and math.isfinite(window) else {}
         model.add_client(loc, delivery=[int(math.ceil(kg)), int(math.ceil(m3 * 1000))],
-                         service_duration=SERVICE_S, name=s.name)
+                         service_duration=SERVICE_S, name=s.name, **extra)
     for d_idx, d in enumerate(depots):
         for v in fleet[d.id]:
             model.add_vehicle_type(num_available=1, capacity=[int(v.payload_kg), int(v.volume_m3 * 1000)],
@@ -166,10 +194,14 @@ def _describe(best, depots, fleet, visits, seconds, unserved, synthetic) -> dict
         for activity in route:
             if not activity.is_client():
                 continue
-            k, s, kg, m3 = visits[int(activity.idx)]
+            k, s, kg, m3, window, lines = visits[int(activity.idx)]
             clock += seconds[here, k]
             stops.append({"shelter_id": s.id, "name": s.name, "kg": round(kg), "m3": round(m3, 2),
-                          "eta_s": round(clock)})
+                          "eta_s": round(clock), "latest_s": None if window is None else round(window),
+                          "late": window is not None and clock > window,
+                          "critical": all(x["critical"] for x in lines),
+                          "items": [{"code": x["code"], "name": x["name"], "unit": x["unit"],
+                                     "quantity": round(x["quantity"], 1)} for x in lines]})
             clock += SERVICE_S
             here, load = k, load + kg
         vehicles.append({"plate": vehicle.plate, "kind": vehicle.kind, "depot": depots[depot_index].name,

@@ -73,28 +73,48 @@ def _result(plan: dict, lang: str) -> list:
                   html.Ul([html.Li(f"{u['name']}：{u['kg']:,} kg — {u['reason']}") for u in plan["unserved"]],
                           className="short")]
     for i, v in enumerate(plan["vehicles"]):
-        rows = [html.Tr([html.Td(s["name"]), html.Td(f"{s['kg']:,}"), html.Td(f"{s['m3']:,}"),
-                         html.Td(_minutes(s["eta_s"]))]) for s in v["stops"]]
+        rows = [html.Tr([html.Td([s["name"], html.Span(" ★" if s["critical"] else "", className="short")]),
+                         html.Td("、".join(f"{x['name']} {x['quantity']:g}{x['unit']}" for x in s["items"])),
+                         html.Td(f"{s['kg']:,}"), html.Td(f"{s['m3']:,}"),
+                         html.Td(_minutes(s["eta_s"]) + (" ⚠" if s["late"] else ""),
+                                 className="short" if s["late"] else "")]) for s in v["stops"]]
         parts += [html.H4([html.Span("■ ", style={"color": COLOURS[i % len(COLOURS)]}),
                            f"{v['plate']}（{v['kind']}）· {v['depot']} · {v['kg']:,} kg · "
                            f"{v['distance_m'] / 1000:.1f} km · {_minutes(v['duration_s'])}"]),
                   html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in
-                                                  ("sup.stop", "sup.kg", "sup.m3", "sup.eta")])),
+                                                  ("sup.stop", "sup.items", "sup.kg", "sup.m3", "sup.eta")])),
                               html.Tbody(rows)], className="data-table vehicle-table")]
     return parts
 
 
+def _compare(previous: dict, plan: dict, lang: str) -> html.Table:
+    def row(p):
+        t_ = p["totals"]
+        return [len(p["vehicles"]), f"{t_['kg']:,}", f"{t_['distance_m'] / 1000:,.1f}", f"{t_['duration_s'] / 3600:.1f}",
+                len(p["unserved"])]
+    heads = [t(k, lang) for k in ("sup.cmp_plan", "sup.cmp_vehicles", "sup.kg", "sup.cmp_km", "sup.cmp_hours",
+                                  "sup.unserved")]
+    body = [html.Tr([html.Td(t(label, lang))] + [html.Td(c) for c in row(p)])
+            for label, p in (("sup.cmp_previous", previous), ("sup.cmp_current", plan))]
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(body)],
+                      className="data-table plan-compare")
+
+
 @callback(Output(MAP, "children"), Output(RESULT, "children"), Output(STORE, "data"),
           Input(RUN, "n_clicks"), State(DEPOTS, "value"), State(SHELTERS, "value"), State(DAYS, "value"),
-          State(SECONDS, "value"), State(HAZARD, "value"), State(LANG, "data"), prevent_initial_call=True)
-def _run(_clicks, depots, shelters, days, seconds, hazard, lang):
+          State(SECONDS, "value"), State(HAZARD, "value"), State(STORE, "data"), State(LANG, "data"),
+          prevent_initial_call=True)
+def _run(_clicks, depots, shelters, days, seconds, hazard, previous, lang):
     try:
         req = RoutePlanRequest(shelter_ids=shelters or [], depot_ids=depots or [], days=int(days or 1),
                                seconds=min(60.0, max(1.0, float(seconds or 5))), hazard_blocks=bool(hazard))
         plan = plan_supply_routes(settings(), req)
     except FieldError as exc:
         return dash.no_update, html.P(exc.reason if lang == "zh" else exc.reason_en, className="short"), None
-    return _map(plan["vehicles"], lang), _result(plan, lang), plan
+    result = _result(plan, lang)
+    if previous:  # re-planning (after a closure, say): the last plan beside this one
+        result = [_compare(previous, plan, lang), *result]
+    return _map(plan["vehicles"], lang), result, plan
 
 
 @callback(Output(DOWNLOAD, "data"), Input(SHEET, "n_clicks"), State(STORE, "data"), prevent_initial_call=True)
@@ -110,9 +130,10 @@ def _sheet(clicks, plan):
         sheet.append(["装载(千克)", v["kg"], "里程(公里)", round(v["distance_m"] / 1000, 1), "用时",
                       _minutes(v["duration_s"])])
         sheet.append([])
-        sheet.append(["顺序", "避难场所", "卸货(千克)", "体积(立方米)", "预计到达(出发后)"])
+        sheet.append(["顺序", "避难场所", "紧急物资", "物资", "卸货(千克)", "体积(立方米)", "预计到达(出发后)"])
         for k, s in enumerate(v["stops"], start=1):
-            sheet.append([k, s["name"], s["kg"], s["m3"], _minutes(s["eta_s"])])
+            items = "、".join(f"{x['name']} {x['quantity']:g}{x['unit']}" for x in s["items"])
+            sheet.append([k, s["name"], "是" if s["critical"] else "", items, s["kg"], s["m3"], _minutes(s["eta_s"])])
     buffer = io.BytesIO()
     book.save(buffer)
     return dcc.send_bytes(buffer.getvalue(), "物资调度单.xlsx")

@@ -105,4 +105,8 @@ def test_supply_page_plans_routes_and_draws_them(page, served):
     with page.expect_download() as download:
         page.locator("#sup-sheet").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+    assert "★" in page.locator(".vehicle-table").first.inner_text()  # critical items marked
+    page.locator("#sup-run").click()  # re-plan: compared with the previous plan
+    page.wait_for_selector(".plan-compare")
+    assert "上一次" in page.locator(".plan-compare").inner_text()
     assert page.recorder.console_errors == []

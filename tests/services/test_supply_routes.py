@@ -66,11 +66,24 @@ def test_blocking_the_only_road_to_a_shelter_leaves_it_unserved_with_the_reason(
                 "状态": "开放", "有饭吃": "是", "有衣穿": "是", "有干净水": "是", "有住处": "是", "有医疗": "是",
                 "经度": str(shelter_at[0]), "纬度": str(shelter_at[1])}]), "s.csv")
     served = plan_supply_routes(settings, RoutePlanRequest(seconds=0.5))
-    assert [s["name"] for v in served["vehicles"] for s in v["stops"]] == ["测试场所"] and not served["unserved"]
+    assert {s["name"] for v in served["vehicles"] for s in v["stops"]} == {"测试场所"} and not served["unserved"]
     block = block_segment(settings, base_graph(settings), 108.785, 29.5302, "桥梁垮塌", actor="duty")
     cut = plan_supply_routes(settings, RoutePlanRequest(seconds=0.5))
     assert cut["vehicles"] == [] and [(u["name"], u["reason"]) for u in cut["unserved"]] == [
         ("测试场所", "道路阻断或不通，无法到达")]
     lift_block(settings, block.id, actor="duty")
     again = plan_supply_routes(settings, RoutePlanRequest(seconds=0.5))
-    assert [s["name"] for v in again["vehicles"] for s in v["stops"]] == ["测试场所"]
+    assert {s["name"] for v in again["vehicles"] for s in v["stops"]} == {"测试场所"}
+
+
+def test_critical_items_arrive_first_and_stops_carry_item_lines(seeded):
+    result = plan_supply_routes(seeded, RoutePlanRequest(seconds=1, critical_within_hours=3))
+    stops = [s for v in result["vehicles"] for s in v["stops"]]
+    critical = [s for s in stops if s["critical"]]
+    assert critical and all(s["latest_s"] == 3 * 3600 for s in critical)
+    if result["feasible"]:
+        assert not any(s["late"] for s in stops)
+    names = {item["name"] for s in critical for item in s["items"]}
+    assert "瓶装饮用水" in names and "棉被" not in names
+    others = [item["name"] for s in stops if not s["critical"] for item in s["items"]]
+    assert "棉被" in others
