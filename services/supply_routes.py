@@ -26,6 +26,7 @@ from services.supplies import current_profile
 
 TRUCK_KINDS = ("货车", "皮卡")
 SERVICE_S = 20 * 60  # unloading at a shelter
+PRIZE = 10**6  # per stop: more than any district route costs in metres (serving beats skipping), far less than infeasibility
 
 
 @dataclass
@@ -164,8 +165,10 @@ def _solve(req, depots, fleet, visits, seconds, metres, unserved, synthetic) -> 
         loc = model.add_location(x=0, y=0, name=s.name)
         visit_locs.append((loc, k))
         extra = {"tw_late": int(window)} if window is not None and math.isfinite(window) else {}
+        # Optional with a prize worth more than any detour: every stop is served when the fleet can, and
+        # the ones it cannot carry or reach in a shift are left out and reported by name.
         model.add_client(loc, delivery=[int(math.ceil(kg)), int(math.ceil(m3 * 1000))],
-                         service_duration=SERVICE_S, name=s.name, **extra)
+                         service_duration=SERVICE_S, name=s.name, required=False, prize=PRIZE, **extra)
     for d_idx, d in enumerate(depots):
         for v in fleet[d.id]:
             model.add_vehicle_type(num_available=1, capacity=[int(v.payload_kg), int(v.volume_m3 * 1000)],
@@ -186,6 +189,11 @@ def _solve(req, depots, fleet, visits, seconds, metres, unserved, synthetic) -> 
 
 def _describe(best, depots, fleet, visits, seconds, unserved, synthetic) -> dict:
     plates = [v for d in depots for v in fleet[d.id]]
+    visited = {int(a.idx) for route in best.routes() for a in route if a.is_client()}
+    for index, (_, s, kg, _, _, _) in enumerate(visits):
+        if index not in visited:
+            unserved.append({"shelter_id": s.id, "name": s.name, "kg": round(kg),
+                             "reason": "运力不足：车辆载重、容积或班次时长不够"})
     vehicles = []
     for route in best.routes():
         vehicle = plates[route.vehicle_type()]

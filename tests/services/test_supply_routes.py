@@ -87,3 +87,17 @@ def test_critical_items_arrive_first_and_stops_carry_item_lines(seeded):
     assert "瓶装饮用水" in names and "棉被" not in names
     others = [item["name"] for s in stops if not s["critical"] for item in s["items"]]
     assert "棉被" in others
+
+
+def test_a_fleet_too_small_reports_what_it_cannot_carry(seeded):
+    client = create_app(seeded).server.test_client()
+    shelters = client.get("/api/v1/evacuation/capacity").get_json()["shelters"][:6]
+    huge = {str(s["id"]): {"kg": 4000, "m3": 10} for s in shelters}
+    body = client.post("/api/v1/routes/plan", json={"shelter_ids": [s["id"] for s in shelters], "seconds": 1,
+                                                    "demands": huge, "shift_hours": 1}).get_json()
+    carried = sum(v["kg"] for v in body["vehicles"])
+    left = sum(u["kg"] for u in body["unserved"])
+    assert carried + left == pytest.approx(6 * 4000, abs=10)
+    assert left > 0 and all(u["reason"].startswith("运力不足") for u in body["unserved"])
+    for v in body["vehicles"]:
+        assert v["duration_s"] <= 3600
