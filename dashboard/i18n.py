@@ -193,6 +193,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sup.totals": ("{vehicles} 辆车运送 {kg} 千克，总里程 {km} 公里，总用时 {hours} 小时",
                    "{vehicles} vehicles carry {kg} kg; {km} km, {hours} h in all"),
     "sup.sheet": ("下载调度单（Excel，每车一页）", "Download dispatch sheets (Excel, one per vehicle)"),
+    "sup.print": ("打印版调度单（HTML）", "Printable dispatch sheets (HTML)"),
     "sup.unserved": ("无法配送", "Cannot be served"),
     "sup.items": ("物资（★ 紧急：水、食品、药品）", "Items (★ critical: water, food, medicine)"),
     "sup.cmp_plan": ("方案", "Plan"),

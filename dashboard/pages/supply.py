@@ -20,6 +20,7 @@ DEPOTS, SHELTERS, DAYS, SECONDS, HAZARD, RUN = ("sup-depots", "sup-shelters", "s
                                                "sup-hazard", "sup-run")
 MAP, RESULT, STORE, DOWNLOAD, SHEET, LANG = ("sup-map", "sup-result", "sup-store", "sup-download", "sup-sheet",
                                              "sup-lang")
+PRINT, PRINT_DOWNLOAD = "sup-print", "sup-print-download"
 COLOURS = ("#1d3557", "#e76f51", "#2a9d8f", "#8338ec", "#fb8500", "#3a86ff", "#d62828", "#6a994e")
 
 
@@ -30,6 +31,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     shelters = [{"label": f"{x.code} {x.name}（{x.occupancy_people} 人）", "value": x.id} for x in shelter_capacities(s)]
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=STORE), dcc.Download(id=DOWNLOAD),
+        dcc.Download(id=PRINT_DOWNLOAD),
         html.H2(t("sup.title", lang)),
         html.Div([
             html.Label([t("sup.depots", lang), dcc.Dropdown(depots, [], id=DEPOTS, multi=True)]),
@@ -56,6 +58,10 @@ def _map(vehicles: list[dict], lang: str) -> dl.Map:
                   attributionControl=False)
 
 
+def _items_text(stop: dict) -> str:
+    return "、".join(f"{x['name']} {x['quantity']:g}{x['unit']}" for x in stop["items"])
+
+
 def _minutes(seconds: float) -> str:
     return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}"
 
@@ -67,14 +73,16 @@ def _result(plan: dict, lang: str) -> list:
                     className="plan-totals ok" if not plan["unserved"] else "plan-totals short")]
     if plan["synthetic_network"]:
         parts.append(html.P(t("plan.synthetic", lang), className="hint"))
-    parts.append(html.Button(t("sup.sheet", lang), id=SHEET, n_clicks=0, className="button-link"))
+    parts.append(html.Div([html.Button(t("sup.sheet", lang), id=SHEET, n_clicks=0, className="button-link"),
+                           html.Button(t("sup.print", lang), id=PRINT, n_clicks=0, className="button-link")],
+                          className="plan-links"))
     if plan["unserved"]:
         parts += [html.H4(t("sup.unserved", lang)),
                   html.Ul([html.Li(f"{u['name']}：{u['kg']:,} kg — {u['reason']}") for u in plan["unserved"]],
                           className="short")]
     for i, v in enumerate(plan["vehicles"]):
         rows = [html.Tr([html.Td([s["name"], html.Span(" ★" if s["critical"] else "", className="short")]),
-                         html.Td("、".join(f"{x['name']} {x['quantity']:g}{x['unit']}" for x in s["items"])),
+                         html.Td(_items_text(s)),
                          html.Td(f"{s['kg']:,}"), html.Td(f"{s['m3']:,}"),
                          html.Td(_minutes(s["eta_s"]) + (" ⚠" if s["late"] else ""),
                                  className="short" if s["late"] else "")]) for s in v["stops"]]
@@ -132,8 +140,33 @@ def _sheet(clicks, plan):
         sheet.append([])
         sheet.append(["顺序", "避难场所", "紧急物资", "物资", "卸货(千克)", "体积(立方米)", "预计到达(出发后)"])
         for k, s in enumerate(v["stops"], start=1):
-            items = "、".join(f"{x['name']} {x['quantity']:g}{x['unit']}" for x in s["items"])
-            sheet.append([k, s["name"], "是" if s["critical"] else "", items, s["kg"], s["m3"], _minutes(s["eta_s"])])
+            sheet.append([k, s["name"], "是" if s["critical"] else "", _items_text(s), s["kg"], s["m3"],
+                          _minutes(s["eta_s"])])
     buffer = io.BytesIO()
     book.save(buffer)
     return dcc.send_bytes(buffer.getvalue(), "物资调度单.xlsx")
+
+
+@callback(Output(PRINT_DOWNLOAD, "data"), Input(PRINT, "n_clicks"), State(STORE, "data"), prevent_initial_call=True)
+def _printable(clicks, plan):
+    """Dispatch sheets as one printable page (a page per vehicle); text from data escaped."""
+    if not clicks or not plan:
+        return dash.no_update
+    from html import escape
+    pages = []
+    for v in plan["vehicles"]:
+        rows = "".join(
+            f"<tr><td>{k}</td><td>{escape(s['name'])}{' ★' if s['critical'] else ''}</td><td>"
+            f"{escape(_items_text(s))}"
+            f"</td><td>{s['kg']:,}</td><td>{_minutes(s['eta_s'])}</td><td></td></tr>"
+            for k, s in enumerate(v["stops"], start=1))
+        pages.append(f"<section><h1>物资调度单 · {escape(v['plate'])}</h1><p>{escape(v['kind'])} · 出发："
+                     f"{escape(v['depot'])} · 装载 {v['kg']:,} 千克 · 里程 {v['distance_m'] / 1000:.1f} 公里 · "
+                     f"用时 {_minutes(v['duration_s'])}</p><table><thead><tr><th>顺序</th><th>避难场所</th><th>物资</th>"
+                     f"<th>千克</th><th>预计到达</th><th>签收</th></tr></thead><tbody>{rows}</tbody></table></section>")
+    style = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif}section{page-break-after:always}"
+             "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 6px;text-align:left}"
+             "td:last-child{width:18%}@page{size:A4;margin:12mm}")
+    page = (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>物资调度单</title>"
+            f"<style>{style}</style></head><body>{''.join(pages)}</body></html>")
+    return dcc.send_string(page, "物资调度单.html")

@@ -106,6 +106,10 @@ def test_supply_page_plans_routes_and_draws_them(page, served):
         page.locator("#sup-sheet").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     assert "★" in page.locator(".vehicle-table").first.inner_text()  # critical items marked
+    with page.expect_download() as printable:
+        page.locator("#sup-print").click()
+    text = open(printable.value.path(), encoding="utf-8").read()
+    assert text.count("<section>") == page.locator(".vehicle-table").count() and "签收" in text
     page.locator("#sup-run").click()  # re-plan: compared with the previous plan
     page.wait_for_selector(".plan-compare")
     assert "上一次" in page.locator(".plan-compare").inner_text()
