@@ -69,7 +69,7 @@ def _import_roads(args, settings) -> int:
     from geo.road_import import RoadImportError, read_roads, write_network
     from geo.roads import from_features
     try:
-        features = read_roads(args.file, class_field=args.class_field)
+        features = read_roads(args.file, class_field=args.class_field, default_class=args.default_class)
     except RoadImportError as exc:
         print(f"道路未导入 / roads not imported: {exc}", file=sys.stderr)
         return 2
@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     tpl.add_argument("out")
     roads = sub.add_parser("import-roads", help="replace the road network from an OSM extract or GeoJSON lines")
     roads.add_argument("file")
-    roads.add_argument("--class-field", default="class", help="GeoJSON property holding the road class")
+    roads.add_argument("--class-field", default="class", help="property holding the road class (OSM values work)")
+    roads.add_argument("--default-class", default=None, help="class of roads whose file has no class field")
     vrp = sub.add_parser("solve-vrp", help="solve a CVRPLIB/TSPLIB .vrp file with PyVRP and print JSON")
     vrp.add_argument("file")
     vrp.add_argument("--seconds", type=float, default=10.0, help="time limit")

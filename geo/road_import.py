@@ -79,12 +79,53 @@ def read_geojson_lines(path: Path, class_field: str = "class") -> list[dict]:
     return features
 
 
-def read_roads(path: Path, class_field: str = "class") -> list[dict]:
-    """Road features of an OSM extract (.osm, .osm.pbf) or a GeoJSON file, by its name."""
+def read_vector(path: Path, class_field: str = "class", default_class: str | None = None) -> list[dict]:
+    """Line features of a GeoPackage, Shapefile or other GDAL vector file (through pyogrio), in WGS-84."""
+    import warnings
+
+    import pyogrio
+    import shapely
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # measured (M) values are dropped, as we want
+            meta, _, geometry, fields = pyogrio.raw.read(str(path))
+    except Exception as exc:  # noqa: BLE001 — GDAL raises many kinds; one clear message
+        raise RoadImportError(f"{Path(path).name}: not a readable vector file ({exc})") from exc
+    crs = str(meta.get("crs") or "")
+    if crs.upper() not in ("EPSG:4326", "EPSG:4490", "OGC:CRS84"):
+        raise RoadImportError(f"{Path(path).name}: coordinates are in {crs or 'an unknown system'}; "
+                              "convert to WGS-84 (EPSG:4326) or CGCS2000 (EPSG:4490) first")
+    names = list(meta["fields"])
+    if class_field not in names and default_class is None:
+        raise RoadImportError(f"{Path(path).name}: no field '{class_field}' for the road class "
+                              f"(fields: {', '.join(names) or 'none'}); name one or give a default class")
+    columns = dict(zip(names, fields))
+    features = []
+    for i, wkb in enumerate(geometry):
+        shape_ = shapely.force_2d(shapely.from_wkb(wkb)) if wkb is not None else None
+        if shape_ is None or shape_.geom_type not in ("LineString", "MultiLineString"):
+            continue
+        value = str(columns[class_field][i]) if class_field in columns else default_class
+        road_class = value if value in DEFAULT_SPEEDS_KMH else HIGHWAY_CLASSES.get(value)
+        if road_class is None:
+            raise RoadImportError(f"feature #{i + 1}: road class '{value}' is not known")
+        name = str(columns["name"][i]) if "name" in columns and columns["name"][i] is not None else ""
+        features.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(shape_)),
+                         "properties": {"class": road_class, "name": name, "oneway": False, "winding": 1.0}})
+    return features
+
+
+def read_roads(path: Path, class_field: str = "class", default_class: str | None = None) -> list[dict]:
+    """Road features of an OSM extract (.osm, .osm.pbf), a GeoJSON file or any GDAL vector file (.gpkg, .shp)."""
     name = Path(path).name.lower()
     if not Path(path).is_file():
         raise RoadImportError(f"no such file: {path}")
-    features = read_osm(path) if name.endswith((".osm", ".osm.pbf", ".pbf")) else read_geojson_lines(path, class_field)
+    if name.endswith((".osm", ".osm.pbf", ".pbf")):
+        features = read_osm(path)
+    elif name.endswith((".geojson", ".json")):
+        features = read_geojson_lines(path, class_field)
+    else:
+        features = read_vector(path, class_field, default_class)
     if not features:
         raise RoadImportError(f"{Path(path).name}: no drivable road found")
     return features

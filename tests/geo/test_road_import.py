@@ -65,3 +65,15 @@ def test_geojson_lines_with_osm_or_own_classes_and_a_clear_error(tmp_path):
         read_roads(path, "highway")
     with pytest.raises(RoadImportError, match="no such file"):
         read_roads(tmp_path / "none.osm.pbf")
+
+
+def test_geopackage_from_the_pyogrio_package_is_read_in_wgs84():
+    spec = importlib.util.find_spec("pyogrio")
+    gpkg = Path(spec.submodule_search_locations[0]) / "tests" / "fixtures" / "line_zm.gpkg"
+    with pytest.raises(RoadImportError, match="no field 'class'"):
+        read_roads(gpkg)
+    features = read_roads(gpkg, default_class="secondary")
+    assert len(features) == 1 and features[0]["properties"]["class"] == "secondary"
+    coords = features[0]["geometry"]["coordinates"]
+    assert all(len(c) == 2 for c in coords)  # Z and M dropped
+    assert from_features(features).edge_count == 2 * (len(coords) - 1)
