@@ -138,6 +138,7 @@ def supply_plan():
         req = RoutePlanRequest(
             shelter_ids=[int(i) for i in body.get("shelter_ids", [])],
             depot_ids=[int(i) for i in body.get("depot_ids", [])], days=int(body.get("days", 1)),
+            vehicle_ids=[int(i) for i in body.get("vehicle_ids", [])],
             demands={int(k): {"kg": float(v.get("kg", 0)), "m3": float(v.get("m3", 0))}
                      for k, v in (body.get("demands") or {}).items()},
             shift_hours=float(body.get("shift_hours", 8)), seconds=float(body.get("seconds", 5)),

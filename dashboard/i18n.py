@@ -182,6 +182,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sup.title": ("物资调度：储备库到避难场所的车辆路线", "Supplies: vehicle routes from depots to shelters"),
     "sup.depots": ("出发储备库（空：全部有车的）", "Depots (empty: all with trucks)"),
     "sup.shelters": ("避难场所（空：所有已安置人员的）", "Shelters (empty: all housing people)"),
+    "sup.vehicles": ("车辆（空：所选储备库的全部可用货车）", "Vehicles (empty: every available truck of those depots)"),
     "sup.seconds": ("求解时限（秒）", "Time limit (s)"),
     "sup.hazard": ("红/橙预警隐患点影响范围内道路视为阻断", "Treat roads in red/orange hazard zones as closed"),
     "sup.run": ("计算路线", "Plan routes"),

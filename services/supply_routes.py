@@ -33,6 +33,7 @@ PRIZE = 10**6  # per stop: more than any district route costs in metres (serving
 class RoutePlanRequest:
     shelter_ids: list[int] = field(default_factory=list)   # empty: every shelter housing people
     depot_ids: list[int] = field(default_factory=list)     # empty: every depot with an available truck
+    vehicle_ids: list[int] = field(default_factory=list)   # empty: every available truck of those depots
     days: int = 1
     demands: dict[int, dict] = field(default_factory=dict)  # shelter id → {"kg": ..., "m3": ...} typed in
     shift_hours: float = 8.0
@@ -88,6 +89,13 @@ def _load(settings: Settings, req: RoutePlanRequest):
         shelters = [s for s in shelters if s.id in set(req.shelter_ids)]
     else:
         shelters = [s for s in shelters if s.occupancy_people > 0 or s.id in req.demands]
+    if req.vehicle_ids:
+        known = {v.id for v in vehicles}
+        missing = [i for i in req.vehicle_ids if i not in known]
+        if missing:
+            raise FieldError("vehicle_ids", f"车辆 {missing[0]} 不存在或不可用（须为储备库的可用货车/皮卡）",
+                             f"vehicle {missing[0]} is not an available depot truck")
+        vehicles = [v for v in vehicles if v.id in set(req.vehicle_ids)]
     fleet: dict[int, list[Vehicle]] = {}
     for v in vehicles:
         fleet.setdefault(v.depot_id, []).append(v)
@@ -226,3 +234,12 @@ def depot_names(settings: Settings) -> list[tuple[int, str]]:
     """(id, name) of every depot, for choosing where trucks start."""
     with read_session(settings.database_url) as session:
         return [tuple(r) for r in session.execute(select(Depot.id, Depot.name).order_by(Depot.id))]
+
+
+def available_trucks(settings: Settings) -> list[tuple[int, str]]:
+    """(id, label) of the depots' available trucks and pickups, for choosing the fleet."""
+    with read_session(settings.database_url) as session:
+        rows = session.execute(select(Vehicle.id, Vehicle.plate, Vehicle.kind, Vehicle.payload_kg, Depot.name)
+                               .join(Depot, Depot.id == Vehicle.depot_id)
+                               .where(Vehicle.status == "可用", Vehicle.kind.in_(TRUCK_KINDS)).order_by(Vehicle.id))
+        return [(r.id, f"{r.plate} {r.kind} {r.payload_kg:,.0f} kg · {r.name}") for r in rows]

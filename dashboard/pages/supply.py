@@ -12,7 +12,7 @@ from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
 from services.errors import FieldError
 from services.evacuation import shelter_capacities
-from services.supply_routes import RoutePlanRequest, depot_names, plan_supply_routes
+from services.supply_routes import RoutePlanRequest, available_trucks, depot_names, plan_supply_routes
 
 dash.register_page(__name__, path="/supply", name="物资调度", order=2)
 
@@ -20,7 +20,7 @@ DEPOTS, SHELTERS, DAYS, SECONDS, HAZARD, RUN = ("sup-depots", "sup-shelters", "s
                                                "sup-hazard", "sup-run")
 MAP, RESULT, STORE, DOWNLOAD, SHEET, LANG = ("sup-map", "sup-result", "sup-store", "sup-download", "sup-sheet",
                                              "sup-lang")
-PRINT, PRINT_DOWNLOAD = "sup-print", "sup-print-download"
+PRINT, PRINT_DOWNLOAD, VEHICLES = "sup-print", "sup-print-download", "sup-vehicles"
 COLOURS = ("#1d3557", "#e76f51", "#2a9d8f", "#8338ec", "#fb8500", "#3a86ff", "#d62828", "#6a994e")
 
 
@@ -28,6 +28,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     s = settings()
     depots = [{"label": name, "value": depot_id} for depot_id, name in depot_names(s)]
+    trucks = [{"label": label, "value": vehicle_id} for vehicle_id, label in available_trucks(s)]
     shelters = [{"label": f"{x.code} {x.name}（{x.occupancy_people} 人）", "value": x.id} for x in shelter_capacities(s)]
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=STORE), dcc.Download(id=DOWNLOAD),
@@ -36,6 +37,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.Div([
             html.Label([t("sup.depots", lang), dcc.Dropdown(depots, [], id=DEPOTS, multi=True)]),
             html.Label([t("sup.shelters", lang), dcc.Dropdown(shelters, [], id=SHELTERS, multi=True)]),
+            html.Label([t("sup.vehicles", lang), dcc.Dropdown(trucks, [], id=VEHICLES, multi=True)]),
             html.Label([t("evac.days", lang), dcc.Input(id=DAYS, type="number", min=1, max=30, value=1)]),
             html.Label([t("sup.seconds", lang), dcc.Input(id=SECONDS, type="number", min=1, max=60, value=5)]),
             dcc.Checklist([{"label": t("sup.hazard", lang), "value": "on"}], [], id=HAZARD),
@@ -109,12 +111,13 @@ def _compare(previous: dict, plan: dict, lang: str) -> html.Table:
 
 
 @callback(Output(MAP, "children"), Output(RESULT, "children"), Output(STORE, "data"),
-          Input(RUN, "n_clicks"), State(DEPOTS, "value"), State(SHELTERS, "value"), State(DAYS, "value"),
-          State(SECONDS, "value"), State(HAZARD, "value"), State(STORE, "data"), State(LANG, "data"),
-          prevent_initial_call=True)
-def _run(_clicks, depots, shelters, days, seconds, hazard, previous, lang):
+          Input(RUN, "n_clicks"), State(DEPOTS, "value"), State(SHELTERS, "value"), State(VEHICLES, "value"),
+          State(DAYS, "value"), State(SECONDS, "value"), State(HAZARD, "value"), State(STORE, "data"),
+          State(LANG, "data"), prevent_initial_call=True)
+def _run(_clicks, depots, shelters, vehicles, days, seconds, hazard, previous, lang):
     try:
-        req = RoutePlanRequest(shelter_ids=shelters or [], depot_ids=depots or [], days=int(days or 1),
+        req = RoutePlanRequest(shelter_ids=shelters or [], depot_ids=depots or [], vehicle_ids=vehicles or [],
+                               days=int(days or 1),
                                seconds=min(60.0, max(1.0, float(seconds or 5))), hazard_blocks=bool(hazard))
         plan = plan_supply_routes(settings(), req)
     except FieldError as exc:

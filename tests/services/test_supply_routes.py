@@ -101,3 +101,13 @@ def test_a_fleet_too_small_reports_what_it_cannot_carry(seeded):
     assert left > 0 and all(u["reason"].startswith("运力不足") for u in body["unserved"])
     for v in body["vehicles"]:
         assert v["duration_s"] <= 3600
+
+
+def test_only_the_chosen_vehicles_drive(seeded):
+    from services.supply_routes import available_trucks
+    chosen = [vehicle_id for vehicle_id, _ in available_trucks(seeded)[:2]]
+    result = plan_supply_routes(seeded, RoutePlanRequest(seconds=1, vehicle_ids=chosen))
+    plates = {label.split()[0] for vehicle_id, label in available_trucks(seeded) if vehicle_id in chosen}
+    assert {v["plate"] for v in result["vehicles"]} <= plates
+    client = create_app(seeded).server.test_client()
+    assert client.post("/api/v1/routes/plan", json={"vehicle_ids": [999999]}).status_code == 400
