@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 from geo.roads import ACCESS_SPEED_KMH, MAX_ACCESS_M
 from services.errors import FieldError
 from services.road_blocks import active_blocks, block_area, block_segment, lift_block
-from services.roads import base_graph, road_graph, roads_geojson
+from services.roads import base_graph, isochrones_geojson, road_graph, roads_geojson
 
 roads_api = Blueprint("roads_api", __name__)
 MAX_MATRIX_CELLS = 250_000
@@ -159,9 +159,6 @@ def supply_plan():
 @roads_api.get("/api/v1/routes/isochrones")
 def isochrones():
     """Areas reachable by road from a point within 15/30/60 minutes (or ``minutes=a,b,c``)."""
-    import json
-
-    import shapely
     try:
         lon, lat = float(request.args["lon"]), float(request.args["lat"])
         minutes = [float(m) for m in request.args.get("minutes", "15,30,60").split(",")]
@@ -170,12 +167,5 @@ def isochrones():
                          "lon and lat (numbers) and minutes (comma-separated) are required") from None
     if not minutes or len(minutes) > 6 or not all(0 < m <= 240 for m in minutes):
         raise FieldError("minutes", "minutes 应为 1 到 6 个 0–240 的数", "minutes must be 1 to 6 numbers in 0-240")
-    graph = road_graph(_settings(), hazard_blocks=request.args.get("hazard_blocks") == "1")
-    nodes, access = graph.snap([lon], [lat])
-    if access[0] > MAX_ACCESS_M:
-        raise FieldError("lon", "该点 500 米内没有可通行道路", "no open road within 500 m of the point")
-    areas = graph.isochrones(int(nodes[0]), [m * 60 for m in sorted(minutes)])
-    features = [{"type": "Feature", "properties": {"minutes": m},
-                 "geometry": json.loads(shapely.to_geojson(shapely.set_precision(a, 1e-5)))}
-                for m, a in zip(sorted(minutes), areas)]
-    return jsonify({"type": "FeatureCollection", "features": features, "synthetic_network": graph.synthetic})
+    return jsonify(isochrones_geojson(_settings(), lon, lat, minutes,
+                                      hazard_blocks=request.args.get("hazard_blocks") == "1"))

@@ -82,6 +82,7 @@ TEXT: dict[str, tuple[str, str]] = {
                           "Glyphs: 危 chemicals · 油 oil · 气 gas · 矿 mines · 工 industry · 建 construction · 人 crowded "
                           "places · 收 recycling; 滑 landslide · 崩 collapse · 泥 debris flow · 塌 subsidence · 洪 flood · "
                           "涝 waterlogging · 库 reservoir · 火 forest fire"),
+    "map.isochrones": ("显示 15 / 30 / 60 分钟道路可达范围", "Show what is reachable by road in 15 / 30 / 60 min"),
     "map.close": ("关闭", "Close"),
     "map.nearest_shelter": ("最近避难场所", "Nearest shelter"),
     "map.nearest_depot": ("最近储备库", "Nearest depot"),

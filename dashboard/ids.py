@@ -24,6 +24,7 @@ BLOCK_LIST = "map-block-list"
 BLOCK_LIFT = "map-block-lift"  # pattern-matching: {"type": BLOCK_LIFT, "id": ...}
 BLOCK_AREA = "map-block-area"
 BLOCK_MESSAGE = "map-block-message"
+ISOCHRONE = "map-isochrone"  # pattern-matching: {"type": ISOCHRONE, "lon": ..., "lat": ...}
 EXPORT_PNG = "map-export-png"
 BASEMAP_GROUP = "map-basemap-group"
 CHOROPLETH_LEGEND = "map-choropleth-legend"

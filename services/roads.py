@@ -57,3 +57,24 @@ def roads_geojson(settings: Settings) -> dict:
     """The road lines of the deployment's network, for drawing (class and name only)."""
     path = Path(settings.road_network_file)
     return _geojson(str(path), path.stat().st_mtime)
+
+
+def isochrones_geojson(settings: Settings, lon: float, lat: float, minutes: list[float], *,
+                       hazard_blocks: bool = False) -> dict:
+    """Areas reachable by road from a point within each number of minutes (closures honoured)."""
+    import json
+
+    import shapely
+
+    from geo.roads import MAX_ACCESS_M
+    from services.errors import FieldError
+    graph = road_graph(settings, hazard_blocks=hazard_blocks)
+    nodes, access = graph.snap([lon], [lat])
+    if access[0] > MAX_ACCESS_M:
+        raise FieldError("lon", "该点 500 米内没有可通行道路", "no open road within 500 m of the point")
+    minutes = sorted(minutes)
+    areas = graph.isochrones(int(nodes[0]), [m * 60 for m in minutes])
+    features = [{"type": "Feature", "properties": {"minutes": m},
+                 "geometry": json.loads(shapely.to_geojson(shapely.set_precision(a, 1e-5)))}
+                for m, a in zip(minutes, areas)]
+    return {"type": "FeatureCollection", "features": features, "synthetic_network": graph.synthetic}

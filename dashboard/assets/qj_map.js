@@ -171,3 +171,8 @@ window.qj.blockStyle = function (feature) {
     ? {color: "#d62828", weight: 2, dashArray: "6 4", fillColor: "#d62828", fillOpacity: 0.12}
     : {color: "#d62828", weight: 7, opacity: 0.9};
 };
+/* Isochrones: the longer the time, the paler the area. */
+window.qj.isochroneStyle = function (feature) {
+  var m = feature.properties.minutes, colour = m <= 15 ? "#2a9d8f" : (m <= 30 ? "#e9c46a" : "#f4a261");
+  return {color: colour, weight: 1, fillColor: colour, fillOpacity: m <= 15 ? 0.35 : 0.2, interactive: false};
+};

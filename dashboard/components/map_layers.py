@@ -75,6 +75,9 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
         *(dl.Overlay(point_layer(layer, urls[layer]), name=t(f"layer.{layer}", lang), checked=checked)
           for layer, checked in POINT_LAYER_ORDER),
     ]
+    reach = dl.GeoJSON(id=ids.map_layer("isochrones"), data={"type": "FeatureCollection", "features": []},
+                       style={"variable": "qj.isochroneStyle"}, coordsToLatLng={"variable": "qj.coordsToLatLng"},
+                       hideout={"crs": "WGS84"})
     blocks = dl.GeoJSON(id=ids.map_layer("blocks"), data={"type": "FeatureCollection", "features": []},
                         style={"variable": "qj.blockStyle"}, coordsToLatLng={"variable": "qj.coordsToLatLng"},
                         hideout={"crs": "WGS84"})
@@ -89,7 +92,7 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
                               dl.LayersControl(overlays, id=ids.LAYERS_CONTROL, collapsed=False,
                                                               position="topright",
                                                               overlays=[o.name for o in overlays if o.checked]),
-                              blocks, draw,
+                              reach, blocks, draw,
                               dl.ScaleControl(position="bottomleft", imperial=False)],
         bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
         attributionControl=True, className="qj-map qj-zoom-low",

@@ -24,7 +24,7 @@ from services.features import feature_details
 from services.geography import township_list
 from services.layers import POINT_LAYERS, filtered_counts, parse_filter, township_codes, threatened_people_total
 from services.road_blocks import active_blocks, block_area, block_segment, lift_block
-from services.roads import base_graph
+from services.roads import base_graph, isochrones_geojson
 from services.search import search_features
 from services.township_stats import MEASURES, choropleth
 
@@ -221,3 +221,15 @@ def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
             message = html.Span(t("map.draw_hint", lang), className="short")
     data, rows = _blocks_view(lang)
     return data, rows, message
+
+
+@callback(Output(ids.map_layer("isochrones"), "data"),
+          Input({"type": ids.ISOCHRONE, "lon": ALL, "lat": ALL}, "n_clicks"), prevent_initial_call=True)
+def _isochrones(clicks):
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []):
+        return dash.no_update
+    try:
+        return isochrones_geojson(settings(), float(trigger["lon"]), float(trigger["lat"]), [15, 30, 60])
+    except FieldError:
+        return {"type": "FeatureCollection", "features": []}

@@ -181,3 +181,15 @@ def test_export_follows_the_filters_and_downloads_an_offline_map(page, served, t
     assert "示例数据" in html
     assert not re.search(r'<(script|link|img)[^>]*(src|href)="(https?:)?//', html), "the export loads from the web"
     assert html.count("L.circleMarker(") >= api_count(served, "enterprises", risk_level="重大")
+
+
+def test_a_depot_shows_what_it_reaches_in_15_30_60_minutes(page, served):
+    open_map(page, served)
+    control = page.locator(".leaflet-control-layers-overlays label")
+    for name in ("灾害隐患点", "企业", "救援队伍", "应急避难场所"):
+        control.filter(has_text=name).locator("input").uncheck()
+    click_first_clear(page.locator(".qj-marker.qj-depots"))
+    page.locator(".iso-button").click()
+    page.wait_for_function("() => window.qj.map && Object.values(window.qj.map._layers).filter("
+                           "l => l.feature && l.feature.properties && l.feature.properties.minutes).length === 3")
+    assert page.recorder.console_errors == []
