@@ -160,7 +160,8 @@ def test_language_switch_to_english_and_back(page, served):
     assert "Enterprises" in page.locator(".side-panel").inner_text()
     page.wait_for_function("() => [...document.querySelectorAll('.qj-label.township')]"
                            ".some(e => e.innerText === 'Zhuoshui Town')")
-    assert "Xianfeng County" in page.locator(".qj-label.neighbour").all_inner_texts()
+    page.wait_for_function("() => [...document.querySelectorAll('.qj-label.neighbour')]"
+                           ".some(e => e.innerText === 'Xianfeng County')")
     page.locator("#lang-switch").click()
     page.wait_for_function("() => document.querySelector('.app-title').innerText === '黔江区应急一张图'")
 
