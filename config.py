@@ -54,6 +54,7 @@ class Settings:
     secret_key: str
     basemaps_file: Path | None = None
     road_network_file: Path = ROOT / "data" / "roads" / "default_network.geojson"
+    road_speeds_kmh: dict = field(default_factory=dict)  # road class → km/h, over geo.roads.DEFAULT_SPEEDS_KMH
     evacuation: EvacuationRules = field(default_factory=EvacuationRules)
     debug: bool = False
     extra: dict = field(default_factory=dict)
@@ -93,6 +94,7 @@ def load_settings() -> Settings:
         secret_key=_env("SECRET_KEY", "dev-only-change-me"),
         basemaps_file=Path(os.environ["QJ_BASEMAPS"]) if os.environ.get("QJ_BASEMAPS") else None,
         road_network_file=Path(_env("QJ_ROAD_NETWORK", str(_default_road_network(instance)))),
+        road_speeds_kmh=json.loads(_env("QJ_ROAD_SPEEDS", "{}")),
         evacuation=EvacuationRules(
             area_per_person_m2=float(_env("QJ_AREA_PER_PERSON_M2", "1.5")),
             area_per_person_by_type=json.loads(_env("QJ_AREA_PER_PERSON_BY_TYPE", "{}")),

@@ -12,14 +12,14 @@ from geo.roads import RoadGraph, load_geojson
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, mtime: float) -> RoadGraph:
-    return load_geojson(Path(path))
+def _load(path: str, mtime: float, speeds: tuple) -> RoadGraph:
+    return load_geojson(Path(path), dict(speeds))
 
 
 def base_graph(settings: Settings) -> RoadGraph:
     """The road graph for ``settings`` with nothing blocked (reloaded when its file changes)."""
     path = Path(settings.road_network_file)
-    return _load(str(path), path.stat().st_mtime)
+    return _load(str(path), path.stat().st_mtime, tuple(sorted(settings.road_speeds_kmh.items())))
 
 
 _VIEWS: dict[tuple, RoadGraph] = {}

@@ -106,3 +106,9 @@ def test_isochrones_grow_with_time_and_shrink_with_a_closure(town):
     assert not shape(closed["features"][0]["geometry"]).contains(Point(E))
     assert client.get("/api/v1/routes/isochrones?lon=x&lat=1").status_code == 400
     assert client.get(f"/api/v1/routes/isochrones?lon={W[0]}&lat={W[1]}&minutes=999").status_code == 400
+
+
+def test_road_speeds_are_configurable(town):
+    slow_track = dataclasses.replace(town, road_speeds_kmh={"track": 150, "primary": 5})
+    client = create_app(slow_track).server.test_client()
+    assert route(client).get_json()["via"] == ["南线"]  # the track is now the fast way
