@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, current_app, g, jsonify, request, send_file
 
 from config import Settings
 from dashboard.api_evacuation import evacuation_api
+from dashboard.api_incidents import incidents_api
 from dashboard.api_roads import roads_api
 from dashboard.export_routes import export
 from services.import_specs import SPECS
@@ -134,6 +135,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(evacuation_api)
     server.register_blueprint(export)
     server.register_blueprint(roads_api)
+    server.register_blueprint(incidents_api)
 
     @server.before_request
     def _start_clock():

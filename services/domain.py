@@ -57,3 +57,21 @@ VEHICLE_STATUSES: tuple[str, ...] = ("可用", "出动", "维修")
 
 STATION_KINDS: tuple[str, ...] = ("水文", "雨量", "地质灾害", "地震", "气象", "森林防火")
 STATION_STATUSES: tuple[str, ...] = ("正常", "离线")
+
+# 突发事件 categories (GB/T 35561-2017) with the kinds this product handles.
+INCIDENT_TYPES: dict[str, tuple[str, ...]] = {
+    "自然灾害": ("滑坡", "崩塌", "泥石流", "地面塌陷", "洪涝", "森林火灾", "地震", "气象灾害"),
+    "事故灾难": ("危化品事故", "火灾", "道路交通事故", "矿山事故", "建筑施工事故", "燃气事故", "特种设备事故"),
+    "公共卫生事件": ("传染病疫情", "食物中毒"),
+    "社会安全事件": ("群体性事件", "其他社会安全事件"),
+}
+INCIDENT_KINDS: tuple[str, ...] = tuple(k for ks in INCIDENT_TYPES.values() for k in ks)
+INCIDENT_LEVELS: tuple[str, ...] = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ")
+# Lifecycle 接报 → 核实 → 处置中 → 已结束 (a report can also be closed straight after checking).
+INCIDENT_STATUSES: tuple[str, ...] = ("接报", "核实", "处置中", "已结束")
+INCIDENT_TRANSITIONS: dict[str, tuple[str, ...]] = {"接报": ("核实", "已结束"), "核实": ("处置中", "已结束"),
+                                                    "处置中": ("已结束",), "已结束": ()}
+ORDER_STATUSES: tuple[str, ...] = ("已派", "出发", "到达", "完成", "取消")
+ORDER_TRANSITIONS: dict[str, tuple[str, ...]] = {"已派": ("出发", "取消"), "出发": ("到达", "取消"),
+                                                 "到达": ("完成",), "完成": (), "取消": ()}
+ACTIVE_ORDER_STATUSES: tuple[str, ...] = ("已派", "出发", "到达")

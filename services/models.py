@@ -9,7 +9,7 @@ import datetime as dt
 
 from sqlalchemy import (
     Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-    UniqueConstraint,
+    UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -344,3 +344,73 @@ class RoadBlock(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     lifted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     lifted_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class Incident(Base):
+    """突发事件: reported, checked, handled, closed; every change is an IncidentEvent on its timeline."""
+
+    __tablename__ = "incident"
+    __table_args__ = (
+        _one_of("category", domain.INCIDENT_TYPES), _one_of("kind", domain.INCIDENT_KINDS),
+        _one_of("level", domain.INCIDENT_LEVELS), _one_of("status", domain.INCIDENT_STATUSES),
+        CheckConstraint("dead >= 0 AND injured >= 0 AND missing >= 0 AND people_affected >= 0",
+                        name="counts_non_negative"),
+        _gist("incident"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(4), index=True, default="接报")
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reporter: Mapped[str] = mapped_column(String(80))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    geom = mapped_column(Geometry("POINT"), nullable=False)
+    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
+    dead: Mapped[int] = mapped_column(Integer, default=0)
+    injured: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)
+    people_affected: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class IncidentEvent(Base):
+    """One line of an incident's timeline (status change, note, order); also the live change feed."""
+
+    __tablename__ = "incident_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class DispatchOrder(Base):
+    """派遣指令: a team sent to an incident, 已派 → 出发 → 到达 → 完成 (or 取消).
+
+    A partial unique index allows one active order per team, so two dispatchers racing for the same team
+    cannot both win, whatever the server processes.
+    """
+
+    __tablename__ = "dispatch_order"
+    __table_args__ = (
+        _one_of("status", domain.ORDER_STATUSES),
+        Index("uq_dispatch_order_active_team", "team_id", unique=True,
+              sqlite_where=text("status IN ('已派', '出发', '到达')"),
+              postgresql_where=text("status IN ('已派', '出发', '到达')")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("rescue_team.id"))
+    status: Mapped[str] = mapped_column(String(4), default="已派")
+    actor: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    eta_s: Mapped[float | None] = mapped_column(Float)

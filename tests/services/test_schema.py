@@ -8,7 +8,7 @@ from services.db import get_engine
 from services.schema import alembic_config, upgrade
 
 SPATIAL_TABLES = {"admin_area", "township", "enterprise", "hazard_point", "shelter", "depot", "rescue_team",
-                  "monitoring_station", "road_block"}
+                  "monitoring_station", "road_block", "incident"}
 
 
 def test_migrations_match_the_models(fresh):

@@ -1,0 +1,100 @@
+"""/api/v1 endpoints for incidents, dispatch orders and the change feed (a township phone app can report)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, jsonify, request
+
+from services.errors import FieldError
+from services.incidents import (
+    IncidentReport, advance_order, assign_team, change_status, events_since, incident_detail, list_incidents,
+    report_incident,
+)
+
+incidents_api = Blueprint("incidents_api", __name__)
+
+
+def _settings():
+    return current_app.config["QJ_SETTINGS"]
+
+
+@incidents_api.errorhandler(FieldError)
+def _field_error(exc: FieldError):
+    return jsonify({"error": "bad_parameter", "parameter": exc.field, "reason": exc.reason,
+                    "reason_en": exc.reason_en}), 404 if exc.field == "id" else 400
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise FieldError("body", "请求体应为 JSON 对象", "body must be a JSON object")
+    return body
+
+
+@incidents_api.get("/api/v1/incidents")
+def incidents():
+    return jsonify({"incidents": list_incidents(_settings(), active_only=request.args.get("active") == "1")})
+
+
+@incidents_api.post("/api/v1/incidents")
+def create_incident():
+    body = _body()
+    try:
+        occurred = dt.datetime.fromisoformat(body["occurred_at"]) if body.get("occurred_at") else \
+            dt.datetime.now(dt.timezone.utc)
+        if occurred.tzinfo is None:
+            occurred = occurred.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))  # local time, as written
+        report = IncidentReport(
+            title=str(body.get("title", "")), kind=str(body.get("kind", "")), level=str(body.get("level", "")),
+            lon=float(body["lon"]), lat=float(body["lat"]), occurred_at=occurred,
+            reporter=str(body.get("reporter") or "api"), dead=int(body.get("dead", 0)),
+            injured=int(body.get("injured", 0)), missing=int(body.get("missing", 0)),
+            people_affected=int(body.get("people_affected", 0)), description=str(body.get("description") or ""))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FieldError("body", f"字段缺失或格式有误：{exc}", f"missing or malformed field: {exc}") from None
+    incident_id = report_incident(_settings(), report)
+    return jsonify(incident_detail(_settings(), incident_id)), 201
+
+
+@incidents_api.get("/api/v1/incidents/<int:incident_id>")
+def incident(incident_id: int):
+    detail = incident_detail(_settings(), incident_id)
+    if detail is None:
+        raise FieldError("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
+    return jsonify(detail)
+
+
+@incidents_api.post("/api/v1/incidents/<int:incident_id>/status")
+def incident_status(incident_id: int):
+    body = _body()
+    change_status(_settings(), incident_id, str(body.get("status", "")), actor=str(body.get("actor") or "api"),
+                  note=str(body.get("note") or ""))
+    return jsonify(incident_detail(_settings(), incident_id))
+
+
+@incidents_api.post("/api/v1/orders")
+def create_order():
+    body = _body()
+    try:
+        incident_id, team_id = int(body["incident_id"]), int(body["team_id"])
+    except (KeyError, TypeError, ValueError):
+        raise FieldError("body", "需要 incident_id 和 team_id", "incident_id and team_id are required") from None
+    order_id = assign_team(_settings(), incident_id, team_id, actor=str(body.get("actor") or "api"))
+    return jsonify({"id": order_id, "status": "已派"}), 201
+
+
+@incidents_api.post("/api/v1/orders/<int:order_id>/status")
+def order_status(order_id: int):
+    body = _body()
+    advance_order(_settings(), order_id, str(body.get("status", "")), actor=str(body.get("actor") or "api"))
+    return jsonify({"id": order_id, "status": body.get("status")})
+
+
+@incidents_api.get("/api/v1/events")
+def events():
+    try:
+        since = int(request.args.get("since", "0"))
+    except ValueError:
+        raise FieldError("since", "since 应为整数", "since must be a whole number") from None
+    feed = events_since(_settings(), since)
+    return jsonify({"events": feed, "last_id": feed[-1]["id"] if feed else since})

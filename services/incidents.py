@@ -1,0 +1,175 @@
+"""Incidents (突发事件) and dispatch (派遣): reports, their lifecycle and timeline, and teams sent to them.
+
+Every change is written with an IncidentEvent (the timeline and the live change feed) and an audit row,
+in one transaction. A team can hold one active order at a time; the database enforces it (a partial
+unique index), so of two dispatchers racing for one team exactly one succeeds and the other is told why.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from shapely.geometry import Point
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from config import Settings
+from services import audit, domain
+from services.db import read_session, transaction
+from services.errors import FieldError
+from services.models import AdminArea, DispatchOrder, Incident, IncidentEvent, RescueTeam, Township
+
+
+class IncidentError(FieldError):
+    """A report or a change that cannot be applied."""
+
+
+@dataclass(frozen=True)
+class IncidentReport:
+    title: str
+    kind: str
+    level: str
+    lon: float
+    lat: float
+    occurred_at: dt.datetime
+    reporter: str
+    dead: int = 0
+    injured: int = 0
+    missing: int = 0
+    people_affected: int = 0
+    description: str = ""
+
+
+def _category(kind: str) -> str:
+    for category, kinds in domain.INCIDENT_TYPES.items():
+        if kind in kinds:
+            return category
+    raise IncidentError("kind", f"“{kind}”不是可选的事件类型", f"'{kind}' is not an incident kind")
+
+
+def _iso(at: dt.datetime) -> str:
+    """UTC ISO time; SQLite hands back naive datetimes, which are UTC as stored."""
+    return (at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc).isoformat()
+
+
+def _event(session, incident_id: int, actor: str, kind: str, text: str) -> None:
+    session.add(IncidentEvent(incident_id=incident_id, actor=actor, kind=kind, text=text))
+
+
+def report_incident(settings: Settings, report: IncidentReport) -> int:
+    """Record a new incident (status 接报); returns its id."""
+    if not report.title.strip():
+        raise IncidentError("title", "请填写事件名称", "a title is required")
+    if report.level not in domain.INCIDENT_LEVELS:
+        raise IncidentError("level", f"等级应为 {'、'.join(domain.INCIDENT_LEVELS)}", "level must be Ⅰ to Ⅳ")
+    for name in ("dead", "injured", "missing", "people_affected"):
+        if getattr(report, name) < 0:
+            raise IncidentError(name, "人数不能为负", "counts must not be negative")
+    category = _category(report.kind)
+    point = Point(report.lon, report.lat)
+    with transaction(settings.database_url) as session:
+        district = session.get(AdminArea, settings.region.adcode).geom
+        if not district.contains(point):
+            raise IncidentError("lon", f"位置不在{settings.region.name_zh}范围内", "the place lies outside the district")
+        township = next((t.code for t in session.scalars(select(Township)) if t.geom.contains(point)), None)
+        incident = Incident(title=report.title.strip()[:200], category=category, kind=report.kind, level=report.level,
+                            status="接报", occurred_at=report.occurred_at.astimezone(dt.timezone.utc),
+                            reporter=report.reporter[:80], lon=report.lon, lat=report.lat, geom=point, township_code=township, dead=report.dead,
+                            injured=report.injured, missing=report.missing, people_affected=report.people_affected,
+                            description=report.description or None)
+        session.add(incident)
+        session.flush()
+        _event(session, incident.id, report.reporter, "report", f"接报：{incident.title}（{report.kind}，{report.level}级）")
+        audit.record(session, actor=report.reporter, action="create", entity="incident", entity_key=str(incident.id))
+        return incident.id
+
+
+def change_status(settings: Settings, incident_id: int, status: str, *, actor: str, note: str = "") -> None:
+    with transaction(settings.database_url) as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            raise IncidentError("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
+        if status not in domain.INCIDENT_TRANSITIONS[incident.status]:
+            raise IncidentError("status", f"不能从“{incident.status}”转为“{status}”",
+                                f"cannot go from {incident.status} to {status}")
+        before, incident.status = incident.status, status
+        _event(session, incident.id, actor, "status", f"{before} → {status}" + (f"：{note}" if note else ""))
+        audit.record(session, actor=actor, action="update", entity="incident", entity_key=str(incident_id),
+                     detail={"from": before, "to": status})
+
+
+def assign_team(settings: Settings, incident_id: int, team_id: int, *, actor: str, eta_s: float | None = None) -> int:
+    """Send a team to an incident; raises IncidentError if the team already has an active order."""
+    try:
+        with transaction(settings.database_url) as session:
+            incident, team = session.get(Incident, incident_id), session.get(RescueTeam, team_id)
+            if incident is None or team is None:
+                raise IncidentError("id", "事件或队伍不存在", "no such incident or team")
+            if incident.status == "已结束":
+                raise IncidentError("incident_id", "事件已结束，不能再派遣", "the incident is closed")
+            order = DispatchOrder(incident_id=incident_id, team_id=team_id, status="已派", actor=actor, eta_s=eta_s)
+            session.add(order)
+            session.flush()  # the partial unique index decides here, in the database
+            team.status = "出动"
+            _event(session, incident_id, actor, "order", f"派遣 {team.name}")
+            audit.record(session, actor=actor, action="dispatch", entity="rescue_team", entity_key=team.code,
+                         detail={"incident": incident_id, "order": order.id})
+            return order.id
+    except IntegrityError:
+        raise IncidentError("team_id", "该队伍已有进行中的任务，不能重复派遣",
+                            "the team already has an active order") from None
+
+
+def advance_order(settings: Settings, order_id: int, status: str, *, actor: str) -> None:
+    """出发 / 到达 / 完成 / 取消; the team is back on standby when its order ends."""
+    with transaction(settings.database_url) as session:
+        order = session.get(DispatchOrder, order_id)
+        if order is None:
+            raise IncidentError("id", f"没有编号为 {order_id} 的指令", f"no order {order_id}")
+        if status not in domain.ORDER_TRANSITIONS[order.status]:
+            raise IncidentError("status", f"不能从“{order.status}”转为“{status}”",
+                                f"cannot go from {order.status} to {status}")
+        before, order.status = order.status, status
+        team = session.get(RescueTeam, order.team_id)
+        if status in ("完成", "取消"):
+            team.status = "待命"
+        _event(session, order.incident_id, actor, "order", f"{team.name}：{before} → {status}")
+        audit.record(session, actor=actor, action="update", entity="dispatch_order", entity_key=str(order_id),
+                     detail={"from": before, "to": status})
+
+
+def events_since(settings: Settings, since_id: int = 0, limit: int = 200) -> list[dict]:
+    """The change feed: timeline events after ``since_id``, oldest first (a live view polls this)."""
+    with read_session(settings.database_url) as session:
+        rows = session.scalars(select(IncidentEvent).where(IncidentEvent.id > since_id)
+                               .order_by(IncidentEvent.id).limit(limit)).all()
+        return [{"id": e.id, "incident_id": e.incident_id, "at": _iso(e.at), "actor": e.actor, "kind": e.kind,
+                 "text": e.text} for e in rows]
+
+
+def incident_detail(settings: Settings, incident_id: int) -> dict | None:
+    with read_session(settings.database_url) as session:
+        i = session.get(Incident, incident_id)
+        if i is None:
+            return None
+        orders = session.execute(select(DispatchOrder, RescueTeam.name).join(RescueTeam)
+                                 .where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)).all()
+        timeline = session.scalars(select(IncidentEvent).where(IncidentEvent.incident_id == incident_id)
+                                   .order_by(IncidentEvent.id)).all()
+        return {"id": i.id, "title": i.title, "category": i.category, "kind": i.kind, "level": i.level,
+                "status": i.status, "occurred_at": _iso(i.occurred_at), "reporter": i.reporter,
+                "lon": i.lon, "lat": i.lat, "township_code": i.township_code, "dead": i.dead, "injured": i.injured,
+                "missing": i.missing, "people_affected": i.people_affected, "description": i.description,
+                "orders": [{"id": o.id, "team": name, "team_id": o.team_id, "status": o.status} for o, name in orders],
+                "timeline": [{"at": _iso(e.at), "actor": e.actor, "kind": e.kind, "text": e.text}
+                             for e in timeline]}
+
+
+def list_incidents(settings: Settings, active_only: bool = False) -> list[dict]:
+    with read_session(settings.database_url) as session:
+        stmt = select(Incident).order_by(Incident.id.desc())
+        if active_only:
+            stmt = stmt.where(Incident.status != "已结束")
+        return [{"id": i.id, "title": i.title, "kind": i.kind, "level": i.level, "status": i.status,
+                 "township_code": i.township_code, "occurred_at": _iso(i.occurred_at)}
+                for i in session.scalars(stmt.limit(500))]
