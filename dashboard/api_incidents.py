@@ -98,3 +98,55 @@ def events():
         raise FieldError("since", "since 应为整数", "since must be a whole number") from None
     feed = events_since(_settings(), since)
     return jsonify({"events": feed, "last_id": feed[-1]["id"] if feed else since})
+
+
+@incidents_api.get("/api/v1/warnings")
+def warnings():
+    from services.warnings import active_warnings
+    return jsonify({"warnings": active_warnings(_settings())})
+
+
+@incidents_api.post("/api/v1/warnings")
+def issue():
+    from services.warnings import WarningRequest, issue_warning, warning_status
+    body = _body()
+    unknown = sorted(set(body) - set(WarningRequest.__dataclass_fields__) - {"actor"})
+    if unknown:
+        raise FieldError(unknown[0], f"未知字段“{unknown[0]}”", f"unknown field '{unknown[0]}'")
+    try:
+        req = WarningRequest(**{k: v for k, v in body.items() if k != "actor"})
+        req.townships, req.hazard_ids = [str(c) for c in req.townships], [int(i) for i in req.hazard_ids]
+        req.valid_hours, req.ack_timeout_min = float(req.valid_hours), int(req.ack_timeout_min)
+        req.recipients = [dict(r) for r in req.recipients]
+    except (TypeError, ValueError) as exc:
+        raise FieldError("body", f"字段缺失或格式有误：{exc}", f"missing or malformed field: {exc}") from None
+    warning_id = issue_warning(_settings(), req, actor=str(body.get("actor") or "api"))
+    return jsonify(warning_status(_settings(), warning_id)), 201
+
+
+@incidents_api.get("/api/v1/warnings/<int:warning_id>")
+def warning(warning_id: int):
+    from services.warnings import warning_status
+    status = warning_status(_settings(), warning_id)
+    if status is None:
+        raise FieldError("id", f"没有编号为 {warning_id} 的预警", f"no warning {warning_id}")
+    return jsonify(status)
+
+
+@incidents_api.post("/api/v1/warnings/<int:warning_id>/ack")
+def ack(warning_id: int):
+    from services.warnings import acknowledge, warning_status
+    body = _body()
+    try:
+        recipient_id = int(body["recipient_id"])
+    except (KeyError, TypeError, ValueError):
+        raise FieldError("recipient_id", "需要 recipient_id", "recipient_id is required") from None
+    acknowledge(_settings(), warning_id, recipient_id, actor=str(body.get("actor") or "api"))
+    return jsonify(warning_status(_settings(), warning_id))
+
+
+@incidents_api.post("/api/v1/warnings/<int:warning_id>/lift")
+def lift(warning_id: int):
+    from services.warnings import lift_warning, warning_status
+    lift_warning(_settings(), warning_id, actor=str((request.get_json(silent=True) or {}).get("actor") or "api"))
+    return jsonify(warning_status(_settings(), warning_id))

@@ -414,3 +414,36 @@ class DispatchOrder(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     eta_s: Mapped[float | None] = mapped_column(Float)
+
+
+class Warning(Base):
+    """预警: a colour level for a hazard type over an area, valid until a time, to be acknowledged (叫应)."""
+
+    __tablename__ = "warning"
+    __table_args__ = (_one_of("level", ("蓝", "黄", "橙", "红")),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(2))
+    hazard_type: Mapped[str] = mapped_column(String(20))
+    headline: Mapped[str] = mapped_column(String(200))
+    area_description: Mapped[str] = mapped_column(String(500))
+    area = mapped_column(Geometry("GEOMETRY"))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    valid_until: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    issued_by: Mapped[str] = mapped_column(String(80))
+    ack_timeout_min: Mapped[int] = mapped_column(Integer, default=15)
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class WarningRecipient(Base):
+    """A responsible person a warning must reach; ``acknowledged_at`` is the 叫应."""
+
+    __tablename__ = "warning_recipient"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    warning_id: Mapped[int] = mapped_column(ForeignKey("warning.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

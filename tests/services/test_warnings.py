@@ -1,0 +1,91 @@
+"""Warnings and 叫应: recipients from the data, 0/3 → 1/3 → 3/3, escalation after the timeout, lifting."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from services.imports import import_file
+from services.warnings import (
+    WarningError, WarningRequest, acknowledge, active_warnings, issue_warning, lift_warning, warning_status,
+)
+from tests.conftest import csv_for
+
+
+@pytest.fixture
+def hazard(fresh):
+    import_file(fresh, "hazards", csv_for("hazards", [{
+        "隐患点编号": "H1", "名称": "马家湾滑坡", "灾害类型": "滑坡", "威胁户数": "3", "威胁人数": "9",
+        "威胁财产(万元)": "5", "稳定性": "不稳定", "影响半径(米)": "200", "预警等级": "无", "监测人": "李监测",
+        "监测人电话": "13900000001", "经度": "108.7748", "纬度": "29.5328"}]), "h.csv")
+    return fresh
+
+
+def request(**extra) -> WarningRequest:
+    values = dict(level="橙", hazard_type="地质灾害", headline="强降雨地质灾害橙色预警", townships=["500114003"],
+                  recipients=[{"name": "王街道", "role": "街道主任", "phone": "023-79000001"},
+                              {"name": "张书记", "role": "社区书记"}], ack_timeout_min=15)
+    values.update(extra)
+    return WarningRequest(**values)
+
+
+def test_three_recipients_acknowledge_one_by_one(hazard):
+    warning_id = issue_warning(hazard, request(), actor="值班员")
+    status = warning_status(hazard, warning_id)
+    assert (status["acknowledged"], status["recipients_total"]) == (0, 3)
+    assert {r["role"] for r in status["recipients"]} == {"街道主任", "社区书记", "监测员（马家湾滑坡）"}
+    ids = [r["id"] for r in status["recipients"]]
+    acknowledge(hazard, warning_id, ids[0], actor="王街道")
+    assert warning_status(hazard, warning_id)["acknowledged"] == 1
+    for recipient in ids[1:]:
+        acknowledge(hazard, warning_id, recipient, actor="x")
+    status = warning_status(hazard, warning_id)
+    assert (status["acknowledged"], status["recipients_total"], status["escalated"]) == (3, 3, 0)
+    with pytest.raises(WarningError) as info:
+        acknowledge(hazard, warning_id, ids[0], actor="x")
+    assert "已叫应" in info.value.reason
+
+
+def test_unacknowledged_recipients_escalate_after_the_timeout(hazard):
+    warning_id = issue_warning(hazard, request(ack_timeout_min=1), actor="值班员")
+    first = warning_status(hazard, warning_id)["recipients"][0]["id"]
+    acknowledge(hazard, warning_id, first, actor="x")
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=2)
+    status = warning_status(hazard, warning_id, now=later)
+    assert [r["state"] for r in status["recipients"]] == ["acknowledged", "escalated", "escalated"]
+    assert warning_status(hazard, warning_id)["escalated"] == 0  # not yet, right now
+
+
+def test_lifting_and_bad_requests(hazard):
+    warning_id = issue_warning(hazard, request(), actor="值班员")
+    assert [w["id"] for w in active_warnings(hazard)] == [warning_id]
+    lift_warning(hazard, warning_id, actor="值班员")
+    assert active_warnings(hazard) == []
+    with pytest.raises(WarningError):
+        lift_warning(hazard, warning_id, actor="x")
+    for extra, field_name in (({"level": "紫"}, "level"), ({"townships": ["1"]}, "townships"),
+                              ({"townships": []}, "area"), ({"valid_hours": 0}, "valid_hours")):
+        with pytest.raises(WarningError) as info:
+            issue_warning(hazard, request(**extra), actor="x")
+        assert info.value.field == field_name
+    far = request(townships=["500114114"], recipients=[])  # 鹅池镇: no monitor there, nobody named
+    with pytest.raises(WarningError) as info:
+        issue_warning(hazard, far, actor="x")
+    assert info.value.field == "recipients"
+
+
+def test_warning_api_counts_acknowledgements(hazard):
+    from dashboard.app import create_app
+    client = create_app(hazard).server.test_client()
+    body = client.post("/api/v1/warnings", json={"level": "红", "hazard_type": "地质灾害", "headline": "红色预警",
+                                                 "hazard_ids": [1], "recipients": [{"name": "赵乡长", "role": "乡长"}]})
+    assert body.status_code == 201
+    warning = body.get_json()
+    assert (warning["acknowledged"], warning["recipients_total"]) == (0, 2)
+    after = client.post(f"/api/v1/warnings/{warning['id']}/ack",
+                        json={"recipient_id": warning["recipients"][1]["id"]}).get_json()
+    assert (after["acknowledged"], after["recipients_total"]) == (1, 2)
+    assert client.post(f"/api/v1/warnings/{warning['id']}/ack", json={}).status_code == 400
+    assert client.post("/api/v1/warnings", json={"level": "红", "colour": 1}).status_code == 400
+    assert client.get("/api/v1/warnings/999").status_code == 404
+    assert client.post(f"/api/v1/warnings/{warning['id']}/lift").get_json()["active"] is False
