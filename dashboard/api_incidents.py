@@ -150,3 +150,20 @@ def lift(warning_id: int):
     from services.warnings import lift_warning, warning_status
     lift_warning(_settings(), warning_id, actor=str((request.get_json(silent=True) or {}).get("actor") or "api"))
     return jsonify(warning_status(_settings(), warning_id))
+
+
+@incidents_api.get("/api/v1/warnings/<int:warning_id>.cap")
+def warning_cap(warning_id: int):
+    from services.cap import warning_to_cap
+    return warning_to_cap(_settings(), warning_id), 200, {"Content-Type": "application/cap+xml; charset=utf-8"}
+
+
+@incidents_api.post("/api/v1/warnings/cap")
+def import_warning_cap():
+    """Import a CAP 1.2 alert (the request body is the XML); the named recipients come as ?recipient=name."""
+    from services.cap import import_cap
+    from services.warnings import warning_status
+    recipients = [{"name": n, "role": "责任人"} for n in request.args.getlist("recipient")]
+    warning_id = import_cap(_settings(), request.get_data(), actor=str(request.args.get("actor") or "cap"),
+                            recipients=recipients)
+    return jsonify(warning_status(_settings(), warning_id)), 201

@@ -89,3 +89,39 @@ def test_warning_api_counts_acknowledgements(hazard):
     assert client.post("/api/v1/warnings", json={"level": "红", "colour": 1}).status_code == 400
     assert client.get("/api/v1/warnings/999").status_code == 404
     assert client.post(f"/api/v1/warnings/{warning['id']}/lift").get_json()["active"] is False
+
+
+def test_cap_export_and_import_give_the_same_warning(hazard):
+    from shapely.geometry import shape
+
+    from services.cap import CapError, import_cap, warning_to_cap
+    original = issue_warning(hazard, request(level="红", hazard_ids=[1], valid_hours=6), actor="区应急局")
+    xml = warning_to_cap(hazard, original)
+    assert xml.startswith("<?xml") and "urn:oasis:names:tc:emergency:cap:1.2" in xml and "Extreme" in xml
+    copy = import_cap(hazard, xml, actor="区应急局", recipients=[{"name": "值班员"}])
+    a, b = warning_status(hazard, original), warning_status(hazard, copy)
+    assert (b["level"], b["hazard_type"], b["headline"]) == (a["level"], a["hazard_type"], a["headline"])
+    assert abs(dt.datetime.fromisoformat(b["valid_until"]) - dt.datetime.fromisoformat(a["valid_until"])) \
+        < dt.timedelta(seconds=5)
+    area_a, area_b = shape(a["area"]), shape(b["area"])
+    assert area_a.symmetric_difference(area_b).area / area_a.area < 0.01
+    for bad, element in (("<alert>", "body"), ("<foo xmlns='urn:oasis:names:tc:emergency:cap:1.2'/>", "alert"),
+                         (xml.replace("<sender>", "<sender_x>").replace("</sender>", "</sender_x>"), "sender"),
+                         (xml.replace("Extreme", "Huge"), "severity"),
+                         (xml.replace('<?xml version', '<!DOCTYPE x [<!ENTITY a "b">]><?xml version'), "body")):
+        with pytest.raises(CapError) as info:
+            import_cap(hazard, bad, actor="x")
+        assert info.value.field == element
+
+
+def test_cap_over_the_api(hazard):
+    from dashboard.app import create_app
+    client = create_app(hazard).server.test_client()
+    warning_id = issue_warning(hazard, request(), actor="区应急局")
+    xml = client.get(f"/api/v1/warnings/{warning_id}.cap")
+    assert xml.status_code == 200 and xml.headers["Content-Type"].startswith("application/cap+xml")
+    imported = client.post("/api/v1/warnings/cap?recipient=值班员", data=xml.data,
+                           headers={"Content-Type": "application/cap+xml"})
+    assert imported.status_code == 201 and imported.get_json()["level"] == "橙"
+    broken = client.post("/api/v1/warnings/cap", data=b"<alert", headers={"Content-Type": "application/xml"})
+    assert broken.status_code == 400 and broken.get_json()["reason"].startswith("不是有效的 XML")
