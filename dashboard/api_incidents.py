@@ -167,3 +167,9 @@ def import_warning_cap():
     warning_id = import_cap(_settings(), request.get_data(), actor=str(request.args.get("actor") or "cap"),
                             recipients=recipients)
     return jsonify(warning_status(_settings(), warning_id)), 201
+
+
+@incidents_api.get("/api/v1/incidents/<int:incident_id>/recommendations")
+def recommendations(incident_id: int):
+    from services.incidents import recommend_teams
+    return jsonify({"teams": recommend_teams(_settings(), incident_id)})

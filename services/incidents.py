@@ -173,3 +173,38 @@ def list_incidents(settings: Settings, active_only: bool = False) -> list[dict]:
         return [{"id": i.id, "title": i.title, "kind": i.kind, "level": i.level, "status": i.status,
                  "township_code": i.township_code, "occurred_at": _iso(i.occurred_at)}
                 for i in session.scalars(stmt.limit(500))]
+
+
+# Which team kinds suit which incident kinds (others fall back to the general ones).
+SPECIALTY: dict[str, tuple[str, ...]] = {
+    "滑坡": ("地质灾害救援",), "崩塌": ("地质灾害救援",), "泥石流": ("地质灾害救援",), "地面塌陷": ("地质灾害救援",),
+    "洪涝": ("水域救援",), "森林火灾": ("森林消防",), "危化品事故": ("危化救援",), "矿山事故": ("矿山救援",),
+    "火灾": ("综合性消防救援",), "燃气事故": ("综合性消防救援", "危化救援"), "道路交通事故": ("综合性消防救援", "医疗救护"),
+}
+GENERAL_TEAMS = ("综合性消防救援", "乡镇综合救援", "民兵应急", "社会救援")
+
+
+def recommend_teams(settings: Settings, incident_id: int, limit: int = 5) -> list[dict]:
+    """Available teams (待命, no active order) ranked: matching specialty first, then road travel time."""
+    from services.roads import road_graph
+    with read_session(settings.database_url) as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            raise IncidentError("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
+        busy = set(session.scalars(select(DispatchOrder.team_id).where(
+            DispatchOrder.status.in_(domain.ACTIVE_ORDER_STATUSES))))
+        teams = [t for t in session.scalars(select(RescueTeam).where(RescueTeam.status == "待命"))
+                 if t.id not in busy]
+        kind = incident.kind
+        target = (incident.lon, incident.lat)
+    if not teams:
+        return []
+    graph = road_graph(settings)
+    nodes, access = graph.snap([target[0]] + [t.lon for t in teams], [target[1]] + [t.lat for t in teams])
+    times = graph.travel_to([nodes[0]])[0][nodes[1:]] + (access[1:] + access[0]) / (4.0 / 3.6)
+    wanted = SPECIALTY.get(kind, ())
+    ranked = sorted(zip(teams, times), key=lambda p: (p[0].kind not in wanted, p[0].kind not in GENERAL_TEAMS
+                                                      and p[0].kind not in wanted, p[1]))
+    return [{"team_id": t.id, "name": t.name, "kind": t.kind, "members": t.members,
+             "specialty_match": t.kind in wanted, "travel_s": None if not (s < float("inf")) else round(float(s))}
+            for t, s in ranked[:limit]]

@@ -124,3 +124,17 @@ def test_incident_api_reports_dispatches_and_feeds(world):
         assert client.post("/api/v1/incidents", json=bad).status_code == 400
     assert client.get("/api/v1/incidents/999").status_code == 404
     assert client.post(f"/api/v1/incidents/{incident['id']}/status", json={"status": "已结束_x"}).status_code == 400
+
+
+def test_recommendations_put_matching_available_teams_first(seeded):
+    from dashboard.app import create_app
+    client = create_app(seeded).server.test_client()
+    created = client.post("/api/v1/incidents", json={"title": "推荐测试", "kind": "洪涝", "level": "Ⅳ",
+                                                     "lon": 108.7748, "lat": 29.5328}).get_json()
+    teams = client.get(f"/api/v1/incidents/{created['id']}/recommendations").get_json()["teams"]
+    assert teams and teams[0]["specialty_match"] and teams[0]["kind"] == "水域救援"  # the sample has two free
+    matching = [t for t in teams if t["specialty_match"]]
+    assert [t["travel_s"] for t in matching] == sorted(t["travel_s"] for t in matching)
+    client.post("/api/v1/orders", json={"incident_id": created["id"], "team_id": teams[0]["team_id"]})
+    again = client.get(f"/api/v1/incidents/{created['id']}/recommendations").get_json()["teams"]
+    assert teams[0]["team_id"] not in [t["team_id"] for t in again]  # busy now
