@@ -106,3 +106,9 @@ def township_list(settings: Settings) -> list[tuple[str, str, str]]:
     with read_session(settings.database_url) as session:
         return [tuple(r) for r in session.execute(select(Township.code, Township.name, Township.name_en)
                                                   .order_by(Township.code))]
+
+
+def township_seats(settings: Settings) -> list[tuple[str, float, float]]:
+    """(code, lon, lat) of every township seat."""
+    with read_session(settings.database_url) as session:
+        return [tuple(r) for r in session.execute(select(Township.code, Township.seat_lon, Township.seat_lat))]

@@ -176,3 +176,16 @@ window.qj.isochroneStyle = function (feature) {
   var m = feature.properties.minutes, colour = m <= 15 ? "#2a9d8f" : (m <= 30 ? "#e9c46a" : "#f4a261");
   return {color: colour, weight: 1, fillColor: colour, fillOpacity: m <= 15 ? 0.35 : 0.2, interactive: false};
 };
+/* Incidents on the duty map: red badges sized by level; the title as text. */
+window.qj.incidentToLayer = function (feature, latlng) {
+  var size = {"Ⅰ": 30, "Ⅱ": 26, "Ⅲ": 22, "Ⅳ": 18}[feature.properties.level] || 18;
+  var el = document.createElement("div");
+  el.className = "qj-glyph incident";
+  el.style.background = "#d62828";
+  el.style.width = el.style.height = el.style.lineHeight = size + "px";
+  el.style.fontSize = Math.round(size * 0.6) + "px";
+  el.textContent = "!";
+  var marker = L.marker(latlng, {icon: L.divIcon({html: el, className: "qj-marker qj-incidents", iconSize: [size, size]})});
+  marker.bindTooltip(window.qj.textElement(feature.properties.title), {direction: "top"});
+  return marker;
+};

@@ -1,13 +1,144 @@
-"""值班态势: placeholder until its issue lands; it says so and shows what the database holds."""
+"""值班态势: live figures, incidents, orders and the event feed; report and dispatch; refreshes by itself.
+
+A 3-second interval polls the change counter (the newest audit id); nothing is redrawn unless it moved,
+so the map keeps its position and nothing flickers. The database is the truth for every server process.
+"""
 from __future__ import annotations
 
-import dash
+import datetime as dt
 
-from dashboard.components.pending import pending_page
-from dashboard.i18n import normalise_language
+import dash
+import dash_leaflet as dl
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+
+from dashboard.components.map_layers import boundary_layer
+from dashboard.i18n import normalise_language, t
+from dashboard.state import settings
+from services import domain
+from services.duty import change_counter, duty_figures
+from services.errors import FieldError
+from services.geography import township_list
+from services.incidents import (
+    IncidentReport, assign_team, events_since, list_incidents, recommend_teams, report_incident,
+)
 
 dash.register_page(__name__, path="/duty", name="值班态势", order=3)
 
+TICK, VERSION, LANG, FIGURES, INCIDENTS, FEED, POINTS = ("duty-tick", "duty-version", "duty-lang", "duty-figures",
+                                                         "duty-incidents", "duty-feed", "duty-points")
+F_TITLE, F_KIND, F_LEVEL, F_TOWNSHIP, F_SUBMIT, F_MESSAGE = ("duty-title", "duty-kind", "duty-level",
+                                                            "duty-township", "duty-submit", "duty-message")
+D_INCIDENT, D_TEAMS, D_ASSIGN = "duty-dispatch-incident", "duty-dispatch-teams", "duty-assign"
 
-def layout(lang: str | None = None, **_query):
-    return pending_page("pending.duty", normalise_language(lang))
+
+def layout(lang: str | None = None, **_query) -> html.Div:
+    lang = normalise_language(lang)
+    townships = [{"label": name, "value": code} for code, name, _ in township_list(settings())]
+    return html.Div([
+        dcc.Store(id=LANG, data=lang), dcc.Store(id=VERSION, data=-1),
+        dcc.Interval(id=TICK, interval=3000),
+        html.Div(id=FIGURES, className="duty-figures"),
+        html.Div([
+            html.Div([dl.Map([boundary_layer(lang), dl.GeoJSON(id=POINTS, data={"type": "FeatureCollection",
+                                                                                  "features": []},
+                                                               pointToLayer={"variable": "qj.incidentToLayer"})],
+                             center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25, className="plan-map",
+                             attributionControl=False)], className="plan-map-wrap"),
+            html.Div([
+                html.H3(t("duty.report", lang)),
+                html.Div([
+                    dcc.Input(id=F_TITLE, type="text", placeholder=t("duty.title_hint", lang)),
+                    dcc.Dropdown(list(domain.INCIDENT_KINDS), "滑坡", id=F_KIND, clearable=False),
+                    dcc.Dropdown(list(domain.INCIDENT_LEVELS), "Ⅳ", id=F_LEVEL, clearable=False),
+                    dcc.Dropdown(townships, None, id=F_TOWNSHIP, placeholder=t("map.township", lang)),
+                    html.Button(t("duty.submit", lang), id=F_SUBMIT, n_clicks=0, className="button-link"),
+                ], className="duty-form"),
+                html.Div(id=F_MESSAGE, className="hint"),
+                html.H3(t("duty.dispatch", lang)),
+                dcc.Dropdown([], None, id=D_INCIDENT, placeholder=t("duty.choose_incident", lang)),
+                html.Div(id=D_TEAMS, className="duty-teams"),
+                html.H3(t("duty.incidents", lang)), html.Div(id=INCIDENTS),
+                html.H3(t("duty.feed", lang)), html.Ul(id=FEED, className="duty-feed"),
+            ], className="plan-result"),
+        ], className="plan-body"),
+    ], className="data-page evac-page")
+
+
+def _local(iso: str) -> str:
+    return dt.datetime.fromisoformat(iso).astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%m-%d %H:%M")
+
+
+def _figures(f: dict, lang: str) -> list:
+    cards = [(t("duty.incidents_active", lang), " · ".join(f"{k}级 {v}" for k, v in f["incidents_by_level"].items())),
+             (t("duty.waiting", lang), f"{f['recipients_waiting']}（{t('duty.escalated', lang)} {f['recipients_escalated']}）"),
+             (t("duty.teams_out", lang), f"{f['teams_out']}"),
+             (t("duty.evacuated", lang), f"{f['people_evacuated']:,} / {f['places_free']:,} / {f['target_people']:,}")]
+    return [html.Div([html.Div(label, className="duty-label"), html.Div(value, className="duty-value")],
+                     className="duty-card" + (" alarm" if i == 1 and f["recipients_escalated"] else ""))
+            for i, (label, value) in enumerate(cards)]
+
+
+@callback(Output(VERSION, "data"), Output(FIGURES, "children"), Output(INCIDENTS, "children"),
+          Output(FEED, "children"), Output(POINTS, "data"), Output(D_INCIDENT, "options"),
+          Input(TICK, "n_intervals"), State(VERSION, "data"), State(LANG, "data"))
+def _refresh(_tick, version, lang):
+    s = settings()
+    current = change_counter(s)
+    if current == version:
+        raise dash.exceptions.PreventUpdate  # nothing changed: no redraw, no flicker
+    incidents = list_incidents(s, active_only=True)
+    rows = [html.Tr([html.Td(f"#{i['id']}"), html.Td(i["title"]), html.Td(i["kind"]), html.Td(f"{i['level']}级"),
+                     html.Td(i["status"]), html.Td(_local(i["occurred_at"]))]) for i in incidents]
+    table = html.Table(html.Tbody(rows), className="data-table duty-incident-table") if rows else \
+        html.P(t("duty.none", lang), className="hint")
+    feed = [html.Li(f"{_local(e['at'])} {e['actor']}：{e['text']}") for e in reversed(events_since(s, 0)[-30:])]
+    from services.incidents import incident_detail
+    points = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [d["lon"], d["lat"]]},
+         "properties": {"title": d["title"], "level": d["level"]}}
+        for d in (incident_detail(s, i["id"]) for i in incidents)]}
+    options = [{"label": f"#{i['id']} {i['title']}", "value": i["id"]} for i in incidents]
+    return current, _figures(duty_figures(s), lang), table, feed, points, options
+
+
+@callback(Output(F_MESSAGE, "children"), Input(F_SUBMIT, "n_clicks"),
+          State(F_TITLE, "value"), State(F_KIND, "value"), State(F_LEVEL, "value"), State(F_TOWNSHIP, "value"),
+          State(LANG, "data"), prevent_initial_call=True)
+def _report(_clicks, title, kind, level, township, lang):
+    s = settings()
+    seat = next(((lon, lat) for code, lon, lat in _seats(s) if code == township), None)
+    if seat is None:
+        return html.Span(t("duty.need_township", lang), className="short")
+    try:
+        incident_id = report_incident(s, IncidentReport(title=title or "", kind=kind, level=level, lon=seat[0],
+                                                        lat=seat[1], occurred_at=dt.datetime.now(dt.timezone.utc),
+                                                        reporter="值班员"))
+    except FieldError as exc:
+        return html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
+    return html.Span(t("duty.reported", lang, id=incident_id), className="ok")
+
+
+def _seats(s) -> list[tuple[str, float, float]]:
+    from services.geography import township_seats
+    return township_seats(s)
+
+
+@callback(Output(D_TEAMS, "children"), Input(D_INCIDENT, "value"),
+          Input({"type": D_ASSIGN, "team": ALL}, "n_clicks"), State(LANG, "data"), prevent_initial_call=True)
+def _dispatch(incident_id, _clicks, lang):
+    if not incident_id:
+        return []
+    s, message = settings(), None
+    trigger = ctx.triggered_id
+    if isinstance(trigger, dict) and ctx.triggered[0]["value"]:
+        try:
+            assign_team(s, int(incident_id), int(trigger["team"]), actor="值班员")
+            message = html.P(t("duty.dispatched", lang), className="ok")
+        except FieldError as exc:
+            message = html.P(exc.reason if lang == "zh" else exc.reason_en, className="short")
+    teams = recommend_teams(s, int(incident_id))
+    rows = [html.Div([html.Span(f"{tm['name']}（{tm['kind']}，{tm['members']} 人）" + (" ★" if tm["specialty_match"] else "")
+                                + (f" · {tm['travel_s'] / 60:.0f} 分钟" if tm["travel_s"] is not None else "")),
+                      html.Button(t("duty.assign", lang), id={"type": D_ASSIGN, "team": tm["team_id"]}, n_clicks=0)],
+                     className="block-row") for tm in teams]
+    return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")])

@@ -1,0 +1,55 @@
+"""值班态势 in two browsers: what one duty officer does, the other sees within seconds, without reloading."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import Recorder
+
+pytestmark = pytest.mark.browser
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.recorder = Recorder()
+    page.on("pageerror", lambda e: page.recorder.console_errors.append(str(e)))
+    return context, page
+
+
+def choose(page, dropdown_id: str, option: str) -> None:
+    page.locator(f"#{dropdown_id}").click()
+    page.get_by_role("listbox").get_by_text(option, exact=True).first.click()
+
+
+def teams_out(page) -> int:
+    return int(page.locator(".duty-card").nth(2).locator(".duty-value").inner_text())
+
+
+def test_report_and_dispatch_in_one_browser_are_seen_in_the_other(browser, served):
+    context_a, a = new_page(browser)
+    context_b, b = new_page(browser)
+    try:
+        for page in (a, b):
+            page.goto(served + "/duty")
+            page.wait_for_selector(".duty-card")
+        b.evaluate("() => { window.__notReloaded = true; }")
+        out_before = teams_out(b)
+        a.locator("#duty-title").fill("双浏览器测试滑坡")
+        choose(a, "duty-township", "城西街道")
+        a.locator("#duty-submit").click()
+        a.wait_for_selector("#duty-message .ok")
+        b.wait_for_function("() => document.querySelector('.duty-incident-table') &&"
+                            " document.querySelector('.duty-incident-table').innerText.includes('双浏览器测试滑坡')",
+                            timeout=10_000)
+        a.locator("#duty-dispatch-incident").click()
+        a.get_by_role("listbox").get_by_text("双浏览器测试滑坡", exact=False).first.click()
+        a.locator(".duty-teams button").first.click()
+        a.wait_for_selector(".duty-teams .ok")
+        b.wait_for_function(f"() => parseInt(document.querySelectorAll('.duty-card')[2]"
+                            f".querySelector('.duty-value').innerText) === {out_before + 1}", timeout=10_000)
+        b.wait_for_function("() => document.querySelector('.duty-feed').innerText.includes('派遣')", timeout=10_000)
+        assert b.evaluate("() => window.__notReloaded") is True
+        assert a.recorder.console_errors == [] and b.recorder.console_errors == []
+    finally:
+        context_a.close()
+        context_b.close()
