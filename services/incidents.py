@@ -208,3 +208,15 @@ def recommend_teams(settings: Settings, incident_id: int, limit: int = 5) -> lis
     return [{"team_id": t.id, "name": t.name, "kind": t.kind, "members": t.members,
              "specialty_match": t.kind in wanted, "travel_s": None if not (s < float("inf")) else round(float(s))}
             for t, s in ranked[:limit]]
+
+
+def active_orders(settings: Settings) -> list[dict]:
+    """Orders not yet finished, newest first, with their team and incident."""
+    with read_session(settings.database_url) as session:
+        rows = session.execute(select(DispatchOrder, RescueTeam.name, Incident.title)
+                               .join(RescueTeam, RescueTeam.id == DispatchOrder.team_id)
+                               .join(Incident, Incident.id == DispatchOrder.incident_id)
+                               .where(DispatchOrder.status.in_(domain.ACTIVE_ORDER_STATUSES))
+                               .order_by(DispatchOrder.id.desc())).all()
+        return [{"id": o.id, "status": o.status, "team": team, "incident": title,
+                 "next": list(domain.ORDER_TRANSITIONS[o.status])} for o, team, title in rows]

@@ -9,8 +9,9 @@ import datetime as dt
 
 import dash
 import dash_leaflet as dl
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, dcc, html
 
+from dashboard.components.clicks import clicked_id
 from dashboard.components.map_layers import boundary_layer
 from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
@@ -19,8 +20,10 @@ from services.duty import change_counter, duty_figures
 from services.errors import FieldError
 from services.geography import township_list
 from services.incidents import (
-    IncidentReport, assign_team, events_since, list_incidents, recommend_teams, report_incident,
+    IncidentReport, active_orders, advance_order, assign_team, events_since, list_incidents, recommend_teams,
+    report_incident,
 )
+from services.warnings import active_warnings
 
 dash.register_page(__name__, path="/duty", name="值班态势", order=3)
 
@@ -29,6 +32,7 @@ TICK, VERSION, LANG, FIGURES, INCIDENTS, FEED, POINTS = ("duty-tick", "duty-vers
 F_TITLE, F_KIND, F_LEVEL, F_TOWNSHIP, F_SUBMIT, F_MESSAGE = ("duty-title", "duty-kind", "duty-level",
                                                             "duty-township", "duty-submit", "duty-message")
 D_INCIDENT, D_TEAMS, D_ASSIGN = "duty-dispatch-incident", "duty-dispatch-teams", "duty-assign"
+ORDERS, WARNINGS, ADVANCE = "duty-orders", "duty-warnings", "duty-advance"
 
 
 def layout(lang: str | None = None, **_query) -> html.Div:
@@ -58,6 +62,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 dcc.Dropdown([], None, id=D_INCIDENT, placeholder=t("duty.choose_incident", lang)),
                 html.Div(id=D_TEAMS, className="duty-teams"),
                 html.H3(t("duty.incidents", lang)), html.Div(id=INCIDENTS),
+                html.H3(t("duty.orders", lang)), html.Div(id=ORDERS, className="duty-teams"),
+                html.H3(t("duty.warnings", lang)), html.Div(id=WARNINGS, className="duty-teams"),
                 html.H3(t("duty.feed", lang)), html.Ul(id=FEED, className="duty-feed"),
             ], className="plan-result"),
         ], className="plan-body"),
@@ -78,8 +84,40 @@ def _figures(f: dict, lang: str) -> list:
             for i, (label, value) in enumerate(cards)]
 
 
+def _orders(lang: str) -> list:
+    rows = [html.Div([html.Span(f"#{o['id']} {o['team']} → {o['incident']}：{o['status']}"),
+                      html.Span([html.Button(status, id={"type": ADVANCE, "order": o["id"], "status": status},
+                                             n_clicks=0) for status in o["next"]])], className="block-row")
+            for o in active_orders(settings())]
+    return rows or [html.P(t("duty.no_orders", lang), className="hint")]
+
+
+def _warnings(lang: str) -> list:
+    rows = [html.Div([html.Span(f"{w['level']}色 · {w['headline']}"),
+                      html.Span(f"{t('duty.acked', lang)} {w['acknowledged']}/{w['recipients_total']}" +
+                                (f" · {t('duty.escalated', lang)} {w['escalated']}" if w["escalated"] else ""),
+                                className="short" if w["escalated"] else "")],
+                     className="block-row" + (" alarm" if w["escalated"] else ""))
+            for w in active_warnings(settings())]
+    return rows or [html.P(t("duty.no_warnings", lang), className="hint")]
+
+
+@callback(Output(ORDERS, "children", allow_duplicate=True), Input({"type": ADVANCE, "order": ALL, "status": ALL},
+                                                                 "n_clicks"),
+          State(LANG, "data"), prevent_initial_call=True)
+def _advance(_clicks, lang):
+    trigger = clicked_id()
+    if trigger is not None:
+        try:
+            advance_order(settings(), int(trigger["order"]), trigger["status"], actor="值班员")
+        except FieldError:
+            pass  # someone else moved it first; the list below shows where it is now
+    return _orders(lang)
+
+
 @callback(Output(VERSION, "data"), Output(FIGURES, "children"), Output(INCIDENTS, "children"),
           Output(FEED, "children"), Output(POINTS, "data"), Output(D_INCIDENT, "options"),
+          Output(ORDERS, "children"), Output(WARNINGS, "children"),
           Input(TICK, "n_intervals"), State(VERSION, "data"), State(LANG, "data"))
 def _refresh(_tick, version, lang):
     s = settings()
@@ -98,7 +136,7 @@ def _refresh(_tick, version, lang):
          "properties": {"title": d["title"], "level": d["level"]}}
         for d in (incident_detail(s, i["id"]) for i in incidents)]}
     options = [{"label": f"#{i['id']} {i['title']}", "value": i["id"]} for i in incidents]
-    return current, _figures(duty_figures(s), lang), table, feed, points, options
+    return current, _figures(duty_figures(s), lang), table, feed, points, options, _orders(lang), _warnings(lang)
 
 
 @callback(Output(F_MESSAGE, "children"), Input(F_SUBMIT, "n_clicks"),
@@ -129,8 +167,8 @@ def _dispatch(incident_id, _clicks, lang):
     if not incident_id:
         return []
     s, message = settings(), None
-    trigger = ctx.triggered_id
-    if isinstance(trigger, dict) and ctx.triggered[0]["value"]:
+    trigger = clicked_id()
+    if trigger is not None:
         try:
             assign_team(s, int(incident_id), int(trigger["team"]), actor="值班员")
             message = html.P(t("duty.dispatched", lang), className="ok")

@@ -9,6 +9,7 @@ import shapely
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import ids
+from dashboard.components.clicks import clicked_id
 from dashboard.components.details import area_panel, details_container, feature_panel, search_results
 from dashboard.components.map_layers import (
     POINT_LAYER_ORDER, basemap_tiles, layer_url, map_component, point_hideout,
@@ -160,7 +161,7 @@ def _details(*args):
             geometry = geometry_to_wgs84(geometry, crs)
         return area_panel(summarise_area(settings(), geometry), lang), "details-panel", dash.no_update
     if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
-        if not ctx.triggered[0]["value"]:
+        if clicked_id() is None:
             return dash.no_update, dash.no_update, dash.no_update
         layer, feature_id, fly = trigger["layer"], int(trigger["id"]), True
     else:
@@ -212,7 +213,7 @@ def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
                     "geometry": json.loads(shapely.to_geojson(geometry)) if geometry is not None else None}
             block = block_area(s, area, reason, actor="web")
             message = t("map.block_added", lang, reason=block.reason)
-        elif isinstance(trigger, dict) and trigger.get("type") == ids.BLOCK_LIFT and ctx.triggered[0]["value"]:
+        elif isinstance(trigger, dict) and trigger.get("type") == ids.BLOCK_LIFT and clicked_id():
             lift_block(s, int(trigger["id"]), actor="web")
     except (FieldError, ValueError, KeyError, TypeError) as exc:
         if isinstance(exc, FieldError):
@@ -226,8 +227,8 @@ def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
 @callback(Output(ids.map_layer("isochrones"), "data"),
           Input({"type": ids.ISOCHRONE, "lon": ALL, "lat": ALL}, "n_clicks"), prevent_initial_call=True)
 def _isochrones(clicks):
-    trigger = ctx.triggered_id
-    if not isinstance(trigger, dict) or not any(clicks or []):
+    trigger = clicked_id()
+    if trigger is None:
         return dash.no_update
     try:
         return isochrones_geojson(settings(), float(trigger["lon"]), float(trigger["lat"]), [15, 30, 60])

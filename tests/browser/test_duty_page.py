@@ -5,6 +5,15 @@ import pytest
 
 from tests.browser.conftest import Recorder
 
+def post(base: str, path: str, body: dict) -> dict:
+    import json
+    import urllib.request
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
 pytestmark = pytest.mark.browser
 
 
@@ -48,6 +57,15 @@ def test_report_and_dispatch_in_one_browser_are_seen_in_the_other(browser, serve
         b.wait_for_function(f"() => parseInt(document.querySelectorAll('.duty-card')[2]"
                             f".querySelector('.duty-value').innerText) === {out_before + 1}", timeout=10_000)
         b.wait_for_function("() => document.querySelector('.duty-feed').innerText.includes('派遣')", timeout=10_000)
+        a.wait_for_selector("#duty-orders button")
+        a.locator("#duty-orders button", has_text="出发").first.click()
+        b.wait_for_function("() => document.querySelector('#duty-orders').innerText.includes('：出发')", timeout=10_000)
+        warning = post(served, "/api/v1/warnings", {"level": "红", "hazard_type": "地质灾害", "headline": "双浏览器预警",
+                                                     "townships": ["500114112"], "include_hazard_monitors": False,
+                                                     "recipients": [{"name": n} for n in ("甲", "乙", "丙")]})
+        b.wait_for_function("() => document.querySelector('#duty-warnings').innerText.includes('0/3')", timeout=10_000)
+        post(served, f"/api/v1/warnings/{warning['id']}/ack", {"recipient_id": warning["recipients"][0]["id"]})
+        b.wait_for_function("() => document.querySelector('#duty-warnings').innerText.includes('1/3')", timeout=10_000)
         assert b.evaluate("() => window.__notReloaded") is True
         assert a.recorder.console_errors == [] and b.recorder.console_errors == []
     finally:
