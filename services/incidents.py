@@ -84,15 +84,20 @@ def report_incident(settings: Settings, report: IncidentReport) -> int:
         return incident.id
 
 
+def _move(session, model, key: int, status: str, transitions: dict[str, tuple[str, ...]], what: str):
+    """Load a row and move it to ``status`` if its lifecycle allows; returns (row, previous status)."""
+    row = session.get(model, key)
+    if row is None:
+        raise IncidentError("id", f"没有编号为 {key} 的{what}", f"no {model.__tablename__} {key}")
+    if status not in transitions[row.status]:
+        raise IncidentError("status", f"不能从“{row.status}”转为“{status}”", f"cannot go from {row.status} to {status}")
+    before, row.status = row.status, status
+    return row, before
+
+
 def change_status(settings: Settings, incident_id: int, status: str, *, actor: str, note: str = "") -> None:
     with transaction(settings.database_url) as session:
-        incident = session.get(Incident, incident_id)
-        if incident is None:
-            raise IncidentError("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
-        if status not in domain.INCIDENT_TRANSITIONS[incident.status]:
-            raise IncidentError("status", f"不能从“{incident.status}”转为“{status}”",
-                                f"cannot go from {incident.status} to {status}")
-        before, incident.status = incident.status, status
+        incident, before = _move(session, Incident, incident_id, status, domain.INCIDENT_TRANSITIONS, "事件")
         _event(session, incident.id, actor, "status", f"{before} → {status}" + (f"：{note}" if note else ""))
         audit.record(session, actor=actor, action="update", entity="incident", entity_key=str(incident_id),
                      detail={"from": before, "to": status})
@@ -123,13 +128,7 @@ def assign_team(settings: Settings, incident_id: int, team_id: int, *, actor: st
 def advance_order(settings: Settings, order_id: int, status: str, *, actor: str) -> None:
     """出发 / 到达 / 完成 / 取消; the team is back on standby when its order ends."""
     with transaction(settings.database_url) as session:
-        order = session.get(DispatchOrder, order_id)
-        if order is None:
-            raise IncidentError("id", f"没有编号为 {order_id} 的指令", f"no order {order_id}")
-        if status not in domain.ORDER_TRANSITIONS[order.status]:
-            raise IncidentError("status", f"不能从“{order.status}”转为“{status}”",
-                                f"cannot go from {order.status} to {status}")
-        before, order.status = order.status, status
+        order, before = _move(session, DispatchOrder, order_id, status, domain.ORDER_TRANSITIONS, "指令")
         team = session.get(RescueTeam, order.team_id)
         if status in ("完成", "取消"):
             team.status = "待命"
