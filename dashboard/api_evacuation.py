@@ -132,3 +132,28 @@ def plan_printable(plan_id: int):
     if plan is None:
         return _bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
     return plan_html(plan), 200, {"Content-Type": "text/html; charset=utf-8"}
+
+
+@evacuation_api.post("/api/v1/evacuation/moves")
+def evacuation_move():
+    """From the field: {"hazard_id", "people", "shelter_id" (optional)} — people moved (and housed)."""
+    from services.evacuation import record_move
+    body = request.get_json(silent=True) or {}
+    try:
+        hazard_id = int(body["hazard_id"])
+        shelter_id = int(body["shelter_id"]) if body.get("shelter_id") is not None else None
+    except (KeyError, TypeError, ValueError):
+        return _bad("hazard_id", "需要 hazard_id（整数）", "hazard_id (a whole number) is required")
+    try:
+        totals = record_move(current_app.config["QJ_SETTINGS"], hazard_id, body.get("people", ""),
+                             shelter_id=shelter_id, actor=str(body.get("actor") or "api"))
+    except OccupancyError as exc:
+        return _bad(exc.field, exc.reason, exc.reason_en, 404 if exc.field in ("hazard_id", "shelter_id")
+                    and "没有" in exc.reason else 400)
+    return jsonify(totals), 201
+
+
+@evacuation_api.get("/api/v1/evacuation/progress")
+def progress():
+    from services.evacuation import evacuation_progress
+    return jsonify(evacuation_progress(current_app.config["QJ_SETTINGS"]))

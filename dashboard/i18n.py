@@ -230,7 +230,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "duty.waiting": ("预警待叫应人数", "Warning recipients yet to acknowledge"),
     "duty.escalated": ("超时", "overdue"),
     "duty.teams_out": ("出动队伍", "Teams out"),
-    "duty.evacuated": ("已安置 / 空余位 / 目标", "Housed / places free / target"),
+    "duty.evacuated": ("已转移 / 已安置 / 空余位 / 目标", "Moved / housed / places free / target"),
     "pending.title": ("本页面正在建设中", "This page is being built"),
     "pending.evacuation": ("将提供：避难场所容量对照 {n} 人转移目标、五有保障覆盖率、疏散方案（最小费用流）。",
                            "Coming: shelter capacity against the {n}-person target, 五有 coverage, evacuation plans."),

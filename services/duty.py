@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from config import Settings
 from services import domain
 from services.db import read_session
-from services.evacuation import capacity_summary
+from services.evacuation import capacity_summary, evacuation_progress
 from services.models import AuditLog, DispatchOrder, Incident, RescueTeam
 from services.warnings import active_warnings
 
@@ -35,6 +35,7 @@ def duty_figures(settings: Settings) -> dict:
         "recipients_waiting": sum(w["recipients_total"] - w["acknowledged"] for w in warnings),
         "recipients_escalated": sum(w["escalated"] for w in warnings),
         "teams_out": int(teams_out or 0), "active_orders": int(active_orders or 0),
+        "people_moved": evacuation_progress(settings)["totals"]["moved"],
         "people_evacuated": capacity.occupancy_people, "places_free": capacity.available_places,
         "target_people": capacity.target_people,
     }

@@ -175,3 +175,49 @@ def update_occupancy(settings: Settings, shelter_id: int, occupancy_people, *, a
         audit.record(session, actor=actor, action="update", entity="shelter_occupancy", entity_key=shelter.code,
                      detail={"from": before, "to": value})
     return next(s for s in shelter_capacities(settings) if s.id == shelter_id)
+
+
+def record_move(settings: Settings, hazard_id: int, people, *, shelter_id: int | None = None, actor: str) -> dict:
+    """Record people moved away from a hazard point; with a shelter, they are housed there too (occupancy)."""
+    from services.models import EvacuationMove, HazardPoint
+    try:
+        count = int(str(people).strip())
+    except ValueError:
+        raise OccupancyError("people", f"“{people}” 不是整数", f"'{people}' is not a whole number") from None
+    if count <= 0:
+        raise OccupancyError("people", "人数应大于 0", "people must be more than 0")
+    with transaction(settings.database_url) as session:
+        hazard = session.get(HazardPoint, hazard_id)
+        if hazard is None:
+            raise OccupancyError("hazard_id", f"没有编号为 {hazard_id} 的隐患点", f"no hazard point {hazard_id}")
+        if shelter_id is not None:
+            shelter = session.get(Shelter, shelter_id)
+            if shelter is None:
+                raise OccupancyError("shelter_id", f"没有编号为 {shelter_id} 的避难场所", f"no shelter {shelter_id}")
+            cap = capacity_people(shelter.declared_capacity_people, shelter.effective_area_m2,
+                                  area_per_person(settings, shelter.shelter_type))
+            free = available_places(cap, shelter.occupancy_people, shelter.blocked_places)
+            if count > free:
+                raise OccupancyError("people", f"{shelter.name} 只剩 {free} 个空位", f"{shelter.name} has {free} places")
+            shelter.occupancy_people += count
+        session.add(EvacuationMove(hazard_id=hazard_id, shelter_id=shelter_id, people=count, actor=actor))
+        audit.record(session, actor=actor, action="evacuate", entity="hazard_point", entity_key=hazard.code,
+                     detail={"people": count, "shelter": shelter_id})
+    return evacuation_progress(settings)["totals"]
+
+
+def evacuation_progress(settings: Settings) -> dict:
+    """People moved per hazard point against people threatened, and in all."""
+    from sqlalchemy import func
+
+    from services.models import EvacuationMove, HazardPoint
+    with read_session(settings.database_url) as session:
+        moved = dict(session.execute(select(EvacuationMove.hazard_id, func.sum(EvacuationMove.people))
+                                     .group_by(EvacuationMove.hazard_id)).all())
+        hazards = session.execute(select(HazardPoint.id, HazardPoint.name, HazardPoint.threatened_people)
+                                  .where(HazardPoint.id.in_(list(moved)))).all() if moved else []
+        housed = session.scalar(select(func.coalesce(func.sum(EvacuationMove.people), 0))
+                                .where(EvacuationMove.shelter_id.is_not(None)))
+    rows = [{"hazard_id": h.id, "name": h.name, "threatened": h.threatened_people, "moved": int(moved[h.id])}
+            for h in hazards]
+    return {"hazards": rows, "totals": {"moved": sum(r["moved"] for r in rows), "housed_by_moves": int(housed or 0)}}

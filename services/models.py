@@ -447,3 +447,17 @@ class WarningRecipient(Base):
     role: Mapped[str] = mapped_column(String(40))
     phone: Mapped[str | None] = mapped_column(String(30))
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EvacuationMove(Base):
+    """People moved away from a hazard point (转移), and into a shelter if they arrived at one (安置)."""
+
+    __tablename__ = "evacuation_move"
+    __table_args__ = (CheckConstraint("people > 0", name="people_positive"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazard_point.id"), index=True)
+    shelter_id: Mapped[int | None] = mapped_column(ForeignKey("shelter.id"))
+    people: Mapped[int] = mapped_column(Integer)

@@ -78,7 +78,8 @@ def _figures(f: dict, lang: str) -> list:
     cards = [(t("duty.incidents_active", lang), " · ".join(f"{k}级 {v}" for k, v in f["incidents_by_level"].items())),
              (t("duty.waiting", lang), f"{f['recipients_waiting']}（{t('duty.escalated', lang)} {f['recipients_escalated']}）"),
              (t("duty.teams_out", lang), f"{f['teams_out']}"),
-             (t("duty.evacuated", lang), f"{f['people_evacuated']:,} / {f['places_free']:,} / {f['target_people']:,}")]
+             (t("duty.evacuated", lang), f"{f['people_moved']:,} / {f['people_evacuated']:,} / {f['places_free']:,} / "
+                                         f"{f['target_people']:,}")]
     return [html.Div([html.Div(label, className="duty-label"), html.Div(value, className="duty-value")],
                      className="duty-card" + (" alarm" if i == 1 and f["recipients_escalated"] else ""))
             for i, (label, value) in enumerate(cards)]

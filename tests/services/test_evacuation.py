@@ -118,3 +118,27 @@ def test_sample_district_check_is_consistent(seeded):
         for reason in s.unsafe_reasons:
             assert "米" in reason
     assert haversine_m(0, 0, 0, 1) == pytest.approx(111_195, rel=1e-3)
+
+
+def test_field_reports_of_people_moved_feed_the_capacity_figures(two_shelters):
+    from dashboard.app import create_app
+    from services.evacuation import evacuation_progress, record_move
+    import_file(two_shelters, "hazards", csv_for("hazards", [{
+        "隐患点编号": "H1", "名称": "测试滑坡", "灾害类型": "滑坡", "威胁户数": "4", "威胁人数": "12",
+        "威胁财产(万元)": "1", "稳定性": "不稳定", "影响半径(米)": "50", "预警等级": "橙",
+        "经度": str(CITY[0]), "纬度": str(CITY[1] + 0.005)}]), "h.csv")
+    s1 = next(s for s in capacity_summary(two_shelters).shelters if s.code == "S1")
+    record_move(two_shelters, 1, 5, actor="村干部")                    # moved, not yet housed
+    record_move(two_shelters, 1, "7", shelter_id=s1.id, actor="场所")  # moved and housed in S1
+    progress = evacuation_progress(two_shelters)
+    assert progress["hazards"] == [{"hazard_id": 1, "name": "测试滑坡", "threatened": 12, "moved": 12}]
+    assert progress["totals"] == {"moved": 12, "housed_by_moves": 7}
+    assert capacity_summary(two_shelters).available_places == 300 - 7
+    with pytest.raises(OccupancyError) as info:
+        record_move(two_shelters, 1, 200, shelter_id=s1.id, actor="x")
+    assert info.value.field == "people" and "只剩 93 个空位" in info.value.reason
+    client = create_app(two_shelters).server.test_client()
+    assert client.post("/api/v1/evacuation/moves", json={"hazard_id": 1, "people": 0}).status_code == 400
+    assert client.post("/api/v1/evacuation/moves", json={"hazard_id": 99, "people": 1}).status_code == 404
+    assert client.post("/api/v1/evacuation/moves", json={"hazard_id": 1, "people": 2}).get_json()["moved"] == 14
+    assert client.get("/api/v1/evacuation/progress").get_json()["totals"]["moved"] == 14
