@@ -33,6 +33,9 @@ F_TITLE, F_KIND, F_LEVEL, F_TOWNSHIP, F_SUBMIT, F_MESSAGE = ("duty-title", "duty
                                                             "duty-township", "duty-submit", "duty-message")
 D_INCIDENT, D_TEAMS, D_ASSIGN = "duty-dispatch-incident", "duty-dispatch-teams", "duty-assign"
 ORDERS, WARNINGS, ADVANCE = "duty-orders", "duty-warnings", "duty-advance"
+W_LEVEL, W_HEADLINE, W_TOWNSHIPS, W_PEOPLE, W_ISSUE, W_MESSAGE = ("duty-w-level", "duty-w-headline",
+                                                                 "duty-w-townships", "duty-w-people", "duty-w-issue",
+                                                                 "duty-w-message")
 
 
 def layout(lang: str | None = None, **_query) -> html.Div:
@@ -64,6 +67,14 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 html.H3(t("duty.incidents", lang)), html.Div(id=INCIDENTS),
                 html.H3(t("duty.orders", lang)), html.Div(id=ORDERS, className="duty-teams"),
                 html.H3(t("duty.warnings", lang)), html.Div(id=WARNINGS, className="duty-teams"),
+                html.Div([
+                    dcc.Dropdown(["蓝", "黄", "橙", "红"], "黄", id=W_LEVEL, clearable=False),
+                    dcc.Input(id=W_HEADLINE, type="text", placeholder=t("duty.warning_headline", lang)),
+                    dcc.Dropdown(townships, [], id=W_TOWNSHIPS, multi=True, placeholder=t("map.township", lang)),
+                    html.Button(t("duty.issue", lang), id=W_ISSUE, n_clicks=0, className="button-link"),
+                ], className="duty-form"),
+                dcc.Textarea(id=W_PEOPLE, placeholder=t("duty.recipients_hint", lang), className="duty-people"),
+                html.Div(id=W_MESSAGE, className="hint"),
                 html.H3(t("duty.feed", lang)), html.Ul(id=FEED, className="duty-feed"),
             ], className="plan-result"),
         ], className="plan-body"),
@@ -181,3 +192,24 @@ def _dispatch(incident_id, _clicks, lang):
                       html.Button(t("duty.assign", lang), id={"type": D_ASSIGN, "team": tm["team_id"]}, n_clicks=0)],
                      className="block-row") for tm in teams]
     return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")])
+
+
+@callback(Output(W_MESSAGE, "children"), Input(W_ISSUE, "n_clicks"), State(W_LEVEL, "value"),
+          State(W_HEADLINE, "value"), State(W_TOWNSHIPS, "value"), State(W_PEOPLE, "value"), State(LANG, "data"),
+          prevent_initial_call=True)
+def _issue(_clicks, level, headline, townships, people, lang):
+    """A warning to the people listed (姓名,职务,电话 a line) and the monitors of hazard points in the area."""
+    from services.warnings import WarningRequest, issue_warning
+    recipients = []
+    for line in (people or "").splitlines():
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        if parts and parts[0]:
+            recipients.append({"name": parts[0], "role": parts[1] if len(parts) > 1 else "责任人",
+                               "phone": parts[2] if len(parts) > 2 else None})
+    try:
+        warning_id = issue_warning(settings(), WarningRequest(level=level, hazard_type="地质灾害",
+                                                              headline=headline or "", townships=townships or [],
+                                                              recipients=recipients), actor="值班员")
+    except FieldError as exc:
+        return html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
+    return html.Span(t("duty.issued", lang, id=warning_id), className="ok")

@@ -71,3 +71,20 @@ def test_report_and_dispatch_in_one_browser_are_seen_in_the_other(browser, serve
     finally:
         context_a.close()
         context_b.close()
+
+
+def test_issuing_a_warning_from_the_page(browser, served):
+    context, page = new_page(browser)
+    try:
+        page.goto(served + "/duty")
+        page.wait_for_selector(".duty-card")
+        page.locator("#duty-w-headline").fill("页面发布的黄色预警")
+        choose(page, "duty-w-townships", "水田乡")
+        page.locator("#duty-w-people").fill("甲,乡长,13900000000\n乙,村支书")
+        page.locator("#duty-w-issue").click()
+        page.wait_for_selector("#duty-w-message .ok")
+        page.wait_for_function("() => document.querySelector('#duty-warnings').innerText.includes('页面发布的黄色预警')",
+                               timeout=10_000)
+        assert page.recorder.console_errors == []
+    finally:
+        context.close()
