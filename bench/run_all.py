@@ -30,6 +30,7 @@ BENCHMARKS = {
     "evacuation_plan": ("evacuation_plan.py", [], ["--repeat", "2"], 900),
     "routing": ("routing.py", [], ["--repeat", "2"], 900),
     "vrp_quality": ("vrp_quality.py", [], ["--seconds", "2"], 600),
+    "live_view": ("live_view.py", [], ["--views", "5", "--seconds", "10"], 600),
 }
 
 
