@@ -230,6 +230,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "duty.recipients_hint": ("接收人：每行 姓名,职务,电话（范围内隐患点的监测员自动加入）",
                              "Recipients: one per line, name,role,phone (monitors of hazard points in the area are added)"),
     "duty.issued": ("已发布预警 #{id}", "Warning #{id} issued"),
+    "duty.eta": ("预计行程", "ETA"),
+    "duty.timeline": ("事件时间线", "Incident timeline"),
     "duty.feed": ("动态", "Event feed"),
     "duty.incidents_active": ("进行中事件（按等级）", "Active incidents by level"),
     "duty.waiting": ("预警待叫应人数", "Warning recipients yet to acknowledge"),

@@ -159,7 +159,8 @@ def incident_detail(settings: Settings, incident_id: int) -> dict | None:
                 "status": i.status, "occurred_at": _iso(i.occurred_at), "reporter": i.reporter,
                 "lon": i.lon, "lat": i.lat, "township_code": i.township_code, "dead": i.dead, "injured": i.injured,
                 "missing": i.missing, "people_affected": i.people_affected, "description": i.description,
-                "orders": [{"id": o.id, "team": name, "team_id": o.team_id, "status": o.status} for o, name in orders],
+                "orders": [{"id": o.id, "team": name, "team_id": o.team_id, "status": o.status, "eta_s": o.eta_s}
+                           for o, name in orders],
                 "timeline": [{"at": _iso(e.at), "actor": e.actor, "kind": e.kind, "text": e.text}
                              for e in timeline]}
 
@@ -217,5 +218,5 @@ def active_orders(settings: Settings) -> list[dict]:
                                .join(Incident, Incident.id == DispatchOrder.incident_id)
                                .where(DispatchOrder.status.in_(domain.ACTIVE_ORDER_STATUSES))
                                .order_by(DispatchOrder.id.desc())).all()
-        return [{"id": o.id, "status": o.status, "team": team, "incident": title,
+        return [{"id": o.id, "status": o.status, "team": team, "incident": title, "eta_s": o.eta_s,
                  "next": list(domain.ORDER_TRANSITIONS[o.status])} for o, team, title in rows]

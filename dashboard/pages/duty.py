@@ -20,8 +20,8 @@ from services.duty import change_counter, duty_figures
 from services.errors import FieldError
 from services.geography import township_list
 from services.incidents import (
-    IncidentReport, active_orders, advance_order, assign_team, events_since, list_incidents, recommend_teams,
-    report_incident,
+    IncidentReport, active_orders, advance_order, assign_team, events_since, incident_detail, list_incidents,
+    recommend_teams, report_incident,
 )
 from services.warnings import active_warnings
 
@@ -97,7 +97,8 @@ def _figures(f: dict, lang: str) -> list:
 
 
 def _orders(lang: str) -> list:
-    rows = [html.Div([html.Span(f"#{o['id']} {o['team']} → {o['incident']}：{o['status']}"),
+    rows = [html.Div([html.Span(f"#{o['id']} {o['team']} → {o['incident']}：{o['status']}" +
+                                (f"（{t('duty.eta', lang)} {o['eta_s'] / 60:.0f} 分钟）" if o["eta_s"] else "")),
                       html.Span([html.Button(status, id={"type": ADVANCE, "order": o["id"], "status": status},
                                              n_clicks=0) for status in o["next"]])], className="block-row")
             for o in active_orders(settings())]
@@ -142,7 +143,6 @@ def _refresh(_tick, version, lang):
     table = html.Table(html.Tbody(rows), className="data-table duty-incident-table") if rows else \
         html.P(t("duty.none", lang), className="hint")
     feed = [html.Li(f"{_local(e['at'])} {e['actor']}：{e['text']}") for e in reversed(events_since(s, 0)[-30:])]
-    from services.incidents import incident_detail
     points = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [d["lon"], d["lat"]]},
          "properties": {"title": d["title"], "level": d["level"]}}
@@ -181,8 +181,10 @@ def _dispatch(incident_id, _clicks, lang):
     s, message = settings(), None
     trigger = clicked_id()
     if trigger is not None:
+        eta = next((tm["travel_s"] for tm in recommend_teams(s, int(incident_id), limit=50)
+                    if tm["team_id"] == int(trigger["team"])), None)
         try:
-            assign_team(s, int(incident_id), int(trigger["team"]), actor="值班员")
+            assign_team(s, int(incident_id), int(trigger["team"]), actor="值班员", eta_s=eta)
             message = html.P(t("duty.dispatched", lang), className="ok")
         except FieldError as exc:
             message = html.P(exc.reason if lang == "zh" else exc.reason_en, className="short")
@@ -191,7 +193,12 @@ def _dispatch(incident_id, _clicks, lang):
                                 + (f" · {tm['travel_s'] / 60:.0f} 分钟" if tm["travel_s"] is not None else "")),
                       html.Button(t("duty.assign", lang), id={"type": D_ASSIGN, "team": tm["team_id"]}, n_clicks=0)],
                      className="block-row") for tm in teams]
-    return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")])
+    detail = incident_detail(s, int(incident_id))
+    timeline = html.Div([html.H4(t("duty.timeline", lang)), html.Ol(
+        [html.Li(f"{_local(e['at'])} {e['actor']}：{e['text']}") for e in detail["timeline"]],
+        className="duty-timeline")]) if detail else None
+    return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")]) + \
+        ([timeline] if timeline else [])
 
 
 @callback(Output(W_MESSAGE, "children"), Input(W_ISSUE, "n_clicks"), State(W_LEVEL, "value"),
