@@ -171,5 +171,6 @@ def import_warning_cap():
 
 @incidents_api.get("/api/v1/incidents/<int:incident_id>/recommendations")
 def recommendations(incident_id: int):
-    from services.incidents import recommend_teams
-    return jsonify({"teams": recommend_teams(_settings(), incident_id)})
+    from services.incidents import recommend_depots, recommend_teams
+    return jsonify({"teams": recommend_teams(_settings(), incident_id),
+                    "depots": recommend_depots(_settings(), incident_id)})

@@ -231,6 +231,8 @@ TEXT: dict[str, tuple[str, str]] = {
                              "Recipients: one per line, name,role,phone (monitors of hazard points in the area are added)"),
     "duty.issued": ("已发布预警 #{id}", "Warning #{id} issued"),
     "duty.eta": ("预计行程", "ETA"),
+    "duty.depots": ("最近的物资储备库（道路行程）", "Nearest supply depots (by road)"),
+    "duty.vehicles_free": ("可用车辆", "vehicles free"),
     "duty.timeline": ("事件时间线", "Incident timeline"),
     "duty.feed": ("动态", "Event feed"),
     "duty.incidents_active": ("进行中事件（按等级）", "Active incidents by level"),

@@ -220,3 +220,27 @@ def active_orders(settings: Settings) -> list[dict]:
                                .order_by(DispatchOrder.id.desc())).all()
         return [{"id": o.id, "status": o.status, "team": team, "incident": title, "eta_s": o.eta_s,
                  "next": list(domain.ORDER_TRANSITIONS[o.status])} for o, team, title in rows]
+
+
+def recommend_depots(settings: Settings, incident_id: int, limit: int = 3) -> list[dict]:
+    """The depots nearest an incident by road, with how many of their vehicles are available."""
+    from sqlalchemy import func
+
+    from services.models import Depot, Vehicle
+    from services.roads import road_graph
+    with read_session(settings.database_url) as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            raise IncidentError("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
+        depots = session.scalars(select(Depot)).all()
+        free = dict(session.execute(select(Vehicle.depot_id, func.count()).where(Vehicle.status == "可用")
+                                    .group_by(Vehicle.depot_id)).all())
+        target = (incident.lon, incident.lat)
+    if not depots:
+        return []
+    graph = road_graph(settings)
+    nodes, access = graph.snap([target[0]] + [d.lon for d in depots], [target[1]] + [d.lat for d in depots])
+    times = graph.travel_to([nodes[0]])[0][nodes[1:]] + (access[1:] + access[0]) / (4.0 / 3.6)
+    ranked = sorted(zip(depots, times), key=lambda p: p[1])[:limit]
+    return [{"depot_id": d.id, "name": d.name, "vehicles_available": int(free.get(d.id, 0)),
+             "travel_s": None if not (s < float("inf")) else round(float(s))} for d, s in ranked]

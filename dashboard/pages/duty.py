@@ -21,7 +21,7 @@ from services.errors import FieldError
 from services.geography import township_list
 from services.incidents import (
     IncidentReport, active_orders, advance_order, assign_team, events_since, incident_detail, list_incidents,
-    recommend_teams, report_incident,
+    recommend_depots, recommend_teams, report_incident,
 )
 from services.warnings import active_warnings
 
@@ -193,6 +193,10 @@ def _dispatch(incident_id, _clicks, lang):
                                 + (f" · {tm['travel_s'] / 60:.0f} 分钟" if tm["travel_s"] is not None else "")),
                       html.Button(t("duty.assign", lang), id={"type": D_ASSIGN, "team": tm["team_id"]}, n_clicks=0)],
                      className="block-row") for tm in teams]
+    depots = [html.Li(f"{d['name']}：{t('duty.vehicles_free', lang)} {d['vehicles_available']}" +
+                      (f" · {d['travel_s'] / 60:.0f} 分钟" if d["travel_s"] is not None else ""))
+              for d in recommend_depots(s, int(incident_id))]
+    rows.append(html.Div([html.H4(t("duty.depots", lang)), html.Ul(depots, className="duty-timeline")]))
     detail = incident_detail(s, int(incident_id))
     timeline = html.Div([html.H4(t("duty.timeline", lang)), html.Ol(
         [html.Li(f"{_local(e['at'])} {e['actor']}：{e['text']}") for e in detail["timeline"]],

@@ -54,7 +54,7 @@ def test_report_and_dispatch_in_one_browser_are_seen_in_the_other(browser, serve
         a.get_by_role("listbox").get_by_text("双浏览器测试滑坡", exact=False).first.click()
         a.locator(".duty-teams button").first.click()
         a.wait_for_selector(".duty-teams .ok")
-        assert "派遣" in a.locator(".duty-timeline").inner_text()  # the incident's timeline shows the order
+        assert "派遣" in a.locator("ol.duty-timeline").inner_text()  # the incident timeline shows the order
         b.wait_for_function(f"() => parseInt(document.querySelectorAll('.duty-card')[2]"
                             f".querySelector('.duty-value').innerText) === {out_before + 1}", timeout=10_000)
         b.wait_for_function("() => document.querySelector('.duty-feed').innerText.includes('派遣')", timeout=10_000)

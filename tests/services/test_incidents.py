@@ -135,6 +135,8 @@ def test_recommendations_put_matching_available_teams_first(seeded):
     assert teams and teams[0]["specialty_match"] and teams[0]["kind"] == "水域救援"  # the sample has two free
     matching = [t for t in teams if t["specialty_match"]]
     assert [t["travel_s"] for t in matching] == sorted(t["travel_s"] for t in matching)
+    depots = client.get(f"/api/v1/incidents/{created['id']}/recommendations").get_json()["depots"]
+    assert len(depots) == 3 and [d["travel_s"] for d in depots] == sorted(d["travel_s"] for d in depots)
     client.post("/api/v1/orders", json={"incident_id": created["id"], "team_id": teams[0]["team_id"]})
     again = client.get(f"/api/v1/incidents/{created['id']}/recommendations").get_json()["teams"]
     assert teams[0]["team_id"] not in [t["team_id"] for t in again]  # busy now
