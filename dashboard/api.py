@@ -78,7 +78,22 @@ def template(entity: str):
 
 @api.get("/api/v1/openapi.json")
 def openapi():
-    return jsonify(openapi_document(_settings()))
+    doc = openapi_document(_settings())
+    # Every other endpoint of the app, from its routes: path parameters, methods and the handler's summary.
+    for rule in current_app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        view = current_app.view_functions[rule.endpoint]
+        summary = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
+        item = doc["paths"].setdefault(path, {})
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            params = [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}}
+                      for arg in sorted(rule.arguments)]
+            item.setdefault(method.lower(), {"summary": summary, "parameters": params,
+                                             "responses": {"200": {"description": "ok"},
+                                                           "400": {"description": "bad input, with a reason"}}})
+    return jsonify(doc)
 
 
 def openapi_document(settings: Settings) -> dict:
