@@ -32,3 +32,10 @@ def occupancy_class(status: str, capacity: int, occupancy_people: int, blocked_p
     if capacity and (capacity - free) / capacity >= NEARLY_FULL_SHARE:
         return "nearly_full"
     return "open"
+
+
+def shelter_capacity(settings, declared_people: int | None, effective_area_m2: float, shelter_type: str) -> int:
+    """A shelter's capacity under the deployment's rules (living area per person, per shelter type)."""
+    rules = settings.evacuation
+    per_person = float(rules.area_per_person_by_type.get(shelter_type, rules.area_per_person_m2))
+    return capacity_people(declared_people, effective_area_m2, per_person)

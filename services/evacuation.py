@@ -16,7 +16,7 @@ from sqlalchemy import select
 from config import Settings
 from geo.distance import haversine_m
 from services import audit
-from services.capacity import available_places, capacity_people, occupancy_class
+from services.capacity import available_places, occupancy_class, shelter_capacity
 from services.db import read_session, transaction
 from services.errors import FieldError
 from services.models import Enterprise, HazardPoint, Shelter, Township
@@ -73,11 +73,6 @@ class CapacitySummary:
     townships: list[TownshipCapacity]
 
 
-def area_per_person(settings: Settings, shelter_type: str) -> float:
-    rules = settings.evacuation
-    return float(rules.area_per_person_by_type.get(shelter_type, rules.area_per_person_m2))
-
-
 def _unsafe_reasons(settings: Settings, shelters: list[ShelterCapacity], session) -> None:
     limit = settings.evacuation.safety_distance_m
     plants = [e for e in session.execute(select(Enterprise.name, Enterprise.sector, Enterprise.category,
@@ -110,8 +105,7 @@ def shelter_capacities(settings: Settings) -> list[ShelterCapacity]:
                                .order_by(Shelter.code)).all()
         result = []
         for s, township_name in rows:
-            cap = capacity_people(s.declared_capacity_people, s.effective_area_m2,
-                                  area_per_person(settings, s.shelter_type))
+            cap = shelter_capacity(settings, s.declared_capacity_people, s.effective_area_m2, s.shelter_type)
             result.append(ShelterCapacity(
                 id=s.id, code=s.code, name=s.name, township_code=s.township_code, township_name=township_name,
                 shelter_type=s.shelter_type, status=s.status, capacity_people=cap,
@@ -165,8 +159,7 @@ def update_occupancy(settings: Settings, shelter_id: int, occupancy_people, *, a
         shelter = session.get(Shelter, shelter_id)
         if shelter is None:
             raise OccupancyError("避难场所", f"没有编号为 {shelter_id} 的避难场所", f"no shelter with id {shelter_id}")
-        cap = capacity_people(shelter.declared_capacity_people, shelter.effective_area_m2,
-                              area_per_person(settings, shelter.shelter_type))
+        cap = shelter_capacity(settings, shelter.declared_capacity_people, shelter.effective_area_m2, shelter.shelter_type)
         if value + shelter.blocked_places > cap:
             raise OccupancyError("已安置人数", f"{value} 人加不可用位 {shelter.blocked_places} 超过容量 {cap}",
                                  f"{value} people plus {shelter.blocked_places} blocked places exceed capacity {cap}")
@@ -194,8 +187,7 @@ def record_move(settings: Settings, hazard_id: int, people, *, shelter_id: int |
             shelter = session.get(Shelter, shelter_id)
             if shelter is None:
                 raise OccupancyError("shelter_id", f"没有编号为 {shelter_id} 的避难场所", f"no shelter {shelter_id}")
-            cap = capacity_people(shelter.declared_capacity_people, shelter.effective_area_m2,
-                                  area_per_person(settings, shelter.shelter_type))
+            cap = shelter_capacity(settings, shelter.declared_capacity_people, shelter.effective_area_m2, shelter.shelter_type)
             free = available_places(cap, shelter.occupancy_people, shelter.blocked_places)
             if count > free:
                 raise OccupancyError("people", f"{shelter.name} 只剩 {free} 个空位", f"{shelter.name} has {free} places")

@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from config import Settings
 from services import domain
-from services.capacity import available_places, capacity_people, occupancy_class
+from services.capacity import available_places, occupancy_class, shelter_capacity
 from services.db import read_session
 from services.errors import FieldError
 from services.models import (
@@ -53,7 +53,7 @@ SEARCH_FIELDS: dict[str, tuple[str, ...]] = {"enterprises": ("address", "credit_
                                               "hazards": ("address", "code", "village")}
 _SKIP_COLUMNS = {"geom", "updated_at"}
 _COMPUTED_INPUTS = {"shelters": ("declared_capacity_people", "effective_area_m2", "occupancy_people",
-                                 "blocked_places", "status")}
+                                 "blocked_places", "status", "shelter_type")}
 VIEWS = ("full", "map")
 
 
@@ -166,7 +166,8 @@ def _depot_alerts(settings: Settings) -> dict[int, dict[str, int]]:
 def _add_computed(settings: Settings, layer: str, props: list[dict], rows) -> None:
     if layer == "shelters":
         for p, r in zip(props, rows):
-            capacity = capacity_people(r["declared_capacity_people"], r["effective_area_m2"])
+            capacity = shelter_capacity(settings, r["declared_capacity_people"], r["effective_area_m2"],
+                                        r["shelter_type"])
             p["capacity_people"] = capacity
             p["available_places"] = available_places(capacity, r["occupancy_people"], r["blocked_places"])
             p["occupancy_class"] = occupancy_class(r["status"], capacity, r["occupancy_people"], r["blocked_places"])

@@ -118,7 +118,8 @@ def save_profile(settings: Settings, entries: list[dict], *, actor: str, note: s
     return version
 
 
-def _required(need: dict, people: int, days: int) -> float:
+def required_amount(need: dict, people: int, days: int) -> float:
+    """How much of a need (in its unit; units for one-per-N needs) ``people`` have over ``days``."""
     if need["basis"] == "person_day":
         return need["amount"] * people * days
     if need["basis"] == "person":
@@ -147,7 +148,7 @@ def supply_coverage(settings: Settings, people: int | None = None, days: int | N
         catalogue = {i.code: i for i in session.scalars(select(SupplyItem))}
     result = []
     for need in needs:
-        required = _required(need, people, days)
+        required = required_amount(need, people, days)
         available = sum(stock.get(code, 0.0) * per_unit for code, per_unit in need["items"].items())
         coverage = available / required if required else 1.0
         autonomy = None

@@ -22,7 +22,7 @@ from services.db import read_session
 from services.errors import FieldError
 from services.models import Depot, Shelter, SupplyItem, Vehicle
 from services.roads import road_graph
-from services.supplies import current_profile
+from services.supplies import current_profile, required_amount
 
 TRUCK_KINDS = ("货车", "皮卡")
 SERVICE_S = 20 * 60  # unloading at a shelter
@@ -54,12 +54,7 @@ def shelter_items(settings: Settings, people: int, days: int) -> list[dict]:
     lines: dict[str, dict] = {}
     for need in needs:
         code, per_unit = next(iter(need["items"].items()))
-        if need["basis"] == "person_day":
-            units = need["amount"] * people * days / per_unit
-        elif need["basis"] == "person":
-            units = need["amount"] * people / per_unit
-        else:
-            units = math.ceil(people / need["amount"]) / per_unit
+        units = required_amount(need, people, days) / per_unit
         line = lines.setdefault(code, {"code": code, "name": items[code].name, "unit": items[code].unit,
                                        "quantity": 0.0, "critical": need["have"] in CRITICAL_HAVES})
         line["quantity"] += math.ceil(units)

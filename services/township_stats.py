@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import case, func, select
 
 from config import Settings
-from services.capacity import available_places, capacity_people
+from services.capacity import available_places, shelter_capacity
 from services.db import read_session
 from services.models import Enterprise, HazardPoint, Shelter, Township
 
@@ -46,8 +46,8 @@ def township_figures(settings: Settings) -> dict[str, TownshipFigures]:
             figures[code].enterprises, figures[code].major_risk_enterprises = n, int(m or 0)
         for s in session.execute(select(Shelter.township_code, Shelter.declared_capacity_people,
                                         Shelter.effective_area_m2, Shelter.occupancy_people,
-                                        Shelter.blocked_places, Shelter.status)):
-            cap = capacity_people(s.declared_capacity_people, s.effective_area_m2)
+                                        Shelter.blocked_places, Shelter.status, Shelter.shelter_type)):
+            cap = shelter_capacity(settings, s.declared_capacity_people, s.effective_area_m2, s.shelter_type)
             figures[s.township_code].shelter_capacity += cap
             if s.status != "关闭":
                 figures[s.township_code].shelter_available += available_places(

@@ -59,6 +59,10 @@ def test_area_per_person_is_configurable_per_shelter_type(two_shelters):
     settings = dataclasses.replace(two_shelters, evacuation=rules)
     by_code = {s.code: s for s in capacity_summary(settings).shelters}
     assert (by_code["S1"].capacity_people, by_code["S2"].capacity_people) == (100, 100)
+    from services.layers import point_layer  # the map and the choropleth follow the same rule
+    on_map = {f["properties"]["name"]: f["properties"]["capacity_people"]
+              for f in point_layer(settings, "shelters", view="map")["features"]}
+    assert on_map == {"测试场所S1": 100, "测试场所S2": 100}
 
 
 def test_occupancy_updates_change_the_figures_and_are_audited(two_shelters):
