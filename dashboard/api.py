@@ -12,10 +12,11 @@ from config import Settings
 from dashboard.api_evacuation import evacuation_api
 from dashboard.api_incidents import incidents_api
 from dashboard.api_roads import roads_api
+from dashboard.api_support import app_settings, bad, register_error_answers
 from dashboard.export_routes import export
 from services.import_specs import SPECS
 from services.layers import (
-    POINT_LAYERS, VIEWS, BadParameter, boundary_geojson, entity_counts, parse_filter, point_layer, township_codes,
+    POINT_LAYERS, VIEWS, boundary_geojson, entity_counts, parse_filter, point_layer, township_codes,
     townships_geojson,
 )
 from services.templates import template_xlsx
@@ -23,22 +24,9 @@ from services.templates import template_xlsx
 api = Blueprint("api", __name__)
 
 
-def _settings() -> Settings:
-    return current_app.config["QJ_SETTINGS"]
-
-
-def _bad(name: str, reason: str, reason_en: str, status: int = 400):
-    return jsonify({"error": "bad_parameter", "parameter": name, "reason": reason, "reason_en": reason_en}), status
-
-
-@api.errorhandler(BadParameter)
-def _bad_parameter(exc: BadParameter):
-    return _bad(exc.name, exc.reason, exc.reason_en)
-
-
 @api.get("/healthz")
 def healthz():
-    settings = _settings()
+    settings = app_settings()
     return jsonify({"status": "ok", "database": settings.database_kind,
                     "region": {"adcode": settings.region.adcode, "name": settings.region.name_zh},
                     "counts": entity_counts(settings)})
@@ -46,23 +34,23 @@ def healthz():
 
 @api.get("/api/v1/townships")
 def townships():
-    return jsonify(townships_geojson(_settings()))
+    return jsonify(townships_geojson(app_settings()))
 
 
 @api.get("/api/v1/boundary")
 def boundary():
-    return jsonify(boundary_geojson(_settings()))
+    return jsonify(boundary_geojson(app_settings()))
 
 
 @api.get("/api/v1/layers/<layer>")
 def layer(layer: str):
     if layer not in POINT_LAYERS:
-        return _bad("layer", f"未知图层“{layer}”（可选：{'、'.join(POINT_LAYERS)}）",
+        return bad("layer", f"未知图层“{layer}”（可选：{'、'.join(POINT_LAYERS)}）",
                     f"unknown layer '{layer}' (one of: {', '.join(POINT_LAYERS)})", 404)
     view = request.args.get("view", "full")
     if view not in VIEWS:
-        return _bad("view", f"“{view}” 不是可用的视图（full 或 map）", f"view must be one of {', '.join(VIEWS)}")
-    settings = _settings()
+        return bad("view", f"“{view}” 不是可用的视图（full 或 map）", f"view must be one of {', '.join(VIEWS)}")
+    settings = app_settings()
     flt = parse_filter(layer, request.args, township_codes(settings))
     return jsonify(point_layer(settings, layer, flt, view))
 
@@ -70,7 +58,7 @@ def layer(layer: str):
 @api.get("/api/v1/templates/<entity>.xlsx")
 def template(entity: str):
     if entity not in SPECS:
-        return _bad("entity", f"未知数据类型“{entity}”", f"unknown entity '{entity}'", 404)
+        return bad("entity", f"未知数据类型“{entity}”", f"unknown entity '{entity}'", 404)
     return send_file(template_xlsx(SPECS[entity]), as_attachment=True,
                      download_name=f"{entity}_template.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -78,7 +66,7 @@ def template(entity: str):
 
 @api.get("/api/v1/openapi.json")
 def openapi():
-    doc = openapi_document(_settings())
+    doc = openapi_document(app_settings())
     # Every other endpoint of the app, from its routes: path parameters, methods and the handler's summary.
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
@@ -146,6 +134,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.json.ensure_ascii = False  # UTF-8 Chinese, half the bytes of \uXXXX escapes
     server.json.sort_keys = False  # sorting 20,000 features' keys costs more than it helps
     server.json.compact = True
+    register_error_answers(server)
     server.register_blueprint(api)
     server.register_blueprint(evacuation_api)
     server.register_blueprint(export)
@@ -173,10 +162,10 @@ def register_api(server: Flask, settings: Settings) -> None:
 def feature(layer: str, feature_id: int):
     from services.features import feature_details
     if layer not in POINT_LAYERS:
-        return _bad("layer", f"未知图层“{layer}”", f"unknown layer '{layer}'", 404)
-    details = feature_details(_settings(), layer, feature_id)
+        return bad("layer", f"未知图层“{layer}”", f"unknown layer '{layer}'", 404)
+    details = feature_details(app_settings(), layer, feature_id)
     if details is None:
-        return _bad("id", f"{layer} 中没有编号 {feature_id}", f"no {layer} with id {feature_id}", 404)
+        return bad("id", f"{layer} 中没有编号 {feature_id}", f"no {layer} with id {feature_id}", 404)
     return jsonify({
         "layer": details.layer, "id": details.id, "name": details.name, "lon": details.lon, "lat": details.lat,
         "fields": [{"field": f, "label": zh, "label_en": en, "value": v} for f, zh, en, v in details.fields],
@@ -190,17 +179,17 @@ def search():
     from services.search import search_features
     text = (request.args.get("q") or "").strip()
     if not text or len(text) > 100:
-        return _bad("q", "查询词应为1到100个字", "q must be 1 to 100 characters")
-    return jsonify({"hits": [hit.__dict__ for hit in search_features(_settings(), text)]})
+        return bad("q", "查询词应为1到100个字", "q must be 1 to 100 characters")
+    return jsonify({"hits": [hit.__dict__ for hit in search_features(app_settings(), text)]})
 
 
 @api.get("/api/v1/choropleth/<measure>")
 def choropleth_measure(measure: str):
     from services.township_stats import MEASURES, choropleth
     if measure not in MEASURES:
-        return _bad("measure", f"未知指标“{measure}”（可选：{'、'.join(MEASURES)}）",
+        return bad("measure", f"未知指标“{measure}”（可选：{'、'.join(MEASURES)}）",
                     f"unknown measure '{measure}' (one of: {', '.join(MEASURES)})", 404)
-    return jsonify(choropleth(_settings(), measure))
+    return jsonify(choropleth(app_settings(), measure))
 
 
 @api.post("/api/v1/area")
@@ -210,13 +199,13 @@ def area():
     from services.area_query import area_from_geojson, summarise_area
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return _bad("body", "请求体应为 GeoJSON（多边形，或带 properties.radius 米数的点）",
+        return bad("body", "请求体应为 GeoJSON（多边形，或带 properties.radius 米数的点）",
                     "body must be GeoJSON: a polygon, or a point with properties.radius in metres")
     try:
         geometry = area_from_geojson(body if body and body.get("type") == "Feature" else
                                      {"type": "Feature", "geometry": body, "properties": {}})
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return _bad("body", f"请求体应为多边形或带半径（米）的点的 GeoJSON：{exc}",
+        return bad("body", f"请求体应为多边形或带半径（米）的点的 GeoJSON：{exc}",
                     f"body must be a GeoJSON polygon, or a point with properties.radius in metres: {exc}")
-    return jsonify(asdict(summarise_area(_settings(), geometry)))
+    return jsonify(asdict(summarise_area(app_settings(), geometry)))
 

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
+from dashboard.api_support import app_settings, bad
 from services.evacuation import OccupancyError, capacity_summary, update_occupancy
 from services.supplies import current_profile, supply_coverage
 
+
 evacuation_api = Blueprint("evacuation_api", __name__)
-
-
-def _bad(name: str, reason: str, reason_en: str, status: int = 400):
-    return jsonify({"error": "bad_parameter", "parameter": name, "reason": reason, "reason_en": reason_en}), status
 
 
 def _flag(name: str) -> bool | None:
@@ -37,8 +35,8 @@ def _whole(name: str, default: int | None, low: int, high: int):
 def capacity():
     exclude = _flag("exclude_unsafe")
     if exclude is None:
-        return _bad("exclude_unsafe", "exclude_unsafe 应为 0 或 1", "exclude_unsafe must be 0 or 1")
-    return jsonify(asdict(capacity_summary(current_app.config["QJ_SETTINGS"], exclude_unsafe=exclude)))
+        return bad("exclude_unsafe", "exclude_unsafe 应为 0 或 1", "exclude_unsafe must be 0 or 1")
+    return jsonify(asdict(capacity_summary(app_settings(), exclude_unsafe=exclude)))
 
 
 @evacuation_api.get("/api/v1/supplies/coverage")
@@ -48,13 +46,13 @@ def coverage():
         days = _whole("days", None, 1, 365)
     except ValueError as exc:
         name = str(exc)
-        return _bad(name, f"{name} 应为合理范围内的整数", f"{name} must be a whole number in range")
-    return jsonify(asdict(supply_coverage(current_app.config["QJ_SETTINGS"], people, days)))
+        return bad(name, f"{name} 应为合理范围内的整数", f"{name} must be a whole number in range")
+    return jsonify(asdict(supply_coverage(app_settings(), people, days)))
 
 
 @evacuation_api.get("/api/v1/supplies/profile")
 def profile():
-    version, needs = current_profile(current_app.config["QJ_SETTINGS"])
+    version, needs = current_profile(app_settings())
     return jsonify({"version": version, "needs": needs})
 
 
@@ -63,13 +61,13 @@ def save_needs_profile():
     from services.supplies import ProfileError, save_profile
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return _bad("body", "请求体应为 {\"needs\": [...], \"note\": …}", "body must be {\"needs\": [...], \"note\": ...}")
+        return bad("body", "请求体应为 {\"needs\": [...], \"note\": …}", "body must be {\"needs\": [...], \"note\": ...}")
     try:
-        version = save_profile(current_app.config["QJ_SETTINGS"], body.get("needs"),
+        version = save_profile(app_settings(), body.get("needs"),
                                actor=str(body.get("actor") or "api"),
                                note=str(body["note"])[:200] if body.get("note") else None)
     except ProfileError as exc:
-        return _bad("needs", f"物资需求方案有误：{exc}", str(exc))
+        return bad("needs", f"物资需求方案有误：{exc}", str(exc))
     return jsonify({"version": version}), 201
 
 
@@ -77,10 +75,10 @@ def save_needs_profile():
 def occupancy(shelter_id: int):
     body = request.get_json(silent=True) or {}
     try:
-        shelter = update_occupancy(current_app.config["QJ_SETTINGS"], shelter_id, body.get("occupancy_people", ""),
+        shelter = update_occupancy(app_settings(), shelter_id, body.get("occupancy_people", ""),
                                    actor=str(body.get("actor") or "api"))
     except OccupancyError as exc:
-        return _bad(exc.field, exc.reason, exc.reason_en, 404 if exc.field == "避难场所" else 400)
+        return bad(exc.field, exc.reason, exc.reason_en, 404 if exc.field == "避难场所" else 400)
     return jsonify(asdict(shelter))
 
 
@@ -88,12 +86,12 @@ def occupancy(shelter_id: int):
 def create_plan():
     from services.evacuation_plan import Scenario, ScenarioError, save_plan
     from services.layers import township_codes
-    settings = current_app.config["QJ_SETTINGS"]
+    settings = app_settings()
     body = request.get_json(silent=True)
     try:
         scenario = Scenario.from_json(body, township_codes(settings))
     except ScenarioError as exc:
-        return _bad(exc.field, exc.reason, exc.reason_en)
+        return bad(exc.field, exc.reason, exc.reason_en)
     plan_id, plan = save_plan(settings, scenario, actor=str((body or {}).get("actor") or "api"))
     return jsonify({"id": plan_id, **plan}), 201
 
@@ -101,15 +99,15 @@ def create_plan():
 @evacuation_api.get("/api/v1/evacuation/plans")
 def plans():
     from services.evacuation_plan import list_plans
-    return jsonify({"plans": list_plans(current_app.config["QJ_SETTINGS"])})
+    return jsonify({"plans": list_plans(app_settings())})
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<int:plan_id>")
 def get_plan(plan_id: int):
     from services.evacuation_plan import load_plan
-    plan = load_plan(current_app.config["QJ_SETTINGS"], plan_id)
+    plan = load_plan(app_settings(), plan_id)
     if plan is None:
-        return _bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+        return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
     return jsonify(plan)
 
 
@@ -118,9 +116,9 @@ def plan_xlsx(plan_id: int):
     from flask import Response
 
     from services.evacuation_plan import load_plan, plan_workbook
-    plan = load_plan(current_app.config["QJ_SETTINGS"], plan_id)
+    plan = load_plan(app_settings(), plan_id)
     if plan is None:
-        return _bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+        return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
     return Response(plan_workbook(plan), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=evacuation_plan_{plan_id}.xlsx"})
 
@@ -128,9 +126,9 @@ def plan_xlsx(plan_id: int):
 @evacuation_api.get("/api/v1/evacuation/plans/<int:plan_id>.html")
 def plan_printable(plan_id: int):
     from services.evacuation_plan import load_plan, plan_html
-    plan = load_plan(current_app.config["QJ_SETTINGS"], plan_id)
+    plan = load_plan(app_settings(), plan_id)
     if plan is None:
-        return _bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+        return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
     return plan_html(plan), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
@@ -143,12 +141,12 @@ def evacuation_move():
         hazard_id = int(body["hazard_id"])
         shelter_id = int(body["shelter_id"]) if body.get("shelter_id") is not None else None
     except (KeyError, TypeError, ValueError):
-        return _bad("hazard_id", "需要 hazard_id（整数）", "hazard_id (a whole number) is required")
+        return bad("hazard_id", "需要 hazard_id（整数）", "hazard_id (a whole number) is required")
     try:
-        totals = record_move(current_app.config["QJ_SETTINGS"], hazard_id, body.get("people", ""),
+        totals = record_move(app_settings(), hazard_id, body.get("people", ""),
                              shelter_id=shelter_id, actor=str(body.get("actor") or "api"))
     except OccupancyError as exc:
-        return _bad(exc.field, exc.reason, exc.reason_en, 404 if exc.field in ("hazard_id", "shelter_id")
+        return bad(exc.field, exc.reason, exc.reason_en, 404 if exc.field in ("hazard_id", "shelter_id")
                     and "没有" in exc.reason else 400)
     return jsonify(totals), 201
 
@@ -156,4 +154,4 @@ def evacuation_move():
 @evacuation_api.get("/api/v1/evacuation/progress")
 def progress():
     from services.evacuation import evacuation_progress
-    return jsonify(evacuation_progress(current_app.config["QJ_SETTINGS"]))
+    return jsonify(evacuation_progress(app_settings()))

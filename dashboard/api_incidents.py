@@ -3,42 +3,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
+from dashboard.api_support import app_settings, json_body
 from services.errors import FieldError
 from services.incidents import (
     IncidentReport, advance_order, assign_team, change_status, events_since, incident_detail, list_incidents,
     report_incident,
 )
 
+
 incidents_api = Blueprint("incidents_api", __name__)
 
-
-def _settings():
-    return current_app.config["QJ_SETTINGS"]
-
-
-@incidents_api.errorhandler(FieldError)
-def _field_error(exc: FieldError):
-    return jsonify({"error": "bad_parameter", "parameter": exc.field, "reason": exc.reason,
-                    "reason_en": exc.reason_en}), 404 if exc.field == "id" else 400
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise FieldError("body", "请求体应为 JSON 对象", "body must be a JSON object")
-    return body
 
 
 @incidents_api.get("/api/v1/incidents")
 def incidents():
-    return jsonify({"incidents": list_incidents(_settings(), active_only=request.args.get("active") == "1")})
+    return jsonify({"incidents": list_incidents(app_settings(), active_only=request.args.get("active") == "1")})
 
 
 @incidents_api.post("/api/v1/incidents")
 def create_incident():
-    body = _body()
+    body = json_body()
     try:
         occurred = dt.datetime.fromisoformat(body["occurred_at"]) if body.get("occurred_at") else \
             dt.datetime.now(dt.timezone.utc)
@@ -52,13 +38,13 @@ def create_incident():
             people_affected=int(body.get("people_affected", 0)), description=str(body.get("description") or ""))
     except (KeyError, TypeError, ValueError) as exc:
         raise FieldError("body", f"字段缺失或格式有误：{exc}", f"missing or malformed field: {exc}") from None
-    incident_id = report_incident(_settings(), report)
-    return jsonify(incident_detail(_settings(), incident_id)), 201
+    incident_id = report_incident(app_settings(), report)
+    return jsonify(incident_detail(app_settings(), incident_id)), 201
 
 
 @incidents_api.get("/api/v1/incidents/<int:incident_id>")
 def incident(incident_id: int):
-    detail = incident_detail(_settings(), incident_id)
+    detail = incident_detail(app_settings(), incident_id)
     if detail is None:
         raise FieldError("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
     return jsonify(detail)
@@ -66,27 +52,27 @@ def incident(incident_id: int):
 
 @incidents_api.post("/api/v1/incidents/<int:incident_id>/status")
 def incident_status(incident_id: int):
-    body = _body()
-    change_status(_settings(), incident_id, str(body.get("status", "")), actor=str(body.get("actor") or "api"),
+    body = json_body()
+    change_status(app_settings(), incident_id, str(body.get("status", "")), actor=str(body.get("actor") or "api"),
                   note=str(body.get("note") or ""))
-    return jsonify(incident_detail(_settings(), incident_id))
+    return jsonify(incident_detail(app_settings(), incident_id))
 
 
 @incidents_api.post("/api/v1/orders")
 def create_order():
-    body = _body()
+    body = json_body()
     try:
         incident_id, team_id = int(body["incident_id"]), int(body["team_id"])
     except (KeyError, TypeError, ValueError):
         raise FieldError("body", "需要 incident_id 和 team_id", "incident_id and team_id are required") from None
-    order_id = assign_team(_settings(), incident_id, team_id, actor=str(body.get("actor") or "api"))
+    order_id = assign_team(app_settings(), incident_id, team_id, actor=str(body.get("actor") or "api"))
     return jsonify({"id": order_id, "status": "已派"}), 201
 
 
 @incidents_api.post("/api/v1/orders/<int:order_id>/status")
 def order_status(order_id: int):
-    body = _body()
-    advance_order(_settings(), order_id, str(body.get("status", "")), actor=str(body.get("actor") or "api"))
+    body = json_body()
+    advance_order(app_settings(), order_id, str(body.get("status", "")), actor=str(body.get("actor") or "api"))
     return jsonify({"id": order_id, "status": body.get("status")})
 
 
@@ -96,20 +82,20 @@ def events():
         since = int(request.args.get("since", "0"))
     except ValueError:
         raise FieldError("since", "since 应为整数", "since must be a whole number") from None
-    feed = events_since(_settings(), since)
+    feed = events_since(app_settings(), since)
     return jsonify({"events": feed, "last_id": feed[-1]["id"] if feed else since})
 
 
 @incidents_api.get("/api/v1/warnings")
 def warnings():
     from services.warnings import active_warnings
-    return jsonify({"warnings": active_warnings(_settings())})
+    return jsonify({"warnings": active_warnings(app_settings())})
 
 
 @incidents_api.post("/api/v1/warnings")
 def issue():
     from services.warnings import WarningRequest, issue_warning, warning_status
-    body = _body()
+    body = json_body()
     unknown = sorted(set(body) - set(WarningRequest.__dataclass_fields__) - {"actor"})
     if unknown:
         raise FieldError(unknown[0], f"未知字段“{unknown[0]}”", f"unknown field '{unknown[0]}'")
@@ -120,14 +106,14 @@ def issue():
         req.recipients = [dict(r) for r in req.recipients]
     except (TypeError, ValueError) as exc:
         raise FieldError("body", f"字段缺失或格式有误：{exc}", f"missing or malformed field: {exc}") from None
-    warning_id = issue_warning(_settings(), req, actor=str(body.get("actor") or "api"))
-    return jsonify(warning_status(_settings(), warning_id)), 201
+    warning_id = issue_warning(app_settings(), req, actor=str(body.get("actor") or "api"))
+    return jsonify(warning_status(app_settings(), warning_id)), 201
 
 
 @incidents_api.get("/api/v1/warnings/<int:warning_id>")
 def warning(warning_id: int):
     from services.warnings import warning_status
-    status = warning_status(_settings(), warning_id)
+    status = warning_status(app_settings(), warning_id)
     if status is None:
         raise FieldError("id", f"没有编号为 {warning_id} 的预警", f"no warning {warning_id}")
     return jsonify(status)
@@ -136,26 +122,26 @@ def warning(warning_id: int):
 @incidents_api.post("/api/v1/warnings/<int:warning_id>/ack")
 def ack(warning_id: int):
     from services.warnings import acknowledge, warning_status
-    body = _body()
+    body = json_body()
     try:
         recipient_id = int(body["recipient_id"])
     except (KeyError, TypeError, ValueError):
         raise FieldError("recipient_id", "需要 recipient_id", "recipient_id is required") from None
-    acknowledge(_settings(), warning_id, recipient_id, actor=str(body.get("actor") or "api"))
-    return jsonify(warning_status(_settings(), warning_id))
+    acknowledge(app_settings(), warning_id, recipient_id, actor=str(body.get("actor") or "api"))
+    return jsonify(warning_status(app_settings(), warning_id))
 
 
 @incidents_api.post("/api/v1/warnings/<int:warning_id>/lift")
 def lift(warning_id: int):
     from services.warnings import lift_warning, warning_status
-    lift_warning(_settings(), warning_id, actor=str((request.get_json(silent=True) or {}).get("actor") or "api"))
-    return jsonify(warning_status(_settings(), warning_id))
+    lift_warning(app_settings(), warning_id, actor=str((request.get_json(silent=True) or {}).get("actor") or "api"))
+    return jsonify(warning_status(app_settings(), warning_id))
 
 
 @incidents_api.get("/api/v1/warnings/<int:warning_id>.cap")
 def warning_cap(warning_id: int):
     from services.cap import warning_to_cap
-    return warning_to_cap(_settings(), warning_id), 200, {"Content-Type": "application/cap+xml; charset=utf-8"}
+    return warning_to_cap(app_settings(), warning_id), 200, {"Content-Type": "application/cap+xml; charset=utf-8"}
 
 
 @incidents_api.post("/api/v1/warnings/cap")
@@ -164,13 +150,13 @@ def import_warning_cap():
     from services.cap import import_cap
     from services.warnings import warning_status
     recipients = [{"name": n, "role": "责任人"} for n in request.args.getlist("recipient")]
-    warning_id = import_cap(_settings(), request.get_data(), actor=str(request.args.get("actor") or "cap"),
+    warning_id = import_cap(app_settings(), request.get_data(), actor=str(request.args.get("actor") or "cap"),
                             recipients=recipients)
-    return jsonify(warning_status(_settings(), warning_id)), 201
+    return jsonify(warning_status(app_settings(), warning_id)), 201
 
 
 @incidents_api.get("/api/v1/incidents/<int:incident_id>/recommendations")
 def recommendations(incident_id: int):
     from services.incidents import recommend_depots, recommend_teams
-    return jsonify({"teams": recommend_teams(_settings(), incident_id),
-                    "depots": recommend_depots(_settings(), incident_id)})
+    return jsonify({"teams": recommend_teams(app_settings(), incident_id),
+                    "depots": recommend_depots(app_settings(), incident_id)})

@@ -4,33 +4,18 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import numpy as np
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
+from dashboard.api_support import app_settings, json_body
 from geo.roads import ACCESS_SPEED_KMH, MAX_ACCESS_M
 from services.errors import FieldError
 from services.road_blocks import active_blocks, block_area, block_segment, lift_block
 from services.roads import base_graph, isochrones_geojson, road_graph, roads_geojson
 
+
 roads_api = Blueprint("roads_api", __name__)
 MAX_MATRIX_CELLS = 250_000
 
-
-def _settings():
-    return current_app.config["QJ_SETTINGS"]
-
-
-@roads_api.errorhandler(FieldError)
-def _field_error(exc: FieldError):
-    status = 404 if exc.field == "id" else 400
-    return jsonify({"error": "bad_parameter", "parameter": exc.field, "reason": exc.reason,
-                    "reason_en": exc.reason_en}), status
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise FieldError("body", "请求体应为 JSON 对象", "body must be a JSON object")
-    return body
 
 
 def _points(body: dict, name: str, limit: int = 5000) -> np.ndarray:
@@ -47,17 +32,17 @@ def _points(body: dict, name: str, limit: int = 5000) -> np.ndarray:
 
 @roads_api.get("/api/v1/roads")
 def roads():
-    return jsonify(roads_geojson(_settings()))
+    return jsonify(roads_geojson(app_settings()))
 
 
 @roads_api.get("/api/v1/roads/blocks")
 def blocks():
-    return jsonify({"blocks": [asdict(b) for b in active_blocks(_settings())]})
+    return jsonify({"blocks": [asdict(b) for b in active_blocks(app_settings())]})
 
 
 @roads_api.post("/api/v1/roads/blocks")
 def add_block():
-    body, settings = _body(), _settings()
+    body, settings = json_body(), app_settings()
     actor = str(body.get("actor") or "api")
     if "point" in body:
         point = _points({"point": [body["point"]]}, "point", 1)[0]
@@ -72,7 +57,7 @@ def add_block():
 
 @roads_api.delete("/api/v1/roads/blocks/<int:block_id>")
 def remove_block(block_id: int):
-    lift_block(_settings(), block_id, actor=str(request.args.get("actor") or "api"))
+    lift_block(app_settings(), block_id, actor=str(request.args.get("actor") or "api"))
     return jsonify({"lifted": block_id})
 
 
@@ -80,7 +65,7 @@ def _graph_for(body: dict):
     hazard_blocks = body.get("hazard_blocks", False)
     if not isinstance(hazard_blocks, bool):
         raise FieldError("hazard_blocks", "hazard_blocks 应为 true 或 false", "hazard_blocks must be true or false")
-    return road_graph(_settings(), hazard_blocks=hazard_blocks)
+    return road_graph(app_settings(), hazard_blocks=hazard_blocks)
 
 
 @roads_api.post("/api/v1/routes/matrix")
@@ -89,7 +74,7 @@ def matrix():
 
     null where unreachable: closed roads, or a point more than 500 m from any open road.
     """
-    body = _body()
+    body = json_body()
     sources, targets = _points(body, "sources"), _points(body, "targets")
     if len(sources) * len(targets) > MAX_MATRIX_CELLS:
         raise FieldError("targets", f"矩阵过大（上限 {MAX_MATRIX_CELLS} 格）", f"matrix larger than {MAX_MATRIX_CELLS}")
@@ -109,7 +94,7 @@ def matrix():
 @roads_api.post("/api/v1/routes/route")
 def route():
     """The fastest route between two points: geometry, time, length and the roads it follows."""
-    body = _body()
+    body = json_body()
     start, end = _points({"from": [body.get("from")]}, "from", 1)[0], _points({"to": [body.get("to")]}, "to", 1)[0]
     graph = _graph_for(body)
     nodes, access = graph.snap([start[0], end[0]], [start[1], end[1]])
@@ -130,7 +115,7 @@ def route():
 def supply_plan():
     """Vehicle routes from depots to shelters for the shelters' needs (or typed demands)."""
     from services.supply_routes import RoutePlanRequest, plan_supply_routes
-    body = _body()
+    body = json_body()
     unknown = sorted(set(body) - set(RoutePlanRequest.__dataclass_fields__))
     if unknown:
         raise FieldError(unknown[0], f"未知字段“{unknown[0]}”", f"unknown field '{unknown[0]}'")
@@ -153,7 +138,7 @@ def supply_plan():
                          "shift_hours 1-24")
     if any(v["kg"] < 0 or v["m3"] < 0 for v in req.demands.values()):
         raise FieldError("demands", "需求量不能为负", "demands must not be negative")
-    return jsonify(plan_supply_routes(_settings(), req))
+    return jsonify(plan_supply_routes(app_settings(), req))
 
 
 @roads_api.get("/api/v1/routes/isochrones")
@@ -167,5 +152,5 @@ def isochrones():
                          "lon and lat (numbers) and minutes (comma-separated) are required") from None
     if not minutes or len(minutes) > 6 or not all(0 < m <= 240 for m in minutes):
         raise FieldError("minutes", "minutes 应为 1 到 6 个 0–240 的数", "minutes must be 1 to 6 numbers in 0-240")
-    return jsonify(isochrones_geojson(_settings(), lon, lat, minutes,
+    return jsonify(isochrones_geojson(app_settings(), lon, lat, minutes,
                                       hazard_blocks=request.args.get("hazard_blocks") == "1"))

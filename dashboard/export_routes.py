@@ -8,9 +8,10 @@ import datetime as dt
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, request
 
 from config import Settings
+from dashboard.api_support import app_settings
 from services.layers import FILTER_FIELDS, POINT_LAYERS, BadParameter, parse_filter, township_codes
 from services.map_export import DEFAULT_LAYERS, TIMEZONE, ExportRequest, map_html
 from services.map_print import PAPER_MM, map_png
@@ -18,18 +19,9 @@ from services.township_stats import MEASURES
 
 export = Blueprint("export", __name__)
 
+
 QUERY_ARGS = ("layers", "township", "bbox", "choropleth", "lang", "paper", "dpi")
 DPI_RANGE = (50, 300)
-
-
-def _settings() -> Settings:
-    return current_app.config["QJ_SETTINGS"]
-
-
-@export.errorhandler(BadParameter)
-def _bad_parameter(exc: BadParameter):
-    return jsonify({"error": "bad_parameter", "parameter": exc.name, "reason": exc.reason,
-                    "reason_en": exc.reason_en}), 400
 
 
 def _check_choice(name: str, value: str, allowed, what_zh: str, what_en: str) -> None:
@@ -90,7 +82,7 @@ def content_disposition(filename: str, fallback: str) -> str:
 
 
 def _download(body: bytes, mimetype: str, suffix: str, req: ExportRequest, when: dt.datetime) -> Response:
-    settings = _settings()
+    settings = app_settings()
     name = export_filename(settings, req.lang, when, suffix)
     fallback = export_filename(settings, "en", when, suffix)
     return Response(body, mimetype=mimetype, headers={
@@ -99,13 +91,13 @@ def _download(body: bytes, mimetype: str, suffix: str, req: ExportRequest, when:
 
 @export.get("/api/v1/export/map.html")
 def map_html_download():
-    settings = _settings()
+    settings = app_settings()
     req, when = parse_export_args(request.args, township_codes(settings)), dt.datetime.now(TIMEZONE)
     return _download(map_html(settings, req, now=when).encode("utf-8"), "text/html", "html", req, when)
 
 
 @export.get("/api/v1/export/map.png")
 def map_png_download():
-    settings = _settings()
+    settings = app_settings()
     req, when = parse_export_args(request.args, township_codes(settings)), dt.datetime.now(TIMEZONE)
     return _download(map_png(settings, req, now=when), "image/png", "png", req, when)
