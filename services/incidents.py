@@ -171,7 +171,7 @@ def list_incidents(settings: Settings, active_only: bool = False) -> list[dict]:
         if active_only:
             stmt = stmt.where(Incident.status != "已结束")
         return [{"id": i.id, "title": i.title, "kind": i.kind, "level": i.level, "status": i.status,
-                 "township_code": i.township_code, "occurred_at": _iso(i.occurred_at)}
+                 "township_code": i.township_code, "occurred_at": _iso(i.occurred_at), "lon": i.lon, "lat": i.lat}
                 for i in session.scalars(stmt.limit(500))]
 
 

@@ -18,7 +18,7 @@ from dashboard.state import settings
 from services import domain
 from services.duty import change_counter, duty_figures
 from services.errors import FieldError
-from services.geography import township_list
+from services.geography import township_list, township_seats
 from services.incidents import (
     IncidentReport, active_orders, advance_order, assign_team, events_since, incident_detail, list_incidents,
     recommend_depots, recommend_teams, report_incident,
@@ -144,9 +144,8 @@ def _refresh(_tick, version, lang):
         html.P(t("duty.none", lang), className="hint")
     feed = [html.Li(f"{_local(e['at'])} {e['actor']}：{e['text']}") for e in reversed(events_since(s, 0)[-30:])]
     points = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [d["lon"], d["lat"]]},
-         "properties": {"title": d["title"], "level": d["level"]}}
-        for d in (incident_detail(s, i["id"]) for i in incidents)]}
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [i["lon"], i["lat"]]},
+         "properties": {"title": i["title"], "level": i["level"]}} for i in incidents]}
     options = [{"label": f"#{i['id']} {i['title']}", "value": i["id"]} for i in incidents]
     return current, _figures(duty_figures(s), lang), table, feed, points, options, _orders(lang), _warnings(lang)
 
@@ -156,7 +155,7 @@ def _refresh(_tick, version, lang):
           State(LANG, "data"), prevent_initial_call=True)
 def _report(_clicks, title, kind, level, township, lang):
     s = settings()
-    seat = next(((lon, lat) for code, lon, lat in _seats(s) if code == township), None)
+    seat = next(((lon, lat) for code, lon, lat in township_seats(s) if code == township), None)
     if seat is None:
         return html.Span(t("duty.need_township", lang), className="short")
     try:
@@ -168,27 +167,24 @@ def _report(_clicks, title, kind, level, township, lang):
     return html.Span(t("duty.reported", lang, id=incident_id), className="ok")
 
 
-def _seats(s) -> list[tuple[str, float, float]]:
-    from services.geography import township_seats
-    return township_seats(s)
-
-
 @callback(Output(D_TEAMS, "children"), Input(D_INCIDENT, "value"),
           Input({"type": D_ASSIGN, "team": ALL}, "n_clicks"), State(LANG, "data"), prevent_initial_call=True)
 def _dispatch(incident_id, _clicks, lang):
     if not incident_id:
         return []
     s, message = settings(), None
+    teams = recommend_teams(s, int(incident_id), limit=50)
     trigger = clicked_id()
     if trigger is not None:
-        eta = next((tm["travel_s"] for tm in recommend_teams(s, int(incident_id), limit=50)
-                    if tm["team_id"] == int(trigger["team"])), None)
+        chosen = int(trigger["team"])
+        eta = next((tm["travel_s"] for tm in teams if tm["team_id"] == chosen), None)
         try:
-            assign_team(s, int(incident_id), int(trigger["team"]), actor="值班员", eta_s=eta)
+            assign_team(s, int(incident_id), chosen, actor="值班员", eta_s=eta)
             message = html.P(t("duty.dispatched", lang), className="ok")
+            teams = [tm for tm in teams if tm["team_id"] != chosen]  # busy now
         except FieldError as exc:
             message = html.P(exc.reason if lang == "zh" else exc.reason_en, className="short")
-    teams = recommend_teams(s, int(incident_id))
+    teams = teams[:5]
     rows = [html.Div([html.Span(f"{tm['name']}（{tm['kind']}，{tm['members']} 人）" + (" ★" if tm["specialty_match"] else "")
                                 + (f" · {tm['travel_s'] / 60:.0f} 分钟" if tm["travel_s"] is not None else "")),
                       html.Button(t("duty.assign", lang), id={"type": D_ASSIGN, "team": tm["team_id"]}, n_clicks=0)],
