@@ -186,7 +186,7 @@ GENERAL_TEAMS = ("综合性消防救援", "乡镇综合救援", "民兵应急", 
 
 def recommend_teams(settings: Settings, incident_id: int, limit: int = 5) -> list[dict]:
     """Available teams (待命, no active order) ranked: matching specialty first, then road travel time."""
-    from services.roads import road_graph
+    from services.roads import seconds_to
     with read_session(settings.database_url) as session:
         incident = session.get(Incident, incident_id)
         if incident is None:
@@ -199,9 +199,7 @@ def recommend_teams(settings: Settings, incident_id: int, limit: int = 5) -> lis
         target = (incident.lon, incident.lat)
     if not teams:
         return []
-    graph = road_graph(settings)
-    nodes, access = graph.snap([target[0]] + [t.lon for t in teams], [target[1]] + [t.lat for t in teams])
-    times = graph.travel_to([nodes[0]])[0][nodes[1:]] + (access[1:] + access[0]) / (4.0 / 3.6)
+    times = seconds_to(settings, target, [(t.lon, t.lat) for t in teams])
     wanted = SPECIALTY.get(kind, ())
     ranked = sorted(zip(teams, times), key=lambda p: (p[0].kind not in wanted, p[0].kind not in GENERAL_TEAMS
                                                       and p[0].kind not in wanted, p[1]))
@@ -227,7 +225,7 @@ def recommend_depots(settings: Settings, incident_id: int, limit: int = 3) -> li
     from sqlalchemy import func
 
     from services.models import Depot, Vehicle
-    from services.roads import road_graph
+    from services.roads import seconds_to
     with read_session(settings.database_url) as session:
         incident = session.get(Incident, incident_id)
         if incident is None:
@@ -238,9 +236,7 @@ def recommend_depots(settings: Settings, incident_id: int, limit: int = 3) -> li
         target = (incident.lon, incident.lat)
     if not depots:
         return []
-    graph = road_graph(settings)
-    nodes, access = graph.snap([target[0]] + [d.lon for d in depots], [target[1]] + [d.lat for d in depots])
-    times = graph.travel_to([nodes[0]])[0][nodes[1:]] + (access[1:] + access[0]) / (4.0 / 3.6)
+    times = seconds_to(settings, target, [(d.lon, d.lat) for d in depots])
     ranked = sorted(zip(depots, times), key=lambda p: p[1])[:limit]
     return [{"depot_id": d.id, "name": d.name, "vehicles_available": int(free.get(d.id, 0)),
              "travel_s": None if not (s < float("inf")) else round(float(s))} for d, s in ranked]

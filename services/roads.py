@@ -78,3 +78,14 @@ def isochrones_geojson(settings: Settings, lon: float, lat: float, minutes: list
                  "geometry": json.loads(shapely.to_geojson(shapely.set_precision(a, 1e-5)))}
                 for m, a in zip(minutes, areas)]
     return {"type": "FeatureCollection", "features": features, "synthetic_network": graph.synthetic}
+
+
+def seconds_to(settings: Settings, target: tuple[float, float], points: list[tuple[float, float]]):
+    """Road travel seconds from each (lon, lat) point to ``target``, walking to and from the road included;
+    inf where closures cut a point off."""
+    from geo.roads import ACCESS_SPEED_KMH, MAX_ACCESS_M
+    graph = road_graph(settings)
+    nodes, access = graph.snap([target[0]] + [p[0] for p in points], [target[1]] + [p[1] for p in points])
+    times = graph.travel_to([nodes[0]])[0][nodes[1:]] + (access[1:] + access[0]) / (ACCESS_SPEED_KMH / 3.6)
+    times[(access[1:] > MAX_ACCESS_M) | (access[0] > MAX_ACCESS_M)] = float("inf")
+    return times
