@@ -20,7 +20,7 @@ from config import load_settings
 
 
 def _serve(args, settings) -> int:
-    from services.seed import setup_database
+    from services.data.seed import setup_database
     report = setup_database(settings, with_sample=not args.no_sample)
     if report:
         print(json.dumps(report, ensure_ascii=False))
@@ -39,13 +39,13 @@ def _serve(args, settings) -> int:
 
 
 def _init_db(args, settings) -> int:
-    from services.seed import setup_database
+    from services.data.seed import setup_database
     print(json.dumps(setup_database(settings, with_sample=args.command == "seed"), ensure_ascii=False))
     return 0
 
 
 def _import(args, settings) -> int:
-    from services.imports import ImportRejected, import_path
+    from services.data.imports import ImportRejected, import_path
     try:
         result = import_path(settings, args.entity, args.file, crs=args.crs, actor=args.actor)
     except ImportRejected as exc:
@@ -58,8 +58,8 @@ def _import(args, settings) -> int:
 
 
 def _template(args, settings) -> int:
-    from services.import_specs import SPECS
-    from services.templates import template_xlsx
+    from services.data.specs import SPECS
+    from services.data.templates import template_xlsx
     with open(args.out, "wb") as fh:
         fh.write(template_xlsx(SPECS[args.entity]).getvalue())
     return 0
@@ -93,7 +93,7 @@ def _solve_vrp(args, settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from services.import_specs import SPECS
+    from services.data.specs import SPECS
     parser = argparse.ArgumentParser(prog="app.py", description="黔江应急一张图")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="set up the database if needed and serve the app")

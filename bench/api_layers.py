@@ -22,7 +22,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    LOCAL, ROOT, clean_env, emit, free_port, http_fetch, print_machine, run_app, served_app, summary,
+    LOCAL,
+    ROOT,
+    clean_env,
+    emit,
+    free_port,
+    http_fetch,
+    print_machine,
+    run_app,
+    served_app,
+    summary,
 )
 
 ADMIN_URL = os.environ.get("QJ_BENCH_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -61,7 +70,9 @@ def _decode(body: bytes, encoding: str | None) -> bytes | None:
             from compression import zstd  # Python 3.14
         except ImportError:
             try:
-                from backports import zstd  # installed with Flask-Compress on older Pythons
+                from backports import (
+                    zstd,  # installed with Flask-Compress on older Pythons
+                )
             except ImportError:
                 return None
         return zstd.decompress(body)
@@ -126,7 +137,7 @@ def _measure_in_process(database_url: str, repeat: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
     from config import load_settings
     from dashboard.app import create_app
-    from services.layers import point_layer
+    from services.map.layers import point_layer
     settings = dataclasses.replace(load_settings(), database_url=database_url)
     app = create_app(settings)
     build, encode, total = [], [], []

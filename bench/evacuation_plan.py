@@ -72,8 +72,8 @@ def district_case(repeat: int) -> dict:
     import dataclasses
 
     from config import load_settings
-    from services.evacuation_plan import Scenario, plan
-    from services.seed import setup_database
+    from services.data.seed import setup_database
+    from services.evacuation.plans import Scenario, plan
     with tempfile.TemporaryDirectory(prefix="qj_plan_") as tmp:
         settings = dataclasses.replace(load_settings(), database_url=f"sqlite:///{tmp}/plan.sqlite3")
         setup_database(settings, with_sample=True)

@@ -33,7 +33,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    LOCAL, ROOT, clean_env, emit, free_port, kill_group, print_machine, try_get, wait_until,
+    LOCAL,
+    ROOT,
+    clean_env,
+    emit,
+    free_port,
+    kill_group,
+    print_machine,
+    try_get,
+    wait_until,
 )
 
 SYSTEM_PYTHON = os.environ.get("PYTHON", "python3")  # what the Makefile uses to create the venv

@@ -22,7 +22,15 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, clean_env, emit, free_port, http_get, print_machine, served_app  # noqa: E402
+from _common import (  # noqa: E402
+    ROOT,
+    clean_env,
+    emit,
+    free_port,
+    http_get,
+    print_machine,
+    served_app,
+)
 from page_load import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 ON_MAP = """([hazards, enterprises]) =>

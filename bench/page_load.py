@@ -26,7 +26,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import LOCAL, clean_env, emit, free_port, print_machine, run_app, served_app  # noqa: E402
+from _common import (  # noqa: E402
+    LOCAL,
+    clean_env,
+    emit,
+    free_port,
+    print_machine,
+    run_app,
+    served_app,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -213,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     rendered = result["rendered"] or {}
     print("  features fetched → counted by window.qj.rendered (fewer: clustered or not drawn): " + ", ".join(
         f"{layer} {n}→{rendered.get(layer, 0)}" for layer, n in result["layer_features"].items()))
-    print(f"  other counts: " + ", ".join(f"{k} {v}" for k, v in rendered.items() if k not in result["layer_features"])
+    print("  other counts: " + ", ".join(f"{k} {v}" for k, v in rendered.items() if k not in result["layer_features"])
           + f"; .leaflet-marker-icon elements in the page: {result['markers_in_dom']}")
     print(f"  requests to hosts other than {LOCAL}: {len(foreign)}" + (f" {foreign}" if foreign else ""))
     if errors:

@@ -45,7 +45,7 @@ def matrix_case(repeat: int) -> dict:
 
 
 def _more_shelters(count: int) -> bytes:
-    from services.import_specs import SPECS
+    from services.data.specs import SPECS
     with (ROOT / "data" / "sample" / "shelters.csv").open(encoding="utf-8-sig") as fh:
         base = list(csv.DictReader(fh))
     rng = np.random.default_rng(5)
@@ -66,13 +66,13 @@ def _more_shelters(count: int) -> bytes:
 
 def replan_case(repeat: int) -> dict:
     from config import load_settings
+    from services.data.imports import import_file
+    from services.data.seed import setup_database
     from services.db import transaction
-    from services.imports import import_file
     from services.models import Shelter
-    from services.road_blocks import block_segment, lift_block
-    from services.roads import base_graph
-    from services.seed import setup_database
-    from services.supply_routes import RoutePlanRequest, plan_supply_routes
+    from services.roads.closures import block_segment, lift_block
+    from services.roads.network import base_graph
+    from services.supply.routes import RoutePlanRequest, plan_supply_routes
     with tempfile.TemporaryDirectory(prefix="qj_routing_") as tmp:
         settings = dataclasses.replace(load_settings(), database_url=f"sqlite:///{tmp}/r.sqlite3")
         setup_database(settings, with_sample=True)

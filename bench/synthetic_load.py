@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 from config import Settings, load_settings  # noqa: E402
 from geo.boundaries import county_boundary  # noqa: E402
-from services.import_specs import SPECS  # noqa: E402
-from services.imports import import_file  # noqa: E402
-from services.seed import setup_database  # noqa: E402
-from services.validation import credit_check_char  # noqa: E402
+from services.data.cells import credit_check_char  # noqa: E402
+from services.data.imports import import_file  # noqa: E402
+from services.data.seed import setup_database  # noqa: E402
+from services.data.specs import SPECS  # noqa: E402
 
 SEED = 20261125
 

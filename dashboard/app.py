@@ -11,8 +11,8 @@ from dashboard import ids
 from dashboard.api import register_api
 from dashboard.components.shell import header, language_from_search
 from dashboard.tiles import tiles
-from services.basemaps import load_basemaps
-from services.layers import sample_in_use
+from services.map.basemaps import load_basemaps
+from services.map.layers import sample_in_use
 
 _HERE = Path(__file__).resolve().parent
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 
 from config import Settings
-from services.basemaps import Basemap
+from services.map.basemaps import Basemap
 
 
 def settings() -> Settings:

@@ -63,8 +63,8 @@ import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
 from geo.boundaries import approximate_township_polygons, county_boundary  # noqa: E402
-from services import domain  # noqa: E402
-from services.import_specs import SPECS  # noqa: E402
+from services import vocabulary  # noqa: E402
+from services.data.specs import SPECS  # noqa: E402
 
 SEED = 20261125
 ADCODE = "500114"
@@ -113,7 +113,7 @@ PARK_MIX = {"建材": 35, "机械": 25, "冶金": 12, "有色": 10, "轻工": 25
 TOWN_MIX = {"商场超市": 50, "农贸市场": 12, "餐饮住宿": 45, "民宿": 20, "建材": 40, "轻工": 35,
             "商贸": 40, "纺织": 5, "交通工程": 20, "水利工程": 15, "房屋建筑": 20, "液化气餐饮": 40,
             "天然气餐饮": 8, "燃气经营": 10, "经营(无储存)": 15, "使用": 5, "再生资源回收": 15}
-SECTOR_OF = {c: s for s, cs in domain.ENTERPRISE_SECTORS.items() for c in cs}
+SECTOR_OF = {c: s for s, cs in vocabulary.ENTERPRISE_SECTORS.items() for c in cs}
 RISK_P = {"危险化学品": (.08, .25, .45, .22), "非煤矿山": (.10, .40, .40, .10), "成品油": (.02, .15, .55, .28),
           "燃气": (.01, .10, .40, .49)}
 RISK_DEFAULT = (.01, .07, .36, .56)
@@ -324,13 +324,13 @@ def enterprises(w: World, pops: dict[str, int]) -> list[dict]:
         sector = SECTOR_OF[cat]
         name = w.unique(lambda: NAMES[cat].format(b=w.chars(BRAND, 2), p=w.short(ti), f=w.pick(FOOD)))
         p_scale = (.05, .18, .77) if cat in RETAIL else (.38, 0.0, .62)
-        scale = w.pick(domain.ENTERPRISE_SCALES, p_scale)
+        scale = w.pick(vocabulary.ENTERPRISE_SCALES, p_scale)
         duty_p = (.03, .12, .85) if scale == "规上" else (.20, .35, .45)
         dangers = 0 if w.rng.random() < .72 else int(w.rng.choice(5, p=[.4, .25, .15, .12, .08])) + 1
         rows.append({"credit_code": w.credit_code(), "name": name, "sector": sector, "category": cat,
                      "scale": scale,
-                     "risk_level": w.pick(domain.RISK_LEVELS, RISK_P.get(sector, RISK_DEFAULT)),
-                     "duty_card_status": w.pick(domain.DUTY_CARD_STATUSES, duty_p),
+                     "risk_level": w.pick(vocabulary.RISK_LEVELS, RISK_P.get(sector, RISK_DEFAULT)),
+                     "duty_card_status": w.pick(vocabulary.DUTY_CARD_STATUSES, duty_p),
                      "open_hidden_dangers": str(dangers),
                      "industrial_park": PARK if N_CITY <= k < N_CITY + N_PARK else "",
                      "contact_person": w.person(), "contact_phone": w.phone(0.3),
@@ -390,7 +390,7 @@ def hazards(w: World) -> list[dict]:
                 "name": w.unique(lambda: hazard_name(w, kind, ti, village)), "hazard_type": kind,
                 "threatened_households": str(hh), "threatened_people": str(people),
                 "threatened_property_10k_yuan": f"{hh * w.rng.uniform(6, 20):.1f}",
-                "stability": w.pick(domain.HAZARD_STABILITY, stab_p),
+                "stability": w.pick(vocabulary.HAZARD_STABILITY, stab_p),
                 "influence_radius_m": str(int(round(w.rng.uniform(r0, r1), -1))), "warning_level": "无",
                 "village": village, "contact_person": w.person(), "contact_phone": w.phone(),
                 **town_row(w, lon, lat, ti, village)})

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from config import Settings, load_settings
+from services.data.seed import setup_database
 from services.db import get_engine
-from services.seed import setup_database
 
 ADMIN_URL = os.environ.get("QJ_TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 STRICT = os.environ.get("QJ_STRICT") == "1"
@@ -103,7 +103,7 @@ def csv_for(entity: str, rows: list[dict]) -> bytes:
     import csv
     import io
 
-    from services.import_specs import SPECS
+    from services.data.specs import SPECS
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=SPECS[entity].headers, restval="")
     writer.writeheader()

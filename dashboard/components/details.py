@@ -8,9 +8,9 @@ from dash import html
 
 from dashboard import ids
 from dashboard.i18n import t
-from services.area_query import AreaSummary
-from services.features import FeatureDetails
-from services.search import SearchHit
+from services.map.area import AreaSummary
+from services.map.features import FeatureDetails
+from services.map.search import SearchHit
 
 
 def _value(value, lang: str) -> str:

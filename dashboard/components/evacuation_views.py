@@ -5,9 +5,9 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard.i18n import t
-from services.domain import FIVE_HAVES
-from services.evacuation import CapacitySummary
-from services.supplies import SupplyCoverage
+from services.evacuation.shelters import CapacitySummary
+from services.supply.needs import SupplyCoverage
+from services.vocabulary import FIVE_HAVES
 
 _GREEN, _RED, _AMBER = "#2a9d8f", "#d62828", "#f4a261"
 

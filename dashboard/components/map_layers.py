@@ -7,8 +7,8 @@ import dash_leaflet as dl
 
 from dashboard import ids
 from dashboard.i18n import t
-from services import domain
-from services.basemaps import Basemap
+from services import vocabulary
+from services.map.basemaps import Basemap
 
 # (layer key, switched on by default), drawn bottom → top.
 POINT_LAYER_ORDER = (("stations", False), ("enterprises", True), ("teams", True), ("depots", True),
@@ -26,7 +26,7 @@ def layer_url(layer: str, args: dict[str, str]) -> str:
 
 def point_hideout(layer: str, crs: str = "WGS84") -> dict:
     """Styling inputs of a point layer's JS functions, with the display coordinate system."""
-    colours = {"enterprises": domain.RISK_COLOURS, "hazards": domain.WARNING_COLOURS}.get(layer, {})
+    colours = {"enterprises": vocabulary.RISK_COLOURS, "hazards": vocabulary.WARNING_COLOURS}.get(layer, {})
     return {"colours": colours, "colour": FIXED_COLOURS.get(layer), "crs": crs}
 
 

@@ -6,9 +6,9 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.map_layers import POINT_LAYER_ORDER
 from dashboard.i18n import t
-from services import domain
-from services.basemaps import Basemap
-from services.township_stats import MEASURES
+from services import vocabulary
+from services.map.basemaps import Basemap
+from services.map.choropleth import MEASURES
 
 _FILTER_LABELS = {
     ("enterprises", "sector"): "map.filter_sector", ("enterprises", "category"): "map.filter_category",
@@ -16,9 +16,9 @@ _FILTER_LABELS = {
     ("hazards", "warning_level"): "map.filter_warning", ("shelters", "status"): "map.filter_shelter_status",
 }
 _CHOICES = {
-    ("enterprises", "sector"): tuple(domain.ENTERPRISE_SECTORS), ("enterprises", "category"): domain.ENTERPRISE_CATEGORIES,
-    ("enterprises", "risk_level"): domain.RISK_LEVELS, ("hazards", "hazard_type"): domain.HAZARD_TYPES,
-    ("hazards", "warning_level"): domain.WARNING_LEVELS, ("shelters", "status"): domain.SHELTER_STATUSES,
+    ("enterprises", "sector"): tuple(vocabulary.ENTERPRISE_SECTORS), ("enterprises", "category"): vocabulary.ENTERPRISE_CATEGORIES,
+    ("enterprises", "risk_level"): vocabulary.RISK_LEVELS, ("hazards", "hazard_type"): vocabulary.HAZARD_TYPES,
+    ("hazards", "warning_level"): vocabulary.WARNING_LEVELS, ("shelters", "status"): vocabulary.SHELTER_STATUSES,
 }
 
 
@@ -38,8 +38,8 @@ def _legend_rows(colours: dict[str, str], prefix: str, lang: str, square: bool =
 def legend(lang: str) -> html.Div:
     occupancy = {"open": "#2a9d8f", "nearly_full": "#f4a261", "full": "#d62828", "closed": "#8d99ae"}
     return html.Div([
-        html.H4(t("map.legend_risk", lang)), *_legend_rows(domain.RISK_COLOURS, "risk", lang),
-        html.H4(t("map.legend_warning", lang)), *_legend_rows(domain.WARNING_COLOURS, "warn", lang),
+        html.H4(t("map.legend_risk", lang)), *_legend_rows(vocabulary.RISK_COLOURS, "risk", lang),
+        html.H4(t("map.legend_warning", lang)), *_legend_rows(vocabulary.WARNING_COLOURS, "warn", lang),
         html.H4(t("layer.shelters", lang)), *_legend_rows(occupancy, "occupancy", lang, square=True),
         html.P(t("map.legend_depot", lang), className="legend-note"),
         html.P(t("map.legend_team", lang), className="legend-note"),

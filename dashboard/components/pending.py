@@ -5,7 +5,7 @@ from dash import html
 
 from dashboard.i18n import t
 from dashboard.state import settings
-from services.layers import entity_counts
+from services.map.layers import entity_counts
 
 
 def pending_page(plan_key: str, lang: str) -> html.Div:

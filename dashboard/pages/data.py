@@ -12,11 +12,11 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import ids
 from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
-from services.audit import recent
+from services.data.imports import ImportRejected, import_file
+from services.data.specs import SPECS
 from services.db import read_session
-from services.import_specs import SPECS
-from services.imports import ImportRejected, import_file
-from services.layers import entity_counts
+from services.db.audit import recent
+from services.map.layers import entity_counts
 
 dash.register_page(__name__, path="/data", name="数据管理", order=5)
 

@@ -15,15 +15,23 @@ from dashboard.components.clicks import clicked_id
 from dashboard.components.map_layers import boundary_layer
 from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
-from services import domain
-from services.duty import change_counter, duty_figures
-from services.errors import FieldError
-from services.geography import township_list, township_seats
-from services.incidents import (
-    IncidentReport, active_orders, advance_order, assign_team, events_since, incident_detail, list_incidents,
-    recommend_depots, recommend_teams, report_incident,
+from services import vocabulary
+from services.data.geography import township_list, township_seats
+from services.dispatch.duty import change_counter, duty_figures
+from services.dispatch.incidents import (
+    IncidentReport,
+    active_orders,
+    advance_order,
+    assign_team,
+    events_since,
+    incident_detail,
+    list_incidents,
+    recommend_depots,
+    recommend_teams,
+    report_incident,
 )
-from services.warnings import active_warnings
+from services.dispatch.warnings import active_warnings
+from services.errors import FieldError
 
 dash.register_page(__name__, path="/duty", name="值班态势", order=3)
 
@@ -55,8 +63,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 html.H3(t("duty.report", lang)),
                 html.Div([
                     dcc.Input(id=F_TITLE, type="text", placeholder=t("duty.title_hint", lang)),
-                    dcc.Dropdown(list(domain.INCIDENT_KINDS), "滑坡", id=F_KIND, clearable=False),
-                    dcc.Dropdown(list(domain.INCIDENT_LEVELS), "Ⅳ", id=F_LEVEL, clearable=False),
+                    dcc.Dropdown(list(vocabulary.INCIDENT_KINDS), "滑坡", id=F_KIND, clearable=False),
+                    dcc.Dropdown(list(vocabulary.INCIDENT_LEVELS), "Ⅳ", id=F_LEVEL, clearable=False),
                     dcc.Dropdown(townships, None, id=F_TOWNSHIP, placeholder=t("map.township", lang)),
                     html.Button(t("duty.submit", lang), id=F_SUBMIT, n_clicks=0, className="button-link"),
                 ], className="duty-form"),
@@ -206,7 +214,7 @@ def _dispatch(incident_id, _clicks, lang):
           prevent_initial_call=True)
 def _issue(_clicks, level, headline, townships, people, lang):
     """A warning to the people listed (姓名,职务,电话 a line) and the monitors of hazard points in the area."""
-    from services.warnings import WarningRequest, issue_warning
+    from services.dispatch.warnings import WarningRequest, issue_warning
     recipients = []
     for line in (people or "").splitlines():
         parts = [p.strip() for p in line.replace("，", ",").split(",")]

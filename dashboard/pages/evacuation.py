@@ -5,17 +5,37 @@ import dash
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.components.evacuation_views import (
-    five_haves_figure, gauge, needs_table, shelter_table, township_table,
+    five_haves_figure,
+    gauge,
+    needs_table,
+    shelter_table,
+    township_table,
 )
-from dashboard.components.plan_views import PLAN_DRAW, plan_comparison, plan_map, plan_summary
+from dashboard.components.plan_views import (
+    PLAN_DRAW,
+    plan_comparison,
+    plan_map,
+    plan_summary,
+)
 from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
-from services import domain
-from services.evacuation import OccupancyError, capacity_summary, shelter_capacities, update_occupancy
-from services.evacuation_plan import Scenario, ScenarioError, list_plans, load_plan, save_plan
-from services.geography import township_list
-from services.layers import township_codes
-from services.supplies import supply_coverage
+from services import vocabulary
+from services.data.geography import township_list
+from services.evacuation.plans import (
+    Scenario,
+    ScenarioError,
+    list_plans,
+    load_plan,
+    save_plan,
+)
+from services.evacuation.shelters import (
+    OccupancyError,
+    capacity_summary,
+    shelter_capacities,
+    update_occupancy,
+)
+from services.map.layers import township_codes
+from services.supply.needs import supply_coverage
 
 dash.register_page(__name__, path="/evacuation", name="疏散安置", order=1)
 
@@ -71,9 +91,9 @@ def _plan_section(lang: str, s) -> html.Div:
         html.H3(t("plan.title", lang)),
         html.Div([
             html.Label([t("plan.name", lang), dcc.Input(id=PLAN_NAME, type="text", value=t("plan.title", lang))]),
-            html.Label([t("plan.hazard_types", lang), dcc.Dropdown(list(domain.HAZARD_TYPES), [], id=PLAN_TYPES,
+            html.Label([t("plan.hazard_types", lang), dcc.Dropdown(list(vocabulary.HAZARD_TYPES), [], id=PLAN_TYPES,
                                                                    multi=True)]),
-            html.Label([t("plan.warning_levels", lang), dcc.Dropdown(list(domain.WARNING_LEVELS), [], id=PLAN_LEVELS,
+            html.Label([t("plan.warning_levels", lang), dcc.Dropdown(list(vocabulary.WARNING_LEVELS), [], id=PLAN_LEVELS,
                                                                      multi=True)]),
             html.Label([t("plan.townships", lang), dcc.Dropdown(townships, [], id=PLAN_TOWNSHIPS, multi=True)]),
             html.Label([t("plan.max_travel", lang), dcc.Input(id=PLAN_MAX, type="number", min=1, max=600, value=60)]),

@@ -10,24 +10,39 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import ids
 from dashboard.components.clicks import clicked_id
-from dashboard.components.details import area_panel, details_container, feature_panel, search_results
+from dashboard.components.details import (
+    area_panel,
+    details_container,
+    feature_panel,
+    search_results,
+)
 from dashboard.components.map_layers import (
-    POINT_LAYER_ORDER, basemap_tiles, layer_url, map_component, point_hideout,
+    POINT_LAYER_ORDER,
+    basemap_tiles,
+    layer_url,
+    map_component,
+    point_hideout,
 )
 from dashboard.components.map_panel import choropleth_legend, side_panel
 from dashboard.i18n import normalise_language, t
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
-from services import domain
-from services.area_query import area_from_geojson, summarise_area
+from services import vocabulary
+from services.data.geography import township_list
 from services.errors import FieldError
-from services.features import feature_details
-from services.geography import township_list
-from services.layers import POINT_LAYERS, filtered_counts, parse_filter, township_codes, threatened_people_total
-from services.road_blocks import active_blocks, block_area, block_segment, lift_block
-from services.roads import base_graph, isochrones_geojson
-from services.search import search_features
-from services.township_stats import MEASURES, choropleth
+from services.map.area import area_from_geojson, summarise_area
+from services.map.choropleth import MEASURES, choropleth
+from services.map.features import feature_details
+from services.map.layers import (
+    POINT_LAYERS,
+    filtered_counts,
+    parse_filter,
+    threatened_people_total,
+    township_codes,
+)
+from services.map.search import search_features
+from services.roads.closures import active_blocks, block_area, block_segment, lift_block
+from services.roads.network import base_graph, isochrones_geojson
 
 dash.register_page(__name__, path="/", name="一张图", order=0)
 
@@ -101,8 +116,8 @@ def _export_links(township, *rest):
 @callback(Output(ids.LAYER_FILTERS[("enterprises", "category")], "options"),
           Input(ids.LAYER_FILTERS[("enterprises", "sector")], "value"))
 def _categories(sectors):
-    chosen = sectors or list(domain.ENTERPRISE_SECTORS)
-    return [{"label": c, "value": c} for s in chosen for c in domain.ENTERPRISE_SECTORS[s]]
+    chosen = sectors or list(vocabulary.ENTERPRISE_SECTORS)
+    return [{"label": c, "value": c} for s in chosen for c in vocabulary.ENTERPRISE_SECTORS[s]]
 
 
 def _display_crs(key: str | None) -> str:

@@ -11,8 +11,13 @@ from dashboard.components.map_layers import boundary_layer, roads_layer
 from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
 from services.errors import FieldError
-from services.evacuation import shelter_capacities
-from services.supply_routes import RoutePlanRequest, available_trucks, depot_names, plan_supply_routes
+from services.evacuation.shelters import shelter_capacities
+from services.supply.routes import (
+    RoutePlanRequest,
+    available_trucks,
+    depot_names,
+    plan_supply_routes,
+)
 
 dash.register_page(__name__, path="/supply", name="物资调度", order=2)
 

@@ -30,7 +30,7 @@ def _free_port() -> int:
 def _serve(settings):
     from waitress import create_server
 
-    from services.seed import setup_database
+    from services.data.seed import setup_database
     setup_database(settings, with_sample=True)
     port = _free_port()
     server = create_server(create_app(settings).server, host="127.0.0.1", port=port, threads=4)

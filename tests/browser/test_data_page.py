@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from services.import_specs import SPECS
-from services.validation import credit_check_char
+from services.data.cells import credit_check_char
+from services.data.specs import SPECS
 
 pytestmark = pytest.mark.browser
 

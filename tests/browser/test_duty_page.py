@@ -5,6 +5,7 @@ import pytest
 
 from tests.browser.conftest import Recorder
 
+
 def post(base: str, path: str, body: dict) -> dict:
     import json
     import urllib.request

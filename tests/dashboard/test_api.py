@@ -11,9 +11,9 @@ import shapely
 from shapely.geometry import Point, box, shape
 
 from config import ROOT
-from geo.boundaries import package_file
 from dashboard.app import create_app
-from services.import_specs import SPECS
+from geo.boundaries import package_file
+from services.data.specs import SPECS
 
 LAYERS = ("enterprises", "hazards", "shelters", "depots", "teams", "stations")
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from services.basemaps import BasemapConfigError, load_basemaps
+from services.map.basemaps import BasemapConfigError, load_basemaps
 
 
 def write(tmp_path, entries) -> object:

@@ -8,12 +8,22 @@ import pytest
 from sqlalchemy import select
 
 from geo.distance import haversine_m
+from services.data.cells import credit_check_char
+from services.data.imports import import_file
 from services.db import read_session
-from services.evacuation import OccupancyError, capacity_summary, update_occupancy
-from services.imports import import_file
+from services.evacuation.shelters import (
+    OccupancyError,
+    capacity_summary,
+    update_occupancy,
+)
 from services.models import AuditLog
-from services.supplies import DEFAULT_NEEDS, ProfileError, current_profile, save_profile, supply_coverage
-from services.validation import credit_check_char
+from services.supply.needs import (
+    DEFAULT_NEEDS,
+    ProfileError,
+    current_profile,
+    save_profile,
+    supply_coverage,
+)
 from tests.conftest import csv_for
 
 CITY = (108.7748, 29.5328)  # inside 城西街道
@@ -59,7 +69,9 @@ def test_area_per_person_is_configurable_per_shelter_type(two_shelters):
     settings = dataclasses.replace(two_shelters, evacuation=rules)
     by_code = {s.code: s for s in capacity_summary(settings).shelters}
     assert (by_code["S1"].capacity_people, by_code["S2"].capacity_people) == (100, 100)
-    from services.layers import point_layer  # the map and the choropleth follow the same rule
+    from services.map.layers import (
+        point_layer,  # the map and the choropleth follow the same rule
+    )
     on_map = {f["properties"]["name"]: f["properties"]["capacity_people"]
               for f in point_layer(settings, "shelters", view="map")["features"]}
     assert on_map == {"测试场所S1": 100, "测试场所S2": 100}
@@ -126,7 +138,7 @@ def test_sample_district_check_is_consistent(seeded):
 
 def test_field_reports_of_people_moved_feed_the_capacity_figures(two_shelters):
     from dashboard.app import create_app
-    from services.evacuation import evacuation_progress, record_move
+    from services.evacuation.shelters import evacuation_progress, record_move
     import_file(two_shelters, "hazards", csv_for("hazards", [{
         "隐患点编号": "H1", "名称": "测试滑坡", "灾害类型": "滑坡", "威胁户数": "4", "威胁人数": "12",
         "威胁财产(万元)": "1", "稳定性": "不稳定", "影响半径(米)": "50", "预警等级": "橙",

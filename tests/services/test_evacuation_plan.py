@@ -8,11 +8,18 @@ import json
 import openpyxl
 import pytest
 
-from services.evacuation_plan import (
-    Scenario, ScenarioError, list_plans, load_plan, plan, plan_html, plan_workbook, save_plan,
+from services.data.imports import import_file
+from services.evacuation.plans import (
+    Scenario,
+    ScenarioError,
+    list_plans,
+    load_plan,
+    plan,
+    plan_html,
+    plan_workbook,
+    save_plan,
 )
-from services.imports import import_file
-from services.layers import township_codes
+from services.map.layers import township_codes
 from tests.conftest import csv_for
 
 Y = 29.53
@@ -98,8 +105,8 @@ def test_plans_are_saved_with_their_inputs_and_export_to_excel(small_world):
 
 
 def test_routes_follow_the_roads_and_blocked_roads_are_not_used(small_world):
-    from services.road_blocks import block_segment, lift_block
-    from services.roads import base_graph
+    from services.roads.closures import block_segment, lift_block
+    from services.roads.network import base_graph
     result = plan(small_world, Scenario(max_travel_min=120))
     a = next(d for d in result["demand"] if d["name"] == "A滑坡")["assigned"][0]
     assert a["route"][0] == list(A) and a["route"][-1] == list(S1) and a["via"] == ["测试路"]

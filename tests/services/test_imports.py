@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from geo.coords import wgs84_to_bd09, wgs84_to_gcj02
+from services.data.cells import credit_check_char
+from services.data.imports import ImportRejected, import_file
+from services.data.specs import SPECS
 from services.db import read_session, transaction
-from services.import_specs import SPECS
-from services.imports import ImportRejected, import_file
 from services.models import AuditLog, Enterprise, StockLine
-from services.validation import credit_check_char
 
 
 def credit_code(serial: int) -> str:
@@ -156,7 +156,7 @@ def test_unreadable_file_is_rejected_with_a_message(fresh):
 def test_every_text_limit_of_the_importer_fits_its_database_column():
     from sqlalchemy import String
 
-    from services.imports import MODELS
+    from services.data.imports import MODELS
     for key, spec in SPECS.items():
         table = MODELS[key].__table__
         for col in spec.columns:

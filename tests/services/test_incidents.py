@@ -6,9 +6,15 @@ import threading
 
 import pytest
 
-from services.imports import import_file
-from services.incidents import (
-    IncidentError, IncidentReport, advance_order, assign_team, change_status, events_since, incident_detail,
+from services.data.imports import import_file
+from services.dispatch.incidents import (
+    IncidentError,
+    IncidentReport,
+    advance_order,
+    assign_team,
+    change_status,
+    events_since,
+    incident_detail,
     report_incident,
 )
 from tests.conftest import csv_for

@@ -14,13 +14,13 @@ from urllib.parse import quote
 import pytest
 from PIL import Image
 
+from dashboard.api.exports import export
 from dashboard.app import create_app
-from dashboard.export_routes import export
 from geo.distance import EARTH_RADIUS_M, haversine_m
-from services.imports import import_file
-from services.layers import LayerFilter, filtered_counts
-from services.map_export import ExportRequest, map_html
-from services.map_print import fit_extent, paper_pixels, scale_bar
+from services.data.imports import import_file
+from services.map.export_html import ExportRequest, map_html
+from services.map.export_png import fit_extent, paper_pixels, scale_bar
+from services.map.layers import LayerFilter, filtered_counts
 from tests.services.test_imports import csv_bytes, enterprise_row
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -194,7 +194,7 @@ def test_unknown_layer_in_a_filter_mapping_is_refused(seeded):
 def test_png_renders_without_a_cjk_font_and_with_dollars_in_a_query(seeded, monkeypatch):
     from matplotlib import font_manager
 
-    from services import map_print as map_export
+    from services.map import export_png as map_export
     monkeypatch.setattr(map_export, "CJK_FONT_FILES", ("/nonexistent/font.ttc",))
     monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
     map_export.font_families.cache_clear()

@@ -8,11 +8,17 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.app import create_app
+from services.data.imports import import_file
 from services.db import read_session
-from services.imports import import_file
 from services.models import AuditLog
-from services.road_blocks import BlockError, active_blocks, block_area, block_segment, lift_block
-from services.roads import base_graph, road_graph
+from services.roads.closures import (
+    BlockError,
+    active_blocks,
+    block_area,
+    block_segment,
+    lift_block,
+)
+from services.roads.network import base_graph, road_graph
 from tests.conftest import csv_for
 
 # Two ways from W to E in the city: a fast northern road and a slow southern one.

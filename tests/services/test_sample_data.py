@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from geo.boundaries import approximate_township_polygons, county_boundary
-from services.import_specs import SPECS
+from services.data.specs import SPECS
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"

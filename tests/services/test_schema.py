@@ -5,7 +5,7 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from services.db import get_engine
-from services.schema import alembic_config, upgrade
+from services.db.schema import alembic_config, upgrade
 
 SPATIAL_TABLES = {"admin_area", "township", "enterprise", "hazard_point", "shelter", "depot", "rescue_team",
                   "monitoring_station", "road_block", "incident"}

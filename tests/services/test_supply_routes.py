@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.app import create_app
-from services.supply_routes import RoutePlanRequest, plan_supply_routes, shelter_demand
+from services.supply.routes import RoutePlanRequest, plan_supply_routes, shelter_demand
 
 
 def test_needs_of_housed_people_become_loads_within_each_trucks_payload(seeded):
@@ -46,9 +46,9 @@ def test_blocking_the_only_road_to_a_shelter_leaves_it_unserved_with_the_reason(
     import dataclasses
     import json
 
-    from services.imports import import_file
-    from services.road_blocks import block_segment, lift_block
-    from services.roads import base_graph
+    from services.data.imports import import_file
+    from services.roads.closures import block_segment, lift_block
+    from services.roads.network import base_graph
     from tests.conftest import csv_for
     depot_at, shelter_at = (108.770, 29.530), (108.790, 29.530)
     network = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"class": "secondary"},
@@ -104,7 +104,7 @@ def test_a_fleet_too_small_reports_what_it_cannot_carry(seeded):
 
 
 def test_only_the_chosen_vehicles_drive(seeded):
-    from services.supply_routes import available_trucks
+    from services.supply.routes import available_trucks
     chosen = [vehicle_id for vehicle_id, _ in available_trucks(seeded)[:2]]
     result = plan_supply_routes(seeded, RoutePlanRequest(seconds=1, vehicle_ids=chosen))
     plates = {label.split()[0] for vehicle_id, label in available_trucks(seeded) if vehicle_id in chosen}

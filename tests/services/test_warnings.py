@@ -5,9 +5,15 @@ import datetime as dt
 
 import pytest
 
-from services.imports import import_file
-from services.warnings import (
-    WarningError, WarningRequest, acknowledge, active_warnings, issue_warning, lift_warning, warning_status,
+from services.data.imports import import_file
+from services.dispatch.warnings import (
+    WarningError,
+    WarningRequest,
+    acknowledge,
+    active_warnings,
+    issue_warning,
+    lift_warning,
+    warning_status,
 )
 from tests.conftest import csv_for
 
@@ -94,7 +100,7 @@ def test_warning_api_counts_acknowledgements(hazard):
 def test_cap_export_and_import_give_the_same_warning(hazard):
     from shapely.geometry import shape
 
-    from services.cap import CapError, import_cap, warning_to_cap
+    from services.dispatch.cap import CapError, import_cap, warning_to_cap
     original = issue_warning(hazard, request(level="红", hazard_ids=[1], valid_hours=6), actor="区应急局")
     xml = warning_to_cap(hazard, original)
     assert xml.startswith("<?xml") and "urn:oasis:names:tc:emergency:cap:1.2" in xml and "Extreme" in xml

@@ -1,0 +1,109 @@
+"""Downloads of the map's current view: /api/v1/export/map.html (offline HTML map) and map.png (print layout).
+
+Both take the map's filters as query parameters; bad ones give 400 with a reason in Chinese and English.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from flask import Blueprint, Response, request
+
+from config import Settings
+from dashboard.api.support import app_settings
+from services.map.choropleth import MEASURES
+from services.map.export_html import DEFAULT_LAYERS, TIMEZONE, ExportRequest, map_html
+from services.map.export_png import PAPER_MM, map_png
+from services.map.layers import (
+    FILTER_FIELDS,
+    POINT_LAYERS,
+    BadParameter,
+    parse_filter,
+    township_codes,
+)
+
+export = Blueprint("export", __name__)
+
+
+QUERY_ARGS = ("layers", "township", "bbox", "choropleth", "lang", "paper", "dpi")
+DPI_RANGE = (50, 300)
+
+
+def _check_choice(name: str, value: str, allowed, what_zh: str, what_en: str) -> None:
+    if value not in allowed:
+        raise BadParameter(name, f"未知{what_zh}“{value}”（可选：{'、'.join(allowed)}）",
+                           f"unknown {what_en} '{value}' (one of: {', '.join(allowed)})")
+
+
+def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> ExportRequest:
+    """The export query, checked the way the layer API checks its own; raises BadParameter.
+
+    ``layers=enterprises,hazards`` (default: the layers the map shows at first), ``township=<code>``,
+    ``bbox=minlon,minlat,maxlon,maxlat``, ``<layer>.<field>=v1,v2`` (the layer's vocabulary fields, and ``q``),
+    ``choropleth=<measure>``, ``lang=zh|en``, ``paper=a4|a3`` and ``dpi`` (PNG only).
+    """
+    for name in args:
+        layer, dot, field_name = name.partition(".")
+        known = dot and layer in POINT_LAYERS and (field_name in FILTER_FIELDS[layer] or field_name == "q")
+        if not known and name not in QUERY_ARGS:
+            raise BadParameter(name, f"不支持的参数“{name}”", f"unsupported parameter '{name}'")
+    layers = DEFAULT_LAYERS if args.get("layers") is None else [v for v in args["layers"].split(",") if v]
+    for layer in layers:
+        _check_choice("layers", layer, tuple(POINT_LAYERS), "图层", "layer")
+    lang, paper, dpi = args.get("lang") or "zh", args.get("paper") or "a4", args.get("dpi") or "150"
+    _check_choice("lang", lang, ("zh", "en"), "语言", "language")
+    _check_choice("paper", paper, tuple(PAPER_MM), "纸张", "paper size")
+    if args.get("choropleth"):
+        _check_choice("choropleth", args["choropleth"], MEASURES, "指标", "measure")
+    if not dpi.isdigit() or not DPI_RANGE[0] <= int(dpi) <= DPI_RANGE[1]:
+        raise BadParameter("dpi", "dpi 应为 {} 到 {} 的整数".format(*DPI_RANGE),
+                           "dpi must be an integer from {} to {}".format(*DPI_RANGE))
+    common = {k: args[k] for k in ("township", "bbox") if args.get(k)}
+    filters = {}
+    for layer in POINT_LAYERS:  # filters of layers switched off are checked too: a typo is an error either way
+        own = {n.split(".", 1)[1]: v for n, v in args.items() if n.startswith(layer + ".")}
+        try:
+            flt = parse_filter(layer, common | own, known_townships)
+        except BadParameter as exc:
+            name = exc.name if exc.name in common else f"{layer}.{exc.name}"
+            raise BadParameter(name, exc.reason, exc.reason_en) from None
+        if layer in layers:
+            filters[layer] = flt
+    bbox = parse_filter("depots", {"bbox": common["bbox"]}, set()).bbox if "bbox" in common else None
+    return ExportRequest(filters, args.get("choropleth") or None, lang, bbox, paper, int(dpi))
+
+
+def export_filename(settings: Settings, lang: str, when: dt.datetime, suffix: str) -> str:
+    """黔江区一张图_20261125.html, or Qianjiang_District_map_20261125.html in English."""
+    day = when.astimezone(TIMEZONE).strftime("%Y%m%d")
+    if lang == "en":
+        return f"{'_'.join(settings.region.name_en.split())}_map_{day}.{suffix}"
+    return f"{settings.region.name_zh}一张图_{day}.{suffix}"
+
+
+def content_disposition(filename: str, fallback: str) -> str:
+    """An attachment header with an ASCII ``filename`` and the UTF-8 name in ``filename*`` (RFC 6266 / 5987)."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _download(body: bytes, mimetype: str, suffix: str, req: ExportRequest, when: dt.datetime) -> Response:
+    settings = app_settings()
+    name = export_filename(settings, req.lang, when, suffix)
+    fallback = export_filename(settings, "en", when, suffix)
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": content_disposition(name, fallback), "Cache-Control": "no-store"})
+
+
+@export.get("/api/v1/export/map.html")
+def map_html_download():
+    settings = app_settings()
+    req, when = parse_export_args(request.args, township_codes(settings)), dt.datetime.now(TIMEZONE)
+    return _download(map_html(settings, req, now=when).encode("utf-8"), "text/html", "html", req, when)
+
+
+@export.get("/api/v1/export/map.png")
+def map_png_download():
+    settings = app_settings()
+    req, when = parse_export_args(request.args, township_codes(settings)), dt.datetime.now(TIMEZONE)
+    return _download(map_png(settings, req, now=when), "image/png", "png", req, when)

@@ -1,0 +1,113 @@
+"""/api/v1 endpoints of the map: townships, boundary, point layers, features, search, choropleth, drawn areas."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, send_file
+
+from dashboard.api.support import app_settings, bad
+from services.data.specs import SPECS
+from services.data.templates import template_xlsx
+from services.map.layers import (
+    POINT_LAYERS,
+    VIEWS,
+    boundary_geojson,
+    entity_counts,
+    parse_filter,
+    point_layer,
+    township_codes,
+    townships_geojson,
+)
+
+api = Blueprint("api", __name__)
+
+
+@api.get("/healthz")
+def healthz():
+    settings = app_settings()
+    return jsonify({"status": "ok", "database": settings.database_kind,
+                    "region": {"adcode": settings.region.adcode, "name": settings.region.name_zh},
+                    "counts": entity_counts(settings)})
+
+
+@api.get("/api/v1/townships")
+def townships():
+    return jsonify(townships_geojson(app_settings()))
+
+
+@api.get("/api/v1/boundary")
+def boundary():
+    return jsonify(boundary_geojson(app_settings()))
+
+
+@api.get("/api/v1/layers/<layer>")
+def layer(layer: str):
+    if layer not in POINT_LAYERS:
+        return bad("layer", f"未知图层“{layer}”（可选：{'、'.join(POINT_LAYERS)}）",
+                    f"unknown layer '{layer}' (one of: {', '.join(POINT_LAYERS)})", 404)
+    view = request.args.get("view", "full")
+    if view not in VIEWS:
+        return bad("view", f"“{view}” 不是可用的视图（full 或 map）", f"view must be one of {', '.join(VIEWS)}")
+    settings = app_settings()
+    flt = parse_filter(layer, request.args, township_codes(settings))
+    return jsonify(point_layer(settings, layer, flt, view))
+
+
+@api.get("/api/v1/templates/<entity>.xlsx")
+def template(entity: str):
+    if entity not in SPECS:
+        return bad("entity", f"未知数据类型“{entity}”", f"unknown entity '{entity}'", 404)
+    return send_file(template_xlsx(SPECS[entity]), as_attachment=True,
+                     download_name=f"{entity}_template.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@api.get("/api/v1/features/<layer>/<int:feature_id>")
+def feature(layer: str, feature_id: int):
+    from services.map.features import feature_details
+    if layer not in POINT_LAYERS:
+        return bad("layer", f"未知图层“{layer}”", f"unknown layer '{layer}'", 404)
+    details = feature_details(app_settings(), layer, feature_id)
+    if details is None:
+        return bad("id", f"{layer} 中没有编号 {feature_id}", f"no {layer} with id {feature_id}", 404)
+    return jsonify({
+        "layer": details.layer, "id": details.id, "name": details.name, "lon": details.lon, "lat": details.lat,
+        "fields": [{"field": f, "label": zh, "label_en": en, "value": v} for f, zh, en, v in details.fields],
+        "nearby": [{"kind": n.kind, "id": n.id, "name": n.name, "distance_m": n.distance_m,
+                    "distance_kind": "straight_line"} for n in details.nearby],
+    })
+
+
+@api.get("/api/v1/search")
+def search():
+    from services.map.search import search_features
+    text = (request.args.get("q") or "").strip()
+    if not text or len(text) > 100:
+        return bad("q", "查询词应为1到100个字", "q must be 1 to 100 characters")
+    return jsonify({"hits": [hit.__dict__ for hit in search_features(app_settings(), text)]})
+
+
+@api.get("/api/v1/choropleth/<measure>")
+def choropleth_measure(measure: str):
+    from services.map.choropleth import MEASURES, choropleth
+    if measure not in MEASURES:
+        return bad("measure", f"未知指标“{measure}”（可选：{'、'.join(MEASURES)}）",
+                    f"unknown measure '{measure}' (one of: {', '.join(MEASURES)})", 404)
+    return jsonify(choropleth(app_settings(), measure))
+
+
+@api.post("/api/v1/area")
+def area():
+    from dataclasses import asdict
+
+    from services.map.area import area_from_geojson, summarise_area
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return bad("body", "请求体应为 GeoJSON（多边形，或带 properties.radius 米数的点）",
+                    "body must be GeoJSON: a polygon, or a point with properties.radius in metres")
+    try:
+        geometry = area_from_geojson(body if body and body.get("type") == "Feature" else
+                                     {"type": "Feature", "geometry": body, "properties": {}})
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return bad("body", f"请求体应为多边形或带半径（米）的点的 GeoJSON：{exc}",
+                    f"body must be a GeoJSON polygon, or a point with properties.radius in metres: {exc}")
+    return jsonify(asdict(summarise_area(app_settings(), geometry)))
+

@@ -1,0 +1,78 @@
+"""The OpenAPI document of /api/v1, from the app's routes."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from config import Settings
+from dashboard.api.support import app_settings
+from services.data.specs import SPECS
+from services.map.layers import POINT_LAYERS
+
+openapi_api = Blueprint("openapi_api", __name__)
+
+
+@openapi_api.get("/api/v1/openapi.json")
+def openapi():
+    doc = openapi_document(app_settings())
+    # Every other endpoint of the app, from its routes: path parameters, methods and the handler's summary.
+    for rule in current_app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        view = current_app.view_functions[rule.endpoint]
+        summary = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
+        item = doc["paths"].setdefault(path, {})
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            params = [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}}
+                      for arg in sorted(rule.arguments)]
+            item.setdefault(method.lower(), {"summary": summary, "parameters": params,
+                                             "responses": {"200": {"description": "ok"},
+                                                           "400": {"description": "bad input, with a reason"}}})
+    return jsonify(doc)
+
+
+def openapi_document(settings: Settings) -> dict:
+    geojson = {"description": "GeoJSON FeatureCollection (WGS-84)",
+               "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}
+    error = {"description": "bad parameter, with a reason",
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": f"{settings.region.name_zh}应急一张图 API", "version": "1.0.0",
+                 "description": "Risks and emergency resources of one county; all coordinates WGS-84 (EPSG:4326)."},
+        "paths": {
+            "/healthz": {"get": {"summary": "Status, database kind and counts per entity",
+                                 "responses": {"200": {"description": "ok"}}}},
+            "/api/v1/townships": {"get": {"summary": "Townships (乡镇街道) with official codes", "responses": {
+                "200": geojson}}},
+            "/api/v1/boundary": {"get": {"summary": "District boundary and neighbouring counties",
+                                         "responses": {"200": geojson}}},
+            "/api/v1/layers/{layer}": {"get": {
+                "summary": "One point layer",
+                "parameters": [
+                    {"name": "layer", "in": "path", "required": True,
+                     "schema": {"type": "string", "enum": list(POINT_LAYERS)}},
+                    {"name": "township", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{9}$"},
+                     "description": "official 9-digit township code"},
+                    {"name": "bbox", "in": "query", "schema": {"type": "string"},
+                     "description": "minlon,minlat,maxlon,maxlat in WGS-84"},
+                ],
+                "responses": {"200": geojson, "400": error, "404": error}}},
+            "/api/v1/templates/{entity}.xlsx": {"get": {
+                "summary": "Import template with Chinese headers",
+                "parameters": [{"name": "entity", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": list(SPECS)}}],
+                "responses": {"200": {"description": "Excel workbook"}, "404": error}}},
+            "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {
+                "description": "OpenAPI 3.1"}}}},
+        },
+        "components": {"schemas": {
+            "FeatureCollection": {"type": "object", "required": ["type", "features"], "properties": {
+                "type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": {"type": "object"}}}},
+            "Error": {"type": "object", "properties": {
+                "error": {"type": "string"}, "parameter": {"type": "string"}, "reason": {"type": "string"},
+                "reason_en": {"type": "string"}}},
+        }},
+    }
+
+

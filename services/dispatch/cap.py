@@ -1,0 +1,120 @@
+"""CAP 1.2 (OASIS Common Alerting Protocol; GB/T 35965.1-2018 in China) export and import of warnings.
+
+Colour levels map to CAP severity: 红 Extreme, 橙 Severe, 黄 Moderate, 蓝 Minor. The warning's area is
+written as one or more <polygon> elements ("lat,lon lat,lon …", closed rings).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+
+from config import Settings
+from services.dispatch.warnings import WarningRequest, issue_warning, warning_status
+from services.errors import FieldError
+
+NS = "urn:oasis:names:tc:emergency:cap:1.2"
+SEVERITY = {"红": "Extreme", "橙": "Severe", "黄": "Moderate", "蓝": "Minor"}
+LEVEL = {v: k for k, v in SEVERITY.items()}
+REQUIRED = ("identifier", "sender", "sent", "status", "msgType", "scope")
+MAX_BYTES = 1_000_000
+
+
+class CapError(FieldError):
+    """A CAP document that cannot be used; the field names the element."""
+
+
+def _cap_time(at: str) -> str:
+    return dt.datetime.fromisoformat(at).astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="seconds")
+
+
+def warning_to_cap(settings: Settings, warning_id: int) -> str:
+    w = warning_status(settings, warning_id)
+    if w is None:
+        raise CapError("id", f"没有编号为 {warning_id} 的预警", f"no warning {warning_id}")
+    ET.register_namespace("", NS)
+    alert = ET.Element(f"{{{NS}}}alert")
+    for tag, value in (("identifier", f"{settings.region.adcode}-warning-{w['id']}"), ("sender", w["issued_by"]),
+                       ("sent", _cap_time(w["issued_at"])), ("status", "Actual"), ("msgType", "Alert"),
+                       ("scope", "Public")):
+        ET.SubElement(alert, f"{{{NS}}}{tag}").text = value
+    info = ET.SubElement(alert, f"{{{NS}}}info")
+    for tag, value in (("language", "zh-CN"), ("category", "Geo"), ("event", w["hazard_type"]),
+                       ("urgency", "Expected"), ("severity", SEVERITY[w["level"]]), ("certainty", "Likely"),
+                       ("expires", _cap_time(w["valid_until"])), ("senderName", settings.region.name_zh),
+                       ("headline", w["headline"])):
+        ET.SubElement(info, f"{{{NS}}}{tag}").text = value
+    area = ET.SubElement(info, f"{{{NS}}}area")
+    ET.SubElement(area, f"{{{NS}}}areaDesc").text = w["area_description"]
+    geometry = shapely.geometry.shape(w["area"]) if w["area"] else None
+    polygons = list(geometry.geoms) if isinstance(geometry, MultiPolygon) else [geometry] if geometry else []
+    for polygon in polygons:
+        ring = shapely.set_precision(polygon, 1e-5).exterior.coords
+        ET.SubElement(area, f"{{{NS}}}polygon").text = " ".join(f"{lat:.5f},{lon:.5f}" for lon, lat in ring)
+    return ET.tostring(alert, encoding="unicode", xml_declaration=True)
+
+
+def _text(parent, tag: str, required: bool = True) -> str | None:
+    node = parent.find(f"{{{NS}}}{tag}")
+    if node is None or not (node.text or "").strip():
+        if required:
+            raise CapError(tag, f"CAP 缺少 <{tag}>", f"CAP document lacks <{tag}>")
+        return None
+    return node.text.strip()
+
+
+def cap_to_request(xml: str | bytes) -> tuple[WarningRequest, str]:
+    """A warning request (and the sender) from a CAP 1.2 alert; raises CapError naming the element."""
+    if len(xml) > MAX_BYTES:
+        raise CapError("body", "CAP 文件过大", "CAP document too large")
+    if b"<!DOCTYPE" in (xml if isinstance(xml, bytes) else xml.encode()):
+        raise CapError("body", "CAP 文件不得含 DOCTYPE", "CAP documents must not declare a DOCTYPE")
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise CapError("body", f"不是有效的 XML：{exc}", f"not well-formed XML: {exc}") from None
+    if root.tag != f"{{{NS}}}alert":
+        raise CapError("alert", "根元素应为 CAP 1.2 的 <alert>", "the root must be a CAP 1.2 <alert>")
+    for tag in REQUIRED:
+        _text(root, tag)
+    info = root.find(f"{{{NS}}}info")
+    if info is None:
+        raise CapError("info", "CAP 缺少 <info>", "CAP document lacks <info>")
+    severity = _text(info, "severity")
+    if severity not in LEVEL:
+        raise CapError("severity", f"不支持的 severity “{severity}”", f"unsupported severity '{severity}'")
+    expires = _text(info, "expires", required=False)
+    hours = 24.0
+    if expires:
+        try:
+            delta = dt.datetime.fromisoformat(expires) - dt.datetime.now(dt.timezone.utc)
+        except (TypeError, ValueError):
+            raise CapError("expires", f"时间格式有误：{expires}", f"bad time: {expires}") from None
+        hours = delta.total_seconds() / 3600
+        if hours <= 0:
+            raise CapError("expires", "预警已过期", "the alert has expired")
+    polygons = []
+    for area in info.findall(f"{{{NS}}}area"):
+        for node in area.findall(f"{{{NS}}}polygon"):
+            try:
+                points = [tuple(float(v) for v in pair.split(",")) for pair in (node.text or "").split()]
+                polygons.append(Polygon([(lon, lat) for lat, lon in points]))
+            except (TypeError, ValueError):
+                raise CapError("polygon", "polygon 应为“纬度,经度”对", "polygon must be 'lat,lon' pairs") from None
+    if not polygons:
+        raise CapError("polygon", "CAP 区域缺少 <polygon>", "CAP area lacks a <polygon>")
+    area_geometry = shapely.union_all(polygons)
+    request = WarningRequest(level=LEVEL[severity], hazard_type=_text(info, "event"),
+                             headline=_text(info, "headline", required=False) or _text(info, "event"),
+                             valid_hours=min(hours, 720.0),
+                             polygon={"type": "Feature", "properties": {},
+                                      "geometry": shapely.geometry.mapping(area_geometry)})
+    return request, _text(root, "sender")
+
+
+def import_cap(settings: Settings, xml: str | bytes, *, actor: str, recipients: list[dict] | None = None) -> int:
+    request, sender = cap_to_request(xml)
+    request.recipients = recipients or []
+    return issue_warning(settings, request, actor=actor or sender)

@@ -1,0 +1,78 @@
+"""Figures per township for the choropleth and the planners: people threatened, risky enterprises, shelter places.
+
+Class breaks are quantiles, so each colour holds about as many townships; the legend states the ranges.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from sqlalchemy import case, func, select
+
+from config import Settings
+from services.db import read_session
+from services.evacuation.capacity import available_places, shelter_capacity
+from services.models import Enterprise, HazardPoint, Shelter, Township
+
+MEASURES = ("threatened_people", "major_risk_enterprises", "shelter_places_per_1000")
+CHOROPLETH_COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
+# Shelter places per 1000 residents: more is better, so its ramp runs the other way.
+GOOD_IS_HIGH = {"shelter_places_per_1000"}
+
+
+@dataclass
+class TownshipFigures:
+    population: int | None
+    hazards: int = 0
+    threatened_people: int = 0
+    enterprises: int = 0
+    major_risk_enterprises: int = 0  # 重大 + 较大
+    shelter_capacity: int = 0
+    shelter_available: int = 0
+    shelter_places_per_1000: float | None = None
+
+
+def township_figures(settings: Settings) -> dict[str, TownshipFigures]:
+    with read_session(settings.database_url) as session:
+        figures = {code: TownshipFigures(population=pop)
+                   for code, pop in session.execute(select(Township.code, Township.population))}
+        for code, n, people in session.execute(select(
+                HazardPoint.township_code, func.count(), func.sum(HazardPoint.threatened_people))
+                .group_by(HazardPoint.township_code)):
+            figures[code].hazards, figures[code].threatened_people = n, int(people or 0)
+        major = func.sum(case((Enterprise.risk_level.in_(("重大", "较大")), 1), else_=0))
+        for code, n, m in session.execute(select(Enterprise.township_code, func.count(), major)
+                                          .group_by(Enterprise.township_code)):
+            figures[code].enterprises, figures[code].major_risk_enterprises = n, int(m or 0)
+        for s in session.execute(select(Shelter.township_code, Shelter.declared_capacity_people,
+                                        Shelter.effective_area_m2, Shelter.occupancy_people,
+                                        Shelter.blocked_places, Shelter.status, Shelter.shelter_type)):
+            cap = shelter_capacity(settings, s.declared_capacity_people, s.effective_area_m2, s.shelter_type)
+            figures[s.township_code].shelter_capacity += cap
+            if s.status != "关闭":
+                figures[s.township_code].shelter_available += available_places(
+                    cap, s.occupancy_people, s.blocked_places)
+    for f in figures.values():
+        if f.population:
+            f.shelter_places_per_1000 = round(1000 * f.shelter_available / f.population, 1)
+    return figures
+
+
+def class_breaks(values: list[float], classes: int = len(CHOROPLETH_COLOURS)) -> list[float]:
+    """Upper bounds of up to ``classes`` quantile classes (ascending, distinct)."""
+    data = np.asarray([v for v in values if v is not None], dtype=float)
+    if data.size == 0:
+        return []
+    quantiles = np.quantile(data, np.linspace(0, 1, classes + 1)[1:])
+    return sorted({round(float(q), 1) for q in quantiles})
+
+
+def choropleth(settings: Settings, measure: str) -> dict:
+    """Values per township code, class breaks and colours for one measure."""
+    figures = township_figures(settings)
+    values = {code: asdict(f)[measure] for code, f in figures.items()}
+    breaks = class_breaks(list(values.values()))
+    colours = list(CHOROPLETH_COLOURS[:len(breaks)])
+    if measure in GOOD_IS_HIGH:
+        colours.reverse()
+    return {"measure": measure, "values": values, "breaks": breaks, "colours": colours}

@@ -1,0 +1,74 @@
+"""One feature's full record for the details panel: labelled fields, township, nearest shelter and depot."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from config import Settings
+from geo.distance import nearest
+from services.data.specs import SPECS
+from services.db import read_session
+from services.map.layers import POINT_LAYERS, LayerFilter, point_layer
+from services.models import Depot, Shelter, Township
+
+# Labels of fields that are not import columns.
+EXTRA_LABELS: dict[str, tuple[str, str]] = {
+    "township_name": ("乡镇街道", "Township"), "capacity_people": ("容量(人)", "Capacity (people)"),
+    "available_places": ("可用位数", "Places available"), "below_minimum": ("低于最低库存的品种", "Items below minimum"),
+    "expired": ("已过期批次", "Expired batches"), "is_sample": ("示例数据", "Sample data"),
+}
+_HIDDEN = {"id", "layer", "township_code", "township", "occupancy_class", "lon", "lat"}
+
+
+@dataclass(frozen=True)
+class Nearby:
+    kind: str          # "shelter" or "depot"
+    id: int
+    name: str
+    distance_m: float  # straight-line (great-circle), not by road
+
+
+@dataclass(frozen=True)
+class FeatureDetails:
+    layer: str
+    id: int
+    name: str
+    lon: float
+    lat: float
+    fields: list[tuple[str, str, str, object]]  # (field, label zh, label en, value)
+    nearby: list[Nearby]
+    properties: dict
+
+
+def _labels(layer: str) -> dict[str, tuple[str, str]]:
+    return {c.field: (c.header, c.header_en) for c in SPECS[layer].columns} | EXTRA_LABELS
+
+
+def feature_details(settings: Settings, layer: str, feature_id: int) -> FeatureDetails | None:
+    model = POINT_LAYERS[layer]
+    with read_session(settings.database_url) as session:
+        record = session.get(model, feature_id)
+        if record is None:
+            return None
+        township = session.get(Township, record.township_code)
+        shelters = session.execute(select(Shelter.id, Shelter.name, Shelter.lon, Shelter.lat)).all()
+        depots = session.execute(select(Depot.id, Depot.name, Depot.lon, Depot.lat)).all()
+    props = _record_properties(settings, layer, record)
+    props["township_name"] = township.name if township else None
+    labels = _labels(layer)
+    fields = [(k, *labels.get(k, (k, k)), v) for k, v in props.items() if k not in _HIDDEN and k in labels]
+    nearby = []
+    for kind, rows in (("shelter", shelters), ("depot", depots)):
+        rows = [r for r in rows if not (kind == "shelter" and layer == "shelters" and r.id == record.id) and
+                not (kind == "depot" and layer == "depots" and r.id == record.id)]
+        i, distance = nearest(record.lon, record.lat, [r.lon for r in rows], [r.lat for r in rows])
+        if i >= 0:
+            nearby.append(Nearby(kind, rows[i].id, rows[i].name, round(distance)))
+    return FeatureDetails(layer, record.id, record.name, record.lon, record.lat, fields, nearby, props)
+
+
+def _record_properties(settings: Settings, layer: str, record) -> dict:
+    """The record's columns plus computed fields, as the full layer view gives them."""
+    features = point_layer(settings, layer, LayerFilter(feature_id=record.id), "full")["features"]
+    return dict(features[0]["properties"])

@@ -1,0 +1,28 @@
+"""ORM models of the one database (一库), one module per area; importing this package registers every table.
+
+Geometries are WGS-84. Controlled vocabularies (services/vocabulary.py) are enforced by CHECK constraints
+in the database as well as by the importer.
+"""
+from services.models.audit import AuditLog
+from services.models.common import PointFeature, utcnow
+from services.models.dispatch import (
+    DispatchOrder,
+    Incident,
+    IncidentEvent,
+    Warning,
+    WarningRecipient,
+)
+from services.models.evacuation import EvacuationMove, EvacuationPlan, NeedsProfile
+from services.models.geography import AdminArea, Township, Village
+from services.models.resources import (
+    Depot,
+    RescueTeam,
+    Shelter,
+    StockLine,
+    SupplyItem,
+    Vehicle,
+)
+from services.models.risks import Enterprise, HazardPoint, MonitoringStation
+from services.models.roads import RoadBlock
+
+__all__ = ['AdminArea', 'AuditLog', 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow']

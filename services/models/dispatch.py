@@ -1,0 +1,124 @@
+"""Incidents with their timeline, dispatch orders, and warnings with their recipients (叫应)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services import vocabulary
+from services.db import Base, Geometry
+from services.models.common import _gist, _one_of, utcnow
+
+
+class Incident(Base):
+    """突发事件: reported, checked, handled, closed; every change is an IncidentEvent on its timeline."""
+
+    __tablename__ = "incident"
+    __table_args__ = (
+        _one_of("category", vocabulary.INCIDENT_TYPES), _one_of("kind", vocabulary.INCIDENT_KINDS),
+        _one_of("level", vocabulary.INCIDENT_LEVELS), _one_of("status", vocabulary.INCIDENT_STATUSES),
+        CheckConstraint("dead >= 0 AND injured >= 0 AND missing >= 0 AND people_affected >= 0",
+                        name="counts_non_negative"),
+        _gist("incident"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(4), index=True, default="接报")
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reporter: Mapped[str] = mapped_column(String(80))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    geom = mapped_column(Geometry("POINT"), nullable=False)
+    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
+    dead: Mapped[int] = mapped_column(Integer, default=0)
+    injured: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)
+    people_affected: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class IncidentEvent(Base):
+    """One line of an incident's timeline (status change, note, order); also the live change feed."""
+
+    __tablename__ = "incident_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class DispatchOrder(Base):
+    """派遣指令: a team sent to an incident, 已派 → 出发 → 到达 → 完成 (or 取消).
+
+    A partial unique index allows one active order per team, so two dispatchers racing for the same team
+    cannot both win, whatever the server processes.
+    """
+
+    __tablename__ = "dispatch_order"
+    __table_args__ = (
+        _one_of("status", vocabulary.ORDER_STATUSES),
+        Index("uq_dispatch_order_active_team", "team_id", unique=True,
+              sqlite_where=text("status IN ('已派', '出发', '到达')"),
+              postgresql_where=text("status IN ('已派', '出发', '到达')")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("rescue_team.id"))
+    status: Mapped[str] = mapped_column(String(4), default="已派")
+    actor: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    eta_s: Mapped[float | None] = mapped_column(Float)
+
+
+class Warning(Base):
+    """预警: a colour level for a hazard type over an area, valid until a time, to be acknowledged (叫应)."""
+
+    __tablename__ = "warning"
+    __table_args__ = (_one_of("level", ("蓝", "黄", "橙", "红")),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(2))
+    hazard_type: Mapped[str] = mapped_column(String(20))
+    headline: Mapped[str] = mapped_column(String(200))
+    area_description: Mapped[str] = mapped_column(String(500))
+    area = mapped_column(Geometry("GEOMETRY"))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    valid_until: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    issued_by: Mapped[str] = mapped_column(String(80))
+    ack_timeout_min: Mapped[int] = mapped_column(Integer, default=15)
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class WarningRecipient(Base):
+    """A responsible person a warning must reach; ``acknowledged_at`` is the 叫应."""
+
+    __tablename__ = "warning_recipient"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    warning_id: Mapped[int] = mapped_column(ForeignKey("warning.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,32 @@
+"""Road closures (道路阻断) honoured by every route."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.db import Base, Geometry
+from services.models.common import _gist, _one_of, utcnow
+
+
+class RoadBlock(Base):
+    """A road closure (道路阻断): a road segment or an area, active until lifted; every route honours it."""
+
+    __tablename__ = "road_block"
+    __table_args__ = (_one_of("kind", ("segment", "area")), _gist("road_block"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(200))
+    geom = mapped_column(Geometry("GEOMETRY"), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_by: Mapped[str | None] = mapped_column(String(80))

@@ -1,0 +1,168 @@
+"""五有 supply coverage: a versioned needs profile × people × days against unexpired depot stock.
+
+A need is an amount per person per day (water, rice), per person once (quilt, clothing set, covered space),
+or one unit per N people (toilet, family kit, medical kit). Each need names the catalogue items that meet
+it and how much of the need one item unit covers (a 24-bottle box holds 13.2 L of water). Coverage of one
+有 is its worst-covered need, capped at 100 %; consumables also give days of autonomy.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+
+from config import Settings
+from services.db import audit, read_session, transaction
+from services.models import NeedsProfile, StockLine, SupplyItem
+from services.vocabulary import FIVE_HAVES
+
+BASES = ("person_day", "person", "people_per_unit")
+# Defaults: Sphere Handbook (water 15 L/day, covered space 3.5 m², 1 toilet per 20), InaSAFE/BNPB (rice
+# 0.4 kg/day, 1 family kit per 5), 1 basic medical kit per 100 people.
+DEFAULT_NEEDS: list[dict] = [
+    {"key": "water", "label": "饮用水", "have": "water", "amount": 15, "unit": "L", "basis": "person_day",
+     "items": {"WATER-BOTTLED": 13.2}},
+    {"key": "rice", "label": "大米", "have": "food", "amount": 0.4, "unit": "kg", "basis": "person_day",
+     "items": {"FOOD-RICE": 1.0}},
+    {"key": "quilt", "label": "棉被", "have": "clothing", "amount": 1, "unit": "床", "basis": "person",
+     "items": {"CLOTH-QUILT": 1}},
+    {"key": "clothing", "label": "衣物", "have": "clothing", "amount": 1, "unit": "套", "basis": "person",
+     "items": {"CLOTH-SET": 1}},
+    {"key": "covered_space", "label": "遮蔽空间", "have": "shelter", "amount": 3.5, "unit": "m²", "basis": "person",
+     "items": {"SHELTER-TENT": 12}},
+    {"key": "toilet", "label": "厕所", "have": "shelter", "amount": 20, "unit": "人/个", "basis": "people_per_unit",
+     "items": {"SHELTER-TOILET": 1}},
+    {"key": "family_kit", "label": "家庭应急包", "have": "shelter", "amount": 5, "unit": "人/个",
+     "basis": "people_per_unit", "items": {"SHELTER-FAMILYKIT": 1}},
+    {"key": "medical_kit", "label": "基本药品包", "have": "medical", "amount": 100, "unit": "人/套",
+     "basis": "people_per_unit", "items": {"MED-KIT100": 1}},
+]
+
+
+class ProfileError(ValueError):
+    """A needs profile that cannot be used; the message names the entry and field."""
+
+
+@dataclass
+class NeedCoverage:
+    key: str
+    label: str
+    have: str
+    required: float           # in the need's unit (L, kg, 床, m², units)
+    available: float          # the same, from unexpired stock
+    coverage: float           # available / required, not capped
+    days_of_autonomy: float | None
+    shortfall: list[dict] = field(default_factory=list)  # what to procure: code, name, unit, quantity, kg, m³
+
+
+@dataclass
+class SupplyCoverage:
+    people: int
+    days: int
+    profile_version: int
+    as_of: str
+    by_have: dict[str, float]          # 五有 → coverage 0..1 (worst need, capped)
+    needs: list[NeedCoverage]
+    guaranteed: bool                   # every 有 at 100 %
+
+
+def validate_needs(entries: list[dict], item_codes: set[str]) -> list[dict]:
+    if not isinstance(entries, list) or not entries:
+        raise ProfileError("profile must be a non-empty list of needs")
+    keys = set()
+    for i, e in enumerate(entries, start=1):
+        where = f"need #{i} ({e.get('key', '?') if isinstance(e, dict) else '?'})"
+        if not isinstance(e, dict):
+            raise ProfileError(f"{where}: must be an object")
+        if not e.get("key") or e["key"] in keys:
+            raise ProfileError(f"{where}: key must be present and unique")
+        keys.add(e["key"])
+        if e.get("have") not in FIVE_HAVES:
+            raise ProfileError(f"{where}: have must be one of {', '.join(FIVE_HAVES)}")
+        if e.get("basis") not in BASES:
+            raise ProfileError(f"{where}: basis must be one of {', '.join(BASES)}")
+        if not isinstance(e.get("amount"), (int, float)) or e["amount"] <= 0:
+            raise ProfileError(f"{where}: amount must be a positive number")
+        items = e.get("items")
+        if not isinstance(items, dict) or not items:
+            raise ProfileError(f"{where}: items must map catalogue codes to the amount one unit covers")
+        for code, per_unit in items.items():
+            if code not in item_codes:
+                raise ProfileError(f"{where}: item {code} is not in the supply catalogue")
+            if not isinstance(per_unit, (int, float)) or per_unit <= 0:
+                raise ProfileError(f"{where}: item {code} must cover a positive amount per unit")
+    return entries
+
+
+def current_profile(settings: Settings) -> tuple[int, list[dict]]:
+    """(version, needs) of the newest saved profile; version 0 is the built-in default."""
+    with read_session(settings.database_url) as session:
+        row = session.scalars(select(NeedsProfile).order_by(NeedsProfile.version.desc()).limit(1)).first()
+    return (row.version, json.loads(row.entries)) if row else (0, DEFAULT_NEEDS)
+
+
+def save_profile(settings: Settings, entries: list[dict], *, actor: str, note: str | None = None) -> int:
+    """Store ``entries`` as a new profile version (earlier versions stay); returns the version."""
+    with transaction(settings.database_url) as session:
+        codes = set(session.scalars(select(SupplyItem.code)))
+        validate_needs(entries, codes)
+        version = (session.scalar(select(func.max(NeedsProfile.version))) or 0) + 1
+        session.add(NeedsProfile(version=version, actor=actor, note=note,
+                                 entries=json.dumps(entries, ensure_ascii=False)))
+        audit.record(session, actor=actor, action="create", entity="needs_profile", entity_key=str(version),
+                     detail={"needs": len(entries), "note": note})
+    return version
+
+
+def required_amount(need: dict, people: int, days: int) -> float:
+    """How much of a need (in its unit; units for one-per-N needs) ``people`` have over ``days``."""
+    if need["basis"] == "person_day":
+        return need["amount"] * people * days
+    if need["basis"] == "person":
+        return need["amount"] * people
+    return float(math.ceil(people / need["amount"]))  # units, one per N people
+
+
+def stock_on_hand(settings: Settings, today: dt.date) -> dict[str, float]:
+    """Unexpired stock per catalogue item, all depots together."""
+    with read_session(settings.database_url) as session:
+        rows = session.execute(select(StockLine.item_code, func.sum(StockLine.quantity))
+                               .where(or_(StockLine.expires_on.is_(None), StockLine.expires_on >= today))
+                               .group_by(StockLine.item_code)).all()
+    return {code: float(q or 0) for code, q in rows}
+
+
+def supply_coverage(settings: Settings, people: int | None = None, days: int | None = None,
+                    today: dt.date | None = None) -> SupplyCoverage:
+    """Coverage of each 五有 for ``people`` (default: the evacuation target) over ``days``."""
+    people = settings.region.evacuation_target_people if people is None else int(people)
+    days = settings.evacuation.supply_days if days is None else int(days)
+    today = today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    version, needs = current_profile(settings)
+    stock = stock_on_hand(settings, today)
+    with read_session(settings.database_url) as session:
+        catalogue = {i.code: i for i in session.scalars(select(SupplyItem))}
+    result = []
+    for need in needs:
+        required = required_amount(need, people, days)
+        available = sum(stock.get(code, 0.0) * per_unit for code, per_unit in need["items"].items())
+        coverage = available / required if required else 1.0
+        autonomy = None
+        if need["basis"] == "person_day" and people:
+            autonomy = available / (need["amount"] * people)
+        shortfall = []
+        if available < required:
+            code, per_unit = next(iter(need["items"].items()))  # procure the first listed item
+            quantity = math.ceil((required - available) / per_unit)
+            item = catalogue[code]
+            shortfall.append({"code": code, "name": item.name, "unit": item.unit, "quantity": quantity,
+                              "weight_kg": round(quantity * item.unit_weight_kg, 1),
+                              "volume_m3": round(quantity * item.unit_volume_m3, 2)})
+        result.append(NeedCoverage(need["key"], need.get("label", need["key"]), need["have"], round(required, 2),
+                                   round(available, 2), coverage, autonomy, shortfall))
+    by_have = {have: min([min(1.0, n.coverage) for n in result if n.have == have] or [1.0]) for have in FIVE_HAVES}
+    return SupplyCoverage(people, days, version, today.isoformat(), by_have, result,
+                          all(v >= 1.0 for v in by_have.values()))
