@@ -34,8 +34,19 @@ def _serve(args, settings) -> int:
         app.run(host=settings.host, port=settings.port, debug=True, dev_tools_disable_version_check=True)
     else:
         from waitress import serve
-        serve(app.server, host=settings.host, port=settings.port, threads=8)
+        serve(app.server, **waitress_options(settings))
     return 0
+
+
+def waitress_options(settings) -> dict:
+    """How `make run` serves: enough threads and connections for a command center's tens of browsers.
+
+    Waitress's defaults (4 threads, 100 connections) stall requests 15–31 s beyond about 100 open connections
+    (each live view keeps one); bench/connections.py measures it. Several processes: dashboard/wsgi.py.
+    """
+    return {"host": settings.host, "port": settings.port, "threads": settings.server_threads,
+            "connection_limit": settings.server_connection_limit, "channel_timeout": 120, "backlog": 2048,
+            "ident": "qianjiang"}
 
 
 def _init_db(args, settings) -> int:

@@ -57,6 +57,9 @@ class Settings:
     road_speeds_kmh: dict = field(default_factory=dict)  # road class → km/h, over geo.roads.DEFAULT_SPEEDS_KMH
     evacuation: EvacuationRules = field(default_factory=EvacuationRules)
     debug: bool = False
+    timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
+    server_threads: int = 16         # waitress worker threads of `make run`
+    server_connection_limit: int = 500  # open connections waitress accepts before it queues (default 100)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -102,4 +105,7 @@ def load_settings() -> Settings:
             supply_days=int(_env("QJ_SUPPLY_DAYS", "3")),
         ),
         debug=_env("QJ_DEBUG", "0") == "1",
+        timezone=_env("QJ_TIMEZONE", "Asia/Shanghai"),
+        server_threads=int(_env("QJ_SERVER_THREADS", "16")),
+        server_connection_limit=int(_env("QJ_SERVER_CONNECTION_LIMIT", "500")),
     )

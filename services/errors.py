@@ -1,12 +1,48 @@
-"""The one shape of a user's mistake: which field, and why, in Chinese and English."""
+"""The shapes of a failure the user must be told about: which field, why (Chinese and English), and what kind.
+
+``FieldError`` is a mistake in the input (HTTP 400); ``NotFound`` names a record that does not exist (404);
+``Conflict`` is a request that the current state refuses: no room left, already acknowledged, changed by
+someone else meanwhile (409); ``Busy`` is a service that cannot take the request now (503). Each carries a
+stable ``code`` for programs; the API answers with it beside the two reasons.
+"""
 from __future__ import annotations
 
 
 class FieldError(ValueError):
     """Bad input named by its field; pages and the API show ``reason`` (or ``reason_en``) to the user."""
 
-    def __init__(self, field_name: str, reason: str, reason_en: str):
+    status = 400
+
+    def __init__(self, field_name: str, reason: str, reason_en: str, *, code: str | None = None):
         super().__init__(f"{field_name}: {reason_en}")
         self.field = field_name
         self.reason = reason
         self.reason_en = reason_en
+        self.code = code or "bad_parameter"
+
+
+class NotFound(FieldError):
+    """The record named by ``field`` does not exist."""
+
+    status = 404
+
+    def __init__(self, field_name: str, reason: str, reason_en: str, *, code: str = "not_found"):
+        super().__init__(field_name, reason, reason_en, code=code)
+
+
+class Conflict(FieldError):
+    """The current state of the records refuses the request (no room, already done, changed meanwhile)."""
+
+    status = 409
+
+    def __init__(self, field_name: str, reason: str, reason_en: str, *, code: str = "conflict"):
+        super().__init__(field_name, reason, reason_en, code=code)
+
+
+class Busy(FieldError):
+    """The service cannot take the request now; the caller may retry shortly."""
+
+    status = 503
+
+    def __init__(self, field_name: str, reason: str, reason_en: str, *, code: str = "busy"):
+        super().__init__(field_name, reason, reason_en, code=code)

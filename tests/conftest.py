@@ -109,3 +109,10 @@ def csv_for(entity: str, rows: list[dict]) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+def call(settings: Settings, service, *args, actor: str = "test", write: bool = True, **kwargs):
+    """Run one service in its own unit of work, as an API handler would (committed when it returns)."""
+    from services.db.uow import unit_of_work
+    with unit_of_work(settings, write=write, actor=actor) as uow:
+        return service(uow, *args, **kwargs)

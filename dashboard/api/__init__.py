@@ -5,8 +5,11 @@ Every handler reads through services/; bad parameters give 400 with a reason in 
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify
+from flask import Flask, g, jsonify, request
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import IntegerConverter, Map, Rule
 
 from config import Settings
 from dashboard.api.dispatch import incidents_api
@@ -23,6 +26,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.json.ensure_ascii = False  # UTF-8 Chinese, half the bytes of \uXXXX escapes
     server.json.sort_keys = False  # sorting 20,000 features' keys costs more than it helps
     server.json.compact = True
+    server.url_map.converters["id"] = RecordId
     register_error_answers(server)
     server.register_blueprint(api)
     server.register_blueprint(openapi_api)
@@ -43,8 +47,78 @@ def register_api(server: Flask, settings: Settings) -> None:
             response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 
+    @server.before_request
+    def _same_origin_writes():
+        return refuse_cross_origin()
+
+    @server.before_request
+    def _unknown_api_paths():
+        return answer_unknown_api_path()
+
     @server.errorhandler(500)
     def _internal(_exc):  # never a stack trace to the user
         return jsonify({"error": "internal", "reason": "服务器内部错误，已记录", "reason_en": "internal error"}), 500
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class RecordId(IntegerConverter):
+    """``<id:name>``: a record id, 1 to 2³¹ − 1 (the integer columns of both back-ends); others are no route (404)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def refuse_cross_origin():
+    """A state-changing request (API or Dash callback) whose Origin (or Referer) is another site gets 403.
+
+    Browsers send Origin with every cross-site POST; a request from a page of this app carries its own host.
+    Together with JSON-only bodies this is the CSRF protection until accounts add a token (issue 10).
+    """
+    if request.method in SAFE_METHODS:
+        return None
+    origin, referer = request.headers.get("Origin"), request.headers.get("Referer")
+    if origin is None and referer is None:
+        return None  # not a browser (a script, a partner's server): nothing a page elsewhere can forge
+    source = origin if origin is not None else referer
+    if source == "null" or urlsplit(source).netloc != request.host:
+        return jsonify({"error": "cross_origin", "parameter": "Origin", "reason": "拒绝来自其他网站的写请求",
+                        "reason_en": "state-changing requests from another site are refused"}), 403
+    return None
+
+
+def answer_unknown_api_path():
+    """Under /api/ a path that is no API route answers 404 (405 for a wrong method) in JSON, never the Dash page."""
+    path = request.path
+    if not (path.startswith("/api/") or path == "/api"):
+        return None
+    if request.url_rule is not None and not request.url_rule.rule.startswith("/<"):
+        return None  # an API route matched (Dash's catch-all is "/<path:path>")
+    adapter = _api_map().bind("localhost")
+    try:
+        adapter.match(path, method=request.method)
+    except MethodNotAllowed as exc:
+        allowed = sorted(set(exc.valid_methods or ()) - {"HEAD", "OPTIONS"})
+        response = jsonify({"error": "method_not_allowed", "parameter": "method",
+                            "reason": f"{path} 不支持 {request.method}（可用：{'、'.join(allowed)}）",
+                            "reason_en": f"{path} does not support {request.method} (allowed: {', '.join(allowed)})"})
+        response.status_code, response.headers["Allow"] = 405, ", ".join(allowed)
+        return response
+    except NotFound:
+        pass
+    return jsonify({"error": "not_found", "parameter": "path", "reason": f"没有这个接口：{path}",
+                    "reason_en": f"no such endpoint: {path}"}), 404
+
+
+def _api_map() -> Map:
+    """The app's API routes alone (without Dash's catch-all), to tell 404 from 405."""
+    from flask import current_app
+    cached = current_app.extensions.get("qj_api_map")
+    if cached is None:
+        rules = [Rule(r.rule, methods=r.methods, endpoint=r.endpoint) for r in current_app.url_map.iter_rules()
+                 if r.rule.startswith("/api/")]
+        cached = current_app.extensions["qj_api_map"] = Map(rules, converters=dict(current_app.url_map.converters))
+    return cached
 
 

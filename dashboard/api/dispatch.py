@@ -1,167 +1,185 @@
-"""/api/v1 endpoints for incidents, dispatch orders and the change feed (a township phone app can report)."""
-from __future__ import annotations
+"""/api/v1 endpoints for incidents, dispatch orders, warnings with 叫应, CAP, and the change feed.
 
-import datetime as dt
+Each handler parses its body with a request model, opens one unit of work and calls the services in it.
+"""
+from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from dashboard.api.support import app_settings, json_body
-from services.dispatch.incidents import (
-    IncidentReport,
-    advance_order,
-    assign_team,
-    change_status,
-    events_since,
-    incident_detail,
-    list_incidents,
-    report_incident,
+from dashboard.api.models import parse
+from dashboard.api.models.dispatch import (
+    Acknowledge, ActorOnly, IncidentCreate, OrderCreate, StatusChange, WarningCreate,
 )
-from services.errors import FieldError
+from dashboard.api.support import json_body, unit
+from services.clock import from_user, now_utc
+from services.dispatch.incidents import (
+    IncidentReport, change_status, events_since, incident_detail, list_incidents, report_incident,
+)
+from services.dispatch.orders import advance_order, assign_team
+from services.dispatch.warnings import WarningRequest
+from services.errors import FieldError, NotFound
 
 incidents_api = Blueprint("incidents_api", __name__)
-
+CAP_TYPES = ("application/cap+xml", "application/xml", "text/xml")
+MAX_SEQ = 2**62
 
 
 @incidents_api.get("/api/v1/incidents")
 def incidents():
-    return jsonify({"incidents": list_incidents(app_settings(), active_only=request.args.get("active") == "1")})
+    with unit() as uow:
+        return jsonify({"incidents": list_incidents(uow, active_only=request.args.get("active") == "1")})
 
 
 @incidents_api.post("/api/v1/incidents")
 def create_incident():
     body = json_body()
-    try:
-        occurred = dt.datetime.fromisoformat(body["occurred_at"]) if body.get("occurred_at") else \
-            dt.datetime.now(dt.timezone.utc)
-        if occurred.tzinfo is None:
-            occurred = occurred.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))  # local time, as written
-        report = IncidentReport(
-            title=str(body.get("title", "")), kind=str(body.get("kind", "")), level=str(body.get("level", "")),
-            lon=float(body["lon"]), lat=float(body["lat"]), occurred_at=occurred,
-            reporter=str(body.get("reporter") or "api"), dead=int(body.get("dead", 0)),
-            injured=int(body.get("injured", 0)), missing=int(body.get("missing", 0)),
-            people_affected=int(body.get("people_affected", 0)), description=str(body.get("description") or ""))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise FieldError("body", f"字段缺失或格式有误：{exc}", f"missing or malformed field: {exc}") from None
-    incident_id = report_incident(app_settings(), report)
-    return jsonify(incident_detail(app_settings(), incident_id)), 201
+    req = parse(IncidentCreate, body)
+    with unit(write=True, body=body) as uow:
+        occurred = from_user(req.occurred_at, uow.settings) if req.occurred_at else now_utc()
+        report = IncidentReport(title=req.title, kind=req.kind, level=req.level, lon=req.lon, lat=req.lat,
+                                occurred_at=occurred, reporter=req.reporter or uow.actor, dead=req.dead,
+                                injured=req.injured, missing=req.missing, people_affected=req.people_affected,
+                                description=req.description or "")
+        incident_id = report_incident(uow, report)
+        detail = incident_detail(uow, incident_id)
+    return jsonify(detail), 201
 
 
-@incidents_api.get("/api/v1/incidents/<int:incident_id>")
-def incident(incident_id: int):
-    detail = incident_detail(app_settings(), incident_id)
+def _detail_or_404(uow, incident_id: int) -> dict:
+    detail = incident_detail(uow, incident_id)
     if detail is None:
-        raise FieldError("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
-    return jsonify(detail)
+        raise NotFound("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
+    return detail
 
 
-@incidents_api.post("/api/v1/incidents/<int:incident_id>/status")
+@incidents_api.get("/api/v1/incidents/<id:incident_id>")
+def incident(incident_id: int):
+    with unit() as uow:
+        return jsonify(_detail_or_404(uow, incident_id))
+
+
+@incidents_api.post("/api/v1/incidents/<id:incident_id>/status")
 def incident_status(incident_id: int):
     body = json_body()
-    change_status(app_settings(), incident_id, str(body.get("status", "")), actor=str(body.get("actor") or "api"),
-                  note=str(body.get("note") or ""))
-    return jsonify(incident_detail(app_settings(), incident_id))
+    req = parse(StatusChange, body)
+    with unit(write=True, body=body) as uow:
+        change_status(uow, incident_id, req.status, note=req.note or "")
+        detail = _detail_or_404(uow, incident_id)
+    return jsonify(detail)
 
 
 @incidents_api.post("/api/v1/orders")
 def create_order():
     body = json_body()
-    try:
-        incident_id, team_id = int(body["incident_id"]), int(body["team_id"])
-    except (KeyError, TypeError, ValueError):
-        raise FieldError("body", "需要 incident_id 和 team_id", "incident_id and team_id are required") from None
-    order_id = assign_team(app_settings(), incident_id, team_id, actor=str(body.get("actor") or "api"))
+    req = parse(OrderCreate, body)
+    with unit(write=True, body=body) as uow:
+        order_id = assign_team(uow, req.incident_id, req.team_id)
     return jsonify({"id": order_id, "status": "已派"}), 201
 
 
-@incidents_api.post("/api/v1/orders/<int:order_id>/status")
+@incidents_api.post("/api/v1/orders/<id:order_id>/status")
 def order_status(order_id: int):
     body = json_body()
-    advance_order(app_settings(), order_id, str(body.get("status", "")), actor=str(body.get("actor") or "api"))
-    return jsonify({"id": order_id, "status": body.get("status")})
+    req = parse(StatusChange, body)
+    with unit(write=True, body=body) as uow:
+        advance_order(uow, order_id, req.status)
+    return jsonify({"id": order_id, "status": req.status})
 
 
 @incidents_api.get("/api/v1/events")
 def events():
-    try:
-        since = int(request.args.get("since", "0"))
-    except ValueError:
-        raise FieldError("since", "since 应为整数", "since must be a whole number") from None
-    feed = events_since(app_settings(), since)
-    return jsonify({"events": feed, "last_id": feed[-1]["id"] if feed else since})
+    """Timeline events committed after change number ``since``, in commit order; ``last_id`` is the next since."""
+    raw = request.args.get("since", "0")
+    if not raw.isdigit() or int(raw) > MAX_SEQ:
+        raise FieldError("since", "since 应为非负整数（上次返回的 last_id）", "since must be a whole number >= 0")
+    since = int(raw)
+    with unit() as uow:
+        feed = events_since(uow, since)
+    return jsonify({"events": feed, "last_id": feed[-1]["seq"] if feed else since})
 
 
 @incidents_api.get("/api/v1/warnings")
 def warnings():
     from services.dispatch.warnings import active_warnings
-    return jsonify({"warnings": active_warnings(app_settings())})
+    with unit() as uow:
+        return jsonify({"warnings": active_warnings(uow)})
 
 
 @incidents_api.post("/api/v1/warnings")
 def issue():
-    from services.dispatch.warnings import WarningRequest, issue_warning, warning_status
+    from services.dispatch.warnings import issue_warning, warning_status
     body = json_body()
-    unknown = sorted(set(body) - set(WarningRequest.__dataclass_fields__) - {"actor"})
-    if unknown:
-        raise FieldError(unknown[0], f"未知字段“{unknown[0]}”", f"unknown field '{unknown[0]}'")
-    try:
-        req = WarningRequest(**{k: v for k, v in body.items() if k != "actor"})
-        req.townships, req.hazard_ids = [str(c) for c in req.townships], [int(i) for i in req.hazard_ids]
-        req.valid_hours, req.ack_timeout_min = float(req.valid_hours), int(req.ack_timeout_min)
-        req.recipients = [dict(r) for r in req.recipients]
-    except (TypeError, ValueError) as exc:
-        raise FieldError("body", f"字段缺失或格式有误：{exc}", f"missing or malformed field: {exc}") from None
-    warning_id = issue_warning(app_settings(), req, actor=str(body.get("actor") or "api"))
-    return jsonify(warning_status(app_settings(), warning_id)), 201
+    req = parse(WarningCreate, body)
+    fields = req.model_dump(exclude={"actor"})
+    fields["recipients"] = [r.model_dump() for r in req.recipients]
+    with unit(write=True, body=body) as uow:
+        warning_id = issue_warning(uow, WarningRequest(**fields))
+        status = warning_status(uow, warning_id)
+    return jsonify(status), 201
 
 
-@incidents_api.get("/api/v1/warnings/<int:warning_id>")
-def warning(warning_id: int):
+def _warning_or_404(uow, warning_id: int) -> dict:
     from services.dispatch.warnings import warning_status
-    status = warning_status(app_settings(), warning_id)
+    status = warning_status(uow, warning_id)
     if status is None:
-        raise FieldError("id", f"没有编号为 {warning_id} 的预警", f"no warning {warning_id}")
+        raise NotFound("id", f"没有编号为 {warning_id} 的预警", f"no warning {warning_id}")
+    return status
+
+
+@incidents_api.get("/api/v1/warnings/<id:warning_id>")
+def warning(warning_id: int):
+    with unit() as uow:
+        return jsonify(_warning_or_404(uow, warning_id))
+
+
+@incidents_api.post("/api/v1/warnings/<id:warning_id>/ack")
+def ack(warning_id: int):
+    from services.dispatch.warnings import acknowledge
+    body = json_body()
+    req = parse(Acknowledge, body)
+    with unit(write=True, body=body) as uow:
+        acknowledge(uow, warning_id, req.recipient_id)
+        status = _warning_or_404(uow, warning_id)
     return jsonify(status)
 
 
-@incidents_api.post("/api/v1/warnings/<int:warning_id>/ack")
-def ack(warning_id: int):
-    from services.dispatch.warnings import acknowledge, warning_status
-    body = json_body()
-    try:
-        recipient_id = int(body["recipient_id"])
-    except (KeyError, TypeError, ValueError):
-        raise FieldError("recipient_id", "需要 recipient_id", "recipient_id is required") from None
-    acknowledge(app_settings(), warning_id, recipient_id, actor=str(body.get("actor") or "api"))
-    return jsonify(warning_status(app_settings(), warning_id))
-
-
-@incidents_api.post("/api/v1/warnings/<int:warning_id>/lift")
+@incidents_api.post("/api/v1/warnings/<id:warning_id>/lift")
 def lift(warning_id: int):
-    from services.dispatch.warnings import lift_warning, warning_status
-    lift_warning(app_settings(), warning_id, actor=str((request.get_json(silent=True) or {}).get("actor") or "api"))
-    return jsonify(warning_status(app_settings(), warning_id))
+    from services.dispatch.warnings import lift_warning
+    body = json_body()
+    parse(ActorOnly, body)
+    with unit(write=True, body=body) as uow:
+        lift_warning(uow, warning_id)
+        status = _warning_or_404(uow, warning_id)
+    return jsonify(status)
 
 
-@incidents_api.get("/api/v1/warnings/<int:warning_id>.cap")
+@incidents_api.get("/api/v1/warnings/<id:warning_id>.cap")
 def warning_cap(warning_id: int):
     from services.dispatch.cap import warning_to_cap
-    return warning_to_cap(app_settings(), warning_id), 200, {"Content-Type": "application/cap+xml; charset=utf-8"}
+    with unit() as uow:
+        document = warning_to_cap(uow, warning_id)
+    return document, 200, {"Content-Type": "application/cap+xml; charset=utf-8"}
 
 
 @incidents_api.post("/api/v1/warnings/cap")
 def import_warning_cap():
-    """Import a CAP 1.2 alert (the request body is the XML); the named recipients come as ?recipient=name."""
+    """Import a CAP 1.2 alert: the body is the XML (Content-Type application/cap+xml); recipients as ?recipient=."""
     from services.dispatch.cap import import_cap
-    from services.dispatch.warnings import warning_status
-    recipients = [{"name": n, "role": "责任人"} for n in request.args.getlist("recipient")]
-    warning_id = import_cap(app_settings(), request.get_data(), actor=str(request.args.get("actor") or "cap"),
-                            recipients=recipients)
-    return jsonify(warning_status(app_settings(), warning_id)), 201
+    if request.mimetype not in CAP_TYPES:
+        raise FieldError("Content-Type", "CAP 文件应以 Content-Type: application/cap+xml 提交",
+                         "send the CAP document as Content-Type: application/cap+xml", code="unsupported_media_type")
+    names = request.args.getlist("recipient")
+    if len(names) > 500 or any(not n.strip() or len(n) > 80 or "\x00" in n for n in names):
+        raise FieldError("recipient", "接收人姓名应为 1 到 80 个字符", "recipient names must be 1 to 80 characters")
+    with unit(write=True) as uow:
+        warning_id = import_cap(uow, request.get_data(), recipients=[{"name": n, "role": "责任人"} for n in names])
+        status = _warning_or_404(uow, warning_id)
+    return jsonify(status), 201
 
 
-@incidents_api.get("/api/v1/incidents/<int:incident_id>/recommendations")
+@incidents_api.get("/api/v1/incidents/<id:incident_id>/recommendations")
 def recommendations(incident_id: int):
-    from services.dispatch.incidents import recommend_depots, recommend_teams
-    return jsonify({"teams": recommend_teams(app_settings(), incident_id),
-                    "depots": recommend_depots(app_settings(), incident_id)})
+    from services.dispatch.recommendations import recommend_depots, recommend_teams
+    with unit() as uow:
+        return jsonify({"teams": recommend_teams(uow, incident_id), "depots": recommend_depots(uow, incident_id)})

@@ -5,14 +5,12 @@ from dataclasses import asdict
 
 from flask import Blueprint, jsonify, request
 
-from dashboard.api.support import app_settings, bad
-from services.evacuation.shelters import (
-    OccupancyError,
-    capacity_summary,
-    update_occupancy,
-)
+from dashboard.api.support import app_settings, bad, json_body, unit
+from services.evacuation.moves import OccupancyError, update_occupancy
+from services.evacuation.shelters import capacity_summary
 from services.supply.needs import current_profile, supply_coverage
 
+MAX_ID = 2**31 - 1  # record ids are 32-bit integers in both back-ends
 evacuation_api = Blueprint("evacuation_api", __name__)
 
 
@@ -62,26 +60,24 @@ def profile():
 @evacuation_api.post("/api/v1/supplies/profile")
 def save_needs_profile():
     from services.supply.needs import ProfileError, save_profile
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return bad("body", "请求体应为 {\"needs\": [...], \"note\": …}", "body must be {\"needs\": [...], \"note\": ...}")
+    body = json_body()
+    note = body.get("note")
+    if note is not None and (not isinstance(note, str) or len(note) > 200):
+        return bad("note", "note 应为不超过 200 字的文字", "note must be text of at most 200 characters")
     try:
-        version = save_profile(app_settings(), body.get("needs"),
-                               actor=str(body.get("actor") or "api"),
-                               note=str(body["note"])[:200] if body.get("note") else None)
+        with unit(write=True, body=body) as uow:
+            version = save_profile(uow, body.get("needs"), note=note or None)
     except ProfileError as exc:
         return bad("needs", f"物资需求方案有误：{exc}", str(exc))
     return jsonify({"version": version}), 201
 
 
-@evacuation_api.post("/api/v1/shelters/<int:shelter_id>/occupancy")
+@evacuation_api.post("/api/v1/shelters/<id:shelter_id>/occupancy")
 def occupancy(shelter_id: int):
-    body = request.get_json(silent=True) or {}
-    try:
-        shelter = update_occupancy(app_settings(), shelter_id, body.get("occupancy_people", ""),
-                                   actor=str(body.get("actor") or "api"))
-    except OccupancyError as exc:
-        return bad(exc.field, exc.reason, exc.reason_en, 404 if exc.field == "避难场所" else 400)
+    """Set the head count of a shelter (people housed now), within its capacity."""
+    body = json_body()
+    with unit(write=True, body=body) as uow:
+        shelter = update_occupancy(uow, shelter_id, body.get("occupancy_people", ""))
     return jsonify(asdict(shelter))
 
 
@@ -105,7 +101,7 @@ def plans():
     return jsonify({"plans": list_plans(app_settings())})
 
 
-@evacuation_api.get("/api/v1/evacuation/plans/<int:plan_id>")
+@evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>")
 def get_plan(plan_id: int):
     from services.evacuation.plans import load_plan
     plan = load_plan(app_settings(), plan_id)
@@ -114,7 +110,7 @@ def get_plan(plan_id: int):
     return jsonify(plan)
 
 
-@evacuation_api.get("/api/v1/evacuation/plans/<int:plan_id>.xlsx")
+@evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>.xlsx")
 def plan_xlsx(plan_id: int):
     from flask import Response
 
@@ -126,7 +122,7 @@ def plan_xlsx(plan_id: int):
                     headers={"Content-Disposition": f"attachment; filename=evacuation_plan_{plan_id}.xlsx"})
 
 
-@evacuation_api.get("/api/v1/evacuation/plans/<int:plan_id>.html")
+@evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>.html")
 def plan_printable(plan_id: int):
     from services.evacuation.plans import load_plan, plan_html
     plan = load_plan(app_settings(), plan_id)
@@ -135,26 +131,28 @@ def plan_printable(plan_id: int):
     return plan_html(plan), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
+def _record_id(body: dict, name: str, required: bool = True) -> int | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise OccupancyError(name, f"{name} 应为正整数编号", f"{name} must be a positive whole-number id")
+    return value
+
+
 @evacuation_api.post("/api/v1/evacuation/moves")
 def evacuation_move():
     """From the field: {"hazard_id", "people", "shelter_id" (optional)} — people moved (and housed)."""
-    from services.evacuation.shelters import record_move
-    body = request.get_json(silent=True) or {}
-    try:
-        hazard_id = int(body["hazard_id"])
-        shelter_id = int(body["shelter_id"]) if body.get("shelter_id") is not None else None
-    except (KeyError, TypeError, ValueError):
-        return bad("hazard_id", "需要 hazard_id（整数）", "hazard_id (a whole number) is required")
-    try:
-        totals = record_move(app_settings(), hazard_id, body.get("people", ""),
-                             shelter_id=shelter_id, actor=str(body.get("actor") or "api"))
-    except OccupancyError as exc:
-        return bad(exc.field, exc.reason, exc.reason_en, 404 if exc.field in ("hazard_id", "shelter_id")
-                    and "没有" in exc.reason else 400)
-    return jsonify(totals), 201
+    from services.evacuation.moves import record_move
+    body = json_body()
+    hazard_id, shelter_id = _record_id(body, "hazard_id"), _record_id(body, "shelter_id", required=False)
+    with unit(write=True, body=body) as uow:
+        totals = record_move(uow, hazard_id, body.get("people", ""), shelter_id=shelter_id)
+    return jsonify(asdict(totals)), 201
 
 
 @evacuation_api.get("/api/v1/evacuation/progress")
 def progress():
-    from services.evacuation.shelters import evacuation_progress
-    return jsonify(evacuation_progress(app_settings()))
+    from services.evacuation.moves import evacuation_progress
+    with unit() as uow:
+        return jsonify(evacuation_progress(uow))

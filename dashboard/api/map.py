@@ -22,10 +22,17 @@ api = Blueprint("api", __name__)
 
 @api.get("/healthz")
 def healthz():
+    """ok with counts per entity, or 503 saying the database cannot be reached (for monitors and load balancers)."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
     settings = app_settings()
-    return jsonify({"status": "ok", "database": settings.database_kind,
-                    "region": {"adcode": settings.region.adcode, "name": settings.region.name_zh},
-                    "counts": entity_counts(settings)})
+    region = {"adcode": settings.region.adcode, "name": settings.region.name_zh}
+    try:
+        counts = entity_counts(settings)
+    except (OperationalError, InterfaceError) as exc:
+        return jsonify({"status": "unavailable", "database": settings.database_kind, "region": region,
+                        "reason": "数据库无法连接", "reason_en": "the database cannot be reached",
+                        "detail": type(exc.orig).__name__ if getattr(exc, "orig", None) else type(exc).__name__}), 503
+    return jsonify({"status": "ok", "database": settings.database_kind, "region": region, "counts": counts})
 
 
 @api.get("/api/v1/townships")
@@ -60,7 +67,7 @@ def template(entity: str):
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-@api.get("/api/v1/features/<layer>/<int:feature_id>")
+@api.get("/api/v1/features/<layer>/<id:feature_id>")
 def feature(layer: str, feature_id: int):
     from services.map.features import feature_details
     if layer not in POINT_LAYERS:

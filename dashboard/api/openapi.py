@@ -18,7 +18,7 @@ def openapi():
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
             continue
-        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        path = rule.rule.replace("<id:", "{").replace("<", "{").replace(">", "}")
         view = current_app.view_functions[rule.endpoint]
         summary = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
         item = doc["paths"].setdefault(path, {})

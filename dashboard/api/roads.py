@@ -59,7 +59,7 @@ def add_block():
     return jsonify(asdict(block)), 201
 
 
-@roads_api.delete("/api/v1/roads/blocks/<int:block_id>")
+@roads_api.delete("/api/v1/roads/blocks/<id:block_id>")
 def remove_block(block_id: int):
     lift_block(app_settings(), block_id, actor=str(request.args.get("actor") or "api"))
     return jsonify({"lifted": block_id})

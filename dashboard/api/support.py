@@ -1,32 +1,102 @@
-"""What every /api/v1 blueprint shares: the deployment's settings, JSON bodies, and error answers.
+"""What every /api/v1 blueprint shares: settings, the request's unit of work, JSON bodies, and error answers.
 
-Services raise FieldError (or a subclass) for bad input; one app-wide handler turns it into
-400 {"error", "parameter", "reason", "reason_en"} (404 when the field is the record's id).
+Services raise FieldError (or a subclass: NotFound, Conflict, Busy) for what the user must be told; one
+app-wide handler turns it into {"error": code, "parameter", "reason", "reason_en"} with the exception's status
+(400, 404, 409, 503). A database that cannot be reached answers 503 with a reason, never 500.
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, current_app, jsonify, request
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 
 from config import Settings
+from services.db.uow import UnitOfWork, unit_of_work
 from services.errors import FieldError
+
+log = logging.getLogger(__name__)
+JSON_TYPES = ("application/json",)
+MAX_ACTOR_CHARS = 80
 
 
 def app_settings() -> Settings:
     return current_app.config["QJ_SETTINGS"]
 
 
-def bad(name: str, reason: str, reason_en: str, status: int = 400):
-    return jsonify({"error": "bad_parameter", "parameter": name, "reason": reason, "reason_en": reason_en}), status
+def bad(name: str, reason: str, reason_en: str, status: int = 400, code: str = "bad_parameter"):
+    return jsonify({"error": code, "parameter": name, "reason": reason, "reason_en": reason_en}), status
+
+
+def request_actor(body: dict | None = None) -> str:
+    """Who the audit log names for this request: the body's or the query's ``actor``, else "api".
+
+    Until accounts exist (a later issue) this is what the client says; it is checked like any other field.
+    """
+    raw = (body or {}).get("actor") if isinstance(body, dict) else None
+    raw = raw if raw is not None else request.args.get("actor")
+    if raw is None or raw == "":
+        return "api"
+    if not isinstance(raw, str) or len(raw) > MAX_ACTOR_CHARS or any(ord(c) < 32 for c in raw):
+        raise FieldError("actor", f"actor 应为不超过 {MAX_ACTOR_CHARS} 个字符的文字",
+                         f"actor must be text of at most {MAX_ACTOR_CHARS} characters")
+    return raw
+
+
+@contextmanager
+def unit(*, write: bool = False, body: dict | None = None) -> Iterator[UnitOfWork]:
+    """The request's one unit of work (a transaction: committed when the handler returns, else rolled back)."""
+    with unit_of_work(app_settings(), write=write, actor=request_actor(body)) as uow:
+        yield uow
 
 
 def json_body() -> dict:
+    """The request's JSON object; a state-changing request must send ``Content-Type: application/json``.
+
+    Requiring JSON is what keeps another site's page from posting a form or text/plain to this API (a browser
+    sends those across origins without asking); a JSON body from elsewhere needs a CORS preflight we never allow.
+    """
+    if request.mimetype not in JSON_TYPES:
+        raise FieldError("Content-Type", "请求体应为 JSON（Content-Type: application/json）",
+                         "the body must be JSON (Content-Type: application/json)", code="unsupported_media_type")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise FieldError("body", "请求体应为 JSON 对象", "body must be a JSON object")
     return body
 
 
+def _status(exc: FieldError) -> int:
+    if exc.code == "unsupported_media_type":
+        return 415
+    if exc.status == 400 and exc.field == "id":  # older services name a missing record's id
+        return 404
+    return exc.status
+
+
 def register_error_answers(server: Flask) -> None:
     @server.errorhandler(FieldError)
     def _field_error(exc: FieldError):
-        return bad(exc.field, exc.reason, exc.reason_en, 404 if exc.field == "id" else 400)
+        return bad(exc.field, exc.reason, exc.reason_en, _status(exc), exc.code)
+
+    @server.errorhandler(OperationalError)
+    @server.errorhandler(InterfaceError)
+    def _database_unavailable(exc):
+        log.warning("database unavailable: %s", exc.orig if hasattr(exc, "orig") else exc)
+        busy = "locked" in str(exc).lower()
+        return bad("database", "数据库繁忙，请稍后重试" if busy else "数据库暂时无法连接，请稍后重试",
+                   "the database is busy, try again shortly" if busy else "the database cannot be reached now",
+                   503, "database_busy" if busy else "database_unavailable")
+
+    @server.errorhandler(IntegrityError)
+    def _integrity(exc):
+        log.warning("integrity error answered 409: %s", exc.orig)
+        return bad("body", "数据已被他人更改或与现有记录冲突，请刷新后重试",
+                   "the records changed meanwhile or conflict with existing ones; refresh and retry", 409,
+                   "conflict")
+
+    @server.errorhandler(DataError)
+    def _data_error(exc):
+        log.warning("data error answered 400: %s", exc.orig)
+        return bad("body", "有数值或文字超出了字段允许的范围", "a value does not fit its field", 400)

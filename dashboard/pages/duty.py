@@ -5,7 +5,6 @@ so the map keeps its position and nothing flickers. The database is the truth fo
 """
 from __future__ import annotations
 
-import datetime as dt
 
 import dash
 import dash_leaflet as dl
@@ -17,19 +16,12 @@ from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
 from services import vocabulary
 from services.data.geography import township_list, township_seats
+from services.clock import format_local, now_utc
 from services.dispatch.duty import change_counter, duty_figures
-from services.dispatch.incidents import (
-    IncidentReport,
-    active_orders,
-    advance_order,
-    assign_team,
-    events_since,
-    incident_detail,
-    list_incidents,
-    recommend_depots,
-    recommend_teams,
-    report_incident,
-)
+from services.db.uow import unit_of_work
+from services.dispatch.incidents import IncidentReport, incident_detail, list_incidents, recent_events, report_incident
+from services.dispatch.orders import active_orders, advance_order, assign_team
+from services.dispatch.recommendations import recommend_depots, recommend_teams
 from services.dispatch.warnings import active_warnings
 from services.errors import FieldError
 
@@ -89,8 +81,20 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     ], className="data-page evac-page")
 
 
+ACTOR = "值班员"  # until accounts (issue 10) name the signed-in user
+
+
 def _local(iso: str) -> str:
-    return dt.datetime.fromisoformat(iso).astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%m-%d %H:%M")
+    return format_local(iso, settings(), "%m-%d %H:%M")
+
+
+def feed_items(uow, limit: int = 30) -> list:
+    """The newest timeline events, newest first, as the feed shows them."""
+    return [html.Li(f"{_local(e['at'])} {e['actor']}：{e['text']}") for e in recent_events(uow, limit)]
+
+
+def _message(exc: FieldError, lang: str) -> html.Span:
+    return html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
 
 
 def _figures(f: dict, lang: str) -> list:
@@ -104,22 +108,22 @@ def _figures(f: dict, lang: str) -> list:
             for i, (label, value) in enumerate(cards)]
 
 
-def _orders(lang: str) -> list:
+def _orders(uow, lang: str) -> list:
     rows = [html.Div([html.Span(f"#{o['id']} {o['team']} → {o['incident']}：{o['status']}" +
                                 (f"（{t('duty.eta', lang)} {o['eta_s'] / 60:.0f} 分钟）" if o["eta_s"] else "")),
                       html.Span([html.Button(status, id={"type": ADVANCE, "order": o["id"], "status": status},
                                              n_clicks=0) for status in o["next"]])], className="block-row")
-            for o in active_orders(settings())]
+            for o in active_orders(uow)]
     return rows or [html.P(t("duty.no_orders", lang), className="hint")]
 
 
-def _warnings(lang: str) -> list:
+def _warnings(uow, lang: str) -> list:
     rows = [html.Div([html.Span(f"{w['level']}色 · {w['headline']}"),
                       html.Span(f"{t('duty.acked', lang)} {w['acknowledged']}/{w['recipients_total']}" +
                                 (f" · {t('duty.escalated', lang)} {w['escalated']}" if w["escalated"] else ""),
                                 className="short" if w["escalated"] else "")],
                      className="block-row" + (" alarm" if w["escalated"] else ""))
-            for w in active_warnings(settings())]
+            for w in active_warnings(uow)]
     return rows or [html.P(t("duty.no_warnings", lang), className="hint")]
 
 
@@ -127,13 +131,15 @@ def _warnings(lang: str) -> list:
                                                                  "n_clicks"),
           State(LANG, "data"), prevent_initial_call=True)
 def _advance(_clicks, lang):
-    trigger = clicked_id()
+    trigger, note = clicked_id(), []
     if trigger is not None:
         try:
-            advance_order(settings(), int(trigger["order"]), trigger["status"], actor="值班员")
-        except FieldError:
-            pass  # someone else moved it first; the list below shows where it is now
-    return _orders(lang)
+            with unit_of_work(settings(), write=True, actor=ACTOR) as uow:
+                advance_order(uow, int(trigger["order"]), trigger["status"])
+        except FieldError as exc:  # e.g. someone else moved it first: say so; the list shows where it is now
+            note = [html.P(_message(exc, lang))]
+    with unit_of_work(settings()) as uow:
+        return note + _orders(uow, lang)
 
 
 @callback(Output(VERSION, "data"), Output(FIGURES, "children"), Output(INCIDENTS, "children"),
@@ -141,21 +147,26 @@ def _advance(_clicks, lang):
           Output(ORDERS, "children"), Output(WARNINGS, "children"),
           Input(TICK, "n_intervals"), State(VERSION, "data"), State(LANG, "data"))
 def _refresh(_tick, version, lang):
-    s = settings()
-    current = change_counter(s)
+    with unit_of_work(settings()) as uow:  # one snapshot: every figure below agrees with the others
+        return _redraw(uow, version, lang)
+
+
+def _redraw(uow, version, lang):
+    current = change_counter(uow)
     if current == version:
         raise dash.exceptions.PreventUpdate  # nothing changed: no redraw, no flicker
-    incidents = list_incidents(s, active_only=True)
+    incidents = list_incidents(uow, active_only=True)
     rows = [html.Tr([html.Td(f"#{i['id']}"), html.Td(i["title"]), html.Td(i["kind"]), html.Td(f"{i['level']}级"),
                      html.Td(i["status"]), html.Td(_local(i["occurred_at"]))]) for i in incidents]
     table = html.Table(html.Tbody(rows), className="data-table duty-incident-table") if rows else \
         html.P(t("duty.none", lang), className="hint")
-    feed = [html.Li(f"{_local(e['at'])} {e['actor']}：{e['text']}") for e in reversed(events_since(s, 0)[-30:])]
+    feed = feed_items(uow)
     points = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [i["lon"], i["lat"]]},
          "properties": {"title": i["title"], "level": i["level"]}} for i in incidents]}
     options = [{"label": f"#{i['id']} {i['title']}", "value": i["id"]} for i in incidents]
-    return current, _figures(duty_figures(s), lang), table, feed, points, options, _orders(lang), _warnings(lang)
+    return (current, _figures(duty_figures(uow), lang), table, feed, points, options, _orders(uow, lang),
+            _warnings(uow, lang))
 
 
 @callback(Output(F_MESSAGE, "children"), Input(F_SUBMIT, "n_clicks"),
@@ -167,11 +178,11 @@ def _report(_clicks, title, kind, level, township, lang):
     if seat is None:
         return html.Span(t("duty.need_township", lang), className="short")
     try:
-        incident_id = report_incident(s, IncidentReport(title=title or "", kind=kind, level=level, lon=seat[0],
-                                                        lat=seat[1], occurred_at=dt.datetime.now(dt.timezone.utc),
-                                                        reporter="值班员"))
+        with unit_of_work(s, write=True, actor=ACTOR) as uow:
+            incident_id = report_incident(uow, IncidentReport(title=title or "", kind=kind, level=level, lon=seat[0],
+                                                              lat=seat[1], occurred_at=now_utc(), reporter=ACTOR))
     except FieldError as exc:
-        return html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
+        return _message(exc, lang)
     return html.Span(t("duty.reported", lang, id=incident_id), className="ok")
 
 
@@ -180,28 +191,32 @@ def _report(_clicks, title, kind, level, township, lang):
 def _dispatch(incident_id, _clicks, lang):
     if not incident_id:
         return []
-    s, message = settings(), None
-    teams = recommend_teams(s, int(incident_id), limit=50)
-    trigger = clicked_id()
+    s, message, trigger = settings(), None, clicked_id()
     if trigger is not None:
         chosen = int(trigger["team"])
-        eta = next((tm["travel_s"] for tm in teams if tm["team_id"] == chosen), None)
         try:
-            assign_team(s, int(incident_id), chosen, actor="值班员", eta_s=eta)
+            with unit_of_work(s, write=True, actor=ACTOR) as uow:
+                eta = next((tm["travel_s"] for tm in recommend_teams(uow, int(incident_id), limit=50)
+                            if tm["team_id"] == chosen), None)
+                assign_team(uow, int(incident_id), chosen, eta_s=eta)
             message = html.P(t("duty.dispatched", lang), className="ok")
-            teams = [tm for tm in teams if tm["team_id"] != chosen]  # busy now
         except FieldError as exc:
-            message = html.P(exc.reason if lang == "zh" else exc.reason_en, className="short")
-    teams = teams[:5]
+            message = html.P(_message(exc, lang))
+    with unit_of_work(s) as uow:
+        return _dispatch_view(uow, int(incident_id), message, lang)
+
+
+def _dispatch_view(uow, incident_id: int, message, lang: str) -> list:
+    teams = recommend_teams(uow, incident_id, limit=5)
     rows = [html.Div([html.Span(f"{tm['name']}（{tm['kind']}，{tm['members']} 人）" + (" ★" if tm["specialty_match"] else "")
                                 + (f" · {tm['travel_s'] / 60:.0f} 分钟" if tm["travel_s"] is not None else "")),
                       html.Button(t("duty.assign", lang), id={"type": D_ASSIGN, "team": tm["team_id"]}, n_clicks=0)],
                      className="block-row") for tm in teams]
     depots = [html.Li(f"{d['name']}：{t('duty.vehicles_free', lang)} {d['vehicles_available']}" +
                       (f" · {d['travel_s'] / 60:.0f} 分钟" if d["travel_s"] is not None else ""))
-              for d in recommend_depots(s, int(incident_id))]
+              for d in recommend_depots(uow, incident_id)]
     rows.append(html.Div([html.H4(t("duty.depots", lang)), html.Ul(depots, className="duty-timeline")]))
-    detail = incident_detail(s, int(incident_id))
+    detail = incident_detail(uow, incident_id)
     timeline = html.Div([html.H4(t("duty.timeline", lang)), html.Ol(
         [html.Li(f"{_local(e['at'])} {e['actor']}：{e['text']}") for e in detail["timeline"]],
         className="duty-timeline")]) if detail else None
@@ -222,9 +237,9 @@ def _issue(_clicks, level, headline, townships, people, lang):
             recipients.append({"name": parts[0], "role": parts[1] if len(parts) > 1 else "责任人",
                                "phone": parts[2] if len(parts) > 2 else None})
     try:
-        warning_id = issue_warning(settings(), WarningRequest(level=level, hazard_type="地质灾害",
-                                                              headline=headline or "", townships=townships or [],
-                                                              recipients=recipients), actor="值班员")
+        with unit_of_work(settings(), write=True, actor=ACTOR) as uow:
+            warning_id = issue_warning(uow, WarningRequest(level=level, hazard_type="地质灾害", headline=headline or "",
+                                                           townships=townships or [], recipients=recipients))
     except FieldError as exc:
-        return html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
+        return _message(exc, lang)
     return html.Span(t("duty.issued", lang, id=warning_id), className="ok")

@@ -28,12 +28,10 @@ from services.evacuation.plans import (
     load_plan,
     save_plan,
 )
-from services.evacuation.shelters import (
-    OccupancyError,
-    capacity_summary,
-    shelter_capacities,
-    update_occupancy,
-)
+from services.db.uow import unit_of_work
+from services.errors import FieldError
+from services.evacuation.moves import update_occupancy
+from services.evacuation.shelters import capacity_summary, shelter_capacities
 from services.map.layers import township_codes
 from services.supply.needs import supply_coverage
 
@@ -144,9 +142,10 @@ def _save(shelter_id, value, lang) -> html.Span:
     if shelter_id is None:
         return html.Span("请选择避难场所" if lang == "zh" else "Choose a shelter", className="short")
     try:
-        shelter = update_occupancy(settings(), int(shelter_id), value, actor="web")
-    except OccupancyError as exc:
-        return html.Span(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
+        with unit_of_work(settings(), write=True, actor="web") as uow:
+            shelter = update_occupancy(uow, int(shelter_id), value)
+    except FieldError as exc:
+        return html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
     return html.Span(t("evac.saved", lang, name=shelter.name, n=shelter.occupancy_people), className="ok")
 
 

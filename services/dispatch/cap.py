@@ -11,7 +11,8 @@ import xml.etree.ElementTree as ET
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
-from config import Settings
+from services.clock import to_local
+from services.db.uow import UnitOfWork
 from services.dispatch.warnings import WarningRequest, issue_warning, warning_status
 from services.errors import FieldError
 
@@ -26,24 +27,26 @@ class CapError(FieldError):
     """A CAP document that cannot be used; the field names the element."""
 
 
-def _cap_time(at: str) -> str:
-    return dt.datetime.fromisoformat(at).astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="seconds")
+def _cap_time(at: str, settings) -> str:
+    """CAP times carry their offset; written in the deployment's zone."""
+    return to_local(dt.datetime.fromisoformat(at), settings).isoformat(timespec="seconds")
 
 
-def warning_to_cap(settings: Settings, warning_id: int) -> str:
-    w = warning_status(settings, warning_id)
+def warning_to_cap(uow: UnitOfWork, warning_id: int) -> str:
+    settings = uow.settings
+    w = warning_status(uow, warning_id)
     if w is None:
         raise CapError("id", f"没有编号为 {warning_id} 的预警", f"no warning {warning_id}")
     ET.register_namespace("", NS)
     alert = ET.Element(f"{{{NS}}}alert")
     for tag, value in (("identifier", f"{settings.region.adcode}-warning-{w['id']}"), ("sender", w["issued_by"]),
-                       ("sent", _cap_time(w["issued_at"])), ("status", "Actual"), ("msgType", "Alert"),
+                       ("sent", _cap_time(w["issued_at"], settings)), ("status", "Actual"), ("msgType", "Alert"),
                        ("scope", "Public")):
         ET.SubElement(alert, f"{{{NS}}}{tag}").text = value
     info = ET.SubElement(alert, f"{{{NS}}}info")
     for tag, value in (("language", "zh-CN"), ("category", "Geo"), ("event", w["hazard_type"]),
                        ("urgency", "Expected"), ("severity", SEVERITY[w["level"]]), ("certainty", "Likely"),
-                       ("expires", _cap_time(w["valid_until"])), ("senderName", settings.region.name_zh),
+                       ("expires", _cap_time(w["valid_until"], settings)), ("senderName", settings.region.name_zh),
                        ("headline", w["headline"])):
         ET.SubElement(info, f"{{{NS}}}{tag}").text = value
     area = ET.SubElement(info, f"{{{NS}}}area")
@@ -114,7 +117,8 @@ def cap_to_request(xml: str | bytes) -> tuple[WarningRequest, str]:
     return request, _text(root, "sender")
 
 
-def import_cap(settings: Settings, xml: str | bytes, *, actor: str, recipients: list[dict] | None = None) -> int:
-    request, sender = cap_to_request(xml)
+def import_cap(uow: UnitOfWork, xml: str | bytes, *, recipients: list[dict] | None = None) -> int:
+    """Issue the warning a CAP alert describes, to the named recipients and the hazard monitors in its area."""
+    request, _sender = cap_to_request(xml)
     request.recipients = recipients or []
-    return issue_warning(settings, request, actor=actor or sender)
+    return issue_warning(uow, request)

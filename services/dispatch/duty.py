@@ -1,41 +1,41 @@
-"""The duty officer's live picture (值班态势): headline figures and a cheap change counter to poll.
+"""The duty officer's live picture (值班态势): headline figures from one snapshot, and the change counter to poll.
 
-Every write in the product lands in the audit log in its own transaction, so the newest audit id is the
-change counter: a live view polls it every few seconds and redraws only when it moves.
+Every write transaction takes the next change number when it commits (services.db.audit), so a live view polls
+one row and redraws only when the number moved; numbers are committed in order on both back-ends.
 """
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from config import Settings
 from services import vocabulary
-from services.db import read_session
+from services.db import audit
+from services.db.uow import UnitOfWork
 from services.dispatch.warnings import active_warnings
-from services.evacuation.shelters import capacity_summary, evacuation_progress
-from services.models import AuditLog, DispatchOrder, Incident, RescueTeam
+from services.evacuation.moves import move_totals
+from services.evacuation.shelters import summarise_capacity
+from services.models import DispatchOrder, Incident, RescueTeam
 
 
-def change_counter(settings: Settings) -> int:
-    with read_session(settings.database_url) as session:
-        return int(session.scalar(select(func.coalesce(func.max(AuditLog.id), 0))))
+def change_counter(uow: UnitOfWork) -> int:
+    return audit.change_counter(uow.session)
 
 
-def duty_figures(settings: Settings) -> dict:
-    with read_session(settings.database_url) as session:
-        by_level = dict(session.execute(select(Incident.level, func.count()).where(Incident.status != "已结束")
-                                        .group_by(Incident.level)).all())
-        teams_out = session.scalar(select(func.count()).select_from(RescueTeam).where(RescueTeam.status == "出动"))
-        active_orders = session.scalar(select(func.count()).select_from(DispatchOrder).where(
-            DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES)))
-    warnings = active_warnings(settings)
-    capacity = capacity_summary(settings)
+def duty_figures(uow: UnitOfWork) -> dict:
+    session = uow.session
+    by_level = dict(session.execute(select(Incident.level, func.count()).where(Incident.status != "已结束")
+                                    .group_by(Incident.level)).all())
+    teams_out = session.scalar(select(func.count()).select_from(RescueTeam).where(RescueTeam.status == "出动"))
+    active_orders = session.scalar(select(func.count()).select_from(DispatchOrder).where(
+        DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES)))
+    warnings = active_warnings(uow)
+    capacity = summarise_capacity(session, uow.settings)
     return {
         "incidents_by_level": {level: int(by_level.get(level, 0)) for level in vocabulary.INCIDENT_LEVELS},
         "warnings_active": len(warnings),
         "recipients_waiting": sum(w["recipients_total"] - w["acknowledged"] for w in warnings),
         "recipients_escalated": sum(w["escalated"] for w in warnings),
         "teams_out": int(teams_out or 0), "active_orders": int(active_orders or 0),
-        "people_moved": evacuation_progress(settings)["totals"]["moved"],
+        "people_moved": move_totals(uow).moved,
         "people_evacuated": capacity.occupancy_people, "places_free": capacity.available_places,
         "target_people": capacity.target_people,
     }

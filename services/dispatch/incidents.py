@@ -1,8 +1,8 @@
-"""Incidents (突发事件) and dispatch (派遣): reports, their lifecycle and timeline, and teams sent to them.
+"""Incidents (突发事件): reports, their lifecycle 接报 → 核实 → 处置中 → 已结束, the timeline and the change feed.
 
-Every change is written with an IncidentEvent (the timeline and the live change feed) and an audit row,
-in one transaction. A team can hold one active order at a time; the database enforces it (a partial
-unique index), so of two dispatchers racing for one team exactly one succeeds and the other is told why.
+Every change is written with an IncidentEvent (the timeline, and the live feed in commit order) and an audit
+row, in the caller's unit of work. A status changes by a conditional UPDATE on the status read, so two users
+moving one incident at once cannot both succeed: the second is told it changed meanwhile.
 """
 from __future__ import annotations
 
@@ -10,21 +10,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from shapely.geometry import Point
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
-from config import Settings
 from services import vocabulary
-from services.db import audit, read_session, transaction
-from services.errors import FieldError
-from services.models import (
-    AdminArea,
-    DispatchOrder,
-    Incident,
-    IncidentEvent,
-    RescueTeam,
-    Township,
-)
+from services.clock import as_utc
+from services.db import audit
+from services.db.uow import UnitOfWork
+from services.errors import Conflict, FieldError, NotFound
+from services.models import AdminArea, DispatchOrder, Incident, IncidentEvent, RescueTeam, Township
+
+MAX_COUNT = 1_000_000  # dead, injured, missing, affected: more than the district's population
 
 
 class IncidentError(FieldError):
@@ -55,195 +50,119 @@ def _category(kind: str) -> str:
 
 
 def _iso(at: dt.datetime) -> str:
-    """UTC ISO time; SQLite hands back naive datetimes, which are UTC as stored."""
-    return (at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc).isoformat()
+    return as_utc(at).isoformat()
 
 
-def _event(session, incident_id: int, actor: str, kind: str, text: str) -> None:
-    session.add(IncidentEvent(incident_id=incident_id, actor=actor, kind=kind, text=text))
+def add_event(uow: UnitOfWork, incident_id: int, kind: str, text: str) -> None:
+    """One line on an incident's timeline; it joins the feed with the transaction's change number."""
+    event = IncidentEvent(incident_id=incident_id, actor=uow.actor, kind=kind, text=text)
+    uow.session.add(event)
+    audit.track_change(uow.session, event)
 
 
-def report_incident(settings: Settings, report: IncidentReport) -> int:
-    """Record a new incident (status 接报); returns its id."""
+def _check(report: IncidentReport) -> None:
     if not report.title.strip():
         raise IncidentError("title", "请填写事件名称", "a title is required")
     if report.level not in vocabulary.INCIDENT_LEVELS:
         raise IncidentError("level", f"等级应为 {'、'.join(vocabulary.INCIDENT_LEVELS)}", "level must be Ⅰ to Ⅳ")
     for name in ("dead", "injured", "missing", "people_affected"):
-        if getattr(report, name) < 0:
-            raise IncidentError(name, "人数不能为负", "counts must not be negative")
+        if not 0 <= getattr(report, name) <= MAX_COUNT:
+            raise IncidentError(name, f"人数应在 0 到 {MAX_COUNT:,} 之间", f"counts must be from 0 to {MAX_COUNT:,}")
+
+
+def report_incident(uow: UnitOfWork, report: IncidentReport) -> int:
+    """Record a new incident (status 接报); returns its id."""
+    _check(report)
     category = _category(report.kind)
     point = Point(report.lon, report.lat)
-    with transaction(settings.database_url) as session:
-        district = session.get(AdminArea, settings.region.adcode).geom
-        if not district.contains(point):
-            raise IncidentError("lon", f"位置不在{settings.region.name_zh}范围内", "the place lies outside the district")
-        township = next((t.code for t in session.scalars(select(Township)) if t.geom.contains(point)), None)
-        incident = Incident(title=report.title.strip()[:200], category=category, kind=report.kind, level=report.level,
-                            status="接报", occurred_at=report.occurred_at.astimezone(dt.timezone.utc),
-                            reporter=report.reporter[:80], lon=report.lon, lat=report.lat, geom=point, township_code=township, dead=report.dead,
-                            injured=report.injured, missing=report.missing, people_affected=report.people_affected,
-                            description=report.description or None)
-        session.add(incident)
-        session.flush()
-        _event(session, incident.id, report.reporter, "report", f"接报：{incident.title}（{report.kind}，{report.level}级）")
-        audit.record(session, actor=report.reporter, action="create", entity="incident", entity_key=str(incident.id))
-        return incident.id
+    session, region = uow.session, uow.settings.region
+    district = session.get(AdminArea, region.adcode).geom
+    if not district.contains(point):
+        raise IncidentError("lon", f"位置不在{region.name_zh}范围内", "the place lies outside the district")
+    township = next((t.code for t in session.scalars(select(Township)) if t.geom.contains(point)), None)
+    incident = Incident(title=report.title.strip()[:200], category=category, kind=report.kind, level=report.level,
+                        status="接报", occurred_at=as_utc(report.occurred_at), reporter=report.reporter[:80],
+                        lon=report.lon, lat=report.lat, geom=point, township_code=township, dead=report.dead,
+                        injured=report.injured, missing=report.missing, people_affected=report.people_affected,
+                        description=report.description or None)
+    session.add(incident)
+    session.flush()
+    add_event(uow, incident.id, "report", f"接报：{incident.title}（{report.kind}，{report.level}级）")
+    audit.record(session, actor=uow.actor, action="create", entity="incident", entity_key=str(incident.id))
+    return incident.id
 
 
-def _move(session, model, key: int, status: str, transitions: dict[str, tuple[str, ...]], what: str):
-    """Load a row and move it to ``status`` if its lifecycle allows; returns (row, previous status)."""
-    row = session.get(model, key)
-    if row is None:
-        raise IncidentError("id", f"没有编号为 {key} 的{what}", f"no {model.__tablename__} {key}")
-    if status not in transitions[row.status]:
-        raise IncidentError("status", f"不能从“{row.status}”转为“{status}”", f"cannot go from {row.status} to {status}")
-    before, row.status = row.status, status
-    return row, before
+def transition(uow: UnitOfWork, model, key: int, status: str, transitions: dict[str, tuple[str, ...]],
+               what: str) -> str:
+    """Move a row of ``model`` (incident or order) to ``status`` if its lifecycle allows; returns the status before.
+
+    The UPDATE is conditional on the status that was read: if someone moved the row meanwhile, nothing is
+    written and the caller is told (``Conflict``), never a lost update.
+    """
+    before = uow.session.scalar(select(model.status).where(model.id == key))
+    if before is None:
+        raise NotFound("id", f"没有编号为 {key} 的{what}", f"no {model.__tablename__} {key}")
+    if status not in vocabulary.INCIDENT_STATUSES + vocabulary.ORDER_STATUSES:
+        raise IncidentError("status", f"“{status}”不是可选的状态", f"'{status}' is not a status")
+    if status not in transitions[before]:
+        raise Conflict("status", f"不能从“{before}”转为“{status}”", f"cannot go from {before} to {status}",
+                       code="status.transition")
+    moved = uow.session.execute(update(model).where(model.id == key, model.status == before)
+                                .values(status=status).returning(model.id)).first()
+    if moved is None:
+        raise Conflict("status", f"{what}已被他人更改，请刷新后重试", f"the {model.__tablename__} changed meanwhile",
+                       code="changed_meanwhile")
+    return before
 
 
-def change_status(settings: Settings, incident_id: int, status: str, *, actor: str, note: str = "") -> None:
-    with transaction(settings.database_url) as session:
-        incident, before = _move(session, Incident, incident_id, status, vocabulary.INCIDENT_TRANSITIONS, "事件")
-        _event(session, incident.id, actor, "status", f"{before} → {status}" + (f"：{note}" if note else ""))
-        audit.record(session, actor=actor, action="update", entity="incident", entity_key=str(incident_id),
-                     detail={"from": before, "to": status})
+def change_status(uow: UnitOfWork, incident_id: int, status: str, *, note: str = "") -> None:
+    before = transition(uow, Incident, incident_id, status, vocabulary.INCIDENT_TRANSITIONS, "事件")
+    add_event(uow, incident_id, "status", f"{before} → {status}" + (f"：{note}" if note else ""))
+    audit.record(uow.session, actor=uow.actor, action="update", entity="incident", entity_key=str(incident_id),
+                 detail={"from": before, "to": status})
 
 
-def assign_team(settings: Settings, incident_id: int, team_id: int, *, actor: str, eta_s: float | None = None) -> int:
-    """Send a team to an incident; raises IncidentError if the team already has an active order."""
-    try:
-        with transaction(settings.database_url) as session:
-            incident, team = session.get(Incident, incident_id), session.get(RescueTeam, team_id)
-            if incident is None or team is None:
-                raise IncidentError("id", "事件或队伍不存在", "no such incident or team")
-            if incident.status == "已结束":
-                raise IncidentError("incident_id", "事件已结束，不能再派遣", "the incident is closed")
-            order = DispatchOrder(incident_id=incident_id, team_id=team_id, status="已派", actor=actor, eta_s=eta_s)
-            session.add(order)
-            session.flush()  # the partial unique index decides here, in the database
-            team.status = "出动"
-            _event(session, incident_id, actor, "order", f"派遣 {team.name}")
-            audit.record(session, actor=actor, action="dispatch", entity="rescue_team", entity_key=team.code,
-                         detail={"incident": incident_id, "order": order.id})
-            return order.id
-    except IntegrityError:
-        raise IncidentError("team_id", "该队伍已有进行中的任务，不能重复派遣",
-                            "the team already has an active order") from None
+def events_since(uow: UnitOfWork, since: int = 0, limit: int = 200) -> list[dict]:
+    """The change feed: timeline events committed after change number ``since``, in commit order."""
+    rows = uow.session.scalars(select(IncidentEvent).where(IncidentEvent.change_seq > since)
+                               .order_by(IncidentEvent.change_seq, IncidentEvent.id).limit(limit)).all()
+    return [_event_dict(e) for e in rows]
 
 
-def advance_order(settings: Settings, order_id: int, status: str, *, actor: str) -> None:
-    """出发 / 到达 / 完成 / 取消; the team is back on standby when its order ends."""
-    with transaction(settings.database_url) as session:
-        order, before = _move(session, DispatchOrder, order_id, status, vocabulary.ORDER_TRANSITIONS, "指令")
-        team = session.get(RescueTeam, order.team_id)
-        if status in ("完成", "取消"):
-            team.status = "待命"
-        _event(session, order.incident_id, actor, "order", f"{team.name}：{before} → {status}")
-        audit.record(session, actor=actor, action="update", entity="dispatch_order", entity_key=str(order_id),
-                     detail={"from": before, "to": status})
+def recent_events(uow: UnitOfWork, limit: int = 30) -> list[dict]:
+    """The newest timeline events, newest first (the duty view's feed)."""
+    rows = uow.session.scalars(select(IncidentEvent).order_by(IncidentEvent.change_seq.desc(),
+                                                              IncidentEvent.id.desc()).limit(limit)).all()
+    return [_event_dict(e) for e in rows]
 
 
-def events_since(settings: Settings, since_id: int = 0, limit: int = 200) -> list[dict]:
-    """The change feed: timeline events after ``since_id``, oldest first (a live view polls this)."""
-    with read_session(settings.database_url) as session:
-        rows = session.scalars(select(IncidentEvent).where(IncidentEvent.id > since_id)
-                               .order_by(IncidentEvent.id).limit(limit)).all()
-        return [{"id": e.id, "incident_id": e.incident_id, "at": _iso(e.at), "actor": e.actor, "kind": e.kind,
-                 "text": e.text} for e in rows]
+def _event_dict(e: IncidentEvent) -> dict:
+    return {"id": e.id, "seq": e.change_seq, "incident_id": e.incident_id, "at": _iso(e.at), "actor": e.actor,
+            "kind": e.kind, "text": e.text}
 
 
-def incident_detail(settings: Settings, incident_id: int) -> dict | None:
-    with read_session(settings.database_url) as session:
-        i = session.get(Incident, incident_id)
-        if i is None:
-            return None
-        orders = session.execute(select(DispatchOrder, RescueTeam.name).join(RescueTeam)
-                                 .where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)).all()
-        timeline = session.scalars(select(IncidentEvent).where(IncidentEvent.incident_id == incident_id)
-                                   .order_by(IncidentEvent.id)).all()
-        return {"id": i.id, "title": i.title, "category": i.category, "kind": i.kind, "level": i.level,
-                "status": i.status, "occurred_at": _iso(i.occurred_at), "reporter": i.reporter,
-                "lon": i.lon, "lat": i.lat, "township_code": i.township_code, "dead": i.dead, "injured": i.injured,
-                "missing": i.missing, "people_affected": i.people_affected, "description": i.description,
-                "orders": [{"id": o.id, "team": name, "team_id": o.team_id, "status": o.status, "eta_s": o.eta_s}
-                           for o, name in orders],
-                "timeline": [{"at": _iso(e.at), "actor": e.actor, "kind": e.kind, "text": e.text}
-                             for e in timeline]}
+def incident_detail(uow: UnitOfWork, incident_id: int) -> dict | None:
+    session = uow.session
+    i = session.get(Incident, incident_id)
+    if i is None:
+        return None
+    orders = session.execute(select(DispatchOrder, RescueTeam.name).join(RescueTeam)
+                             .where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)).all()
+    timeline = session.scalars(select(IncidentEvent).where(IncidentEvent.incident_id == incident_id)
+                               .order_by(IncidentEvent.id)).all()
+    return {"id": i.id, "title": i.title, "category": i.category, "kind": i.kind, "level": i.level,
+            "status": i.status, "occurred_at": _iso(i.occurred_at), "reporter": i.reporter,
+            "lon": i.lon, "lat": i.lat, "township_code": i.township_code, "dead": i.dead, "injured": i.injured,
+            "missing": i.missing, "people_affected": i.people_affected, "description": i.description,
+            "orders": [{"id": o.id, "team": name, "team_id": o.team_id, "status": o.status, "eta_s": o.eta_s}
+                       for o, name in orders],
+            "timeline": [{"at": _iso(e.at), "actor": e.actor, "kind": e.kind, "text": e.text} for e in timeline]}
 
 
-def list_incidents(settings: Settings, active_only: bool = False) -> list[dict]:
-    with read_session(settings.database_url) as session:
-        stmt = select(Incident).order_by(Incident.id.desc())
-        if active_only:
-            stmt = stmt.where(Incident.status != "已结束")
-        return [{"id": i.id, "title": i.title, "kind": i.kind, "level": i.level, "status": i.status,
-                 "township_code": i.township_code, "occurred_at": _iso(i.occurred_at), "lon": i.lon, "lat": i.lat}
-                for i in session.scalars(stmt.limit(500))]
-
-
-# Which team kinds suit which incident kinds (others fall back to the general ones).
-SPECIALTY: dict[str, tuple[str, ...]] = {
-    "滑坡": ("地质灾害救援",), "崩塌": ("地质灾害救援",), "泥石流": ("地质灾害救援",), "地面塌陷": ("地质灾害救援",),
-    "洪涝": ("水域救援",), "森林火灾": ("森林消防",), "危化品事故": ("危化救援",), "矿山事故": ("矿山救援",),
-    "火灾": ("综合性消防救援",), "燃气事故": ("综合性消防救援", "危化救援"), "道路交通事故": ("综合性消防救援", "医疗救护"),
-}
-GENERAL_TEAMS = ("综合性消防救援", "乡镇综合救援", "民兵应急", "社会救援")
-
-
-def recommend_teams(settings: Settings, incident_id: int, limit: int = 5) -> list[dict]:
-    """Available teams (待命, no active order) ranked: matching specialty first, then road travel time."""
-    from services.roads.network import seconds_to
-    with read_session(settings.database_url) as session:
-        incident = session.get(Incident, incident_id)
-        if incident is None:
-            raise IncidentError("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
-        busy = set(session.scalars(select(DispatchOrder.team_id).where(
-            DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES))))
-        teams = [t for t in session.scalars(select(RescueTeam).where(RescueTeam.status == "待命"))
-                 if t.id not in busy]
-        kind = incident.kind
-        target = (incident.lon, incident.lat)
-    if not teams:
-        return []
-    times = seconds_to(settings, target, [(t.lon, t.lat) for t in teams])
-    wanted = SPECIALTY.get(kind, ())
-    ranked = sorted(zip(teams, times), key=lambda p: (p[0].kind not in wanted, p[0].kind not in GENERAL_TEAMS
-                                                      and p[0].kind not in wanted, p[1]))
-    return [{"team_id": t.id, "name": t.name, "kind": t.kind, "members": t.members,
-             "specialty_match": t.kind in wanted, "travel_s": None if not (s < float("inf")) else round(float(s))}
-            for t, s in ranked[:limit]]
-
-
-def active_orders(settings: Settings) -> list[dict]:
-    """Orders not yet finished, newest first, with their team and incident."""
-    with read_session(settings.database_url) as session:
-        rows = session.execute(select(DispatchOrder, RescueTeam.name, Incident.title)
-                               .join(RescueTeam, RescueTeam.id == DispatchOrder.team_id)
-                               .join(Incident, Incident.id == DispatchOrder.incident_id)
-                               .where(DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES))
-                               .order_by(DispatchOrder.id.desc())).all()
-        return [{"id": o.id, "status": o.status, "team": team, "incident": title, "eta_s": o.eta_s,
-                 "next": list(vocabulary.ORDER_TRANSITIONS[o.status])} for o, team, title in rows]
-
-
-def recommend_depots(settings: Settings, incident_id: int, limit: int = 3) -> list[dict]:
-    """The depots nearest an incident by road, with how many of their vehicles are available."""
-    from sqlalchemy import func
-
-    from services.models import Depot, Vehicle
-    from services.roads.network import seconds_to
-    with read_session(settings.database_url) as session:
-        incident = session.get(Incident, incident_id)
-        if incident is None:
-            raise IncidentError("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
-        depots = session.scalars(select(Depot)).all()
-        free = dict(session.execute(select(Vehicle.depot_id, func.count()).where(Vehicle.status == "可用")
-                                    .group_by(Vehicle.depot_id)).all())
-        target = (incident.lon, incident.lat)
-    if not depots:
-        return []
-    times = seconds_to(settings, target, [(d.lon, d.lat) for d in depots])
-    ranked = sorted(zip(depots, times), key=lambda p: p[1])[:limit]
-    return [{"depot_id": d.id, "name": d.name, "vehicles_available": int(free.get(d.id, 0)),
-             "travel_s": None if not (s < float("inf")) else round(float(s))} for d, s in ranked]
+def list_incidents(uow: UnitOfWork, active_only: bool = False) -> list[dict]:
+    stmt = select(Incident).order_by(Incident.id.desc())
+    if active_only:
+        stmt = stmt.where(Incident.status != "已结束")
+    return [{"id": i.id, "title": i.title, "kind": i.kind, "level": i.level, "status": i.status,
+             "township_code": i.township_code, "occurred_at": _iso(i.occurred_at), "lon": i.lon, "lat": i.lat}
+            for i in uow.session.scalars(stmt.limit(500))]

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import select
+from sqlalchemy import exists, func, select, update
 
-from config import Settings
-from services.db import audit, read_session, transaction
-from services.errors import FieldError
+from services.db import audit
+from services.db.uow import UnitOfWork
+from services.errors import Conflict, FieldError, NotFound
 from services.map.area import circle_polygon
 from services.models import HazardPoint, Township, Warning, WarningRecipient, utcnow
 
@@ -45,10 +45,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _aware(at: dt.datetime | None) -> dt.datetime | None:
-    return None if at is None else (at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc))
-
-
 def _area(session, req: WarningRequest):
     parts, names = [], []
     for township in session.scalars(select(Township).where(Township.code.in_(req.townships))):
@@ -73,7 +69,7 @@ def _area(session, req: WarningRequest):
     return shapely.union_all(parts), "、".join(names)[:500]
 
 
-def issue_warning(settings: Settings, req: WarningRequest, *, actor: str) -> int:
+def issue_warning(uow: UnitOfWork, req: WarningRequest) -> int:
     if req.level not in LEVELS:
         raise WarningError("level", "预警等级应为 蓝/黄/橙/红", "level must be 蓝, 黄, 橙 or 红")
     if not req.headline.strip() or not req.hazard_type.strip():
@@ -81,77 +77,103 @@ def issue_warning(settings: Settings, req: WarningRequest, *, actor: str) -> int
     if not 0 < req.valid_hours <= 24 * 30 or not 1 <= req.ack_timeout_min <= 24 * 60:
         raise WarningError("valid_hours", "有效期 0–720 小时，叫应时限 1–1440 分钟",
                            "valid_hours 0-720 and ack_timeout_min 1-1440")
-    with transaction(settings.database_url) as session:
-        area, description = _area(session, req)
-        people = {(r.get("name", "").strip(), str(r.get("phone") or "")): r.get("role") or "责任人"
-                  for r in req.recipients if r.get("name", "").strip()}
-        if req.include_hazard_monitors:
-            shapely.prepare(area)
-            for h in session.scalars(select(HazardPoint).where(HazardPoint.contact_person.is_not(None))):
-                if area.intersects(shapely.Point(h.lon, h.lat)):
-                    people.setdefault((h.contact_person, h.contact_phone or ""), f"监测员（{h.name}）"[:40])
-        if not people:
-            raise WarningError("recipients", "预警没有接收人", "the warning has no recipient")
-        warning = Warning(level=req.level, hazard_type=req.hazard_type.strip()[:20], headline=req.headline.strip()[:200],
-                          area_description=description, area=area, issued_by=actor,
-                          valid_until=_now() + dt.timedelta(hours=req.valid_hours), ack_timeout_min=req.ack_timeout_min)
-        session.add(warning)
-        session.flush()
-        session.add_all(WarningRecipient(warning_id=warning.id, name=name[:80], role=role[:40], phone=phone or None)
-                        for (name, phone), role in people.items())
-        audit.record(session, actor=actor, action="issue", entity="warning", entity_key=str(warning.id),
-                     detail={"level": req.level, "recipients": len(people)})
-        return warning.id
+    session = uow.session
+    area, description = _area(session, req)
+    people = {(r.get("name", "").strip(), str(r.get("phone") or "")): r.get("role") or "责任人"
+              for r in req.recipients if r.get("name", "").strip()}
+    if req.include_hazard_monitors:
+        shapely.prepare(area)
+        for h in session.scalars(select(HazardPoint).where(HazardPoint.contact_person.is_not(None))):
+            if area.intersects(shapely.Point(h.lon, h.lat)):
+                people.setdefault((h.contact_person, h.contact_phone or ""), f"监测员（{h.name}）"[:40])
+    if not people:
+        raise WarningError("recipients", "预警没有接收人", "the warning has no recipient")
+    warning = Warning(level=req.level, hazard_type=req.hazard_type.strip()[:20], headline=req.headline.strip()[:200],
+                      area_description=description, area=area, issued_by=uow.actor[:80],
+                      valid_until=_now() + dt.timedelta(hours=req.valid_hours), ack_timeout_min=req.ack_timeout_min)
+    session.add(warning)
+    session.flush()
+    session.add_all(WarningRecipient(warning_id=warning.id, name=name[:80], role=role[:40], phone=phone[:30] or None)
+                    for (name, phone), role in people.items())
+    audit.record(session, actor=uow.actor, action="issue", entity="warning", entity_key=str(warning.id),
+                 detail={"level": req.level, "recipients": len(people)})
+    return warning.id
 
 
-def acknowledge(settings: Settings, warning_id: int, recipient_id: int, *, actor: str) -> None:
-    """Record a recipient's 叫应 (once)."""
-    with transaction(settings.database_url) as session:
-        recipient = session.get(WarningRecipient, recipient_id)
+def acknowledge(uow: UnitOfWork, warning_id: int, recipient_id: int) -> None:
+    """Record a recipient's 叫应, once, while the warning is in force (a conditional UPDATE decides)."""
+    live = exists().where(Warning.id == warning_id, Warning.lifted_at.is_(None), Warning.valid_until > _now())
+    done = uow.session.execute(
+        update(WarningRecipient).where(WarningRecipient.id == recipient_id, WarningRecipient.warning_id == warning_id,
+                                       WarningRecipient.acknowledged_at.is_(None), live)
+        .values(acknowledged_at=utcnow()).returning(WarningRecipient.name)).first()
+    if done is None:
+        recipient = uow.session.get(WarningRecipient, recipient_id)
         if recipient is None or recipient.warning_id != warning_id:
-            raise WarningError("id", "该预警没有这个接收人", "no such recipient of this warning")
+            raise NotFound("recipient_id", "该预警没有这个接收人", "no such recipient of this warning")
         if recipient.acknowledged_at is not None:
-            raise WarningError("recipient_id", f"{recipient.name} 已叫应", f"{recipient.name} has acknowledged already")
-        recipient.acknowledged_at = utcnow()
-        audit.record(session, actor=actor, action="acknowledge", entity="warning", entity_key=str(warning_id),
-                     detail={"recipient": recipient.name})
+            raise Conflict("recipient_id", f"{recipient.name} 已叫应", f"{recipient.name} has acknowledged already",
+                           code="warning.acknowledged")
+        raise Conflict("id", f"预警 #{warning_id} 已解除或已过期", f"warning #{warning_id} is lifted or expired",
+                       code="warning.inactive")
+    audit.record(uow.session, actor=uow.actor, action="acknowledge", entity="warning", entity_key=str(warning_id),
+                 detail={"recipient": done.name})
 
 
-def lift_warning(settings: Settings, warning_id: int, *, actor: str) -> None:
-    with transaction(settings.database_url) as session:
-        warning = session.get(Warning, warning_id)
-        if warning is None or warning.lifted_at is not None:
-            raise WarningError("id", f"没有生效中的预警 #{warning_id}", f"no active warning #{warning_id}")
-        warning.lifted_at, warning.lifted_by = utcnow(), actor
-        audit.record(session, actor=actor, action="lift", entity="warning", entity_key=str(warning_id))
+def lift_warning(uow: UnitOfWork, warning_id: int) -> None:
+    lifted = uow.session.execute(update(Warning).where(Warning.id == warning_id, Warning.lifted_at.is_(None))
+                                 .values(lifted_at=utcnow(), lifted_by=uow.actor[:80]).returning(Warning.id)).first()
+    if lifted is None:
+        if uow.session.get(Warning, warning_id) is None:
+            raise NotFound("id", f"没有编号为 {warning_id} 的预警", f"no warning #{warning_id}")
+        raise Conflict("id", f"预警 #{warning_id} 已解除", f"warning #{warning_id} is lifted already",
+                       code="warning.lifted")
+    audit.record(uow.session, actor=uow.actor, action="lift", entity="warning", entity_key=str(warning_id))
 
 
-def warning_status(settings: Settings, warning_id: int, now: dt.datetime | None = None) -> dict | None:
+def _summary(w: Warning, now: dt.datetime, total: int, acked: int, escalated: int) -> dict:
+    return {"id": w.id, "level": w.level, "hazard_type": w.hazard_type, "headline": w.headline,
+            "area_description": w.area_description, "issued_at": w.issued_at.isoformat(),
+            "valid_until": w.valid_until.isoformat(), "issued_by": w.issued_by,
+            "active": w.lifted_at is None and now < w.valid_until,
+            "lifted_at": w.lifted_at.isoformat() if w.lifted_at else None,
+            "acknowledged": acked, "recipients_total": total, "escalated": escalated}
+
+
+def warning_status(uow: UnitOfWork, warning_id: int, now: dt.datetime | None = None) -> dict | None:
     """The warning with each recipient's state: acknowledged, waiting, or escalated (past the timeout)."""
     now = now or _now()
-    with read_session(settings.database_url) as session:
-        w = session.get(Warning, warning_id)
-        if w is None:
-            return None
-        recipients = session.scalars(select(WarningRecipient).where(WarningRecipient.warning_id == warning_id)
+    w = uow.session.get(Warning, warning_id)
+    if w is None:
+        return None
+    recipients = uow.session.scalars(select(WarningRecipient).where(WarningRecipient.warning_id == warning_id)
                                      .order_by(WarningRecipient.id)).all()
-        deadline = _aware(w.issued_at) + dt.timedelta(minutes=w.ack_timeout_min)
-        rows = [{"id": r.id, "name": r.name, "role": r.role, "phone": r.phone,
-                 "acknowledged_at": _aware(r.acknowledged_at).isoformat() if r.acknowledged_at else None,
-                 "state": "acknowledged" if r.acknowledged_at else ("escalated" if now > deadline else "waiting")}
-                for r in recipients]
-        active = w.lifted_at is None and now < _aware(w.valid_until)
-        return {"id": w.id, "level": w.level, "hazard_type": w.hazard_type, "headline": w.headline,
-                "area_description": w.area_description, "issued_at": _aware(w.issued_at).isoformat(),
-                "valid_until": _aware(w.valid_until).isoformat(), "issued_by": w.issued_by, "active": active,
-                "lifted_at": _aware(w.lifted_at).isoformat() if w.lifted_at else None,
-                "acknowledged": sum(r["state"] == "acknowledged" for r in rows), "recipients_total": len(rows),
-                "escalated": sum(r["state"] == "escalated" for r in rows), "recipients": rows,
-                "area": json.loads(shapely.to_geojson(w.area)) if w.area is not None else None}
+    deadline = w.issued_at + dt.timedelta(minutes=w.ack_timeout_min)
+    rows = [{"id": r.id, "name": r.name, "role": r.role, "phone": r.phone,
+             "acknowledged_at": r.acknowledged_at.isoformat() if r.acknowledged_at else None,
+             "state": "acknowledged" if r.acknowledged_at else ("escalated" if now > deadline else "waiting")}
+            for r in recipients]
+    acked = sum(r["state"] == "acknowledged" for r in rows)
+    escalated = sum(r["state"] == "escalated" for r in rows)
+    return {**_summary(w, now, len(rows), acked, escalated), "recipients": rows,
+            "area": json.loads(shapely.to_geojson(w.area)) if w.area is not None else None}
 
 
-def active_warnings(settings: Settings, now: dt.datetime | None = None) -> list[dict]:
-    with read_session(settings.database_url) as session:
-        ids = list(session.scalars(select(Warning.id).where(Warning.lifted_at.is_(None)).order_by(Warning.id.desc())))
-    statuses = [warning_status(settings, i, now) for i in ids]
-    return [{k: v for k, v in s.items() if k not in ("recipients", "area")} for s in statuses if s and s["active"]]
+def active_warnings(uow: UnitOfWork, now: dt.datetime | None = None) -> list[dict]:
+    """Warnings in force, newest first, with their 叫应 counts: two queries, whatever the number of warnings."""
+    now = now or _now()
+    live = select(Warning).where(Warning.lifted_at.is_(None), Warning.valid_until > now).order_by(Warning.id.desc())
+    warnings = uow.session.scalars(live).all()
+    if not warnings:
+        return []
+    counts = {row[0]: row[1:] for row in uow.session.execute(
+        select(WarningRecipient.warning_id, func.count(),
+               func.count(WarningRecipient.acknowledged_at))
+        .where(WarningRecipient.warning_id.in_([w.id for w in warnings]))
+        .group_by(WarningRecipient.warning_id))}
+    result = []
+    for w in warnings:
+        total, acked = counts.get(w.id, (0, 0))
+        overdue = now > w.issued_at + dt.timedelta(minutes=w.ack_timeout_min)
+        result.append(_summary(w, now, total, acked, total - acked if overdue else 0))
+    return result

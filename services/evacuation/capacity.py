@@ -39,3 +39,26 @@ def shelter_capacity(settings, declared_people: int | None, effective_area_m2: f
     rules = settings.evacuation
     per_person = float(rules.area_per_person_by_type.get(shelter_type, rules.area_per_person_m2))
     return capacity_people(declared_people, effective_area_m2, per_person)
+
+
+def capacity_sql(settings):
+    """The same capacity rule as ``shelter_capacity``, as a SQL expression over the shelter table.
+
+    Counters change in the database (``UPDATE … WHERE <free places> >= :n``), so the rule must be one the
+    database can evaluate; ``tests/services/test_occupancy.py`` checks both agree shelter by shelter.
+    """
+    from sqlalchemy import Integer, case, cast, func
+
+    from services.models import Shelter
+    rules = settings.evacuation
+    per_person = case({k: float(v) for k, v in rules.area_per_person_by_type.items()}, value=Shelter.shelter_type,
+                      else_=float(rules.area_per_person_m2)) if rules.area_per_person_by_type \
+        else float(rules.area_per_person_m2)
+    by_area = cast(func.floor(Shelter.effective_area_m2 / per_person + 1e-9), Integer)
+    return func.coalesce(Shelter.declared_capacity_people, by_area)
+
+
+def free_places_sql(settings):
+    """Places still free in a shelter (capacity − occupancy − blocked), as a SQL expression (may be negative)."""
+    from services.models import Shelter
+    return capacity_sql(settings) - Shelter.occupancy_people - Shelter.blocked_places

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services import vocabulary
-from services.db import Base, Geometry
+from services.db import Base, Geometry, UTCDateTime
 from services.models.common import _gist, _one_of, utcnow
 
 
@@ -39,8 +39,8 @@ class Incident(Base):
     kind: Mapped[str] = mapped_column(String(20))
     level: Mapped[str] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(4), index=True, default="接报")
-    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    reported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    reported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reporter: Mapped[str] = mapped_column(String(80))
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
@@ -60,10 +60,11 @@ class IncidentEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
+    change_seq: Mapped[int | None] = mapped_column(BigInteger, index=True)  # the feed's order (services.db.audit)
 
 
 class DispatchOrder(Base):
@@ -86,8 +87,8 @@ class DispatchOrder(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("rescue_team.id"))
     status: Mapped[str] = mapped_column(String(4), default="已派")
     actor: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     eta_s: Mapped[float | None] = mapped_column(Float)
 
 
@@ -103,11 +104,11 @@ class Warning(Base):
     headline: Mapped[str] = mapped_column(String(200))
     area_description: Mapped[str] = mapped_column(String(500))
     area = mapped_column(Geometry("GEOMETRY"))
-    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    valid_until: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    valid_until: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     issued_by: Mapped[str] = mapped_column(String(80))
     ack_timeout_min: Mapped[int] = mapped_column(Integer, default=15)
-    lifted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     lifted_by: Mapped[str | None] = mapped_column(String(80))
 
 
@@ -121,4 +122,4 @@ class WarningRecipient(Base):
     name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(40))
     phone: Mapped[str | None] = mapped_column(String(30))
-    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -5,7 +5,6 @@ import datetime as dt
 
 from sqlalchemy import (
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -13,7 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.db import Base
+from services.db import Base, UTCDateTime
 from services.models.common import utcnow
 
 
@@ -22,8 +21,8 @@ class NeedsProfile(Base):
 
     __tablename__ = "needs_profile"
 
-    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)  # from a sequence, never max + 1
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(80))
     note: Mapped[str | None] = mapped_column(String(200))
     entries: Mapped[str] = mapped_column(Text)  # JSON list, see services/supply/needs.py
@@ -35,7 +34,7 @@ class EvacuationPlan(Base):
     __tablename__ = "evacuation_plan"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(100))
     people: Mapped[int] = mapped_column(Integer)
@@ -51,7 +50,7 @@ class EvacuationMove(Base):
     __table_args__ = (CheckConstraint("people > 0", name="people_positive"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(80))
     hazard_id: Mapped[int] = mapped_column(ForeignKey("hazard_point.id"), index=True)
     shelter_id: Mapped[int | None] = mapped_column(ForeignKey("shelter.id"))

@@ -5,13 +5,12 @@ import datetime as dt
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     Integer,
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.db import Base, Geometry
+from services.db import Base, Geometry, UTCDateTime
 from services.models.common import _gist, _one_of, utcnow
 
 
@@ -22,11 +21,11 @@ class RoadBlock(Base):
     __table_args__ = (_one_of("kind", ("segment", "area")), _gist("road_block"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(String(200))
     geom = mapped_column(Geometry("GEOMETRY"), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
-    lifted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     lifted_by: Mapped[str | None] = mapped_column(String(80))

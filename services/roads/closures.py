@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from config import Settings
 from geo.roads import RoadGraph
@@ -85,11 +85,13 @@ def _store(settings: Settings, kind: str, geometry, reason: str, actor: str) -> 
 
 
 def lift_block(settings: Settings, block_id: int, *, actor: str) -> None:
+    """Lift an active closure; two users lifting it at once: one lifts, the other is told (conditional UPDATE)."""
     with transaction(settings.database_url) as session:
-        row = session.get(RoadBlock, block_id)
-        if row is None or not row.active:
+        lifted = session.execute(update(RoadBlock).where(RoadBlock.id == block_id, RoadBlock.active.is_(True))
+                                 .values(active=False, lifted_at=utcnow(), lifted_by=actor[:80])
+                                 .returning(RoadBlock.id)).first()
+        if lifted is None:
             raise BlockError("id", f"没有生效中的阻断 #{block_id}", f"no active block #{block_id}")
-        row.active, row.lifted_at, row.lifted_by = False, utcnow(), actor
         audit.record(session, actor=actor, action="lift", entity="road", entity_key=str(block_id))
 
 

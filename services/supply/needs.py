@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
 
 from sqlalchemy import func, or_, select
 
 from config import Settings
-from services.db import audit, read_session, transaction
+from services.clock import local_today
+from services.db import audit, read_session
+from services.db.uow import UnitOfWork
 from services.models import NeedsProfile, StockLine, SupplyItem
 from services.vocabulary import FIVE_HAVES
 
@@ -104,26 +106,56 @@ def current_profile(settings: Settings) -> tuple[int, list[dict]]:
     return (row.version, json.loads(row.entries)) if row else (0, DEFAULT_NEEDS)
 
 
-def save_profile(settings: Settings, entries: list[dict], *, actor: str, note: str | None = None) -> int:
-    """Store ``entries`` as a new profile version (earlier versions stay); returns the version."""
-    with transaction(settings.database_url) as session:
-        codes = set(session.scalars(select(SupplyItem.code)))
-        validate_needs(entries, codes)
-        version = (session.scalar(select(func.max(NeedsProfile.version))) or 0) + 1
-        session.add(NeedsProfile(version=version, actor=actor, note=note,
-                                 entries=json.dumps(entries, ensure_ascii=False)))
-        audit.record(session, actor=actor, action="create", entity="needs_profile", entity_key=str(version),
-                     detail={"needs": len(entries), "note": note})
-    return version
+def save_profile(uow: UnitOfWork, entries: list[dict], *, note: str | None = None) -> int:
+    """Store ``entries`` as a new profile version (earlier versions stay); returns the version.
+
+    The version comes from the table's sequence, so two planners saving at once get two versions.
+    """
+    session = uow.session
+    validate_needs(entries, set(session.scalars(select(SupplyItem.code))))
+    row = NeedsProfile(actor=uow.actor[:80], note=note, entries=json.dumps(entries, ensure_ascii=False))
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=uow.actor, action="create", entity="needs_profile", entity_key=str(row.version),
+                 detail={"needs": len(entries), "note": note})
+    return row.version
+
+
+def _exact(value) -> Decimal:
+    """A number as the decimal it was written as (0.1 stays 0.1, not 0.1000000000000000055…)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def required_exact(need: dict, people: int, days: int) -> Decimal:
+    """How much of a need (in its unit; units for one-per-N needs) ``people`` have over ``days``, exactly."""
+    amount = _exact(need["amount"])
+    if need["basis"] == "person_day":
+        return amount * people * days
+    if need["basis"] == "person":
+        return amount * people
+    return units_to_cover(Decimal(people), amount)  # units, one per N people
 
 
 def required_amount(need: dict, people: int, days: int) -> float:
-    """How much of a need (in its unit; units for one-per-N needs) ``people`` have over ``days``."""
-    if need["basis"] == "person_day":
-        return need["amount"] * people * days
-    if need["basis"] == "person":
-        return need["amount"] * people
-    return float(math.ceil(people / need["amount"]))  # units, one per N people
+    """``required_exact`` as a float, for display and weights."""
+    return float(required_exact(need, people, days))
+
+
+def units_to_cover(amount, per_unit) -> int:
+    """The one rounding rule: whole item units that cover ``amount`` when one unit covers ``per_unit``.
+
+    Exact decimal arithmetic rounded up, so a need is never under-supplied by a rounding error and never
+    over-supplied by one: 0.1 L × 132 people in 13.2 L boxes is 1 box, not 2.
+    """
+    amount, per_unit = _exact(amount), _exact(per_unit)
+    if amount <= 0:
+        return 0
+    return int((amount / per_unit).to_integral_value(rounding=ROUND_CEILING))
+
+
+def required_units(need: dict, people: int, days: int, per_unit) -> int:
+    """Whole units of an item (covering ``per_unit`` of the need each) for ``people`` over ``days``."""
+    return units_to_cover(required_exact(need, people, days), per_unit)
 
 
 def stock_on_hand(settings: Settings, today: dt.date) -> dict[str, float]:
@@ -140,23 +172,25 @@ def supply_coverage(settings: Settings, people: int | None = None, days: int | N
     """Coverage of each 五有 for ``people`` (default: the evacuation target) over ``days``."""
     people = settings.region.evacuation_target_people if people is None else int(people)
     days = settings.evacuation.supply_days if days is None else int(days)
-    today = today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    today = today or local_today(settings)
     version, needs = current_profile(settings)
     stock = stock_on_hand(settings, today)
     with read_session(settings.database_url) as session:
         catalogue = {i.code: i for i in session.scalars(select(SupplyItem))}
     result = []
     for need in needs:
-        required = required_amount(need, people, days)
-        available = sum(stock.get(code, 0.0) * per_unit for code, per_unit in need["items"].items())
+        exact = required_exact(need, people, days)
+        available_exact = sum((_exact(stock.get(code, 0.0)) * _exact(per_unit)
+                               for code, per_unit in need["items"].items()), Decimal(0))
+        required, available = float(exact), float(available_exact)
         coverage = available / required if required else 1.0
         autonomy = None
         if need["basis"] == "person_day" and people:
             autonomy = available / (need["amount"] * people)
         shortfall = []
-        if available < required:
+        if available_exact < exact:
             code, per_unit = next(iter(need["items"].items()))  # procure the first listed item
-            quantity = math.ceil((required - available) / per_unit)
+            quantity = units_to_cover(exact - available_exact, per_unit)
             item = catalogue[code]
             shortfall.append({"code": code, "name": item.name, "unit": item.unit, "quantity": quantity,
                               "weight_kg": round(quantity * item.unit_weight_kg, 1),

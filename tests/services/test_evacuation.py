@@ -11,11 +11,9 @@ from geo.distance import haversine_m
 from services.data.cells import credit_check_char
 from services.data.imports import import_file
 from services.db import read_session
-from services.evacuation.shelters import (
-    OccupancyError,
-    capacity_summary,
-    update_occupancy,
-)
+from services.errors import FieldError
+from services.evacuation.moves import evacuation_progress, record_move, update_occupancy
+from services.evacuation.shelters import capacity_summary
 from services.models import AuditLog
 from services.supply.needs import (
     DEFAULT_NEEDS,
@@ -24,7 +22,7 @@ from services.supply.needs import (
     save_profile,
     supply_coverage,
 )
-from tests.conftest import csv_for
+from tests.conftest import call, csv_for
 
 CITY = (108.7748, 29.5328)  # inside 城西街道
 
@@ -79,16 +77,16 @@ def test_area_per_person_is_configurable_per_shelter_type(two_shelters):
 
 def test_occupancy_updates_change_the_figures_and_are_audited(two_shelters):
     s1 = next(s for s in capacity_summary(two_shelters).shelters if s.code == "S1")
-    updated = update_occupancy(two_shelters, s1.id, "60", actor="乡镇值班员")
+    updated = call(two_shelters, update_occupancy, s1.id, "60", actor="乡镇值班员")
     assert updated.available_places == 40
     assert capacity_summary(two_shelters).available_places == 240
     with read_session(two_shelters.database_url) as session:
         row = session.scalars(select(AuditLog).where(AuditLog.entity == "shelter_occupancy")).one()
     assert (row.actor, row.entity_key) == ("乡镇值班员", "S1")
     for bad, reason in (("abc", "不是整数"), ("-1", "不能为负数"), ("101", "超过容量 100")):
-        with pytest.raises(OccupancyError) as info:
-            update_occupancy(two_shelters, s1.id, bad, actor="x")
-        assert info.value.field == "已安置人数" and reason in info.value.reason
+        with pytest.raises(FieldError) as info:
+            call(two_shelters, update_occupancy, s1.id, bad, actor="x")
+        assert info.value.field == "occupancy_people" and reason in info.value.reason
     assert capacity_summary(two_shelters).available_places == 240
 
 
@@ -115,13 +113,13 @@ def test_five_haves_coverage_by_hand(fresh):
 def test_needs_profile_is_versioned_and_validated(fresh):
     assert current_profile(fresh)[0] == 0
     richer = [dict(n, amount=20) if n["key"] == "water" else n for n in DEFAULT_NEEDS]
-    assert save_profile(fresh, richer, actor="planner", note="water 20 L") == 1
+    assert call(fresh, save_profile, richer, actor="planner", note="water 20 L") == 1
     version, needs = current_profile(fresh)
     assert version == 1 and next(n for n in needs if n["key"] == "water")["amount"] == 20
     assert supply_coverage(fresh, people=10, days=1).profile_version == 1
     bad = [dict(DEFAULT_NEEDS[0], items={"NOPE": 1})]
     with pytest.raises(ProfileError, match="item NOPE is not in the supply catalogue"):
-        save_profile(fresh, bad, actor="planner")
+        call(fresh, save_profile, bad, actor="planner")
     assert current_profile(fresh)[0] == 1
 
 
@@ -138,21 +136,20 @@ def test_sample_district_check_is_consistent(seeded):
 
 def test_field_reports_of_people_moved_feed_the_capacity_figures(two_shelters):
     from dashboard.app import create_app
-    from services.evacuation.shelters import evacuation_progress, record_move
     import_file(two_shelters, "hazards", csv_for("hazards", [{
         "隐患点编号": "H1", "名称": "测试滑坡", "灾害类型": "滑坡", "威胁户数": "4", "威胁人数": "12",
         "威胁财产(万元)": "1", "稳定性": "不稳定", "影响半径(米)": "50", "预警等级": "橙",
         "经度": str(CITY[0]), "纬度": str(CITY[1] + 0.005)}]), "h.csv")
     s1 = next(s for s in capacity_summary(two_shelters).shelters if s.code == "S1")
-    record_move(two_shelters, 1, 5, actor="村干部")                    # moved, not yet housed
-    record_move(two_shelters, 1, "7", shelter_id=s1.id, actor="场所")  # moved and housed in S1
-    progress = evacuation_progress(two_shelters)
+    call(two_shelters, record_move, 1, 5, actor="村干部")                    # moved, not yet housed
+    call(two_shelters, record_move, 1, "7", shelter_id=s1.id, actor="场所")  # moved and housed in S1
+    progress = call(two_shelters, evacuation_progress, write=False)
     assert progress["hazards"] == [{"hazard_id": 1, "name": "测试滑坡", "threatened": 12, "moved": 12}]
     assert progress["totals"] == {"moved": 12, "housed_by_moves": 7}
     assert capacity_summary(two_shelters).available_places == 300 - 7
-    with pytest.raises(OccupancyError) as info:
-        record_move(two_shelters, 1, 200, shelter_id=s1.id, actor="x")
-    assert info.value.field == "people" and "只剩 93 个空位" in info.value.reason
+    with pytest.raises(FieldError) as info:
+        call(two_shelters, record_move, 1, 200, shelter_id=s1.id, actor="x")
+    assert info.value.field == "people" and "只剩 93 个空位" in info.value.reason and info.value.status == 409
     client = create_app(two_shelters).server.test_client()
     assert client.post("/api/v1/evacuation/moves", json={"hazard_id": 1, "people": 0}).status_code == 400
     assert client.post("/api/v1/evacuation/moves", json={"hazard_id": 99, "people": 1}).status_code == 404

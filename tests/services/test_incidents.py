@@ -7,17 +7,10 @@ import threading
 import pytest
 
 from services.data.imports import import_file
-from services.dispatch.incidents import (
-    IncidentError,
-    IncidentReport,
-    advance_order,
-    assign_team,
-    change_status,
-    events_since,
-    incident_detail,
-    report_incident,
-)
-from tests.conftest import csv_for
+from services.dispatch.incidents import IncidentReport, change_status, events_since, incident_detail, report_incident
+from services.dispatch.orders import advance_order, assign_team
+from services.errors import FieldError as IncidentError
+from tests.conftest import call, csv_for
 
 NOW = dt.datetime(2026, 11, 25, 6, 5, tzinfo=dt.timezone.utc)
 
@@ -34,7 +27,7 @@ def report(settings, **extra) -> int:
     values = dict(title="城西滑坡", kind="滑坡", level="Ⅳ", lon=108.7748, lat=29.5328, occurred_at=NOW,
                   reporter="城西街道值班员", people_affected=12)
     values.update(extra)
-    return report_incident(settings, IncidentReport(**values))
+    return call(settings, report_incident, IncidentReport(**values), actor=values["reporter"])
 
 
 def team_ids(settings) -> list[int]:
@@ -48,19 +41,19 @@ def team_ids(settings) -> list[int]:
 
 def test_lifecycle_timeline_and_feed(world):
     incident = report(world)
-    change_status(world, incident, "核实", actor="值班员")
-    change_status(world, incident, "处置中", actor="值班员", note="已确认")
-    order = assign_team(world, incident, team_ids(world)[0], actor="指挥长")
+    call(world, change_status, incident, "核实", actor="值班员")
+    call(world, change_status, incident, "处置中", actor="值班员", note="已确认")
+    order = call(world, assign_team, incident, team_ids(world)[0], actor="指挥长")
     for status in ("出发", "到达", "完成"):
-        advance_order(world, order, status, actor="队长")
-    change_status(world, incident, "已结束", actor="值班员")
-    detail = incident_detail(world, incident)
+        call(world, advance_order, order, status, actor="队长")
+    call(world, change_status, incident, "已结束", actor="值班员")
+    detail = call(world, incident_detail, incident)
     assert detail["status"] == "已结束" and detail["township_code"] == "500114003"
     assert [e["kind"] for e in detail["timeline"]] == ["report", "status", "status", "order", "order", "order",
                                                        "order", "status"]
     assert detail["orders"][0]["status"] == "完成"
-    feed = events_since(world, 0)
-    assert len(feed) == 8 and events_since(world, feed[3]["id"])[0]["id"] == feed[4]["id"]
+    feed = call(world, events_since, 0)
+    assert len(feed) == 8 and call(world, events_since, feed[3]["seq"])[0]["id"] == feed[4]["id"]
 
 
 def test_bad_reports_and_transitions_are_refused(world):
@@ -71,21 +64,21 @@ def test_bad_reports_and_transitions_are_refused(world):
         assert info.value.field == field_name
     incident = report(world)
     with pytest.raises(IncidentError) as info:
-        change_status(world, incident, "已结束_x", actor="x")
+        call(world, change_status, incident, "已结束_x", actor="x")
     assert info.value.field == "status"
     with pytest.raises(IncidentError):
-        change_status(world, incident, "处置中", actor="x")  # must be checked first
+        call(world, change_status, incident, "处置中", actor="x")  # must be checked first
 
 
 def test_a_team_cannot_hold_two_orders_and_is_free_again_after(world):
     first, second = report(world), report(world, title="另一处")
     team = team_ids(world)[0]
-    order = assign_team(world, first, team, actor="a")
+    order = call(world, assign_team, first, team, actor="a")
     with pytest.raises(IncidentError) as info:
-        assign_team(world, second, team, actor="b")
+        call(world, assign_team, second, team, actor="b")
     assert info.value.field == "team_id" and "进行中" in info.value.reason
-    advance_order(world, order, "取消", actor="a")
-    assert assign_team(world, second, team, actor="b") > order
+    call(world, advance_order, order, "取消", actor="a")
+    assert call(world, assign_team, second, team, actor="b") > order
 
 
 def test_two_dispatchers_racing_for_one_team_exactly_one_wins(world):
@@ -96,7 +89,7 @@ def test_two_dispatchers_racing_for_one_team_exactly_one_wins(world):
     def dispatch(incident_id: int) -> None:
         barrier.wait()
         try:
-            outcomes.append(("ok", assign_team(world, incident_id, team, actor=f"调度员{incident_id}")))
+            outcomes.append(("ok", call(world, assign_team, incident_id, team, actor=f"调度员{incident_id}")))
         except IncidentError as exc:
             outcomes.append(("refused", exc.reason))
 
@@ -122,7 +115,8 @@ def test_incident_api_reports_dispatches_and_feeds(world):
     order = client.post("/api/v1/orders", json={"incident_id": incident["id"], "team_id": team})
     assert order.status_code == 201
     again = client.post("/api/v1/orders", json={"incident_id": incident["id"], "team_id": team})
-    assert again.status_code == 400 and again.get_json()["parameter"] == "team_id"
+    assert again.status_code == 409 and again.get_json()["parameter"] == "team_id"
+    assert again.get_json()["error"] == "team.busy"
     feed = client.get("/api/v1/events?since=0").get_json()
     assert [e["kind"] for e in feed["events"]] == ["report", "order"]
     assert client.get(f"/api/v1/events?since={feed['last_id']}").get_json()["events"] == []

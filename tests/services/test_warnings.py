@@ -7,7 +7,6 @@ import pytest
 
 from services.data.imports import import_file
 from services.dispatch.warnings import (
-    WarningError,
     WarningRequest,
     acknowledge,
     active_warnings,
@@ -15,7 +14,8 @@ from services.dispatch.warnings import (
     lift_warning,
     warning_status,
 )
-from tests.conftest import csv_for
+from services.errors import FieldError
+from tests.conftest import call, csv_for
 
 
 @pytest.fixture
@@ -36,47 +36,47 @@ def request(**extra) -> WarningRequest:
 
 
 def test_three_recipients_acknowledge_one_by_one(hazard):
-    warning_id = issue_warning(hazard, request(), actor="值班员")
-    status = warning_status(hazard, warning_id)
+    warning_id = call(hazard, issue_warning, request(), actor="值班员")
+    status = call(hazard, warning_status, warning_id)
     assert (status["acknowledged"], status["recipients_total"]) == (0, 3)
     assert {r["role"] for r in status["recipients"]} == {"街道主任", "社区书记", "监测员（马家湾滑坡）"}
     ids = [r["id"] for r in status["recipients"]]
-    acknowledge(hazard, warning_id, ids[0], actor="王街道")
-    assert warning_status(hazard, warning_id)["acknowledged"] == 1
+    call(hazard, acknowledge, warning_id, ids[0], actor="王街道")
+    assert call(hazard, warning_status, warning_id)["acknowledged"] == 1
     for recipient in ids[1:]:
-        acknowledge(hazard, warning_id, recipient, actor="x")
-    status = warning_status(hazard, warning_id)
+        call(hazard, acknowledge, warning_id, recipient, actor="x")
+    status = call(hazard, warning_status, warning_id)
     assert (status["acknowledged"], status["recipients_total"], status["escalated"]) == (3, 3, 0)
-    with pytest.raises(WarningError) as info:
-        acknowledge(hazard, warning_id, ids[0], actor="x")
+    with pytest.raises(FieldError) as info:
+        call(hazard, acknowledge, warning_id, ids[0], actor="x")
     assert "已叫应" in info.value.reason
 
 
 def test_unacknowledged_recipients_escalate_after_the_timeout(hazard):
-    warning_id = issue_warning(hazard, request(ack_timeout_min=1), actor="值班员")
-    first = warning_status(hazard, warning_id)["recipients"][0]["id"]
-    acknowledge(hazard, warning_id, first, actor="x")
+    warning_id = call(hazard, issue_warning, request(ack_timeout_min=1), actor="值班员")
+    first = call(hazard, warning_status, warning_id)["recipients"][0]["id"]
+    call(hazard, acknowledge, warning_id, first, actor="x")
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=2)
-    status = warning_status(hazard, warning_id, now=later)
+    status = call(hazard, warning_status, warning_id, now=later)
     assert [r["state"] for r in status["recipients"]] == ["acknowledged", "escalated", "escalated"]
-    assert warning_status(hazard, warning_id)["escalated"] == 0  # not yet, right now
+    assert call(hazard, warning_status, warning_id)["escalated"] == 0  # not yet, right now
 
 
 def test_lifting_and_bad_requests(hazard):
-    warning_id = issue_warning(hazard, request(), actor="值班员")
-    assert [w["id"] for w in active_warnings(hazard)] == [warning_id]
-    lift_warning(hazard, warning_id, actor="值班员")
-    assert active_warnings(hazard) == []
-    with pytest.raises(WarningError):
-        lift_warning(hazard, warning_id, actor="x")
+    warning_id = call(hazard, issue_warning, request(), actor="值班员")
+    assert [w["id"] for w in call(hazard, active_warnings)] == [warning_id]
+    call(hazard, lift_warning, warning_id, actor="值班员")
+    assert call(hazard, active_warnings) == []
+    with pytest.raises(FieldError):
+        call(hazard, lift_warning, warning_id, actor="x")
     for extra, field_name in (({"level": "紫"}, "level"), ({"townships": ["1"]}, "townships"),
                               ({"townships": []}, "area"), ({"valid_hours": 0}, "valid_hours")):
-        with pytest.raises(WarningError) as info:
-            issue_warning(hazard, request(**extra), actor="x")
+        with pytest.raises(FieldError) as info:
+            call(hazard, issue_warning, request(**extra), actor="x")
         assert info.value.field == field_name
     far = request(townships=["500114114"], recipients=[])  # 鹅池镇: no monitor there, nobody named
-    with pytest.raises(WarningError) as info:
-        issue_warning(hazard, far, actor="x")
+    with pytest.raises(FieldError) as info:
+        call(hazard, issue_warning, far, actor="x")
     assert info.value.field == "recipients"
 
 
@@ -94,18 +94,25 @@ def test_warning_api_counts_acknowledgements(hazard):
     assert client.post(f"/api/v1/warnings/{warning['id']}/ack", json={}).status_code == 400
     assert client.post("/api/v1/warnings", json={"level": "红", "colour": 1}).status_code == 400
     assert client.get("/api/v1/warnings/999").status_code == 404
-    assert client.post(f"/api/v1/warnings/{warning['id']}/lift").get_json()["active"] is False
+    lift = f"/api/v1/warnings/{warning['id']}/lift"
+    # A page on another site can post a form or text/plain without asking; neither may lift a warning (CSRF).
+    assert client.post(lift).status_code == 415
+    assert client.post(lift, data={"actor": "x"}).status_code == 415
+    assert client.post(lift, data="{}", headers={"Content-Type": "text/plain"}).status_code == 415
+    assert client.post(lift, json={}, headers={"Origin": "http://evil.example"}).status_code == 403
+    assert call(hazard, warning_status, warning["id"], write=False)["active"] is True
+    assert client.post(lift, json={}, headers={"Origin": "http://localhost"}).get_json()["active"] is False
 
 
 def test_cap_export_and_import_give_the_same_warning(hazard):
     from shapely.geometry import shape
 
     from services.dispatch.cap import CapError, import_cap, warning_to_cap
-    original = issue_warning(hazard, request(level="红", hazard_ids=[1], valid_hours=6), actor="区应急局")
-    xml = warning_to_cap(hazard, original)
+    original = call(hazard, issue_warning, request(level="红", hazard_ids=[1], valid_hours=6), actor="区应急局")
+    xml = call(hazard, warning_to_cap, original, write=False)
     assert xml.startswith("<?xml") and "urn:oasis:names:tc:emergency:cap:1.2" in xml and "Extreme" in xml
-    copy = import_cap(hazard, xml, actor="区应急局", recipients=[{"name": "值班员"}])
-    a, b = warning_status(hazard, original), warning_status(hazard, copy)
+    copy = call(hazard, import_cap, xml, actor="区应急局", recipients=[{"name": "值班员"}])
+    a, b = call(hazard, warning_status, original), call(hazard, warning_status, copy)
     assert (b["level"], b["hazard_type"], b["headline"]) == (a["level"], a["hazard_type"], a["headline"])
     assert abs(dt.datetime.fromisoformat(b["valid_until"]) - dt.datetime.fromisoformat(a["valid_until"])) \
         < dt.timedelta(seconds=5)
@@ -116,14 +123,14 @@ def test_cap_export_and_import_give_the_same_warning(hazard):
                          (xml.replace("Extreme", "Huge"), "severity"),
                          (xml.replace('<?xml version', '<!DOCTYPE x [<!ENTITY a "b">]><?xml version'), "body")):
         with pytest.raises(CapError) as info:
-            import_cap(hazard, bad, actor="x")
+            call(hazard, import_cap, bad, actor="x")
         assert info.value.field == element
 
 
 def test_cap_over_the_api(hazard):
     from dashboard.app import create_app
     client = create_app(hazard).server.test_client()
-    warning_id = issue_warning(hazard, request(), actor="区应急局")
+    warning_id = call(hazard, issue_warning, request(), actor="区应急局")
     xml = client.get(f"/api/v1/warnings/{warning_id}.cap")
     assert xml.status_code == 200 and xml.headers["Content-Type"].startswith("application/cap+xml")
     imported = client.post("/api/v1/warnings/cap?recipient=值班员", data=xml.data,

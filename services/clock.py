@@ -1,0 +1,56 @@
+"""Time in one place: instants are aware UTC; the deployment's zone (default Asia/Shanghai) is used to show them.
+
+Naive input from a user (a form, a spreadsheet) is local time in that zone, as written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+DEFAULT_ZONE = "Asia/Shanghai"
+SHOWN = "%Y-%m-%d %H:%M"
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@lru_cache(maxsize=8)
+def zone(name: str = DEFAULT_ZONE) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_zone(settings) -> ZoneInfo:
+    """The deployment's zone (``QJ_TIMEZONE``)."""
+    return zone(getattr(settings, "timezone", DEFAULT_ZONE))
+
+
+def to_local(at: dt.datetime, settings) -> dt.datetime:
+    return as_utc(at).astimezone(local_zone(settings))
+
+
+def format_local(at: dt.datetime | str | None, settings, fmt: str = SHOWN) -> str:
+    """An instant (or its ISO text) as the users read it: ``2026-11-24 14:05`` in the deployment's zone."""
+    if at is None:
+        return ""
+    if isinstance(at, str):
+        at = dt.datetime.fromisoformat(at)
+    return to_local(at, settings).strftime(fmt)
+
+
+def local_today(settings, now: dt.datetime | None = None) -> dt.date:
+    """Today's date in the deployment's zone (stock expiry, the day of an export)."""
+    return to_local(now or now_utc(), settings).date()
+
+
+def as_utc(at: dt.datetime) -> dt.datetime:
+    """An aware instant in UTC; a naive one is taken as UTC (how it was stored)."""
+    return at.replace(tzinfo=dt.timezone.utc) if at.tzinfo is None else at.astimezone(dt.timezone.utc)
+
+
+def from_user(at: dt.datetime, settings) -> dt.datetime:
+    """A time a user wrote: naive means the deployment's local time; returned in UTC."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=local_zone(settings))
+    return at.astimezone(dt.timezone.utc)

@@ -1,0 +1,123 @@
+"""People in shelters and on the move (转移安置): occupancy set by a shelter, moves reported from the field.
+
+Both change a counter shared by every user, so both change it in the database: ``UPDATE shelter SET
+occupancy_people = … WHERE <capacity rule> - occupancy - blocked >= :n RETURNING …``; zero rows back means no
+room (or no shelter), reported as such. Two clients can never pass the free-places check with the same places.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+
+from services.db import audit
+from services.db.uow import UnitOfWork
+from services.errors import Conflict, FieldError, NotFound
+from services.evacuation.capacity import available_places, capacity_sql, free_places_sql, shelter_capacity
+from services.evacuation.shelters import ShelterCapacity, shelters_in
+from services.models import EvacuationMove, HazardPoint, Shelter
+
+MAX_PEOPLE_PER_MOVE = 100_000  # more than the district's whole evacuation target many times over
+MAX_OCCUPANCY = 1_000_000
+
+
+class OccupancyError(FieldError):
+    """An occupancy value or a move that cannot be used."""
+
+
+@dataclass(frozen=True)
+class MoveTotals:
+    moved: int            # people moved away from hazard points, in all
+    housed_by_moves: int  # of them, people recorded as arriving in a shelter
+
+
+def _whole(value, name: str, label: str, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        value = None
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        raise OccupancyError(name, f"{label}“{value}” 不是整数", f"{name} '{value}' is not a whole number") from None
+    if number < low:
+        zh, en = ("不能为负数", "must not be negative") if low == 0 else (f"应大于 {low - 1}", f"must be at least {low}")
+        raise OccupancyError(name, f"{label}{zh}", f"{name} {en}")
+    if number > high:
+        raise OccupancyError(name, f"{label}不能超过 {high:,}", f"{name} must not exceed {high:,}")
+    return number
+
+
+def _shelter_or_404(uow: UnitOfWork, shelter_id: int, name: str = "shelter_id") -> Shelter:
+    shelter = uow.session.get(Shelter, shelter_id)
+    if shelter is None:
+        raise NotFound(name, f"没有编号为 {shelter_id} 的避难场所", f"no shelter with id {shelter_id}")
+    return shelter
+
+
+def update_occupancy(uow: UnitOfWork, shelter_id: int, occupancy_people) -> ShelterCapacity:
+    """Set how many people a shelter now houses (a head count there), within its capacity; audited."""
+    value = _whole(occupancy_people, "occupancy_people", "已安置人数", 0, MAX_OCCUPANCY)
+    settings = uow.settings
+    before = uow.session.scalar(select(Shelter.occupancy_people).where(Shelter.id == shelter_id))
+    row = uow.session.execute(
+        update(Shelter).where(Shelter.id == shelter_id, value + Shelter.blocked_places <= capacity_sql(settings))
+        .values(occupancy_people=value).returning(Shelter.code)).first()
+    if row is None:
+        shelter = _shelter_or_404(uow, shelter_id)
+        cap = shelter_capacity(settings, shelter.declared_capacity_people, shelter.effective_area_m2,
+                               shelter.shelter_type)
+        raise Conflict("occupancy_people", f"{value} 人加不可用位 {shelter.blocked_places} 超过容量 {cap}",
+                       f"{value} people plus {shelter.blocked_places} blocked places exceed capacity {cap}",
+                       code="shelter.over_capacity")
+    audit.record(uow.session, actor=uow.actor, action="update", entity="shelter_occupancy", entity_key=row.code,
+                 detail={"from": before, "to": value})
+    uow.session.expire_all()
+    return shelters_in(uow.session, settings, [shelter_id])[0]
+
+
+def record_move(uow: UnitOfWork, hazard_id: int, people, *, shelter_id: int | None = None) -> MoveTotals:
+    """People moved away from a hazard point; with a shelter they are housed there too, if it has room."""
+    count = _whole(people, "people", "人数", 1, MAX_PEOPLE_PER_MOVE)
+    hazard_code = uow.session.scalar(select(HazardPoint.code).where(HazardPoint.id == hazard_id))
+    if hazard_code is None:
+        raise NotFound("hazard_id", f"没有编号为 {hazard_id} 的隐患点", f"no hazard point {hazard_id}")
+    if shelter_id is not None:
+        housed = uow.session.execute(
+            update(Shelter).where(Shelter.id == shelter_id, Shelter.status != "关闭",
+                                  free_places_sql(uow.settings) >= count)
+            .values(occupancy_people=Shelter.occupancy_people + count).returning(Shelter.occupancy_people)).first()
+        if housed is None:
+            _refuse_move(uow, shelter_id, count)
+    uow.session.add(EvacuationMove(hazard_id=hazard_id, shelter_id=shelter_id, people=count, actor=uow.actor))
+    audit.record(uow.session, actor=uow.actor, action="evacuate", entity="hazard_point", entity_key=hazard_code,
+                 detail={"people": count, "shelter": shelter_id})
+    uow.session.flush()
+    return move_totals(uow)
+
+
+def _refuse_move(uow: UnitOfWork, shelter_id: int, count: int) -> None:
+    shelter = _shelter_or_404(uow, shelter_id)
+    if shelter.status == "关闭":
+        raise Conflict("shelter_id", f"{shelter.name} 已关闭", f"{shelter.name} is closed", code="shelter.closed")
+    cap = shelter_capacity(uow.settings, shelter.declared_capacity_people, shelter.effective_area_m2,
+                           shelter.shelter_type)
+    free = available_places(cap, shelter.occupancy_people, shelter.blocked_places)
+    raise Conflict("people", f"{shelter.name} 只剩 {free} 个空位，不能安置 {count} 人",
+                   f"{shelter.name} has {free} places left, not {count}", code="shelter.full")
+
+
+def move_totals(uow: UnitOfWork) -> MoveTotals:
+    moved, housed = uow.session.execute(select(
+        func.coalesce(func.sum(EvacuationMove.people), 0),
+        func.coalesce(func.sum(EvacuationMove.people).filter(EvacuationMove.shelter_id.is_not(None)), 0))).one()
+    return MoveTotals(int(moved), int(housed))
+
+
+def evacuation_progress(uow: UnitOfWork) -> dict:
+    """People moved per hazard point against people threatened, and in all."""
+    rows = uow.session.execute(
+        select(HazardPoint.id, HazardPoint.name, HazardPoint.threatened_people, func.sum(EvacuationMove.people))
+        .join(EvacuationMove, EvacuationMove.hazard_id == HazardPoint.id)
+        .group_by(HazardPoint.id, HazardPoint.name, HazardPoint.threatened_people).order_by(HazardPoint.id)).all()
+    totals = move_totals(uow)
+    return {"hazards": [{"hazard_id": r[0], "name": r[1], "threatened": r[2], "moved": int(r[3])} for r in rows],
+            "totals": {"moved": totals.moved, "housed_by_moves": totals.housed_by_moves}}
