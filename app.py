@@ -42,7 +42,7 @@ def waitress_options(settings) -> dict:
     """How `make run` serves: enough threads and connections for a command center's tens of browsers.
 
     Waitress's defaults (4 threads, 100 connections) stall requests 15–31 s beyond about 100 open connections
-    (each live view keeps one); bench/connections.py measures it. Several processes: dashboard/wsgi.py.
+    (each live view keeps one); tests/dashboard/test_api_core.py holds 150 open. Several processes: dashboard/wsgi.py.
     """
     return {"host": settings.host, "port": settings.port, "threads": settings.server_threads,
             "connection_limit": settings.server_connection_limit, "channel_timeout": 120, "backlog": 2048,
