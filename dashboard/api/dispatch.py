@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from dashboard.api.models import parse
+from dashboard.api.models import body, parse
 from dashboard.api.models.dispatch import (
     Acknowledge, ActorOnly, IncidentCreate, OrderCreate, StatusChange, WarningCreate,
 )
@@ -31,6 +31,7 @@ def incidents():
 
 
 @incidents_api.post("/api/v1/incidents")
+@body(IncidentCreate)
 def create_incident():
     body = json_body()
     req = parse(IncidentCreate, body)
@@ -59,6 +60,7 @@ def incident(incident_id: int):
 
 
 @incidents_api.post("/api/v1/incidents/<id:incident_id>/status")
+@body(StatusChange)
 def incident_status(incident_id: int):
     body = json_body()
     req = parse(StatusChange, body)
@@ -69,6 +71,7 @@ def incident_status(incident_id: int):
 
 
 @incidents_api.post("/api/v1/orders")
+@body(OrderCreate)
 def create_order():
     body = json_body()
     req = parse(OrderCreate, body)
@@ -78,6 +81,7 @@ def create_order():
 
 
 @incidents_api.post("/api/v1/orders/<id:order_id>/status")
+@body(StatusChange)
 def order_status(order_id: int):
     body = json_body()
     req = parse(StatusChange, body)
@@ -106,6 +110,7 @@ def warnings():
 
 
 @incidents_api.post("/api/v1/warnings")
+@body(WarningCreate)
 def issue():
     from services.dispatch.warnings import issue_warning, warning_status
     body = json_body()
@@ -133,6 +138,7 @@ def warning(warning_id: int):
 
 
 @incidents_api.post("/api/v1/warnings/<id:warning_id>/ack")
+@body(Acknowledge)
 def ack(warning_id: int):
     from services.dispatch.warnings import acknowledge
     body = json_body()
@@ -144,6 +150,7 @@ def ack(warning_id: int):
 
 
 @incidents_api.post("/api/v1/warnings/<id:warning_id>/lift")
+@body(ActorOnly)
 def lift(warning_id: int):
     from services.dispatch.warnings import lift_warning
     body = json_body()

@@ -23,12 +23,44 @@ def openapi():
         summary = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
         item = doc["paths"].setdefault(path, {})
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            params = [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}}
-                      for arg in sorted(rule.arguments)]
-            item.setdefault(method.lower(), {"summary": summary, "parameters": params,
-                                             "responses": {"200": {"description": "ok"},
-                                                           "400": {"description": "bad input, with a reason"}}})
+            params = [_path_parameter(rule, arg) for arg in sorted(rule.arguments)]
+            operation = item.setdefault(method.lower(), {"summary": summary, "parameters": params,
+                                                         "responses": dict(STANDARD_RESPONSES)})
+            model = getattr(view, "qj_body", None)
+            if model is not None and method in ("POST", "PUT", "PATCH"):
+                operation["requestBody"] = {"required": True, "content": {"application/json": {
+                    "schema": _component(doc, model)}}}
     return jsonify(doc)
+
+
+ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+STANDARD_RESPONSES = {
+    "200": {"description": "ok"}, "201": {"description": "created"},
+    "400": {"description": "bad input: the parameter and the reason", **ERROR_REF},
+    "404": {"description": "no such record", **ERROR_REF},
+    "409": {"description": "the records refuse it now (no room, already done, changed meanwhile)", **ERROR_REF},
+    "415": {"description": "a state-changing request that is not JSON", **ERROR_REF},
+    "503": {"description": "database unreachable or service busy", **ERROR_REF},
+}
+
+
+def _path_parameter(rule, name: str) -> dict:
+    converter = rule._converters.get(name)  # noqa: SLF001 — werkzeug keeps a rule's converters here
+    if converter is not None and converter.__class__.__name__ == "RecordId":
+        schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    else:
+        schema = {"type": "string"}
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _component(doc: dict, model) -> dict:
+    """The model's JSON schema under components/schemas (its nested models too); a $ref to it."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = doc.setdefault("components", {}).setdefault("schemas", {})
+    for name, nested in schema.pop("$defs", {}).items():
+        components.setdefault(name, nested)
+    components.setdefault(model.__name__, schema)
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
 def openapi_document(settings: Settings) -> dict:
