@@ -5,12 +5,13 @@ from dataclasses import asdict
 
 from flask import Blueprint, jsonify, request
 
+from dashboard.api.models import body, parse
+from dashboard.api.models.evacuation import MoveCreate, OccupancySet, ProfileSave
 from dashboard.api.support import app_settings, bad, json_body, unit
-from services.evacuation.moves import OccupancyError, update_occupancy
+from services.evacuation.moves import update_occupancy
 from services.evacuation.shelters import capacity_summary
 from services.supply.needs import current_profile, supply_coverage
 
-MAX_ID = 2**31 - 1  # record ids are 32-bit integers in both back-ends
 evacuation_api = Blueprint("evacuation_api", __name__)
 
 
@@ -58,26 +59,28 @@ def profile():
 
 
 @evacuation_api.post("/api/v1/supplies/profile")
+@body(ProfileSave)
 def save_needs_profile():
+    """Store a new version of the needs profile (earlier versions stay, plans name the one they used)."""
     from services.supply.needs import ProfileError, save_profile
-    body = json_body()
-    note = body.get("note")
-    if note is not None and (not isinstance(note, str) or len(note) > 200):
-        return bad("note", "note 应为不超过 200 字的文字", "note must be text of at most 200 characters")
+    raw = json_body()
+    req = parse(ProfileSave, raw)
     try:
-        with unit(write=True, body=body) as uow:
-            version = save_profile(uow, body.get("needs"), note=note or None)
+        with unit(write=True, body=raw) as uow:
+            version = save_profile(uow, req.entries(), note=req.note or None)
     except ProfileError as exc:
         return bad("needs", f"物资需求方案有误：{exc}", str(exc))
     return jsonify({"version": version}), 201
 
 
 @evacuation_api.post("/api/v1/shelters/<id:shelter_id>/occupancy")
+@body(OccupancySet)
 def occupancy(shelter_id: int):
     """Set the head count of a shelter (people housed now), within its capacity."""
-    body = json_body()
-    with unit(write=True, body=body) as uow:
-        shelter = update_occupancy(uow, shelter_id, body.get("occupancy_people", ""))
+    raw = json_body()
+    req = parse(OccupancySet, raw)
+    with unit(write=True, body=raw) as uow:
+        shelter = update_occupancy(uow, shelter_id, req.occupancy_people)
     return jsonify(asdict(shelter))
 
 
@@ -131,23 +134,15 @@ def plan_printable(plan_id: int):
     return plan_html(plan), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
-def _record_id(body: dict, name: str, required: bool = True) -> int | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
-        raise OccupancyError(name, f"{name} 应为正整数编号", f"{name} must be a positive whole-number id")
-    return value
-
-
 @evacuation_api.post("/api/v1/evacuation/moves")
+@body(MoveCreate)
 def evacuation_move():
-    """From the field: {"hazard_id", "people", "shelter_id" (optional)} — people moved (and housed)."""
+    """From the field: people moved away from a hazard point (and housed in a shelter, within its free places)."""
     from services.evacuation.moves import record_move
-    body = json_body()
-    hazard_id, shelter_id = _record_id(body, "hazard_id"), _record_id(body, "shelter_id", required=False)
-    with unit(write=True, body=body) as uow:
-        totals = record_move(uow, hazard_id, body.get("people", ""), shelter_id=shelter_id)
+    raw = json_body()
+    req = parse(MoveCreate, raw)
+    with unit(write=True, body=raw) as uow:
+        totals = record_move(uow, req.hazard_id, req.people, shelter_id=req.shelter_id)
     return jsonify(asdict(totals)), 201
 
 

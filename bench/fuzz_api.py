@@ -1,0 +1,80 @@
+"""Fuzz the JSON API with schemathesis over its own OpenAPI document: no 5xx, error answers as documented.
+
+    .venv/bin/python bench/fuzz_api.py [--examples N] [--postgres] [--seed S]
+
+Serves a fresh sample database (SQLite, or a new PostgreSQL database with --postgres) with ``app.py serve`` on
+127.0.0.1, runs ``st run`` on every operation, and prints the cases, the server errors by operation and the
+time (BENCH_RESULT line). The figures go into docs/BENCHMARKS.md; this is not part of ``make test``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._common import ROOT, clean_env, emit, free_port, print_machine, served_app  # noqa: E402
+
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_database() -> str:
+    from sqlalchemy import create_engine, text
+    name = f"qj_fuzz_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _report(path: Path) -> dict:
+    """Cases and failures per operation from schemathesis's NDJSON event stream."""
+    cases, failures = 0, {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        event = json.loads(line)
+        for kind, body in event.items():
+            if kind.endswith("ScenarioFinished") or kind == "ScenarioFinished":
+                recorder = body.get("recorder", {})
+                cases += len(recorder.get("cases", {}))
+                for check_list in recorder.get("checks", {}).values():
+                    for check in check_list:
+                        if check.get("status") == "FAILURE":
+                            label = body.get("label") or recorder.get("label", "?")
+                            failures.setdefault(label, set()).add(check.get("name"))
+    return {"cases": cases, "failures": {k: sorted(v) for k, v in failures.items()}}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=100, help="max examples per operation and phase")
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print_machine()
+    instance = Path(tempfile.mkdtemp(prefix="qj-fuzz-"))
+    url = _postgres_database() if args.postgres else f"sqlite:///{instance / 'fuzz.sqlite3'}"
+    env = clean_env(PORT=str(free_port()), DATABASE_URL=url, QJ_INSTANCE_DIR=str(instance))
+    events = instance / "events.ndjson"
+    started = time.perf_counter()
+    with served_app(env, instance / "server.log") as base:
+        run = subprocess.run([str(Path(sys.executable).with_name("st")), "run", f"{base}/api/v1/openapi.json",
+                              "--checks", "not_a_server_error", "--max-examples", str(args.examples),
+                              "--seed", str(args.seed), "--continue-on-failure", "--request-timeout", "60",
+                              "--report", "ndjson", "--report-ndjson-path", str(events), "--no-color"],
+                             cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    print(run.stdout[-6000:])
+    summary = _report(events) if events.exists() else {"cases": None, "failures": {}}
+    emit({"bench": "fuzz_api", "backend": "postgresql" if args.postgres else "sqlite", "seconds": round(seconds),
+          "examples_per_operation": args.examples, **summary, "exit": run.returncode})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
