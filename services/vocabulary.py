@@ -75,3 +75,22 @@ ORDER_STATUSES: tuple[str, ...] = ("已派", "出发", "到达", "完成", "取�
 ORDER_TRANSITIONS: dict[str, tuple[str, ...]] = {"已派": ("出发", "取消"), "出发": ("到达", "取消"),
                                                  "到达": ("完成",), "完成": (), "取消": ()}
 ACTIVE_ORDER_STATUSES: tuple[str, ...] = ("已派", "出发", "到达")
+
+# Map symbols, declared once: the live map (dashboard/assets/qj_map.js reads them from each layer's hideout),
+# the exported HTML map and the print layout all draw with these.
+GLYPHS: dict[str, str] = {
+    "危险化学品": "危", "成品油": "油", "燃气": "气", "非煤矿山": "矿", "工贸": "工", "建筑施工": "建",
+    "人员密集场所": "人", "再生资源": "收",
+    "滑坡": "滑", "崩塌": "崩", "泥石流": "泥", "地面塌陷": "塌", "洪涝": "洪", "易涝点": "涝", "病险水库": "库",
+    "森林火险": "火",
+}
+OCCUPANCY_COLOURS: dict[str, str] = {"open": "#2a9d8f", "nearly_full": "#f4a261", "full": "#d62828",
+                                     "closed": "#8d99ae"}
+TEAM_COLOURS: dict[str, str] = {"待命": "#6a4c93", "出动": "#d62828", "休整": "#8d99ae"}
+DEPOT_COLOUR = "#5a189a"
+STATION_COLOURS: dict[str, str] = {"正常": "#00798c", "离线": "#8d99ae"}
+ALERT_RING, HAZARD_EDGE, NO_DATA_COLOUR = "#d62828", "#3d2b1f", "#d9d9d9"
+LAYER_COLOURS: dict[str, dict[str, str]] = {
+    "enterprises": RISK_COLOURS, "hazards": WARNING_COLOURS, "shelters": OCCUPANCY_COLOURS, "teams": TEAM_COLOURS,
+    "stations": STATION_COLOURS,
+}

@@ -76,34 +76,27 @@ window.qj = Object.assign({}, window.qj, {
     layer.bindTooltip(window.qj.textElement(window.qj.label(feature.properties, context)),
       {permanent: true, direction: "center", className: "qj-label township"});
   },
-  glyphs: {
-    "危险化学品": "危", "成品油": "油", "燃气": "气", "非煤矿山": "矿", "工贸": "工", "建筑施工": "建",
-    "人员密集场所": "人", "再生资源": "收",
-    "滑坡": "滑", "崩塌": "崩", "泥石流": "泥", "地面塌陷": "塌", "洪涝": "洪", "易涝点": "涝", "病险水库": "库",
-    "森林火险": "火"
-  },
-  occupancyColours: {open: "#2a9d8f", nearly_full: "#f4a261", full: "#d62828", closed: "#8d99ae"},
-  teamColours: {"待命": "#6a4c93", "出动": "#d62828", "休整": "#8d99ae"},
   /* One marker: a coloured badge with a one-character symbol (category, hazard type, resource kind). */
   markerFor: function (p, h) {
-    var c = h.colours || {}, qj = window.qj, glyph = "", colour = h.colour || "#555", size = 18, cls = "";
+    /* Colours and glyphs come from services/vocabulary.py through the layer's hideout: declared once. */
+    var c = h.colours || {}, g = h.glyphs || {}, glyph = "", colour = h.colour || "#555", size = 18, cls = "";
     if (p.layer === "enterprises") {
-      glyph = qj.glyphs[p.sector] || "企"; colour = c[p.risk_level] || colour;
+      glyph = g[p.sector] || "企"; colour = c[p.risk_level] || colour;
       size = p.risk_level === "重大" ? 22 : (p.risk_level === "较大" ? 20 : 17);
     } else if (p.layer === "hazards") {
-      glyph = qj.glyphs[p.hazard_type] || "险"; colour = c[p.warning_level] || colour;
+      glyph = g[p.hazard_type] || "险"; colour = c[p.warning_level] || colour;
       size = Math.min(30, 15 + Math.sqrt(p.threatened_people || 0) * 1.2);
       /* Hazards without a warning shrink to dots at district zoom (CSS .qj-zoom-low), so warnings stand out. */
       cls = " hazard" + (p.warning_level === "无" ? " quiet" : "");
     } else if (p.layer === "shelters") {
-      glyph = "避"; colour = qj.occupancyColours[p.occupancy_class] || colour;
+      glyph = "避"; colour = c[p.occupancy_class] || colour;
       size = Math.min(30, 18 + Math.sqrt(p.capacity_people || 0) / 12); cls = " square";
     } else if (p.layer === "depots") {
       glyph = "储"; size = 22; cls = " square" + ((p.below_minimum || p.expired) ? " alert" : "");
     } else if (p.layer === "teams") {
-      glyph = "队"; colour = qj.teamColours[p.status] || colour; size = 20; cls = " rounded";
+      glyph = "队"; colour = c[p.status] || colour; size = 20; cls = " rounded";
     } else if (p.layer === "stations") {
-      glyph = "测"; colour = p.status === "离线" ? "#8d99ae" : colour; size = 15;
+      glyph = "测"; colour = c[p.status] || colour; size = 15;
     }
     var el = document.createElement("div");
     el.className = "qj-glyph" + cls;

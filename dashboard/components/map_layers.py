@@ -13,7 +13,7 @@ from services.map.basemaps import Basemap
 # (layer key, switched on by default), drawn bottom → top.
 POINT_LAYER_ORDER = (("stations", False), ("enterprises", True), ("teams", True), ("depots", True),
                      ("shelters", True), ("hazards", True))
-FIXED_COLOURS = {"depots": "#5a189a", "stations": "#00798c"}
+FIXED_COLOURS = {"depots": vocabulary.DEPOT_COLOUR, "stations": vocabulary.STATION_COLOURS["正常"]}
 CLUSTERED = {"enterprises"}
 DISTRICT_BOUNDS = [[29.07, 108.48], [29.88, 108.96]]
 
@@ -26,8 +26,9 @@ def layer_url(layer: str, args: dict[str, str]) -> str:
 
 def point_hideout(layer: str, crs: str = "WGS84") -> dict:
     """Styling inputs of a point layer's JS functions, with the display coordinate system."""
-    colours = {"enterprises": vocabulary.RISK_COLOURS, "hazards": vocabulary.WARNING_COLOURS}.get(layer, {})
-    return {"colours": colours, "colour": FIXED_COLOURS.get(layer), "crs": crs}
+    glyphs = vocabulary.GLYPHS if layer in ("enterprises", "hazards") else {}
+    return {"colours": vocabulary.LAYER_COLOURS.get(layer, {}), "colour": FIXED_COLOURS.get(layer), "crs": crs,
+            "glyphs": glyphs}
 
 
 def point_layer(layer: str, url: str) -> dl.GeoJSON:
