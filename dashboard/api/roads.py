@@ -92,7 +92,8 @@ def matrix():
     if len(sources) * len(targets) > MAX_MATRIX_CELLS:
         raise FieldError("targets", f"矩阵过大（上限 {MAX_MATRIX_CELLS} 格）", f"matrix larger than {MAX_MATRIX_CELLS}")
     graph = _graph_for(body)
-    sources, targets = travel.snap(graph, sources[:, 0], sources[:, 1]), travel.snap(graph, targets[:, 0], targets[:, 1])
+    sources = travel.snap(graph, sources[:, 0], sources[:, 1])
+    targets = travel.snap(graph, targets[:, 0], targets[:, 1])
     seconds = travel.travel_matrix(graph, sources, targets, "seconds")
     metres = travel.travel_matrix(graph, sources, targets, "metres")
     clean = lambda m: [[None if not np.isfinite(v) else round(float(v), 1) for v in row] for row in m]  # noqa: E731
