@@ -43,6 +43,19 @@ class EvacuationRules:
 
 
 @dataclass(frozen=True)
+class RouteSolverLimits:
+    """How many route solves (PyVRP, up to 60 s each) run at once per process, and how many may wait.
+
+    One slot by default: a solve keeps one core busy, and on a 2-core server the other core must stay free
+    for the web requests (and the database); a second concurrent solve would only slow both solves down.
+    """
+
+    slots: int = 1
+    queue: int = 3          # requests that may wait for a slot; beyond that the answer is 503 at once
+    wait_s: float = 30.0    # how long a waiting request waits before the answer is 503
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     host: str
@@ -56,6 +69,7 @@ class Settings:
     road_network_file: Path = ROOT / "data" / "roads" / "default_network.geojson"
     road_speeds_kmh: dict = field(default_factory=dict)  # road class → km/h, over geo.roads.DEFAULT_SPEEDS_KMH
     evacuation: EvacuationRules = field(default_factory=EvacuationRules)
+    route_solver: RouteSolverLimits = field(default_factory=RouteSolverLimits)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
     server_threads: int = 16         # waitress worker threads of `make run`
@@ -103,6 +117,11 @@ def load_settings() -> Settings:
             area_per_person_by_type=json.loads(_env("QJ_AREA_PER_PERSON_BY_TYPE", "{}")),
             safety_distance_m=float(_env("QJ_SHELTER_SAFETY_DISTANCE_M", "1000")),
             supply_days=int(_env("QJ_SUPPLY_DAYS", "3")),
+        ),
+        route_solver=RouteSolverLimits(
+            slots=max(1, int(_env("QJ_ROUTE_SOLVER_SLOTS", "1"))),
+            queue=max(0, int(_env("QJ_ROUTE_SOLVER_QUEUE", "3"))),
+            wait_s=max(0.0, float(_env("QJ_ROUTE_SOLVER_WAIT_S", "30"))),
         ),
         debug=_env("QJ_DEBUG", "0") == "1",
         timezone=_env("QJ_TIMEZONE", "Asia/Shanghai"),

@@ -4,7 +4,8 @@
    services.evacuation_plan.plan (demand selection, snapping, Dijkstra from every shelter, min-cost flow,
    result building); the first call includes loading the road graph.
 2. Large: 5,000 demand points and 500 shelters on a 50,000-node grid network over the district's extent
-   (roads of mixed classes), through the same geo/ functions the service uses (snap, travel_to, assign).
+   (roads of mixed classes), through the same geo/ functions the service uses (geo.travel.snap and
+   travel_matrix, geo.assignment.assign).
 
     python bench/evacuation_plan.py [--repeat 5]
 """
@@ -23,8 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import emit, print_machine  # noqa: E402
 
+from geo import travel  # noqa: E402
 from geo.assignment import assign  # noqa: E402
-from geo.roads import ACCESS_SPEED_KMH, from_features  # noqa: E402
+from geo.roads import from_features  # noqa: E402
 
 
 def _grid_network(side: int, rng: np.random.Generator):
@@ -49,16 +51,15 @@ def large_case(repeat: int) -> dict:
     d_lon, d_lat = rng.uniform(108.5, 108.93, 5000), rng.uniform(29.1, 29.85, 5000)
     s_lon, s_lat = rng.uniform(108.5, 108.93, 500), rng.uniform(29.1, 29.85, 500)
     people, capacity = rng.integers(1, 40, 5000), rng.integers(50, 600, 500)
-    limit_s, walk = 3600.0, ACCESS_SPEED_KMH / 3.6
+    limit_s = 3600.0
     timings = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        d_nodes, d_access = graph.snap(d_lon, d_lat)
-        s_nodes, s_access = graph.snap(s_lon, s_lat)
+        demand, shelters = travel.snap(graph, d_lon, d_lat), travel.snap(graph, s_lon, s_lat)
         t1 = time.perf_counter()
-        travel = graph.travel_to(s_nodes, limit=limit_s)[:, d_nodes].T + d_access[:, None] / walk + s_access / walk
+        seconds = travel.travel_matrix(graph, demand, shelters, limit=limit_s)
         t2 = time.perf_counter()
-        result = assign(travel, people, capacity, limit_s)
+        result = assign(seconds, people, capacity, limit_s)
         t3 = time.perf_counter()
         timings.append({"snap_s": t1 - t0, "dijkstra_s": t2 - t1, "flow_s": t3 - t2, "total_s": t3 - t0})
     return {"nodes": graph.node_count, "edges": graph.edge_count, "graph_build_s": round(build_s, 2),

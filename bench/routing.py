@@ -1,7 +1,7 @@
 """Benchmark: travel-time matrices on a 50,000-node network, and re-planning 100 supply stops after a closure.
 
 1. Matrix: 20 depots × 200 shelters on a 224 × 224 grid network (50,176 nodes) over the district's extent:
-   snap + one Dijkstra per depot (scipy) + the 20 × 200 slice, 5 runs.
+   geo.travel.travel_matrix: snap + one Dijkstra per depot (scipy) + the 20 × 200 slice and walking legs, 5 runs.
 2. Re-plan: a SQLite database with the sample plus 60 more shelters (100 housing people in all), supply
    routes from every depot (PyVRP, 1 s limit); then a road segment on a used route is closed and the
    routes are planned again; the re-plan's wall time is the figure (matrix, solve, route geometry).
@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import ROOT, emit, print_machine  # noqa: E402
 from evacuation_plan import _grid_network  # noqa: E402
 
+from geo import travel  # noqa: E402
+
 
 def matrix_case(repeat: int) -> dict:
     rng = np.random.default_rng(11)
@@ -36,9 +38,7 @@ def matrix_case(repeat: int) -> dict:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        d_nodes, _ = graph.snap(depots[:, 0], depots[:, 1])
-        s_nodes, _ = graph.snap(shelters[:, 0], shelters[:, 1])
-        matrix = graph.travel_from(d_nodes)[:, s_nodes]
+        matrix = travel.travel_matrix(graph, depots, shelters)
         times.append(time.perf_counter() - started)
     assert matrix.shape == (20, 200) and np.isfinite(matrix).all()
     return {"nodes": graph.node_count, "median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3)}

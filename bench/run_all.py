@@ -29,6 +29,7 @@ BENCHMARKS = {
     "map_scale": ("map_scale.py", [], ["--repeat", "2"], 1200),
     "evacuation_plan": ("evacuation_plan.py", [], ["--repeat", "2"], 900),
     "routing": ("routing.py", [], ["--repeat", "2"], 900),
+    "hot_paths": ("hot_paths.py", [], ["--repeat", "3"], 600),
     "vrp_quality": ("vrp_quality.py", [], ["--seconds", "2"], 600),
     "live_view": ("live_view.py", [], ["--views", "5", "--seconds", "10"], 600),
 }

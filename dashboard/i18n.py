@@ -83,6 +83,9 @@ TEXT: dict[str, tuple[str, str]] = {
                           "places · 收 recycling; 滑 landslide · 崩 collapse · 泥 debris flow · 塌 subsidence · 洪 flood · "
                           "涝 waterlogging · 库 reservoir · 火 forest fire"),
     "map.isochrones": ("显示 15 / 30 / 60 分钟道路可达范围", "Show what is reachable by road in 15 / 30 / 60 min"),
+    "map.iso_shown": ("已显示 {minutes} 分钟道路可达范围", "Showing what is reachable by road in {minutes} min"),
+    "map.iso_failed": ("无法计算可达范围：{reason}", "No reachable area: {reason}"),
+    "map.iso_empty": ("{minutes} 分钟内沿道路无可达范围", "Nothing is reachable by road within {minutes} min"),
     "map.close": ("关闭", "Close"),
     "map.nearest_shelter": ("最近避难场所", "Nearest shelter"),
     "map.nearest_depot": ("最近储备库", "Nearest depot"),

@@ -25,6 +25,7 @@ BLOCK_LIFT = "map-block-lift"  # pattern-matching: {"type": BLOCK_LIFT, "id": ..
 BLOCK_AREA = "map-block-area"
 BLOCK_MESSAGE = "map-block-message"
 ISOCHRONE = "map-isochrone"  # pattern-matching: {"type": ISOCHRONE, "lon": ..., "lat": ...}
+ISOCHRONE_MESSAGE = "map-isochrone-message"  # beside the button, in the details panel
 EXPORT_PNG = "map-export-png"
 BASEMAP_GROUP = "map-basemap-group"
 CHOROPLETH_LEGEND = "map-choropleth-legend"

@@ -41,8 +41,9 @@ class RoadGraph:
     edge_road: np.ndarray          # index of the source line feature
     synthetic: bool = False
     blocked: np.ndarray = field(default=None)  # type: ignore[assignment]
+    # Derived indexes of this view (matrices, snap tree, edge lookups), rebuilt when the blocked set changes;
+    # "lines" (the edges' shapes) depends on no block and is shared by views.
     _matrix_cache: dict = field(default_factory=dict, repr=False)
-    _tree: cKDTree | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.blocked is None:
@@ -59,7 +60,7 @@ class RoadGraph:
     def set_blocked(self, blocked: np.ndarray) -> None:
         """Replace the set of blocked edges (a boolean mask over edges); searches honour it at once."""
         self.blocked = np.asarray(blocked, dtype=bool).copy()
-        self._matrix_cache = {k: v for k, v in self._matrix_cache.items() if k in ("edge_index", "lines")}
+        self._matrix_cache = {k: v for k, v in self._matrix_cache.items() if k == "lines"}
 
     def matrix(self, weight: str = "seconds", reverse: bool = False) -> csr_matrix:
         """The open edges as a sparse matrix of ``weight`` (seconds or metres); parallel edges keep the least."""
@@ -114,27 +115,43 @@ class RoadGraph:
 
     def road_names(self, nodes: list[int]) -> list[str]:
         """Names of the roads a node path follows, in order, each once per stretch."""
-        if "edge_index" not in self._matrix_cache:
-            index: dict[tuple[int, int], int] = {}
-            for e in np.argsort(self.edge_seconds):  # the fastest of parallel edges wins
-                index.setdefault((int(self.edge_from[e]), int(self.edge_to[e])), int(e))
-            self._matrix_cache["edge_index"] = index
-        index = self._matrix_cache["edge_index"]
         names: list[str] = []
-        for a, b in zip(nodes[:-1], nodes[1:]):
-            name = self.edge_name[index[(a, b)]]
+        for e in self.path_edges(nodes):
+            name = self.edge_name[e]
             if name and (not names or names[-1] != name):
                 names.append(name)
         return names
 
+    def _edge_lookup(self, weight: str) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted keys ``from * nodes + to`` of the open node pairs and, per key, the open edge of least weight."""
+        key = ("lookup", weight)
+        if key not in self._matrix_cache:
+            values = self.edge_seconds if weight == "seconds" else self.edge_length_m
+            open_ = np.nonzero(~self.blocked)[0]
+            pairs = self.edge_from[open_] * np.int64(self.node_count) + self.edge_to[open_]
+            order = np.lexsort((values[open_], pairs))  # stable: among equal weights the lowest edge index
+            pairs, edges = pairs[order], open_[order]
+            first = np.ones(len(pairs), dtype=bool)
+            first[1:] = pairs[1:] != pairs[:-1]
+            self._matrix_cache[key] = (pairs[first], edges[first])
+        return self._matrix_cache[key]
+
     def path_edges(self, nodes: list[int], weight: str = "seconds") -> list[int]:
-        """For consecutive nodes, the open edge with the least weight between them."""
-        values = self.edge_seconds if weight == "seconds" else self.edge_length_m
-        edges = []
-        for a, b in zip(nodes[:-1], nodes[1:]):
-            candidates = np.nonzero((self.edge_from == a) & (self.edge_to == b) & ~self.blocked)[0]
-            edges.append(int(candidates[np.argmin(values[candidates])]))
-        return edges
+        """For consecutive nodes, the open edge with the least weight between them.
+
+        Raises ValueError when two consecutive nodes are not joined by an open edge.
+        """
+        keys, edges = self._edge_lookup(weight)
+        path = np.asarray(nodes, dtype=np.int64)
+        if len(path) < 2:
+            return []
+        wanted = path[:-1] * np.int64(self.node_count) + path[1:]
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        joined = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+        if not joined.all():
+            hop = int(np.argmin(joined))
+            raise ValueError(f"nodes {int(path[hop])} → {int(path[hop + 1])} are not joined by an open edge")
+        return [int(e) for e in edges[at]]
 
     def edge_lines(self) -> np.ndarray:
         """A shapely LineString per directed edge (cached), for spatial queries."""
@@ -187,23 +204,27 @@ class RoadGraph:
         view = replace(self, blocked=np.asarray(blocked, dtype=bool).copy(), _matrix_cache={})
         if "lines" in self._matrix_cache:
             view._matrix_cache["lines"] = self._matrix_cache["lines"]
-        if "edge_index" in self._matrix_cache:
-            view._matrix_cache["edge_index"] = self._matrix_cache["edge_index"]
         return view
+
+    def _snap_index(self) -> tuple[np.ndarray, float, cKDTree]:
+        """The nodes of open edges, the longitude scale and their KD-tree (built once per blocked set)."""
+        if "snap" not in self._matrix_cache:
+            usable = np.zeros(self.node_count, dtype=bool)
+            usable[self.edge_from[~self.blocked]] = True
+            usable[self.edge_to[~self.blocked]] = True
+            ids = np.nonzero(usable)[0]
+            scale = float(np.cos(np.radians(np.mean(self.node_lat))))
+            self._matrix_cache["snap"] = (ids, scale, cKDTree(np.column_stack([self.node_lon[ids] * scale,
+                                                                               self.node_lat[ids]])))
+        return self._matrix_cache["snap"]
 
     def snap(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
         """Nearest node of an open edge for each point, and the straight distance to it in metres."""
         lon, lat = np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
-        usable = np.zeros(self.node_count, dtype=bool)
-        usable[self.edge_from[~self.blocked]] = True
-        usable[self.edge_to[~self.blocked]] = True
-        ids = np.nonzero(usable)[0]
-        scale = np.cos(np.radians(np.mean(self.node_lat)))
-        tree = cKDTree(np.column_stack([self.node_lon[ids] * scale, self.node_lat[ids]]))
+        ids, scale, tree = self._snap_index()
         _, idx = tree.query(np.column_stack([lon * scale, lat]))
         nodes = ids[idx]
         return nodes, haversine_m(lon, lat, self.node_lon[nodes], self.node_lat[nodes])
-
 
 def from_features(features: list[dict], speeds_kmh: dict[str, float] | None = None,
                   synthetic: bool = False) -> RoadGraph:

@@ -7,7 +7,7 @@ import numpy as np
 from flask import Blueprint, jsonify, request
 
 from dashboard.api.support import app_settings, json_body
-from geo.roads import ACCESS_SPEED_KMH, MAX_ACCESS_M
+from geo import travel
 from services.errors import FieldError
 from services.roads.closures import active_blocks, block_area, block_segment, lift_block
 from services.roads.network import (
@@ -16,10 +16,19 @@ from services.roads.network import (
     road_graph,
     roads_geojson,
 )
+from services.supply.solver_slots import PlannerBusy
 
 roads_api = Blueprint("roads_api", __name__)
 MAX_MATRIX_CELLS = 250_000
 
+
+@roads_api.errorhandler(PlannerBusy)
+def _planner_busy(exc: PlannerBusy):
+    """Every route-solver slot stayed taken: 503 with the reason, and when to try again."""
+    response = jsonify({"error": "busy", "reason": exc.reason, "reason_en": exc.reason_en})
+    response.status_code = 503
+    response.headers["Retry-After"] = str(max(1, round(exc.retry_after_s)))
+    return response
 
 
 def _points(body: dict, name: str, limit: int = 5000) -> np.ndarray:
@@ -83,13 +92,10 @@ def matrix():
     if len(sources) * len(targets) > MAX_MATRIX_CELLS:
         raise FieldError("targets", f"矩阵过大（上限 {MAX_MATRIX_CELLS} 格）", f"matrix larger than {MAX_MATRIX_CELLS}")
     graph = _graph_for(body)
-    s_nodes, s_access = graph.snap(sources[:, 0], sources[:, 1])
-    t_nodes, t_access = graph.snap(targets[:, 0], targets[:, 1])
-    walk = ACCESS_SPEED_KMH / 3.6
-    cut = (s_access[:, None] > MAX_ACCESS_M) | (t_access[None, :] > MAX_ACCESS_M)
-    seconds = graph.travel_from(s_nodes)[:, t_nodes] + s_access[:, None] / walk + t_access[None, :] / walk
-    metres = graph.travel_from(s_nodes, weight="metres")[:, t_nodes] + s_access[:, None] + t_access[None, :]
-    seconds[cut], metres[cut] = np.inf, np.inf
+    sources = travel.snap(graph, sources[:, 0], sources[:, 1])
+    targets = travel.snap(graph, targets[:, 0], targets[:, 1])
+    seconds = travel.travel_matrix(graph, sources, targets, "seconds")
+    metres = travel.travel_matrix(graph, sources, targets, "metres")
     clean = lambda m: [[None if not np.isfinite(v) else round(float(v), 1) for v in row] for row in m]  # noqa: E731
     return jsonify({"seconds": clean(seconds), "metres": clean(metres), "blocked_edges": int(graph.blocked.sum()),
                     "synthetic_network": graph.synthetic})
@@ -101,17 +107,12 @@ def route():
     body = json_body()
     start, end = _points({"from": [body.get("from")]}, "from", 1)[0], _points({"to": [body.get("to")]}, "to", 1)[0]
     graph = _graph_for(body)
-    nodes, access = graph.snap([start[0], end[0]], [start[1], end[1]])
-    path = graph.route(int(nodes[0]), int(nodes[1])) if (access <= MAX_ACCESS_M).all() else None
-    if path is None:
+    trip = travel.route(graph, start, end)
+    if trip is None:
         raise FieldError("to", "终点不可达（道路阻断或路网不连通）", "the destination cannot be reached (closed roads)")
-    edges = graph.path_edges(path)
-    walk = ACCESS_SPEED_KMH / 3.6
-    coords = [list(start)] + [[float(graph.node_lon[n]), float(graph.node_lat[n])] for n in path] + [list(end)]
-    return jsonify({"geometry": {"type": "LineString", "coordinates": coords},
-                    "seconds": round(float(graph.edge_seconds[edges].sum() + access.sum() / walk), 1),
-                    "metres": round(float(graph.edge_length_m[edges].sum() + access.sum()), 1),
-                    "via": graph.road_names(path), "blocked_edges": int(graph.blocked.sum()),
+    return jsonify({"geometry": {"type": "LineString", "coordinates": trip.coords},
+                    "seconds": round(trip.seconds, 1), "metres": round(trip.metres, 1),
+                    "via": trip.via, "blocked_edges": int(graph.blocked.sum()),
                     "synthetic_network": graph.synthetic})
 
 

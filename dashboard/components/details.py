@@ -41,7 +41,8 @@ def feature_panel(d: FeatureDetails, lang: str) -> list:
         html.Table(html.Tbody(rows), className="details-table"),
         html.Ul(nearby, className="details-nearby"),
         *([html.Button(t("map.isochrones", lang), id={"type": ids.ISOCHRONE, "lon": d.lon, "lat": d.lat},
-                       n_clicks=0, className="button-link iso-button")] if d.layer in ("depots", "teams") else []),
+                       n_clicks=0, className="button-link iso-button"),
+           html.Div(id=ids.ISOCHRONE_MESSAGE, className="hint iso-message")] if d.layer in ("depots", "teams") else []),
         html.A(t("map.record", lang), href=f"/api/v1/features/{d.layer}/{d.id}", target="_blank",
                className="details-link"),
     ]

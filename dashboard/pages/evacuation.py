@@ -28,6 +28,7 @@ from services.evacuation.plans import (
     load_plan,
     save_plan,
 )
+from services.clock import format_local
 from services.db.uow import unit_of_work
 from services.errors import FieldError
 from services.evacuation.moves import update_occupancy
@@ -83,7 +84,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
 def _plan_section(lang: str, s) -> html.Div:
     townships = [{"label": name if lang == "zh" else name_en, "value": code}
                  for code, name, name_en in township_list(s)]
-    saved = [{"label": f"#{p['id']} {p['name']}（{p['created_at'][:16].replace('T', ' ')} UTC）", "value": p["id"]}
+    saved = [{"label": f"#{p['id']} {p['name']}（{format_local(p['created_at'], settings())}）", "value": p["id"]}
              for p in list_plans(s)]
     return html.Div([
         html.H3(t("plan.title", lang)),
@@ -129,7 +130,7 @@ def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, 
         plan_id, _ = save_plan(s, scenario, actor="web")
         saved_id = plan_id
     plan = load_plan(s, int(saved_id)) if saved_id else None
-    options = [{"label": f"#{p['id']} {p['name']}（{p['created_at'][:16].replace('T', ' ')} UTC）", "value": p["id"]}
+    options = [{"label": f"#{p['id']} {p['name']}（{format_local(p['created_at'], settings())}）", "value": p["id"]}
                for p in list_plans(s)]
     result = plan_summary(plan, lang)
     other = load_plan(s, int(compare_id)) if compare_id else None

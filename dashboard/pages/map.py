@@ -239,13 +239,22 @@ def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
     return data, rows, message
 
 
-@callback(Output(ids.map_layer("isochrones"), "data"),
-          Input({"type": ids.ISOCHRONE, "lon": ALL, "lat": ALL}, "n_clicks"), prevent_initial_call=True)
-def _isochrones(clicks):
+ISOCHRONE_MINUTES = [15, 30, 60]
+
+
+@callback(Output(ids.map_layer("isochrones"), "data"), Output(ids.ISOCHRONE_MESSAGE, "children"),
+          Input({"type": ids.ISOCHRONE, "lon": ALL, "lat": ALL}, "n_clicks"), State(ids.MAP_LANG, "data"),
+          prevent_initial_call=True)
+def _isochrones(clicks, lang):
     trigger = clicked_id()
     if trigger is None:
-        return dash.no_update
+        return dash.no_update, dash.no_update
+    minutes = " / ".join(str(m) for m in ISOCHRONE_MINUTES)
+    empty = {"type": "FeatureCollection", "features": []}
     try:
-        return isochrones_geojson(settings(), float(trigger["lon"]), float(trigger["lat"]), [15, 30, 60])
-    except FieldError:
-        return {"type": "FeatureCollection", "features": []}
+        data = isochrones_geojson(settings(), float(trigger["lon"]), float(trigger["lat"]), ISOCHRONE_MINUTES)
+    except FieldError as exc:  # the point is cut off from the open roads: say why instead of an empty layer
+        return empty, t("map.iso_failed", lang, reason=exc.reason if lang == "zh" else exc.reason_en)
+    if all(not (f["geometry"] or {}).get("coordinates") for f in data["features"]):
+        return empty, t("map.iso_empty", lang, minutes=minutes)
+    return data, t("map.iso_shown", lang, minutes=minutes)

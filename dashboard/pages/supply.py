@@ -18,6 +18,7 @@ from services.supply.routes import (
     depot_names,
     plan_supply_routes,
 )
+from services.supply.solver_slots import PlannerBusy
 
 dash.register_page(__name__, path="/supply", name="物资调度", order=2)
 
@@ -125,7 +126,7 @@ def _run(_clicks, depots, shelters, vehicles, days, seconds, hazard, previous, l
                                days=int(days or 1),
                                seconds=min(60.0, max(1.0, float(seconds or 5))), hazard_blocks=bool(hazard))
         plan = plan_supply_routes(settings(), req)
-    except FieldError as exc:
+    except (FieldError, PlannerBusy) as exc:  # bad input, or every solver slot taken: say so, keep the map
         return dash.no_update, html.P(exc.reason if lang == "zh" else exc.reason_en, className="short"), None
     result = _result(plan, lang)
     if previous:  # re-planning (after a closure, say): the last plan beside this one

@@ -10,12 +10,14 @@ import json
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from shapely.geometry import Point, shape
+import shapely
+from shapely.geometry import shape
 from sqlalchemy import select
 
 from config import Settings
+from geo import travel
 from geo.assignment import assign
-from geo.roads import ACCESS_SPEED_KMH, MAX_ACCESS_M, RoadGraph
+from geo.roads import RoadGraph
 from services import vocabulary
 from services.db import audit, read_session, transaction
 from services.errors import FieldError
@@ -84,9 +86,11 @@ def _demand(settings: Settings, scenario: Scenario) -> list[dict]:
         full = {f["properties"]["id"]: f["properties"]["township_code"]
                 for f in point_layer(settings, "hazards", LayerFilter(where=where), "full")["features"]}
         features = [f for f in features if full[f["properties"]["id"]] in codes]
-    if scenario.area is not None:
+    if scenario.area is not None and features:
         area = shape(scenario.area.get("geometry", scenario.area))
-        features = [f for f in features if area.contains(Point(f["geometry"]["coordinates"]))]
+        xy = np.array([f["geometry"]["coordinates"][:2] for f in features], dtype=float)
+        inside = shapely.contains_xy(area, xy[:, 0], xy[:, 1])
+        features = [f for f, keep in zip(features, inside) if keep]
     return [{"id": f["properties"]["id"], "name": f["properties"]["name"],
              "township_name": f["properties"]["township_name"], "lon": f["geometry"]["coordinates"][0],
              "lat": f["geometry"]["coordinates"][1], "people": int(f["properties"]["threatened_people"])}
@@ -94,28 +98,21 @@ def _demand(settings: Settings, scenario: Scenario) -> list[dict]:
 
 
 def _travel(graph: RoadGraph, demand: list[dict], shelters: list, limit_s: float):
-    """Travel seconds (demand × shelter) including walking to and from the road, and the snapped nodes."""
-    d_nodes, d_access = graph.snap([d["lon"] for d in demand], [d["lat"] for d in demand])
-    s_nodes, s_access = graph.snap([s.lon for s in shelters], [s.lat for s in shelters])
-    walk = ACCESS_SPEED_KMH / 3.6
-    to_shelter = graph.travel_to(s_nodes, limit=limit_s)            # (shelters, nodes)
-    travel = to_shelter[:, d_nodes].T + d_access[:, None] / walk + s_access[None, :] / walk
-    travel[(d_access[:, None] > MAX_ACCESS_M) | (s_access[None, :] > MAX_ACCESS_M)] = np.inf  # cut off
-    return travel, d_nodes, s_nodes
+    """Travel seconds (demand × shelter) including walking to and from the road, and both sides snapped."""
+    d_snapped = travel.snap(graph, [d["lon"] for d in demand], [d["lat"] for d in demand])
+    s_snapped = travel.snap(graph, [s.lon for s in shelters], [s.lat for s in shelters])
+    return travel.travel_matrix(graph, d_snapped, s_snapped, limit=limit_s), d_snapped, s_snapped
 
 
-def _routes(graph: RoadGraph, flows: np.ndarray, d_nodes, s_nodes, demand: list[dict], shelters: list) -> dict:
+def _routes(graph: RoadGraph, flows: np.ndarray, d_snapped: travel.Snapped, s_snapped: travel.Snapped,
+            demand: list[dict], shelters: list) -> dict:
     """(demand index, shelter index) → route coordinates and road names, for every pair with people."""
     routes = {}
     for j in np.nonzero(flows.sum(axis=0))[0]:
         users = np.nonzero(flows[:, j])[0]
-        for i, path in zip(users, graph.paths_to(int(s_nodes[j]), [int(d_nodes[i]) for i in users])):
-            if path is None:
-                continue
-            coords = [[demand[i]["lon"], demand[i]["lat"]]]
-            coords += [[float(graph.node_lon[n]), float(graph.node_lat[n])] for n in path]
-            coords.append([shelters[j].lon, shelters[j].lat])
-            routes[(int(i), int(j))] = {"route": coords, "via": graph.road_names(path)}
+        for i, trip in zip(users, travel.routes_to(graph, d_snapped.take(users), s_snapped.take([j]))):
+            if trip is not None:
+                routes[(int(i), int(j))] = {"route": trip.coords, "via": trip.via}
     return routes
 
 

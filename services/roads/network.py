@@ -4,11 +4,17 @@ Loaded once per process and file; pages and services ask for it here, never buil
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+import shapely
+
 from config import Settings
-from geo.roads import RoadGraph, load_geojson
+from geo import travel
+from geo.roads import MAX_ACCESS_M, RoadGraph, load_geojson
+from services.errors import FieldError
 
 
 @lru_cache(maxsize=4)
@@ -45,7 +51,6 @@ def road_graph(settings: Settings, *, hazard_blocks: bool = False) -> RoadGraph:
 
 @lru_cache(maxsize=4)
 def _geojson(path: str, mtime: float) -> dict:
-    import json
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return {"type": "FeatureCollection", "metadata": data.get("metadata") or data.get("properties") or {},
             "features": [{"type": "Feature", "geometry": f["geometry"],
@@ -62,30 +67,19 @@ def roads_geojson(settings: Settings) -> dict:
 def isochrones_geojson(settings: Settings, lon: float, lat: float, minutes: list[float], *,
                        hazard_blocks: bool = False) -> dict:
     """Areas reachable by road from a point within each number of minutes (closures honoured)."""
-    import json
-
-    import shapely
-
-    from geo.roads import MAX_ACCESS_M
-    from services.errors import FieldError
-    graph = road_graph(settings, hazard_blocks=hazard_blocks)
-    nodes, access = graph.snap([lon], [lat])
-    if access[0] > MAX_ACCESS_M:
-        raise FieldError("lon", "该点 500 米内没有可通行道路", "no open road within 500 m of the point")
     minutes = sorted(minutes)
-    areas = graph.isochrones(int(nodes[0]), [m * 60 for m in minutes])
+    graph = road_graph(settings, hazard_blocks=hazard_blocks)
+    areas = travel.isochrones(graph, (lon, lat), [m * 60 for m in minutes])
+    if areas is None:
+        raise FieldError("lon", f"该点 {MAX_ACCESS_M:g} 米内没有可通行道路",
+                         f"no open road within {MAX_ACCESS_M:g} m of the point")
     features = [{"type": "Feature", "properties": {"minutes": m},
                  "geometry": json.loads(shapely.to_geojson(shapely.set_precision(a, 1e-5)))}
                 for m, a in zip(minutes, areas)]
     return {"type": "FeatureCollection", "features": features, "synthetic_network": graph.synthetic}
 
 
-def seconds_to(settings: Settings, target: tuple[float, float], points: list[tuple[float, float]]):
+def seconds_to(settings: Settings, target: tuple[float, float], points: list[tuple[float, float]]) -> np.ndarray:
     """Road travel seconds from each (lon, lat) point to ``target``, walking to and from the road included;
     inf where closures cut a point off."""
-    from geo.roads import ACCESS_SPEED_KMH, MAX_ACCESS_M
-    graph = road_graph(settings)
-    nodes, access = graph.snap([target[0]] + [p[0] for p in points], [target[1]] + [p[1] for p in points])
-    times = graph.travel_to([nodes[0]])[0][nodes[1:]] + (access[1:] + access[0]) / (ACCESS_SPEED_KMH / 3.6)
-    times[(access[1:] > MAX_ACCESS_M) | (access[0] > MAX_ACCESS_M)] = float("inf")
-    return times
+    return travel.travel_matrix(road_graph(settings), points, [target])[:, 0]

@@ -2,31 +2,33 @@
 
 Demands come from the people housed in each shelter × the needs profile × days (or are typed in), in kg
 and m³. Vehicles are the depots' available trucks and pickups, with payload (kg), volume (m³) and a shift
-length. PyVRP solves the multi-depot capacitated routing on road travel times (closures honoured) under a
-time limit; a shelter no vehicle can reach, or whose demand no vehicle can carry in one trip, is reported
-by name with the reason. Depot stock levels are not a constraint here (the coverage page shows them).
+length. This module loads and describes; geo/vrp.py builds and solves the multi-depot capacitated routing
+(PyVRP) on road travel times (closures honoured) under a time limit, at most a few solves at once
+(services/supply/solver_slots.py). A shelter no vehicle can reach, or whose demand no vehicle can carry in
+one trip, is reported by name with the reason. Depot stock levels are not a constraint here (the coverage
+page shows them).
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyvrp
-from pyvrp.stop import MaxRuntime
 from sqlalchemy import select
 
 from config import Settings
-from geo.roads import ACCESS_SPEED_KMH, MAX_ACCESS_M
+from geo import travel
+from geo.vrp import DeliveryPlan, DeliveryProblem, Truck, Visit, solve_deliveries
 from services.db import read_session
 from services.errors import FieldError
 from services.models import Depot, Shelter, SupplyItem, Vehicle
 from services.roads.network import road_graph
 from services.supply.needs import current_profile, required_amount
+from services.supply.solver_slots import solver_slot
 
 TRUCK_KINDS = ("货车", "皮卡")
 SERVICE_S = 20 * 60  # unloading at a shelter
-PRIZE = 10**6  # per stop: more than any district route costs in metres (serving beats skipping), far less than infeasibility
 
 
 @dataclass
@@ -46,11 +48,25 @@ class RoutePlanRequest:
 CRITICAL_HAVES = ("water", "food", "medical")
 
 
-def shelter_items(settings: Settings, people: int, days: int) -> list[dict]:
-    """What ``people`` need over ``days`` by the needs profile: one line per catalogue item."""
+@dataclass(frozen=True)
+class CatalogueItem:
+    name: str
+    unit: str
+    unit_weight_kg: float
+    unit_volume_m3: float
+
+
+def needs_and_catalogue(settings: Settings) -> tuple[list[dict], dict[str, CatalogueItem]]:
+    """The current needs profile and the supply catalogue by code: two queries, once per plan."""
     _, needs = current_profile(settings)
     with read_session(settings.database_url) as session:
-        items = {i.code: i for i in session.scalars(select(SupplyItem))}
+        items = {i.code: CatalogueItem(i.name, i.unit, float(i.unit_weight_kg), float(i.unit_volume_m3))
+                 for i in session.scalars(select(SupplyItem))}
+    return needs, items
+
+
+def demand_lines(needs: list[dict], items: dict[str, CatalogueItem], people: int, days: int) -> list[dict]:
+    """What ``people`` need over ``days`` by ``needs``: one line per catalogue item, in whole units."""
     lines: dict[str, dict] = {}
     for need in needs:
         code, per_unit = next(iter(need["items"].items()))
@@ -62,6 +78,11 @@ def shelter_items(settings: Settings, people: int, days: int) -> list[dict]:
         item = items[line["code"]]
         line["kg"], line["m3"] = line["quantity"] * item.unit_weight_kg, line["quantity"] * item.unit_volume_m3
     return [line for line in lines.values() if line["quantity"] > 0]
+
+
+def shelter_items(settings: Settings, people: int, days: int) -> list[dict]:
+    """What ``people`` need over ``days`` by the needs profile: one line per catalogue item."""
+    return demand_lines(*needs_and_catalogue(settings), people, days)
 
 
 def shelter_demand(settings: Settings, people: int, days: int) -> tuple[float, float]:
@@ -102,123 +123,115 @@ def _load(settings: Settings, req: RoutePlanRequest):
     return shelters, depots, fleet
 
 
+@dataclass(frozen=True)
+class _Drop:
+    """One visit of the plan: a share of a shelter's lines (critical or not), one truck-load at most."""
+
+    shelter: Shelter
+    kg: float
+    m3: float
+    window_s: float | None
+    lines: list[dict]
+
+
+def _drops(req: RoutePlanRequest, shelter: Shelter, lines: list[dict], max_kg: float, max_m3: float) -> list[_Drop]:
+    """Critical items (water, food, medicine) travel as their own visits, split into what one truck carries."""
+    latest = req.latest_arrival_min.get(shelter.id)
+    drops: list[_Drop] = []
+    for critical in (True, False):
+        part = [x for x in lines if x["critical"] == critical]
+        kg, m3 = sum(x["kg"] for x in part), sum(x["m3"] for x in part)
+        if kg <= 0 and m3 <= 0:
+            continue
+        window = latest * 60 if latest is not None else None
+        if critical and req.critical_within_hours is not None:
+            window = min(window or math.inf, req.critical_within_hours * 3600)
+        trips = max(1, math.ceil(max(kg / max_kg, m3 / max_m3)))  # split what one truck cannot carry
+        share = [dict(x, quantity=x["quantity"] / trips, kg=x["kg"] / trips, m3=x["m3"] / trips) for x in part]
+        drops += [_Drop(shelter, kg / trips, m3 / trips, window, share)] * trips
+    return drops
+
+
 def plan_supply_routes(settings: Settings, req: RoutePlanRequest) -> dict:
-    """Solve the routing; a JSON-ready dict with vehicles' routes, loads, ETAs and the unserved."""
+    """Solve the routing; a JSON-ready dict (plain Python types) with routes, loads, ETAs and the unserved.
+
+    Raises PlannerBusy (services.supply.solver_slots) when every solver slot stays taken.
+    """
     shelters, depots, fleet = _load(settings, req)
     graph = road_graph(settings, hazard_blocks=req.hazard_blocks)
     places = [(d.lon, d.lat) for d in depots] + [(s.lon, s.lat) for s in shelters]
-    nodes, access = graph.snap([p[0] for p in places], [p[1] for p in places])
-    seconds = graph.travel_from(nodes)[:, nodes] + (access[:, None] + access[None, :]) / (ACCESS_SPEED_KMH / 3.6)
-    metres = graph.travel_from(nodes, weight="metres")[:, nodes] + access[:, None] + access[None, :]
-    cut = access > MAX_ACCESS_M
-    seconds[cut, :], seconds[:, cut], metres[cut, :], metres[:, cut] = np.inf, np.inf, np.inf, np.inf
-    max_kg = max(v.payload_kg for vs in fleet.values() for v in vs)
-    max_m3 = max(v.volume_m3 for vs in fleet.values() for v in vs)
-    n_depots, unserved, visits = len(depots), [], []
+    snapped = travel.snap(graph, [p[0] for p in places], [p[1] for p in places])
+    seconds = travel.travel_matrix(graph, snapped, snapped, "seconds")
+    metres = travel.travel_matrix(graph, snapped, snapped, "metres")
+    trucks = [v for d in depots for v in fleet[d.id]]
+    max_kg, max_m3 = max(v.payload_kg for v in trucks), max(v.volume_m3 for v in trucks)
+    needs, catalogue = needs_and_catalogue(settings)
+    n_depots, unserved, drops, drop_places = len(depots), [], [], []
     for k, s in enumerate(shelters, start=n_depots):
         typed = req.demands.get(s.id)
         lines = ([{"code": "TYPED", "name": "指定物资", "unit": "千克", "quantity": float(typed.get("kg", 0)),
                    "kg": float(typed.get("kg", 0)), "m3": float(typed.get("m3", 0)), "critical": False}]
-                 if typed else shelter_items(settings, s.occupancy_people, req.days))
+                 if typed else demand_lines(needs, catalogue, s.occupancy_people, req.days))
         if not np.isfinite(seconds[:n_depots, k]).any() or not np.isfinite(seconds[k, :n_depots]).any():
             unserved.append({"shelter_id": s.id, "name": s.name, "kg": round(sum(x["kg"] for x in lines)),
                              "reason": "道路阻断或不通，无法到达"})
             continue
-        latest = req.latest_arrival_min.get(s.id)
-        for critical in (True, False):  # critical items (water, food, medicine) travel as their own visit
-            part = [x for x in lines if x["critical"] == critical]
-            kg, m3 = sum(x["kg"] for x in part), sum(x["m3"] for x in part)
-            if kg <= 0 and m3 <= 0:
-                continue
-            window = latest * 60 if latest is not None else None
-            if critical and req.critical_within_hours is not None:
-                window = min(window or math.inf, req.critical_within_hours * 3600)
-            trips = max(1, math.ceil(max(kg / max_kg, m3 / max_m3)))  # split what one truck cannot carry
-            share = [dict(x, quantity=x["quantity"] / trips, kg=x["kg"] / trips, m3=x["m3"] / trips) for x in part]
-            visits += [(k, s, kg / trips, m3 / trips, window, share)] * trips
-    if not visits:
+        new = _drops(req, s, lines, max_kg, max_m3)
+        drops += new
+        drop_places += [k] * len(new)
+    if not drops:
         return {"feasible": True, "synthetic_network": graph.synthetic, "vehicles": [], "unserved": unserved,
                 "totals": {"distance_m": 0, "duration_s": 0, "kg": 0}}
-    result = _solve(req, depots, fleet, visits, seconds, metres, unserved, graph.synthetic)
-    _add_geometry(result, graph, nodes, places, depots, shelters)
+    depot_index = {d.id: i for i, d in enumerate(depots)}
+    problem = DeliveryProblem(
+        seconds, metres, n_depots,
+        [Truck(depot_index[v.depot_id], float(v.payload_kg), float(v.volume_m3), v.plate) for v in trucks],
+        [Visit(k, d.kg, d.m3, d.window_s, d.shelter.name) for k, d in zip(drop_places, drops)],
+        service_s=SERVICE_S, shift_s=req.shift_hours * 3600)
+    with solver_slot(settings):
+        solution = solve_deliveries(problem, req.seconds)
+    result = _describe(solution, problem, depots, trucks, drops, unserved, graph.synthetic)
+    _add_geometry(result, graph, snapped, solution, problem)
     return result
 
 
-def _add_geometry(result: dict, graph, nodes, places, depots, shelters) -> None:
+def _add_geometry(result: dict, graph, snapped: travel.Snapped, solution: DeliveryPlan,
+                  problem: DeliveryProblem) -> None:
     """Each vehicle's route along the roads: depot → stops → depot, as [lon, lat] pairs."""
-    where = {("depot", d.name): i for i, d in enumerate(depots)}
-    where.update({("shelter", s.id): len(depots) + i for i, s in enumerate(shelters)})
-    for vehicle in result["vehicles"]:
-        sequence = [where[("depot", vehicle["depot"])]] + [where[("shelter", s["shelter_id"])]
-                                                          for s in vehicle["stops"]] + [where[("depot", vehicle["depot"])]]
-        coords = [list(places[sequence[0]])]
-        for a, b in zip(sequence[:-1], sequence[1:]):
-            path = graph.route(int(nodes[a]), int(nodes[b])) if a != b else None
-            coords += [[float(graph.node_lon[n]), float(graph.node_lat[n])] for n in (path or [])]
-            coords.append(list(places[b]))
+    for vehicle, route in zip(result["vehicles"], solution.routes):
+        depot = problem.trucks[route.truck].depot
+        sequence = [depot] + [problem.visits[stop.visit].place for stop in route.stops] + [depot]
+        coords = [snapped.lonlat(sequence[0])]
+        for a, b in itertools.pairwise(sequence):
+            trip = travel.route(graph, snapped.lonlat(a), snapped.lonlat(b)) if a != b else None
+            coords += trip.coords[1:] if trip is not None else [snapped.lonlat(b)]
         vehicle["geometry"] = {"type": "LineString", "coordinates": coords}
 
 
-def _solve(req, depots, fleet, visits, seconds, metres, unserved, synthetic) -> dict:
-    model = pyvrp.Model()
-    depot_locs = [model.add_location(x=0, y=0, name=d.name) for d in depots]
-    model_depots = [model.add_depot(loc, name=d.name) for loc, d in zip(depot_locs, depots)]
-    visit_locs = []
-    for k, s, kg, m3, window, _ in visits:
-        loc = model.add_location(x=0, y=0, name=s.name)
-        visit_locs.append((loc, k))
-        extra = {"tw_late": int(window)} if window is not None and math.isfinite(window) else {}
-        # Optional with a prize worth more than any detour: every stop is served when the fleet can, and
-        # the ones it cannot carry or reach in a shift are left out and reported by name.
-        model.add_client(loc, delivery=[int(math.ceil(kg)), int(math.ceil(m3 * 1000))],
-                         service_duration=SERVICE_S, name=s.name, required=False, prize=PRIZE, **extra)
-    for d_idx, d in enumerate(depots):
-        for v in fleet[d.id]:
-            model.add_vehicle_type(num_available=1, capacity=[int(v.payload_kg), int(v.volume_m3 * 1000)],
-                                   start_depot=model_depots[d_idx], end_depot=model_depots[d_idx],
-                                   shift_duration=int(req.shift_hours * 3600), unit_distance_cost=1, name=v.plate)
-    index = [(loc, d_idx) for d_idx, loc in enumerate(depot_locs)] + visit_locs
-    big = 10**9
-    for a, ia in index:
-        for b, ib in index:
-            if a is b:
-                continue
-            finite = np.isfinite(seconds[ia, ib])
-            model.add_edge(a, b, distance=int(metres[ia, ib]) if finite else big,
-                           duration=int(seconds[ia, ib]) if finite else big)
-    result = model.solve(stop=MaxRuntime(req.seconds), display=False, collect_stats=False)
-    return _describe(result.best, depots, fleet, visits, seconds, unserved, synthetic)
-
-
-def _describe(best, depots, fleet, visits, seconds, unserved, synthetic) -> dict:
-    plates = [v for d in depots for v in fleet[d.id]]
-    visited = {int(a.idx) for route in best.routes() for a in route if a.is_client()}
-    for index, (_, s, kg, _, _, _) in enumerate(visits):
-        if index not in visited:
-            unserved.append({"shelter_id": s.id, "name": s.name, "kg": round(kg),
-                             "reason": "运力不足：车辆载重、容积或班次时长不够"})
+def _describe(solution: DeliveryPlan, problem: DeliveryProblem, depots: list[Depot], trucks: list[Vehicle],
+              drops: list[_Drop], unserved: list[dict], synthetic: bool) -> dict:
+    for index in solution.unvisited:
+        s, window_s = drops[index].shelter, drops[index].window_s
+        fastest_s = float(np.min(problem.seconds[:problem.depots, problem.visits[index].place]))
+        reason = (f"时限内无法送达：最快也需 {fastest_s / 60:.0f} 分钟，要求 {window_s / 60:.0f} 分钟内"
+                  if window_s is not None and fastest_s > window_s else "运力不足：车辆载重、容积或班次时长不够")
+        unserved.append({"shelter_id": s.id, "name": s.name, "kg": round(drops[index].kg), "reason": reason})
     vehicles = []
-    for route in best.routes():
-        vehicle = plates[route.vehicle_type()]
-        depot_index = depots.index(next(d for d in depots if d.id == vehicle.depot_id))
-        stops, clock, here, load = [], 0.0, depot_index, 0.0
-        for activity in route:
-            if not activity.is_client():
-                continue
-            k, s, kg, m3, window, lines = visits[int(activity.idx)]
-            clock += seconds[here, k]
-            stops.append({"shelter_id": s.id, "name": s.name, "kg": round(kg), "m3": round(m3, 2),
-                          "eta_s": round(clock), "latest_s": None if window is None else round(window),
-                          "late": window is not None and clock > window,
-                          "critical": all(x["critical"] for x in lines),
+    for route in solution.routes:
+        vehicle, stops, load_kg = trucks[route.truck], [], 0.0
+        for stop in route.stops:
+            drop = drops[stop.visit]
+            stops.append({"shelter_id": drop.shelter.id, "name": drop.shelter.name, "kg": round(drop.kg),
+                          "m3": round(drop.m3, 2), "eta_s": round(stop.eta_s),
+                          "latest_s": None if drop.window_s is None else round(drop.window_s),
+                          "late": stop.late, "critical": all(x["critical"] for x in drop.lines),
                           "items": [{"code": x["code"], "name": x["name"], "unit": x["unit"],
-                                     "quantity": round(x["quantity"], 1)} for x in lines]})
-            clock += SERVICE_S
-            here, load = k, load + kg
-        vehicles.append({"plate": vehicle.plate, "kind": vehicle.kind, "depot": depots[depot_index].name,
-                         "stops": stops, "kg": round(load), "distance_m": int(route.distance()),
-                         "duration_s": int(route.duration())})
-    return {"feasible": bool(best.is_feasible()), "synthetic_network": synthetic, "vehicles": vehicles,
+                                     "quantity": round(x["quantity"], 1)} for x in drop.lines]})
+            load_kg += drop.kg
+        depot = next(d for d in depots if d.id == vehicle.depot_id)
+        vehicles.append({"plate": vehicle.plate, "kind": vehicle.kind, "depot": depot.name, "stops": stops,
+                         "kg": round(load_kg), "distance_m": route.distance_m, "duration_s": route.duration_s})
+    return {"feasible": solution.feasible, "synthetic_network": synthetic, "vehicles": vehicles,
             "unserved": unserved,
             "totals": {"distance_m": sum(v["distance_m"] for v in vehicles),
                        "duration_s": sum(v["duration_s"] for v in vehicles),

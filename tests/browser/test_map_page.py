@@ -193,4 +193,5 @@ def test_a_depot_shows_what_it_reaches_in_15_30_60_minutes(page, served):
     page.locator(".iso-button").click()
     page.wait_for_function("() => window.qj.map && Object.values(window.qj.map._layers).filter("
                            "l => l.feature && l.feature.properties && l.feature.properties.minutes).length === 3")
+    assert page.locator(".iso-message").inner_text() == "已显示 15 / 30 / 60 分钟道路可达范围"
     assert page.recorder.console_errors == []

@@ -64,7 +64,8 @@ def test_blocking_edges_reroutes_and_unblocking_restores():
     g.set_blocked(block)
     path = g.route(a, b)
     assert path is not None and len(path) > 2
-    assert not any(g.blocked[e] for e in g.path_edges(path))
+    open_pairs = {(int(f), int(t)) for f, t, closed in zip(g.edge_from, g.edge_to, g.blocked) if not closed}
+    assert all(pair in open_pairs for pair in zip(path[:-1], path[1:]))
     g.set_blocked(block | (g.edge_road == 1) | (g.edge_road == 2))  # everything around B's other side too
     assert g.route(a, b) is None and np.isinf(g.travel_from([a])[0, b])
     g.set_blocked(np.zeros(g.edge_count, dtype=bool))
@@ -85,19 +86,46 @@ def test_unknown_road_class_is_named():
         from_features([line([A, B], "canal")])
 
 
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 10_000), blocked_share=st.floats(0, 0.5))
-def test_routes_never_use_blocked_edges_and_cost_the_sum_of_their_edges(seed, blocked_share):
+def _open_network(g, weight: str = "seconds"):
+    """The oracle: a networkx DiGraph of the edge arrays minus the blocked edges, least weight per node pair."""
+    import networkx as nx
+    values = g.edge_seconds if weight == "seconds" else g.edge_length_m
+    oracle = nx.DiGraph()
+    oracle.add_nodes_from(range(g.node_count))
+    for a, b, w, closed in zip(g.edge_from.tolist(), g.edge_to.tolist(), values.tolist(), g.blocked.tolist()):
+        if not closed and (not oracle.has_edge(a, b) or oracle[a][b]["w"] > w):
+            oracle.add_edge(a, b, w=w)
+    return oracle
+
+
+def _grid(side: int = 5) -> list:
+    grid = [[(x * 0.01, y * 0.01) for x in range(side)] for y in range(side)]
+    # rows fast, columns slow, and a slower parallel copy of every other row (parallel edges between the
+    # same nodes: blocking the fast one of a pair must leave only the slow one usable)
+    return ([line(row, "tertiary") for row in grid] + [line(col, "track") for col in zip(*grid)]
+            + [line(row, "track", oneway=True) for row in grid[::2]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), blocked_share=st.floats(0, 0.6), weight=st.sampled_from(["seconds", "metres"]))
+def test_routes_use_only_open_edges_and_cost_what_networkx_finds(seed, blocked_share, weight):
+    import networkx as nx
     rng = np.random.default_rng(seed)
-    grid = [[(x * 0.01, y * 0.01) for x in range(5)] for y in range(5)]
-    roads = [line(row, "tertiary") for row in grid] + [line(col, "track") for col in zip(*grid)]
-    g = from_features(roads)
+    g = from_features(_grid())
     g.set_blocked(rng.random(g.edge_count) < blocked_share)
-    source, target = rng.integers(0, g.node_count, 2)
-    path = g.route(int(source), int(target))
-    if path is None:
-        assert np.isinf(g.travel_from([int(source)])[0, int(target)])
-        return
-    edges = g.path_edges(path)
-    assert not g.blocked[edges].any()
-    assert sum(g.edge_seconds[edges]) == pytest.approx(g.travel_from([int(source)])[0, int(target)])
+    oracle = _open_network(g, weight)
+    for source, target in rng.integers(0, g.node_count, (4, 2)).tolist():
+        path = g.route(source, target, weight=weight)
+        cost = g.travel_from([source], weight=weight)[0, target]
+        if not nx.has_path(oracle, source, target):
+            assert path is None and np.isinf(cost)
+            continue
+        best = nx.shortest_path_length(oracle, source, target, weight="w")
+        assert path[0] == source and path[-1] == target
+        assert all(oracle.has_edge(a, b) for a, b in zip(path[:-1], path[1:])), "a route used a closed road"
+        assert nx.path_weight(oracle, path, "w") == pytest.approx(best, abs=1e-6)
+        assert cost == pytest.approx(best, abs=1e-6)
+        values = g.edge_seconds if weight == "seconds" else g.edge_length_m
+        edges = g.path_edges(path, weight=weight)
+        assert not g.blocked[edges].any()
+        assert values[edges].sum() == pytest.approx(best, abs=1e-6)

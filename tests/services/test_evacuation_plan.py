@@ -119,3 +119,30 @@ def test_routes_follow_the_roads_and_blocked_roads_are_not_used(small_world):
     lift_block(small_world, block.id, actor="duty")
     restored = plan(small_world, Scenario(max_travel_min=120))
     assert restored["totals"] == result["totals"] and restored["road_network"]["blocked_edges"] == 0
+
+
+def _inside(x: float, y: float, ring: list) -> bool:
+    """Ray casting: an independent point-in-polygon for the oracle."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring[:-1], ring[1:]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def test_a_drawn_area_selects_exactly_the_hazard_points_inside_it_in_one_vectorised_call(seeded, monkeypatch):
+    import shapely
+    from sqlalchemy import select
+
+    from services.db import read_session
+    from services.models import HazardPoint
+    ring = [[108.60, 29.30], [108.85, 29.30], [108.85, 29.45], [108.72, 29.45], [108.72, 29.70], [108.60, 29.70],
+            [108.60, 29.30]]  # an L, so that a bounding-box shortcut would be caught
+    with read_session(seeded.database_url) as session:
+        expected = {h.id for h in session.scalars(select(HazardPoint))
+                    if h.threatened_people > 0 and _inside(h.lon, h.lat, ring)}
+    calls, real = [], shapely.contains_xy
+    monkeypatch.setattr(shapely, "contains_xy", lambda *a, **k: calls.append(1) or real(*a, **k))
+    result = plan(seeded, Scenario(area={"type": "Polygon", "coordinates": [ring]}))
+    assert expected and {d["id"] for d in result["demand"]} == expected
+    assert calls == [1]  # one call for all the points, no loop over shapely Points

@@ -118,3 +118,95 @@ def test_road_speeds_are_configurable(town):
     slow_track = dataclasses.replace(town, road_speeds_kmh={"track": 150, "primary": 5})
     client = create_app(slow_track).server.test_client()
     assert route(client).get_json()["via"] == ["南线"]  # the track is now the fast way
+
+
+# A 4 × 4 grid of streets (rows fast, columns slow) for judging routes against an independent oracle.
+GRID_LON, GRID_LAT = [round(108.770 + 0.004 * i, 6) for i in range(4)], [round(29.530 + 0.004 * j, 6) for j in range(4)]
+
+
+@pytest.fixture
+def grid_town(fresh, tmp_path):
+    rows = [[[x, y] for x in GRID_LON] for y in GRID_LAT]
+    cols = [[[x, y] for y in GRID_LAT] for x in GRID_LON]
+    features = [{"type": "Feature", "properties": {"class": "primary", "name": f"横{j}"},
+                 "geometry": {"type": "LineString", "coordinates": row}} for j, row in enumerate(rows)]
+    features += [{"type": "Feature", "properties": {"class": "track", "name": f"纵{i}"},
+                  "geometry": {"type": "LineString", "coordinates": col}} for i, col in enumerate(cols)]
+    path = tmp_path / "grid.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return dataclasses.replace(fresh, road_network_file=path), features
+
+
+def _oracle(features, closed_areas, closed_points):
+    """The network rebuilt from the file with shapely and networkx, minus what the closures cover."""
+    import networkx as nx
+    from shapely.geometry import LineString, Point, shape
+
+    from geo.distance import haversine_m
+    from geo.roads import DEFAULT_SPEEDS_KMH
+    segments = []
+    for f in features:
+        coords = [tuple(c) for c in f["geometry"]["coordinates"]]
+        segments += [(a, b, f["properties"]["class"]) for a, b in zip(coords[:-1], coords[1:])]
+    closed = {i for i, (a, b, _) in enumerate(segments)
+              if any(shape(area).intersects(LineString([a, b])) for area in closed_areas)}
+    for p in closed_points:  # a segment block closes the one segment nearest the click
+        closed.add(min(range(len(segments)), key=lambda i: LineString(segments[i][:2]).distance(Point(p))))
+    net = nx.DiGraph()
+    for i, (a, b, road_class) in enumerate(segments):
+        if i not in closed:
+            seconds = haversine_m(*a, *b) / (DEFAULT_SPEEDS_KMH[road_class] / 3.6)
+            net.add_edge(a, b, w=float(seconds))
+            net.add_edge(b, a, w=float(seconds))
+    return net
+
+
+def _oracle_seconds(net, start, end):
+    """Walk to the nearest open node, drive, walk from the nearest open node; None if no road joins them."""
+    import networkx as nx
+
+    from geo.distance import haversine_m
+    from geo.roads import ACCESS_SPEED_KMH
+    near = lambda p: min(net.nodes, key=lambda n: haversine_m(*p, *n))  # noqa: E731
+    a, b = near(start), near(end)
+    if not nx.has_path(net, a, b):
+        return None, None
+    walk = (haversine_m(*start, *a) + haversine_m(*end, *b)) / (ACCESS_SPEED_KMH / 3.6)
+    return walk + nx.shortest_path_length(net, a, b, weight="w"), net
+
+
+@pytest.mark.parametrize("closures", [
+    {"areas": [], "points": []},
+    {"areas": [], "points": [(108.772, 29.5301), (108.776, 29.5341)]},
+    {"areas": [{"type": "Polygon", "coordinates": [[[108.7735, 29.529], [108.7745, 29.529], [108.7745, 29.5385],
+                                                    [108.7735, 29.5385], [108.7735, 29.529]]]}], "points": []},
+    {"areas": [{"type": "Polygon", "coordinates": [[[108.7735, 29.529], [108.7825, 29.529], [108.7825, 29.5335],
+                                                    [108.7735, 29.5335], [108.7735, 29.529]]]}],
+     "points": [(108.7806, 29.536)]},
+])
+def test_routes_and_matrices_match_a_networkx_oracle_of_the_open_roads(grid_town, closures):
+    settings, features = grid_town
+    client = create_app(settings).server.test_client()
+    for p in closures["points"]:
+        assert client.post("/api/v1/roads/blocks", json={"point": list(p), "reason": "塌方"}).status_code == 201
+    for area in closures["areas"]:
+        assert client.post("/api/v1/roads/blocks", json={"area": area, "reason": "洪水"}).status_code == 201
+    net = _oracle(features, closures["areas"], closures["points"])
+    points = [(108.7702, 29.5299), (108.7818, 29.5421), (108.7741, 29.5382), (108.7822, 29.5302)]
+    sources, targets = points[:2], points
+    matrix = client.post("/api/v1/routes/matrix", json={"sources": sources, "targets": targets}).get_json()
+    for i, start in enumerate(sources):
+        for j, end in enumerate(targets):
+            expected, _ = _oracle_seconds(net, start, end)
+            got = matrix["seconds"][i][j]
+            assert (got is None) == (expected is None), (start, end)
+            if expected is not None:
+                assert got == pytest.approx(expected, abs=0.15)
+            body = route(client, **{"from": list(start), "to": list(end)})
+            if expected is None:
+                assert body.status_code == 400
+                continue
+            trip = body.get_json()
+            nodes = [tuple(c) for c in trip["geometry"]["coordinates"][1:-1]]
+            assert all(net.has_edge(a, b) for a, b in zip(nodes[:-1], nodes[1:])), "the route used a closed road"
+            assert trip["seconds"] == pytest.approx(expected, abs=0.15)
