@@ -43,6 +43,20 @@ class EvacuationRules:
 
 
 @dataclass(frozen=True)
+class ImportLimits:
+    """Caps an import file must pass before it is parsed: a 7 MB .xlsx can unpack to 125 MB of XML.
+
+    ``max_unpacked_bytes`` is the sum of the zip members' declared sizes (zipfile reads no more than
+    that and fails the CRC otherwise); ``max_compression_ratio`` applies to members over 1 MiB.
+    """
+
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_unpacked_bytes: int = 50 * 1024 * 1024
+    max_compression_ratio: float = 100.0
+    max_data_rows: int = 100_000
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     host: str
@@ -56,6 +70,7 @@ class Settings:
     road_network_file: Path = ROOT / "data" / "roads" / "default_network.geojson"
     road_speeds_kmh: dict = field(default_factory=dict)  # road class → km/h, over geo.roads.DEFAULT_SPEEDS_KMH
     evacuation: EvacuationRules = field(default_factory=EvacuationRules)
+    imports: ImportLimits = field(default_factory=ImportLimits)
     debug: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -100,6 +115,11 @@ def load_settings() -> Settings:
             area_per_person_by_type=json.loads(_env("QJ_AREA_PER_PERSON_BY_TYPE", "{}")),
             safety_distance_m=float(_env("QJ_SHELTER_SAFETY_DISTANCE_M", "1000")),
             supply_days=int(_env("QJ_SUPPLY_DAYS", "3")),
+        ),
+        imports=ImportLimits(
+            max_upload_bytes=int(float(_env("QJ_IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024),
+            max_unpacked_bytes=int(float(_env("QJ_IMPORT_MAX_UNPACKED_MB", "50")) * 1024 * 1024),
+            max_data_rows=int(_env("QJ_IMPORT_MAX_ROWS", "100000")),
         ),
         debug=_env("QJ_DEBUG", "0") == "1",
     )
