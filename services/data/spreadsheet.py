@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 from openpyxl.worksheet.worksheet import Worksheet
 
 from config import ImportLimits
@@ -178,3 +179,9 @@ def append_row(sheet: Worksheet, values: Iterable) -> None:
 def write_text(sheet: Worksheet, row: int, column: int, value: str) -> Cell:
     """Put a string into one cell as text (headers, labels); returns the cell for styling."""
     return _as_text(sheet.cell(row=row, column=column), value)
+
+
+def sheet_title(text: str) -> str:
+    """A worksheet name from data: the characters Excel forbids (\\ / ? * [ ] :) replaced, at most 31 long."""
+    title = INVALID_TITLE_REGEX.sub("_", ILLEGAL_CHARACTERS_RE.sub("", text))[:31].strip("'")
+    return title or "-"

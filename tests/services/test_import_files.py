@@ -145,6 +145,9 @@ def _zip_of(**members: str) -> bytes:
 
 
 GOOD = workbook_bytes([enterprise_row(1)])
+# An XML entity bomb ("billion laughs") in a sheet: openpyxl parses through defusedxml, which forbids entities.
+ENTITIES = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>')
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
 UNREADABLE = [
     ("truncated.xlsx", GOOD[: len(GOOD) // 2], "not_xlsx"),
@@ -154,6 +157,8 @@ UNREADABLE = [
     ("doc.xlsx", _zip_of(**{"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>"}), "not_xlsx"),
     ("badxml.xlsx", rewrite_member(GOOD, "xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) // 2]), "not_xlsx"),
     ("nosheet.xlsx", _no_sheet(GOOD), "no_sheet"),
+    ("laughs.xlsx", rewrite_member(GOOD, "xl/worksheets/sheet1.xml",
+                                   lambda xml: ENTITIES + xml.replace("测试建材有限公司1", "&lol2;")), "not_xlsx"),
     ("locked.xlsx", OLE + "EncryptionInfo".encode("utf-16-le") + bytes(64), "encrypted"),
     ("old.xls", OLE + "Workbook".encode("utf-16-le"), "old_excel"),
     ("old.et", OLE, "old_excel"),
