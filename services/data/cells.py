@@ -124,7 +124,9 @@ def _number(text: str, integer: bool, column: Column):
         text_digits = text
     else:
         raise CellError("not_integer" if integer else "not_number", value=text)
-    value = float(text_digits)
+    # Excel keeps 15 significant digits and openpyxl writes 16, so a value is kept as Excel would keep it:
+    # then an exported file reads back to the very same number.
+    value = float(f"{float(text_digits):.15g}")
     if value in (float("inf"), float("-inf")):
         raise CellError("not_number", value=text)
     if integer:
