@@ -24,7 +24,7 @@ from services.models import Enterprise
 
 HEADERS = SPECS["enterprises"].headers
 # No message may show a Python exception (BadZipFile, KeyError, UnicodeDecodeError, ...).
-EXCEPTION_NAME = re.compile(r"(Error|Exception|BadZip|Warning)\b|Traceback")
+EXCEPTION_NAME = re.compile(r"(Error|Exception|Warning)\b|BadZip|Traceback")
 
 
 def workbook_bytes(rows: list[dict]) -> bytes:
