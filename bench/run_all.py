@@ -31,6 +31,7 @@ BENCHMARKS = {
     "routing": ("routing.py", [], ["--repeat", "2"], 900),
     "vrp_quality": ("vrp_quality.py", [], ["--seconds", "2"], 600),
     "live_view": ("live_view.py", [], ["--views", "5", "--seconds", "10"], 600),
+    "import_bomb": ("import_bomb.py", [], ["--repeat", "1"], 900),
 }
 
 
