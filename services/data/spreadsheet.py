@@ -66,7 +66,7 @@ def _mb(size_bytes: int) -> str:
     return f"{size_bytes / 1024 / 1024:.1f}"
 
 
-def check_zip(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
+def _check_zip(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
     """Refuse an archive whose members unpack past the cap or at a ratio no real sheet has."""
     members = archive.infolist()
     if any(m.flag_bits & 0x1 for m in members):
@@ -83,7 +83,7 @@ def check_zip(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
 def _read_xlsx(content: bytes, limits: ImportLimits) -> list[list]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            check_zip(archive, limits)
+            _check_zip(archive, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise UnreadableFile("not_xlsx") from None
     try:

@@ -144,6 +144,14 @@ def _zip_of(**members: str) -> bytes:
     return out.getvalue()
 
 
+def _encrypted(content: bytes) -> bytes:
+    """The workbook with an open password, as Excel writes it (ECMA-376 agile encryption, by msoffcrypto-tool)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(content)).encrypt("secret", out)
+    return out.getvalue()
+
+
 GOOD = workbook_bytes([enterprise_row(1)])
 # An XML entity bomb ("billion laughs") in a sheet: openpyxl parses through defusedxml, which forbids entities.
 ENTITIES = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -159,7 +167,7 @@ UNREADABLE = [
     ("nosheet.xlsx", _no_sheet(GOOD), "no_sheet"),
     ("laughs.xlsx", rewrite_member(GOOD, "xl/worksheets/sheet1.xml",
                                    lambda xml: ENTITIES + xml.replace("测试建材有限公司1", "&lol2;")), "not_xlsx"),
-    ("locked.xlsx", OLE + "EncryptionInfo".encode("utf-16-le") + bytes(64), "encrypted"),
+    ("locked.xlsx", _encrypted(GOOD), "encrypted"),
     ("old.xls", OLE + "Workbook".encode("utf-16-le"), "old_excel"),
     ("old.et", OLE, "old_excel"),
     ("old.xlsx", OLE, "old_excel"),
