@@ -56,13 +56,46 @@ def _init_db(args, settings) -> int:
 
 
 def _import(args, settings) -> int:
+    from pathlib import Path
+
+    from sqlalchemy import inspect, select
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
     from services.data.imports import ImportRejected, import_path
+    from services.db import get_engine
+    from services.models import AdminArea
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"找不到文件“{path}” / no such file: {path}", file=sys.stderr)
+        return 2
+    no_schema = ("数据库尚未建立，请先运行 python app.py init-db / "
+                 "the database has no schema yet: run python app.py init-db")
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+            and not Path(url.database).is_file():  # connecting would create an empty file
+        print(no_schema, file=sys.stderr)
+        return 2
     try:
-        result = import_path(settings, args.entity, args.file, crs=args.crs, actor=args.actor)
+        with get_engine(settings.database_url).connect() as conn:
+            ready = inspect(conn).has_table(AdminArea.__tablename__) and conn.execute(
+                select(AdminArea.adcode).where(AdminArea.adcode == settings.region.adcode)).first() is not None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"无法连接数据库 / cannot connect to the database: {reason}", file=sys.stderr)
+        return 2
+    if not ready:
+        print(no_schema, file=sys.stderr)
+        return 2
+    try:
+        result = import_path(settings, args.entity, path, crs=args.crs, actor=args.actor)
     except ImportRejected as exc:
         print(f"文件未导入（{exc.total} 处错误，未写入任何数据）/ not imported:", file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"无法读取文件“{path}” / cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     print(f"导入 {result.rows} 行：新增 {result.created}，更新 {result.updated}（{result.crs}）")
     return 0

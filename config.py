@@ -56,6 +56,20 @@ class RouteSolverLimits:
 
 
 @dataclass(frozen=True)
+class ImportLimits:
+    """Caps an import file must pass before it is parsed: a 7 MB .xlsx can unpack to 125 MB of XML.
+
+    ``max_unpacked_bytes`` is the sum of the zip members' declared sizes (zipfile reads no more than
+    that and fails the CRC otherwise); ``max_compression_ratio`` applies to members over 1 MiB.
+    """
+
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_unpacked_bytes: int = 50 * 1024 * 1024
+    max_compression_ratio: float = 100.0
+    max_data_rows: int = 100_000
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     host: str
@@ -70,6 +84,7 @@ class Settings:
     road_speeds_kmh: dict = field(default_factory=dict)  # road class → km/h, over geo.roads.DEFAULT_SPEEDS_KMH
     evacuation: EvacuationRules = field(default_factory=EvacuationRules)
     route_solver: RouteSolverLimits = field(default_factory=RouteSolverLimits)
+    imports: ImportLimits = field(default_factory=ImportLimits)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
     server_threads: int = 16         # waitress worker threads of `make run`
@@ -122,6 +137,11 @@ def load_settings() -> Settings:
             slots=max(1, int(_env("QJ_ROUTE_SOLVER_SLOTS", "1"))),
             queue=max(0, int(_env("QJ_ROUTE_SOLVER_QUEUE", "3"))),
             wait_s=max(0.0, float(_env("QJ_ROUTE_SOLVER_WAIT_S", "30"))),
+        ),
+        imports=ImportLimits(
+            max_upload_bytes=int(float(_env("QJ_IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024),
+            max_unpacked_bytes=int(float(_env("QJ_IMPORT_MAX_UNPACKED_MB", "50")) * 1024 * 1024),
+            max_data_rows=int(_env("QJ_IMPORT_MAX_ROWS", "100000")),
         ),
         debug=_env("QJ_DEBUG", "0") == "1",
         timezone=_env("QJ_TIMEZONE", "Asia/Shanghai"),

@@ -32,6 +32,7 @@ BENCHMARKS = {
     "hot_paths": ("hot_paths.py", [], ["--repeat", "3"], 600),
     "vrp_quality": ("vrp_quality.py", [], ["--seconds", "2"], 600),
     "live_view": ("live_view.py", [], ["--views", "5", "--seconds", "10"], 600),
+    "import_bomb": ("import_bomb.py", [], ["--repeat", "1"], 900),
 }
 
 

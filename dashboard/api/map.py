@@ -67,6 +67,16 @@ def template(entity: str):
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+@api.get("/api/v1/records/<entity>.xlsx")
+def records(entity: str):
+    """Every record of the entity as an .xlsx in its import format (edit and import it back)."""
+    from services.data.exports import records_xlsx
+    if entity not in SPECS:
+        return bad("entity", f"未知数据类型“{entity}”", f"unknown entity '{entity}'", 404)
+    return send_file(records_xlsx(app_settings(), entity), as_attachment=True, download_name=f"{entity}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
 @api.get("/api/v1/features/<layer>/<id:feature_id>")
 def feature(layer: str, feature_id: int):
     from services.map.features import feature_details

@@ -95,6 +95,11 @@ def openapi_document(settings: Settings) -> dict:
                 "parameters": [{"name": "entity", "in": "path", "required": True,
                                 "schema": {"type": "string", "enum": list(SPECS)}}],
                 "responses": {"200": {"description": "Excel workbook"}, "404": error}}},
+            "/api/v1/records/{entity}.xlsx": {"get": {
+                "summary": "Every record of the entity as an Excel workbook in its import format",
+                "parameters": [{"name": "entity", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": list(SPECS)}}],
+                "responses": {"200": {"description": "Excel workbook"}, "404": error}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {
                 "description": "OpenAPI 3.1"}}}},
         },

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import logging
+import re
 from zoneinfo import ZoneInfo
 
 import dash
@@ -21,7 +23,7 @@ from services.map.layers import entity_counts
 dash.register_page(__name__, path="/data", name="数据管理", order=5)
 
 _LOCAL = ZoneInfo("Asia/Shanghai")
-_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+_DATA_URL = re.compile(r"^data:[^,]*;base64,")
 _CRS_OPTIONS = [{"label": "WGS-84 / CGCS2000", "value": "WGS84"}, {"label": "GCJ-02（高德/腾讯）", "value": "GCJ02"},
                 {"label": "BD-09（百度）", "value": "BD09"}]
 
@@ -68,7 +70,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                    className="button-link"),
         ], className="import-controls"),
         dcc.Upload(html.Div(t("data.upload", lang)), id=ids.DATA_UPLOAD, className="upload-box", multiple=False,
-                   max_size=_MAX_UPLOAD_BYTES),
+                   max_size=settings().imports.max_upload_bytes),
         html.Div(id=ids.DATA_RESULT, className="import-result"),
         html.Div([html.H3(t("data.counts", lang)), html.Div(_counts(lang), id=ids.DATA_COUNTS)],
                  className="data-block"),
@@ -89,9 +91,13 @@ def _template_link(entity: str) -> str:
     State("data-lang", "data"), prevent_initial_call=True,
 )
 def _import(contents: str, filename: str, entity: str, crs: str, lang: str):
-    content = base64.b64decode(contents.split(",", 1)[1])
+    lang = normalise_language(lang)
+    content, problem = _decode_upload(contents, filename, entity)
+    if problem:
+        message = html.P(t(problem, lang, entity=str(entity)[:40]), className="import-error")
+        return message, dash.no_update, dash.no_update
     try:
-        result = import_file(settings(), entity, content, filename or "upload.csv", crs=crs, actor="web")
+        result = import_file(settings(), entity, content, filename, crs=str(crs), actor="web")
     except ImportRejected as exc:
         return _rejection(exc, lang), dash.no_update, dash.no_update
     except Exception:  # noqa: BLE001 — a fault of ours: logged, and the user told nothing was written
@@ -102,6 +108,20 @@ def _import(contents: str, filename: str, entity: str, crs: str, lang: str):
     if result.ignored_columns:
         ok.append(html.P(t("data.ignored", lang, cols="、".join(result.ignored_columns)), className="hint"))
     return ok, _counts(lang), _audit_table(lang)
+
+
+def _decode_upload(contents, filename, entity) -> tuple[bytes, str | None]:
+    """The uploaded bytes, or the i18n key of what is wrong with the payload (``data:<type>;base64,<data>``)."""
+    if not isinstance(entity, str) or entity not in SPECS:
+        return b"", "data.bad_entity"
+    if not isinstance(filename, str) or not filename.strip():
+        return b"", "data.no_filename"
+    if not isinstance(contents, str) or not _DATA_URL.match(contents):
+        return b"", "data.bad_upload"
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=True), None
+    except (binascii.Error, ValueError):
+        return b"", "data.bad_upload"
 
 
 def _rejection(exc: ImportRejected, lang: str) -> html.Div:

@@ -1,8 +1,6 @@
 """物资调度: vehicle routes from depots to shelters on open roads, with loads, ETAs and a dispatch sheet."""
 from __future__ import annotations
 
-import io
-
 import dash
 import dash_leaflet as dl
 from dash import Input, Output, State, callback, dcc, html
@@ -12,6 +10,7 @@ from dashboard.i18n import normalise_language, t
 from dashboard.state import settings
 from services.errors import FieldError
 from services.evacuation.shelters import shelter_capacities
+from services.supply.dispatch_sheet import clock_text, dispatch_workbook, items_text
 from services.supply.routes import (
     RoutePlanRequest,
     available_trucks,
@@ -66,14 +65,6 @@ def _map(vehicles: list[dict], lang: str) -> dl.Map:
                   attributionControl=False)
 
 
-def _items_text(stop: dict) -> str:
-    return "、".join(f"{x['name']} {x['quantity']:g}{x['unit']}" for x in stop["items"])
-
-
-def _minutes(seconds: float) -> str:
-    return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}"
-
-
 def _result(plan: dict, lang: str) -> list:
     totals = plan["totals"]
     parts = [html.P(t("sup.totals", lang, vehicles=len(plan["vehicles"]), kg=f"{totals['kg']:,}",
@@ -90,13 +81,13 @@ def _result(plan: dict, lang: str) -> list:
                           className="short")]
     for i, v in enumerate(plan["vehicles"]):
         rows = [html.Tr([html.Td([s["name"], html.Span(" ★" if s["critical"] else "", className="short")]),
-                         html.Td(_items_text(s)),
+                         html.Td(items_text(s)),
                          html.Td(f"{s['kg']:,}"), html.Td(f"{s['m3']:,}"),
-                         html.Td(_minutes(s["eta_s"]) + (" ⚠" if s["late"] else ""),
+                         html.Td(clock_text(s["eta_s"]) + (" ⚠" if s["late"] else ""),
                                  className="short" if s["late"] else "")]) for s in v["stops"]]
         parts += [html.H4([html.Span("■ ", style={"color": COLOURS[i % len(COLOURS)]}),
                            f"{v['plate']}（{v['kind']}）· {v['depot']} · {v['kg']:,} kg · "
-                           f"{v['distance_m'] / 1000:.1f} km · {_minutes(v['duration_s'])}"]),
+                           f"{v['distance_m'] / 1000:.1f} km · {clock_text(v['duration_s'])}"]),
                   html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in
                                                   ("sup.stop", "sup.items", "sup.kg", "sup.m3", "sup.eta")])),
                               html.Tbody(rows)], className="data-table vehicle-table")]
@@ -138,22 +129,7 @@ def _run(_clicks, depots, shelters, vehicles, days, seconds, hazard, previous, l
 def _sheet(clicks, plan):
     if not clicks or not plan:
         return dash.no_update
-    import openpyxl
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for v in plan["vehicles"]:
-        sheet = book.create_sheet(v["plate"][:31])
-        sheet.append(["车牌", v["plate"], "车型", v["kind"], "出发储备库", v["depot"]])
-        sheet.append(["装载(千克)", v["kg"], "里程(公里)", round(v["distance_m"] / 1000, 1), "用时",
-                      _minutes(v["duration_s"])])
-        sheet.append([])
-        sheet.append(["顺序", "避难场所", "紧急物资", "物资", "卸货(千克)", "体积(立方米)", "预计到达(出发后)"])
-        for k, s in enumerate(v["stops"], start=1):
-            sheet.append([k, s["name"], "是" if s["critical"] else "", _items_text(s), s["kg"], s["m3"],
-                          _minutes(s["eta_s"])])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return dcc.send_bytes(buffer.getvalue(), "物资调度单.xlsx")
+    return dcc.send_bytes(dispatch_workbook(plan), "物资调度单.xlsx")
 
 
 @callback(Output(PRINT_DOWNLOAD, "data"), Input(PRINT, "n_clicks"), State(STORE, "data"), prevent_initial_call=True)
@@ -166,12 +142,12 @@ def _printable(clicks, plan):
     for v in plan["vehicles"]:
         rows = "".join(
             f"<tr><td>{k}</td><td>{escape(s['name'])}{' ★' if s['critical'] else ''}</td><td>"
-            f"{escape(_items_text(s))}"
-            f"</td><td>{s['kg']:,}</td><td>{_minutes(s['eta_s'])}</td><td></td></tr>"
+            f"{escape(items_text(s))}"
+            f"</td><td>{s['kg']:,}</td><td>{clock_text(s['eta_s'])}</td><td></td></tr>"
             for k, s in enumerate(v["stops"], start=1))
         pages.append(f"<section><h1>物资调度单 · {escape(v['plate'])}</h1><p>{escape(v['kind'])} · 出发："
                      f"{escape(v['depot'])} · 装载 {v['kg']:,} 千克 · 里程 {v['distance_m'] / 1000:.1f} 公里 · "
-                     f"用时 {_minutes(v['duration_s'])}</p><table><thead><tr><th>顺序</th><th>避难场所</th><th>物资</th>"
+                     f"用时 {clock_text(v['duration_s'])}</p><table><thead><tr><th>顺序</th><th>避难场所</th><th>物资</th>"
                      f"<th>千克</th><th>预计到达</th><th>签收</th></tr></thead><tbody>{rows}</tbody></table></section>")
     style = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif}section{page-break-after:always}"
              "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 6px;text-align:left}"

@@ -29,8 +29,39 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "category": ("类别“{value}”不属于行业“{sector}”", "category '{value}' does not belong to sector '{sector}'"),
     "unknown_ref": ("“{value}” 在{what}中不存在", "'{value}' does not exist among {what_en}"),
     "missing_column": ("缺少列“{value}”", "column '{value}' is missing"),
+    "duplicate_header": ("列名“{value}”出现两次（{first_letter}列和{second_letter}列，即第{first}列和第{second}列），"
+                         "无法确定使用哪一列",
+                         "column '{value}' appears twice (columns {first_letter} and {second_letter}, positions "
+                         "{first} and {second}): which one holds the data is unclear"),
+    "control_char": ("含有不可见的控制字符 {char}（第{position}个字符），请删除后重新导入",
+                     "contains the invisible control character {char} (character {position}): remove it"),
     "empty_file": ("文件中没有数据行", "the file has no data rows"),
-    "unreadable": ("无法读取文件：{value}", "cannot read the file: {value}"),
+    "too_large": ("文件大小 {size_mb} MB，超过 {max_mb} MB 的上限，请拆分后分批导入",
+                  "the file is {size_mb} MB, over the {max_mb} MB limit: split it and import the parts"),
+    "unpacked_too_large": ("工作簿解压后有 {size_mb} MB，超过 {max_mb} MB 的上限，请拆分后分批导入",
+                           "the workbook unpacks to {size_mb} MB, over the {max_mb} MB limit: split it and "
+                           "import the parts"),
+    "compression_ratio": ("工作簿部件“{part}”的压缩比异常（{ratio}:1），文件已损坏或被恶意构造，未导入",
+                          "workbook part '{part}' is compressed {ratio}:1, which no real sheet is: refused as "
+                          "damaged or hostile"),
+    "too_many_rows": ("数据超过 {max_rows} 行的上限，请拆分后分批导入",
+                      "more than {max_rows} data rows: split the file and import the parts"),
+    "not_xlsx": ("文件不是有效的 Excel 工作簿（.xlsx），或已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再导入",
+                 "the file is not a valid Excel workbook (.xlsx), or it is damaged: open it in Excel or WPS and "
+                 "save it as .xlsx"),
+    "encrypted": ("工作簿设有打开密码（已加密），无法读取；请在 Excel 或 WPS 中取消密码后另存为 .xlsx 再导入",
+                  "the workbook is password-protected (encrypted): remove the password in Excel or WPS and save "
+                  "it as .xlsx"),
+    "old_excel": ("这是旧版 Excel（.xls）或 WPS 表格（.et）文件，无法直接读取；请另存为 .xlsx 后再导入",
+                  "this is an old Excel (.xls) or WPS (.et) file: save it as .xlsx and import that"),
+    "no_sheet": ("工作簿中没有工作表", "the workbook has no worksheet"),
+    "binary": ("文件不是文本格式的 CSV（含二进制内容）；请上传 .xlsx，或 UTF-8 编码的 CSV",
+               "the file is not a text CSV (it holds binary data): upload an .xlsx or a UTF-8 CSV"),
+    "encoding": ("无法识别文件的文字编码；请将 CSV 保存为 UTF-8 或 GBK 编码",
+                 "the text encoding is not recognised: save the CSV as UTF-8 or GBK"),
+    "bad_csv": ("CSV 格式有误（第{line}行附近，如引号不成对或单元格过长）；请用 Excel 或 WPS 打开后重新保存",
+                "the CSV is malformed near line {line} (unbalanced quotes or an over-long cell): open it in "
+                "Excel or WPS and save it again"),
     "crs": ("未知坐标系“{value}”（可选：WGS84、GCJ02、BD09）", "unknown coordinate system '{value}'"),
 }
 
@@ -77,12 +108,26 @@ def credit_check_char(first17: str) -> str:
     return _CREDIT_CHARS[(31 - total % 31) % 31]
 
 
+# A number as people type it: plain ("1500", "-3.5", "1e3") or with thousands separators in groups of three
+# ("1,500", "12,345.6"). float() alone would take "1_000"; stripping every comma would make "1,5" fifteen.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+# C0 control characters other than tab, line feed and carriage return: invisible, refused by PostgreSQL (NUL)
+# and by XML (so by every .xlsx the app writes back).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _number(text: str, integer: bool, column: Column):
-    try:
-        value = float(text.replace(",", ""))
-    except ValueError:
-        raise CellError("not_integer" if integer else "not_number", value=text) from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if _GROUPED_NUMBER.fullmatch(text):
+        text_digits = text.replace(",", "")
+    elif _PLAIN_NUMBER.fullmatch(text):
+        text_digits = text
+    else:
+        raise CellError("not_integer" if integer else "not_number", value=text)
+    # Excel keeps 15 significant digits and openpyxl writes 16, so a value is kept as Excel would keep it:
+    # then an exported file reads back to the very same number.
+    value = float(f"{float(text_digits):.15g}")
+    if value in (float("inf"), float("-inf")):
         raise CellError("not_number", value=text)
     if integer:
         if value != int(value):
@@ -109,6 +154,9 @@ def parse_cell(column: Column, raw) -> object:
         if column.required:
             raise CellError("required")
         return None
+    control = _CONTROL.search(text)
+    if control:
+        raise CellError("control_char", char=f"U+{ord(control.group()):04X}", position=control.start() + 1)
     kind = column.kind
     if kind in ("int", "float", "lon", "lat"):
         return _number(text, kind == "int", column)

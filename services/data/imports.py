@@ -6,20 +6,21 @@ nothing is written. A good file is written in one transaction (upsert by natural
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
+from openpyxl.utils import get_column_letter
 from shapely.geometry import Point
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from config import Settings
+from config import ImportLimits, Settings
 from geo.coords import normalise_crs, to_wgs84
 from services import vocabulary
 from services.data.cells import CellError, RowError, parse_cell, row_error
 from services.data.specs import SPECS, EntitySpec
+from services.data.spreadsheet import UnreadableFile, read_rows
 from services.db import audit, transaction
 from services.models import (
     AdminArea,
@@ -76,23 +77,13 @@ class _Context:
     item_codes: set[str]
 
 
-def read_table(content: bytes, filename: str) -> tuple[list[str], list[list]]:
-    """Header and data rows of a .csv (UTF-8 or GB18030) or .xlsx file; raises ImportRejected."""
-    name = filename.lower()
+def read_table(content: bytes, filename: str,
+               limits: ImportLimits = ImportLimits()) -> tuple[list[str], list[list]]:
+    """Header and data rows of a .csv (UTF-8, GB18030 or UTF-16) or .xlsx file; raises ImportRejected."""
     try:
-        if name.endswith(".xlsx"):
-            import openpyxl
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-            book.close()
-        else:
-            try:
-                text = content.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = content.decode("gb18030")
-            rows = list(csv.reader(io.StringIO(text)))
-    except Exception as exc:  # noqa: BLE001 — any parser failure is reported to the user as unreadable
-        raise ImportRejected([row_error(1, filename, "unreadable", value=type(exc).__name__)]) from exc
+        rows = read_rows(content, filename, limits)
+    except UnreadableFile as exc:
+        raise ImportRejected([row_error(exc.row, filename, exc.code, **exc.params)]) from None
     if not rows:
         raise ImportRejected([row_error(1, filename, "empty_file")])
     header = ["" if h is None else str(h).strip() for h in rows[0]]
@@ -126,7 +117,7 @@ def _township_of(ctx: _Context, lon: float, lat: float) -> str | None:
 def validate_rows(spec: EntitySpec, header: list[str], rows: list[list], crs: str,
                   ctx: _Context) -> tuple[list[dict], list[RowError]]:
     """Typed records for every row, or the errors; rows are numbered as in a spreadsheet."""
-    errors: list[RowError] = []
+    errors = _repeated_headers(spec, header)
     index = {h: i for i, h in enumerate(header) if h}
     for col in spec.columns:
         if col.header not in index and col.required:
@@ -153,6 +144,19 @@ def validate_rows(spec: EntitySpec, header: list[str], rows: list[list], crs: st
     if not records and not errors:
         errors.append(row_error(2, spec.headers[0], "empty_file"))
     return records, errors
+
+
+def _repeated_headers(spec: EntitySpec, header: list[str]) -> list[RowError]:
+    """A column of the spec named twice: which one holds the data is unknowable, so the file is refused."""
+    first: dict[str, int] = {}
+    errors: list[RowError] = []
+    for position, name in enumerate(header, start=1):
+        if name in spec.headers and name in first:
+            errors.append(row_error(1, name, "duplicate_header", value=name, first=first[name],
+                                    first_letter=get_column_letter(first[name]), second=position,
+                                    second_letter=get_column_letter(position)))
+        first.setdefault(name, position)
+    return errors
 
 
 def _check_record(spec: EntitySpec, rec: dict, row_no: int, crs: str, ctx: _Context,
@@ -209,7 +213,7 @@ def import_file(settings: Settings, entity: str, content: bytes, filename: str, 
         crs = normalise_crs(crs)
     except ValueError:
         raise ImportRejected([row_error(1, "坐标系", "crs", value=crs)]) from None
-    header, rows = read_table(content, filename)
+    header, rows = read_table(content, filename, settings.imports)
     with transaction(settings.database_url) as session:
         ctx = _load_context(session, settings)
         records, errors = validate_rows(spec, header, rows, crs, ctx)

@@ -1,4 +1,4 @@
-"""Downloadable Excel import templates: the header row, and a sheet explaining every column."""
+"""Downloadable Excel import templates: the header row, and a sheet explaining every column (cells as text)."""
 from __future__ import annotations
 
 import io
@@ -8,6 +8,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from services.data.specs import Column, EntitySpec
+from services.data.spreadsheet import append_row, write_text
 
 _KIND_ZH = {
     "text": "文本", "int": "整数", "float": "数字", "date": "日期 YYYY-MM-DD", "bool": "是/否", "choice": "选项",
@@ -34,18 +35,18 @@ def template_xlsx(spec: EntitySpec) -> io.BytesIO:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for i, col in enumerate(spec.columns, start=1):
-        cell = sheet.cell(row=1, column=i, value=col.header)
+        cell = write_text(sheet, 1, i, col.header)
         cell.font, cell.fill = bold, fill
         cell.comment = Comment(describe(col), "template")
         sheet.column_dimensions[cell.column_letter].width = max(12, len(col.header) * 2 + 4)
     notes = book.create_sheet("说明")
-    notes.append(["列名", "English", "说明"])
+    append_row(notes, ["列名", "English", "说明"])
     for col in spec.columns:
-        notes.append([col.header, col.header_en, describe(col)])
+        append_row(notes, [col.header, col.header_en, describe(col)])
     if spec.has_location:
-        notes.append([])
-        notes.append(["坐标系", "CRS", "导入时声明：WGS84（含 CGCS2000）、GCJ02（高德/腾讯）或 BD09（百度）"])
-    notes.append(["整体校验", "Validation", "任一行有误则整份文件不导入，并列出行号、列名和原因"])
+        append_row(notes, [])
+        append_row(notes, ["坐标系", "CRS", "导入时声明：WGS84（含 CGCS2000）、GCJ02（高德/腾讯）或 BD09（百度）"])
+    append_row(notes, ["整体校验", "Validation", "任一行有误则整份文件不导入，并列出行号、列名和原因"])
     for letter, width in (("A", 18), ("B", 24), ("C", 80)):
         notes.column_dimensions[letter].width = width
     buffer = io.BytesIO()

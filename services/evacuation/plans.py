@@ -199,43 +199,48 @@ def list_plans(settings: Settings) -> list[dict]:
 
 
 def plan_workbook(plan_data: dict) -> bytes:
-    """The plan as an Excel workbook: a summary sheet, then one sheet per township of the demand points."""
+    """The plan as an Excel workbook: a summary sheet, then one sheet per township of the demand points.
+
+    Every cell goes through ``append_row``: a name from the data is text, never a live formula.
+    """
     import io
 
     import openpyxl
     from openpyxl.styles import Font
 
+    from services.data.spreadsheet import append_row, sheet_title
+
     book = openpyxl.Workbook()
     summary = book.active
     summary.title = "汇总"
     totals = plan_data["totals"]
-    summary.append(["方案", plan_data.get("name", "")])
-    summary.append(["编制时间(UTC)", plan_data.get("created_at", "")])
-    summary.append(["目标", plan_data["objective"]])
+    append_row(summary, ["方案", plan_data.get("name", "")])
+    append_row(summary, ["编制时间(UTC)", plan_data.get("created_at", "")])
+    append_row(summary, ["目标", plan_data["objective"]])
     for label, key in (("隐患点数", "demand_points"), ("需转移人数", "people"), ("已安置", "assigned"),
                        ("未安置", "unmet"), ("最长行程(秒)", "max_travel_s"), ("平均行程(秒)", "mean_travel_s")):
-        summary.append([label, totals[key]])
+        append_row(summary, [label, totals[key]])
     if plan_data["road_network"]["synthetic"]:
-        summary.append(["路网", "示例路网（合成数据），行程时间仅供演示"])
-    summary.append([])
-    summary.append(["避难场所", "乡镇街道", "原可用位", "接收人数", "剩余可用位"])
+        append_row(summary, ["路网", "示例路网（合成数据），行程时间仅供演示"])
+    append_row(summary, [])
+    append_row(summary, ["避难场所", "乡镇街道", "原可用位", "接收人数", "剩余可用位"])
     for s in plan_data["shelters"]:
-        summary.append([s["name"], s["township_name"], s["available_before"], s["arrivals"], s["remaining"]])
+        append_row(summary, [s["name"], s["township_name"], s["available_before"], s["arrivals"], s["remaining"]])
     by_township: dict[str, list[dict]] = {}
     for d in plan_data["demand"]:
         by_township.setdefault(d["township_name"], []).append(d)
     for township, rows in sorted(by_township.items()):
-        sheet = book.create_sheet(township[:31])
-        sheet.append(["隐患点", "需转移人数", "避难场所", "人数", "行程(分钟)", "未安置", "原因"])
+        sheet = book.create_sheet(sheet_title(township))
+        append_row(sheet, ["隐患点", "需转移人数", "避难场所", "人数", "行程(分钟)", "未安置", "原因"])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for d in rows:
             targets = d["assigned"] or [None]
             for k, a in enumerate(targets):
-                sheet.append([d["name"] if k == 0 else "", d["people"] if k == 0 else "",
-                              a["shelter_name"] if a else "", a["people"] if a else "",
-                              round(a["travel_s"] / 60, 1) if a else "", d["unmet"] if k == 0 else "",
-                              d["unmet_reason"] or "" if k == 0 else ""])
+                append_row(sheet, [d["name"] if k == 0 else "", d["people"] if k == 0 else "",
+                                   a["shelter_name"] if a else "", a["people"] if a else "",
+                                   round(a["travel_s"] / 60, 1) if a else "", d["unmet"] if k == 0 else "",
+                                   d["unmet_reason"] or "" if k == 0 else ""])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -150,7 +150,7 @@ def test_database_enforces_vocabularies_too(fresh):
 def test_unreadable_file_is_rejected_with_a_message(fresh):
     with pytest.raises(ImportRejected) as info:
         import_file(fresh, "enterprises", b"PK\x03\x04 not really a workbook", "broken.xlsx")
-    assert "无法读取文件" in str(info.value.errors[0])
+    assert "不是有效的 Excel 工作簿" in str(info.value.errors[0])  # the kind of file, not a Python exception
 
 
 def test_every_text_limit_of_the_importer_fits_its_database_column():

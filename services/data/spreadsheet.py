@@ -1,0 +1,187 @@
+"""Reading import files safely (size caps before parsing, each kind of unreadable file named) and writing
+workbook cells from data as plain text, never as formulas.
+
+Every workbook the app writes from data (plans, dispatch sheets, templates, record exports) appends its rows
+with ``append_row``: a name such as ``=HYPERLINK(...)`` or ``=cmd|' /C calc'!A0`` stays a string in Excel/WPS.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import zipfile
+from collections.abc import Iterable
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
+from openpyxl.worksheet.worksheet import Worksheet
+
+from config import ImportLimits
+
+_LOG = logging.getLogger(__name__)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"          # compound file: .xls, .et, encrypted .xlsx
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")  # MS-OFFCRYPTO: an encrypted OOXML package
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
+_OLD_FORMATS = (".xls", ".et", ".xlsb", ".ett")
+_RATIO_CHECK_BYTES = 1024 * 1024
+# Characters a spreadsheet turns into a formula (OWASP "CSV injection"); such strings also get Excel's
+# quote prefix, so editing the cell in Excel keeps it text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a table; ``code`` and ``params`` name a message of services.data.cells."""
+
+    def __init__(self, code: str, row: int = 1, **params):
+        super().__init__(code)
+        self.code = code
+        self.row = row
+        self.params = params
+
+
+def read_rows(content: bytes, filename: str, limits: ImportLimits) -> list[list]:
+    """All rows (header first) of a .csv or .xlsx file, judged by its bytes more than by its name.
+
+    Raises UnreadableFile for a file over a cap, an old or encrypted workbook, a damaged one, binary data
+    or undecodable text; nothing is parsed before the size caps are checked.
+    """
+    if len(content) > limits.max_upload_bytes:
+        raise UnreadableFile("too_large", size_mb=_mb(len(content)), max_mb=_mb(limits.max_upload_bytes))
+    name = filename.lower()
+    if content.startswith(_ZIP_MAGIC):
+        return _read_xlsx(content, limits)
+    if content.startswith(_OLE_MAGIC):
+        raise UnreadableFile("encrypted" if _ENCRYPTION_STREAM in content else "old_excel")
+    if name.endswith(_OLD_FORMATS):
+        raise UnreadableFile("old_excel")
+    if name.endswith((".xlsx", ".xlsm", ".ods")):
+        raise UnreadableFile("not_xlsx")
+    return _read_csv(content, limits)
+
+
+def _mb(size_bytes: int) -> str:
+    return f"{size_bytes / 1024 / 1024:.1f}"
+
+
+def _check_zip(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
+    """Refuse an archive whose members unpack past the cap or at a ratio no real sheet has."""
+    members = archive.infolist()
+    if any(m.flag_bits & 0x1 for m in members):
+        raise UnreadableFile("encrypted")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.max_unpacked_bytes:
+        raise UnreadableFile("unpacked_too_large", size_mb=_mb(unpacked), max_mb=_mb(limits.max_unpacked_bytes))
+    for m in members:
+        ratio = m.file_size / max(m.compress_size, 1)
+        if m.file_size > _RATIO_CHECK_BYTES and ratio > limits.max_compression_ratio:
+            raise UnreadableFile("compression_ratio", part=m.filename, ratio=round(ratio))
+
+
+def _read_xlsx(content: bytes, limits: ImportLimits) -> list[list]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            _check_zip(archive, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise UnreadableFile("not_xlsx") from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — openpyxl fails in many ways on a damaged or foreign package
+        _LOG.info("not a readable .xlsx", exc_info=True)
+        raise UnreadableFile("not_xlsx") from None
+    try:
+        if not book.worksheets:
+            raise UnreadableFile("no_sheet")
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # read-only mode trusts <dimension>, which writers often get wrong
+        return _capped(sheet.iter_rows(values_only=True), limits)
+    except UnreadableFile:
+        raise
+    except Exception:  # noqa: BLE001 — a damaged sheet part (bad XML, bad CRC) is the user's file, not our fault
+        _LOG.info("damaged .xlsx sheet", exc_info=True)
+        raise UnreadableFile("not_xlsx") from None
+    finally:
+        book.close()
+
+
+def _capped(rows: Iterable, limits: ImportLimits) -> list[list]:
+    """The rows as lists, refusing the file once more than ``max_data_rows`` non-blank data rows are seen."""
+    out: list[list] = []
+    filled = 0
+    for row in rows:
+        row = list(row)
+        out.append(row)
+        if any(c is not None and str(c).strip() != "" for c in row):
+            filled += 1
+            if filled > limits.max_data_rows + 1:  # + the header
+                raise UnreadableFile("too_many_rows", row=len(out), max_rows=limits.max_data_rows)
+    return out
+
+
+def _read_csv(content: bytes, limits: ImportLimits) -> list[list]:
+    if _looks_binary(content):
+        raise UnreadableFile("binary")
+    text = _decode(content)
+    sample = text[:4096].split("\n", 1)[0]
+    delimiter = "\t" if "\t" in sample and "," not in sample else ","  # Excel's "Unicode text" is tab-separated
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _capped(reader, limits)
+    except csv.Error:
+        raise UnreadableFile("bad_csv", row=reader.line_num, line=reader.line_num) from None
+
+
+def _looks_binary(content: bytes) -> bool:
+    """Known binary formats, or many control bytes (a NUL or two in a text cell is a cell error, not this)."""
+    if content.startswith(_BINARY_MAGIC):
+        return True
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    sample = content[:8192]
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    return control > max(8, len(sample) // 50)
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile("encoding")
+
+
+def _as_text(cell: Cell, value: str) -> Cell:
+    # Characters XML 1.0 cannot hold would make openpyxl refuse the whole workbook; they show as �.
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    cell.data_type = "s"  # openpyxl makes any "=…" a formula; text from data never is one
+    if value.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+    return cell
+
+
+def text_cell(sheet: Worksheet, value) -> object:
+    """``value`` ready for ``sheet.append``: a string becomes a string cell (never a formula); others pass."""
+    return _as_text(Cell(sheet), value) if isinstance(value, str) else value
+
+
+def append_row(sheet: Worksheet, values: Iterable) -> None:
+    """Append one row of data: strings stay text, numbers stay numbers, None leaves the cell empty."""
+    sheet.append([text_cell(sheet, v) for v in values])
+
+
+def write_text(sheet: Worksheet, row: int, column: int, value: str) -> Cell:
+    """Put a string into one cell as text (headers, labels); returns the cell for styling."""
+    return _as_text(sheet.cell(row=row, column=column), value)
+
+
+def sheet_title(text: str) -> str:
+    """A worksheet name from data: the characters Excel forbids (\\ / ? * [ ] :) replaced, at most 31 long."""
+    title = INVALID_TITLE_REGEX.sub("_", ILLEGAL_CHARACTERS_RE.sub("", text))[:31].strip("'")
+    return title or "-"
