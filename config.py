@@ -56,6 +56,7 @@ class Settings:
     road_network_file: Path = ROOT / "data" / "roads" / "default_network.geojson"
     road_speeds_kmh: dict = field(default_factory=dict)  # road class → km/h, over geo.roads.DEFAULT_SPEEDS_KMH
     evacuation: EvacuationRules = field(default_factory=EvacuationRules)
+    export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -101,5 +102,6 @@ def load_settings() -> Settings:
             safety_distance_m=float(_env("QJ_SHELTER_SAFETY_DISTANCE_M", "1000")),
             supply_days=int(_env("QJ_SUPPLY_DAYS", "3")),
         ),
+        export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",
     )
