@@ -6,9 +6,11 @@ written as one or more <polygon> elements ("lat,lon lat,lon …", closed rings).
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # writing only; documents from outside are parsed by defusedxml
 
+import defusedxml
 import shapely
+from defusedxml import ElementTree as SafeET
 from shapely.geometry import MultiPolygon, Polygon
 
 from config import Settings
@@ -65,16 +67,31 @@ def _text(parent, tag: str, required: bool = True) -> str | None:
     return node.text.strip()
 
 
+def _parse(xml: str | bytes) -> ET.Element:
+    """The document's root, parsed with DTDs, entity declarations and external references refused, whatever the
+    encoding (a byte search for "<!DOCTYPE" misses UTF-16); raises CapError("body")."""
+    try:
+        return SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DTDForbidden as exc:
+        where = f"（外部引用 {exc.sysid}）" if exc.sysid else ""
+        raise CapError("body", f"CAP 文件不得含 DOCTYPE/DTD{where}：可借此展开实体或读取外部文件，一律拒绝",
+                       "CAP documents must not declare a DOCTYPE/DTD" + (f" (external {exc.sysid})" if exc.sysid
+                       else "") + ": it can expand entities or read outside files, so it is refused") from None
+    except defusedxml.EntitiesForbidden as exc:
+        raise CapError("body", f"CAP 文件不得声明实体“{exc.name}”", f"CAP documents must not declare entities "
+                       f"('{exc.name}')") from None
+    except defusedxml.ExternalReferenceForbidden as exc:
+        raise CapError("body", f"CAP 文件不得引用外部资源“{exc.sysid}”",
+                       f"CAP documents must not reference outside resources ('{exc.sysid}')") from None
+    except (ET.ParseError, ValueError) as exc:  # ValueError: a str with an encoding declaration, and the like
+        raise CapError("body", f"不是有效的 XML：{exc}", f"not well-formed XML: {exc}") from None
+
+
 def cap_to_request(xml: str | bytes) -> tuple[WarningRequest, str]:
     """A warning request (and the sender) from a CAP 1.2 alert; raises CapError naming the element."""
     if len(xml) > MAX_BYTES:
         raise CapError("body", "CAP 文件过大", "CAP document too large")
-    if b"<!DOCTYPE" in (xml if isinstance(xml, bytes) else xml.encode()):
-        raise CapError("body", "CAP 文件不得含 DOCTYPE", "CAP documents must not declare a DOCTYPE")
-    try:
-        root = ET.fromstring(xml)
-    except ET.ParseError as exc:
-        raise CapError("body", f"不是有效的 XML：{exc}", f"not well-formed XML: {exc}") from None
+    root = _parse(xml)
     if root.tag != f"{{{NS}}}alert":
         raise CapError("alert", "根元素应为 CAP 1.2 的 <alert>", "the root must be a CAP 1.2 <alert>")
     for tag in REQUIRED:
