@@ -16,6 +16,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from config import Settings
 from services.dispatch.warnings import WarningRequest, issue_warning, warning_status
 from services.errors import FieldError
+from services.map.area import polygon_from_geojson
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 SEVERITY = {"红": "Extreme", "橙": "Severe", "黄": "Moderate", "蓝": "Minor"}
@@ -30,6 +31,16 @@ class CapError(FieldError):
 
 def _cap_time(at: str) -> str:
     return dt.datetime.fromisoformat(at).astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="seconds")
+
+
+def _rings(polygon: Polygon) -> list[tuple[list, int]]:
+    """Outer rings to write and their decimals: snapped to 1e-5° (≈1 m) so the rounded ring stays valid; a part
+    that snapping splits gives several rings, one it collapses (a sliver under a metre wide) is written unsnapped."""
+    snapped = shapely.set_precision(polygon, 1e-5)
+    parts = [p for p in getattr(snapped, "geoms", [snapped]) if p.geom_type == "Polygon" and not p.is_empty]
+    if not parts:
+        return [(list(polygon.exterior.coords), 7)]
+    return [(list(p.exterior.coords), 5) for p in parts]
 
 
 def warning_to_cap(settings: Settings, warning_id: int) -> str:
@@ -53,8 +64,9 @@ def warning_to_cap(settings: Settings, warning_id: int) -> str:
     geometry = shapely.geometry.shape(w["area"]) if w["area"] else None
     polygons = list(geometry.geoms) if isinstance(geometry, MultiPolygon) else [geometry] if geometry else []
     for polygon in polygons:
-        ring = shapely.set_precision(polygon, 1e-5).exterior.coords
-        ET.SubElement(area, f"{{{NS}}}polygon").text = " ".join(f"{lat:.5f},{lon:.5f}" for lon, lat in ring)
+        for ring, digits in _rings(polygon):
+            ET.SubElement(area, f"{{{NS}}}polygon").text = " ".join(f"{lat:.{digits}f},{lon:.{digits}f}"
+                                                                     for lon, lat in ring)
     return ET.tostring(alert, encoding="unicode", xml_declaration=True)
 
 
@@ -87,6 +99,16 @@ def _parse(xml: str | bytes) -> ET.Element:
         raise CapError("body", f"不是有效的 XML：{exc}", f"not well-formed XML: {exc}") from None
 
 
+def _polygon(text: str | None) -> Polygon | MultiPolygon:
+    """A <polygon> ("lat,lon lat,lon …") checked as any drawn area is: valid, finite, in range, not too large."""
+    try:
+        points = [tuple(float(v) for v in pair.split(",")) for pair in (text or "").split()]
+        ring = [[lon, lat] for lat, lon in points]
+    except (TypeError, ValueError):
+        raise CapError("polygon", "polygon 应为“纬度,经度”对", "polygon must be 'lat,lon' pairs") from None
+    return polygon_from_geojson({"type": "Polygon", "coordinates": [ring]}, "polygon", CapError)
+
+
 def cap_to_request(xml: str | bytes) -> tuple[WarningRequest, str]:
     """A warning request (and the sender) from a CAP 1.2 alert; raises CapError naming the element."""
     if len(xml) > MAX_BYTES:
@@ -112,14 +134,8 @@ def cap_to_request(xml: str | bytes) -> tuple[WarningRequest, str]:
         hours = delta.total_seconds() / 3600
         if hours <= 0:
             raise CapError("expires", "预警已过期", "the alert has expired")
-    polygons = []
-    for area in info.findall(f"{{{NS}}}area"):
-        for node in area.findall(f"{{{NS}}}polygon"):
-            try:
-                points = [tuple(float(v) for v in pair.split(",")) for pair in (node.text or "").split()]
-                polygons.append(Polygon([(lon, lat) for lat, lon in points]))
-            except (TypeError, ValueError):
-                raise CapError("polygon", "polygon 应为“纬度,经度”对", "polygon must be 'lat,lon' pairs") from None
+    polygons = [_polygon(node.text) for area in info.findall(f"{{{NS}}}area")
+                for node in area.findall(f"{{{NS}}}polygon")]
     if not polygons:
         raise CapError("polygon", "CAP 区域缺少 <polygon>", "CAP area lacks a <polygon>")
     area_geometry = shapely.union_all(polygons)

@@ -175,3 +175,33 @@ def test_cap_with_a_dtd_is_refused_and_nothing_is_stored(hazard, dtd, entity, en
     assert answer.status_code == 400 and answer.get_json()["parameter"] == "body"
     assert "DOCTYPE" in answer.get_json()["reason"]
     assert _warnings_stored(hazard) == before
+
+
+def test_cap_with_a_self_intersecting_polygon_is_refused_and_nothing_is_stored(hazard):
+    import re
+
+    from services.dispatch.cap import CapError, import_cap, warning_to_cap
+    xml = warning_to_cap(hazard, issue_warning(hazard, request(), actor="区应急局"))
+    bow_tie = "29.50000,108.70000 29.60000,108.80000 29.50000,108.80000 29.60000,108.70000 29.50000,108.70000"
+    hostile = re.sub(r"<polygon>[^<]*</polygon>", f"<polygon>{bow_tie}</polygon>", xml, count=1)
+    before = _warnings_stored(hazard)
+    with pytest.raises(CapError) as info:
+        import_cap(hazard, hostile, actor="x", recipients=[{"name": "值班员"}])
+    assert info.value.field == "polygon" and "108.750000, 29.550000" in info.value.reason_en
+    assert _warnings_stored(hazard) == before
+
+
+@pytest.mark.parametrize("polygon", [
+    {"type": "Feature", "properties": {"radius": 1}, "geometry": {"type": "Point", "coordinates": [108.7748, 29.5328]}},
+    # a sliver a fraction of a metre wide: valid, but rounding to 1e-5° (≈1 m) collapses it
+    {"type": "Polygon", "coordinates": [[[108.70, 29.5], [108.80, 29.500001], [108.80, 29.500003],
+                                         [108.70, 29.500002], [108.70, 29.5]]]},
+])
+def test_every_accepted_drawn_area_survives_a_cap_round_trip(hazard, polygon):
+    from shapely.geometry import shape
+
+    from services.dispatch.cap import import_cap, warning_to_cap
+    original = issue_warning(hazard, request(townships=[], polygon=polygon), actor="区应急局")
+    copy = import_cap(hazard, warning_to_cap(hazard, original), actor="x", recipients=[{"name": "值班员"}])
+    a, b = shape(warning_status(hazard, original)["area"]), shape(warning_status(hazard, copy)["area"])
+    assert b.is_valid and a.symmetric_difference(b).area <= a.length * 1e-5  # a 1e-5° band along the outline
