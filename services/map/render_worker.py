@@ -16,7 +16,8 @@ from multiprocessing.pool import Pool
 from config import Settings
 from services.map.export_html import ExportRequest, MapView, collect_view
 
-_WARM_MODULE = "services.map.export_png"
+# Imported once by the fork server, so each worker (a new one after a stopped render, too) starts with them.
+_PRELOAD = ["services.map.export_png", "matplotlib.backends.backend_agg", "matplotlib.figure"]
 _lock = threading.Lock()  # held by the request whose render the worker is drawing
 _pool: Pool | None = None
 
@@ -35,7 +36,7 @@ def _context():
     has matplotlib loaded already; spawn elsewhere."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([_WARM_MODULE])  # no effect once the fork server runs
+        context.set_forkserver_preload(_PRELOAD)  # no effect once the fork server runs
         return context
     return multiprocessing.get_context("spawn")
 
