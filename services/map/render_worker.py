@@ -7,6 +7,7 @@ gets the collected view (plain data), never a database session.
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import multiprocessing
 import os
@@ -62,14 +63,21 @@ def _worker_pool() -> Pool:
     return _pool
 
 
-def _replace_worker() -> None:
-    """End the worker (SIGTERM stops it even inside Agg's C loops) and start its replacement; ``_lock`` held."""
+@atexit.register
+def _shutdown() -> None:
+    """End the worker (SIGTERM stops it even inside Agg's C loops); at exit too, before the interpreter tears
+    down what Pool.__del__ would still need."""
     global _pool
     if _pool is not None:
         _pool.terminate()
         _pool.join()
         _pool = None
-    _worker_pool()  # warm up now, not in the next request's time
+
+
+def _replace_worker() -> None:
+    """End the worker and start its replacement now, not in the next request's time; call with ``_lock`` held."""
+    _shutdown()
+    _worker_pool()
 
 
 def render_view_limited(view: MapView, limit_s: float) -> bytes:
