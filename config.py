@@ -85,6 +85,7 @@ class Settings:
     evacuation: EvacuationRules = field(default_factory=EvacuationRules)
     route_solver: RouteSolverLimits = field(default_factory=RouteSolverLimits)
     imports: ImportLimits = field(default_factory=ImportLimits)
+    export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
     server_threads: int = 16         # waitress worker threads of `make run`
@@ -143,6 +144,7 @@ def load_settings() -> Settings:
             max_unpacked_bytes=int(float(_env("QJ_IMPORT_MAX_UNPACKED_MB", "50")) * 1024 * 1024),
             max_data_rows=int(_env("QJ_IMPORT_MAX_ROWS", "100000")),
         ),
+        export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",
         timezone=_env("QJ_TIMEZONE", "Asia/Shanghai"),
         server_threads=int(_env("QJ_SERVER_THREADS", "16")),

@@ -8,13 +8,13 @@ import datetime as dt
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, jsonify, request
 
 from config import Settings
 from dashboard.api.support import app_settings
 from services.map.choropleth import MEASURES
 from services.map.export_html import DEFAULT_LAYERS, TIMEZONE, ExportRequest, map_html
-from services.map.export_png import PAPER_MM, map_png
+from services.map.export_png import PAPER_MM
 from services.map.layers import (
     FILTER_FIELDS,
     POINT_LAYERS,
@@ -22,6 +22,7 @@ from services.map.layers import (
     parse_filter,
     township_codes,
 )
+from services.map.render_worker import RenderTimeout, map_png_limited
 
 export = Blueprint("export", __name__)
 
@@ -56,7 +57,7 @@ def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> Exp
     _check_choice("paper", paper, tuple(PAPER_MM), "纸张", "paper size")
     if args.get("choropleth"):
         _check_choice("choropleth", args["choropleth"], MEASURES, "指标", "measure")
-    if not dpi.isdigit() or not DPI_RANGE[0] <= int(dpi) <= DPI_RANGE[1]:
+    if not (dpi.isascii() and dpi.isdigit()) or not DPI_RANGE[0] <= int(dpi) <= DPI_RANGE[1]:
         raise BadParameter("dpi", "dpi 应为 {} 到 {} 的整数".format(*DPI_RANGE),
                            "dpi must be an integer from {} to {}".format(*DPI_RANGE))
     common = {k: args[k] for k in ("township", "bbox") if args.get(k)}
@@ -106,4 +107,11 @@ def map_html_download():
 def map_png_download():
     settings = app_settings()
     req, when = parse_export_args(request.args, township_codes(settings)), dt.datetime.now(TIMEZONE)
-    return _download(map_png(settings, req, now=when), "image/png", "png", req, when)
+    return _download(map_png_limited(settings, req, now=when), "image/png", "png", req, when)
+
+
+@export.errorhandler(RenderTimeout)
+def _render_timeout(exc: RenderTimeout):
+    """Not the user's mistake, and not a crash: the server stopped a render that ran too long."""
+    return jsonify({"error": "render_timeout", "reason": exc.reason, "reason_en": exc.reason_en}), 503, \
+        {"Retry-After": "10"}

@@ -117,14 +117,4 @@ def area():
 
     from services.map.area import area_from_geojson, summarise_area
     body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return bad("body", "请求体应为 GeoJSON（多边形，或带 properties.radius 米数的点）",
-                    "body must be GeoJSON: a polygon, or a point with properties.radius in metres")
-    try:
-        geometry = area_from_geojson(body if body and body.get("type") == "Feature" else
-                                     {"type": "Feature", "geometry": body, "properties": {}})
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return bad("body", f"请求体应为多边形或带半径（米）的点的 GeoJSON：{exc}",
-                    f"body must be a GeoJSON polygon, or a point with properties.radius in metres: {exc}")
-    return jsonify(asdict(summarise_area(app_settings(), geometry)))
-
+    return jsonify(asdict(summarise_area(app_settings(), area_from_geojson(body, "body"))))

@@ -6,15 +6,18 @@ written as one or more <polygon> elements ("lat,lon lat,lon …", closed rings).
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # writing only; documents from outside are parsed by defusedxml
 
+import defusedxml
 import shapely
+from defusedxml import ElementTree as SafeET
 from shapely.geometry import MultiPolygon, Polygon
 
 from services.clock import to_local
 from services.db.uow import UnitOfWork
 from services.dispatch.warnings import WarningRequest, issue_warning, warning_status
 from services.errors import FieldError
+from services.map.area import polygon_from_geojson
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 SEVERITY = {"红": "Extreme", "橙": "Severe", "黄": "Moderate", "蓝": "Minor"}
@@ -30,6 +33,16 @@ class CapError(FieldError):
 def _cap_time(at: str, settings) -> str:
     """CAP times carry their offset; written in the deployment's zone."""
     return to_local(dt.datetime.fromisoformat(at), settings).isoformat(timespec="seconds")
+
+
+def _rings(polygon: Polygon) -> list[tuple[list, int]]:
+    """Outer rings to write and their decimals: snapped to 1e-5° (≈1 m) so the rounded ring stays valid; a part
+    that snapping splits gives several rings, one it collapses (a sliver under a metre wide) is written unsnapped."""
+    snapped = shapely.set_precision(polygon, 1e-5)
+    parts = [p for p in getattr(snapped, "geoms", [snapped]) if p.geom_type == "Polygon" and not p.is_empty]
+    if not parts:
+        return [(list(polygon.exterior.coords), 7)]
+    return [(list(p.exterior.coords), 5) for p in parts]
 
 
 def warning_to_cap(uow: UnitOfWork, warning_id: int) -> str:
@@ -54,8 +67,9 @@ def warning_to_cap(uow: UnitOfWork, warning_id: int) -> str:
     geometry = shapely.geometry.shape(w["area"]) if w["area"] else None
     polygons = list(geometry.geoms) if isinstance(geometry, MultiPolygon) else [geometry] if geometry else []
     for polygon in polygons:
-        ring = shapely.set_precision(polygon, 1e-5).exterior.coords
-        ET.SubElement(area, f"{{{NS}}}polygon").text = " ".join(f"{lat:.5f},{lon:.5f}" for lon, lat in ring)
+        for ring, digits in _rings(polygon):
+            ET.SubElement(area, f"{{{NS}}}polygon").text = " ".join(f"{lat:.{digits}f},{lon:.{digits}f}"
+                                                                     for lon, lat in ring)
     return ET.tostring(alert, encoding="unicode", xml_declaration=True)
 
 
@@ -68,16 +82,41 @@ def _text(parent, tag: str, required: bool = True) -> str | None:
     return node.text.strip()
 
 
+def _parse(xml: str | bytes) -> ET.Element:
+    """The document's root, parsed with DTDs, entity declarations and external references refused, whatever the
+    encoding (a byte search for "<!DOCTYPE" misses UTF-16); raises CapError("body")."""
+    try:
+        return SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DTDForbidden as exc:
+        where = f"（外部引用 {exc.sysid}）" if exc.sysid else ""
+        raise CapError("body", f"CAP 文件不得含 DOCTYPE/DTD{where}：可借此展开实体或读取外部文件，一律拒绝",
+                       "CAP documents must not declare a DOCTYPE/DTD" + (f" (external {exc.sysid})" if exc.sysid
+                       else "") + ": it can expand entities or read outside files, so it is refused") from None
+    except defusedxml.EntitiesForbidden as exc:
+        raise CapError("body", f"CAP 文件不得声明实体“{exc.name}”", f"CAP documents must not declare entities "
+                       f"('{exc.name}')") from None
+    except defusedxml.ExternalReferenceForbidden as exc:
+        raise CapError("body", f"CAP 文件不得引用外部资源“{exc.sysid}”",
+                       f"CAP documents must not reference outside resources ('{exc.sysid}')") from None
+    except (ET.ParseError, ValueError) as exc:  # ValueError: a str with an encoding declaration, and the like
+        raise CapError("body", f"不是有效的 XML：{exc}", f"not well-formed XML: {exc}") from None
+
+
+def _polygon(text: str | None) -> Polygon | MultiPolygon:
+    """A <polygon> ("lat,lon lat,lon …") checked as any drawn area is: valid, finite, in range, not too large."""
+    try:
+        points = [tuple(float(v) for v in pair.split(",")) for pair in (text or "").split()]
+        ring = [[lon, lat] for lat, lon in points]
+    except (TypeError, ValueError):
+        raise CapError("polygon", "polygon 应为“纬度,经度”对", "polygon must be 'lat,lon' pairs") from None
+    return polygon_from_geojson({"type": "Polygon", "coordinates": [ring]}, "polygon", CapError)
+
+
 def cap_to_request(xml: str | bytes) -> tuple[WarningRequest, str]:
     """A warning request (and the sender) from a CAP 1.2 alert; raises CapError naming the element."""
     if len(xml) > MAX_BYTES:
         raise CapError("body", "CAP 文件过大", "CAP document too large")
-    if b"<!DOCTYPE" in (xml if isinstance(xml, bytes) else xml.encode()):
-        raise CapError("body", "CAP 文件不得含 DOCTYPE", "CAP documents must not declare a DOCTYPE")
-    try:
-        root = ET.fromstring(xml)
-    except ET.ParseError as exc:
-        raise CapError("body", f"不是有效的 XML：{exc}", f"not well-formed XML: {exc}") from None
+    root = _parse(xml)
     if root.tag != f"{{{NS}}}alert":
         raise CapError("alert", "根元素应为 CAP 1.2 的 <alert>", "the root must be a CAP 1.2 <alert>")
     for tag in REQUIRED:
@@ -98,14 +137,8 @@ def cap_to_request(xml: str | bytes) -> tuple[WarningRequest, str]:
         hours = delta.total_seconds() / 3600
         if hours <= 0:
             raise CapError("expires", "预警已过期", "the alert has expired")
-    polygons = []
-    for area in info.findall(f"{{{NS}}}area"):
-        for node in area.findall(f"{{{NS}}}polygon"):
-            try:
-                points = [tuple(float(v) for v in pair.split(",")) for pair in (node.text or "").split()]
-                polygons.append(Polygon([(lon, lat) for lat, lon in points]))
-            except (TypeError, ValueError):
-                raise CapError("polygon", "polygon 应为“纬度,经度”对", "polygon must be 'lat,lon' pairs") from None
+    polygons = [_polygon(node.text) for area in info.findall(f"{{{NS}}}area")
+                for node in area.findall(f"{{{NS}}}polygon")]
     if not polygons:
         raise CapError("polygon", "CAP 区域缺少 <polygon>", "CAP area lacks a <polygon>")
     area_geometry = shapely.union_all(polygons)

@@ -11,13 +11,12 @@ import json
 from dataclasses import dataclass, field
 
 import shapely
-from shapely.geometry import shape
 from sqlalchemy import exists, func, select, update
 
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, NotFound
-from services.map.area import circle_polygon
+from services.map.area import circle_polygon, polygon_from_geojson
 from services.models import HazardPoint, Township, Warning, WarningRecipient, utcnow
 
 LEVELS = ("蓝", "黄", "橙", "红")
@@ -56,13 +55,7 @@ def _area(session, req: WarningRequest):
         parts.append(circle_polygon(hazard.lon, hazard.lat, max(hazard.influence_radius_m, 50.0)))
         names.append(hazard.name)
     if req.polygon is not None:
-        try:
-            drawn = shape(req.polygon.get("geometry", req.polygon))
-        except (AttributeError, KeyError, TypeError, ValueError):
-            drawn = None
-        if drawn is None or drawn.geom_type not in ("Polygon", "MultiPolygon"):
-            raise WarningError("polygon", "范围应为多边形", "polygon must be a GeoJSON polygon")
-        parts.append(drawn)
+        parts.append(polygon_from_geojson(req.polygon, "polygon", WarningError))
         names.append("圈选范围")
     if not parts:
         raise WarningError("area", "请选择预警范围（乡镇、隐患点或圈选）", "choose an area: townships, hazards or a polygon")

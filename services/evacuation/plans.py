@@ -22,6 +22,7 @@ from services import vocabulary
 from services.db import audit, read_session, transaction
 from services.errors import FieldError
 from services.evacuation.shelters import capacity_summary
+from services.map.area import polygon_from_geojson
 from services.map.layers import LayerFilter, point_layer
 from services.models import EvacuationPlan
 from services.roads.network import road_graph
@@ -68,12 +69,8 @@ class Scenario:
             raise ScenarioError("name", "name 应为文字，exclude_unsafe 应为 true/false",
                                 "name must be text and exclude_unsafe true or false")
         if s.area is not None:
-            try:
-                geometry = shape(s.area.get("geometry", s.area))
-            except (AttributeError, KeyError, TypeError, ValueError):
-                geometry = None
-            if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon"):
-                raise ScenarioError("area", "范围应为 GeoJSON 多边形", "area must be a GeoJSON polygon")
+            area = polygon_from_geojson(s.area, "area", ScenarioError)
+            s.area = json.loads(shapely.to_geojson(area))  # a circle (point + radius) becomes its polygon
         return s
 
 

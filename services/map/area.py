@@ -1,20 +1,26 @@
-"""What is inside a drawn area: enterprises by risk level, hazard points and people threatened, shelters.
+"""Drawn areas: the one check that turns GeoJSON from a user into a valid polygon, and what lies inside one
+(enterprises by risk level, hazard points and people threatened, shelters).
 
 The area is a WGS-84 polygon, or a circle given as centre and radius in metres (as the map draws it).
 """
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from shapely.geometry import Polygon, shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 
 from config import Settings
+from services.errors import FieldError
 from services.map.layers import LayerFilter, point_layer
 
 MAX_LISTED = 50
+MAX_VERTICES = 10_000  # a hand-drawn or imported area; a township outline has a few hundred
+RADIUS_RANGE_M = (1.0, 100_000.0)  # a circle: from a spot to the width of the district and more
 
 
 @dataclass
@@ -37,18 +43,94 @@ def circle_polygon(lon: float, lat: float, radius_m: float, segments: int = 72) 
     return Polygon(np.column_stack([lon + dlon, lat + dlat]))
 
 
-def area_from_geojson(feature: dict):
-    """The drawn shape of a GeoJSON feature: polygons as they are, circles (Point + radius) as polygons."""
-    geometry = shape(feature["geometry"])
-    props = feature.get("properties") or {}
+def _parts(obj, field_name: str) -> tuple[dict, dict]:
+    """(geometry, properties) of a GeoJSON geometry or Feature."""
+    if not isinstance(obj, dict):
+        raise FieldError(field_name, "范围应为 GeoJSON 对象（多边形，或带 properties.radius 米数的点）",
+                         "area must be a GeoJSON object: a polygon, or a point with properties.radius in metres")
+    if obj.get("type") == "Feature":
+        props = obj.get("properties")
+        return obj.get("geometry"), props if isinstance(props, dict) else {}
+    return obj, {}
+
+
+def _not_a_polygon(field_name: str, what: str) -> FieldError:
+    return FieldError(field_name, f"范围应为多边形，或带 properties.radius（米）的点，而不是 {what}",
+                      f"area must be a polygon, or a point with properties.radius in metres, not {what}")
+
+
+def _circle(point, props: dict, field_name: str) -> Polygon:
     radius = props.get("radius", props.get("_radius"))
+    low, high = RADIUS_RANGE_M
+    if isinstance(radius, bool) or not isinstance(radius, (int, float)) or not low <= radius <= high:
+        raise FieldError(field_name, f"圆形范围需要 properties.radius：{low:g} 到 {high:g} 米的数字",
+                         f"a circle needs properties.radius, a number from {low:g} to {high:g} metres")
+    x, y = shapely.get_coordinates(point)[0] if not point.is_empty else (math.nan, math.nan)
+    if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 < y < 90):
+        raise FieldError(field_name, "圆心坐标无效（经度 ±180，纬度 ±90）", "the centre is not a valid lon/lat")
+    return circle_polygon(float(x), float(y), float(radius))
+
+
+def _check_coordinates(geometry, field_name: str) -> None:
+    if geometry.is_empty:
+        raise FieldError(field_name, "范围为空多边形", "area is an empty polygon")
+    if shapely.get_num_coordinates(geometry) > MAX_VERTICES:
+        raise FieldError(field_name, f"范围顶点过多（最多 {MAX_VERTICES} 个）",
+                         f"area has too many vertices (at most {MAX_VERTICES})")
+    coords = shapely.get_coordinates(geometry)
+    if not np.isfinite(coords).all():
+        raise FieldError(field_name, "范围坐标含非有限数（NaN 或无穷）", "area coordinates must be finite numbers")
+    if (np.abs(coords[:, 0]) > 180).any() or (np.abs(coords[:, 1]) > 90).any():
+        raise FieldError(field_name, "范围坐标超出经度 ±180、纬度 ±90", "area coordinates lie outside lon ±180, lat ±90")
+
+
+def _check_valid(geometry, field_name: str) -> None:
+    if shapely.is_valid(geometry):
+        return
+    reason = shapely.is_valid_reason(geometry)  # e.g. "Self-intersection[108.75 29.55]"
+    found = re.search(r"\[([-+\d.eE]+) ([-+\d.eE]+)", reason)
+    at = f" ({float(found[1]):.6f}, {float(found[2]):.6f})" if found else ""
+    if "self-intersection" in reason.lower():
+        raise FieldError(field_name, f"范围多边形自相交，位置（经度, 纬度）{at}",
+                         f"area polygon intersects itself at (lon, lat){at}")
+    raise FieldError(field_name, f"范围多边形无效：{reason}", f"area polygon is invalid: {reason}")
+
+
+def polygon_from_geojson(obj, field_name: str, error: type[FieldError] = FieldError) -> Polygon | MultiPolygon:
+    """A valid, non-empty WGS-84 polygon from a GeoJSON geometry or Feature, or from a circle (a Point with
+    ``properties.radius`` in metres, RADIUS_RANGE_M); raises ``error`` (a FieldError) naming ``field_name`` with
+    the reason: not a polygon, empty, too many vertices (MAX_VERTICES), coordinates not finite or beyond
+    ±180/±90, or invalid (self-intersecting at a lon/lat, via GEOS)."""
+    try:
+        return _polygon(obj, field_name)
+    except FieldError as exc:
+        if isinstance(exc, error):
+            raise
+        raise error(exc.field, exc.reason, exc.reason_en) from None
+
+
+def _polygon(obj, field_name: str) -> Polygon | MultiPolygon:
+    geometry_json, props = _parts(obj, field_name)
+    if not isinstance(geometry_json, dict):
+        raise _not_a_polygon(field_name, "空值" if geometry_json is None else type(geometry_json).__name__)
+    try:
+        with np.errstate(invalid="ignore"):  # NaN coordinates are refused below, with a reason
+            geometry = shapely.force_2d(shape(geometry_json))
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
+        raise FieldError(field_name, f"范围不是可读的 GeoJSON 几何：{exc}",
+                         f"area is not a readable GeoJSON geometry: {exc}") from None
     if geometry.geom_type == "Point":
-        if not radius or float(radius) <= 0:
-            raise ValueError("a point needs a radius to be an area")
-        return circle_polygon(geometry.x, geometry.y, float(radius))
-    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        raise ValueError(f"{geometry.geom_type} is not an area")
-    return shapely.make_valid(geometry)
+        geometry = _circle(geometry, props, field_name)
+    elif geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise _not_a_polygon(field_name, geometry.geom_type)
+    _check_coordinates(geometry, field_name)
+    _check_valid(geometry, field_name)
+    return geometry
+
+
+def area_from_geojson(feature: dict, field_name: str = "body") -> Polygon | MultiPolygon:
+    """The drawn shape of a GeoJSON feature (or bare geometry): polygons as they are, circles as polygons."""
+    return polygon_from_geojson(feature, field_name)
 
 
 def _area_km2(geometry) -> float:
@@ -68,8 +150,8 @@ def summarise_area(settings: Settings, geometry) -> AreaSummary:
     inside: dict[str, list[dict]] = {}
     for layer in ("enterprises", "hazards", "shelters"):
         features = point_layer(settings, layer, bbox, "full")["features"]
-        points = shapely.points([f["geometry"]["coordinates"] for f in features]) if features else []
-        inside[layer] = [f["properties"] for f, ok in zip(features, shapely.contains(geometry, points)) if ok]
+        lon, lat = np.array([f["geometry"]["coordinates"] for f in features], dtype=float).reshape(-1, 2).T
+        inside[layer] = [f["properties"] for f, ok in zip(features, shapely.contains_xy(geometry, lon, lat)) if ok]
     summary.enterprises_by_risk = dict(Counter(p["risk_level"] for p in inside["enterprises"]))
     summary.hazards = len(inside["hazards"])
     summary.threatened_people = sum(p["threatened_people"] for p in inside["hazards"])

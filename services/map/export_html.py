@@ -26,6 +26,7 @@ from config import Settings
 from services import vocabulary
 from services.data.specs import SPECS
 from services.map.choropleth import choropleth
+from services.map.export_limits import check_export_bbox
 from services.map.features import EXTRA_LABELS
 from services.map.layers import (
     MAP_FIELDS,
@@ -131,6 +132,8 @@ def collect_view(settings: Settings, selection: ExportRequest | Mapping[str, Lay
         shape(f["geometry"]) for f in townships]
     if not req.bbox and not areas:
         raise ValueError("no district boundary or townships in the database: nothing to frame the map on")
+    if req.bbox:
+        check_export_bbox(req.bbox, tuple(shapely.total_bounds(areas)) if areas else None)
     minlon, minlat, maxlon, maxlat = req.bbox or shapely.bounds(shapely.union_all(areas))
     pad_x, pad_y = (0, 0) if req.bbox else ((maxlon - minlon) * 0.03, (maxlat - minlat) * 0.03)
     region = settings.region.name_en if req.lang == "en" else settings.region.name_zh

@@ -35,6 +35,7 @@ from services.map.export_html import (
 PAPER_MM = {"a4": (297, 210), "a3": (420, 297)}  # landscape
 MAP_BOX = (0.015, 0.075, 0.74, 0.815)  # the map on the sheet: left, bottom, width, height (figure fractions)
 PRINT_PT_PER_PX = 0.32  # printed marker size (pt) per CSS pixel of the live map's marker: the sheet is denser
+CLIP_MARGIN = 0.05  # outlines are cut 5 % outside the map frame, so the cut edges are never seen
 CJK_FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian fonts-noto-cjk
                   "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
                   "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
@@ -95,31 +96,53 @@ def font_families() -> tuple[str, ...]:
     return ("DejaVu Sans",)
 
 
-def _patch(geometry: dict, **style):
+def clip_box(extent: tuple[float, float, float, float], margin: float = CLIP_MARGIN) -> tuple[float, ...]:
+    """The view's extent widened by ``margin`` of its size on each side: what a drawn outline is cut to."""
+    minlon, minlat, maxlon, maxlat = extent
+    dx, dy = (maxlon - minlon) * margin, (maxlat - minlat) * margin
+    return minlon - dx, minlat - dy, maxlon + dx, maxlat + dy
+
+
+def _patch(geometry: dict, box: tuple[float, ...], **style):
+    """A polygon as a patch, cut to ``box`` first; None when nothing of it lies in the box.
+
+    Agg neither clips filled paths nor dashes lazily: an uncut dashed township outline seen through a 1e-7°
+    window is billions of pixels long and took Agg over 15 minutes (issue 9). Cut, it is a few screens long.
+    """
     from matplotlib.patches import PathPatch  # noqa: PLC0415
     from matplotlib.path import Path as MplPath  # noqa: PLC0415
-    geom = shapely.orient_polygons(shape(geometry))  # exterior anticlockwise, holes clockwise: holes stay empty
-    rings = [r for poly in getattr(geom, "geoms", [geom]) for r in (poly.exterior, *poly.interiors)]
+    geom = shapely.clip_by_rect(shape(geometry), *box)
+    polygons = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon" and not g.is_empty]
+    if not polygons:
+        return None
+    geom = shapely.orient_polygons(shapely.MultiPolygon(polygons))  # exterior anticlockwise, holes clockwise
+    rings = [r for poly in geom.geoms for r in (poly.exterior, *poly.interiors)]
     return PathPatch(MplPath.make_compound_path(*(MplPath(np.asarray(r.coords)[:, :2]) for r in rings)), **style)
 
 
+def _add_patch(ax, geometry: dict, box: tuple[float, ...], **style) -> None:
+    patch = _patch(geometry, box, **style)
+    if patch is not None:
+        ax.add_patch(patch)
+
+
 def _draw_map(ax, view: MapView, extent: tuple[float, float, float, float], halo: list) -> None:
-    lang, data = view.lang, view.choropleth or {}
+    lang, data, box = view.lang, view.choropleth or {}, clip_box(extent)
     ax.set(facecolor="#eef2f5", xlim=extent[::2], ylim=extent[1::2], xticks=[], yticks=[])
     ax.set_aspect(1 / math.cos(math.radians((extent[1] + extent[3]) / 2)))  # local equirectangular projection
     for f in view.boundary:
         if f["properties"]["role"] == "neighbour":
-            ax.add_patch(_patch(f["geometry"], fc="#d5dae0", ec="#9aa5b1", lw=0.6, alpha=0.8))
+            _add_patch(ax, f["geometry"], box, fc="#d5dae0", ec="#9aa5b1", lw=0.6, alpha=0.8)
             point = shapely.point_on_surface(shape(f["geometry"]))
             ax.text(point.x, point.y, area_name(f["properties"], lang), color="#6c757d", fontsize=8, ha="center",
                     va="center", clip_on=True, path_effects=halo, parse_math=False)
     for f in view.townships:
         fill = choropleth_colour(data.get("values", {}).get(f["properties"]["code"]), data)
-        ax.add_patch(_patch(f["geometry"], fc=fill or "#ffffff", alpha=0.75 if fill else 0.45, ec="#5c677d",
-                            lw=0.5, ls=(0, (4, 3))))
+        _add_patch(ax, f["geometry"], box, fc=fill or "#ffffff", alpha=0.75 if fill else 0.45, ec="#5c677d",
+                   lw=0.5, ls=(0, (4, 3)))
     for f in view.boundary:
         if f["properties"]["role"] == "district":
-            ax.add_patch(_patch(f["geometry"], fc="none", ec="#9b2226", lw=1.8))
+            _add_patch(ax, f["geometry"], box, fc="none", ec="#9b2226", lw=1.8)
     for f in view.townships:
         point = shapely.point_on_surface(shape(f["geometry"]))
         ax.text(point.x, point.y, area_name(f["properties"], lang), fontsize=6.5, color="#33415c", ha="center",
@@ -177,12 +200,17 @@ def _draw_legend(ax, view: MapView) -> None:
 
 
 def map_png(settings: Settings, selection, *, now: dt.datetime | None = None) -> bytes:
-    """A print layout of the current view as PNG: map, title, legend, scale bar, north arrow, date, sources."""
+    """A print layout of the current view as PNG, drawn in this process (services/map/render_worker.py draws it
+    in a worker process with a time limit, as the API does)."""
+    return render_view(collect_view(settings, selection, now))
+
+
+def render_view(view: MapView) -> bytes:
+    """The print layout of a collected view as PNG: map, title, legend, scale bar, north arrow, date, sources."""
     import matplotlib  # noqa: PLC0415 — matplotlib only when printing
     from matplotlib import patheffects  # noqa: PLC0415
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
     from matplotlib.figure import Figure  # noqa: PLC0415
-    view = collect_view(settings, selection, now)
     lang, req, summary = view.lang, view.request, filter_summary(view)
     width_px, height_px = paper_pixels(req.paper, req.dpi)
     notes = "\n".join([text("source", lang)] + ([text("sample_note", lang)] if view.sample else []))

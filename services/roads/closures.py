@@ -14,7 +14,7 @@ from config import Settings
 from geo.roads import RoadGraph
 from services.db import audit, read_session, transaction
 from services.errors import FieldError
-from services.map.area import circle_polygon
+from services.map.area import circle_polygon, polygon_from_geojson
 from services.models import HazardPoint, RoadBlock, utcnow
 
 SNAP_LIMIT_M = 200.0
@@ -62,16 +62,7 @@ def block_segment(settings: Settings, graph: RoadGraph, lon: float, lat: float, 
 def block_area(settings: Settings, geojson: dict, reason: str, *, actor: str) -> Block:
     """Close every road through a drawn polygon (or a circle: a point with properties.radius in metres)."""
     reason = _reason(reason)
-    try:
-        geometry = shape(geojson.get("geometry", geojson))
-        radius = (geojson.get("properties") or {}).get("radius")
-        if geometry.geom_type == "Point" and radius:
-            geometry = circle_polygon(geometry.x, geometry.y, float(radius))
-    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
-        geometry = None
-    if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
-        raise BlockError("area", "阻断范围应为多边形或带半径的点", "area must be a polygon or a point with a radius")
-    return _store(settings, "area", shapely.make_valid(geometry), reason, actor)
+    return _store(settings, "area", polygon_from_geojson(geojson, "area", BlockError), reason, actor)
 
 
 def _store(settings: Settings, kind: str, geometry, reason: str, actor: str) -> Block:

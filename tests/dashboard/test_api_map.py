@@ -103,6 +103,24 @@ def test_polygon_area_matches_a_point_in_polygon_count(client):
     assert body["threatened_people"] == sum(f["properties"]["threatened_people"] for f in expected)
 
 
+def test_area_summary_tests_points_in_one_vectorised_call(seeded, client, monkeypatch):
+    """shapely.contains_xy on the coordinate arrays, no shapely Point per feature (issue 9: hot paths)."""
+    import shapely
+
+    from services.map.area import polygon_from_geojson, summarise_area
+    ring = [[108.70, 29.40], [108.85, 29.40], [108.85, 29.55], [108.70, 29.55], [108.70, 29.40]]
+    area = polygon_from_geojson({"type": "Polygon", "coordinates": [ring]}, "area")
+    expected = [f for f in features(client, "/api/v1/layers/enterprises")
+                if area.contains(Point(f["geometry"]["coordinates"]))]  # the oracle, one Point at a time
+
+    def no_points(*_args, **_kwargs):
+        raise AssertionError("a shapely Point per feature")
+    monkeypatch.setattr(shapely, "points", no_points)
+    monkeypatch.setattr(shapely, "Point", no_points)
+    summary = summarise_area(seeded, area)
+    assert sum(summary.enterprises_by_risk.values()) == len(expected) > 0
+
+
 def test_choropleth_values_and_breaks(client):
     body = client.get("/api/v1/choropleth/threatened_people").get_json()
     hazards = features(client, "/api/v1/layers/hazards")

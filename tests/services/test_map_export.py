@@ -1,13 +1,17 @@
 """Exports of the current map view on SQLite and PostGIS: an offline HTML map and a PNG print layout.
 
 The HTML must reference nothing remote, carry exactly the filtered markers and escape text from data; the PNG
-must decode at the paper's pixel size; the scale bar must measure what it says; bad parameters give 400.
+must decode at the paper's pixel size; the scale bar must measure what it says; bad parameters give 400; a
+render past the time limit is stopped and answered 503.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
+import os
 import re
+import time
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -18,7 +22,9 @@ from dashboard.api.exports import export
 from dashboard.app import create_app
 from geo.distance import EARTH_RADIUS_M, haversine_m
 from services.data.imports import import_file
-from services.map.export_html import ExportRequest, map_html
+from services.map import render_worker
+from services.map.export_html import ExportRequest, collect_view, map_html
+from services.map.export_limits import MIN_SPAN_DEG
 from services.map.export_png import fit_extent, paper_pixels, scale_bar
 from services.map.layers import LayerFilter, filtered_counts
 from tests.services.test_imports import csv_bytes, enterprise_row
@@ -174,6 +180,9 @@ def test_fit_extent_only_widens_and_matches_the_box():
     ("choropleth=rainfall", "choropleth"),
     ("lang=fr", "lang"),
     ("dpi=9999", "dpi"),
+    ("dpi=²", "dpi"),  # str.isdigit() says yes, int() says no: once a 500
+    ("dpi=49", "dpi"),
+    ("dpi=1e3", "dpi"),
     ("paper=b5", "paper"),
     ("colour=red", "colour"),
 ])
@@ -206,3 +215,68 @@ def test_png_renders_without_a_cjk_font_and_with_dollars_in_a_query(seeded, monk
         map_export.font_families.cache_clear()
     with Image.open(io.BytesIO(body)) as image:
         assert image.size == paper_pixels("a4", 50)
+
+
+@pytest.mark.parametrize("bbox, why", [
+    ("108.7,29.5,108.7000001,29.5000001", "small"),  # once 15 minutes of Agg dashing township outlines
+    ("108.7,29.5,108.7015,29.6", "small"),  # 0.0015° wide: one side below the minimum is enough
+    ("-180,-90,180,90", "large"),  # once a 500: the frame grew past the poles and the scale bar failed
+    ("100,20,104,24", "large"),
+    ("0,0,1,1", "outside"),  # the Gulf of Guinea, nowhere near the district
+])
+@pytest.mark.parametrize("suffix", ["html", "png"])
+def test_bbox_too_small_too_large_or_far_away_is_refused_quickly(client, bbox, why, suffix):
+    started = time.perf_counter()
+    response = client.get(f"/api/v1/export/map.{suffix}?bbox={bbox}")
+    assert time.perf_counter() - started < 10
+    assert response.status_code == 400, response.get_data()[:200]
+    body = response.get_json()
+    assert body["parameter"] == "bbox" and body["reason"] and body["reason_en"]
+    assert {"small": "too small", "large": "too large", "outside": "outside"}[why] in body["reason_en"]
+
+
+def test_smallest_allowed_bbox_renders_quickly(client):
+    minlon, minlat = 108.7, 29.5
+    bbox = f"{minlon},{minlat},{minlon + MIN_SPAN_DEG},{minlat + MIN_SPAN_DEG}"
+    started = time.perf_counter()
+    response = client.get(f"/api/v1/export/map.png?bbox={bbox}&dpi=100")
+    assert response.status_code == 200, response.get_json()
+    assert time.perf_counter() - started < 20
+
+
+def test_a_hair_thin_view_renders_in_the_worker_within_the_limit(seeded):
+    """The cause, apart from the bbox bounds: a view far smaller than any township used to spin in Agg."""
+    view = collect_view(seeded, ExportRequest({"hazards": LayerFilter()}, dpi=50))
+    tiny = dataclasses.replace(view, extent=(108.7, 29.5, 108.7000001, 29.5000001))
+    started = time.perf_counter()
+    body = render_worker.render_view_limited(tiny, limit_s=30)
+    assert body.startswith(PNG_SIGNATURE) and time.perf_counter() - started < 30
+
+
+def test_a_render_past_the_time_limit_is_stopped_and_answered_503(seeded, client, monkeypatch):
+    old_worker = render_worker.worker_pid()
+    monkeypatch.setitem(client.application.config, "QJ_SETTINGS",
+                        dataclasses.replace(seeded, export_render_limit_s=0.05))
+    started = time.perf_counter()
+    response = client.get("/api/v1/export/map.png?paper=a3&dpi=300")
+    elapsed_s = time.perf_counter() - started
+    assert response.status_code == 503, response.get_data()[:200]
+    body = response.get_json()
+    assert body["error"] == "render_timeout" and "0.05" in body["reason"] and "0.05 s" in body["reason_en"]
+    assert elapsed_s < 5  # the limit, the query before it and stopping the worker; not the render's 2+ s
+    with pytest.raises(ProcessLookupError):  # the stopped render's process is gone, not drawing on
+        os.kill(old_worker, 0)
+    monkeypatch.setitem(client.application.config, "QJ_SETTINGS", seeded)
+    assert render_worker.worker_pid() != old_worker
+    again = client.get("/api/v1/export/map.png?layers=hazards&dpi=50")  # a fresh worker serves the next one
+    assert again.status_code == 200 and again.get_data().startswith(PNG_SIGNATURE)
+
+
+def test_a_render_waiting_past_the_limit_for_its_turn_is_answered_503(seeded, client, monkeypatch):
+    monkeypatch.setitem(client.application.config, "QJ_SETTINGS",
+                        dataclasses.replace(seeded, export_render_limit_s=0.2))
+    with render_worker._lock:  # another request's render holds the worker
+        started = time.perf_counter()
+        response = client.get("/api/v1/export/map.png?layers=hazards&dpi=50")
+        assert time.perf_counter() - started < 5
+    assert response.status_code == 503 and "another map export" in response.get_json()["reason_en"]

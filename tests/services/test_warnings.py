@@ -4,8 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import text
 
 from services.data.imports import import_file
+from services.db import get_engine
 from services.dispatch.warnings import (
     WarningRequest,
     acknowledge,
@@ -120,8 +122,7 @@ def test_cap_export_and_import_give_the_same_warning(hazard):
     assert area_a.symmetric_difference(area_b).area / area_a.area < 0.01
     for bad, element in (("<alert>", "body"), ("<foo xmlns='urn:oasis:names:tc:emergency:cap:1.2'/>", "alert"),
                          (xml.replace("<sender>", "<sender_x>").replace("</sender>", "</sender_x>"), "sender"),
-                         (xml.replace("Extreme", "Huge"), "severity"),
-                         (xml.replace('<?xml version', '<!DOCTYPE x [<!ENTITY a "b">]><?xml version'), "body")):
+                         (xml.replace("Extreme", "Huge"), "severity")):
         with pytest.raises(CapError) as info:
             call(hazard, import_cap, bad, actor="x")
         assert info.value.field == element
@@ -138,3 +139,76 @@ def test_cap_over_the_api(hazard):
     assert imported.status_code == 201 and imported.get_json()["level"] == "橙"
     broken = client.post("/api/v1/warnings/cap", data=b"<alert", headers={"Content-Type": "application/xml"})
     assert broken.status_code == 400 and broken.get_json()["reason"].startswith("不是有效的 XML")
+
+
+def _warnings_stored(settings) -> int:
+    with get_engine(settings.database_url).connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM warning")).scalar_one()
+
+
+LAUGHS = '<!DOCTYPE alert [<!ENTITY a "哈哈哈哈哈哈哈哈哈哈"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">' \
+         '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'  # "billion laughs", a thousand of them
+PASSWD = '<!DOCTYPE alert [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+def _hostile(xml: str, dtd: str, entity: str | None, encoding: str) -> bytes:
+    """A valid CAP document with ``dtd`` after its declaration and ``entity`` used in the headline."""
+    head, rest = xml.split("?>", 1)
+    if entity:
+        rest = rest.replace("<headline>", f"<headline>&{entity};")
+    doc = f'<?xml version="1.0" encoding="{encoding}"?>' + dtd + rest
+    return doc.encode("utf-16") if encoding == "UTF-16" else doc.encode("utf-8")  # "utf-16": with a BOM
+
+
+@pytest.mark.parametrize("dtd, entity, encoding", [
+    (LAUGHS, "c", "UTF-16"),  # passed the old byte search for b"<!DOCTYPE" and expanded
+    (PASSWD, "xxe", "UTF-8"),
+    (LAUGHS, "c", "UTF-8"),
+    ('<!DOCTYPE alert SYSTEM "http://127.0.0.1:9/cap.dtd">', None, "UTF-8"),
+])
+def test_cap_with_a_dtd_is_refused_and_nothing_is_stored(hazard, dtd, entity, encoding):
+    from dashboard.app import create_app
+    from services.dispatch.cap import CapError, cap_to_request, import_cap, warning_to_cap
+    xml = warning_to_cap(hazard, issue_warning(hazard, request(), actor="区应急局"))
+    hostile = _hostile(xml, dtd, entity, encoding)
+    cap_to_request(_hostile(xml, "", None, encoding))  # the same document without the DTD is a good CAP
+    before = _warnings_stored(hazard)
+    with pytest.raises(CapError) as info:
+        import_cap(hazard, hostile, actor="x", recipients=[{"name": "值班员"}])
+    assert info.value.field == "body" and "DOCTYPE" in info.value.reason and "DOCTYPE" in info.value.reason_en
+    client = create_app(hazard).server.test_client()
+    answer = client.post("/api/v1/warnings/cap?recipient=值班员", data=hostile,
+                         headers={"Content-Type": "application/cap+xml"})
+    assert answer.status_code == 400 and answer.get_json()["parameter"] == "body"
+    assert "DOCTYPE" in answer.get_json()["reason"]
+    assert _warnings_stored(hazard) == before
+
+
+def test_cap_with_a_self_intersecting_polygon_is_refused_and_nothing_is_stored(hazard):
+    import re
+
+    from services.dispatch.cap import CapError, import_cap, warning_to_cap
+    xml = warning_to_cap(hazard, issue_warning(hazard, request(), actor="区应急局"))
+    bow_tie = "29.50000,108.70000 29.60000,108.80000 29.50000,108.80000 29.60000,108.70000 29.50000,108.70000"
+    hostile = re.sub(r"<polygon>[^<]*</polygon>", f"<polygon>{bow_tie}</polygon>", xml, count=1)
+    before = _warnings_stored(hazard)
+    with pytest.raises(CapError) as info:
+        import_cap(hazard, hostile, actor="x", recipients=[{"name": "值班员"}])
+    assert info.value.field == "polygon" and "108.750000, 29.550000" in info.value.reason_en
+    assert _warnings_stored(hazard) == before
+
+
+@pytest.mark.parametrize("polygon", [
+    {"type": "Feature", "properties": {"radius": 1}, "geometry": {"type": "Point", "coordinates": [108.7748, 29.5328]}},
+    # a sliver a fraction of a metre wide: valid, but rounding to 1e-5° (≈1 m) collapses it
+    {"type": "Polygon", "coordinates": [[[108.70, 29.5], [108.80, 29.500001], [108.80, 29.500003],
+                                         [108.70, 29.500002], [108.70, 29.5]]]},
+])
+def test_every_accepted_drawn_area_survives_a_cap_round_trip(hazard, polygon):
+    from shapely.geometry import shape
+
+    from services.dispatch.cap import import_cap, warning_to_cap
+    original = issue_warning(hazard, request(townships=[], polygon=polygon), actor="区应急局")
+    copy = import_cap(hazard, warning_to_cap(hazard, original), actor="x", recipients=[{"name": "值班员"}])
+    a, b = shape(warning_status(hazard, original)["area"]), shape(warning_status(hazard, copy)["area"])
+    assert b.is_valid and a.symmetric_difference(b).area <= a.length * 1e-5  # a 1e-5° band along the outline
