@@ -169,12 +169,12 @@ def _hostile(xml: str, dtd: str, entity: str | None, encoding: str) -> bytes:
 def test_cap_with_a_dtd_is_refused_and_nothing_is_stored(hazard, dtd, entity, encoding):
     from dashboard.app import create_app
     from services.dispatch.cap import CapError, cap_to_request, import_cap, warning_to_cap
-    xml = warning_to_cap(hazard, issue_warning(hazard, request(), actor="区应急局"))
+    xml = call(hazard, warning_to_cap, call(hazard, issue_warning, request(), actor="区应急局"), write=False)
     hostile = _hostile(xml, dtd, entity, encoding)
     cap_to_request(_hostile(xml, "", None, encoding))  # the same document without the DTD is a good CAP
     before = _warnings_stored(hazard)
     with pytest.raises(CapError) as info:
-        import_cap(hazard, hostile, actor="x", recipients=[{"name": "值班员"}])
+        call(hazard, import_cap, hostile, actor="x", recipients=[{"name": "值班员"}])
     assert info.value.field == "body" and "DOCTYPE" in info.value.reason and "DOCTYPE" in info.value.reason_en
     client = create_app(hazard).server.test_client()
     answer = client.post("/api/v1/warnings/cap?recipient=值班员", data=hostile,
@@ -188,12 +188,12 @@ def test_cap_with_a_self_intersecting_polygon_is_refused_and_nothing_is_stored(h
     import re
 
     from services.dispatch.cap import CapError, import_cap, warning_to_cap
-    xml = warning_to_cap(hazard, issue_warning(hazard, request(), actor="区应急局"))
+    xml = call(hazard, warning_to_cap, call(hazard, issue_warning, request(), actor="区应急局"), write=False)
     bow_tie = "29.50000,108.70000 29.60000,108.80000 29.50000,108.80000 29.60000,108.70000 29.50000,108.70000"
     hostile = re.sub(r"<polygon>[^<]*</polygon>", f"<polygon>{bow_tie}</polygon>", xml, count=1)
     before = _warnings_stored(hazard)
     with pytest.raises(CapError) as info:
-        import_cap(hazard, hostile, actor="x", recipients=[{"name": "值班员"}])
+        call(hazard, import_cap, hostile, actor="x", recipients=[{"name": "值班员"}])
     assert info.value.field == "polygon" and "108.750000, 29.550000" in info.value.reason_en
     assert _warnings_stored(hazard) == before
 
@@ -208,7 +208,8 @@ def test_every_accepted_drawn_area_survives_a_cap_round_trip(hazard, polygon):
     from shapely.geometry import shape
 
     from services.dispatch.cap import import_cap, warning_to_cap
-    original = issue_warning(hazard, request(townships=[], polygon=polygon), actor="区应急局")
-    copy = import_cap(hazard, warning_to_cap(hazard, original), actor="x", recipients=[{"name": "值班员"}])
-    a, b = shape(warning_status(hazard, original)["area"]), shape(warning_status(hazard, copy)["area"])
+    original = call(hazard, issue_warning, request(townships=[], polygon=polygon), actor="区应急局")
+    copy = call(hazard, import_cap, call(hazard, warning_to_cap, original, write=False), actor="x",
+                recipients=[{"name": "值班员"}])
+    a, b = (shape(call(hazard, warning_status, w, write=False)["area"]) for w in (original, copy))
     assert b.is_valid and a.symmetric_difference(b).area <= a.length * 1e-5  # a 1e-5° band along the outline
