@@ -6,13 +6,14 @@ nothing is written. A good file is written in one transaction (upsert by natural
 from __future__ import annotations
 
 import csv
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
 from openpyxl.utils import get_column_letter
 from shapely.geometry import Point
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from config import ImportLimits, Settings
@@ -215,6 +216,7 @@ def import_file(settings: Settings, entity: str, content: bytes, filename: str, 
         raise ImportRejected([row_error(1, "坐标系", "crs", value=crs)]) from None
     header, rows = read_table(content, filename, settings.imports)
     with transaction(settings.database_url) as session:
+        _one_import_at_a_time(session, entity)
         ctx = _load_context(session, settings)
         records, errors = validate_rows(spec, header, rows, crs, ctx)
         if errors:
@@ -225,6 +227,18 @@ def import_file(settings: Settings, entity: str, content: bytes, filename: str, 
                              "sample": is_sample})
     ignored = [h for h in header if h and h not in spec.headers]
     return ImportResult(entity, len(records), created, updated, crs, ignored)
+
+
+def _one_import_at_a_time(session: Session, entity: str) -> None:
+    """Imports of one entity run one after another: the second sees the first's rows and updates them.
+
+    Without it, two offices importing the same new codes at once on PostgreSQL would both insert and one would
+    fail on the unique key after its checks had passed (and two stock-takings of one depot would both delete,
+    then both insert). SQLite's BEGIN IMMEDIATE already serialises every writer.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"qj-import:{entity}".encode()) & 0x7FFFFFFF
+        session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def _write(session: Session, spec: EntitySpec, records: list[dict], ctx: _Context,

@@ -207,3 +207,29 @@ def test_direct_sql_agrees_with_the_capacity_rule(shelter_and_hazard):
                 assert area_now == area and in_sql == shelter_capacity(settings, declared_now, area_now, kind)
         session.rollback()
     assert scalar(settings, "SELECT declared_capacity_people FROM shelter") == 30  # the rollback undid the probes
+
+
+def test_two_offices_importing_the_same_new_records_at_once_both_succeed(fresh):
+    """The second import sees the first's rows and updates them: no unique-key failure after the checks passed."""
+    rows = [{"场所编号": f"N{i}", "名称": f"新场所{i}", "场所类型": "紧急", "场所级别": "Ⅲ", "依托设施": "广场",
+             "有效面积(平方米)": "300", "核定容量(人)": "", "已安置人数": "0", "不可用位数": "0", "状态": "开放",
+             "有饭吃": "是", "有衣穿": "是", "有干净水": "是", "有住处": "是", "有医疗": "是",
+             "经度": str(CITY[0] + i * 0.0005), "纬度": str(CITY[1])} for i in range(40)]
+    content = csv_for("shelters", rows)
+    outcomes = race(4, lambda i: import_file(fresh, "shelters", content, f"office{i}.csv", actor=f"office{i}"))
+    results = [value for kind, value in outcomes]
+    assert [kind for kind, _ in outcomes] == ["ok"] * 4
+    assert sorted(r.created for r in results) == [0, 0, 0, 40] and all(r.rows == 40 for r in results)
+    assert scalar(fresh, "SELECT COUNT(*) FROM shelter") == 40
+
+
+def test_two_stock_takings_of_one_depot_at_once_leave_one_of_them(fresh):
+    import_file(fresh, "depots", csv_for("depots", [{"储备库编号": "D1", "名称": "测试库", "级别": "区级",
+                                                  "库容(立方米)": "100", "经度": str(CITY[0]),
+                                                  "纬度": str(CITY[1])}]), "d.csv")
+    takes = [csv_for("stock", [{"储备库编号": "D1", "物资编码": code, "数量": str(10 * (i + 1)), "最低库存": "0",
+                                "有效期至": ""} for code in ("FOOD-RICE", "WATER-BOTTLED")]) for i in range(4)]
+    outcomes = race(4, lambda i: import_file(fresh, "stock", takes[i], f"take{i}.csv"))
+    assert [kind for kind, _ in outcomes] == ["ok"] * 4
+    quantities = [q for q, in read_session_rows(fresh, "SELECT quantity FROM stock_line ORDER BY item_code")]
+    assert len(quantities) == 2 and quantities[0] == quantities[1]  # one whole stock-taking, not a mixture
