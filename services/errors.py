@@ -19,6 +19,16 @@ class FieldError(ValueError):
         self.reason = reason
         self.reason_en = reason_en
         self.code = code or "bad_parameter"
+        self.params: dict = {}
+
+    @classmethod
+    def of(cls, field_name: str, code: str, **params):
+        """The error whose reasons the catalogue (services/text) gives for ``code`` with ``params``."""
+        from services.text import both  # the catalogue imports nothing of this module; import here keeps it so
+        reason, reason_en = both(code, **params)
+        error = cls(field_name, reason, reason_en, code=code)
+        error.params = params
+        return error
 
 
 class NotFound(FieldError):

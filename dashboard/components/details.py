@@ -7,7 +7,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import ids
-from dashboard.i18n import t
+from services.text import t
 from services.map.area import AreaSummary
 from services.map.features import FeatureDetails
 from services.map.search import SearchHit

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard.i18n import t
+from services.text import t
 from services.evacuation.shelters import CapacitySummary
 from services.supply.needs import SupplyCoverage
 from services.vocabulary import FIVE_HAVES

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import dash_leaflet as dl
 
 from dashboard import ids
-from dashboard.i18n import t
+from services.text import t
 from services import vocabulary
 from services.map.basemaps import Basemap
 

@@ -5,7 +5,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.map_layers import POINT_LAYER_ORDER
-from dashboard.i18n import t
+from services.text import t
 from services import vocabulary
 from services.map.basemaps import Basemap
 from services.map.choropleth import MEASURES

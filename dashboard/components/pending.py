@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard.i18n import t
+from services.text import t
 from dashboard.state import settings
 from services.map.layers import entity_counts
 

@@ -5,7 +5,7 @@ import dash_leaflet as dl
 from dash import html
 
 from dashboard.components.map_layers import boundary_layer, roads_layer
-from dashboard.i18n import t
+from services.text import t
 
 
 def _minutes(seconds) -> str:

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 from dash import dcc, html
 
 from config import Settings
-from dashboard.i18n import normalise_language, t
+from services.text import normalise_language, t
 
 NAV = (("/", "nav.map"), ("/evacuation", "nav.evacuation"), ("/supply", "nav.supply"),
        ("/duty", "nav.duty"), ("/analysis", "nav.analysis"), ("/data", "nav.data"))

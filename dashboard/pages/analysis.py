@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 
 from dashboard.components.pending import pending_page
-from dashboard.i18n import normalise_language
+from services.text import normalise_language
 
 dash.register_page(__name__, path="/analysis", name="分析研判", order=4)
 

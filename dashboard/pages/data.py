@@ -12,7 +12,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
-from dashboard.i18n import normalise_language, t
+from services.text import normalise_language, t
 from dashboard.state import settings
 from services.data.imports import ImportRejected, import_file
 from services.data.specs import SPECS

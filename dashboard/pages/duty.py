@@ -12,7 +12,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 
 from dashboard.components.clicks import clicked_id
 from dashboard.components.map_layers import boundary_layer
-from dashboard.i18n import normalise_language, t
+from services.text import normalise_language, t
 from dashboard.state import settings
 from services import vocabulary
 from services.data.geography import township_list, township_seats

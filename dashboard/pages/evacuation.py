@@ -17,7 +17,7 @@ from dashboard.components.plan_views import (
     plan_map,
     plan_summary,
 )
-from dashboard.i18n import normalise_language, t
+from services.text import normalise_language, t
 from dashboard.state import settings
 from services import vocabulary
 from services.data.geography import township_list

@@ -24,7 +24,7 @@ from dashboard.components.map_layers import (
     point_hideout,
 )
 from dashboard.components.map_panel import choropleth_legend, side_panel
-from dashboard.i18n import normalise_language, t
+from services.text import normalise_language, t
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
 from services import vocabulary

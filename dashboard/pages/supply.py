@@ -6,7 +6,7 @@ import dash_leaflet as dl
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.components.map_layers import boundary_layer, roads_layer
-from dashboard.i18n import normalise_language, t
+from services.text import normalise_language, t
 from dashboard.state import settings
 from services.errors import FieldError
 from services.evacuation.shelters import shelter_capacities

@@ -9,61 +9,8 @@ import re
 from dataclasses import dataclass
 
 from services.data.specs import Column
+from services.text import both
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "required": ("不能为空", "is required"),
-    "not_number": ("“{value}” 不是数字", "'{value}' is not a number"),
-    "not_integer": ("“{value}” 不是整数", "'{value}' is not a whole number"),
-    "range": ("{value} 超出范围（{minimum}～{maximum}）", "{value} is out of range ({minimum} to {maximum})"),
-    "too_long": ("长度超过 {max_length} 个字符", "is longer than {max_length} characters"),
-    "choice": ("“{value}” 不是允许的值（可选：{choices}）", "'{value}' is not allowed (one of: {choices})"),
-    "bool": ("“{value}” 应为 是 或 否", "'{value}' must be 是 or 否 (yes/no)"),
-    "date": ("“{value}” 不是日期（应为 YYYY-MM-DD）", "'{value}' is not a date (YYYY-MM-DD)"),
-    "phone": ("“{value}” 不是电话号码", "'{value}' is not a phone number"),
-    "credit_format": ("“{value}” 不是18位统一社会信用代码", "'{value}' is not an 18-character credit code"),
-    "credit_check": ("“{value}” 校验位错误（应为 {expected}）",
-                     "'{value}' has a wrong check character (expected {expected})"),
-    "township": ("“{value}” 不是本区的乡镇街道", "'{value}' is not a township of this district"),
-    "outside": ("点位 ({lon}, {lat}) 不在{region}范围内", "point ({lon}, {lat}) lies outside {region}"),
-    "duplicate": ("“{value}” 与第{other}行重复", "'{value}' repeats row {other}"),
-    "category": ("类别“{value}”不属于行业“{sector}”", "category '{value}' does not belong to sector '{sector}'"),
-    "unknown_ref": ("“{value}” 在{what}中不存在", "'{value}' does not exist among {what_en}"),
-    "missing_column": ("缺少列“{value}”", "column '{value}' is missing"),
-    "duplicate_header": ("列名“{value}”出现两次（{first_letter}列和{second_letter}列，即第{first}列和第{second}列），"
-                         "无法确定使用哪一列",
-                         "column '{value}' appears twice (columns {first_letter} and {second_letter}, positions "
-                         "{first} and {second}): which one holds the data is unclear"),
-    "control_char": ("含有不可见的控制字符 {char}（第{position}个字符），请删除后重新导入",
-                     "contains the invisible control character {char} (character {position}): remove it"),
-    "empty_file": ("文件中没有数据行", "the file has no data rows"),
-    "too_large": ("文件大小 {size_mb} MB，超过 {max_mb} MB 的上限，请拆分后分批导入",
-                  "the file is {size_mb} MB, over the {max_mb} MB limit: split it and import the parts"),
-    "unpacked_too_large": ("工作簿解压后有 {size_mb} MB，超过 {max_mb} MB 的上限，请拆分后分批导入",
-                           "the workbook unpacks to {size_mb} MB, over the {max_mb} MB limit: split it and "
-                           "import the parts"),
-    "compression_ratio": ("工作簿部件“{part}”的压缩比异常（{ratio}:1），文件已损坏或被恶意构造，未导入",
-                          "workbook part '{part}' is compressed {ratio}:1, which no real sheet is: refused as "
-                          "damaged or hostile"),
-    "too_many_rows": ("数据超过 {max_rows} 行的上限，请拆分后分批导入",
-                      "more than {max_rows} data rows: split the file and import the parts"),
-    "not_xlsx": ("文件不是有效的 Excel 工作簿（.xlsx），或已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再导入",
-                 "the file is not a valid Excel workbook (.xlsx), or it is damaged: open it in Excel or WPS and "
-                 "save it as .xlsx"),
-    "encrypted": ("工作簿设有打开密码（已加密），无法读取；请在 Excel 或 WPS 中取消密码后另存为 .xlsx 再导入",
-                  "the workbook is password-protected (encrypted): remove the password in Excel or WPS and save "
-                  "it as .xlsx"),
-    "old_excel": ("这是旧版 Excel（.xls）或 WPS 表格（.et）文件，无法直接读取；请另存为 .xlsx 后再导入",
-                  "this is an old Excel (.xls) or WPS (.et) file: save it as .xlsx and import that"),
-    "no_sheet": ("工作簿中没有工作表", "the workbook has no worksheet"),
-    "binary": ("文件不是文本格式的 CSV（含二进制内容）；请上传 .xlsx，或 UTF-8 编码的 CSV",
-               "the file is not a text CSV (it holds binary data): upload an .xlsx or a UTF-8 CSV"),
-    "encoding": ("无法识别文件的文字编码；请将 CSV 保存为 UTF-8 或 GBK 编码",
-                 "the text encoding is not recognised: save the CSV as UTF-8 or GBK"),
-    "bad_csv": ("CSV 格式有误（第{line}行附近，如引号不成对或单元格过长）；请用 Excel 或 WPS 打开后重新保存",
-                "the CSV is malformed near line {line} (unbalanced quotes or an over-long cell): open it in "
-                "Excel or WPS and save it again"),
-    "crs": ("未知坐标系“{value}”（可选：WGS84、GCJ02、BD09）", "unknown coordinate system '{value}'"),
-}
 
 
 @dataclass(frozen=True)
@@ -74,18 +21,21 @@ class RowError:
     column: str
     reason: str
     reason_en: str
+    code: str = ""
 
     def __str__(self) -> str:
         return f"第{self.row}行 {self.column}: {self.reason}"
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "reason": self.reason, "reason_en": self.reason_en,
+        return {"row": self.row, "column": self.column, "code": self.code, "reason": self.reason,
+                "reason_en": self.reason_en,
                 "message": str(self)}
 
 
 def row_error(row: int, column: str, code: str, **params) -> RowError:
-    zh, en = _MESSAGES[code]
-    return RowError(row, column, zh.format(**params), en.format(**params))
+    """A problem of an import file from its code (``import.<code>`` in the catalogue) and parameters."""
+    zh, en = both("import." + code, **params)
+    return RowError(row, column, zh, en, code)
 
 
 class CellError(ValueError):

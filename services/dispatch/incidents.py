@@ -103,15 +103,13 @@ def transition(uow: UnitOfWork, model, key: int, status: str, transitions: dict[
     if before is None:
         raise NotFound("id", f"没有编号为 {key} 的{what}", f"no {model.__tablename__} {key}")
     if status not in vocabulary.INCIDENT_STATUSES + vocabulary.ORDER_STATUSES:
-        raise IncidentError("status", f"“{status}”不是可选的状态", f"'{status}' is not a status")
+        raise IncidentError.of("status", "status.unknown", status=status)
     if status not in transitions[before]:
-        raise Conflict("status", f"不能从“{before}”转为“{status}”", f"cannot go from {before} to {status}",
-                       code="status.transition")
+        raise Conflict.of("status", "status.transition", before=before, status=status)
     moved = uow.session.execute(update(model).where(model.id == key, model.status == before)
                                 .values(status=status).returning(model.id)).first()
     if moved is None:
-        raise Conflict("status", f"{what}已被他人更改，请刷新后重试", f"the {model.__tablename__} changed meanwhile",
-                       code="changed_meanwhile")
+        raise Conflict.of("status", "changed_meanwhile", what=what, what_en=model.__tablename__.replace("_", " "))
     return before
 
 

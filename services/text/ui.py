@@ -1,7 +1,5 @@
-"""User-facing strings, Chinese first and English second; layouts look them up with ``t(key, lang)``."""
+"""Texts of the pages: the shell, 一张图, evacuation, supplies, the duty view, data (zh-CN first, English)."""
 from __future__ import annotations
-
-LANGUAGES = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
     "app.title": ("{region}应急一张图", "{region} Emergency Map"),
@@ -279,14 +277,3 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.col_detail": ("详情", "Detail"),
     "data.row_note": ("行号与 Excel 中一致（表头为第1行）", "Row numbers as in Excel (header is row 1)"),
 }
-
-
-def t(key: str, lang: str = "zh", **params) -> str:
-    """The text for ``key`` in ``lang`` ('zh' or 'en'), formatted with ``params``."""
-    zh, en = TEXT[key]
-    text = en if lang == "en" else zh
-    return text.format(**params) if params else text
-
-
-def normalise_language(value: str | None) -> str:
-    return value if value in LANGUAGES else "zh"
