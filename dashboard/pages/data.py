@@ -6,23 +6,22 @@ import binascii
 import datetime as dt
 import logging
 import re
-from zoneinfo import ZoneInfo
 
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import ids
-from services.text import normalise_language, t
 from dashboard.state import settings
+from services.clock import format_local
 from services.data.imports import ImportRejected, import_file
 from services.data.specs import SPECS
 from services.db import read_session
 from services.db.audit import recent
 from services.map.layers import entity_counts
+from services.text import normalise_language, t
 
 dash.register_page(__name__, path="/data", name="数据管理", order=5)
 
-_LOCAL = ZoneInfo("Asia/Shanghai")
 _DATA_URL = re.compile(r"^data:[^,]*;base64,")
 _CRS_OPTIONS = [{"label": "WGS-84 / CGCS2000", "value": "WGS84"}, {"label": "GCJ-02（高德/腾讯）", "value": "GCJ02"},
                 {"label": "BD-09（百度）", "value": "BD09"}]
@@ -34,9 +33,8 @@ def _table(headers: list[str], rows: list[list], class_name: str) -> html.Table:
 
 
 def _local_time(at: dt.datetime) -> str:
-    """Stored UTC (SQLite drops the zone) shown as Asia/Shanghai, e.g. 2026-11-24 14:05."""
-    aware = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
-    return aware.astimezone(_LOCAL).strftime("%Y-%m-%d %H:%M")
+    """An audit time as the users read it, in the deployment's zone (services.clock)."""
+    return format_local(at, settings())
 
 
 def _audit_table(lang: str) -> html.Table:
