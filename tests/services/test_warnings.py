@@ -213,3 +213,24 @@ def test_every_accepted_drawn_area_survives_a_cap_round_trip(hazard, polygon):
                 recipients=[{"name": "值班员"}])
     a, b = (shape(call(hazard, warning_status, w, write=False)["area"]) for w in (original, copy))
     assert b.is_valid and a.symmetric_difference(b).area <= a.length * 1e-5  # a 1e-5° band along the outline
+
+
+def test_the_duty_view_reads_warnings_in_two_queries_however_many_there_are(hazard):
+    """It took 2N + 1 queries (one status per warning, each reading its recipients)."""
+    from sqlalchemy import event
+
+    from services.db import get_engine
+    from services.db.uow import unit_of_work
+    for i in range(6):
+        call(hazard, issue_warning, request(headline=f"预警{i}"), actor="值班员")
+    statements = []
+    engine = get_engine(hazard.database_url)
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 — (conn, cursor, statement, …)
+    with unit_of_work(hazard) as uow:
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            active = active_warnings(uow)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    assert len(active) == 6 and all(w["recipients_total"] == 3 for w in active)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
