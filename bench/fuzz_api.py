@@ -34,20 +34,33 @@ def _postgres_database() -> str:
 
 
 def _report(path: Path) -> dict:
-    """Cases and failures per operation from schemathesis's NDJSON event stream."""
-    cases, failures = 0, {}
+    """Cases, 5xx answers and failed checks per operation from schemathesis 4's NDJSON event stream.
+
+    Each line is one event ``{"<EventName>": {...}}``; a ``ScenarioFinished`` event's ``recorder`` holds
+    ``label`` (e.g. "POST /api/v1/area"), ``cases`` (id -> case), ``checks`` (case id -> [{"name", "status"}],
+    status "success"/"failure"/"skip") and ``interactions`` (case id -> {"request", "response"}).
+    """
+    cases, server_errors, failures = 0, {}, {}
+    operations = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         event = json.loads(line)
-        for kind, body in event.items():
-            if kind.endswith("ScenarioFinished") or kind == "ScenarioFinished":
-                recorder = body.get("recorder", {})
-                cases += len(recorder.get("cases", {}))
-                for check_list in recorder.get("checks", {}).values():
-                    for check in check_list:
-                        if check.get("status") == "FAILURE":
-                            label = body.get("label") or recorder.get("label", "?")
-                            failures.setdefault(label, set()).add(check.get("name"))
-    return {"cases": cases, "failures": {k: sorted(v) for k, v in failures.items()}}
+        body = event.get("ScenarioFinished")
+        if body is None:
+            continue
+        recorder = body.get("recorder", {})
+        label = recorder.get("label", "?")
+        operations.add(label)
+        cases += len(recorder.get("cases", {}))
+        for check_list in recorder.get("checks", {}).values():
+            for check in check_list:
+                if str(check.get("status")).lower() == "failure":
+                    failures.setdefault(label, set()).add(check.get("name"))
+        for interaction in recorder.get("interactions", {}).values():
+            status = (interaction.get("response") or {}).get("status_code") or 0
+            if status >= 500:
+                server_errors[label] = server_errors.get(label, 0) + 1
+    return {"operations": len(operations), "cases": cases, "server_errors": server_errors,
+            "failures": {k: sorted(v) for k, v in failures.items()}}
 
 
 def main() -> int:

@@ -26,6 +26,9 @@ def openapi():
             params = [_path_parameter(rule, arg) for arg in sorted(rule.arguments)]
             operation = item.setdefault(method.lower(), {"summary": summary, "parameters": params,
                                                          "responses": dict(STANDARD_RESPONSES)})
+            query_model = getattr(view, "qj_query", None)
+            if query_model is not None and method == "GET":
+                operation["parameters"] = params + query_parameters(query_model)
             model = getattr(view, "qj_body", None)
             if model is not None and method in ("POST", "PUT", "PATCH"):
                 operation["requestBody"] = {"required": True, "content": {"application/json": {
@@ -51,6 +54,27 @@ def _path_parameter(rule, name: str) -> dict:
     else:
         schema = {"type": "string"}
     return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def query_parameters(model) -> list[dict]:
+    """``in: query`` parameters from a request model's fields: its schema per field, required as the model says."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    required = set(schema.get("required", ()))
+    params = []
+    for name, field_schema in schema.get("properties", {}).items():
+        field_schema = dict(field_schema)
+        field_schema.pop("title", None)
+        description = field_schema.pop("description", None)
+        options = [o for o in field_schema.pop("anyOf", []) if o.get("type") != "null"]  # absent, not null
+        if options:
+            field_schema.update(options[0] if len(options) == 1 else {"anyOf": options})
+        if field_schema.get("default", 0) is None:
+            field_schema.pop("default")
+        param = {"name": name, "in": "query", "required": name in required, "schema": field_schema}
+        if description:
+            param["description"] = description
+        params.append(param)
+    return params
 
 
 def _component(doc: dict, model) -> dict:
@@ -106,7 +130,7 @@ def openapi_document(settings: Settings) -> dict:
         "components": {"schemas": {
             "FeatureCollection": {"type": "object", "required": ["type", "features"], "properties": {
                 "type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": {"type": "object"}}}},
-            "Error": {"type": "object", "properties": {
+            "Error": {"type": "object", "required": ["error", "reason", "reason_en"], "properties": {
                 "error": {"type": "string"}, "parameter": {"type": "string"}, "reason": {"type": "string"},
                 "reason_en": {"type": "string"}}},
         }},
