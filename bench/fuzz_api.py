@@ -18,7 +18,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import ROOT, clean_env, emit, free_port, print_machine, served_app  # noqa: E402
+from bench._common import clean_env, emit, free_port, print_machine, served_app  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -68,24 +68,31 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=100, help="max examples per operation and phase")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--checks", default="not_a_server_error,status_code_conformance,"
+                        "response_schema_conformance", help="schemathesis checks (comma-separated)")
+    parser.add_argument("--solver-max-s", type=float, default=1.0,
+                        help="the server's cap on a route plan's solver seconds (QJ_ROUTE_SOLVER_MAX_S) for the run")
     args = parser.parse_args()
     print_machine()
     instance = Path(tempfile.mkdtemp(prefix="qj-fuzz-"))
     url = _postgres_database() if args.postgres else f"sqlite:///{instance / 'fuzz.sqlite3'}"
-    env = clean_env(PORT=str(free_port()), DATABASE_URL=url, QJ_INSTANCE_DIR=str(instance))
+    # The run bounds the expensive work through the deployment's own settings (the document stays as it is):
+    # a route plan solves for at most --solver-max-s, and a request waits at most 2 s for the solver's slot.
+    env = clean_env(PORT=str(free_port()), DATABASE_URL=url, QJ_INSTANCE_DIR=str(instance),
+                    QJ_ROUTE_SOLVER_MAX_S=str(args.solver_max_s), QJ_ROUTE_SOLVER_WAIT_S="2")
     events = instance / "events.ndjson"
     started = time.perf_counter()
     with served_app(env, instance / "server.log") as base:
         run = subprocess.run([str(Path(sys.executable).with_name("st")), "run", f"{base}/api/v1/openapi.json",
-                              "--checks", "not_a_server_error", "--max-examples", str(args.examples),
+                              "--checks", args.checks, "--max-examples", str(args.examples),
                               "--seed", str(args.seed), "--continue-on-failure", "--request-timeout", "60",
                               "--report", "ndjson", "--report-ndjson-path", str(events), "--no-color"],
-                             cwd=ROOT, capture_output=True, text=True)
+                             cwd=instance, capture_output=True, text=True)  # its cache stays out of the tree
     seconds = time.perf_counter() - started
     print(run.stdout[-6000:])
     summary = _report(events) if events.exists() else {"cases": None, "failures": {}}
     emit({"bench": "fuzz_api", "backend": "postgresql" if args.postgres else "sqlite", "seconds": round(seconds),
-          "examples_per_operation": args.examples, **summary, "exit": run.returncode})
+          "examples_per_operation": args.examples, "checks": args.checks, **summary, "exit": run.returncode})
     return 0
 
 
