@@ -70,6 +70,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--checks", default="not_a_server_error,status_code_conformance,"
                         "response_schema_conformance", help="schemathesis checks (comma-separated)")
+    parser.add_argument("--include-path-regex", help="only the operations whose path matches (st's option)")
     parser.add_argument("--solver-max-s", type=float, default=1.0,
                         help="the server's cap on a route plan's solver seconds (QJ_ROUTE_SOLVER_MAX_S) for the run")
     args = parser.parse_args()
@@ -86,6 +87,7 @@ def main() -> int:
         run = subprocess.run([str(Path(sys.executable).with_name("st")), "run", f"{base}/api/v1/openapi.json",
                               "--checks", args.checks, "--max-examples", str(args.examples),
                               "--seed", str(args.seed), "--continue-on-failure", "--request-timeout", "60",
+                              *(["--include-path-regex", args.include_path_regex] if args.include_path_regex else []),
                               "--report", "ndjson", "--report-ndjson-path", str(events), "--no-color"],
                              cwd=instance, capture_output=True, text=True)  # its cache stays out of the tree
     seconds = time.perf_counter() - started
