@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify
 from config import Settings
 from dashboard.api.support import app_settings
 from services.data.specs import SPECS
-from services.map.layers import POINT_LAYERS
+from services.map.layers import POINT_LAYERS, VIEWS
 
 openapi_api = Blueprint("openapi_api", __name__)
 
@@ -98,7 +98,8 @@ def openapi_document(settings: Settings) -> dict:
                  "description": "Risks and emergency resources of one county; all coordinates WGS-84 (EPSG:4326)."},
         "paths": {
             "/healthz": {"get": {"summary": "Status, database kind and counts per entity",
-                                 "responses": {"200": {"description": "ok"}}}},
+                                 "responses": {"200": {"description": "ok"},
+                                               "503": {"description": "the database cannot be reached"}}}},
             "/api/v1/townships": {"get": {"summary": "Townships (乡镇街道) with official codes", "responses": {
                 "200": geojson}}},
             "/api/v1/boundary": {"get": {"summary": "District boundary and neighbouring counties",
@@ -112,8 +113,12 @@ def openapi_document(settings: Settings) -> dict:
                      "description": "official 9-digit township code"},
                     {"name": "bbox", "in": "query", "schema": {"type": "string"},
                      "description": "minlon,minlat,maxlon,maxlat in WGS-84"},
+                    {"name": "view", "in": "query", "schema": {"type": "string", "enum": list(VIEWS)},
+                     "description": "full (every field, the default) or map (what the map draws)"},
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100},
+                     "description": "text in the name; the layer's vocabulary fields filter too (a,b,c)"},
                 ],
-                "responses": {"200": geojson, "400": error, "404": error}}},
+                "responses": {"200": geojson, "400": error, "404": error, "503": error}}},
             "/api/v1/templates/{entity}.xlsx": {"get": {
                 "summary": "Import template with Chinese headers",
                 "parameters": [{"name": "entity", "in": "path", "required": True,
