@@ -1,6 +1,7 @@
 """Fuzz the JSON API with schemathesis over its own OpenAPI document: no 5xx, error answers as documented.
 
-    .venv/bin/python bench/fuzz_api.py [--examples N] [--postgres] [--seed S]
+    .venv/bin/python bench/fuzz_api.py [--examples N] [--postgres] [--seed S] [--checks C] [--solver-max-s S]
+                                       [--include-path-regex RE]
 
 Serves a fresh sample database (SQLite, or a new PostgreSQL database with --postgres) with ``app.py serve`` on
 127.0.0.1, runs ``st run`` on every operation, and prints the cases, the server errors by operation and the
