@@ -6,7 +6,12 @@ from dataclasses import asdict
 from flask import Blueprint, jsonify, request
 
 from dashboard.api.models import body, parse, parse_query, query
-from dashboard.api.models.evacuation import MoveCreate, OccupancySet, ProfileSave, ScenarioBody
+from dashboard.api.models.evacuation import (
+    MoveCreate,
+    OccupancySet,
+    ProfileSave,
+    ScenarioBody,
+)
 from dashboard.api.models.map import CapacityQuery, CoverageQuery
 from dashboard.api.support import app_settings, bad, json_body, unit
 from services.evacuation.moves import update_occupancy

@@ -7,7 +7,13 @@ import numpy as np
 from flask import Blueprint, jsonify, request
 
 from dashboard.api.models import body, parse, parse_query, query
-from dashboard.api.models.roads import BlockCreate, IsochroneQuery, MatrixRequest, PlanRequest, RouteRequest
+from dashboard.api.models.roads import (
+    BlockCreate,
+    IsochroneQuery,
+    MatrixRequest,
+    PlanRequest,
+    RouteRequest,
+)
 from dashboard.api.support import app_settings, json_body
 from geo import travel
 from services.errors import FieldError
@@ -33,7 +39,7 @@ def _planner_busy(exc: PlannerBusy):
     return response
 
 
-def _points(points: list, name: str) -> np.ndarray:
+def _points(points: list) -> np.ndarray:
     """Checked [lon, lat] pairs (the model bounded them) as an n × 2 array."""
     return np.asarray(points, dtype=float).reshape(-1, 2)
 
@@ -82,7 +88,7 @@ def matrix():
     null where unreachable: closed roads, or a point more than 500 m from any open road.
     """
     req = parse(MatrixRequest, json_body())
-    sources, targets = _points(req.sources, "sources"), _points(req.targets, "targets")
+    sources, targets = _points(req.sources), _points(req.targets)
     if len(sources) * len(targets) > MAX_MATRIX_CELLS:
         raise FieldError("targets", f"矩阵过大（上限 {MAX_MATRIX_CELLS} 格）", f"matrix larger than {MAX_MATRIX_CELLS}")
     graph = _graph_for(req.hazard_blocks)

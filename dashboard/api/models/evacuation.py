@@ -6,8 +6,8 @@ from typing import Any, Literal
 from pydantic import Field, StrictBool
 
 from dashboard.api.models import RecordId, Request, Text
-from services.evacuation.moves import MAX_OCCUPANCY, MAX_PEOPLE_PER_MOVE
 from services import vocabulary
+from services.evacuation.moves import MAX_OCCUPANCY, MAX_PEOPLE_PER_MOVE
 from services.vocabulary import FIVE_HAVES
 
 
