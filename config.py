@@ -53,6 +53,7 @@ class RouteSolverLimits:
     slots: int = 1
     queue: int = 3          # requests that may wait for a slot; beyond that the answer is 503 at once
     wait_s: float = 30.0    # how long a waiting request waits before the answer is 503
+    max_seconds: float = 60.0  # a plan's solver time limit is at most this (a request may ask for less)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def load_settings() -> Settings:
             slots=max(1, int(_env("QJ_ROUTE_SOLVER_SLOTS", "1"))),
             queue=max(0, int(_env("QJ_ROUTE_SOLVER_QUEUE", "3"))),
             wait_s=max(0.0, float(_env("QJ_ROUTE_SOLVER_WAIT_S", "30"))),
+            max_seconds=min(60.0, max(0.5, float(_env("QJ_ROUTE_SOLVER_MAX_S", "60")))),
         ),
         imports=ImportLimits(
             max_upload_bytes=int(float(_env("QJ_IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024),

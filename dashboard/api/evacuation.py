@@ -5,8 +5,14 @@ from dataclasses import asdict
 
 from flask import Blueprint, jsonify, request
 
-from dashboard.api.models import body, parse
-from dashboard.api.models.evacuation import MoveCreate, OccupancySet, ProfileSave
+from dashboard.api.models import body, parse, parse_query, query
+from dashboard.api.models.evacuation import (
+    MoveCreate,
+    OccupancySet,
+    ProfileSave,
+    ScenarioBody,
+)
+from dashboard.api.models.map import CapacityQuery, CoverageQuery
 from dashboard.api.support import app_settings, bad, json_body, unit
 from services.evacuation.moves import update_occupancy
 from services.evacuation.shelters import capacity_summary
@@ -15,41 +21,20 @@ from services.supply.needs import current_profile, supply_coverage
 evacuation_api = Blueprint("evacuation_api", __name__)
 
 
-def _flag(name: str) -> bool | None:
-    value = request.args.get(name, "0").lower()
-    return {"1": True, "true": True, "0": False, "false": False}.get(value)
-
-
-def _whole(name: str, default: int | None, low: int, high: int):
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or not low <= value <= high:
-        raise ValueError(name)
-    return value
-
-
 @evacuation_api.get("/api/v1/evacuation/capacity")
+@query(CapacityQuery)
 def capacity():
-    exclude = _flag("exclude_unsafe")
-    if exclude is None:
-        return bad("exclude_unsafe", "exclude_unsafe 应为 0 或 1", "exclude_unsafe must be 0 or 1")
-    return jsonify(asdict(capacity_summary(app_settings(), exclude_unsafe=exclude)))
+    """Shelter places against the evacuation target (``exclude_unsafe``: leave out shelters near hazards)."""
+    req = parse_query(CapacityQuery, request.args)
+    return jsonify(asdict(capacity_summary(app_settings(), exclude_unsafe=req.exclude_unsafe)))
 
 
 @evacuation_api.get("/api/v1/supplies/coverage")
+@query(CoverageQuery)
 def coverage():
-    try:
-        people = _whole("people", None, 0, 10_000_000)
-        days = _whole("days", None, 1, 365)
-    except ValueError as exc:
-        name = str(exc)
-        return bad(name, f"{name} 应为合理范围内的整数", f"{name} must be a whole number in range")
-    return jsonify(asdict(supply_coverage(app_settings(), people, days)))
+    """五有 coverage of the stock for ``people`` over ``days`` (defaults: the people at risk, the rule's days)."""
+    req = parse_query(CoverageQuery, request.args)
+    return jsonify(asdict(supply_coverage(app_settings(), req.people, req.days)))
 
 
 @evacuation_api.get("/api/v1/supplies/profile")
@@ -85,16 +70,19 @@ def occupancy(shelter_id: int):
 
 
 @evacuation_api.post("/api/v1/evacuation/plans")
+@body(ScenarioBody)
 def create_plan():
+    """Plan an evacuation for a scenario (hazards, levels, townships or a drawn area) and store it."""
     from services.evacuation.plans import Scenario, ScenarioError, save_plan
     from services.map.layers import township_codes
     settings = app_settings()
-    body = request.get_json(silent=True)
+    raw = json_body()
+    req = parse(ScenarioBody, raw)
     try:
-        scenario = Scenario.from_json(body, township_codes(settings))
+        scenario = Scenario.from_json(req.model_dump(exclude_unset=True, exclude={"actor"}), township_codes(settings))
     except ScenarioError as exc:
         return bad(exc.field, exc.reason, exc.reason_en)
-    plan_id, plan = save_plan(settings, scenario, actor=str((body or {}).get("actor") or "api"))
+    plan_id, plan = save_plan(settings, scenario, actor=req.actor or "api")
     return jsonify({"id": plan_id, **plan}), 201
 
 

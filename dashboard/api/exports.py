@@ -11,6 +11,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, jsonify, request
 
 from config import Settings
+from dashboard.api.models import parse_query, query
+from dashboard.api.models.map import ExportQuery
 from dashboard.api.support import app_settings
 from services.map.choropleth import MEASURES
 from services.map.export_html import DEFAULT_LAYERS, TIMEZONE, ExportRequest, map_html
@@ -97,14 +99,20 @@ def _download(body: bytes, mimetype: str, suffix: str, req: ExportRequest, when:
 
 
 @export.get("/api/v1/export/map.html")
+@query(ExportQuery)
 def map_html_download():
+    """The map's current view as one offline HTML file."""
+    parse_query(ExportQuery, request.args)
     settings = app_settings()
     req, when = parse_export_args(request.args, township_codes(settings)), dt.datetime.now(TIMEZONE)
     return _download(map_html(settings, req, now=when).encode("utf-8"), "text/html", "html", req, when)
 
 
 @export.get("/api/v1/export/map.png")
+@query(ExportQuery)
 def map_png_download():
+    """The map's current view as a print layout (PNG)."""
+    parse_query(ExportQuery, request.args)
     settings = app_settings()
     req, when = parse_export_args(request.args, township_codes(settings)), dt.datetime.now(TIMEZONE)
     return _download(map_png_limited(settings, req, now=when), "image/png", "png", req, when)

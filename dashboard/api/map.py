@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, send_file
 
+from dashboard.api.models import body, parse, parse_query, query
+from dashboard.api.models.map import AreaRequest, SearchQuery
 from dashboard.api.support import app_settings, bad
 from services.data.specs import SPECS
 from services.data.templates import template_xlsx
@@ -94,12 +96,14 @@ def feature(layer: str, feature_id: int):
 
 
 @api.get("/api/v1/search")
+@query(SearchQuery)
 def search():
+    """Features whose name (or address) contains ``q``, across the point layers."""
     from services.map.search import search_features
-    text = (request.args.get("q") or "").strip()
-    if not text or len(text) > 100:
+    req = parse_query(SearchQuery, request.args)
+    if not req.q:  # only spaces
         return bad("q", "查询词应为1到100个字", "q must be 1 to 100 characters")
-    return jsonify({"hits": [hit.__dict__ for hit in search_features(app_settings(), text)]})
+    return jsonify({"hits": [hit.__dict__ for hit in search_features(app_settings(), req.q)]})
 
 
 @api.get("/api/v1/choropleth/<measure>")
@@ -112,9 +116,12 @@ def choropleth_measure(measure: str):
 
 
 @api.post("/api/v1/area")
+@body(AreaRequest)
 def area():
+    """What lies inside a drawn area: counts, people and the listed points (read only)."""
     from dataclasses import asdict
 
     from services.map.area import area_from_geojson, summarise_area
-    body = request.get_json(silent=True)
-    return jsonify(asdict(summarise_area(app_settings(), area_from_geojson(body, "body"))))
+    raw = request.get_json(silent=True)
+    parse(AreaRequest, raw)
+    return jsonify(asdict(summarise_area(app_settings(), area_from_geojson(raw, "body"))))

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify
 from config import Settings
 from dashboard.api.support import app_settings
 from services.data.specs import SPECS
-from services.map.layers import POINT_LAYERS
+from services.map.layers import POINT_LAYERS, VIEWS
 
 openapi_api = Blueprint("openapi_api", __name__)
 
@@ -26,6 +26,9 @@ def openapi():
             params = [_path_parameter(rule, arg) for arg in sorted(rule.arguments)]
             operation = item.setdefault(method.lower(), {"summary": summary, "parameters": params,
                                                          "responses": dict(STANDARD_RESPONSES)})
+            query_model = getattr(view, "qj_query", None)
+            if query_model is not None and method == "GET":
+                operation["parameters"] = params + query_parameters(query_model)
             model = getattr(view, "qj_body", None)
             if model is not None and method in ("POST", "PUT", "PATCH"):
                 operation["requestBody"] = {"required": True, "content": {"application/json": {
@@ -53,6 +56,27 @@ def _path_parameter(rule, name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
+def query_parameters(model) -> list[dict]:
+    """``in: query`` parameters from a request model's fields: its schema per field, required as the model says."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    required = set(schema.get("required", ()))
+    params = []
+    for name, field_schema in schema.get("properties", {}).items():
+        field_schema = dict(field_schema)
+        field_schema.pop("title", None)
+        description = field_schema.pop("description", None)
+        options = [o for o in field_schema.pop("anyOf", []) if o.get("type") != "null"]  # absent, not null
+        if options:
+            field_schema.update(options[0] if len(options) == 1 else {"anyOf": options})
+        if field_schema.get("default", 0) is None:
+            field_schema.pop("default")
+        param = {"name": name, "in": "query", "required": name in required, "schema": field_schema}
+        if description:
+            param["description"] = description
+        params.append(param)
+    return params
+
+
 def _component(doc: dict, model) -> dict:
     """The model's JSON schema under components/schemas (its nested models too); a $ref to it."""
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -74,7 +98,8 @@ def openapi_document(settings: Settings) -> dict:
                  "description": "Risks and emergency resources of one county; all coordinates WGS-84 (EPSG:4326)."},
         "paths": {
             "/healthz": {"get": {"summary": "Status, database kind and counts per entity",
-                                 "responses": {"200": {"description": "ok"}}}},
+                                 "responses": {"200": {"description": "ok"},
+                                               "503": {"description": "the database cannot be reached"}}}},
             "/api/v1/townships": {"get": {"summary": "Townships (乡镇街道) with official codes", "responses": {
                 "200": geojson}}},
             "/api/v1/boundary": {"get": {"summary": "District boundary and neighbouring counties",
@@ -88,8 +113,12 @@ def openapi_document(settings: Settings) -> dict:
                      "description": "official 9-digit township code"},
                     {"name": "bbox", "in": "query", "schema": {"type": "string"},
                      "description": "minlon,minlat,maxlon,maxlat in WGS-84"},
+                    {"name": "view", "in": "query", "schema": {"type": "string", "enum": list(VIEWS)},
+                     "description": "full (every field, the default) or map (what the map draws)"},
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100},
+                     "description": "text in the name; the layer's vocabulary fields filter too (a,b,c)"},
                 ],
-                "responses": {"200": geojson, "400": error, "404": error}}},
+                "responses": {"200": geojson, "400": error, "404": error, "503": error}}},
             "/api/v1/templates/{entity}.xlsx": {"get": {
                 "summary": "Import template with Chinese headers",
                 "parameters": [{"name": "entity", "in": "path", "required": True,
@@ -106,7 +135,7 @@ def openapi_document(settings: Settings) -> dict:
         "components": {"schemas": {
             "FeatureCollection": {"type": "object", "required": ["type", "features"], "properties": {
                 "type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": {"type": "object"}}}},
-            "Error": {"type": "object", "properties": {
+            "Error": {"type": "object", "required": ["error", "reason", "reason_en"], "properties": {
                 "error": {"type": "string"}, "parameter": {"type": "string"}, "reason": {"type": "string"},
                 "reason_en": {"type": "string"}}},
         }},

@@ -96,3 +96,16 @@ def body(model: type[BaseModel]):
         view.qj_body = model
         return view
     return mark
+
+
+def query(model: type[BaseModel]):
+    """Declare the query parameters of a route, for the OpenAPI document (the handler parses with ``parse_query``)."""
+    def mark(view):
+        view.qj_query = model
+        return view
+    return mark
+
+
+def parse_query(model: type[Model], args) -> Model:
+    """The query string checked against ``model``: the first value of each name; an empty value is left out."""
+    return parse(model, {name: value for name, value in args.items() if value != ""})

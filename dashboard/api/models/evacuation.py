@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from dashboard.api.models import RecordId, Request, Text
+from services import vocabulary
 from services.evacuation.moves import MAX_OCCUPANCY, MAX_PEOPLE_PER_MOVE
 from services.vocabulary import FIVE_HAVES
 
@@ -42,3 +43,17 @@ class ProfileSave(Request):
 
     def entries(self) -> list[dict[str, Any]]:
         return [n.model_dump() for n in self.needs]
+
+
+class ScenarioBody(Request):
+    """An evacuation scenario: which hazard points move (empty lists: all), to shelters within a travel time."""
+
+    name: Text(100) = "疏散方案"
+    hazard_types: list[Literal[vocabulary.HAZARD_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
+    warning_levels: list[Literal[vocabulary.WARNING_LEVELS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    townships: list[Text(9)] = Field(default_factory=list, max_length=100)  # official township codes
+    area: dict | None = None  # GeoJSON polygon drawn on the map (or a circle: a Point with properties.radius)
+    max_travel_min: float = Field(default=60.0, ge=1, le=600, allow_inf_nan=False)
+    exclude_unsafe: StrictBool = False
+    block_hazard_roads: StrictBool = False
+    actor: Text(80) | None = None

@@ -1,0 +1,61 @@
+"""Request models of the road API: closures, travel-time matrices, one route, supply routes and isochrones."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StrictBool
+
+from dashboard.api.models import MAX_ID, Latitude, Longitude, RecordId, Request, Text
+
+Point = tuple[Longitude, Latitude]
+MAX_POINTS = 5000
+KeyId = Annotated[int, Field(ge=1, le=MAX_ID)]  # a record id written as a JSON object's key ("12")
+
+
+class BlockCreate(Request):
+    """A road closure: at the road nearest a clicked ``point``, or every road crossing a drawn ``area``."""
+
+    point: Point | None = None
+    area: dict | None = None  # GeoJSON polygon (or a circle: a Point with properties.radius)
+    reason: Text(200) | None = None
+    actor: Text(80) | None = None
+
+
+class MatrixRequest(Request):
+    sources: list[Point] = Field(min_length=1, max_length=MAX_POINTS)
+    targets: list[Point] = Field(min_length=1, max_length=MAX_POINTS)
+    hazard_blocks: StrictBool = False
+
+
+class RouteRequest(Request):
+    start: Point = Field(alias="from")
+    to: Point
+    hazard_blocks: StrictBool = False
+
+
+class Demand(Request):
+    kg: float = Field(default=0, ge=0, le=1e9, allow_inf_nan=False)
+    m3: float = Field(default=0, ge=0, le=1e7, allow_inf_nan=False)
+
+
+class PlanRequest(Request):
+    """Vehicle routes from depots to shelters; empty id lists mean every shelter, depot or truck that applies."""
+
+    shelter_ids: list[RecordId] = Field(default_factory=list, max_length=MAX_POINTS)
+    depot_ids: list[RecordId] = Field(default_factory=list, max_length=MAX_POINTS)
+    vehicle_ids: list[RecordId] = Field(default_factory=list, max_length=MAX_POINTS)
+    days: int = Field(default=1, ge=1, le=30, strict=True)
+    demands: dict[KeyId, Demand] = Field(default_factory=dict, max_length=MAX_POINTS)
+    shift_hours: float = Field(default=8.0, ge=1, le=24, allow_inf_nan=False)
+    seconds: float = Field(default=5.0, ge=0.5, le=60, allow_inf_nan=False)  # the solver's time limit
+    hazard_blocks: StrictBool = False
+    critical_within_hours: float | None = Field(default=4.0, ge=0, le=720, allow_inf_nan=False)
+    latest_arrival_min: dict[KeyId, Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]] = \
+        Field(default_factory=dict, max_length=MAX_POINTS)
+
+
+class IsochroneQuery(Request):
+    lon: Longitude
+    lat: Latitude
+    minutes: Text(100, min_length=1) = "15,30,60"  # 1 to 6 comma-separated minutes, each in (0, 240]
+    hazard_blocks: bool = False
