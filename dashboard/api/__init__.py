@@ -19,6 +19,7 @@ from dashboard.api.map import api
 from dashboard.api.openapi import openapi_api
 from dashboard.api.roads import roads_api
 from dashboard.api.support import register_error_answers
+from services.text import both
 
 
 def register_api(server: Flask, settings: Settings) -> None:
@@ -57,7 +58,8 @@ def register_api(server: Flask, settings: Settings) -> None:
 
     @server.errorhandler(500)
     def _internal(_exc):  # never a stack trace to the user
-        return jsonify({"error": "internal", "reason": "服务器内部错误，已记录", "reason_en": "internal error"}), 500
+        reason, reason_en = both("internal")
+        return jsonify({"error": "internal", "reason": reason, "reason_en": reason_en}), 500
 
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -83,8 +85,9 @@ def refuse_cross_origin():
         return None  # not a browser (a script, a partner's server): nothing a page elsewhere can forge
     source = origin if origin is not None else referer
     if source == "null" or urlsplit(source).netloc != request.host:
-        return jsonify({"error": "cross_origin", "parameter": "Origin", "reason": "拒绝来自其他网站的写请求",
-                        "reason_en": "state-changing requests from another site are refused"}), 403
+        reason, reason_en = both("cross_origin")
+        return jsonify({"error": "cross_origin", "parameter": "Origin", "reason": reason,
+                        "reason_en": reason_en}), 403
     return None
 
 
@@ -100,15 +103,16 @@ def answer_unknown_api_path():
         adapter.match(path, method=request.method)
     except MethodNotAllowed as exc:
         allowed = sorted(set(exc.valid_methods or ()) - {"HEAD", "OPTIONS"})
-        response = jsonify({"error": "method_not_allowed", "parameter": "method",
-                            "reason": f"{path} 不支持 {request.method}（可用：{'、'.join(allowed)}）",
-                            "reason_en": f"{path} does not support {request.method} (allowed: {', '.join(allowed)})"})
+        reason, reason_en = both("api.method_not_allowed", path=path, method=request.method,
+                                 allowed="、".join(allowed), allowed_en=", ".join(allowed))
+        response = jsonify({"error": "method_not_allowed", "parameter": "method", "reason": reason,
+                            "reason_en": reason_en})
         response.status_code, response.headers["Allow"] = 405, ", ".join(allowed)
         return response
     except NotFound:
         pass
-    return jsonify({"error": "not_found", "parameter": "path", "reason": f"没有这个接口：{path}",
-                    "reason_en": f"no such endpoint: {path}"}), 404
+    reason, reason_en = both("api.not_found", path=path)
+    return jsonify({"error": "not_found", "parameter": "path", "reason": reason, "reason_en": reason_en}), 404
 
 
 def _api_map() -> Map:

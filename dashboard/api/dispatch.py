@@ -49,7 +49,7 @@ def create_incident():
 def _detail_or_404(uow, incident_id: int) -> dict:
     detail = incident_detail(uow, incident_id)
     if detail is None:
-        raise NotFound("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
+        raise NotFound.of("id", "incident.not_found", id=incident_id)
     return detail
 
 
@@ -95,7 +95,7 @@ def events():
     """Timeline events committed after change number ``since``, in commit order; ``last_id`` is the next since."""
     raw = request.args.get("since", "0")
     if not raw.isdigit() or int(raw) > MAX_SEQ:
-        raise FieldError("since", "since 应为非负整数（上次返回的 last_id）", "since must be a whole number >= 0")
+        raise FieldError.of("since", "since.invalid")
     since = int(raw)
     with unit() as uow:
         feed = events_since(uow, since)
@@ -127,7 +127,7 @@ def _warning_or_404(uow, warning_id: int) -> dict:
     from services.dispatch.warnings import warning_status
     status = warning_status(uow, warning_id)
     if status is None:
-        raise NotFound("id", f"没有编号为 {warning_id} 的预警", f"no warning {warning_id}")
+        raise NotFound.of("id", "warning.not_found", id=warning_id)
     return status
 
 
@@ -174,11 +174,12 @@ def import_warning_cap():
     """Import a CAP 1.2 alert: the body is the XML (Content-Type application/cap+xml); recipients as ?recipient=."""
     from services.dispatch.cap import import_cap
     if request.mimetype not in CAP_TYPES:
-        raise FieldError("Content-Type", "CAP 文件应以 Content-Type: application/cap+xml 提交",
-                         "send the CAP document as Content-Type: application/cap+xml", code="unsupported_media_type")
+        error = FieldError.of("Content-Type", "cap.content_type")
+        error.code = "unsupported_media_type"
+        raise error
     names = request.args.getlist("recipient")
     if len(names) > 500 or any(not n.strip() or len(n) > 80 or "\x00" in n for n in names):
-        raise FieldError("recipient", "接收人姓名应为 1 到 80 个字符", "recipient names must be 1 to 80 characters")
+        raise FieldError.of("recipient", "recipient.names")
     with unit(write=True) as uow:
         warning_id = import_cap(uow, request.get_data(), recipients=[{"name": n, "role": "责任人"} for n in names])
         status = _warning_or_404(uow, warning_id)

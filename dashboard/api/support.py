@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, Operationa
 from config import Settings
 from services.db.uow import UnitOfWork, unit_of_work
 from services.errors import FieldError
+from services.text import both
 
 log = logging.getLogger(__name__)
 JSON_TYPES = ("application/json",)
@@ -40,8 +41,7 @@ def request_actor(body: dict | None = None) -> str:
     if raw is None or raw == "":
         return "api"
     if not isinstance(raw, str) or len(raw) > MAX_ACTOR_CHARS or any(ord(c) < 32 for c in raw):
-        raise FieldError("actor", f"actor 应为不超过 {MAX_ACTOR_CHARS} 个字符的文字",
-                         f"actor must be text of at most {MAX_ACTOR_CHARS} characters")
+        raise FieldError.of("actor", "actor.invalid", limit=MAX_ACTOR_CHARS)
     return raw
 
 
@@ -59,11 +59,12 @@ def json_body() -> dict:
     sends those across origins without asking); a JSON body from elsewhere needs a CORS preflight we never allow.
     """
     if request.mimetype not in JSON_TYPES:
-        raise FieldError("Content-Type", "请求体应为 JSON（Content-Type: application/json）",
-                         "the body must be JSON (Content-Type: application/json)", code="unsupported_media_type")
+        error = FieldError.of("Content-Type", "body.not_json")
+        error.code = "unsupported_media_type"
+        raise error
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise FieldError("body", "请求体应为 JSON 对象", "body must be a JSON object")
+        raise FieldError.of("body", "body.not_object")
     return body
 
 
@@ -84,19 +85,15 @@ def register_error_answers(server: Flask) -> None:
     @server.errorhandler(InterfaceError)
     def _database_unavailable(exc):
         log.warning("database unavailable: %s", exc.orig if hasattr(exc, "orig") else exc)
-        busy = "locked" in str(exc).lower()
-        return bad("database", "数据库繁忙，请稍后重试" if busy else "数据库暂时无法连接，请稍后重试",
-                   "the database is busy, try again shortly" if busy else "the database cannot be reached now",
-                   503, "database_busy" if busy else "database_unavailable")
+        key = "database.busy" if "locked" in str(exc).lower() else "database.unavailable"
+        return bad("database", *both(key), 503, key.replace(".", "_"))
 
     @server.errorhandler(IntegrityError)
     def _integrity(exc):
         log.warning("integrity error answered 409: %s", exc.orig)
-        return bad("body", "数据已被他人更改或与现有记录冲突，请刷新后重试",
-                   "the records changed meanwhile or conflict with existing ones; refresh and retry", 409,
-                   "conflict")
+        return bad("body", *both("conflict"), 409, "conflict")
 
     @server.errorhandler(DataError)
     def _data_error(exc):
         log.warning("data error answered 400: %s", exc.orig)
-        return bad("body", "有数值或文字超出了字段允许的范围", "a value does not fit its field", 400)
+        return bad("body", *both("data_error"), 400)

@@ -192,22 +192,23 @@ def _dispatch(incident_id, _clicks, lang):
     if not incident_id:
         return []
     s, message, trigger = settings(), None, clicked_id()
+    with unit_of_work(s) as uow:  # road times once per click: the ETA of the chosen team and the list shown
+        teams = recommend_teams(uow, int(incident_id), limit=50)
     if trigger is not None:
         chosen = int(trigger["team"])
         try:
             with unit_of_work(s, write=True, actor=ACTOR) as uow:
-                eta = next((tm["travel_s"] for tm in recommend_teams(uow, int(incident_id), limit=50)
-                            if tm["team_id"] == chosen), None)
+                eta = next((tm["travel_s"] for tm in teams if tm["team_id"] == chosen), None)
                 assign_team(uow, int(incident_id), chosen, eta_s=eta)
             message = html.P(t("duty.dispatched", lang), className="ok")
+            teams = [tm for tm in teams if tm["team_id"] != chosen]  # busy now
         except FieldError as exc:
             message = html.P(_message(exc, lang))
     with unit_of_work(s) as uow:
-        return _dispatch_view(uow, int(incident_id), message, lang)
+        return _dispatch_view(uow, int(incident_id), teams[:5], message, lang)
 
 
-def _dispatch_view(uow, incident_id: int, message, lang: str) -> list:
-    teams = recommend_teams(uow, incident_id, limit=5)
+def _dispatch_view(uow, incident_id: int, teams: list[dict], message, lang: str) -> list:
     rows = [html.Div([html.Span(f"{tm['name']}（{tm['kind']}，{tm['members']} 人）" + (" ★" if tm["specialty_match"] else "")
                                 + (f" · {tm['travel_s'] / 60:.0f} 分钟" if tm["travel_s"] is not None else "")),
                       html.Button(t("duty.assign", lang), id={"type": D_ASSIGN, "team": tm["team_id"]}, n_clicks=0)],

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from services.errors import FieldError
+from services.text import CATALOGUE, both
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -42,18 +43,6 @@ class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False, str_strip_whitespace=True)
 
 
-_ZH: dict[str, str] = {
-    "missing": "缺少此字段", "extra_forbidden": "未知字段", "string_type": "应为文字", "int_type": "应为整数",
-    "int_parsing": "应为整数", "int_from_float": "应为整数", "float_type": "应为数字", "float_parsing": "应为数字",
-    "finite_number": "应为有限的数字", "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
-    "list_type": "应为列表", "dict_type": "应为 JSON 对象", "model_type": "应为 JSON 对象",
-    "greater_than_equal": "不能小于 {ge}", "less_than_equal": "不能大于 {le}", "greater_than": "应大于 {gt}",
-    "less_than": "应小于 {lt}", "string_too_long": "最多 {max_length} 个字符", "string_too_short": "不能为空",
-    "too_long": "最多 {max_length} 项", "too_short": "至少 {min_length} 项", "literal_error": "应为 {expected} 之一",
-    "enum": "应为 {expected} 之一", "datetime_type": "应为时间", "datetime_parsing": "时间格式有误（应为 ISO 8601）",
-    "datetime_from_date_parsing": "时间格式有误（应为 ISO 8601）", "value_error": "取值有误",
-    "no_control_characters": "不能含控制字符（如 NUL）", "time_range": "时间应在 2000 年到 2100 年之间",
-}
 
 
 def _field(loc: tuple) -> str:
@@ -63,20 +52,20 @@ def _field(loc: tuple) -> str:
 def parse(model: type[Model], body) -> Model:
     """``body`` checked against ``model``; raises FieldError naming the first bad field."""
     if not isinstance(body, dict):
-        raise FieldError("body", "请求体应为 JSON 对象", "body must be a JSON object")
+        raise FieldError.of("body", "body.not_object")
     try:
         return model.model_validate(body)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        ctx = {k: v for k, v in (first.get("ctx") or {}).items()}
-        zh = _ZH.get(first["type"], "取值有误").format_map(_Defaults(ctx))
+        kind = first["type"] if "validation." + first["type"] in CATALOGUE else "other"
+        try:
+            reason, reason_en = both("validation." + kind, **{k: str(v) for k, v in (first.get("ctx") or {}).items()})
+        except KeyError:  # a context pydantic did not give: say it plainly
+            reason, reason_en = both("validation.other")
         name = _field(first["loc"])
-        raise FieldError(name, f"{name}：{zh}", f"{name}: {first['msg']}") from None
-
-
-class _Defaults(dict):
-    def __missing__(self, key):
-        return "?"
+        error = FieldError.of(name, "field.refused", field=name, reason=reason, reason_en=reason_en)
+        error.code = "bad_parameter"
+        raise error from None
 
 
 def check_time(at: dt.datetime) -> dt.datetime:

@@ -1,0 +1,30 @@
+"""Why a request field was refused, by pydantic error type (keys under ``validation.``); the field is prefixed."""
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    "missing": ("缺少此字段", "field required"), "extra_forbidden": ("未知字段", "unknown field"),
+    "string_type": ("应为文字", "must be text"), "int_type": ("应为整数", "must be a whole number"),
+    "int_parsing": ("应为整数", "must be a whole number"), "int_from_float": ("应为整数", "must be a whole number"),
+    "float_type": ("应为数字", "must be a number"), "float_parsing": ("应为数字", "must be a number"),
+    "finite_number": ("应为有限的数字", "must be a finite number"),
+    "bool_type": ("应为 true 或 false", "must be true or false"),
+    "bool_parsing": ("应为 true 或 false", "must be true or false"),
+    "list_type": ("应为列表", "must be a list"), "dict_type": ("应为 JSON 对象", "must be a JSON object"),
+    "model_type": ("应为 JSON 对象", "must be a JSON object"),
+    "greater_than_equal": ("不能小于 {ge}", "must be at least {ge}"),
+    "less_than_equal": ("不能大于 {le}", "must be at most {le}"),
+    "greater_than": ("应大于 {gt}", "must be more than {gt}"), "less_than": ("应小于 {lt}", "must be less than {lt}"),
+    "string_too_long": ("最多 {max_length} 个字符", "at most {max_length} characters"),
+    "string_too_short": ("不能为空", "must not be empty"),
+    "too_long": ("最多 {max_length} 项", "at most {max_length} items"),
+    "too_short": ("至少 {min_length} 项", "at least {min_length} items"),
+    "literal_error": ("应为 {expected} 之一", "must be one of {expected}"),
+    "enum": ("应为 {expected} 之一", "must be one of {expected}"),
+    "datetime_type": ("应为时间", "must be a time"),
+    "datetime_parsing": ("时间格式有误（应为 ISO 8601）", "is not a time (ISO 8601)"),
+    "datetime_from_date_parsing": ("时间格式有误（应为 ISO 8601）", "is not a time (ISO 8601)"),
+    "value_error": ("取值有误", "is not a valid value"),
+    "no_control_characters": ("不能含控制字符（如 NUL）", "must not contain control characters (such as NUL)"),
+    "time_range": ("时间应在 2000 年到 2100 年之间", "the time must be between 2000 and 2100"),
+    "other": ("取值有误", "is not a valid value"),
+}
