@@ -57,7 +57,9 @@ def update_occupancy(uow: UnitOfWork, shelter_id: int, occupancy_people) -> Shel
     """Set how many people a shelter now houses (a head count there), within its capacity; audited."""
     value = _whole(occupancy_people, "occupancy_people", "已安置人数", 0, MAX_OCCUPANCY)
     settings = uow.settings
-    before = uow.session.scalar(select(Shelter.occupancy_people).where(Shelter.id == shelter_id))
+    # The row is locked before it is read (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so
+    # the audited "from" is the value this write replaced, not one another writer changed meanwhile.
+    before = uow.session.scalar(select(Shelter.occupancy_people).where(Shelter.id == shelter_id).with_for_update())
     row = uow.session.execute(
         update(Shelter).where(Shelter.id == shelter_id, value + Shelter.blocked_places <= capacity_sql(settings))
         .values(occupancy_people=value).returning(Shelter.code)).first()
