@@ -3,6 +3,7 @@
 Geometries are WGS-84. Controlled vocabularies (services/vocabulary.py) are enforced by CHECK constraints
 in the database as well as by the importer.
 """
+from services.models.accounts import ApiToken, UserAccount
 from services.models.audit import AuditLog, ChangeCounter
 from services.models.common import PointFeature, utcnow
 from services.models.dispatch import (
@@ -25,4 +26,4 @@ from services.models.resources import (
 from services.models.risks import Enterprise, HazardPoint, MonitoringStation
 from services.models.roads import RoadBlock
 
-__all__ = ["AdminArea", "AuditLog", "ChangeCounter", 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow']
+__all__ = ["AdminArea", "ApiToken", "UserAccount", "AuditLog", "ChangeCounter", 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow']

@@ -7,7 +7,7 @@ one module per area (ui, exports, imports, errors); the keys are unique across t
 """
 from __future__ import annotations
 
-from services.text import errors, exports, imports, ui, validation
+from services.text import accounts, errors, exports, imports, ui, validation
 
 LANGUAGES = ("zh", "en")
 
@@ -24,7 +24,8 @@ def _merge(*tables: tuple[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[s
 
 
 CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT), ("export.", exports.TEXT),
-                                               ("import.", imports.TEXT), ("validation.", validation.TEXT))
+                                               ("import.", imports.TEXT), ("validation.", validation.TEXT),
+                                               ("", accounts.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 
