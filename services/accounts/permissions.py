@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "needs.edit": frozenset({"admin", "commander", "planner"}),
     "user.manage": frozenset({"admin"}),
     "config.manage": frozenset({"admin"}),
+    "account.self": EVERYONE,                               # one's own password
 }
 # Township staff hold these only for records of their own township.
 TOWNSHIP_SCOPED = frozenset({"map.read", "records.read", "incident.report", "warning.acknowledge",

@@ -42,3 +42,19 @@ TEXT.update({
                           "initial password of {user}: {password} (to be changed at the first sign-in)"),
     "cli.token_once": ("{user} 的 API 令牌（仅显示一次，请妥善保存）：", "API token of {user} (shown once; keep it safe):"),
 })
+TEXT.update({
+    "auth.sign_in": ("登录", "Sign in"),
+    "auth.sign_in_button": ("登录", "Sign in"),
+    "auth.sign_out": ("退出登录", "Sign out"),
+    "auth.username": ("用户名", "User name"),
+    "auth.password": ("密码", "Password"),
+    "auth.change_password": ("修改密码", "Change password"),
+    "auth.change_password_button": ("保存新密码", "Save the new password"),
+    "auth.current_password": ("当前密码", "Current password"),
+    "auth.new_password": ("新密码", "New password"),
+    "auth.new_password_again": ("再次输入新密码", "New password again"),
+    "auth.passwords_differ": ("两次输入的新密码不一致", "the two new passwords differ"),
+    "permission.token_invalid": ("API 令牌无效或已撤销", "the API token is invalid or revoked"),
+    "permission.csrf": ("请求缺少有效的防伪令牌（CSRF），请刷新页面后重试",
+                        "the request lacks a valid CSRF token; reload the page and retry"),
+})
