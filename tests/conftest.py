@@ -116,3 +116,40 @@ def call(settings: Settings, service, *args, actor: str = "test", write: bool = 
     from services.db.uow import unit_of_work
     with unit_of_work(settings, write=write, actor=actor) as uow:
         return service(uow, *args, **kwargs)
+
+
+_TOKENS: dict[tuple, str] = {}
+TEST_PASSWORD = "test password 1"
+
+
+def account(settings: Settings, role: str = "admin", township: str | None = None) -> str:
+    """The user name of a test account of ``role`` (and township) in ``settings``' database, made once."""
+    from sqlalchemy import select
+
+    from services.accounts.users import create_user
+    from services.db.uow import unit_of_work
+    from services.models.accounts import UserAccount
+    name = f"t-{role}-{township or 'all'}"
+    with unit_of_work(settings, write=True) as uow:
+        if uow.session.scalar(select(UserAccount.id).where(UserAccount.username == name)) is None:
+            create_user(uow, name, role=role, password=TEST_PASSWORD, township_code=township,
+                        must_change_password=False)
+    return name
+
+
+def token_for(settings: Settings, role: str = "admin", township: str | None = None) -> str:
+    """A bearer token of the test account of ``role`` (made once per database)."""
+    key = (settings.database_url, role, township)
+    if key not in _TOKENS:
+        from services.accounts.tokens import issue_token
+        from services.db.uow import unit_of_work
+        name = account(settings, role, township)
+        with unit_of_work(settings, write=True) as uow:
+            _TOKENS[key] = issue_token(uow, name, "tests")[0]
+    return _TOKENS[key]
+
+
+def signed_in(client, settings: Settings, role: str = "admin", township: str | None = None):
+    """``client`` (a Flask test client) sending the bearer token of a test account on every request."""
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token_for(settings, role, township)}"
+    return client

@@ -14,7 +14,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from config import Settings
-from dashboard.auth.guard import csrf_refused, guard
+from dashboard.auth.guard import csrf_refused, forget, guard
 from dashboard.auth.pages import auth_pages
 from dashboard.auth.principal import SignedIn
 from services.accounts.signin import current_principal
@@ -68,6 +68,7 @@ def install_auth(server: Flask, settings: Settings) -> None:
 
     server.register_blueprint(auth_pages)
     server.before_request(guard)
+    server.teardown_request(forget)
     server.register_error_handler(CSRFError, csrf_refused)
 
     @server.after_request

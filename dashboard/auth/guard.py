@@ -17,12 +17,14 @@ from flask_wtf.csrf import CSRFError
 
 from dashboard.auth.callbacks import callback_permission
 from dashboard.auth.routes import PUBLIC, ROUTE_PERMISSIONS, page_permission
+from services.accounts.context import clear_request_principal, set_request_principal
 from services.accounts.permissions import Principal
 from services.accounts.tokens import principal_for_token
 from services.db.uow import unit_of_work
 from services.text import both
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+READ_ANY = "map.read"
 SEEN_REFRESH_S = 60
 ANONYMOUS = Principal(0, "anonymous", "anonymous", "viewer", via="anonymous")
 
@@ -37,6 +39,8 @@ def required_permission() -> str | None:
     page = page_permission(request.path, endpoint)
     if page is not None:
         return page
+    if request.routing_exception is not None:
+        return READ_ANY  # no such route (or method): Flask answers 404/405 to someone signed in
     return ROUTE_PERMISSIONS.get(endpoint, "")
 
 
@@ -75,31 +79,45 @@ def _principal_from_session(settings) -> Principal | None:
     return current_user.principal
 
 
+def _adopt(principal: Principal | None) -> None:
+    """The request acts as ``principal``: for handlers (``g``) and for units of work (the context variable)."""
+    g.qj_principal = principal
+    g.qj_principal_token = set_request_principal(principal)
+
+
+def forget(_exc=None) -> None:
+    """teardown_request: the thread serves its next request as nobody until the guard says otherwise."""
+    clear_request_principal(g.pop("qj_principal_token", None))
+
+
 def guard():
     """before_request: resolve the principal, refuse what the table does not allow, check CSRF."""
     settings = current_app.config["QJ_SETTINGS"]
     permission = required_permission()
+    unsafe = request.method not in SAFE_METHODS
+    if permission is None:  # public: nobody needs to be looked up (the sign-in form still carries its token)
+        if unsafe:
+            current_app.extensions["csrf"].protect()  # raises CSRFError, answered by csrf_refused
+        _adopt(None)
+        return None
     token_principal = _principal_from_token(settings)
     if token_principal is None:
         return _answer(401, "permission.token_invalid")
     principal = token_principal or _principal_from_session(settings)
-    if request.method not in SAFE_METHODS and not token_principal:
-        current_app.extensions["csrf"].protect()  # raises CSRFError, answered by csrf_refused
-    if permission is None:
-        g.qj_principal = principal
-        return None
     if principal is None:
         if settings.accounts.anonymous_read and permission == "map.read" and request.method in SAFE_METHODS:
-            g.qj_principal = ANONYMOUS
+            _adopt(ANONYMOUS)
             return None
         if _machine_request():
             return _answer(401, "permission.sign_in_required")
         return redirect(f"/login?next={request.full_path.rstrip('?')}")
+    if unsafe and principal.via != "token":
+        current_app.extensions["csrf"].protect()  # a browser session: the form field or Dash's X-CSRFToken
     if session.get("qj_must_change") and principal.via == "session" and not _machine_request():
         return redirect("/account/password")
     if not permission or not principal.may(permission):
         return _answer(403, "permission.denied", permission=permission or request.endpoint, role=principal.role)
-    g.qj_principal = principal
+    _adopt(principal)
     return None
 
 

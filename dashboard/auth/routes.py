@@ -43,6 +43,8 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "auth_pages.password": "account.self",
 }
 
+# Each Dash callback is checked by its own entry in dashboard/auth/callbacks.py.
+CALLBACK_ENDPOINT = "/_dash-update-component"
 # Dash serves every page through these endpoints; what a page shows comes from its callbacks.
 DASH_PAGE_ENDPOINTS = frozenset({"/", "/<path:path>", "/_dash-layout", "/_dash-dependencies", "/_reload-hash"})
 

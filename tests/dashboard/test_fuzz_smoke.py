@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 
 from dashboard.app import create_app
 from services.data.seed import setup_database
-from tests.conftest import BACKENDS, _cleanup, make_settings
+from tests.conftest import BACKENDS, _cleanup, make_settings, token_for
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -23,7 +23,10 @@ def api_schema(request, tmp_path_factory):
     # Bounded the way a deployment bounds it (QJ_ROUTE_SOLVER_MAX_S): a plan solves for at most half a second.
     app_settings = dataclasses.replace(base, route_solver=dataclasses.replace(base.route_solver, max_seconds=0.5))
     setup_database(app_settings, with_sample=True)
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app(app_settings).server)
+    headers = {"Authorization": f"Bearer {token_for(app_settings)}"}  # an admin: every operation is allowed
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app(app_settings).server, headers=headers)
+    schema.qj_headers = headers
+    yield schema
     _cleanup(app_settings)
 
 
@@ -32,7 +35,7 @@ def _fuzz(operation) -> None:
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def check(case):
-        response = case.call()
+        response = case.call(headers=operation.schema.qj_headers)
         case.validate_response(response, checks=[not_a_server_error])
     check()
 

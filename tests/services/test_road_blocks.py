@@ -19,7 +19,7 @@ from services.roads.closures import (
     lift_block,
 )
 from services.roads.network import base_graph, road_graph
-from tests.conftest import csv_for
+from tests.conftest import csv_for, signed_in
 
 # Two ways from W to E in the city: a fast northern road and a slow southern one.
 W, N, E, S = (108.770, 29.530), (108.780, 29.534), (108.790, 29.530), (108.780, 29.526)
@@ -43,7 +43,7 @@ def route(client, **extra):
 
 
 def test_a_blocked_segment_reroutes_and_lifting_restores(town):
-    client = create_app(town).server.test_client()
+    client = signed_in(create_app(town).server.test_client(), town)
     assert route(client).get_json()["via"] == ["北线"]
     response = client.post("/api/v1/roads/blocks", json={"point": [108.775, 29.5321], "reason": "塌方", "actor": "值班员"})
     assert response.status_code == 201
@@ -59,7 +59,7 @@ def test_a_blocked_segment_reroutes_and_lifting_restores(town):
 
 
 def test_an_area_closing_both_roads_makes_the_target_unreachable(town):
-    client = create_app(town).server.test_client()
+    client = signed_in(create_app(town).server.test_client(), town)
     area = {"type": "Polygon", "coordinates": [[[108.784, 29.52], [108.786, 29.52], [108.786, 29.54],
                                                 [108.784, 29.54], [108.784, 29.52]]]}
     block_area(town, area, "洪水漫路", actor="duty")
@@ -75,7 +75,7 @@ def test_red_and_orange_hazard_zones_close_roads_when_asked(town):
               "威胁财产(万元)": "1", "稳定性": "不稳定", "影响半径(米)": "150", "预警等级": "红",
               "经度": str(N[0]), "纬度": str(N[1])}
     import_file(town, "hazards", csv_for("hazards", [hazard]), "h.csv")
-    client = create_app(town).server.test_client()
+    client = signed_in(create_app(town).server.test_client(), town)
     assert route(client).get_json()["via"] == ["北线"]
     assert route(client, hazard_blocks=True).get_json()["via"] == ["南线"]
     assert road_graph(town, hazard_blocks=True).blocked.sum() > 0 and road_graph(town).blocked.sum() == 0
@@ -100,7 +100,7 @@ def test_bad_blocks_are_refused_with_the_field(town):
 
 def test_isochrones_grow_with_time_and_shrink_with_a_closure(town):
     from shapely.geometry import Point, shape
-    client = create_app(town).server.test_client()
+    client = signed_in(create_app(town).server.test_client(), town)
     body = client.get(f"/api/v1/routes/isochrones?lon={W[0]}&lat={W[1]}&minutes=1,2,10").get_json()
     areas = [shape(f["geometry"]) for f in body["features"]]
     assert areas[0].area <= areas[1].area <= areas[2].area
@@ -116,7 +116,7 @@ def test_isochrones_grow_with_time_and_shrink_with_a_closure(town):
 
 def test_road_speeds_are_configurable(town):
     slow_track = dataclasses.replace(town, road_speeds_kmh={"track": 150, "primary": 5})
-    client = create_app(slow_track).server.test_client()
+    client = signed_in(create_app(slow_track).server.test_client(), slow_track)
     assert route(client).get_json()["via"] == ["南线"]  # the track is now the fast way
 
 
@@ -186,7 +186,7 @@ def _oracle_seconds(net, start, end):
 ])
 def test_routes_and_matrices_match_a_networkx_oracle_of_the_open_roads(grid_town, closures):
     settings, features = grid_town
-    client = create_app(settings).server.test_client()
+    client = signed_in(create_app(settings).server.test_client(), settings)
     for p in closures["points"]:
         assert client.post("/api/v1/roads/blocks", json={"point": list(p), "reason": "塌方"}).status_code == 201
     for area in closures["areas"]:

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.app import create_app
+from tests.conftest import signed_in
 from geo.distance import haversine_m
 from geo.roads import ACCESS_SPEED_KMH
 from services.db import read_session
@@ -205,7 +206,7 @@ def test_the_needs_profile_and_catalogue_are_read_once_per_plan_not_per_shelter(
 
 
 def test_typed_demand_and_api_validation(seeded):
-    client = create_app(seeded).server.test_client()
+    client = signed_in(create_app(seeded).server.test_client(), seeded)
     shelter = client.get("/api/v1/evacuation/capacity").get_json()["shelters"][0]
     body = client.post("/api/v1/routes/plan", json={"shelter_ids": [shelter["id"]], "seconds": 1,
                                                     "demands": {str(shelter["id"]): {"kg": 900, "m3": 2}}}).get_json()
@@ -266,7 +267,7 @@ def test_critical_items_arrive_first_and_stops_carry_item_lines(seeded):
 
 
 def test_a_fleet_too_small_reports_what_it_cannot_carry(seeded):
-    client = create_app(seeded).server.test_client()
+    client = signed_in(create_app(seeded).server.test_client(), seeded)
     shelters = client.get("/api/v1/evacuation/capacity").get_json()["shelters"][:6]
     huge = {str(s["id"]): {"kg": 4000, "m3": 10} for s in shelters}
     body = client.post("/api/v1/routes/plan", json={"shelter_ids": [s["id"] for s in shelters], "seconds": 1,
@@ -285,5 +286,5 @@ def test_only_the_chosen_vehicles_drive(seeded):
     result = plan_supply_routes(seeded, RoutePlanRequest(seconds=1, vehicle_ids=chosen))
     plates = {label.split()[0] for vehicle_id, label in available_trucks(seeded) if vehicle_id in chosen}
     assert {v["plate"] for v in result["vehicles"]} <= plates
-    client = create_app(seeded).server.test_client()
+    client = signed_in(create_app(seeded).server.test_client(), seeded)
     assert client.post("/api/v1/routes/plan", json={"vehicle_ids": [999999]}).status_code == 400
