@@ -113,7 +113,8 @@ def guard():
         return redirect(f"/login?next={request.full_path.rstrip('?')}")
     if unsafe and principal.via != "token":
         current_app.extensions["csrf"].protect()  # a browser session: the form field or Dash's X-CSRFToken
-    if session.get("qj_must_change") and principal.via == "session" and not _machine_request():
+    if session.get("qj_must_change") and principal.via == "session" and not _machine_request() \
+            and request.endpoint != "auth_pages.password":
         return redirect("/account/password")
     if not permission or not principal.may(permission):
         return _answer(403, "permission.denied", permission=permission or request.endpoint, role=principal.role)
