@@ -23,6 +23,8 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "duty-w-message": RECORDS,
     # records
     "data-template": READ, "data-result": RECORDS,
+    # accounts
+    "users-message": "user.manage",
 }
 
 

@@ -37,6 +37,7 @@ def _digest(token: str) -> str:
 
 def issue_token(uow: UnitOfWork, username: str, label: str = "") -> tuple[str, TokenView]:
     """A new token for ``username``: (the token, shown this once; what is kept of it)."""
+    uow.principal.require("user.manage")
     user = uow.session.scalar(select(UserAccount).where(UserAccount.username == username))
     if user is None:
         raise NotFound.of("username", "account.not_found", username=str(username)[:40])
@@ -53,6 +54,7 @@ def issue_token(uow: UnitOfWork, username: str, label: str = "") -> tuple[str, T
 
 
 def revoke_token(uow: UnitOfWork, token_id: int) -> None:
+    uow.principal.require("user.manage")
     row = uow.session.execute(update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
                               .values(revoked_at=now_utc()).returning(ApiToken.prefix)).first()
     if row is None:
@@ -61,6 +63,7 @@ def revoke_token(uow: UnitOfWork, token_id: int) -> None:
 
 
 def list_tokens(uow: UnitOfWork, username: str | None = None) -> list[TokenView]:
+    uow.principal.require("user.manage")
     query = select(ApiToken, UserAccount.username).join(UserAccount, UserAccount.id == ApiToken.user_id)
     if username:
         query = query.where(UserAccount.username == username)

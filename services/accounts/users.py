@@ -67,6 +67,7 @@ def check_role(uow: UnitOfWork, role, township_code) -> tuple[str, str | None]:
 def create_user(uow: UnitOfWork, username, *, role, password, display_name=None, township_code=None,
                 must_change_password: bool = True) -> UserView:
     """A new account; the name must be free (checked by the database's unique index, not by a read first)."""
+    uow.principal.require("user.manage")
     username = check_username(username)
     role, township_code = check_role(uow, role, township_code)
     check_rule(password, username=username, min_chars=uow.settings.accounts.min_password_chars)
@@ -86,6 +87,7 @@ def create_user(uow: UnitOfWork, username, *, role, password, display_name=None,
 
 
 def list_users(uow: UnitOfWork) -> list[UserView]:
+    uow.principal.require("user.manage")
     return [_view(u) for u in uow.session.scalars(select(UserAccount).order_by(UserAccount.username))]
 
 
@@ -102,6 +104,9 @@ def _account(uow: UnitOfWork, username: str) -> UserAccount:
 
 def set_disabled(uow: UnitOfWork, username: str, disabled: bool = True) -> UserView:
     """Disable (or enable) an account; its sessions and tokens stop working at their next request."""
+    uow.principal.require("user.manage")
+    if disabled and username == uow.principal.username:
+        raise Conflict.of("username", "account.not_yourself")
     row = uow.session.execute(update(UserAccount).where(UserAccount.username == username)
                               .values(disabled=disabled, session_epoch=UserAccount.session_epoch + 1)
                               .returning(UserAccount.id)).first()
@@ -114,6 +119,7 @@ def set_disabled(uow: UnitOfWork, username: str, disabled: bool = True) -> UserV
 
 
 def set_role(uow: UnitOfWork, username: str, role, township_code=None) -> UserView:
+    uow.principal.require("user.manage")
     role, township_code = check_role(uow, role, township_code)
     row = uow.session.execute(update(UserAccount).where(UserAccount.username == username)
                               .values(role=role, township_code=township_code,
@@ -132,6 +138,8 @@ def change_password(uow: UnitOfWork, username: str, current, new, *, check_curre
 
     Returns the account's new session epoch, which the caller's own session adopts to stay signed in.
     """
+    if not check_current or username != uow.principal.username:
+        uow.principal.require("user.manage")  # someone else's password: an admin's reset
     user = _account(uow, username)
     if check_current and not verify(user.password_hash, current if isinstance(current, str) else ""):
         raise FieldError.of("current_password", "account.password_wrong")
@@ -148,3 +156,11 @@ def change_password(uow: UnitOfWork, username: str, current, new, *, check_curre
                  detail={"reset_by_admin": not check_current})
     uow.session.expire_all()
     return int(epoch)
+
+
+def reset_password(uow: UnitOfWork, username: str) -> str:
+    """An admin's reset: a generated password (to hand over once), changed by its owner at the next sign-in."""
+    from services.accounts.passwords import generate
+    password = generate()
+    change_password(uow, username, None, password, check_current=False)
+    return password
