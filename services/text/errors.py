@@ -15,7 +15,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "incident.closed": ("事件已结束，不能再派遣", "the incident is closed"),
     "team.busy": ("该队伍已有进行中的任务，不能重复派遣", "the team already has an active order"),
     "status.unknown": ("“{status}”不是可选的状态", "'{status}' is not a status"),
-    "status.transition": ("不能从“{before}”转为“{status}”", "cannot go from {before} to {status}"),
+    "status.transition": ("不能从“{before}”转为“{status}”", "cannot go from {before_en} to {status_en}"),
     "changed_meanwhile": ("{what}已被他人更改，请刷新后重试", "the {what_en} changed meanwhile; refresh and retry"),
     "warning.acknowledged": ("{name} 已叫应", "{name} has acknowledged already"),
     "warning.inactive": ("预警 #{id} 已解除或已过期", "warning #{id} is lifted or expired"),
