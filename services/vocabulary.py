@@ -22,6 +22,7 @@ ENTERPRISE_CATEGORIES: tuple[str, ...] = tuple(c for cs in ENTERPRISE_SECTORS.va
 
 # 风险等级: 重大 (red) / 较大 (orange) / 一般 (yellow) / 低 (blue).
 RISK_LEVELS: tuple[str, ...] = ("重大", "较大", "一般", "低")
+RISK_MAJOR, RISK_SIGNIFICANT, RISK_MODERATE, RISK_LOW = RISK_LEVELS
 RISK_COLOURS: dict[str, str] = {"重大": "#d7191c", "较大": "#f28e2b", "一般": "#e8c547", "低": "#2c7bb6"}
 
 ENTERPRISE_SCALES: tuple[str, ...] = ("规上", "限上", "其他")
@@ -111,6 +112,8 @@ GLYPHS: dict[str, str] = {
     "滑坡": "滑", "崩塌": "崩", "泥石流": "泥", "地面塌陷": "塌", "洪涝": "洪", "易涝点": "涝", "病险水库": "库",
     "森林火险": "火",
 }
+# The glyph inside the square or round marker of the resource layers (避 shelter, 储 depot, 队 team).
+LAYER_GLYPHS: dict[str, str] = {"shelters": "避", "depots": "储", "teams": "队"}
 OCCUPANCY_COLOURS: dict[str, str] = {"open": "#2a9d8f", "nearly_full": "#f4a261", "full": "#d62828",
                                      "closed": "#8d99ae"}
 TEAM_COLOURS: dict[str, str] = {TEAM_STANDBY: "#6a4c93", TEAM_DEPLOYED: "#d62828", TEAM_RESTING: "#8d99ae"}

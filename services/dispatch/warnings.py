@@ -62,7 +62,7 @@ def _area(session, req: WarningRequest):
     if not parts:
         raise WarningError.of("area", "warning.area_required")
     # The description is stored with the warning (CAP <areaDesc>, written in zh-CN): names are data, the rest zh.
-    return shapely.union_all(parts), t("warning.area_separator").join(names)[:500]
+    return shapely.union_all(parts), t("list.separator").join(names)[:500]
 
 
 def issue_warning(uow: UnitOfWork, req: WarningRequest) -> int:

@@ -33,7 +33,6 @@ REASONS: dict[str, tuple[str, str]] = {
     "warning.no_recipient": ("预警没有接收人", "the warning has no recipient"),
     # Written into the warning when it is issued (the area's description, a monitor's role), in Chinese.
     "warning.area_drawn": ("圈选范围", "drawn area"),
-    "warning.area_separator": ("、", ", "),
     "warning.monitor_role": ("监测员（{hazard}）", "Monitor ({hazard})"),
     "cap.too_large": ("CAP 文件过大", "CAP document too large"),
     "cap.root": ("根元素应为 CAP 1.2 的 <alert>", "the root must be a CAP 1.2 <alert>"),

@@ -11,6 +11,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "incident.not_found": ("没有编号为 {id} 的事件", "no incident {id}"),
     "team.not_found": ("没有编号为 {id} 的救援队伍", "no rescue team {id}"),
     "warning.not_found": ("没有编号为 {id} 的预警", "no warning #{id}"),
+    "layer.unknown": ("未知图层“{layer}”", "unknown layer '{layer}'"),
     "recipient.not_found": ("该预警没有这个接收人", "no such recipient of this warning"),
     "incident.closed": ("事件已结束，不能再派遣", "the incident is closed"),
     "team.busy": ("该队伍已有进行中的任务，不能重复派遣", "the team already has an active order"),
