@@ -20,11 +20,14 @@ from services.db.audit import recent
 from services.map.layers import entity_counts
 from services.text import normalise_language, t
 
-dash.register_page(__name__, path="/data", name="数据管理", order=5)
+dash.register_page(__name__, path="/data", name=t("nav.data"), order=5)
 
 _DATA_URL = re.compile(r"^data:[^,]*;base64,")
-_CRS_OPTIONS = [{"label": "WGS-84 / CGCS2000", "value": "WGS84"}, {"label": "GCJ-02（高德/腾讯）", "value": "GCJ02"},
-                {"label": "BD-09（百度）", "value": "BD09"}]
+
+
+def _crs_options(lang: str) -> list[dict]:
+    return [{"label": "WGS-84 / CGCS2000", "value": "WGS84"}, {"label": t("data.crs_gcj02", lang), "value": "GCJ02"},
+            {"label": t("data.crs_bd09", lang), "value": "BD09"}]
 
 
 def _table(headers: list[str], rows: list[list], class_name: str) -> html.Table:
@@ -63,7 +66,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             html.Label([t("data.entity", lang),
                         dcc.Dropdown(options, "enterprises", id=ids.DATA_ENTITY, clearable=False)]),
             html.Label([t("data.crs", lang),
-                        dcc.Dropdown(_CRS_OPTIONS, "WGS84", id=ids.DATA_CRS, clearable=False)]),
+                        dcc.Dropdown(_crs_options(lang), "WGS84", id=ids.DATA_CRS, clearable=False)]),
             html.A(t("data.template", lang), id=ids.DATA_TEMPLATE, href="/api/v1/templates/enterprises.xlsx",
                    className="button-link"),
         ], className="import-controls"),
@@ -104,7 +107,7 @@ def _import(contents: str, filename: str, entity: str, crs: str, lang: str):
     ok = [html.P(t("data.ok", lang, rows=result.rows, created=result.created, updated=result.updated,
                    crs=result.crs), className="import-ok")]
     if result.ignored_columns:
-        ok.append(html.P(t("data.ignored", lang, cols="、".join(result.ignored_columns)), className="hint"))
+        ok.append(html.P(t("data.ignored", lang, cols=t("list.separator", lang).join(result.ignored_columns)), className="hint"))
     return ok, _counts(lang), _audit_table(lang)
 
 

@@ -24,7 +24,7 @@ from dashboard.components.map_layers import (
     point_hideout,
 )
 from dashboard.components.map_panel import choropleth_legend, side_panel
-from services.text import normalise_language, t
+from services.text import normalise_language, t, term
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
 from services import vocabulary
@@ -44,7 +44,7 @@ from services.map.search import search_features
 from services.roads.closures import active_blocks, block_area, block_segment, lift_block
 from services.roads.network import base_graph, isochrones_geojson
 
-dash.register_page(__name__, path="/", name="一张图", order=0)
+dash.register_page(__name__, path="/", name=t("nav.map"), order=0)
 
 _LAYERS = [layer for layer, _ in POINT_LAYER_ORDER]
 _FILTER_KEYS = list(ids.LAYER_FILTERS)
@@ -114,10 +114,10 @@ def _export_links(township, *rest):
 
 
 @callback(Output(ids.LAYER_FILTERS[("enterprises", "category")], "options"),
-          Input(ids.LAYER_FILTERS[("enterprises", "sector")], "value"))
-def _categories(sectors):
+          Input(ids.LAYER_FILTERS[("enterprises", "sector")], "value"), State(ids.MAP_LANG, "data"))
+def _categories(sectors, lang):
     chosen = sectors or list(vocabulary.ENTERPRISE_SECTORS)
-    return [{"label": c, "value": c} for s in chosen for c in vocabulary.ENTERPRISE_SECTORS[s]]
+    return [{"label": term(c, lang), "value": c} for s in chosen for c in vocabulary.ENTERPRISE_SECTORS[s]]
 
 
 def _display_crs(key: str | None) -> str:

@@ -131,8 +131,8 @@ def test_an_incident_and_an_order_move_one_step_once(shelter_and_hazard):
     order = call(settings, assign_team, incident, team)
     outcomes = race(4, lambda i: call(settings, advance_order, order, "出发", actor=f"t{i}"))
     assert [kind for kind, _ in outcomes].count("ok") == 1
-    assert scalar(settings, "SELECT COUNT(*) FROM incident_event WHERE text LIKE '%→ 出发%'") == 1
-    assert scalar(settings, "SELECT COUNT(*) FROM incident_event WHERE text LIKE '%→ 核实%'") == 1
+    assert scalar(settings, "SELECT COUNT(*) FROM incident_event WHERE code = 'event.order'") == 1  # → 出发 once
+    assert scalar(settings, "SELECT COUNT(*) FROM incident_event WHERE code = 'event.status'") == 1  # → 核实 once
 
 
 def test_needs_profiles_saved_at_once_get_distinct_versions(fresh):
