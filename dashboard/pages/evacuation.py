@@ -82,8 +82,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
 
 
 def _plan_section(lang: str, s) -> html.Div:
-    townships = [{"label": name if lang == "zh" else name_en, "value": code}
-                 for code, name, name_en in township_list(s)]
+    with unit_of_work(s) as uow:
+        townships = [{"label": name if lang == "zh" else name_en, "value": code}
+                     for code, name, name_en in township_list(uow)]
     saved = [{"label": f"#{p['id']} {p['name']}（{format_local(p['created_at'], settings())}）", "value": p["id"]}
              for p in list_plans(s)]
     return html.Div([
