@@ -152,6 +152,16 @@ def test_a_closure_is_lifted_once(fresh):
     assert scalar(fresh, "SELECT COUNT(*) FROM audit_log WHERE action = 'lift'") == 1
 
 
+def test_a_place_closed_by_several_users_at_once_is_closed_once(fresh):
+    from services.roads.closures import block_area
+    area = {"type": "Polygon", "coordinates": [[[108.77, 29.53], [108.78, 29.53], [108.78, 29.54], [108.77, 29.53]]]}
+    outcomes = race(4, lambda i: call(fresh, block_area, area, f"第{i}次", actor=f"t{i}"))
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "refused", "refused", "refused"]
+    assert {exc.code for kind, exc in outcomes if kind == "refused"} == {"road.already_closed"}
+    assert scalar(fresh, "SELECT COUNT(*) FROM road_block") == 1
+    assert scalar(fresh, "SELECT COUNT(*) FROM audit_log WHERE action = 'block'") == 1
+
+
 def test_the_change_counter_counts_every_committed_write_in_order(shelter_and_hazard):
     from services.evacuation.moves import record_move
     settings = shelter_and_hazard

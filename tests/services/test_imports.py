@@ -141,6 +141,17 @@ def test_stock_refers_to_known_depots_and_items(fresh):
     assert count(fresh, StockLine) == 1  # a stock file replaces the depot's lines, it does not add
 
 
+def test_an_import_is_written_only_when_its_unit_of_work_commits(fresh):
+    """The importer writes into the caller's transaction: a failure after it returns leaves nothing behind."""
+    from services.db.uow import unit_of_work
+    with pytest.raises(RuntimeError):
+        with unit_of_work(fresh, write=True, actor="tester") as uow:
+            assert import_file(uow, "enterprises", csv_bytes([enterprise_row(i) for i in range(1, 4)]),
+                               "e.csv").created == 3
+            raise RuntimeError("the caller fails after the import returned")
+    assert count(fresh, Enterprise) == 0 and count(fresh, AuditLog) == 2  # geography and catalogue only
+
+
 def test_database_enforces_vocabularies_too(fresh):
     call(fresh, import_file, "enterprises", csv_bytes([enterprise_row(1)]), "e.csv")
     with pytest.raises(IntegrityError):

@@ -5,13 +5,13 @@ import dataclasses
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dashboard.app import create_app
 from services.data.imports import import_file
 from services.db import read_session
-from services.errors import NotFound
-from services.models import AuditLog
+from services.errors import Conflict, NotFound
+from services.models import AuditLog, RoadBlock
 from services.roads.closures import (
     BlockError,
     active_blocks,
@@ -98,6 +98,42 @@ def test_bad_blocks_are_refused_with_the_field(town):
         call(town, lift_block, 12345, actor="x")
     assert info.value.code == "road.block_not_active"
     assert call(town, active_blocks, write=False) == []
+
+
+def test_a_closed_place_cannot_be_closed_again_until_it_is_lifted(town):
+    client = create_app(town).server.test_client()
+    click = {"point": [108.775, 29.5321], "reason": "塌方"}
+    first = client.post("/api/v1/roads/blocks", json=click)
+    assert first.status_code == 201
+    beside = client.post("/api/v1/roads/blocks", json={**click, "point": [108.7752, 29.5323], "reason": "又塌"})
+    assert beside.status_code == 409  # the same segment, clicked a few metres away
+    answer = beside.get_json()
+    assert (answer["error"], answer["parameter"]) == ("road.already_closed", "point")
+    assert f"#{first.get_json()['id']}" in answer["reason"] and "塌方" in answer["reason_en"]
+    area = {"type": "Polygon", "coordinates": [[[108.784, 29.52], [108.786, 29.52], [108.786, 29.54],
+                                                [108.784, 29.54], [108.784, 29.52]]]}
+    assert call(town, block_area, area, "洪水").kind == "area"
+    with pytest.raises(Conflict):
+        call(town, block_area, {"type": "Feature", "properties": {}, "geometry": area}, "洪水")  # same polygon
+    assert client.delete(f"/api/v1/roads/blocks/{first.get_json()['id']}").status_code == 200
+    assert client.delete(f"/api/v1/roads/blocks/{first.get_json()['id']}").status_code == 404
+    assert client.post("/api/v1/roads/blocks", json=click).status_code == 201  # lifted: it may be closed again
+    with read_session(town.database_url) as session:
+        rows = session.execute(select(RoadBlock.active, RoadBlock.actor)).all()
+        lifts = session.scalars(select(AuditLog.actor).where(AuditLog.action == "lift")).all()
+    assert sorted(rows) == [(False, "api"), (True, "api"), (True, "test")] and lifts == ["api"]
+
+
+def test_closures_are_written_only_when_their_unit_of_work_commits(town):
+    from services.db.uow import unit_of_work
+    with pytest.raises(RuntimeError):
+        with unit_of_work(town, write=True, actor="duty") as uow:
+            block = block_segment(uow, 108.775, 29.5321, "塌方")
+            assert [b.id for b in active_blocks(uow)] == [block.id]  # seen inside the unit
+            raise RuntimeError("the caller fails after the service returned")
+    with read_session(town.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(RoadBlock)) == 0
+        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.entity == "road")) == 0
 
 
 def test_isochrones_grow_with_time_and_shrink_with_a_closure(town):
