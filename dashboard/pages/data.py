@@ -13,10 +13,10 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import ids
 from dashboard.state import settings
 from services.clock import format_local
-from services.data.imports import ImportRejected, import_file
+from services.data.imports import ImportRejected, import_table, read_file
 from services.data.specs import SPECS
-from services.db import read_session
 from services.db.audit import recent
+from services.db.uow import unit_of_work
 from services.map.layers import entity_counts
 from services.text import normalise_language, t
 
@@ -41,9 +41,9 @@ def _local_time(at: dt.datetime) -> str:
 
 
 def _audit_table(lang: str) -> html.Table:
-    with read_session(settings().database_url) as session:
+    with unit_of_work(settings()) as uow:
         rows = [[_local_time(a.at), a.actor, a.action, a.entity, (a.entity_key or "") + " " + (a.detail or "")]
-                for a in recent(session)]
+                for a in recent(uow.session)]
     return _table([t(k, lang) for k in ("data.col_time", "data.col_actor", "data.col_action", "data.col_entity",
                                          "data.col_detail")], rows, "data-table")
 
@@ -98,7 +98,9 @@ def _import(contents: str, filename: str, entity: str, crs: str, lang: str):
         message = html.P(t(problem, lang, entity=str(entity)[:40]), className="import-error")
         return message, dash.no_update, dash.no_update
     try:
-        result = import_file(settings(), entity, content, filename, crs=str(crs), actor="web")
+        table = read_file(content, filename, crs=str(crs), limits=settings().imports)  # parsed before the write lock
+        with unit_of_work(settings(), write=True, actor="web") as uow:
+            result = import_table(uow, entity, table)
     except ImportRejected as exc:
         return _rejection(exc, lang), dash.no_update, dash.no_update
     except Exception:  # noqa: BLE001 — a fault of ours: logged, and the user told nothing was written

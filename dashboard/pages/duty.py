@@ -41,7 +41,8 @@ W_LEVEL, W_HEADLINE, W_TOWNSHIPS, W_PEOPLE, W_ISSUE, W_MESSAGE = ("duty-w-level"
 
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
-    townships = [{"label": name, "value": code} for code, name, _ in township_list(settings())]
+    with unit_of_work(settings()) as uow:
+        townships = [{"label": name, "value": code} for code, name, _ in township_list(uow)]
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=VERSION, data=-1),
         dcc.Interval(id=TICK, interval=1500),  # polls a counter; redraws only on change (goal: seen within 2 s)
@@ -192,7 +193,8 @@ def _redraw(uow, version, lang):
           State(LANG, "data"), prevent_initial_call=True)
 def _report(_clicks, title, kind, level, township, lang):
     s = settings()
-    seat = next(((lon, lat) for code, lon, lat in township_seats(s) if code == township), None)
+    with unit_of_work(s) as uow:
+        seat = next(((lon, lat) for code, lon, lat in township_seats(uow) if code == township), None)
     if seat is None:
         return html.Span(t("duty.need_township", lang), className="short")
     try:

@@ -87,8 +87,9 @@ def _plan_options(s, lang: str) -> list[dict]:
 
 
 def _plan_section(lang: str, s) -> html.Div:
-    townships = [{"label": name if lang == "zh" else name_en, "value": code}
-                 for code, name, name_en in township_list(s)]
+    with unit_of_work(s) as uow:
+        townships = [{"label": name if lang == "zh" else name_en, "value": code}
+                     for code, name, name_en in township_list(uow)]
     saved = _plan_options(s, lang)
     return html.Div([
         html.H3(t("plan.title", lang)),

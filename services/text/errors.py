@@ -47,3 +47,15 @@ TEXT.update({
                          "send the CAP document as Content-Type: application/cap+xml"),
     "recipient.names": ("接收人姓名应为 1 到 80 个字符", "recipient names must be 1 to 80 characters"),
 })
+TEXT.update({  # road closures and the road network (services/roads, dashboard/api/roads.py)
+    "road.reason_required": ("请填写阻断原因", "a reason is required"),
+    "road.no_road_near": ("点击位置 {limit} 米内没有道路（最近 {distance} 米）",
+                          "no road within {limit} m of the point (nearest {distance} m)"),
+    "road.already_closed": ("该处已被阻断 #{id} 封闭（{reason}）", "this place is closed already by block #{id} ({reason})"),
+    "road.block_not_active": ("没有生效中的阻断 #{id}", "no active block #{id}"),
+    "road.point_or_area": ("请给出 point（点击的道路）或 area（范围）", "give point (a road) or area"),
+    "road.no_open_road_near": ("该点 {limit} 米内没有可通行道路", "no open road within {limit} m of the point"),
+    "route.matrix_too_large": ("矩阵过大（上限 {cells} 格）", "matrix larger than {cells} cells"),
+    "route.unreachable": ("终点不可达（道路阻断或路网不连通）", "the destination cannot be reached (closed roads)"),
+    "route.minutes": ("minutes 应为 1 到 6 个 0–240 的数", "minutes must be 1 to 6 numbers in 0-240"),
+})

@@ -31,7 +31,7 @@ def _texts(component) -> list[str]:
 
 @pytest.fixture
 def duty(fresh):
-    import_file(fresh, "teams", csv_for("teams", [
+    call(fresh, import_file, "teams", csv_for("teams", [
         {"队伍编号": f"T{i}", "名称": f"Team {i}", "队伍类型": "地质灾害救援", "人数": "20", "状态": "待命",
          "经度": "108.7748", "纬度": "29.5328"} for i in (1, 2)]), "t.csv")
     incident = call(fresh, report_incident, IncidentReport(title="Landslide at Chengxi", kind="滑坡", level="Ⅳ",

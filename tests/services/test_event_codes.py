@@ -18,7 +18,7 @@ NOW = dt.datetime(2026, 11, 25, 6, 5, tzinfo=dt.timezone.utc)
 
 
 def _world(settings) -> tuple[int, int]:
-    import_file(settings, "teams", csv_for("teams", [
+    call(settings, import_file, "teams", csv_for("teams", [
         {"队伍编号": "T1", "名称": "城西：一队", "队伍类型": "地质灾害救援", "人数": "20", "状态": "待命",
          "经度": "108.7748", "纬度": "29.5328"}]), "t.csv")
     incident = call(settings, report_incident, IncidentReport(
