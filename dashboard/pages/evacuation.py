@@ -17,7 +17,7 @@ from dashboard.components.plan_views import (
     plan_map,
     plan_summary,
 )
-from services.text import normalise_language, t
+from services.text import normalise_language, t, term_options
 from dashboard.state import settings
 from services import vocabulary
 from services.data.geography import township_list
@@ -36,7 +36,7 @@ from services.evacuation.shelters import capacity_summary, shelter_capacities
 from services.map.layers import township_codes
 from services.supply.needs import supply_coverage
 
-dash.register_page(__name__, path="/evacuation", name="疏散安置", order=1)
+dash.register_page(__name__, path="/evacuation", name=t("nav.evacuation"), order=1)
 
 EXCLUDE, PEOPLE, DAYS = "evac-exclude", "evac-people", "evac-days"
 GAUGE, CHECK, FIVE, FIVE_TITLE, FIVE_CHECK = "evac-gauge", "evac-check", "evac-five", "evac-five-title", "evac-five-check"
@@ -81,18 +81,23 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     ], className="data-page evac-page")
 
 
+def _plan_options(s, lang: str) -> list[dict]:
+    return [{"label": t("plan.saved_option", lang, id=p["id"], name=p["name"],
+                        time=format_local(p["created_at"], settings())), "value": p["id"]} for p in list_plans(s)]
+
+
 def _plan_section(lang: str, s) -> html.Div:
-    townships = [{"label": name if lang == "zh" else name_en, "value": code}
-                 for code, name, name_en in township_list(s)]
-    saved = [{"label": f"#{p['id']} {p['name']}（{format_local(p['created_at'], settings())}）", "value": p["id"]}
-             for p in list_plans(s)]
+    with unit_of_work(s) as uow:
+        townships = [{"label": name if lang == "zh" else name_en, "value": code}
+                     for code, name, name_en in township_list(uow)]
+    saved = _plan_options(s, lang)
     return html.Div([
         html.H3(t("plan.title", lang)),
         html.Div([
             html.Label([t("plan.name", lang), dcc.Input(id=PLAN_NAME, type="text", value=t("plan.title", lang))]),
-            html.Label([t("plan.hazard_types", lang), dcc.Dropdown(list(vocabulary.HAZARD_TYPES), [], id=PLAN_TYPES,
+            html.Label([t("plan.hazard_types", lang), dcc.Dropdown(term_options(vocabulary.HAZARD_TYPES, lang), [], id=PLAN_TYPES,
                                                                    multi=True)]),
-            html.Label([t("plan.warning_levels", lang), dcc.Dropdown(list(vocabulary.WARNING_LEVELS), [], id=PLAN_LEVELS,
+            html.Label([t("plan.warning_levels", lang), dcc.Dropdown(term_options(vocabulary.WARNING_LEVELS, lang), [], id=PLAN_LEVELS,
                                                                      multi=True)]),
             html.Label([t("plan.townships", lang), dcc.Dropdown(townships, [], id=PLAN_TOWNSHIPS, multi=True)]),
             html.Label([t("plan.max_travel", lang), dcc.Input(id=PLAN_MAX, type="number", min=1, max=600, value=60)]),
@@ -130,8 +135,7 @@ def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, 
         plan_id, _ = save_plan(s, scenario, actor="web")
         saved_id = plan_id
     plan = load_plan(s, int(saved_id)) if saved_id else None
-    options = [{"label": f"#{p['id']} {p['name']}（{format_local(p['created_at'], settings())}）", "value": p["id"]}
-               for p in list_plans(s)]
+    options = _plan_options(s, lang)
     result = plan_summary(plan, lang)
     other = load_plan(s, int(compare_id)) if compare_id else None
     if plan and other:
@@ -141,7 +145,7 @@ def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, 
 
 def _save(shelter_id, value, lang) -> html.Span:
     if shelter_id is None:
-        return html.Span("请选择避难场所" if lang == "zh" else "Choose a shelter", className="short")
+        return html.Span(t("evac.choose_shelter", lang), className="short")
     try:
         with unit_of_work(settings(), write=True, actor="web") as uow:
             shelter = update_occupancy(uow, int(shelter_id), value)

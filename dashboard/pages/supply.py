@@ -1,4 +1,4 @@
-"""物资调度: vehicle routes from depots to shelters on open roads, with loads, ETAs and a dispatch sheet."""
+"""物资调度 (supplies): vehicle routes from depots to shelters on open roads, with loads, ETAs and a dispatch sheet."""
 from __future__ import annotations
 
 import dash
@@ -6,7 +6,6 @@ import dash_leaflet as dl
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.components.map_layers import boundary_layer, roads_layer
-from services.text import normalise_language, t
 from dashboard.state import settings
 from services.errors import FieldError
 from services.evacuation.shelters import shelter_capacities
@@ -18,8 +17,9 @@ from services.supply.routes import (
     plan_supply_routes,
 )
 from services.supply.solver_slots import PlannerBusy
+from services.text import normalise_language, t
 
-dash.register_page(__name__, path="/supply", name="物资调度", order=2)
+dash.register_page(__name__, path="/supply", name=t("nav.supply"), order=2)
 
 DEPOTS, SHELTERS, DAYS, SECONDS, HAZARD, RUN = ("sup-depots", "sup-shelters", "sup-days", "sup-seconds",
                                                "sup-hazard", "sup-run")
@@ -34,7 +34,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     s = settings()
     depots = [{"label": name, "value": depot_id} for depot_id, name in depot_names(s)]
     trucks = [{"label": label, "value": vehicle_id} for vehicle_id, label in available_trucks(s)]
-    shelters = [{"label": f"{x.code} {x.name}（{x.occupancy_people} 人）", "value": x.id} for x in shelter_capacities(s)]
+    shelters = [{"label": t("sup.shelter_option", lang, code=x.code, name=x.name, people=x.occupancy_people),
+                 "value": x.id} for x in shelter_capacities(s)]
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=STORE), dcc.Download(id=DOWNLOAD),
         dcc.Download(id=PRINT_DOWNLOAD),
@@ -60,7 +61,7 @@ def _map(vehicles: list[dict], lang: str) -> dl.Map:
         colour = COLOURS[i % len(COLOURS)]
         children.append(dl.Polyline(positions=[[lat, lon] for lon, lat in v["geometry"]["coordinates"]],
                                     color=colour, weight=6, opacity=0.9, className="supply-route",
-                                    children=dl.Tooltip(f"{v['plate']}：{v['depot']}")))
+                                    children=dl.Tooltip(t("label_value", lang, label=v["plate"], value=v["depot"]))))
     return dl.Map(children=children, center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25, className="plan-map",
                   attributionControl=False)
 
@@ -77,17 +78,17 @@ def _result(plan: dict, lang: str) -> list:
                           className="plan-links"))
     if plan["unserved"]:
         parts += [html.H4(t("sup.unserved", lang)),
-                  html.Ul([html.Li(f"{u['name']}：{u['kg']:,} kg — {u['reason']}") for u in plan["unserved"]],
-                          className="short")]
+                  html.Ul([html.Li(t("sup.unserved_row", lang, name=u["name"], kg=f"{u['kg']:,}", reason=u["reason"]))
+                           for u in plan["unserved"]], className="short")]
     for i, v in enumerate(plan["vehicles"]):
         rows = [html.Tr([html.Td([s["name"], html.Span(" ★" if s["critical"] else "", className="short")]),
-                         html.Td(items_text(s)),
+                         html.Td(items_text(s, lang)),
                          html.Td(f"{s['kg']:,}"), html.Td(f"{s['m3']:,}"),
                          html.Td(clock_text(s["eta_s"]) + (" ⚠" if s["late"] else ""),
                                  className="short" if s["late"] else "")]) for s in v["stops"]]
         parts += [html.H4([html.Span("■ ", style={"color": COLOURS[i % len(COLOURS)]}),
-                           f"{v['plate']}（{v['kind']}）· {v['depot']} · {v['kg']:,} kg · "
-                           f"{v['distance_m'] / 1000:.1f} km · {clock_text(v['duration_s'])}"]),
+                           t("sup.vehicle_heading", lang, plate=v["plate"], kind=v["kind"], depot=v["depot"],
+                             kg=f"{v['kg']:,}", km=f"{v['distance_m'] / 1000:.1f}", time=clock_text(v["duration_s"]))]),
                   html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in
                                                   ("sup.stop", "sup.items", "sup.kg", "sup.m3", "sup.eta")])),
                               html.Tbody(rows)], className="data-table vehicle-table")]
@@ -125,33 +126,41 @@ def _run(_clicks, depots, shelters, vehicles, days, seconds, hazard, previous, l
     return _map(plan["vehicles"], lang), result, plan
 
 
-@callback(Output(DOWNLOAD, "data"), Input(SHEET, "n_clicks"), State(STORE, "data"), prevent_initial_call=True)
-def _sheet(clicks, plan):
+@callback(Output(DOWNLOAD, "data"), Input(SHEET, "n_clicks"), State(STORE, "data"), State(LANG, "data"),
+          prevent_initial_call=True)
+def _sheet(clicks, plan, lang):
     if not clicks or not plan:
         return dash.no_update
-    return dcc.send_bytes(dispatch_workbook(plan), "物资调度单.xlsx")
+    return dcc.send_bytes(dispatch_workbook(plan, lang), f"{t('export.sheet.file', lang)}.xlsx")
 
 
-@callback(Output(PRINT_DOWNLOAD, "data"), Input(PRINT, "n_clicks"), State(STORE, "data"), prevent_initial_call=True)
-def _printable(clicks, plan):
-    """Dispatch sheets as one printable page (a page per vehicle); text from data escaped."""
+def _sheet_section(v: dict, lang: str) -> str:
+    """One vehicle's printable sheet; every text from data escaped."""
+    from html import escape
+    rows = "".join(
+        f"<tr><td>{k}</td><td>{escape(s['name'])}{' ★' if s['critical'] else ''}</td><td>"
+        f"{escape(items_text(s, lang))}"
+        f"</td><td>{s['kg']:,}</td><td>{clock_text(s['eta_s'])}</td><td></td></tr>"
+        for k, s in enumerate(v["stops"], start=1))
+    summary = t("export.sheet.summary", lang, kind=v["kind"], depot=v["depot"], kg=f"{v['kg']:,}",
+                km=f"{v['distance_m'] / 1000:.1f}", time=clock_text(v["duration_s"]))
+    heads = "".join(f"<th>{escape(t(f'export.sheet.{k}', lang))}</th>"
+                    for k in ("order", "shelter", "items", "kg_short", "eta_short", "signed"))
+    return (f"<section><h1>{escape(t('export.sheet.heading', lang, plate=v['plate']))}</h1><p>{escape(summary)}</p>"
+            f"<table><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table></section>")
+
+
+@callback(Output(PRINT_DOWNLOAD, "data"), Input(PRINT, "n_clicks"), State(STORE, "data"), State(LANG, "data"),
+          prevent_initial_call=True)
+def _printable(clicks, plan, lang):
+    """Dispatch sheets as one printable page (a page per vehicle)."""
     if not clicks or not plan:
         return dash.no_update
     from html import escape
-    pages = []
-    for v in plan["vehicles"]:
-        rows = "".join(
-            f"<tr><td>{k}</td><td>{escape(s['name'])}{' ★' if s['critical'] else ''}</td><td>"
-            f"{escape(items_text(s))}"
-            f"</td><td>{s['kg']:,}</td><td>{clock_text(s['eta_s'])}</td><td></td></tr>"
-            for k, s in enumerate(v["stops"], start=1))
-        pages.append(f"<section><h1>物资调度单 · {escape(v['plate'])}</h1><p>{escape(v['kind'])} · 出发："
-                     f"{escape(v['depot'])} · 装载 {v['kg']:,} 千克 · 里程 {v['distance_m'] / 1000:.1f} 公里 · "
-                     f"用时 {clock_text(v['duration_s'])}</p><table><thead><tr><th>顺序</th><th>避难场所</th><th>物资</th>"
-                     f"<th>千克</th><th>预计到达</th><th>签收</th></tr></thead><tbody>{rows}</tbody></table></section>")
     style = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif}section{page-break-after:always}"
              "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 6px;text-align:left}"
              "td:last-child{width:18%}@page{size:A4;margin:12mm}")
-    page = (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>物资调度单</title>"
-            f"<style>{style}</style></head><body>{''.join(pages)}</body></html>")
-    return dcc.send_string(page, "物资调度单.html")
+    page = (f"<!DOCTYPE html><html lang='{'en' if lang == 'en' else 'zh-CN'}'><head><meta charset='utf-8'>"
+            f"<title>{escape(t('export.sheet.title', lang))}</title><style>{style}</style></head>"
+            f"<body>{''.join(_sheet_section(v, lang) for v in plan['vehicles'])}</body></html>")
+    return dcc.send_string(page, f"{t('export.sheet.file', lang)}.html")

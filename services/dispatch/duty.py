@@ -22,9 +22,11 @@ def change_counter(uow: UnitOfWork) -> int:
 
 def duty_figures(uow: UnitOfWork) -> dict:
     session = uow.session
-    by_level = dict(session.execute(select(Incident.level, func.count()).where(Incident.status != "已结束")
+    by_level = dict(session.execute(select(Incident.level, func.count())
+                                    .where(Incident.status != vocabulary.INCIDENT_CLOSED)
                                     .group_by(Incident.level)).all())
-    teams_out = session.scalar(select(func.count()).select_from(RescueTeam).where(RescueTeam.status == "出动"))
+    teams_out = session.scalar(select(func.count()).select_from(RescueTeam)
+                               .where(RescueTeam.status == vocabulary.TEAM_DEPLOYED))
     active_orders = session.scalar(select(func.count()).select_from(DispatchOrder).where(
         DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES)))
     warnings = active_warnings(uow)

@@ -1,6 +1,7 @@
 """The supply dispatch workbook (物资调度单): one sheet per vehicle with its stops, loads and arrival times.
 
-Names come from the data (shelters, depots, plates), so every cell is written as text, never as a formula.
+Names come from the data (shelters, depots, plates), so every cell is written as text, never as a formula;
+headers come from the catalogue (services/text/exports.py, ``export.sheet.*``) in the reader's language.
 """
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import io
 import openpyxl
 
 from services.data.spreadsheet import append_row, sheet_title
+from services.text import t, term
 
 
-def items_text(stop: dict) -> str:
+def items_text(stop: dict, lang: str = "zh") -> str:
     """The items unloaded at a stop, e.g. ``大米 200袋、饮用水 50箱``."""
-    return "、".join(f"{x['name']} {x['quantity']:g}{x['unit']}" for x in stop["items"])
+    return t("list.separator", lang).join(t("export.sheet.item", lang, name=x["name"], quantity=f"{x['quantity']:g}",
+                                            unit=x["unit"]) for x in stop["items"])
 
 
 def clock_text(seconds: float) -> str:
@@ -21,19 +24,24 @@ def clock_text(seconds: float) -> str:
     return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}"
 
 
-def dispatch_workbook(plan: dict) -> bytes:
+def _headers(lang: str, *keys: str) -> list[str]:
+    return [t(f"export.sheet.{key}", lang) for key in keys]
+
+
+def dispatch_workbook(plan: dict, lang: str = "zh") -> bytes:
     """The .xlsx of a supply route plan (``services.supply.routes.plan_supply_routes``)."""
     book = openpyxl.Workbook()
     book.remove(book.active)
+    plate, kind, depot, kg, km, duration = _headers(lang, "plate", "kind", "depot", "kg", "km", "duration")
+    yes = t("export.sheet.yes", lang)
     for v in plan["vehicles"]:
         sheet = book.create_sheet(sheet_title(v["plate"]))
-        append_row(sheet, ["车牌", v["plate"], "车型", v["kind"], "出发储备库", v["depot"]])
-        append_row(sheet, ["装载(千克)", v["kg"], "里程(公里)", round(v["distance_m"] / 1000, 1), "用时",
-                           clock_text(v["duration_s"])])
+        append_row(sheet, [plate, v["plate"], kind, term(v["kind"], lang), depot, v["depot"]])
+        append_row(sheet, [kg, v["kg"], km, round(v["distance_m"] / 1000, 1), duration, clock_text(v["duration_s"])])
         append_row(sheet, [])
-        append_row(sheet, ["顺序", "避难场所", "紧急物资", "物资", "卸货(千克)", "体积(立方米)", "预计到达(出发后)"])
+        append_row(sheet, _headers(lang, "order", "shelter", "critical", "items", "unload_kg", "m3", "eta"))
         for k, s in enumerate(v["stops"], start=1):
-            append_row(sheet, [k, s["name"], "是" if s["critical"] else "", items_text(s), s["kg"], s["m3"],
+            append_row(sheet, [k, s["name"], yes if s["critical"] else "", items_text(s, lang), s["kg"], s["m3"],
                                clock_text(s["eta_s"])])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -3,6 +3,7 @@
 - geo/ imports neither services nor the web layer, nor Flask, Dash or SQLAlchemy;
 - services/ imports no Dash, no Flask and nothing of dashboard/;
 - dashboard/api/ (the JSON API) does not need Dash: a township app or a CAP feed can run without the pages;
+- services of the packages converted to the unit of work open no session of their own;
 - no module outside migrations and generators is longer than about 400 lines.
 """
 from __future__ import annotations
@@ -67,3 +68,28 @@ def test_no_module_is_a_maze():
             if lines > MAX_LINES and not relative.startswith(LONG_FILE_EXEMPT):
                 long.append(f"{relative}: {lines} lines")
     assert not long, "\n".join(long)
+
+
+# Packages whose services take the caller's unit of work (issue #9); others join as they are converted.
+UNIT_OF_WORK_PACKAGES = ("services/roads", "services/data")
+SESSION_OPENERS = {"new_session", "read_session", "transaction", "unit_of_work", "sessionmaker", "get_engine"}
+MAY_OPEN_UNITS = {
+    "services/data/seed.py": "setup_database runs each seeding step in a unit of its own",
+    "services/roads/network.py": "TRANSITIONAL: callers in evacuation/supply/dispatch that still pass Settings",
+}
+
+
+def _imported_names(path: Path) -> set[str]:
+    return {alias.name for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) for alias in node.names}
+
+
+@pytest.mark.parametrize("folder", UNIT_OF_WORK_PACKAGES)
+def test_services_open_no_session_of_their_own(folder):
+    offences = []
+    for path in _sources(folder):
+        relative = str(path.relative_to(ROOT))
+        opened = _imported_names(path) & SESSION_OPENERS
+        if opened and relative not in MAY_OPEN_UNITS:
+            offences.append(f"{relative} imports {', '.join(sorted(opened))}")
+    assert not offences, "\n".join(offences)

@@ -16,7 +16,7 @@ from tests.conftest import call
 from tests.services.test_concurrency import race, scalar, shelter_and_hazard  # noqa: F401 — the fixture
 
 
-def test_concurrent_head_counts_leave_an_unbroken_audit_chain(shelter_and_hazard):
+def test_concurrent_head_counts_leave_an_unbroken_audit_chain(shelter_and_hazard):  # noqa: F811 — the fixture
     from services.evacuation.moves import update_occupancy
     settings = shelter_and_hazard
     shelter_id = scalar(settings, "SELECT id FROM shelter WHERE code = 'S1'")
