@@ -18,7 +18,7 @@ from services.errors import FieldError
 from services.models import Township
 from services.text import normalise_language, t
 
-dash.register_page(__name__, path="/users", name="账号管理", order=7)
+dash.register_page(__name__, path="/users", name=t("nav.users"), order=7)
 
 ACTIONS = ("disable", "enable", "reset", "token")
 

@@ -16,7 +16,7 @@ from sqlalchemy import exists, func, select, update
 from services import vocabulary
 from services.db import audit
 from services.db.uow import UnitOfWork
-from services.errors import Conflict, FieldError, NotFound
+from services.errors import Conflict, FieldError, Forbidden, NotFound
 from services.map.area import circle_polygon, polygon_from_geojson
 from services.models import HazardPoint, Township, Warning, WarningRecipient, utcnow
 from services.text import t
@@ -66,6 +66,9 @@ def _area(session, req: WarningRequest):
 
 
 def issue_warning(uow: UnitOfWork, req: WarningRequest) -> int:
+    uow.principal.require("warning.issue")
+    if req.level == vocabulary.WARNING_RED:
+        uow.principal.require("warning.confirm_red")  # 红色预警 is the commander's to confirm
     if req.level not in LEVELS:
         raise WarningError.of("level", "warning.level_invalid")
     if not req.headline.strip() or not req.hazard_type.strip():
@@ -97,7 +100,13 @@ def issue_warning(uow: UnitOfWork, req: WarningRequest) -> int:
 
 
 def acknowledge(uow: UnitOfWork, warning_id: int, recipient_id: int) -> None:
-    """Record a recipient's 叫应, once, while the warning is in force (a conditional UPDATE decides)."""
+    """Record a recipient's 叫应, once, while the warning is in force (a conditional UPDATE decides).
+
+    Township staff acknowledge only warnings whose area reaches their township.
+    """
+    uow.principal.require("warning.acknowledge")
+    if uow.principal.scoped:
+        _require_reaches_township(uow, warning_id)
     live = exists().where(Warning.id == warning_id, Warning.lifted_at.is_(None), Warning.valid_until > _now())
     done = uow.session.execute(
         update(WarningRecipient).where(WarningRecipient.id == recipient_id, WarningRecipient.warning_id == warning_id,
@@ -114,7 +123,23 @@ def acknowledge(uow: UnitOfWork, warning_id: int, recipient_id: int) -> None:
                  detail={"recipient": done.name})
 
 
+def _reaches(area, township) -> bool:
+    """Whether a warning's area covers part of a township: more than a shared border (or its rounding)."""
+    return area is not None and area.intersects(township) and \
+        area.intersection(township).area > 1e-6 * max(township.area, 1e-12)
+
+
+def _require_reaches_township(uow: UnitOfWork, warning_id: int) -> None:
+    warning = uow.session.get(Warning, warning_id)
+    if warning is None:
+        raise NotFound.of("id", "warning.not_found", id=warning_id)
+    home = uow.session.get(Township, uow.principal.township_code)
+    if home is None or not _reaches(warning.area, home.geom):
+        raise Forbidden.of("id", "permission.warning_elsewhere", id=warning_id, own=uow.principal.township_code)
+
+
 def lift_warning(uow: UnitOfWork, warning_id: int) -> None:
+    uow.principal.require("warning.lift")
     lifted = uow.session.execute(update(Warning).where(Warning.id == warning_id, Warning.lifted_at.is_(None))
                                  .values(lifted_at=utcnow(), lifted_by=uow.actor[:80]).returning(Warning.id)).first()
     if lifted is None:
@@ -139,6 +164,8 @@ def warning_status(uow: UnitOfWork, warning_id: int, now: dt.datetime | None = N
     w = uow.session.get(Warning, warning_id)
     if w is None:
         return None
+    if uow.principal.scoped:
+        _require_reaches_township(uow, warning_id)
     recipients = uow.session.scalars(select(WarningRecipient).where(WarningRecipient.warning_id == warning_id)
                                      .order_by(WarningRecipient.id)).all()
     deadline = w.issued_at + dt.timedelta(minutes=w.ack_timeout_min)
@@ -157,6 +184,9 @@ def active_warnings(uow: UnitOfWork, now: dt.datetime | None = None) -> list[dic
     now = now or _now()
     live = select(Warning).where(Warning.lifted_at.is_(None), Warning.valid_until > now).order_by(Warning.id.desc())
     warnings = uow.session.scalars(live).all()
+    if uow.principal.scoped:  # township staff: the warnings that reach their township
+        home = uow.session.get(Township, uow.principal.township_code)
+        warnings = [w for w in warnings if home is not None and _reaches(w.area, home.geom)]
     if not warnings:
         return []
     counts = {row[0]: row[1:] for row in uow.session.execute(

@@ -95,3 +95,6 @@ TEXT.update({
     "nav.users": ("账号", "Accounts"),
     "auth.signed_in_as": ("{name}（{role}）", "{name} ({role})"),
 })
+TEXT.update({
+    "permission.warning_elsewhere": ("预警 #{id} 不涉及本乡镇（{own}）", "warning #{id} does not reach your township ({own})"),
+})
