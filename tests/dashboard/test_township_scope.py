@@ -4,8 +4,6 @@ Each refusal is checked against the records (a direct SQL count): a refused writ
 """
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from sqlalchemy import text
 
