@@ -86,6 +86,19 @@ class AccountRules:
 
 
 @dataclass(frozen=True)
+class Notifications:
+    """How a warning reaches people: the address in personal 叫应 links, and an SMS/voice gateway (off by default).
+
+    Nothing leaves the machine unless ``webhook_url`` is set: then each recipient with a phone number is posted
+    as JSON ``{"phone", "text", "link", "warning_id", "recipient_id"}`` to it (an SMS or voice gateway's adapter).
+    """
+
+    public_url: str = "http://127.0.0.1:8050"
+    webhook_url: str | None = None
+    webhook_timeout_s: float = 5.0
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     host: str
@@ -102,6 +115,7 @@ class Settings:
     route_solver: RouteSolverLimits = field(default_factory=RouteSolverLimits)
     imports: ImportLimits = field(default_factory=ImportLimits)
     accounts: AccountRules = field(default_factory=AccountRules)
+    notifications: Notifications = field(default_factory=Notifications)
     export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
@@ -171,6 +185,11 @@ def load_settings() -> Settings:
             secure_cookies=_env("QJ_SECURE_COOKIES", "0") == "1",
             anonymous_read=_env("QJ_ANONYMOUS_READ", "0") == "1",
             admin_password=os.environ.get("QJ_ADMIN_PASSWORD") or None,
+        ),
+        notifications=Notifications(
+            public_url=_env("QJ_PUBLIC_URL", "http://127.0.0.1:8050").rstrip("/"),
+            webhook_url=os.environ.get("QJ_SMS_WEBHOOK_URL") or None,
+            webhook_timeout_s=float(_env("QJ_SMS_WEBHOOK_TIMEOUT_S", "5")),
         ),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",

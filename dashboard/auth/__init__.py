@@ -14,6 +14,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from config import Settings
+from dashboard.auth.ack import ack_pages
 from dashboard.auth.guard import csrf_refused, forget, guard
 from dashboard.auth.pages import auth_pages
 from dashboard.auth.principal import SignedIn
@@ -67,6 +68,7 @@ def install_auth(server: Flask, settings: Settings) -> None:
         return SignedIn(principal, epoch) if principal is not None else None
 
     server.register_blueprint(auth_pages)
+    server.register_blueprint(ack_pages)
     server.before_request(guard)
     server.teardown_request(forget)
     server.register_error_handler(CSRFError, csrf_refused)

@@ -9,6 +9,7 @@ from __future__ import annotations
 PUBLIC = frozenset({
     "api.healthz",                      # monitors and load balancers
     "auth_pages.login", "auth_pages.logout",
+    "ack_pages.ack_link",               # a recipient's personal 叫应 link: its token is the key
     "static", "_dash_assets.static",    # vendored JS/CSS and the login page's needs: no data
     "/_favicon.ico", "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
 })
@@ -35,6 +36,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "incidents_api.warnings": RECORDS, "incidents_api.warning": RECORDS, "incidents_api.warning_cap": RECORDS,
     "incidents_api.issue": "warning.issue", "incidents_api.import_warning_cap": "warning.issue",
     "incidents_api.ack": "warning.acknowledge", "incidents_api.lift": "warning.lift",
+    "incidents_api.warning_messages": "warning.issue",
     # roads and routing
     "roads_api.roads": READ, "roads_api.blocks": READ, "roads_api.add_block": "road.close",
     "roads_api.remove_block": "road.close", "roads_api.isochrones": READ, "roads_api.matrix": READ,

@@ -15,6 +15,7 @@ from sqlalchemy import exists, func, select, update
 
 from services import vocabulary
 from services.db import audit
+from services.dispatch.ack_links import new_token
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, Forbidden, NotFound
 from services.map.area import circle_polygon, polygon_from_geojson
@@ -92,7 +93,8 @@ def issue_warning(uow: UnitOfWork, req: WarningRequest) -> int:
                       valid_until=_now() + dt.timedelta(hours=req.valid_hours), ack_timeout_min=req.ack_timeout_min)
     session.add(warning)
     session.flush()
-    session.add_all(WarningRecipient(warning_id=warning.id, name=name[:80], role=role[:40], phone=phone[:30] or None)
+    session.add_all(WarningRecipient(warning_id=warning.id, name=name[:80], role=role[:40], phone=phone[:30] or None,
+                                     ack_token=new_token())  # the personal 叫应 link (ack_links.py)
                     for (name, phone), role in people.items())
     audit.record(session, actor=uow.actor, action="issue", entity="warning", entity_key=str(warning.id),
                  detail={"level": req.level, "recipients": len(people)})

@@ -131,3 +131,5 @@ class WarningRecipient(Base):
     role: Mapped[str] = mapped_column(String(40))
     phone: Mapped[str | None] = mapped_column(String(30))
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The personal 叫应 link's random part (services/dispatch/ack_links.py): valid while the warning is in force.
+    ack_token: Mapped[str | None] = mapped_column(String(64), unique=True)
