@@ -172,3 +172,13 @@ def test_a_first_sign_in_with_a_given_password_leads_to_the_password_page(app, s
                                                     "next": "/duty"})
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/duty")
     assert client.get("/duty").status_code == 200
+
+
+def test_anonymous_reading_of_the_map_is_a_setting_and_never_writes(seeded):
+    import dataclasses
+    open_map = dataclasses.replace(seeded, accounts=dataclasses.replace(seeded.accounts, anonymous_read=True))
+    client = create_app(open_map).server.test_client()
+    assert client.get("/api/v1/townships").status_code == 200
+    assert client.get("/api/v1/incidents").status_code == 401  # records are not the map
+    assert client.post("/api/v1/roads/blocks", json={"point": [108.77, 29.53], "reason": "x"}).status_code == 401
+    assert create_app(seeded).server.test_client().get("/api/v1/townships").status_code == 401  # the default
