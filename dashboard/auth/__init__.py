@@ -15,9 +15,10 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from config import Settings
 from dashboard.auth.ack import ack_pages
-from dashboard.auth.guard import csrf_refused, forget, guard
+from dashboard.auth.guard import csrf_refused, guard, principal_of_request
 from dashboard.auth.pages import auth_pages
 from dashboard.auth.principal import SignedIn
+from services.accounts.context import install_principal_provider
 from services.accounts.signin import current_principal
 from services.db.uow import unit_of_work
 
@@ -67,10 +68,10 @@ def install_auth(server: Flask, settings: Settings) -> None:
             principal = current_principal(uow, user_id, epoch)
         return SignedIn(principal, epoch) if principal is not None else None
 
+    install_principal_provider(principal_of_request)
     server.register_blueprint(auth_pages)
     server.register_blueprint(ack_pages)
     server.before_request(guard)
-    server.teardown_request(forget)
     server.register_error_handler(CSRFError, csrf_refused)
 
     @server.after_request

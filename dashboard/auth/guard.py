@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, g, jsonify, redirect, request, session
+from flask import current_app, g, has_request_context, jsonify, redirect, request, session
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from dashboard.auth.callbacks import callback_permission
 from dashboard.auth.routes import PUBLIC, ROUTE_PERMISSIONS, page_permission
-from services.accounts.context import clear_request_principal, set_request_principal
 from services.accounts.permissions import Principal
 from services.accounts.tokens import principal_for_token
 from services.db.uow import unit_of_work
@@ -80,14 +79,13 @@ def _principal_from_session(settings) -> Principal | None:
 
 
 def _adopt(principal: Principal | None) -> None:
-    """The request acts as ``principal``: for handlers (``g``) and for units of work (the context variable)."""
+    """The request acts as ``principal`` (handlers read it from ``g``; units of work through the provider)."""
     g.qj_principal = principal
-    g.qj_principal_token = set_request_principal(principal)
 
 
-def forget(_exc=None) -> None:
-    """teardown_request: the thread serves its next request as nobody until the guard says otherwise."""
-    clear_request_principal(g.pop("qj_principal_token", None))
+def principal_of_request() -> Principal | None:
+    """What services/accounts/context.py asks: the principal of the request being served, if any."""
+    return g.get("qj_principal") if has_request_context() else None
 
 
 def guard():

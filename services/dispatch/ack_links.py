@@ -58,7 +58,7 @@ def link_of(settings, token: str) -> str:
 def message_text(settings, warning: Warning, link: str, lang: str = "zh") -> str:
     region = settings.region.name_zh if lang == "zh" else settings.region.name_en
     return t("ack.message", lang, region=region, level=term(warning.level, lang),
-             headline=warning.headline, area=warning.area_description[:60],
+             headline=warning.headline,
              until=format_local(warning.valid_until, settings), link=link)
 
 

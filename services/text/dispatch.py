@@ -55,8 +55,8 @@ REASONS: dict[str, tuple[str, str]] = {
 
 TEXT: dict[str, tuple[str, str]] = {**EVENTS, **REASONS}
 TEXT.update({
-    "ack.message": ("【{region}应急】{level}色预警：{headline}（{area}），有效至 {until}。收到请点击确认（叫应）：{link}",
-                    "[{region} emergency] {level} warning: {headline} ({area}), in force until {until}. "
+    "ack.message": ("【{region}应急】{level}色预警：{headline}，有效至 {until}。收到请点击确认（叫应）：{link}",
+                    "[{region} emergency] {level} warning: {headline}, in force until {until}. "
                     "Please confirm you received it: {link}"),
     "ack.unknown": ("该确认链接无效", "this confirmation link is not valid"),
     "ack.title": ("预警确认（叫应）", "Confirm the warning"),
@@ -67,7 +67,7 @@ TEXT.update({
     "ack.until": ("有效至 {until}", "In force until {until}"),
 })
 TEXT.update({
-    "duty.messages": ("短信与叫应链接（可电话读出）", "Messages and 叫应 links (to read out by phone)"),
+    "duty.messages": ("短信与叫应链接（可电话读出）", "Messages and confirmation links (to read out by phone)"),
     "duty.acked_mark": ("已确认", "confirmed"),
     "duty.waiting_mark": ("未确认", "not yet"),
 })

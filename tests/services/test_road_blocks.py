@@ -121,7 +121,7 @@ def test_a_closed_place_cannot_be_closed_again_until_it_is_lifted(town):
     with read_session(town.database_url) as session:
         rows = session.execute(select(RoadBlock.active, RoadBlock.actor)).all()
         lifts = session.scalars(select(AuditLog.actor).where(AuditLog.action == "lift")).all()
-    assert sorted(rows) == [(False, "api"), (True, "api"), (True, "test")] and lifts == ["api"]
+    assert sorted(rows) == [(False, "t-admin-all"), (True, "t-admin-all"), (True, "test")] and lifts == ["t-admin-all"]
 
 
 def test_closures_are_written_only_when_their_unit_of_work_commits(town):
