@@ -68,32 +68,39 @@ def replan_case(repeat: int) -> dict:
     from config import load_settings
     from services.data.imports import import_file
     from services.data.seed import setup_database
-    from services.db import transaction
+    from sqlalchemy import update
+
+    from services.db.uow import unit_of_work
     from services.models import Shelter
     from services.roads.closures import block_segment, lift_block
     from services.roads.network import base_graph
-    from services.supply.routes import RoutePlanRequest, plan_supply_routes
+    from services.supply.routes import RoutePlanRequest, load_route_inputs, solve_supply_routes
+
+    def plan_routes(request):
+        with unit_of_work(settings) as uow:
+            inputs = load_route_inputs(uow, request)
+        return solve_supply_routes(settings, inputs)
+
     with tempfile.TemporaryDirectory(prefix="qj_routing_") as tmp:
         settings = dataclasses.replace(load_settings(), database_url=f"sqlite:///{tmp}/r.sqlite3")
         setup_database(settings, with_sample=True)
         import_file(settings, "shelters", _more_shelters(60), "more.csv")
-        with transaction(settings.database_url) as session:  # every shelter houses 40 people
-            for shelter in session.query(Shelter):
-                shelter.occupancy_people = 40
+        with unit_of_work(settings, write=True, actor="bench") as uow:  # every shelter houses 40 people
+            uow.session.execute(update(Shelter).values(occupancy_people=40))
         request = RoutePlanRequest(seconds=1.0)
-        first = plan_supply_routes(settings, request)
-        stops = sum(len(v["stops"]) for v in first["vehicles"])
-        busiest = max(first["vehicles"], key=lambda v: len(v["stops"]))
-        lon, lat = busiest["geometry"]["coordinates"][len(busiest["geometry"]["coordinates"]) // 2]
+        first = plan_routes(request)
+        stops = sum(len(v.stops) for v in first.vehicles)
+        busiest = max(first.vehicles, key=lambda v: len(v.stops))
+        lon, lat = busiest.geometry["coordinates"][len(busiest.geometry["coordinates"]) // 2]
         times, unserved = [], []
         for _ in range(repeat):
             block = block_segment(settings, base_graph(settings), lon, lat, "压测阻断", actor="bench")
             started = time.perf_counter()
-            again = plan_supply_routes(settings, request)
+            again = plan_routes(request)
             times.append(time.perf_counter() - started)
-            unserved.append(len(again["unserved"]))
+            unserved.append(len(again.unserved))
             lift_block(settings, block.id, actor="bench")
-    return {"stops": stops, "vehicles": len(first["vehicles"]), "median_s": round(statistics.median(times), 3),
+    return {"stops": stops, "vehicles": len(first.vehicles), "median_s": round(statistics.median(times), 3),
             "max_s": round(max(times), 3), "unserved_after_block": unserved[0], "solver_limit_s": 1.0}
 
 

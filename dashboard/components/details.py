@@ -51,8 +51,8 @@ def feature_panel(d: FeatureDetails, lang: str) -> list:
 def area_panel(s: AreaSummary, lang: str) -> list:
     risk = [html.Li(f"{t(f'risk.{level}', lang)}：{s.enterprises_by_risk.get(level, 0)}")
             for level in ("重大", "较大", "一般", "低")]
-    items = [html.Tr([html.Td(t(f"layer.{i['layer']}", lang)), html.Td(i["name"]), html.Td(_value(i["level"], lang)),
-                      html.Td(_value(i["people"], lang))]) for i in s.items]
+    items = [html.Tr([html.Td(t(f"layer.{i.layer}", lang)), html.Td(i.name), html.Td(_value(i.level, lang)),
+                      html.Td(_value(i.people, lang))]) for i in s.items]
     return [
         html.H3(t("map.area_title", lang), className="details-title"),
         html.P(t("map.area_size", lang, km2=f"{s.area_km2:,.2f}")),

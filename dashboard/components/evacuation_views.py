@@ -45,7 +45,7 @@ def _num(value: float) -> str:
 def needs_table(coverage: SupplyCoverage, lang: str) -> html.Table:
     rows = []
     for n in coverage.needs:
-        procure = "；".join(f"{s['name']} {s['quantity']:,} {s['unit']}（{s['weight_kg']:,.0f} kg，{s['volume_m3']:,.1f} m³）"
+        procure = "；".join(f"{s.name} {s.quantity:,} {s.unit}（{s.weight_kg:,.0f} kg，{s.volume_m3:,.1f} m³）"
                            for s in n.shortfall) or "—"
         rows.append([t(f"have.{n.have}", lang), n.label, _num(n.required), _num(n.available),
                      html.Span(f"{min(n.coverage, 9.99) * 100:.0f}%", className="ok" if n.coverage >= 1 else "short"),
@@ -65,7 +65,7 @@ def township_table(summary: CapacitySummary, lang: str) -> html.Table:
 def shelter_table(summary: CapacitySummary, lang: str) -> html.Table:
     rows = [[s.code, s.name, s.township_name, f"{s.capacity_people:,}", f"{s.occupancy_people:,}",
              f"{s.available_places:,}", t(f"occupancy.{s.occupancy_class}", lang),
-             html.Span("；".join(s.unsafe_reasons), className="short") if s.unsafe_reasons else
+             html.Span("；".join(r.text(lang) for r in s.unsafe_reasons), className="short") if s.unsafe_reasons else
              html.Span(t("evac.safe", lang), className="ok")] for s in summary.shelters]
     headers = ["编号", t("evac.col_name", lang), t("evac.col_township", lang), t("evac.col_capacity", lang),
                t("evac.col_occupancy", lang), t("evac.col_available", lang), t("evac.col_status", lang),

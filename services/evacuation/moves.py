@@ -70,7 +70,7 @@ def update_occupancy(uow: UnitOfWork, shelter_id: int, occupancy_people) -> Shel
     audit.record(uow.session, actor=uow.actor, action="update", entity="shelter_occupancy", entity_key=row.code,
                  detail={"from": before, "to": value})
     uow.session.expire_all()
-    return shelters_in(uow.session, settings, [shelter_id])[0]
+    return shelters_in(uow, [shelter_id])[0]
 
 
 def record_move(uow: UnitOfWork, hazard_id: int, people, *, shelter_id: int | None = None) -> MoveTotals:

@@ -2,12 +2,12 @@
 
 Services return codes and parameters (``FieldError.of("people", "shelter.full", shelter=…, free=12)``); pages,
 exports, import messages and the API's ``reason`` / ``reason_en`` all render from here. The tables live in
-one module per area (ui, exports, imports, errors); the keys are unique across them (checked at import and by
+one module per area (ui, exports, imports, errors, planning); the keys are unique across them (checked at import and by
 ``tests/services/test_text.py``, which also checks every key has both languages with the same placeholders).
 """
 from __future__ import annotations
 
-from services.text import errors, exports, imports, ui, validation
+from services.text import errors, exports, imports, planning, ui, validation
 
 LANGUAGES = ("zh", "en")
 
@@ -24,7 +24,8 @@ def _merge(*tables: tuple[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[s
 
 
 CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT), ("export.", exports.TEXT),
-                                               ("import.", imports.TEXT), ("validation.", validation.TEXT))
+                                               ("import.", imports.TEXT), ("validation.", validation.TEXT),
+                                               ("", planning.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 
