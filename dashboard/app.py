@@ -14,6 +14,7 @@ from dashboard.tiles import tiles
 from services.db.uow import unit_of_work
 from services.map.basemaps import load_basemaps
 from services.map.layers import sample_in_use
+from services.text import t
 
 _HERE = Path(__file__).resolve().parent
 
@@ -27,7 +28,7 @@ def create_app(settings: Settings) -> dash.Dash:
         assets_folder=str(_HERE / "assets"),
         serve_locally=True,
         compress=True,  # gzip/brotli via Flask-Compress: layer GeoJSON shrinks about tenfold
-        title=f"{settings.region.name_zh}应急一张图",
+        title=t("app.title", region=settings.region.name_zh),
         update_title=None,
         suppress_callback_exceptions=True,
     )

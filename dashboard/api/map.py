@@ -81,7 +81,9 @@ def records(entity: str):
     from services.data.exports import records_xlsx
     if entity not in SPECS:
         return bad("entity", f"未知数据类型“{entity}”", f"unknown entity '{entity}'", 404)
-    return send_file(records_xlsx(app_settings(), entity), as_attachment=True, download_name=f"{entity}.xlsx",
+    with unit() as uow:
+        workbook = records_xlsx(uow, entity)
+    return send_file(workbook, as_attachment=True, download_name=f"{entity}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

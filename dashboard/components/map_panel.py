@@ -5,7 +5,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.map_layers import POINT_LAYER_ORDER
-from services.text import t
+from services.text import t, term_options
 from services import vocabulary
 from services.map.basemaps import Basemap
 from services.map.choropleth import MEASURES, Choropleth
@@ -25,7 +25,7 @@ _CHOICES = {
 def _dropdown(key: tuple[str, str], lang: str) -> html.Label:
     return html.Label([
         t(_FILTER_LABELS[key], lang),
-        dcc.Dropdown([{"label": v, "value": v} for v in _CHOICES[key]], [], id=ids.LAYER_FILTERS[key], multi=True,
+        dcc.Dropdown(term_options(_CHOICES[key], lang), [], id=ids.LAYER_FILTERS[key], multi=True,
                      placeholder=t("map.any", lang), className="filter-dropdown"),
     ], className="filter")
 
@@ -60,7 +60,7 @@ def choropleth_legend(choropleth: Choropleth | None, lang: str) -> list:
 
 def basemap_choice(lang: str, basemaps: list[Basemap]) -> html.Label:
     options = [{"label": t("map.basemap_offline", lang), "value": ""}] + [
-        {"label": f"{b.name}（{b.crs}）", "value": b.key} for b in basemaps]
+        {"label": t("paren", lang, text=b.name, inner=b.crs), "value": b.key} for b in basemaps]
     hint = [] if basemaps else [html.Span(t("map.basemap_hint", lang), className="hint")]
     return html.Label([t("map.basemap", lang), dcc.Dropdown(options, "", id=ids.BASEMAP, clearable=False,
                                                             className="filter-dropdown"), *hint], className="filter")

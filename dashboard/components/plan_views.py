@@ -6,7 +6,7 @@ from dash import html
 
 from dashboard.components.map_layers import boundary_layer, roads_layer
 from services.evacuation.plan_result import SavedPlan
-from services.text import t
+from services.text import t, term
 
 
 def _minutes(seconds) -> str:
@@ -36,10 +36,10 @@ def plan_map(saved: SavedPlan | None, lang: str) -> dl.Map:
         children.append(dl.GeoJSON(data=flows_geojson(saved), style={"variable": "qj.flowStyle"}, id="plan-flows"))
         children += [dl.CircleMarker(center=[s.lat, s.lon], radius=6 + min(12, s.arrivals ** 0.5 / 3),
                                      color="#0b6e4f", fillColor="#2a9d8f", fillOpacity=0.9,
-                                     children=dl.Tooltip(f"{s.name}：{s.arrivals}"))
+                                     children=dl.Tooltip(t("label_value", lang, label=s.name, value=s.arrivals)))
                      for s in plan.shelters if s.arrivals]
         children += [dl.CircleMarker(center=[d.lat, d.lon], radius=4, color="#d62828", fillOpacity=0.9,
-                                     children=dl.Tooltip(f"{d.name}：{d.unmet}"))
+                                     children=dl.Tooltip(t("label_value", lang, label=d.name, value=d.unmet)))
                      for d in plan.demand if d.unmet]
     return dl.Map(children=children, center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25,
                   className="plan-map", attributionControl=False)
@@ -84,9 +84,11 @@ def plan_summary(saved: SavedPlan | None, lang: str) -> list:
 
 def plan_comparison(plans: list[SavedPlan], lang: str) -> html.Table:
     """Totals of saved plans side by side."""
+    def listed(values) -> str:
+        return t("list.separator", lang).join([term(v, lang) for v in values] or [t("map.any", lang)])
     rows = [("plan.col_plan", lambda p: f"#{p.id} {p.name}"),
-            ("plan.cmp_scope", lambda p: "、".join(p.plan.scenario.warning_levels or [t("map.any", lang)]) + " / " +
-             "、".join(p.plan.scenario.hazard_types or [t("map.any", lang)])),
+            ("plan.cmp_scope", lambda p: listed(p.plan.scenario.warning_levels) + " / " +
+             listed(p.plan.scenario.hazard_types)),
             ("plan.max_travel", lambda p: f"{p.plan.scenario.max_travel_min:g}"),
             ("plan.col_people", lambda p: f"{p.plan.totals.people:,}"),
             ("plan.cmp_assigned", lambda p: f"{p.plan.totals.assigned:,}"),

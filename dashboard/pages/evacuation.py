@@ -17,7 +17,7 @@ from dashboard.components.plan_views import (
     plan_map,
     plan_summary,
 )
-from services.text import normalise_language, t
+from services.text import normalise_language, t, term_options
 from dashboard.state import settings
 from services import vocabulary
 from services.data.geography import township_list
@@ -36,7 +36,7 @@ from services.evacuation.shelters import capacity_summary, shelter_capacities
 from services.map.layers import township_codes
 from services.supply.needs import supply_coverage
 
-dash.register_page(__name__, path="/evacuation", name="疏散安置", order=1)
+dash.register_page(__name__, path="/evacuation", name=t("nav.evacuation"), order=1)
 
 EXCLUDE, PEOPLE, DAYS = "evac-exclude", "evac-people", "evac-days"
 GAUGE, CHECK, FIVE, FIVE_TITLE, FIVE_CHECK = "evac-gauge", "evac-check", "evac-five", "evac-five-title", "evac-five-check"
@@ -52,9 +52,11 @@ FORM_SHELTER, FORM_VALUE, FORM_SAVE, FORM_MESSAGE, LANG = (
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     s = settings()
-    with unit_of_work(s) as uow:  # the shelters and the saved plans from one snapshot
+    with unit_of_work(s) as uow:  # the shelters, townships and saved plans from one snapshot
         shelters = [{"label": f"{x.code} {x.name}", "value": x.id} for x in shelter_capacities(uow)]
-        saved = _plan_options(uow)
+        townships = [{"label": name if lang == "zh" else name_en, "value": code}
+                     for code, name, name_en in township_list(uow)]
+        saved = _plan_options(uow, lang)
     return html.Div([
         dcc.Store(id=LANG, data=lang),
         html.H2(t("evac.title", lang)),
@@ -72,7 +74,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                       dcc.Graph(id=FIVE, config={"displayModeBar": False})], className="evac-card wide"),
         ], className="evac-cards"),
         html.Div(id=NEEDS),
-        _plan_section(lang, s, saved),
+        _plan_section(lang, townships, saved),
         html.H3(t("evac.update", lang)),
         html.Div([dcc.Dropdown(shelters, None, id=FORM_SHELTER, className="evac-form-shelter"),
                   dcc.Input(id=FORM_VALUE, type="text", placeholder="0"),
@@ -83,21 +85,19 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     ], className="data-page evac-page")
 
 
-def _plan_options(uow: UnitOfWork) -> list[dict]:
-    return [{"label": f"#{p.id} {p.name}（{format_local(p.created_at, uow.settings)}）", "value": p.id}
-            for p in list_plans(uow)]
+def _plan_options(uow: UnitOfWork, lang: str) -> list[dict]:
+    return [{"label": t("plan.saved_option", lang, id=p.id, name=p.name,
+                        time=format_local(p.created_at, uow.settings)), "value": p.id} for p in list_plans(uow)]
 
 
-def _plan_section(lang: str, s, saved: list[dict]) -> html.Div:
-    townships = [{"label": name if lang == "zh" else name_en, "value": code}
-                 for code, name, name_en in township_list(s)]
+def _plan_section(lang: str, townships: list[dict], saved: list[dict]) -> html.Div:
     return html.Div([
         html.H3(t("plan.title", lang)),
         html.Div([
             html.Label([t("plan.name", lang), dcc.Input(id=PLAN_NAME, type="text", value=t("plan.title", lang))]),
-            html.Label([t("plan.hazard_types", lang), dcc.Dropdown(list(vocabulary.HAZARD_TYPES), [], id=PLAN_TYPES,
+            html.Label([t("plan.hazard_types", lang), dcc.Dropdown(term_options(vocabulary.HAZARD_TYPES, lang), [], id=PLAN_TYPES,
                                                                    multi=True)]),
-            html.Label([t("plan.warning_levels", lang), dcc.Dropdown(list(vocabulary.WARNING_LEVELS), [], id=PLAN_LEVELS,
+            html.Label([t("plan.warning_levels", lang), dcc.Dropdown(term_options(vocabulary.WARNING_LEVELS, lang), [], id=PLAN_LEVELS,
                                                                      multi=True)]),
             html.Label([t("plan.townships", lang), dcc.Dropdown(townships, [], id=PLAN_TOWNSHIPS, multi=True)]),
             html.Label([t("plan.max_travel", lang), dcc.Input(id=PLAN_MAX, type="number", min=1, max=600, value=60)]),
@@ -132,7 +132,7 @@ def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, 
                 saved_id = save_plan(uow, scenario).id
             plan = load_plan(uow, int(saved_id)) if saved_id else None
             other = load_plan(uow, int(compare_id)) if compare_id else None
-            options = _plan_options(uow)
+            options = _plan_options(uow, lang)
     except ScenarioError as exc:
         message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
         return dash.no_update, message, dash.no_update, dash.no_update, dash.no_update

@@ -24,12 +24,12 @@ from dashboard.components.map_layers import (
     point_hideout,
 )
 from dashboard.components.map_panel import choropleth_legend, side_panel
-from services.text import normalise_language, t
+from services.text import normalise_language, t, term
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
 from services import vocabulary
 from services.data.geography import township_list
-from services.db.uow import unit_of_work
+from services.db.uow import UnitOfWork, unit_of_work
 from services.errors import FieldError
 from services.map.area import area_from_geojson, summarise_area
 from services.map.choropleth import MEASURES, choropleth
@@ -43,9 +43,9 @@ from services.map.layers import (
 )
 from services.map.search import search_features
 from services.roads.closures import active_blocks, block_area, block_segment, lift_block
-from services.roads.network import base_graph, isochrones_geojson
+from services.roads.network import isochrones_geojson
 
-dash.register_page(__name__, path="/", name="一张图", order=0)
+dash.register_page(__name__, path="/", name=t("nav.map"), order=0)
 
 _LAYERS = [layer for layer, _ in POINT_LAYER_ORDER]
 _FILTER_KEYS = list(ids.LAYER_FILTERS)
@@ -54,8 +54,8 @@ _FILTER_KEYS = list(ids.LAYER_FILTERS)
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     s = settings()
-    townships = [(code, name if lang == "zh" else name_en) for code, name, name_en in township_list(s)]
-    with unit_of_work(s) as uow:  # the counts and the people threatened from one snapshot
+    with unit_of_work(s) as uow:  # the townships, counts and people threatened from one snapshot
+        townships = [(code, name if lang == "zh" else name_en) for code, name, name_en in township_list(uow)]
         counts = filtered_counts(uow, {layer: parse_filter(layer, {}, set()) for layer in _LAYERS})
         threatened = threatened_people_total(uow)
     urls = {layer: layer_url(layer, {}) for layer in _LAYERS}
@@ -116,10 +116,10 @@ def _export_links(township, *rest):
 
 
 @callback(Output(ids.LAYER_FILTERS[("enterprises", "category")], "options"),
-          Input(ids.LAYER_FILTERS[("enterprises", "sector")], "value"))
-def _categories(sectors):
+          Input(ids.LAYER_FILTERS[("enterprises", "sector")], "value"), State(ids.MAP_LANG, "data"))
+def _categories(sectors, lang):
     chosen = sectors or list(vocabulary.ENTERPRISE_SECTORS)
-    return [{"label": c, "value": c} for s in chosen for c in vocabulary.ENTERPRISE_SECTORS[s]]
+    return [{"label": term(c, lang), "value": c} for s in chosen for c in vocabulary.ENTERPRISE_SECTORS[s]]
 
 
 def _display_crs(key: str | None) -> str:
@@ -208,14 +208,22 @@ def _details(*args):
     return feature_panel(details, lang), "details-panel", viewport
 
 
-def _blocks_view(lang: str) -> tuple[dict, list]:
-    blocks = active_blocks(settings())
+def _blocks_view(uow: UnitOfWork, lang: str) -> tuple[dict, list]:
+    blocks = active_blocks(uow)
     data = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": b.geometry, "properties": {"id": b.id, "reason": b.reason}} for b in blocks]}
     rows = [html.Div([html.Span(f"#{b.id} {t(f'map.block_kind.{b.kind}', lang)} · {b.reason}"),
                       html.Button(t("map.block_lift", lang), id={"type": ids.BLOCK_LIFT, "id": b.id}, n_clicks=0)],
                      className="block-row") for b in blocks]
     return data, rows or [html.Span(t("map.block_none", lang), className="hint")]
+
+
+def _drawn_area(drawn, basemap_key) -> dict:
+    """The last drawn shape as a WGS-84 GeoJSON Feature (geometry None when nothing is drawn)."""
+    features = (drawn or {}).get("features") or []
+    geometry = geometry_to_wgs84(area_from_geojson(features[-1]), _display_crs(basemap_key)) if features else None
+    return {"type": "Feature", "properties": {},
+            "geometry": json.loads(shapely.to_geojson(geometry)) if geometry is not None else None}
 
 
 @callback(
@@ -231,24 +239,24 @@ def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
         if trigger == ids.MAP and mode and click:
             lat, lon = click["latlng"]["lat"], click["latlng"]["lng"]
             lon, lat = to_wgs84(lon, lat, _display_crs(basemap_key))
-            block = block_segment(s, base_graph(s), lon, lat, reason, actor="web")
+            with unit_of_work(s, write=True, actor="web") as uow:
+                block = block_segment(uow, lon, lat, reason)
             message = t("map.block_added", lang, reason=block.reason)
         elif trigger == ids.BLOCK_AREA:
-            features = (drawn or {}).get("features") or []
-            geometry = geometry_to_wgs84(area_from_geojson(features[-1]), _display_crs(basemap_key)) \
-                if features else None
-            area = {"type": "Feature", "properties": {},
-                    "geometry": json.loads(shapely.to_geojson(geometry)) if geometry is not None else None}
-            block = block_area(s, area, reason, actor="web")
+            area = _drawn_area(drawn, basemap_key)
+            with unit_of_work(s, write=True, actor="web") as uow:
+                block = block_area(uow, area, reason)
             message = t("map.block_added", lang, reason=block.reason)
         elif isinstance(trigger, dict) and trigger.get("type") == ids.BLOCK_LIFT and clicked_id():
-            lift_block(s, int(trigger["id"]), actor="web")
+            with unit_of_work(s, write=True, actor="web") as uow:
+                lift_block(uow, int(trigger["id"]))
     except (FieldError, ValueError, KeyError, TypeError) as exc:
         if isinstance(exc, FieldError):
             message = html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
         else:  # the drawn shape could not be read as an area
             message = html.Span(t("map.draw_hint", lang), className="short")
-    data, rows = _blocks_view(lang)
+    with unit_of_work(s) as uow:
+        data, rows = _blocks_view(uow, lang)
     return data, rows, message
 
 
@@ -265,7 +273,8 @@ def _isochrones(clicks, lang):
     minutes = " / ".join(str(m) for m in ISOCHRONE_MINUTES)
     empty = {"type": "FeatureCollection", "features": []}
     try:
-        data = isochrones_geojson(settings(), float(trigger["lon"]), float(trigger["lat"]), ISOCHRONE_MINUTES)
+        with unit_of_work(settings()) as uow:
+            data = isochrones_geojson(uow, float(trigger["lon"]), float(trigger["lat"]), ISOCHRONE_MINUTES)
     except FieldError as exc:  # the point is cut off from the open roads: say why instead of an empty layer
         return empty, t("map.iso_failed", lang, reason=exc.reason if lang == "zh" else exc.reason_en)
     if all(not (f["geometry"] or {}).get("coordinates") for f in data["features"]):

@@ -1,4 +1,4 @@
-"""物资调度: vehicle routes from depots to shelters on open roads, with loads, ETAs and a dispatch sheet."""
+"""物资调度 (supplies): vehicle routes from depots to shelters on open roads, with loads, ETAs and a dispatch sheet."""
 from __future__ import annotations
 
 import dash
@@ -22,7 +22,7 @@ from services.supply.routes import (
 from services.supply.solver_slots import PlannerBusy
 from services.text import normalise_language, t
 
-dash.register_page(__name__, path="/supply", name="物资调度", order=2)
+dash.register_page(__name__, path="/supply", name=t("nav.supply"), order=2)
 
 DEPOTS, SHELTERS, DAYS, SECONDS, HAZARD, RUN = ("sup-depots", "sup-shelters", "sup-days", "sup-seconds",
                                                "sup-hazard", "sup-run")
@@ -37,7 +37,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     with unit_of_work(settings()) as uow:  # the choices from one snapshot
         depots = [{"label": name, "value": depot_id} for depot_id, name in depot_names(uow)]
         trucks = [{"label": label, "value": vehicle_id} for vehicle_id, label in available_trucks(uow)]
-        shelters = [{"label": t("sup.shelter_option", lang, code=x.code, name=x.name, n=x.occupancy_people),
+        shelters = [{"label": t("sup.shelter_option", lang, code=x.code, name=x.name, people=x.occupancy_people),
                      "value": x.id} for x in shelter_capacities(uow)]
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=STORE), dcc.Download(id=DOWNLOAD),
@@ -64,7 +64,7 @@ def _map(vehicles: tuple[VehicleRoute, ...], lang: str) -> dl.Map:
         colour = COLOURS[i % len(COLOURS)]
         children.append(dl.Polyline(positions=[[lat, lon] for lon, lat in (v.geometry or {}).get("coordinates", [])],
                                     color=colour, weight=6, opacity=0.9, className="supply-route",
-                                    children=dl.Tooltip(f"{v.plate}：{v.depot}")))
+                                    children=dl.Tooltip(t("label_value", lang, label=v.plate, value=v.depot))))
     return dl.Map(children=children, center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25, className="plan-map",
                   attributionControl=False)
 
@@ -81,8 +81,8 @@ def _result(plan: RoutePlan, lang: str) -> list:
                           className="plan-links"))
     if plan.unserved:
         parts += [html.H4(t("sup.unserved", lang)),
-                  html.Ul([html.Li(f"{u.name}：{u.kg:,} kg — {u.reason.text(lang)}") for u in plan.unserved],
-                          className="short")]
+                  html.Ul([html.Li(t("sup.unserved_row", lang, name=u.name, kg=f"{u.kg:,}", reason=u.reason.text(lang)))
+                           for u in plan.unserved], className="short")]
     for i, v in enumerate(plan.vehicles):
         rows = [html.Tr([html.Td([s.name, html.Span(" ★" if s.critical else "", className="short")]),
                          html.Td(items_text(s, lang)),
@@ -90,8 +90,8 @@ def _result(plan: RoutePlan, lang: str) -> list:
                          html.Td(clock_text(s.eta_s) + (" ⚠" if s.late else ""),
                                  className="short" if s.late else "")]) for s in v.stops]
         parts += [html.H4([html.Span("■ ", style={"color": COLOURS[i % len(COLOURS)]}),
-                           f"{v.plate}（{v.kind}）· {v.depot} · {v.kg:,} kg · "
-                           f"{v.distance_m / 1000:.1f} km · {clock_text(v.duration_s)}"]),
+                           t("sup.vehicle_heading", lang, plate=v.plate, kind=v.kind, depot=v.depot,
+                             kg=f"{v.kg:,}", km=f"{v.distance_m / 1000:.1f}", time=clock_text(v.duration_s))]),
                   html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in
                                                   ("sup.stop", "sup.items", "sup.kg", "sup.m3", "sup.eta")])),
                               html.Tbody(rows)], className="data-table vehicle-table")]
@@ -136,7 +136,7 @@ def _run(_clicks, depots, shelters, vehicles, days, seconds, hazard, previous, l
 def _sheet(clicks, plan, lang):
     if not clicks or not plan:
         return dash.no_update
-    return dcc.send_bytes(dispatch_workbook(RoutePlan.from_json(plan), lang), f"{t('sup_print.title', lang)}.xlsx")
+    return dcc.send_bytes(dispatch_workbook(RoutePlan.from_json(plan), lang), f"{t('export.sheet.file', lang)}.xlsx")
 
 
 @callback(Output(PRINT_DOWNLOAD, "data"), Input(PRINT, "n_clicks"), State(STORE, "data"), State(LANG, "data"),
@@ -145,4 +145,4 @@ def _printable(clicks, plan, lang):
     """Dispatch sheets as one printable page (a page per vehicle)."""
     if not clicks or not plan:
         return dash.no_update
-    return dcc.send_string(dispatch_html(RoutePlan.from_json(plan), lang), f"{t('sup_print.title', lang)}.html")
+    return dcc.send_string(dispatch_html(RoutePlan.from_json(plan), lang), f"{t('export.sheet.file', lang)}.html")

@@ -85,7 +85,7 @@ def plan_workbook(saved: SavedPlan, settings: Settings, lang: str = "zh") -> byt
 def plan_html(saved: SavedPlan, settings: Settings, lang: str = "zh") -> str:
     """A printable page of the plan (A4, tables per township); every text from data is escaped."""
     plan, totals = saved.plan, saved.plan.totals
-    sep = "、" if lang == "zh" else ", "
+    sep = t("list.separator", lang)
     made = t("plan_print.made_by", lang, time=format_local(saved.created_at, settings),
              zone=str(local_zone(settings)), actor=saved.actor)
     figures = t("plan.totals", lang, points=totals.demand_points, people=f"{totals.people:,}",

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from geo import travel
 from geo.assignment import assign
 from geo.roads import RoadGraph
+from services import vocabulary
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.evacuation.plan_result import (
@@ -85,9 +86,9 @@ def plan(uow: UnitOfWork, scenario: Scenario) -> PlanResult:
     """Compute a plan for ``scenario`` (not saved) from one snapshot: hazard points, shelters, roads."""
     demand = _demand(uow, scenario)
     summary = capacity_summary(uow, exclude_unsafe=scenario.exclude_unsafe)
-    shelters = [s for s in summary.shelters if s.status != "关闭" and s.available_places > 0
+    shelters = [s for s in summary.shelters if s.status != vocabulary.SHELTER_CLOSED and s.available_places > 0
                 and not (scenario.exclude_unsafe and s.unsafe_reasons)]
-    graph = road_graph(uow.settings, hazard_blocks=scenario.block_hazard_roads)
+    graph = road_graph(uow, hazard_blocks=scenario.block_hazard_roads)
     limit_s = scenario.max_travel_min * 60
     routes: dict = {}
     if demand and shelters:

@@ -12,10 +12,9 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from config import Settings
 from geo.distance import haversine_m
+from services import vocabulary
 from services.db.uow import UnitOfWork
 from services.evacuation.capacity import (
     available_places,
@@ -25,12 +24,7 @@ from services.evacuation.capacity import (
 from services.models import Enterprise, HazardPoint, Shelter, Township
 from services.text.reasons import Reason
 
-# Enterprises a shelter must keep the safety distance from (flammable or explosive: GB 50413-2007).
-HAZARDOUS_NEIGHBOURS: dict[str, tuple[str, ...]] = {
-    "危险化学品": ("生产", "经营(带储存)", "使用"),
-    "成品油": ("加油站", "油库"),
-    "燃气": ("燃气经营",),
-}
+HAZARDOUS_NEIGHBOURS = vocabulary.HAZARDOUS_NEIGHBOURS  # the safety distance is kept from these
 
 
 @dataclass(frozen=True)
@@ -151,7 +145,7 @@ def capacity_summary(uow: UnitOfWork, *, exclude_unsafe: bool = False) -> Capaci
     """District and township totals of places against the evacuation target (closed shelters count 0)."""
     settings = uow.settings
     shelters = shelters_in(uow)
-    counted = [s for s in shelters if s.status != "关闭" and not (exclude_unsafe and s.unsafe_reasons)]
+    counted = [s for s in shelters if s.status != vocabulary.SHELTER_CLOSED and not (exclude_unsafe and s.unsafe_reasons)]
     townships: dict[str, TownshipCapacity] = {}
     for code, name in uow.session.execute(select(Township.code, Township.name).order_by(Township.code)):
         townships[code] = TownshipCapacity(code, name)
@@ -170,12 +164,3 @@ def capacity_summary(uow: UnitOfWork, *, exclude_unsafe: bool = False) -> Capaci
         blocked_places=sum(s.blocked_places for s in counted), available_places=available,
         meets_target=available >= target, shortfall_people=max(0, target - available),
         shelters=shelters, townships=list(townships.values()))
-
-
-def summarise_capacity(session: Session, settings: Settings, *, exclude_unsafe: bool = False) -> CapacitySummary:
-    """``capacity_summary`` inside a caller's session (services/dispatch/duty.py until it passes its ``uow``).
-
-    Opens nothing: the session and its transaction are the caller's. Remove once dispatch calls
-    ``capacity_summary(uow)``.
-    """
-    return capacity_summary(UnitOfWork(settings, session), exclude_unsafe=exclude_unsafe)

@@ -14,6 +14,7 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
+from services import vocabulary
 from services.db.uow import UnitOfWork
 from services.errors import FieldError
 from services.map.layers import LayerFilter, point_layer
@@ -143,8 +144,8 @@ def _area_km2(geometry) -> float:
     return float(geometry.area * 111.32 ** 2 * np.cos(np.radians(lat)))
 
 
-_RISK_ORDER = {"重大": 0, "较大": 1, "一般": 2, "低": 3}
-_WARNING_ORDER = {"红": 0, "橙": 1, "黄": 2, "蓝": 3, "无": 4}
+_RISK_ORDER = {level: i for i, level in enumerate(vocabulary.RISK_LEVELS)}  # 重大 first
+_WARNING_ORDER = {level: i for i, level in enumerate(reversed(vocabulary.WARNING_LEVELS))}  # 红 first, 无 last
 
 
 def summarise_area(uow: UnitOfWork, geometry) -> AreaSummary:

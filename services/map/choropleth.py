@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from sqlalchemy import case, func, select
 
+from services import vocabulary
 from services.db.uow import UnitOfWork
 from services.evacuation.capacity import available_places, shelter_capacity
 from services.models import Enterprise, HazardPoint, Shelter, Township
@@ -52,7 +53,7 @@ def township_figures(uow: UnitOfWork) -> dict[str, TownshipFigures]:
             HazardPoint.township_code, func.count(), func.sum(HazardPoint.threatened_people))
             .group_by(HazardPoint.township_code)):
         figures[code].hazards, figures[code].threatened_people = n, int(people or 0)
-    major = func.sum(case((Enterprise.risk_level.in_(("重大", "较大")), 1), else_=0))
+    major = func.sum(case((Enterprise.risk_level.in_((vocabulary.RISK_MAJOR, vocabulary.RISK_SIGNIFICANT)), 1), else_=0))
     for code, n, m in session.execute(select(Enterprise.township_code, func.count(), major)
                                       .group_by(Enterprise.township_code)):
         figures[code].enterprises, figures[code].major_risk_enterprises = n, int(m or 0)
@@ -61,7 +62,7 @@ def township_figures(uow: UnitOfWork) -> dict[str, TownshipFigures]:
                                     Shelter.blocked_places, Shelter.status, Shelter.shelter_type)):
         cap = shelter_capacity(uow.settings, s.declared_capacity_people, s.effective_area_m2, s.shelter_type)
         figures[s.township_code].shelter_capacity += cap
-        if s.status != "关闭":
+        if s.status != vocabulary.SHELTER_CLOSED:
             figures[s.township_code].shelter_available += available_places(
                 cap, s.occupancy_people, s.blocked_places)
     for f in figures.values():

@@ -38,21 +38,18 @@ from services.map.layers import (
     sample_in_use,
     townships_geojson,
 )
-from services.text import t
+from services.text import t, term
 
 # Layers switched on when a request names none, and the drawing order (bottom → top), as on the live map.
 DEFAULT_LAYERS = ("enterprises", "teams", "depots", "shelters", "hazards")
 DRAW_ORDER = ("stations", "enterprises", "teams", "depots", "shelters", "hazards")
-OCCUPANCY_COLOURS = {"open": "#2a9d8f", "nearly_full": "#f4a261", "full": "#d62828", "closed": "#8d99ae"}
-TEAM_COLOURS = {"待命": "#6a4c93", "出动": "#d62828", "休整": "#8d99ae"}
-DEPOT_COLOUR, STATION_COLOUR, OFFLINE_COLOUR = "#5a189a", "#00798c", "#8d99ae"
-ALERT_RING, HAZARD_EDGE, NO_DATA_COLOUR = "#d62828", "#3d2b1f", "#d9d9d9"
+OCCUPANCY_COLOURS, TEAM_COLOURS = vocabulary.OCCUPANCY_COLOURS, vocabulary.TEAM_COLOURS
+DEPOT_COLOUR = vocabulary.DEPOT_COLOUR
+STATION_COLOUR = vocabulary.STATION_COLOURS[vocabulary.STATION_NORMAL]
+OFFLINE_COLOUR = vocabulary.STATION_COLOURS[vocabulary.STATION_OFFLINE]
+ALERT_RING, HAZARD_EDGE, NO_DATA_COLOUR = vocabulary.ALERT_RING, vocabulary.HAZARD_EDGE, vocabulary.NO_DATA_COLOUR
+MARKER_SIZE_PX = {vocabulary.RISK_MAJOR: 22, vocabulary.RISK_SIGNIFICANT: 20}  # enterprises; others 17
 VENDOR_DIR = Path(__file__).resolve().parents[2] / "dashboard" / "static" / "vendor"
-
-# English glosses of vocabulary values in legends (the values themselves are Chinese, as stored).
-GLOSS_EN = {"重大": "major", "较大": "significant", "一般": "moderate", "低": "low", "无": "none", "蓝": "blue",
-            "黄": "yellow", "橙": "orange", "红": "red", "待命": "standby", "出动": "deployed", "休整": "resting",
-            "正常": "normal", "离线": "offline"}
 
 
 def text(key: str, lang: str = "zh", **params) -> str:
@@ -139,21 +136,23 @@ def marker_style(props: Mapping) -> MarkerStyle:
     layer, status = props["layer"], props.get("status")
     if layer == "enterprises":
         level = props.get("risk_level")
-        return MarkerStyle(vocabulary.RISK_COLOURS.get(level, "#555555"), {"重大": 22, "较大": 20}.get(level, 17))
+        return MarkerStyle(vocabulary.RISK_COLOURS.get(level, "#555555"), MARKER_SIZE_PX.get(level, 17))
     if layer == "hazards":  # without a warning a hazard is a small dot at district scale, so warnings stand out
         level = props.get("warning_level")
-        size = 9 if level == "无" else min(30.0, 15 + math.sqrt(props.get("threatened_people") or 0) * 1.2)
+        size = 9 if level == vocabulary.WARNING_NONE else \
+            min(30.0, 15 + math.sqrt(props.get("threatened_people") or 0) * 1.2)
         return MarkerStyle(vocabulary.WARNING_COLOURS.get(level, "#555555"), size, HAZARD_EDGE)
     if layer == "shelters":
         size = min(30.0, 18 + math.sqrt(props.get("capacity_people") or 0) / 12)
         return MarkerStyle(OCCUPANCY_COLOURS.get(props.get("occupancy_class"), "#555555"), size, square=True,
-                           glyph="避")
+                           glyph=vocabulary.LAYER_GLYPHS["shelters"])
     if layer == "depots":
         alert = bool(props.get("below_minimum") or props.get("expired"))
-        return MarkerStyle(DEPOT_COLOUR, 22, ALERT_RING if alert else "#ffffff", True, "储")
+        return MarkerStyle(DEPOT_COLOUR, 22, ALERT_RING if alert else "#ffffff", True,
+                           vocabulary.LAYER_GLYPHS["depots"])
     if layer == "teams":
-        return MarkerStyle(TEAM_COLOURS.get(status, "#555555"), 20, glyph="队")
-    return MarkerStyle(OFFLINE_COLOUR if status == "离线" else STATION_COLOUR, 15)
+        return MarkerStyle(TEAM_COLOURS.get(status, "#555555"), 20, glyph=vocabulary.LAYER_GLYPHS["teams"])
+    return MarkerStyle(OFFLINE_COLOUR if status == vocabulary.STATION_OFFLINE else STATION_COLOUR, 15)
 
 
 def choropleth_colour(value, data: Choropleth | None) -> str | None:
@@ -184,7 +183,7 @@ def _labels(layer: str, lang: str) -> dict[str, str]:
 
 def _layer_legend(layer: str, where: Mapping[str, tuple[str, ...]], lang: str) -> list[tuple[MarkerStyle, str]]:
     def classes(field: str, colours: dict[str, str], size: float = 18, edge: str = "#ffffff"):
-        return [(MarkerStyle(c, size, edge), f"{k} {GLOSS_EN[k]}" if lang == "en" else k)
+        return [(MarkerStyle(c, size, edge), term(k, lang))
                 for k, c in colours.items() if k in where.get(field, colours)]  # classes filtered out are left out
     if layer == "enterprises":
         return classes("risk_level", vocabulary.RISK_COLOURS)
@@ -197,7 +196,7 @@ def _layer_legend(layer: str, where: Mapping[str, tuple[str, ...]], lang: str) -
                 (MarkerStyle(DEPOT_COLOUR, 18, ALERT_RING, True), text("depot_alert", lang))]
     if layer == "teams":
         return classes("status", TEAM_COLOURS)
-    return classes("status", {"正常": STATION_COLOUR, "离线": OFFLINE_COLOUR}, 15)
+    return classes("status", vocabulary.STATION_COLOURS, 15)
 
 
 def legend_sections(view: MapView) -> list[tuple[str, list[tuple[MarkerStyle, str]]]]:
@@ -224,16 +223,18 @@ def filter_summary(view: MapView) -> str:
         parts.append(f"{_labels('hazards', lang)['township_name']} {names.get(township, township)}")
     for layer, flt in view.request.filters.items():
         labels = _labels(layer, lang)
-        parts += [f"{layer_name(layer, lang)} {labels.get(k, k)} {'、'.join(v)}" for k, v in flt.where.items()]
+        parts += [f"{layer_name(layer, lang)} {labels.get(k, k)} "
+                  f"{t('list.separator', lang).join(term(x, lang) for x in v)}" for k, v in flt.where.items()]
         parts += [f"{layer_name(layer, lang)} “{flt.q}”"] if flt.q else []
-    return text("filters", lang, text="；".join(parts)) if parts else ""
+    return text("filters", lang, text=t("list.semicolon", lang).join(parts)) if parts else ""
 
 
 def tooltip_html(props: Mapping, lang: str) -> str:
     """A point's tooltip: its name, township and what the map draws, every value escaped."""
     labels = _labels(props["layer"], lang)
     fields = ("township_name", *MAP_FIELDS[props["layer"]], "capacity_people", "available_places")
-    rows = [f"{escape_text(labels[f])}：{escape_text(props[f])}" for f in fields if props.get(f) is not None]
+    rows = [escape_text(t("label_value", lang, label=labels[f], value=term(props[f], lang)))
+            for f in fields if props.get(f) is not None]
     return "<br>".join([f"<b>{escape_text(props.get('name'))}</b>", *rows])
 
 
@@ -324,7 +325,7 @@ def _add_areas(fmap: folium.Map, view: MapView) -> None:
         value = values.get(f["properties"]["code"])
         fill = choropleth_colour(value, data)
         label = area_name(f["properties"], lang)
-        label += f"：{value:g}" if value is not None and fill else ""
+        label = t("label_value", lang, label=label, value=f"{value:g}") if value is not None and fill else label
         style = {"color": "#5c677d", "weight": 1, "dashArray": "4 3", "fillColor": fill or "#ffffff",
                  "fillOpacity": 0.7 if fill else 0.35}
         folium.GeoJson({"type": "Feature", "geometry": f["geometry"], "properties": {"label": escape_text(label)}},

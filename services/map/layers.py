@@ -36,6 +36,7 @@ from services.models import (
     Township,
     Vehicle,
 )
+from services.text import t
 
 POINT_LAYERS = {
     "enterprises": Enterprise, "hazards": HazardPoint, "shelters": Shelter, "depots": Depot,
@@ -144,8 +145,8 @@ def parse_filter(layer: str, args: Mapping[str, str], known_townships: set[str])
             chosen = tuple(v for v in args[name].split(",") if v)
             bad = [v for v in chosen if v not in values]
             if bad:
-                raise BadParameter.of(name, "filter.value", value=bad[0], name=name, allowed="、".join(values),
-                                      allowed_en=", ".join(values))
+                raise BadParameter.of(name, "filter.value", value=bad[0], name=name, allowed=t("list.separator").join(values),
+                                      allowed_en=t("list.separator", "en").join(values))
             where[name] = chosen
     q = (args.get("q") or "").strip() or None
     if q is not None and len(q) > 100:

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 
+from config import ROOT
 from services.clock import local_today
 from services.db import audit
 from services.db.uow import UnitOfWork
@@ -23,26 +24,10 @@ from services.models import NeedsProfile, StockLine, SupplyItem
 from services.vocabulary import FIVE_HAVES
 
 BASES = ("person_day", "person", "people_per_unit")
-# Defaults: Sphere Handbook (water 15 L/day, covered space 3.5 m², 1 toilet per 20), InaSAFE/BNPB (rice
-# 0.4 kg/day, 1 family kit per 5), 1 basic medical kit per 100 people.
-DEFAULT_NEEDS: list[dict] = [
-    {"key": "water", "label": "饮用水", "have": "water", "amount": 15, "unit": "L", "basis": "person_day",
-     "items": {"WATER-BOTTLED": 13.2}},
-    {"key": "rice", "label": "大米", "have": "food", "amount": 0.4, "unit": "kg", "basis": "person_day",
-     "items": {"FOOD-RICE": 1.0}},
-    {"key": "quilt", "label": "棉被", "have": "clothing", "amount": 1, "unit": "床", "basis": "person",
-     "items": {"CLOTH-QUILT": 1}},
-    {"key": "clothing", "label": "衣物", "have": "clothing", "amount": 1, "unit": "套", "basis": "person",
-     "items": {"CLOTH-SET": 1}},
-    {"key": "covered_space", "label": "遮蔽空间", "have": "shelter", "amount": 3.5, "unit": "m²", "basis": "person",
-     "items": {"SHELTER-TENT": 12}},
-    {"key": "toilet", "label": "厕所", "have": "shelter", "amount": 20, "unit": "人/个", "basis": "people_per_unit",
-     "items": {"SHELTER-TOILET": 1}},
-    {"key": "family_kit", "label": "家庭应急包", "have": "shelter", "amount": 5, "unit": "人/个",
-     "basis": "people_per_unit", "items": {"SHELTER-FAMILYKIT": 1}},
-    {"key": "medical_kit", "label": "基本药品包", "have": "medical", "amount": 100, "unit": "人/套",
-     "basis": "people_per_unit", "items": {"MED-KIT100": 1}},
-]
+# The built-in profile (version 0), data/needs_profile.json: Sphere Handbook (water 15 L/day, covered space
+# 3.5 m², 1 toilet per 20), InaSAFE/BNPB (rice 0.4 kg/day, 1 family kit per 5), 1 basic medical kit per 100 people.
+DEFAULT_NEEDS_FILE = ROOT / "data" / "needs_profile.json"
+DEFAULT_NEEDS: list[dict] = json.loads(DEFAULT_NEEDS_FILE.read_text(encoding="utf-8"))
 
 
 class ProfileError(FieldError):

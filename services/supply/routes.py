@@ -26,6 +26,7 @@ from config import Settings
 from geo import travel
 from geo.roads import RoadGraph
 from geo.vrp import DeliveryPlan, DeliveryProblem, Truck, Visit, solve_deliveries
+from services import vocabulary
 from services.db.uow import UnitOfWork
 from services.errors import FieldError
 from services.models import Depot, Shelter, SupplyItem, Vehicle
@@ -36,7 +37,7 @@ from services.supply.solver_slots import solver_slot
 from services.text import t
 from services.text.reasons import Reason
 
-TRUCK_KINDS = ("货车", "皮卡")
+TRUCK_KINDS = vocabulary.TRUCK_KINDS
 SERVICE_S = 20 * 60  # unloading at a shelter
 CRITICAL_HAVES = ("water", "food", "medical")
 
@@ -149,7 +150,7 @@ def load_route_inputs(uow: UnitOfWork, req: RoutePlanRequest) -> RouteInputs:
     session = uow.session
     shelters = session.scalars(select(Shelter).order_by(Shelter.id)).all()
     depots = session.scalars(select(Depot).order_by(Depot.id)).all()
-    vehicles = session.scalars(select(Vehicle).where(Vehicle.status == "可用", Vehicle.kind.in_(TRUCK_KINDS),
+    vehicles = session.scalars(select(Vehicle).where(Vehicle.status == vocabulary.VEHICLE_AVAILABLE, Vehicle.kind.in_(TRUCK_KINDS),
                                                      Vehicle.depot_id.is_not(None)).order_by(Vehicle.id)).all()
     if req.shelter_ids:
         missing = sorted(set(req.shelter_ids) - {s.id for s in shelters})
@@ -172,7 +173,7 @@ def load_route_inputs(uow: UnitOfWork, req: RoutePlanRequest) -> RouteInputs:
     needs, catalogue = needs_and_catalogue(uow)
     return RouteInputs(req, tuple(Place(s.id, s.name, s.lon, s.lat, s.occupancy_people) for s in shelters),
                        tuple(Place(d.id, d.name, d.lon, d.lat) for d in depots), tuple(trucks), needs, catalogue,
-                       road_graph(uow.settings, hazard_blocks=req.hazard_blocks))
+                       road_graph(uow, hazard_blocks=req.hazard_blocks))
 
 
 @dataclass(frozen=True)
@@ -300,5 +301,5 @@ def available_trucks(uow: UnitOfWork) -> list[tuple[int, str]]:
     """(id, label) of the depots' available trucks and pickups, for choosing the fleet."""
     rows = uow.session.execute(select(Vehicle.id, Vehicle.plate, Vehicle.kind, Vehicle.payload_kg, Depot.name)
                                .join(Depot, Depot.id == Vehicle.depot_id)
-                               .where(Vehicle.status == "可用", Vehicle.kind.in_(TRUCK_KINDS)).order_by(Vehicle.id))
+                               .where(Vehicle.status == vocabulary.VEHICLE_AVAILABLE, Vehicle.kind.in_(TRUCK_KINDS)).order_by(Vehicle.id))
     return [(r.id, f"{r.plate} {r.kind} {r.payload_kg:,.0f} kg · {r.name}") for r in rows]

@@ -15,7 +15,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "incident.closed": ("事件已结束，不能再派遣", "the incident is closed"),
     "team.busy": ("该队伍已有进行中的任务，不能重复派遣", "the team already has an active order"),
     "status.unknown": ("“{status}”不是可选的状态", "'{status}' is not a status"),
-    "status.transition": ("不能从“{before}”转为“{status}”", "cannot go from {before} to {status}"),
+    "status.transition": ("不能从“{before}”转为“{status}”", "cannot go from {before_en} to {status_en}"),
     "changed_meanwhile": ("{what}已被他人更改，请刷新后重试", "the {what_en} changed meanwhile; refresh and retry"),
     "warning.acknowledged": ("{name} 已叫应", "{name} has acknowledged already"),
     "warning.inactive": ("预警 #{id} 已解除或已过期", "warning #{id} is lifted or expired"),
@@ -109,4 +109,16 @@ TEXT.update({
                        "fewer layers"),
     "scenario.types": ("name 应为文字，exclude_unsafe 应为 true/false",
                        "name must be text and exclude_unsafe true or false"),
+})
+TEXT.update({  # road closures and the road network (services/roads, dashboard/api/roads.py)
+    "road.reason_required": ("请填写阻断原因", "a reason is required"),
+    "road.no_road_near": ("点击位置 {limit} 米内没有道路（最近 {distance} 米）",
+                          "no road within {limit} m of the point (nearest {distance} m)"),
+    "road.already_closed": ("该处已被阻断 #{id} 封闭（{reason}）", "this place is closed already by block #{id} ({reason})"),
+    "road.block_not_active": ("没有生效中的阻断 #{id}", "no active block #{id}"),
+    "road.point_or_area": ("请给出 point（点击的道路）或 area（范围）", "give point (a road) or area"),
+    "road.no_open_road_near": ("该点 {limit} 米内没有可通行道路", "no open road within {limit} m of the point"),
+    "route.matrix_too_large": ("矩阵过大（上限 {cells} 格）", "matrix larger than {cells} cells"),
+    "route.unreachable": ("终点不可达（道路阻断或路网不连通）", "the destination cannot be reached (closed roads)"),
+    "route.minutes": ("minutes 应为 1 到 6 个 0–240 的数", "minutes must be 1 to 6 numbers in 0-240"),
 })

@@ -37,11 +37,11 @@ def shelter(code: str, lon: float, lat: float, area: float, declared: str = "", 
 @pytest.fixture
 def two_shelters(fresh):
     """S1 declares 100 places; S2, 1 km west, has 300 m² (200 places at 1.5 m²) and a gas station 500 m west."""
-    import_file(fresh, "shelters", csv_for("shelters", [shelter("S1", CITY[0], CITY[1], 50, "100"),
+    call(fresh, import_file, "shelters", csv_for("shelters", [shelter("S1", CITY[0], CITY[1], 50, "100"),
                                                      shelter("S2", CITY[0] - 0.01, CITY[1], 300)]), "s.csv")
     station_lon = CITY[0] - 0.01 - 500 / (111_320 * 0.8701)  # about 500 m west of S2
     body = "91500114MA0000001"
-    import_file(fresh, "enterprises", csv_for("enterprises", [{
+    call(fresh, import_file, "enterprises", csv_for("enterprises", [{
         "统一社会信用代码": body + credit_check_char(body), "企业名称": "测试加油站", "行业": "成品油", "类别": "加油站",
         "规模": "其他", "风险等级": "一般", "两单两卡": "已完成", "未整改隐患数": "0",
         "经度": f"{station_lon:.6f}", "纬度": str(CITY[1])}]), "e.csv")
@@ -96,12 +96,12 @@ def test_occupancy_updates_change_the_figures_and_are_audited(two_shelters):
 
 
 def test_five_haves_coverage_by_hand(fresh):
-    import_file(fresh, "depots", csv_for("depots", [{"储备库编号": "D1", "名称": "测试库", "级别": "区级",
+    call(fresh, import_file, "depots", csv_for("depots", [{"储备库编号": "D1", "名称": "测试库", "级别": "区级",
                                                   "库容(立方米)": "100", "经度": str(CITY[0]), "纬度": str(CITY[1])}]), "d.csv")
     stock = [("FOOD-RICE", 1000, ""), ("FOOD-RICE", 5000, "2020-01-01"), ("WATER-BOTTLED", 100, ""),
              ("CLOTH-QUILT", 50, ""), ("CLOTH-SET", 100, ""), ("SHELTER-TENT", 100, ""),
              ("SHELTER-TOILET", 5, ""), ("SHELTER-FAMILYKIT", 20, ""), ("MED-KIT100", 1, "")]
-    import_file(fresh, "stock", csv_for("stock", [{"储备库编号": "D1", "物资编码": c, "数量": str(q), "最低库存": "0",
+    call(fresh, import_file, "stock", csv_for("stock", [{"储备库编号": "D1", "物资编码": c, "数量": str(q), "最低库存": "0",
                                                 "有效期至": e} for c, q, e in stock]), "s.csv")
     c = read(fresh, supply_coverage, people=100, days=2, today=dt.date(2026, 11, 25))
     needs = {n.key: n for n in c.needs}
@@ -141,7 +141,7 @@ def test_sample_district_check_is_consistent(seeded):
 
 def test_field_reports_of_people_moved_feed_the_capacity_figures(two_shelters):
     from dashboard.app import create_app
-    import_file(two_shelters, "hazards", csv_for("hazards", [{
+    call(two_shelters, import_file, "hazards", csv_for("hazards", [{
         "隐患点编号": "H1", "名称": "测试滑坡", "灾害类型": "滑坡", "威胁户数": "4", "威胁人数": "12",
         "威胁财产(万元)": "1", "稳定性": "不稳定", "影响半径(米)": "50", "预警等级": "橙",
         "经度": str(CITY[0]), "纬度": str(CITY[1] + 0.005)}]), "h.csv")

@@ -51,8 +51,8 @@ def small_world(fresh, tmp_path):
     path = tmp_path / "roads.geojson"
     path.write_text(json.dumps(network), encoding="utf-8")
     settings = dataclasses.replace(fresh, road_network_file=path)
-    import_file(settings, "shelters", csv_for("shelters", [shelter("S1", S1, 8), shelter("S2", S2, 10)]), "s.csv")
-    import_file(settings, "hazards", csv_for("hazards", [hazard("A", A, 5), hazard("B", B, 5), hazard("C", C, 4, "红")]),
+    call(settings, import_file, "shelters", csv_for("shelters", [shelter("S1", S1, 8), shelter("S2", S2, 10)]), "s.csv")
+    call(settings, import_file, "hazards", csv_for("hazards", [hazard("A", A, 5), hazard("B", B, 5), hazard("C", C, 4, "红")]),
                 "h.csv")
     return settings
 
@@ -75,7 +75,7 @@ def test_people_go_to_the_nearer_shelter_within_capacity(small_world):
 
 
 def test_a_full_shelter_sends_the_rest_further(small_world):
-    import_file(small_world, "hazards", csv_for("hazards", [hazard("A", A, 12)]), "h.csv")
+    call(small_world, import_file, "hazards", csv_for("hazards", [hazard("A", A, 12)]), "h.csv")
     result = read(small_world, plan, Scenario(max_travel_min=120, warning_levels=["黄"]))
     a = next(d for d in result.demand if d.name == "A滑坡")
     assert sorted((x.shelter_name, x.people) for x in a.assigned) == [("场所S1", 8), ("场所S2", 4)]
@@ -115,17 +115,16 @@ def test_plans_are_saved_with_their_inputs_and_export_to_excel(small_world):
 
 def test_routes_follow_the_roads_and_blocked_roads_are_not_used(small_world):
     from services.roads.closures import block_segment, lift_block
-    from services.roads.network import base_graph
     result = read(small_world, plan, Scenario(max_travel_min=120))
     a = next(d for d in result.demand if d.name == "A滑坡").assigned[0]
     assert a.route[0] == A and a.route[-1] == S1 and a.via == ("测试路",)
     middle = ((A[0] + S1[0]) / 2, Y + 0.0003)  # a click 33 m beside the road between S1 and A
-    block = block_segment(small_world, base_graph(small_world), *middle, "滑坡堵路", actor="duty")
+    block = call(small_world, block_segment, *middle, "滑坡堵路", actor="duty")
     rerouted = read(small_world, plan, Scenario(max_travel_min=120))
     a = next(d for d in rerouted.demand if d.name == "A滑坡")
     assert [x.shelter_name for x in a.assigned] == ["场所S2"]
     assert rerouted.road_network.blocked_edges == 2
-    lift_block(small_world, block.id, actor="duty")
+    call(small_world, lift_block, block.id, actor="duty")
     restored = read(small_world, plan, Scenario(max_travel_min=120))
     assert restored.totals == result.totals and restored.road_network.blocked_edges == 0
 

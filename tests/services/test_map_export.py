@@ -27,7 +27,7 @@ from services.map.export_html import ExportRequest, collect_view, map_html
 from services.map.export_limits import MIN_SPAN_DEG
 from services.map.export_png import fit_extent, paper_pixels, scale_bar
 from services.map.layers import LayerFilter, filtered_counts
-from tests.conftest import read
+from tests.conftest import call, read
 from tests.services.test_imports import csv_bytes, enterprise_row
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -116,7 +116,7 @@ def test_html_follows_the_township_filter_and_speaks_english(seeded, client):
 
 def test_text_from_data_is_escaped_in_tooltips(fresh):
     rows = [enterprise_row(1, 企业名称=HOSTILE, 地址="<img src=x onerror=alert(3)>"), enterprise_row(2)]
-    import_file(fresh, "enterprises", csv_bytes(rows), "企业.csv")
+    call(fresh, import_file, "enterprises", csv_bytes(rows), "企业.csv")
     page = read(fresh, map_html, {"enterprises": LayerFilter()})
     assert page.count("L.circleMarker(") == 2
     assert "<script>alert(1)</script>" not in page

@@ -46,7 +46,7 @@ class Recipient(Request):
 
 
 class WarningCreate(Request):
-    level: Literal["蓝", "黄", "橙", "红"]
+    level: Literal[vocabulary.WARNING_COLOUR_LEVELS]  # type: ignore[valid-type]
     hazard_type: Text(20, min_length=1)
     headline: Text(200, min_length=1)
     valid_hours: float = Field(default=24.0, gt=0, le=720, allow_inf_nan=False)
