@@ -12,6 +12,7 @@ from dashboard.api import register_api
 from dashboard.auth import install_auth
 from dashboard.components.shell import header, language_from_search
 from dashboard.tiles import tiles
+from services.db.uow import unit_of_work
 from services.map.basemaps import load_basemaps
 from services.map.layers import sample_in_use
 from services.text import t
@@ -46,6 +47,8 @@ def create_app(settings: Settings) -> dash.Dash:
 
     @app.callback(Output(ids.HEADER, "children"), Input(ids.URL, "pathname"), Input(ids.URL, "search"))
     def _header(pathname, search):
-        return header(settings, pathname, language_from_search(search), sample_in_use(settings))
+        with unit_of_work(settings) as uow:
+            sample = sample_in_use(uow)
+        return header(settings, pathname, language_from_search(search), sample)
 
     return app

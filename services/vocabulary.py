@@ -65,6 +65,8 @@ TEAM_STATUSES: tuple[str, ...] = ("待命", "出动", "休整")
 TEAM_STANDBY, TEAM_DEPLOYED, TEAM_RESTING = TEAM_STATUSES
 
 VEHICLE_KINDS: tuple[str, ...] = ("货车", "皮卡", "客车", "救护车", "消防车", "越野车")
+VEHICLE_TRUCK, VEHICLE_PICKUP = VEHICLE_KINDS[:2]
+TRUCK_KINDS: tuple[str, ...] = (VEHICLE_TRUCK, VEHICLE_PICKUP)  # what carries supplies (services/supply/routes.py)
 VEHICLE_STATUSES: tuple[str, ...] = ("可用", "出动", "维修")
 VEHICLE_AVAILABLE = VEHICLE_STATUSES[0]
 
@@ -103,6 +105,13 @@ TEAM_SPECIALTIES: dict[str, tuple[str, ...]] = {
     "火灾": ("综合性消防救援",), "燃气事故": ("综合性消防救援", "危化救援"), "道路交通事故": ("综合性消防救援", "医疗救护"),
 }
 GENERAL_TEAM_KINDS: tuple[str, ...] = ("综合性消防救援", "乡镇综合救援", "民兵应急", "社会救援")
+# Enterprises a shelter must keep the safety distance from (flammable or explosive: GB 50413-2007), by sector
+# and category (services/evacuation/shelters.py).
+HAZARDOUS_NEIGHBOURS: dict[str, tuple[str, ...]] = {
+    "危险化学品": ("生产", "经营(带储存)", "使用"),
+    "成品油": ("加油站", "油库"),
+    "燃气": ("燃气经营",),
+}
 
 # Map symbols, declared once: the live map (dashboard/assets/qj_map.js reads them from each layer's hideout),
 # the exported HTML map and the print layout all draw with these.

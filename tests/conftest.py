@@ -118,6 +118,11 @@ def call(settings: Settings, service, *args, actor: str = "test", write: bool = 
         return service(uow, *args, **kwargs)
 
 
+def read(settings: Settings, service, *args, **kwargs):
+    """Run one reading service in its own reading unit of work (one snapshot, rolled back at the end)."""
+    return call(settings, service, *args, write=False, **kwargs)
+
+
 _TOKENS: dict[tuple, str] = {}
 TEST_PASSWORD = "test password 1"
 

@@ -14,6 +14,8 @@ from dashboard.api.models.evacuation import (
 )
 from dashboard.api.models.map import CapacityQuery, CoverageQuery
 from dashboard.api.support import app_settings, bad, json_body, unit
+from services.evacuation.plan_printout import plan_html, plan_workbook
+from services.evacuation.plans import Scenario, ScenarioError, list_plans, load_plan, save_plan
 from services.evacuation.moves import update_occupancy
 from services.evacuation.shelters import capacity_summary
 from services.supply.needs import current_profile, supply_coverage
@@ -26,7 +28,9 @@ evacuation_api = Blueprint("evacuation_api", __name__)
 def capacity():
     """Shelter places against the evacuation target (``exclude_unsafe``: leave out shelters near hazards)."""
     req = parse_query(CapacityQuery, request.args)
-    return jsonify(asdict(capacity_summary(app_settings(), exclude_unsafe=req.exclude_unsafe)))
+    with unit() as uow:
+        summary = capacity_summary(uow, exclude_unsafe=req.exclude_unsafe)
+    return jsonify(summary.to_json())
 
 
 @evacuation_api.get("/api/v1/supplies/coverage")
@@ -34,12 +38,15 @@ def capacity():
 def coverage():
     """五有 coverage of the stock for ``people`` over ``days`` (defaults: the people at risk, the rule's days)."""
     req = parse_query(CoverageQuery, request.args)
-    return jsonify(asdict(supply_coverage(app_settings(), req.people, req.days)))
+    with unit() as uow:
+        result = supply_coverage(uow, req.people, req.days)
+    return jsonify(asdict(result))
 
 
 @evacuation_api.get("/api/v1/supplies/profile")
 def profile():
-    version, needs = current_profile(app_settings())
+    with unit() as uow:
+        version, needs = current_profile(uow)
     return jsonify({"version": version, "needs": needs})
 
 
@@ -54,7 +61,7 @@ def save_needs_profile():
         with unit(write=True, body=raw) as uow:
             version = save_profile(uow, req.entries(), note=req.note or None)
     except ProfileError as exc:
-        return bad("needs", f"物资需求方案有误：{exc}", str(exc))
+        return bad("needs", exc.reason, exc.reason_en)
     return jsonify({"version": version}), 201
 
 
@@ -66,60 +73,62 @@ def occupancy(shelter_id: int):
     req = parse(OccupancySet, raw)
     with unit(write=True, body=raw) as uow:
         shelter = update_occupancy(uow, shelter_id, req.occupancy_people)
-    return jsonify(asdict(shelter))
+    return jsonify(shelter.to_json())
 
 
 @evacuation_api.post("/api/v1/evacuation/plans")
 @body(ScenarioBody)
 def create_plan():
     """Plan an evacuation for a scenario (hazards, levels, townships or a drawn area) and store it."""
-    from services.evacuation.plans import Scenario, ScenarioError, save_plan
     from services.map.layers import township_codes
-    settings = app_settings()
     raw = json_body()
     req = parse(ScenarioBody, raw)
     try:
-        scenario = Scenario.from_json(req.model_dump(exclude_unset=True, exclude={"actor"}), township_codes(settings))
+        with unit(write=True, body=raw) as uow:
+            scenario = Scenario.from_json(req.model_dump(exclude_unset=True, exclude={"actor"}), township_codes(uow))
+            saved = save_plan(uow, scenario)
     except ScenarioError as exc:
         return bad(exc.field, exc.reason, exc.reason_en)
-    plan_id, plan = save_plan(settings, scenario, actor=req.actor or "api")
-    return jsonify({"id": plan_id, **plan}), 201
+    return jsonify({"id": saved.id, **saved.plan.to_json()}), 201
+
+
+def _saved_plan(plan_id: int):
+    with unit() as uow:
+        return load_plan(uow, plan_id)
 
 
 @evacuation_api.get("/api/v1/evacuation/plans")
 def plans():
-    from services.evacuation.plans import list_plans
-    return jsonify({"plans": list_plans(app_settings())})
+    with unit() as uow:
+        listed = list_plans(uow)
+    return jsonify({"plans": [p.to_json() for p in listed]})
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>")
 def get_plan(plan_id: int):
-    from services.evacuation.plans import load_plan
-    plan = load_plan(app_settings(), plan_id)
+    plan = _saved_plan(plan_id)
     if plan is None:
         return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
-    return jsonify(plan)
+    return jsonify(plan.to_json())
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>.xlsx")
 def plan_xlsx(plan_id: int):
     from flask import Response
 
-    from services.evacuation.plans import load_plan, plan_workbook
-    plan = load_plan(app_settings(), plan_id)
+    plan = _saved_plan(plan_id)
     if plan is None:
         return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
-    return Response(plan_workbook(plan), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(plan_workbook(plan, app_settings()), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=evacuation_plan_{plan_id}.xlsx"})
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>.html")
 def plan_printable(plan_id: int):
-    from services.evacuation.plans import load_plan, plan_html
-    plan = load_plan(app_settings(), plan_id)
+    plan = _saved_plan(plan_id)
     if plan is None:
         return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
-    return plan_html(plan), 200, {"Content-Type": "text/html; charset=utf-8"}
+    return plan_html(plan, app_settings()), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 @evacuation_api.post("/api/v1/evacuation/moves")

@@ -1,6 +1,8 @@
 """/api/v1 endpoints of the map: townships, boundary, point layers, features, search, choropleth, drawn areas."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, jsonify, request, send_file
 
 from dashboard.api.models import body, parse, parse_query, query
@@ -29,7 +31,8 @@ def healthz():
     settings = app_settings()
     region = {"adcode": settings.region.adcode, "name": settings.region.name_zh}
     try:
-        counts = entity_counts(settings)
+        with unit() as uow:
+            counts = entity_counts(uow)
     except (OperationalError, InterfaceError) as exc:
         return jsonify({"status": "unavailable", "database": settings.database_kind, "region": region,
                         "reason": "数据库无法连接", "reason_en": "the database cannot be reached",
@@ -39,12 +42,14 @@ def healthz():
 
 @api.get("/api/v1/townships")
 def townships():
-    return jsonify(townships_geojson(app_settings()))
+    with unit() as uow:
+        return jsonify(townships_geojson(uow))
 
 
 @api.get("/api/v1/boundary")
 def boundary():
-    return jsonify(boundary_geojson(app_settings()))
+    with unit() as uow:
+        return jsonify(boundary_geojson(uow))
 
 
 @api.get("/api/v1/layers/<layer>")
@@ -55,9 +60,10 @@ def layer(layer: str):
     view = request.args.get("view", "full")
     if view not in VIEWS:
         return bad("view", f"“{view}” 不是可用的视图（full 或 map）", f"view must be one of {', '.join(VIEWS)}")
-    settings = app_settings()
-    flt = parse_filter(layer, request.args, township_codes(settings))
-    return jsonify(point_layer(settings, layer, flt, view))
+    with unit() as uow:
+        flt = parse_filter(layer, request.args, township_codes(uow))
+        result = point_layer(uow, layer, flt, view)
+    return jsonify(result.to_geojson())
 
 
 @api.get("/api/v1/templates/<entity>.xlsx")
@@ -86,7 +92,8 @@ def feature(layer: str, feature_id: int):
     from services.map.features import feature_details
     if layer not in POINT_LAYERS:
         return bad("layer", f"未知图层“{layer}”", f"unknown layer '{layer}'", 404)
-    details = feature_details(app_settings(), layer, feature_id)
+    with unit() as uow:
+        details = feature_details(uow, layer, feature_id)
     if details is None:
         return bad("id", f"{layer} 中没有编号 {feature_id}", f"no {layer} with id {feature_id}", 404)
     return jsonify({
@@ -105,7 +112,9 @@ def search():
     req = parse_query(SearchQuery, request.args)
     if not req.q:  # only spaces
         return bad("q", "查询词应为1到100个字", "q must be 1 to 100 characters")
-    return jsonify({"hits": [hit.__dict__ for hit in search_features(app_settings(), req.q)]})
+    with unit() as uow:
+        hits = search_features(uow, req.q)
+    return jsonify({"hits": [asdict(hit) for hit in hits]})
 
 
 @api.get("/api/v1/choropleth/<measure>")
@@ -114,16 +123,18 @@ def choropleth_measure(measure: str):
     if measure not in MEASURES:
         return bad("measure", f"未知指标“{measure}”（可选：{'、'.join(MEASURES)}）",
                     f"unknown measure '{measure}' (one of: {', '.join(MEASURES)})", 404)
-    return jsonify(choropleth(app_settings(), measure))
+    with unit() as uow:
+        return jsonify(choropleth(uow, measure).to_json())
 
 
 @api.post("/api/v1/area")
 @body(AreaRequest)
 def area():
     """What lies inside a drawn area: counts, people and the listed points (read only)."""
-    from dataclasses import asdict
-
     from services.map.area import area_from_geojson, summarise_area
     raw = request.get_json(silent=True)
     parse(AreaRequest, raw)
-    return jsonify(asdict(summarise_area(app_settings(), area_from_geojson(raw, "body"))))
+    area = area_from_geojson(raw, "body")
+    with unit() as uow:
+        summary = summarise_area(uow, area)
+    return jsonify(asdict(summary))

@@ -125,14 +125,17 @@ def route():
 @body(PlanRequest)
 def supply_plan():
     """Vehicle routes from depots to shelters for the shelters' needs (or typed demands)."""
-    from services.supply.routes import RoutePlanRequest, plan_supply_routes
+    from services.supply.routes import RoutePlanRequest, load_route_inputs, solve_supply_routes
     settings = app_settings()
-    req = parse(PlanRequest, json_body())
+    raw = json_body()
+    req = parse(PlanRequest, raw)
     fields = req.model_dump()
     fields["demands"] = {k: {"kg": v["kg"], "m3": v["m3"]} for k, v in fields["demands"].items()}
     # The deployment may bound the solver below what a request asks (QJ_ROUTE_SOLVER_MAX_S; 60 s by default).
     fields["seconds"] = min(req.seconds, settings.route_solver.max_seconds)
-    return jsonify(plan_supply_routes(settings, RoutePlanRequest(**fields)))
+    with unit(body=raw) as uow:  # read the inputs, then close the unit: no transaction stays open for the solve
+        inputs = load_route_inputs(uow, RoutePlanRequest(**fields))
+    return jsonify(solve_supply_routes(settings, inputs).to_json())
 
 
 @roads_api.get("/api/v1/routes/isochrones")

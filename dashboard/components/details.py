@@ -53,8 +53,8 @@ def feature_panel(d: FeatureDetails, lang: str) -> list:
 def area_panel(s: AreaSummary, lang: str) -> list:
     risk = [html.Li(t("label_value", lang, label=t(f"risk.{level}", lang), value=s.enterprises_by_risk.get(level, 0)))
             for level in vocabulary.RISK_LEVELS]
-    items = [html.Tr([html.Td(t(f"layer.{i['layer']}", lang)), html.Td(i["name"]), html.Td(_value(i["level"], lang)),
-                      html.Td(_value(i["people"], lang))]) for i in s.items]
+    items = [html.Tr([html.Td(t(f"layer.{i.layer}", lang)), html.Td(i.name), html.Td(_value(i.level, lang)),
+                      html.Td(_value(i.people, lang))]) for i in s.items]
     return [
         html.H3(t("map.area_title", lang), className="details-title"),
         html.P(t("map.area_size", lang, km2=f"{s.area_km2:,.2f}")),

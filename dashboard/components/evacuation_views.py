@@ -46,8 +46,8 @@ def needs_table(coverage: SupplyCoverage, lang: str) -> html.Table:
     rows = []
     for n in coverage.needs:
         procure = t("list.semicolon", lang).join(
-            t("evac.shortfall", lang, name=s["name"], quantity=f"{s['quantity']:,}", unit=s["unit"],
-              kg=f"{s['weight_kg']:,.0f}", m3=f"{s['volume_m3']:,.1f}") for s in n.shortfall) or "—"
+            t("evac.shortfall", lang, name=s.name, quantity=f"{s.quantity:,}", unit=s.unit,
+              kg=f"{s.weight_kg:,.0f}", m3=f"{s.volume_m3:,.1f}") for s in n.shortfall) or "—"
         rows.append([t(f"have.{n.have}", lang), n.label, _num(n.required), _num(n.available),
                      html.Span(f"{min(n.coverage, 9.99) * 100:.0f}%", className="ok" if n.coverage >= 1 else "short"),
                      "—" if n.days_of_autonomy is None else f"{n.days_of_autonomy:.1f}", procure])
@@ -66,7 +66,8 @@ def township_table(summary: CapacitySummary, lang: str) -> html.Table:
 def shelter_table(summary: CapacitySummary, lang: str) -> html.Table:
     rows = [[s.code, s.name, s.township_name, f"{s.capacity_people:,}", f"{s.occupancy_people:,}",
              f"{s.available_places:,}", t(f"occupancy.{s.occupancy_class}", lang),
-             html.Span(t("list.semicolon", lang).join(s.unsafe_reasons), className="short") if s.unsafe_reasons else
+             html.Span(t("list.semicolon", lang).join(r.text(lang) for r in s.unsafe_reasons), className="short")
+             if s.unsafe_reasons else
              html.Span(t("evac.safe", lang), className="ok")] for s in summary.shelters]
     headers = [t(k, lang) for k in ("evac.col_code", "evac.col_name", "evac.col_township", "evac.col_capacity",
                                     "evac.col_occupancy", "evac.col_available", "evac.col_status", "evac.col_safety")]

@@ -8,7 +8,7 @@ from dashboard.components.map_layers import POINT_LAYER_ORDER
 from services.text import t, term_options
 from services import vocabulary
 from services.map.basemaps import Basemap
-from services.map.choropleth import MEASURES
+from services.map.choropleth import MEASURES, Choropleth
 
 _FILTER_LABELS = {
     ("enterprises", "sector"): "map.filter_sector", ("enterprises", "category"): "map.filter_category",
@@ -47,15 +47,15 @@ def legend(lang: str) -> html.Div:
     ], className="legend-block")
 
 
-def choropleth_legend(choropleth: dict | None, lang: str) -> list:
-    if not choropleth or not choropleth.get("breaks"):
+def choropleth_legend(choropleth: Choropleth | None, lang: str) -> list:
+    if not choropleth or not choropleth.breaks:
         return []
     lower, rows = 0.0, []
-    for upper, colour in zip(choropleth["breaks"], choropleth["colours"]):
+    for upper, colour in zip(choropleth.breaks, choropleth.colours):
         rows.append(html.Div([html.Span(className="swatch square", style={"background": colour}),
                               html.Span(f"{lower:g} – {upper:g}")], className="legend-row"))
         lower = upper
-    return [html.H4(t(f"measure.{choropleth['measure']}", lang)), *rows]
+    return [html.H4(t(f"measure.{choropleth.measure}", lang)), *rows]
 
 
 def basemap_choice(lang: str, basemaps: list[Basemap]) -> html.Label:

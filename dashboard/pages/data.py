@@ -16,7 +16,7 @@ from services.clock import format_local
 from services.data.imports import ImportRejected, import_table, read_file
 from services.data.specs import SPECS
 from services.db.audit import recent
-from services.db.uow import unit_of_work
+from services.db.uow import UnitOfWork, unit_of_work
 from services.map.layers import entity_counts
 from services.text import normalise_language, t
 
@@ -40,25 +40,31 @@ def _local_time(at: dt.datetime) -> str:
     return format_local(at, settings())
 
 
-def _audit_table(lang: str) -> html.Table:
-    with unit_of_work(settings()) as uow:
-        rows = [[_local_time(a.at), a.actor, a.action, a.entity, (a.entity_key or "") + " " + (a.detail or "")]
-                for a in recent(uow.session)]
+def _audit_table(uow: UnitOfWork, lang: str) -> html.Table:
+    rows = [[_local_time(a.at), a.actor, a.action, a.entity, (a.entity_key or "") + " " + (a.detail or "")]
+            for a in recent(uow.session)]
     return _table([t(k, lang) for k in ("data.col_time", "data.col_actor", "data.col_action", "data.col_entity",
                                          "data.col_detail")], rows, "data-table")
 
 
-def _counts(lang: str) -> html.Ul:
-    counts = entity_counts(settings())
+def _counts(uow: UnitOfWork, lang: str) -> html.Ul:
+    counts = entity_counts(uow)
     return html.Ul([html.Li(f"{t(f'layer.{k}', lang)}: {counts[k]}") for k in
                     ("enterprises", "hazards", "shelters", "depots", "teams", "stations", "stock_lines",
                      "vehicles")])
+
+
+def _figures(lang: str) -> tuple[html.Ul, html.Table]:
+    """The counts and the audit log from one snapshot."""
+    with unit_of_work(settings()) as uow:
+        return _counts(uow, lang), _audit_table(uow, lang)
 
 
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     options = [{"label": spec.title_zh if lang == "zh" else spec.title_en, "value": key}
                for key, spec in SPECS.items()]
+    counts, audit_table = _figures(lang)
     return html.Div([
         dcc.Store(id="data-lang", data=lang),
         html.H2(t("data.title", lang)),
@@ -73,9 +79,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         dcc.Upload(html.Div(t("data.upload", lang)), id=ids.DATA_UPLOAD, className="upload-box", multiple=False,
                    max_size=settings().imports.max_upload_bytes),
         html.Div(id=ids.DATA_RESULT, className="import-result"),
-        html.Div([html.H3(t("data.counts", lang)), html.Div(_counts(lang), id=ids.DATA_COUNTS)],
+        html.Div([html.H3(t("data.counts", lang)), html.Div(counts, id=ids.DATA_COUNTS)],
                  className="data-block"),
-        html.Div([html.H3(t("data.audit", lang)), html.Div(_audit_table(lang), id=ids.DATA_AUDIT)],
+        html.Div([html.H3(t("data.audit", lang)), html.Div(audit_table, id=ids.DATA_AUDIT)],
                  className="data-block"),
     ], className="data-page")
 
@@ -109,8 +115,9 @@ def _import(contents: str, filename: str, entity: str, crs: str, lang: str):
     ok = [html.P(t("data.ok", lang, rows=result.rows, created=result.created, updated=result.updated,
                    crs=result.crs), className="import-ok")]
     if result.ignored_columns:
-        ok.append(html.P(t("data.ignored", lang, cols=t("list.separator", lang).join(result.ignored_columns)), className="hint"))
-    return ok, _counts(lang), _audit_table(lang)
+        ok.append(html.P(t("data.ignored", lang, cols=t("list.separator", lang).join(result.ignored_columns)),
+                         className="hint"))
+    return ok, *_figures(lang)
 
 
 def _decode_upload(contents, filename, entity) -> tuple[bytes, str | None]:

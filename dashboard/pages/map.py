@@ -54,14 +54,14 @@ _FILTER_KEYS = list(ids.LAYER_FILTERS)
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     s = settings()
-    with unit_of_work(s) as uow:
+    with unit_of_work(s) as uow:  # the townships, counts and people threatened from one snapshot
         townships = [(code, name if lang == "zh" else name_en) for code, name, name_en in township_list(uow)]
-    counts = filtered_counts(s, {layer: parse_filter(layer, {}, set()) for layer in _LAYERS})
+        counts = filtered_counts(uow, {layer: parse_filter(layer, {}, set()) for layer in _LAYERS})
+        threatened = threatened_people_total(uow)
     urls = {layer: layer_url(layer, {}) for layer in _LAYERS}
     return html.Div([
         dcc.Store(id=ids.MAP_LANG, data=lang),
-        side_panel(lang, townships, counts, threatened_people_total(s), s.region.evacuation_target_people,
-                   basemaps()),
+        side_panel(lang, townships, counts, threatened, s.region.evacuation_target_people, basemaps()),
         html.Div([map_component(lang, urls), details_container(lang)],
                  className="map-wrap"),
     ], className="map-page")
@@ -83,14 +83,14 @@ def _layer_args(township: str | None, values: list) -> dict[str, dict[str, str]]
 )
 def _filter(township, *values_and_lang):
     *values, lang = values_and_lang
-    s = settings()
     args = _layer_args(township, values)
-    known = township_codes(s)
-    filters = {layer: parse_filter(layer, args[layer], known) for layer in _LAYERS}
-    counts = filtered_counts(s, filters)
+    with unit_of_work(settings()) as uow:
+        known = township_codes(uow)
+        filters = {layer: parse_filter(layer, args[layer], known) for layer in _LAYERS}
+        counts = filtered_counts(uow, filters)
+        threatened = threatened_people_total(uow, filters["hazards"])
     return ([layer_url(layer, args[layer]) for layer in _LAYERS] +
-            [t("map.count", lang, n=counts[layer]) for layer in _LAYERS] +
-            [f"{threatened_people_total(s, filters['hazards']):,}"])
+            [t("map.count", lang, n=counts[layer]) for layer in _LAYERS] + [f"{threatened:,}"])
 
 
 @callback(
@@ -131,8 +131,12 @@ def _display_crs(key: str | None) -> str:
           Input(ids.CHOROPLETH, "value"), Input(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"),
           prevent_initial_call=True)
 def _choropleth(measure, basemap_key, lang):
-    data = choropleth(settings(), measure) if measure in MEASURES else None
-    return {"lang": lang, "crs": _display_crs(basemap_key), **(data or {})}, choropleth_legend(data, lang)
+    data = None
+    if measure in MEASURES:
+        with unit_of_work(settings()) as uow:
+            data = choropleth(uow, measure)
+    hideout = {"lang": lang, "crs": _display_crs(basemap_key), **(data.to_json() if data else {})}
+    return hideout, choropleth_legend(data, lang)
 
 
 @callback([Output(ids.BASEMAP_GROUP, "children"), Output(ids.map_layer("boundary"), "hideout"),
@@ -150,7 +154,11 @@ def _basemap(key, lang):
           prevent_initial_call=True)
 def _search(text, lang):
     text = (text or "").strip()[:100]
-    return search_results(search_features(settings(), text) if text else [], text, lang)
+    if not text:
+        return search_results([], text, lang)
+    with unit_of_work(settings()) as uow:
+        hits = search_features(uow, text)
+    return search_results(hits, text, lang)
 
 
 @callback(
@@ -176,7 +184,9 @@ def _details(*args):
             return hidden
         if crs != "WGS84":  # drawn over a GCJ-02 basemap: back to WGS-84 before querying
             geometry = geometry_to_wgs84(geometry, crs)
-        return area_panel(summarise_area(settings(), geometry), lang), "details-panel", dash.no_update
+        with unit_of_work(settings()) as uow:
+            summary = summarise_area(uow, geometry)
+        return area_panel(summary, lang), "details-panel", dash.no_update
     if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
         if clicked_id() is None:
             return dash.no_update, dash.no_update, dash.no_update
@@ -189,7 +199,8 @@ def _details(*args):
         layer, feature_id, fly = props["layer"], int(props["id"]), False
     if layer not in POINT_LAYERS:
         return hidden
-    details = feature_details(settings(), layer, feature_id)
+    with unit_of_work(settings()) as uow:
+        details = feature_details(uow, layer, feature_id)
     if details is None:
         return hidden
     lon, lat = from_wgs84(details.lon, details.lat, crs)

@@ -12,7 +12,7 @@ from services.db import audit
 from services.db.uow import UnitOfWork
 from services.dispatch.warnings import active_warnings
 from services.evacuation.moves import move_totals
-from services.evacuation.shelters import summarise_capacity
+from services.evacuation.shelters import capacity_summary
 from services.models import DispatchOrder, Incident, RescueTeam
 
 
@@ -30,7 +30,7 @@ def duty_figures(uow: UnitOfWork) -> dict:
     active_orders = session.scalar(select(func.count()).select_from(DispatchOrder).where(
         DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES)))
     warnings = active_warnings(uow)
-    capacity = summarise_capacity(session, uow.settings)
+    capacity = capacity_summary(uow)
     return {
         "incidents_by_level": {level: int(by_level.get(level, 0)) for level in vocabulary.INCIDENT_LEVELS},
         "warnings_active": len(warnings),

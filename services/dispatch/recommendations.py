@@ -15,7 +15,7 @@ GENERAL_TEAMS = vocabulary.GENERAL_TEAM_KINDS
 
 def recommend_teams(uow: UnitOfWork, incident_id: int, limit: int = 5) -> list[dict]:
     """Available teams (待命 standby, no active order) ranked: matching specialty first, then road travel time."""
-    session, settings = uow.session, uow.settings
+    session = uow.session
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NotFound.of("id", "incident.not_found", id=incident_id)
@@ -27,7 +27,7 @@ def recommend_teams(uow: UnitOfWork, incident_id: int, limit: int = 5) -> list[d
     target = (incident.lon, incident.lat)
     if not teams:
         return []
-    times = seconds_to(settings, target, [(t.lon, t.lat) for t in teams])
+    times = seconds_to(uow, target, [(t.lon, t.lat) for t in teams])
     wanted = SPECIALTY.get(kind, ())
     ranked = sorted(zip(teams, times), key=lambda p: (p[0].kind not in wanted, p[0].kind not in GENERAL_TEAMS
                                                       and p[0].kind not in wanted, p[1]))
@@ -38,7 +38,7 @@ def recommend_teams(uow: UnitOfWork, incident_id: int, limit: int = 5) -> list[d
 
 def recommend_depots(uow: UnitOfWork, incident_id: int, limit: int = 3) -> list[dict]:
     """The depots nearest an incident by road, with how many of their vehicles are available."""
-    session, settings = uow.session, uow.settings
+    session = uow.session
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NotFound.of("id", "incident.not_found", id=incident_id)
@@ -49,7 +49,7 @@ def recommend_depots(uow: UnitOfWork, incident_id: int, limit: int = 3) -> list[
     target = (incident.lon, incident.lat)
     if not depots:
         return []
-    times = seconds_to(settings, target, [(d.lon, d.lat) for d in depots])
+    times = seconds_to(uow, target, [(d.lon, d.lat) for d in depots])
     ranked = sorted(zip(depots, times), key=lambda p: p[1])[:limit]
     return [{"depot_id": d.id, "name": d.name, "vehicles_available": int(free.get(d.id, 0)),
              "travel_s": None if not (s < float("inf")) else round(float(s))} for d, s in ranked]

@@ -15,18 +15,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import folium
 import shapely
 from branca.element import Element
 from shapely.geometry import shape
 
-from config import Settings
 from services import vocabulary
-from services.text import both, t, term
+from services.clock import format_local, now_utc
 from services.data.specs import SPECS
-from services.map.choropleth import choropleth
+from services.db.uow import UnitOfWork
+from services.map.choropleth import Choropleth, choropleth
 from services.map.export_limits import check_export_bbox
 from services.map.features import EXTRA_LABELS
 from services.map.layers import (
@@ -39,8 +38,8 @@ from services.map.layers import (
     sample_in_use,
     townships_geojson,
 )
+from services.text import t, term
 
-TIMEZONE = ZoneInfo("Asia/Shanghai")
 # Layers switched on when a request names none, and the drawing order (bottom → top), as on the live map.
 DEFAULT_LAYERS = ("enterprises", "teams", "depots", "shelters", "hazards")
 DRAW_ORDER = ("stations", "enterprises", "teams", "depots", "shelters", "hazards")
@@ -82,11 +81,11 @@ class MapView:
 
     request: ExportRequest
     title: str
-    made_text: str  # "2026-11-25 14:05", Asia/Shanghai
+    made_text: str  # "2026-11-25 14:05", in the deployment's zone
     boundary: list[dict]
     townships: list[dict]
-    layers: dict[str, list[dict]]
-    choropleth: dict | None
+    layers: dict[str, list[dict]]  # GeoJSON features, as the renderers draw them
+    choropleth: Choropleth | None
     sample: bool
     extent: tuple[float, float, float, float]  # minlon, minlat, maxlon, maxlat
 
@@ -95,14 +94,17 @@ class MapView:
         return self.request.lang
 
 
-def collect_view(settings: Settings, selection: ExportRequest | Mapping[str, LayerFilter],
+def collect_view(uow: UnitOfWork, selection: ExportRequest | Mapping[str, LayerFilter],
                  now: dt.datetime | None = None) -> MapView:
-    """Read what an export draws; ``selection`` is an ExportRequest or ``{layer: LayerFilter}`` of layers shown."""
+    """Read what an export draws, from one snapshot; ``selection`` is an ExportRequest or ``{layer: LayerFilter}``.
+
+    The view is plain data: the caller may close its unit of work and render it afterwards (or in a worker).
+    """
     req = selection if isinstance(selection, ExportRequest) else ExportRequest(dict(selection))
     if unknown := [k for k in req.filters if k not in POINT_LAYERS]:
-        raise BadParameter("layers", *both("layer.unknown", layer=unknown[0]))  # code: bad_parameter
-    boundary, townships = boundary_geojson(settings)["features"], townships_geojson(settings)["features"]
-    layers = {layer: point_layer(settings, layer, req.filters[layer], "map")["features"]
+        raise BadParameter.of("layers", "filter.layer", layer=unknown[0])
+    boundary, townships = boundary_geojson(uow)["features"], townships_geojson(uow)["features"]
+    layers = {layer: point_layer(uow, layer, req.filters[layer], "map").to_geojson()["features"]
               for layer in DRAW_ORDER if layer in req.filters}
     areas = [shape(f["geometry"]) for f in boundary if f["properties"]["role"] == "district"] or [
         shape(f["geometry"]) for f in townships]
@@ -112,10 +114,11 @@ def collect_view(settings: Settings, selection: ExportRequest | Mapping[str, Lay
         check_export_bbox(req.bbox, tuple(shapely.total_bounds(areas)) if areas else None)
     minlon, minlat, maxlon, maxlat = req.bbox or shapely.bounds(shapely.union_all(areas))
     pad_x, pad_y = (0, 0) if req.bbox else ((maxlon - minlon) * 0.03, (maxlat - minlat) * 0.03)
+    settings = uow.settings
     region = settings.region.name_en if req.lang == "en" else settings.region.name_zh
-    made = (now or dt.datetime.now(dt.timezone.utc)).astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M")
+    made = format_local(now or now_utc(), settings)
     return MapView(req, text("title", req.lang, region=region), made, boundary, townships, layers,
-                   choropleth(settings, req.measure) if req.measure else None, sample_in_use(settings),
+                   choropleth(uow, req.measure) if req.measure else None, sample_in_use(uow),
                    (float(minlon - pad_x), float(minlat - pad_y), float(maxlon + pad_x), float(maxlat + pad_y)))
 
 
@@ -152,9 +155,9 @@ def marker_style(props: Mapping) -> MarkerStyle:
     return MarkerStyle(OFFLINE_COLOUR if status == vocabulary.STATION_OFFLINE else STATION_COLOUR, 15)
 
 
-def choropleth_colour(value, data: Mapping | None) -> str | None:
+def choropleth_colour(value, data: Choropleth | None) -> str | None:
     """A township's fill under a choropleth (qj.townshipStyle): the first class whose upper bound holds it."""
-    breaks = (data or {}).get("breaks") or []
+    breaks = data.breaks if data else []
     if not breaks:
         return None
     if value is None:
@@ -162,7 +165,7 @@ def choropleth_colour(value, data: Mapping | None) -> str | None:
     i = 0
     while i < len(breaks) - 1 and value > breaks[i]:
         i += 1
-    return data["colours"][i]
+    return data.colours[i]
 
 
 def area_name(props: Mapping, lang: str) -> str:
@@ -202,13 +205,13 @@ def legend_sections(view: MapView) -> list[tuple[str, list[tuple[MarkerStyle, st
     sections = [(text("count", lang, name=layer_name(layer, lang), n=len(features)),
                  _layer_legend(layer, view.request.filters[layer].where, lang))
                 for layer, features in view.layers.items()]
-    if view.choropleth and view.choropleth.get("breaks"):
+    if view.choropleth and view.choropleth.breaks:
         lower, items = 0.0, []
-        for upper, colour in zip(view.choropleth["breaks"], view.choropleth["colours"]):
+        for upper, colour in zip(view.choropleth.breaks, view.choropleth.colours):
             items.append((MarkerStyle(colour, 18, "#5c677d", True), f"{lower:g} – {upper:g}"))
             lower = upper
         items.append((MarkerStyle(NO_DATA_COLOUR, 18, "#5c677d", True), text("no_data", lang)))
-        sections.append((text(f"measure.{view.choropleth['measure']}", lang), items))
+        sections.append((text(f"measure.{view.choropleth.measure}", lang), items))
     return sections
 
 
@@ -306,7 +309,8 @@ def _area_label(feature: dict, lang: str, css: str) -> folium.Marker:
 
 def _add_areas(fmap: folium.Map, view: MapView) -> None:
     """Neighbours (grey) and the district outline, then the townships, plain or as a choropleth, with labels."""
-    lang, data = view.lang, view.choropleth or {}
+    lang, data = view.lang, view.choropleth
+    values = data.values if data else {}
     outlines = folium.FeatureGroup(name=text("neighbours", lang), control=False).add_to(fmap)
     for f in view.boundary:
         district = f["properties"]["role"] == "district"
@@ -318,7 +322,7 @@ def _add_areas(fmap: folium.Map, view: MapView) -> None:
             _area_label(f, lang, "qj-label neighbour").add_to(outlines)
     townships = folium.FeatureGroup(name=text("townships", lang)).add_to(fmap)
     for f in view.townships:
-        value = data.get("values", {}).get(f["properties"]["code"])
+        value = values.get(f["properties"]["code"])
         fill = choropleth_colour(value, data)
         label = area_name(f["properties"], lang)
         label = t("label_value", lang, label=label, value=f"{value:g}") if value is not None and fill else label
@@ -330,9 +334,13 @@ def _add_areas(fmap: folium.Map, view: MapView) -> None:
         _area_label(f, lang, "qj-label").add_to(townships)
 
 
-def map_html(settings: Settings, selection, *, now: dt.datetime | None = None) -> str:
+def map_html(uow: UnitOfWork, selection, *, now: dt.datetime | None = None) -> str:
     """A standalone HTML map of the current view that opens offline: Leaflet inlined, no tiles, no CDN links."""
-    view = collect_view(settings, selection, now)
+    return render_html(collect_view(uow, selection, now))
+
+
+def render_html(view: MapView) -> str:
+    """The HTML map of a collected view (no database needed)."""
     lang, (minlon, minlat, maxlon, maxlat) = view.lang, view.extent
     fmap = folium.Map(location=[(minlat + maxlat) / 2, (minlon + maxlon) / 2], tiles=None, zoom_start=10,
                       min_zoom=7, max_zoom=18, prefer_canvas=True, control_scale=True, zoom_snap=0.25,

@@ -40,8 +40,6 @@ def road_graph(uow: UnitOfWork, *, hazard_blocks: bool = False) -> RoadGraph:
     Views are cached by the set of closures, so a new or lifted block takes effect on the next call.
     """
     from services.roads.closures import active_blocks, blocked_mask, hazard_zones
-    if isinstance(uow, Settings):
-        return _in_own_unit(uow, road_graph, hazard_blocks=hazard_blocks)
     graph = base_graph(uow.settings)
     blocks = active_blocks(uow)
     zones = hazard_zones(uow) if hazard_blocks else []
@@ -86,16 +84,4 @@ def isochrones_geojson(uow: UnitOfWork, lon: float, lat: float, minutes: list[fl
 def seconds_to(uow: UnitOfWork, target: tuple[float, float], points: list[tuple[float, float]]) -> np.ndarray:
     """Road travel seconds from each (lon, lat) point to ``target``, walking to and from the road included;
     inf where closures cut a point off."""
-    if isinstance(uow, Settings):
-        return _in_own_unit(uow, seconds_to, target, points)
     return travel.travel_matrix(road_graph(uow), points, [target])[:, 0]
-
-
-def _in_own_unit(settings: Settings, service, *args, **kwargs):
-    """TRANSITIONAL (issue #9): services/evacuation/plans.py, services/supply/routes.py and
-    services/dispatch/recommendations.py still pass their Settings to ``road_graph`` / ``seconds_to``; until they
-    pass their unit of work, such a call reads the closures in a reading unit of its own. Delete this (and the
-    two ``isinstance`` checks) with the last such caller."""
-    from services.db.uow import unit_of_work
-    with unit_of_work(settings) as uow:
-        return service(uow, *args, **kwargs)
