@@ -21,7 +21,8 @@ TABS = (("report", "field.tab_report", "incident.report"), ("patrol", "field.tab
 SCRIPT_TEXTS = ("field.js_sending", "field.js_reported", "field.js_photos_sent", "field.js_patrolled",
                 "field.js_raised", "field.js_not_raised", "field.js_saved", "field.js_locating", "field.js_located",
                 "field.js_tapped", "field.js_no_gps", "field.js_need_location", "field.js_too_many_photos",
-                "field.js_network", "field.js_signed_out", "field.js_acked", "field.shelter_line")
+                "field.js_network", "field.js_signed_out", "field.js_acked", "field.js_just_now", "field.shelter_line",
+                "field.level_now")
 
 
 def _e(text) -> str:
@@ -40,8 +41,10 @@ def _field(label: str, control: str, cls: str = "") -> str:
 def _photos_input(settings, lang: str, form: str) -> str:
     limits = settings.photos
     label = t("field.photos", lang, max=limits.max_per_record, max_mb=f"{limits.max_bytes / 1048576:g}")
-    return _field(label, f'<input type="file" name="photos" id="{form}-photos" accept="image/jpeg,image/png,'
-                         f'image/webp" multiple><span class="m-previews" id="{form}-previews"></span>')
+    # The native file button speaks the browser's language; this label speaks the page's.
+    return (f'<div class="m-field"><span>{_e(label)}</span><label class="m-secondary m-file">'
+            f'<input type="file" name="photos" id="{form}-photos" accept="image/jpeg,image/png,image/webp" multiple>'
+            f'{_e(t("field.choose_photos", lang))}</label><span class="m-previews" id="{form}-previews"></span></div>')
 
 
 def _report(settings, lang: str) -> str:
@@ -71,26 +74,34 @@ def _report(settings, lang: str) -> str:
             f'<p class="m-msg" id="report-msg" role="status" aria-live="polite"></p></form>')
 
 
-def _hazard_label(settings, h, lang: str) -> str:
-    label = t("field.hazard_option", lang, name=h.name, kind=h.hazard_type, level=h.warning_level)
+def _hazard_parts(settings, h, lang: str) -> tuple[str, str, str]:
+    """What the select cannot show in 390 px: the point's kind and village, its level, its last patrol."""
+    about = t("field.hazard_about", lang, kind=h.hazard_type, village=h.village or "")
     last = (t("field.last_patrol", lang, at=format_local(h.last_patrol_at, settings, SHORT_TIME))
             if h.last_patrol_at else t("field.never_patrolled", lang))
-    return f"{label} · {last}"
+    return about, t("field.level_now", lang, level=term(h.warning_level, lang)), last
+
+
+def _hazard_option(settings, h, lang: str) -> str:
+    about, _, last = _hazard_parts(settings, h, lang)
+    return (f'<option value="{h.id}" data-level="{_e(h.warning_level)}" data-about="{_e(about)}" '
+            f'data-last="{_e(last)}">{_e(h.name)}</option>')
 
 
 def _patrol(settings, lang: str, view) -> str:
     heading = f'<h2>{_e(t("field.patrol_heading", lang))}</h2>'
     if not view.hazards:
         return heading + f'<p class="hint">{_e(t("field.no_hazards", lang))}</p>'
-    hazards = "".join(f'<option value="{h.id}" data-level="{_e(h.warning_level)}">'
-                      f'{_e(_hazard_label(settings, h, lang))}</option>' for h in view.hazards)
+    hazards = "".join(_hazard_option(settings, h, lang) for h in view.hazards)
     states = "".join(f'<label class="m-choice state-{i}"><input type="radio" name="state" value="{_e(s)}"'
                      f'{" checked" if i == 0 else ""}><span>{_e(term(s, lang))}</span></label>'
                      for i, s in enumerate(vocabulary.PATROL_STATES))
     raise_to = (f'<option value="">{_e(t("field.no_raise", lang))}</option>'
                 + _options(vocabulary.WARNING_COLOUR_LEVELS, None, lambda v: term(v, lang)))
     return (heading + '<form id="patrol-form" class="m-form" novalidate>'
-            + _field(t("field.hazard", lang), f'<select name="hazard_id" id="patrol-hazard">{hazards}</select>')
+            + _field(t("field.hazard", lang), f'<select name="hazard_id" id="patrol-hazard">{hazards}</select>'
+                                             f'<span class="hint" id="patrol-hazard-hint">'
+                                             f'{_e(" · ".join(_hazard_parts(settings, view.hazards[0], lang)))}</span>')
             + f'<fieldset class="m-states"><legend>{_e(t("field.state", lang))}</legend>{states}</fieldset>'
             + _field(t("field.crack", lang), '<input type="number" name="crack_width_mm" min="0" max="10000" '
                                             'step="0.1" inputmode="decimal">')
@@ -189,7 +200,7 @@ def page_html(settings, principal, lang: str, view, warnings, townships, basemap
     tabs = "".join(f'<a href="#{key}" class="m-tab" data-tab="{key}">{_e(t(label, lang))}'
                    + (f' <span class="m-badge" id="warning-badge">{waiting}</span>' if key == "warnings" else "")
                    + "</a>" for key, label in shown)
-    body = "".join(f'<section id="{key}" class="m-panel">{sections[key]()}</section>' for key, _ in shown)
+    body = "".join(f'<section id="panel-{key}" class="m-panel">{sections[key]()}</section>' for key, _ in shown)
     return (f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f'<title>{_e(t("field.title", lang))}</title>'

@@ -52,13 +52,13 @@
       tab.classList.toggle("active", tab.getAttribute("data-tab") === key);
     });
     Array.prototype.forEach.call(document.querySelectorAll(".m-panel"), function (panel) {
-      panel.classList.toggle("active", panel.id === key);
+      panel.classList.toggle("active", panel.id === "panel-" + key);
     });
-    if (key === "report" && map) { setTimeout(function () { map.invalidateSize(); }, 0); }
+    if (key === "report") { initMap(); map && map.invalidateSize(); }
   }
   function firstTab() {
     var asked = location.hash.replace("#", "");
-    if (document.getElementById(asked)) { return asked; }
+    if (asked && document.getElementById("panel-" + asked)) { return asked; }
     var badge = document.getElementById("warning-badge");
     if (badge && badge.textContent !== "0") { return "warnings"; }
     return tabs.length ? tabs[0].getAttribute("data-tab") : "";
@@ -78,20 +78,24 @@
   var where = document.getElementById("report-where");
   function setPlace(lat, lon, text) {
     place = {lat: lat, lon: lon};
+    where.textContent = text;
+    if (!map) { return; }
     if (marker) { marker.setLatLng([lat, lon]); } else {
       marker = L.circleMarker([lat, lon], {radius: 9, color: "#fff", weight: 3, fillColor: "#c62828",
                                            fillOpacity: 1}).addTo(map);
     }
-    where.textContent = text;
   }
-  if (mapElement && window.L) {
+  function initMap() {  /* when its tab is first shown: Leaflet needs a container with a size */
+    if (map || !mapElement || !window.L) { return; }
     map = L.map(mapElement, {attributionControl: false, zoomSnap: 0.5});
     if (data.basemap) {
       L.tileLayer(data.basemap.url, {maxZoom: data.basemap.max_zoom, subdomains: data.basemap.subdomains || "abc"})
         .addTo(map);
     }
     var outline = L.geoJSON(data.outline, {style: {color: "#13315c", weight: 2, fillColor: "#8da9c4",
-                                                   fillOpacity: 0.08}, interactive: false}).addTo(map);
+                                                   fillOpacity: 0.08}, interactive: false});
+    map.fitBounds(outline.getBounds(), {padding: [8, 8]});  // a view first: vector layers need one to draw
+    outline.addTo(map);
     data.roads.forEach(function (line) {
       L.polyline(line.map(function (p) { return [p[1], p[0]]; }), {color: "#8a96a3", weight: 1.5,
                                                                     interactive: false}).addTo(map);
@@ -104,11 +108,11 @@
       L.circleMarker([s.lat, s.lon], {radius: 6, color: "#fff", weight: 1.5, fillColor: "#2a9d8f",
                                       fillOpacity: 0.95}).bindTooltip(s.name).addTo(map);
     });
-    map.fitBounds(outline.getBounds(), {padding: [8, 8]});
     map.on("click", function (event) {
       var lat = event.latlng.lat, lon = event.latlng.lng;
       setPlace(lat, lon, fmt("field.js_tapped", {lat: lat.toFixed(5), lon: lon.toFixed(5)}));
     });
+    if (place) { setPlace(place.lat, place.lon, where.textContent); }
   }
   var gps = document.getElementById("report-gps");
   if (gps) {
@@ -119,7 +123,7 @@
         var c = position.coords;
         setPlace(c.latitude, c.longitude, fmt("field.js_located", {lat: c.latitude.toFixed(5),
           lon: c.longitude.toFixed(5), m: Math.round(c.accuracy)}));
-        map.setView([c.latitude, c.longitude], Math.max(map.getZoom(), 14));
+        if (map) { map.setView([c.latitude, c.longitude], Math.max(map.getZoom(), 14)); }
       }, function (error) {
         where.textContent = fmt("field.js_no_gps", {reason: error.message || error.code});
       }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
@@ -215,6 +219,9 @@
       if (option.disabled && option.selected) { raise.value = ""; }
     });
     if (raise.disabled) { raise.value = ""; }
+    var chosen = hazard.options[hazard.selectedIndex];
+    document.getElementById("patrol-hazard-hint").textContent = [chosen.getAttribute("data-about"),
+      fmt("field.level_now", {level: data.labels[current]}), chosen.getAttribute("data-last")].join(" · ");
   }
   if (patrol) {
     patrol.addEventListener("change", levelChoices);
@@ -236,6 +243,7 @@
           text += fmt(done.raised_to ? "field.js_raised" : "field.js_not_raised", {level: data.labels[done.level_now]});
         }
         option.setAttribute("data-level", done.level_now);
+        option.setAttribute("data-last", fmt("field.js_just_now"));
         say(message, text, true);
         return upload("/api/v1/patrols/" + done.id + "/photos", files);
       }).then(function (sent) {

@@ -30,7 +30,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "warning.not_a_recipient": ("您不是预警 #{id} 的接收人", "you are not a recipient of warning #{id}"),
     # timeline event
     "event.photos": ("附照片 {n} 张", "{n} photo(s) attached"),
-    # the phone page
+    # the phone page, and the shell's link to it
+    "nav.field": ("现场上报", "Field"),
+    "app.menu": ("菜单", "Menu"),
     "field.title": ("现场上报", "Field reports"),
     "field.for_township": ("{township} · 现场上报", "{township} · field reports"),
     "field.choose_township": ("乡镇街道", "Township"),
@@ -56,10 +58,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "field.tap_map": ("或在地图上点选位置", "or tap the map"),
     "field.no_location": ("尚未选择位置", "No location yet"),
     "field.photos": ("照片（最多 {max} 张，每张不超过 {max_mb} MB）", "Photos (up to {max}, {max_mb} MB each)"),
+    "field.choose_photos": ("拍照或选择照片", "Take or choose photos"),
     "field.send_report": ("上报", "Send report"),
     "field.patrol_heading": ("隐患点巡查", "Patrol a hazard point"),
     "field.hazard": ("隐患点", "Hazard point"),
-    "field.hazard_option": ("{name}（{kind}，预警：{level}）", "{name} ({kind_en}, warning: {level_en})"),
+    "field.hazard_about": ("{kind} · {village}", "{kind_en} · {village}"),
+    "field.level_now": ("预警：{level}", "warning: {level}"),
     "field.last_patrol": ("上次巡查 {at}", "last patrol {at}"),
     "field.never_patrolled": ("尚无巡查记录", "never patrolled"),
     "field.state": ("巡查情况", "Finding"),
@@ -82,7 +86,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "field.acked_at": ("已叫应 {at}", "Acknowledged {at}"),
     "field.not_recipient": ("您不在此预警的接收人名单中", "You are not among this warning's recipients"),
     "field.acked_count": ("叫应 {acked}/{total}", "acknowledged {acked}/{total}"),
-    "field.nothing_to_do": ("您的角色在此页没有可办理的事项", "Your role has nothing to do on this page"),
     # messages of the page's script (placeholders filled in the browser)
     "field.js_sending": ("正在提交…", "Sending…"),
     "field.js_reported": ("已上报：事件 #{id}", "Reported: incident #{id}"),
@@ -100,4 +103,5 @@ TEXT: dict[str, tuple[str, str]] = {
     "field.js_network": ("网络错误，请稍后重试", "Network error; try again"),
     "field.js_signed_out": ("登录已过期，请重新登录", "Signed out; please sign in again"),
     "field.js_acked": ("已叫应", "Acknowledged"),
+    "field.js_just_now": ("刚刚巡查", "patrolled just now"),
 }
