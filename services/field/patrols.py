@@ -18,6 +18,7 @@ from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import FieldError, NotFound
 from services.models import HazardPatrol, HazardPoint, Photo
+from services.text import t
 
 MAX_CRACK_MM = 10_000.0   # 10 m: a wider "crack" is a typing mistake
 MAX_NOTE_CHARS = 2000
@@ -53,7 +54,7 @@ class Patrol:
 
 def _check(report: PatrolReport) -> None:
     if report.state not in vocabulary.PATROL_STATES:
-        raise PatrolError.of("state", "patrol.state_invalid", states="、".join(vocabulary.PATROL_STATES))
+        raise PatrolError.of("state", "patrol.state_invalid", states=t("list.separator").join(vocabulary.PATROL_STATES))
     width = report.crack_width_mm
     if width is not None and (isinstance(width, bool) or not isinstance(width, (int, float)) or
                               not math.isfinite(width) or not 0 <= width <= MAX_CRACK_MM):

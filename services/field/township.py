@@ -131,8 +131,8 @@ def township_warnings(uow: UnitOfWork, code: str) -> list[WarningRow]:
     shown = active_warnings(uow)
     if not shown:
         return []
-    areas = dict(uow.session.execute(select(Warning.id, Warning.area).where(
-        Warning.id.in_([w["id"] for w in shown]))).tuples().all())
+    areas = {key: area for key, area in uow.session.execute(select(Warning.id, Warning.area).where(
+        Warning.id.in_([w["id"] for w in shown])))}
     shown = [w for w in shown if reaches(areas.get(w["id"]), township.geom)]
     mine = {row.warning_id: row for row in uow.session.scalars(select(WarningRecipient).where(
         WarningRecipient.user_id == uow.principal.user_id,
