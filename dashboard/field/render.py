@@ -22,7 +22,7 @@ SCRIPT_TEXTS = ("field.js_sending", "field.js_reported", "field.js_photos_sent",
                 "field.js_raised", "field.js_not_raised", "field.js_saved", "field.js_locating", "field.js_located",
                 "field.js_tapped", "field.js_no_gps", "field.js_need_location", "field.js_too_many_photos",
                 "field.js_network", "field.js_signed_out", "field.js_acked", "field.js_just_now", "field.shelter_line",
-                "field.level_now")
+                "field.level_now", "field.no_location")
 
 
 def _e(text) -> str:

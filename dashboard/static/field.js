@@ -82,7 +82,7 @@
     if (!map) { return; }
     if (marker) { marker.setLatLng([lat, lon]); } else {
       marker = L.circleMarker([lat, lon], {radius: 9, color: "#fff", weight: 3, fillColor: "#c62828",
-                                           fillOpacity: 1}).addTo(map);
+                                           fillOpacity: 1, interactive: false}).addTo(map);
     }
   }
   function initMap() {  /* when its tab is first shown: Leaflet needs a container with a size */
@@ -201,6 +201,9 @@
         say(message, text, true);
         report.reset();
         document.getElementById("report-previews").textContent = "";
+        place = null;  // the next report asks for its own place
+        if (marker) { marker.remove(); marker = null; }
+        where.textContent = fmt("field.no_location");
       }).catch(function (error) {
         say(message, (text ? text + " · " : "") + error.message, false);
       }).then(function () { busy(report, false); });
