@@ -77,7 +77,7 @@ def _township(uow: UnitOfWork, code: str) -> Township:
     uow.principal.require_township("records.read", code)
     township = uow.session.get(Township, code)
     if township is None:
-        raise NotFound.of("township", "account.township_unknown", code=code)
+        raise NotFound.of("township", "account.township_unknown", township=code[:12])
     return township
 
 
