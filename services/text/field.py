@@ -30,6 +30,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "warning.not_a_recipient": ("您不是预警 #{id} 的接收人", "you are not a recipient of warning #{id}"),
     # timeline event
     "event.photos": ("附照片 {n} 张", "{n} photo(s) attached"),
+    # a hazard point's details on the map
+    "field.recent_patrols": ("最近巡查", "Latest patrols"),
+    "field.crack_value": ("裂缝 {mm} 毫米", "crack {mm} mm"),
+    "field.patrol_note": ("{text}：{note}", "{text}: {note}"),
+    "field.raised_value": ("预警提升为{level}", "level raised to {level_en}"),
     # the phone page, and the shell's link to it
     "nav.field": ("现场上报", "Field"),
     "app.menu": ("菜单", "Menu"),

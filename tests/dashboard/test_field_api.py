@@ -193,3 +193,20 @@ def _incident_by_session(client, csrf: str) -> int:
                                                     "lat": lat}, headers={"X-CSRFToken": csrf})
     assert answer.status_code == 201, answer.get_json()
     return answer.get_json()["id"]
+
+
+def test_a_hazard_points_details_on_the_map_list_its_latest_patrols(sample, app):
+    from dashboard.components.details import feature_panel, latest_patrols
+    from services.db.uow import unit_of_work
+    from services.map.features import feature_details
+    from tests.dashboard.test_page_language import _texts
+    hazard = _one(sample, "SELECT id FROM hazard_point WHERE township_code = :t ORDER BY id DESC", t=HOME)
+    answer = signed_in(app.test_client(), sample, "township", HOME).post(
+        f"/api/v1/hazards/{hazard}/patrols", json={"state": "异常", "crack_width_mm": 4, "note": "新裂缝"})
+    assert answer.status_code == 201
+    with unit_of_work(sample) as uow:
+        patrols = latest_patrols(uow, "hazards", hazard)
+        assert latest_patrols(uow, "shelters", 1) == []
+    with app.test_request_context():
+        shown = "\n".join(_texts(feature_panel(feature_details(sample, "hazards", hazard), "en", patrols)))
+    assert "Latest patrols" in shown and "Signs of change · crack 4 mm" in shown and "新裂缝" in shown
