@@ -182,7 +182,7 @@ def _header(settings, principal, lang: str, view, townships) -> str:
                    f'</select></label><button type="submit" class="m-secondary">{_e(t("field.show", lang))}</button>'
                    f'</form>')
     return (f'<header class="m-head"><h1>{_e(t("field.for_township", lang, township=name))}</h1>'
-            f'<div class="m-account"><span>{_e(principal.display_name)}</span>'
+            f'<div class="m-account"><span class="account-name">{_e(principal.display_name)}</span>'
             f'<a href="/?lang={lang}">{_e(t("nav.map", lang))}</a>'
             f'<a href="/m?{urlencode(query)}" id="m-lang">{_e(t("app.language", lang))}</a>'
             f'<form method="post" action="/logout"><input type="hidden" name="csrf_token" value="{generate_csrf()}">'

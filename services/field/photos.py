@@ -24,7 +24,7 @@ from services.db.uow import UnitOfWork
 from services.dispatch.incidents import add_event
 from services.errors import FieldError, NotFound
 from services.field.patrols import patrol_township
-from services.models import Incident, Photo
+from services.models import HazardPatrol, Incident, Photo
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 RECORDS = ("incident", "patrol")
@@ -77,7 +77,6 @@ def _record_township(uow: UnitOfWork, record: str, record_id: int) -> str:
         if code is None:
             raise NotFound.of("incident_id", "incident.not_found", id=record_id)
         return code
-    from services.models import HazardPatrol
     code = patrol_township(uow, record_id)
     uow.session.execute(select(HazardPatrol.id).where(HazardPatrol.id == record_id).with_for_update())
     return code
