@@ -99,6 +99,18 @@ class Notifications:
 
 
 @dataclass(frozen=True)
+class PhotoLimits:
+    """Photos attached to an incident or a patrol (from a phone): how many per record, how large, how many pixels.
+
+    A photo is stored only if Pillow decodes it as JPEG, PNG or WebP (whatever its name or declared type says).
+    """
+
+    max_per_record: int = 5
+    max_bytes: int = 5 * 1024 * 1024
+    max_pixels: int = 40_000_000  # 40 megapixels: more than a phone camera, less than a decompression bomb
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     host: str
@@ -116,6 +128,7 @@ class Settings:
     imports: ImportLimits = field(default_factory=ImportLimits)
     accounts: AccountRules = field(default_factory=AccountRules)
     notifications: Notifications = field(default_factory=Notifications)
+    photos: PhotoLimits = field(default_factory=PhotoLimits)
     export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
@@ -190,6 +203,11 @@ def load_settings() -> Settings:
             public_url=_env("QJ_PUBLIC_URL", "http://127.0.0.1:8050").rstrip("/"),
             webhook_url=os.environ.get("QJ_SMS_WEBHOOK_URL") or None,
             webhook_timeout_s=float(_env("QJ_SMS_WEBHOOK_TIMEOUT_S", "5")),
+        ),
+        photos=PhotoLimits(
+            max_per_record=max(1, int(_env("QJ_PHOTO_MAX_PER_RECORD", "5"))),
+            max_bytes=max(1024, int(float(_env("QJ_PHOTO_MAX_MB", "5")) * 1024 * 1024)),
+            max_pixels=max(1, int(float(_env("QJ_PHOTO_MAX_MEGAPIXELS", "40")) * 1_000_000)),
         ),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",

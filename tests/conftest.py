@@ -158,3 +158,23 @@ def signed_in(client, settings: Settings, role: str = "admin", township: str | N
     """``client`` (a Flask test client) sending the bearer token of a test account on every request."""
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token_for(settings, role, township)}"
     return client
+
+
+def principal_for(settings: Settings, role: str = "admin", township: str | None = None):
+    """The Principal of the test account of ``role`` (and township), for ``unit_of_work(..., principal=)``."""
+    from sqlalchemy import select
+
+    from services.accounts.permissions import Principal
+    from services.db.uow import unit_of_work
+    from services.models.accounts import UserAccount
+    name = account(settings, role, township)
+    with unit_of_work(settings) as uow:
+        user = uow.session.scalar(select(UserAccount).where(UserAccount.username == name))
+        return Principal(user.id, user.username, user.display_name, user.role, user.township_code)
+
+
+def call_as(settings: Settings, principal, service, *args, write: bool = True, **kwargs):
+    """``call`` with the unit of work acting as ``principal`` (what a request signed in as them would do)."""
+    from services.db.uow import unit_of_work
+    with unit_of_work(settings, write=write, principal=principal) as uow:
+        return service(uow, *args, **kwargs)

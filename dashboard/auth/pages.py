@@ -93,6 +93,8 @@ def login():
         if result.retry_after_s:
             headers["Retry-After"] = str(result.retry_after_s)
         return body, status, headers
+    if target == "/" and result.principal.scoped:
+        target = "/m"  # township staff work from a phone: their page unless they asked for another
     session.clear()  # a new session on sign-in: no fixation of an earlier one
     login_user(SignedIn(result.principal, result.session_epoch))
     session["qj_seen"] = int(time.time())

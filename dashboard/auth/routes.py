@@ -41,6 +41,12 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "roads_api.roads": READ, "roads_api.blocks": READ, "roads_api.add_block": "road.close",
     "roads_api.remove_block": "road.close", "roads_api.isochrones": READ, "roads_api.matrix": READ,
     "roads_api.route": READ, "roads_api.supply_plan": READ,
+    # field work (dashboard/api/field.py) and the phone page for township staff (dashboard/field/)
+    "field_api.create_patrol": "hazard.patrol", "field_api.patrols": RECORDS,
+    "field_api.incident_photos_upload": "incident.report", "field_api.incident_photos": RECORDS,
+    "field_api.patrol_photos_upload": "hazard.patrol", "field_api.photo": RECORDS,
+    "field_api.ack_mine": "warning.acknowledge", "field_api.township_field": RECORDS,
+    "field_page.page": RECORDS, "field_page.warnings_fragment": RECORDS,
     # accounts
     "auth_pages.password": "account.self",
 }

@@ -23,20 +23,28 @@ def header(settings: Settings, pathname: str | None, lang: str, sample: bool) ->
     other = "en" if lang == "zh" else "zh"
     principal = current_principal()
     nav = NAV + (("/users", "nav.users"),) if principal is not None and principal.may("user.manage") else NAV
-    links = [
-        dcc.Link(t(key, lang), href=f"{href}?lang={lang}",
-                 className="nav-link active" if (pathname or "/") == href else "nav-link")
-        for href, key in nav
-    ]
+
+    def links(kind: str) -> list:  # "nav-link" in the bar, "menu-link" in the folded menu
+        items = [dcc.Link(t(key, lang), href=f"{href}?lang={lang}",
+                          className=f"{kind} active" if (pathname or "/") == href else kind)
+                 for href, key in nav]
+        if principal is not None and principal.may("incident.report"):  # the phone page is no Dash page
+            items.append(html.A(t("nav.field", lang), href=f"/m?lang={lang}", className=kind))
+        return items
+
     region = settings.region.name_zh if lang == "zh" else settings.region.name_en
     badge = [html.Span(t("app.sample", lang), className="sample-badge", title=t("app.sample_hint", lang))] \
         if sample else []
     return [
         *_account_area(lang),
+        # Below 768 px the navigation folds into a menu (the CSS shows one or the other); each redraw of the header,
+        # on every change of page, closes it again.
+        html.Details([html.Summary("☰", className="nav-menu-button", title=t("app.menu", lang)),
+                      html.Nav(links("menu-link"), className="nav-menu-list")], className="nav-menu", open=False),
         html.Div([html.H1(t("app.title", lang, region=region), className="app-title"),
                   html.Span(t("app.subtitle", lang), className="app-subtitle"), *badge],
                  className="brand"),
-        html.Nav(links, className="nav"),
+        html.Nav(links("nav-link"), className="nav"),
         dcc.Link(t("app.language", lang), href=f"{pathname or '/'}?lang={other}", className="lang-switch",
                  id="lang-switch"),
     ]

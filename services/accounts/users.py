@@ -60,7 +60,7 @@ def check_role(uow: UnitOfWork, role, township_code) -> tuple[str, str | None]:
     if not township_code:
         raise FieldError.of("township", "account.township_required")
     if uow.session.get(Township, str(township_code)) is None:
-        raise NotFound.of("township", "account.township_unknown", code=str(township_code)[:12])
+        raise NotFound.of("township", "account.township_unknown", township=str(township_code)[:12])
     return role, str(township_code)
 
 

@@ -19,7 +19,7 @@ from services.dispatch.ack_links import new_token
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, Forbidden, NotFound
 from services.map.area import circle_polygon, polygon_from_geojson
-from services.models import HazardPoint, Township, Warning, WarningRecipient, utcnow
+from services.models import HazardPoint, Township, UserAccount, Warning, WarningRecipient, utcnow
 from services.text import t
 
 LEVELS = vocabulary.WARNING_COLOUR_LEVELS
@@ -86,7 +86,8 @@ def issue_warning(uow: UnitOfWork, req: WarningRequest) -> int:
             if area.intersects(shapely.Point(h.lon, h.lat)):
                 people.setdefault((h.contact_person, h.contact_phone or ""),
                                   t("warning.monitor_role", hazard=h.name)[:40])
-    if not people:
+    staff = _township_staff(session, area)
+    if not people and not staff:
         raise WarningError.of("recipients", "warning.no_recipient")
     warning = Warning(level=req.level, hazard_type=req.hazard_type.strip()[:20], headline=req.headline.strip()[:200],
                       area_description=description, area=area, issued_by=uow.actor[:80],
@@ -96,9 +97,20 @@ def issue_warning(uow: UnitOfWork, req: WarningRequest) -> int:
     session.add_all(WarningRecipient(warning_id=warning.id, name=name[:80], role=role[:40], phone=phone[:30] or None,
                                      ack_token=new_token())  # the personal 叫应 link (ack_links.py)
                     for (name, phone), role in people.items())
+    session.add_all(WarningRecipient(warning_id=warning.id, user_id=user.id, name=user.display_name[:80],
+                                     role=vocabulary.RECIPIENT_TOWNSHIP, phone=user.phone, ack_token=new_token())
+                    for user in staff)
     audit.record(session, actor=uow.actor, action="issue", entity="warning", entity_key=str(warning.id),
-                 detail={"level": req.level, "recipients": len(people)})
+                 detail={"level": req.level, "recipients": len(people) + len(staff)})
     return warning.id
+
+
+def _township_staff(session, area) -> list[UserAccount]:
+    """The active township accounts of every township the area reaches: recipients who acknowledge in one tap."""
+    rows = session.execute(select(UserAccount, Township.geom).join(Township, Township.code == UserAccount.township_code)
+                           .where(UserAccount.role == "township", UserAccount.disabled.is_(False))
+                           .order_by(UserAccount.id)).all()
+    return [user for user, geom in rows if reaches(area, geom)]
 
 
 def acknowledge(uow: UnitOfWork, warning_id: int, recipient_id: int) -> None:
@@ -125,7 +137,24 @@ def acknowledge(uow: UnitOfWork, warning_id: int, recipient_id: int) -> None:
                  detail={"recipient": done.name})
 
 
-def _reaches(area, township) -> bool:
+def acknowledge_mine(uow: UnitOfWork, warning_id: int) -> int:
+    """A township user's 叫应 of their own recipient row, in one tap; returns the row's id.
+
+    The row was added when the warning was issued (their township is in its area); the same conditional UPDATE
+    as ``acknowledge`` decides, so a second tap is told it is done already.
+    """
+    uow.principal.require("warning.acknowledge")
+    mine = uow.session.scalar(select(WarningRecipient.id).where(WarningRecipient.warning_id == warning_id,
+                                                                WarningRecipient.user_id == uow.principal.user_id))
+    if mine is None:
+        if uow.session.get(Warning, warning_id) is None:
+            raise NotFound.of("id", "warning.not_found", id=warning_id)
+        raise NotFound.of("id", "warning.not_a_recipient", id=warning_id)
+    acknowledge(uow, warning_id, mine)
+    return mine
+
+
+def reaches(area, township) -> bool:
     """Whether a warning's area covers part of a township: more than a shared border (or its rounding)."""
     return area is not None and area.intersects(township) and \
         area.intersection(township).area > 1e-6 * max(township.area, 1e-12)
@@ -136,7 +165,7 @@ def _require_reaches_township(uow: UnitOfWork, warning_id: int) -> None:
     if warning is None:
         raise NotFound.of("id", "warning.not_found", id=warning_id)
     home = uow.session.get(Township, uow.principal.township_code)
-    if home is None or not _reaches(warning.area, home.geom):
+    if home is None or not reaches(warning.area, home.geom):
         raise Forbidden.of("id", "permission.warning_elsewhere", id=warning_id, own=uow.principal.township_code)
 
 
@@ -188,7 +217,7 @@ def active_warnings(uow: UnitOfWork, now: dt.datetime | None = None) -> list[dic
     warnings = uow.session.scalars(live).all()
     if uow.principal.scoped:  # township staff: the warnings that reach their township
         home = uow.session.get(Township, uow.principal.township_code)
-        warnings = [w for w in warnings if home is not None and _reaches(w.area, home.geom)]
+        warnings = [w for w in warnings if home is not None and reaches(w.area, home.geom)]
     if not warnings:
         return []
     counts = {row[0]: row[1:] for row in uow.session.execute(

@@ -18,7 +18,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "account.role_unknown": ("“{role}”不是角色（可选：{roles}）", "'{role}' is not a role (one of {roles})"),
     "account.township_required": ("乡镇用户须指定乡镇街道", "a township user needs a township"),
     "account.township_not_for_role": ("角色 {role} 不属于某个乡镇", "role {role} is not tied to a township"),
-    "account.township_unknown": ("没有代码为 {code} 的乡镇街道", "no township with code {code}"),
+    "account.township_unknown": ("没有代码为 {township} 的乡镇街道", "no township with code {township}"),
     "account.token_label_invalid": ("令牌名称最多 {max} 个字符，不含控制字符",
                                     "a token label is at most {max} characters without control characters"),
     "account.token_not_found": ("没有编号为 {id} 的令牌", "no token {id}"),

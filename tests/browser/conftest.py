@@ -31,6 +31,7 @@ def _free_port() -> int:
 BROWSER_USER, BROWSER_PASSWORD = "browser-admin", "browser password 1"
 SERVED: set[str] = set()  # base URLs of apps served here, where the page signs in before its first visit
 TOKENS: dict[str, str] = {}  # base URL -> the browser admin's API token, for the tests' own API calls
+SETTINGS: dict = {}  # base URL -> the settings it serves (to create the accounts a test signs in with)
 
 
 class _Bearer(urllib.request.BaseHandler):
@@ -62,6 +63,7 @@ def _serve(settings):
     threading.Thread(target=server.run, daemon=True).start()
     SERVED.add(f"http://127.0.0.1:{port}")
     TOKENS[f"http://127.0.0.1:{port}"] = token
+    SETTINGS[f"http://127.0.0.1:{port}"] = settings
     return server, f"http://127.0.0.1:{port}"
 
 
