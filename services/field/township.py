@@ -93,7 +93,7 @@ def township_view(uow: UnitOfWork, code: str) -> TownshipView:
                                             .where(HazardPoint.township_code == code).order_by(HazardPoint.name))]
     ids = list(session.scalars(select(Shelter.id).where(Shelter.township_code == code)))
     shelters = [ShelterRow(s.id, s.name, s.status, s.capacity_people, s.occupancy_people, s.available_places,
-                           s.lon, s.lat) for s in sorted(shelters_in(session, uow.settings, ids) if ids else [],
+                           s.lon, s.lat) for s in sorted(shelters_in(uow, ids) if ids else [],
                                                          key=lambda s: s.name)]
     outline = shapely.simplify(township.geom, OUTLINE_TOLERANCE_DEG, preserve_topology=True)
     return TownshipView(code, township.name, township.name_en,

@@ -207,6 +207,7 @@ def test_a_hazard_points_details_on_the_map_list_its_latest_patrols(sample, app)
     with unit_of_work(sample) as uow:
         patrols = latest_patrols(uow, "hazards", hazard)
         assert latest_patrols(uow, "shelters", 1) == []
+        details = feature_details(uow, "hazards", hazard)
     with app.test_request_context():
-        shown = "\n".join(_texts(feature_panel(feature_details(sample, "hazards", hazard), "en", patrols)))
+        shown = "\n".join(_texts(feature_panel(details, "en", patrols)))
     assert "Latest patrols" in shown and "Signs of change · crack 4 mm" in shown and "新裂缝" in shown
