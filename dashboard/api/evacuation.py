@@ -1,16 +1,24 @@
 """/api/v1 endpoints of evacuation and supplies: capacity against the target, 五有 coverage, occupancy."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from flask import Blueprint, Response, request
 
-from flask import Blueprint, jsonify, request
-
-from dashboard.api.models import body, parse, parse_query, query
+from dashboard.api.models import XLSX, body, parse, parse_query, query, responds
 from dashboard.api.models.evacuation import (
+    Capacity,
+    Coverage,
     MoveCreate,
+    Moves,
     OccupancySet,
+    Plan,
+    PlanList,
+    Profile,
     ProfileSave,
+    ProfileVersion,
+    Progress,
+    SavedPlan,
     ScenarioBody,
+    ShelterState,
 )
 from dashboard.api.models.map import CapacityQuery, CoverageQuery
 from dashboard.api.support import app_settings, bad, json_body, unit
@@ -23,28 +31,33 @@ evacuation_api = Blueprint("evacuation_api", __name__)
 
 @evacuation_api.get("/api/v1/evacuation/capacity")
 @query(CapacityQuery)
+@responds(Capacity, errors=(400, 503))
 def capacity():
     """Shelter places against the evacuation target (``exclude_unsafe``: leave out shelters near hazards)."""
     req = parse_query(CapacityQuery, request.args)
-    return jsonify(asdict(capacity_summary(app_settings(), exclude_unsafe=req.exclude_unsafe)))
+    return capacity_summary(app_settings(), exclude_unsafe=req.exclude_unsafe)
 
 
 @evacuation_api.get("/api/v1/supplies/coverage")
 @query(CoverageQuery)
+@responds(Coverage, errors=(400, 503))
 def coverage():
     """五有 coverage of the stock for ``people`` over ``days`` (defaults: the people at risk, the rule's days)."""
     req = parse_query(CoverageQuery, request.args)
-    return jsonify(asdict(supply_coverage(app_settings(), req.people, req.days)))
+    return supply_coverage(app_settings(), req.people, req.days)
 
 
 @evacuation_api.get("/api/v1/supplies/profile")
+@responds(Profile, errors=(503,))
 def profile():
+    """The needs profile in use: what each person needs per day (or per person), by 五有."""
     version, needs = current_profile(app_settings())
-    return jsonify({"version": version, "needs": needs})
+    return {"version": version, "needs": needs}
 
 
 @evacuation_api.post("/api/v1/supplies/profile")
 @body(ProfileSave)
+@responds(ProfileVersion, 201, errors=(400, 415, 503))
 def save_needs_profile():
     """Store a new version of the needs profile (earlier versions stay, plans name the one they used)."""
     from services.supply.needs import ProfileError, save_profile
@@ -55,22 +68,24 @@ def save_needs_profile():
             version = save_profile(uow, req.entries(), note=req.note or None)
     except ProfileError as exc:
         return bad("needs", f"物资需求方案有误：{exc}", str(exc))
-    return jsonify({"version": version}), 201
+    return {"version": version}
 
 
 @evacuation_api.post("/api/v1/shelters/<id:shelter_id>/occupancy")
 @body(OccupancySet)
+@responds(ShelterState, errors=(400, 404, 409, 415, 503))
 def occupancy(shelter_id: int):
     """Set the head count of a shelter (people housed now), within its capacity."""
     raw = json_body()
     req = parse(OccupancySet, raw)
     with unit(write=True, body=raw) as uow:
         shelter = update_occupancy(uow, shelter_id, req.occupancy_people)
-    return jsonify(asdict(shelter))
+    return shelter
 
 
 @evacuation_api.post("/api/v1/evacuation/plans")
 @body(ScenarioBody)
+@responds(Plan, 201, errors=(400, 415, 503))
 def create_plan():
     """Plan an evacuation for a scenario (hazards, levels, townships or a drawn area) and store it."""
     from services.evacuation.plans import Scenario, ScenarioError, save_plan
@@ -83,47 +98,54 @@ def create_plan():
     except ScenarioError as exc:
         return bad(exc.field, exc.reason, exc.reason_en)
     plan_id, plan = save_plan(settings, scenario, actor=req.actor or "api")
-    return jsonify({"id": plan_id, **plan}), 201
+    return {"id": plan_id, **plan}
 
 
 @evacuation_api.get("/api/v1/evacuation/plans")
+@responds(PlanList, errors=(503,))
 def plans():
+    """The saved plans, newest first (at most 100)."""
     from services.evacuation.plans import list_plans
-    return jsonify({"plans": list_plans(app_settings())})
+    return {"plans": list_plans(app_settings())}
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>")
+@responds(SavedPlan, errors=(404, 503))
 def get_plan(plan_id: int):
+    """A saved plan with its scenario, assignments and routes."""
     from services.evacuation.plans import load_plan
     plan = load_plan(app_settings(), plan_id)
     if plan is None:
         return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
-    return jsonify(plan)
+    return plan
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>.xlsx")
+@responds(None, media_type=XLSX, errors=(404, 503))
 def plan_xlsx(plan_id: int):
-    from flask import Response
-
+    """A saved plan as an Excel workbook: a summary, then one sheet per township."""
     from services.evacuation.plans import load_plan, plan_workbook
     plan = load_plan(app_settings(), plan_id)
     if plan is None:
         return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
-    return Response(plan_workbook(plan), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(plan_workbook(plan), mimetype=XLSX,
                     headers={"Content-Disposition": f"attachment; filename=evacuation_plan_{plan_id}.xlsx"})
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>.html")
+@responds(None, media_type="text/html", errors=(404, 503))
 def plan_printable(plan_id: int):
+    """A saved plan as a printable page."""
     from services.evacuation.plans import load_plan, plan_html
     plan = load_plan(app_settings(), plan_id)
     if plan is None:
         return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
-    return plan_html(plan), 200, {"Content-Type": "text/html; charset=utf-8"}
+    return Response(plan_html(plan), content_type="text/html; charset=utf-8")
 
 
 @evacuation_api.post("/api/v1/evacuation/moves")
 @body(MoveCreate)
+@responds(Moves, 201, errors=(400, 404, 409, 415, 503))
 def evacuation_move():
     """From the field: people moved away from a hazard point (and housed in a shelter, within its free places)."""
     from services.evacuation.moves import record_move
@@ -131,11 +153,13 @@ def evacuation_move():
     req = parse(MoveCreate, raw)
     with unit(write=True, body=raw) as uow:
         totals = record_move(uow, req.hazard_id, req.people, shelter_id=req.shelter_id)
-    return jsonify(asdict(totals)), 201
+    return totals
 
 
 @evacuation_api.get("/api/v1/evacuation/progress")
+@responds(Progress, errors=(503,))
 def progress():
+    """People moved per hazard point against the people it threatens, and the totals."""
     from services.evacuation.moves import evacuation_progress
     with unit() as uow:
-        return jsonify(evacuation_progress(uow))
+        return evacuation_progress(uow)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, jsonify, request
 
 from config import Settings
-from dashboard.api.models import parse_query, query
+from dashboard.api.models import parse_query, query, responds
 from dashboard.api.models.map import ExportQuery
 from dashboard.api.support import app_settings
 from services.map.choropleth import MEASURES
@@ -100,6 +100,7 @@ def _download(body: bytes, mimetype: str, suffix: str, req: ExportRequest, when:
 
 @export.get("/api/v1/export/map.html")
 @query(ExportQuery)
+@responds(None, media_type="text/html", errors=(400, 503))
 def map_html_download():
     """The map's current view as one offline HTML file."""
     parse_query(ExportQuery, request.args)
@@ -110,6 +111,7 @@ def map_html_download():
 
 @export.get("/api/v1/export/map.png")
 @query(ExportQuery)
+@responds(None, media_type="image/png", errors=(400, 503))
 def map_png_download():
     """The map's current view as a print layout (PNG)."""
     parse_query(ExportQuery, request.args)

@@ -6,13 +6,21 @@ from dataclasses import asdict
 import numpy as np
 from flask import Blueprint, jsonify, request
 
-from dashboard.api.models import body, parse, parse_query, query
+from dashboard.api.models import GEOJSON, body, parse, parse_query, query, responds
+from dashboard.api.models.geojson import Isochrones, RoadNetwork
 from dashboard.api.models.roads import (
+    ActorQuery,
+    Block,
     BlockCreate,
+    BlockList,
     IsochroneQuery,
+    Lifted,
     MatrixRequest,
     PlanRequest,
+    Route,
     RouteRequest,
+    SupplyPlan,
+    TravelMatrix,
 )
 from dashboard.api.support import app_settings, json_body
 from geo import travel
@@ -45,17 +53,22 @@ def _points(points: list) -> np.ndarray:
 
 
 @roads_api.get("/api/v1/roads")
+@responds(RoadNetwork, media_type=GEOJSON, errors=(503,))
 def roads():
-    return jsonify(roads_geojson(app_settings()))
+    """The road lines with their class and name (GeoJSON)."""
+    return roads_geojson(app_settings())
 
 
 @roads_api.get("/api/v1/roads/blocks")
+@responds(BlockList, errors=(503,))
 def blocks():
-    return jsonify({"blocks": [asdict(b) for b in active_blocks(app_settings())]})
+    """The road closures in force."""
+    return {"blocks": [asdict(b) for b in active_blocks(app_settings())]}
 
 
 @roads_api.post("/api/v1/roads/blocks")
 @body(BlockCreate)
+@responds(Block, 201, errors=(400, 415, 503))
 def add_block():
     """Close the road nearest ``point`` ([lon, lat]), or every road crossing ``area`` (GeoJSON)."""
     raw, settings = json_body(), app_settings()
@@ -67,13 +80,16 @@ def add_block():
         block = block_area(settings, req.area, req.reason, actor=actor)
     else:
         raise FieldError("body", "请给出 point（点击的道路）或 area（范围）", "give point (a road) or area")
-    return jsonify(asdict(block)), 201
+    return block
 
 
 @roads_api.delete("/api/v1/roads/blocks/<id:block_id>")
+@query(ActorQuery)
+@responds(Lifted, errors=(400, 404, 503))
 def remove_block(block_id: int):
+    """Lift a road closure (the roads open again for routing)."""
     lift_block(app_settings(), block_id, actor=str(request.args.get("actor") or "api"))
-    return jsonify({"lifted": block_id})
+    return {"lifted": block_id}
 
 
 def _graph_for(hazard_blocks: bool):
@@ -82,6 +98,7 @@ def _graph_for(hazard_blocks: bool):
 
 @roads_api.post("/api/v1/routes/matrix")
 @body(MatrixRequest)
+@responds(TravelMatrix, errors=(400, 415, 503))
 def matrix():
     """Travel seconds (fastest route) and metres (shortest route) from every source to every target.
 
@@ -97,12 +114,13 @@ def matrix():
     seconds = travel.travel_matrix(graph, sources, targets, "seconds")
     metres = travel.travel_matrix(graph, sources, targets, "metres")
     clean = lambda m: [[None if not np.isfinite(v) else round(float(v), 1) for v in row] for row in m]  # noqa: E731
-    return jsonify({"seconds": clean(seconds), "metres": clean(metres), "blocked_edges": int(graph.blocked.sum()),
-                    "synthetic_network": graph.synthetic})
+    return {"seconds": clean(seconds), "metres": clean(metres), "blocked_edges": int(graph.blocked.sum()),
+            "synthetic_network": graph.synthetic}
 
 
 @roads_api.post("/api/v1/routes/route")
 @body(RouteRequest)
+@responds(Route, errors=(400, 415, 503))
 def route():
     """The fastest route between two points: geometry, time, length and the roads it follows."""
     req = parse(RouteRequest, json_body())
@@ -110,14 +128,14 @@ def route():
     trip = travel.route(graph, np.asarray(req.start, dtype=float), np.asarray(req.to, dtype=float))
     if trip is None:
         raise FieldError("to", "终点不可达（道路阻断或路网不连通）", "the destination cannot be reached (closed roads)")
-    return jsonify({"geometry": {"type": "LineString", "coordinates": trip.coords},
-                    "seconds": round(trip.seconds, 1), "metres": round(trip.metres, 1),
-                    "via": trip.via, "blocked_edges": int(graph.blocked.sum()),
-                    "synthetic_network": graph.synthetic})
+    return {"geometry": {"type": "LineString", "coordinates": trip.coords},
+            "seconds": round(trip.seconds, 1), "metres": round(trip.metres, 1),
+            "via": trip.via, "blocked_edges": int(graph.blocked.sum()), "synthetic_network": graph.synthetic}
 
 
 @roads_api.post("/api/v1/routes/plan")
 @body(PlanRequest)
+@responds(SupplyPlan, errors=(400, 415, 503))
 def supply_plan():
     """Vehicle routes from depots to shelters for the shelters' needs (or typed demands)."""
     from services.supply.routes import RoutePlanRequest, plan_supply_routes
@@ -127,11 +145,12 @@ def supply_plan():
     fields["demands"] = {k: {"kg": v["kg"], "m3": v["m3"]} for k, v in fields["demands"].items()}
     # The deployment may bound the solver below what a request asks (QJ_ROUTE_SOLVER_MAX_S; 60 s by default).
     fields["seconds"] = min(req.seconds, settings.route_solver.max_seconds)
-    return jsonify(plan_supply_routes(settings, RoutePlanRequest(**fields)))
+    return plan_supply_routes(settings, RoutePlanRequest(**fields))
 
 
 @roads_api.get("/api/v1/routes/isochrones")
 @query(IsochroneQuery)
+@responds(Isochrones, media_type=GEOJSON, errors=(400, 503))
 def isochrones():
     """Areas reachable by road from a point within 15/30/60 minutes (or ``minutes=a,b,c``)."""
     req = parse_query(IsochroneQuery, request.args)
@@ -141,4 +160,4 @@ def isochrones():
         minutes = []
     if not minutes or len(minutes) > 6 or not all(0 < m <= 240 for m in minutes):
         raise FieldError("minutes", "minutes 应为 1 到 6 个 0–240 的数", "minutes must be 1 to 6 numbers in 0-240")
-    return jsonify(isochrones_geojson(app_settings(), req.lon, req.lat, minutes, hazard_blocks=req.hazard_blocks))
+    return isochrones_geojson(app_settings(), req.lon, req.lat, minutes, hazard_blocks=req.hazard_blocks)
