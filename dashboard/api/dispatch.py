@@ -40,7 +40,7 @@ def incidents():
 
 @incidents_api.post("/api/v1/incidents")
 @body(IncidentCreate)
-@responds(IncidentDetail, 201, errors=(400, 415, 503))
+@responds(IncidentDetail, 201, errors=(400, 415, 503), links={"incident_id": "id"})
 def create_incident():
     """Report an incident (接报); its township is the one its place lies in."""
     body = json_body()
@@ -86,7 +86,7 @@ def incident_status(incident_id: int):
 
 @incidents_api.post("/api/v1/orders")
 @body(OrderCreate)
-@responds(OrderState, 201, errors=WRITE)
+@responds(OrderState, 201, errors=WRITE, links={"order_id": "id"})
 def create_order():
     """Send a rescue team to an incident (派遣); a team has one active order at a time."""
     body = json_body()
@@ -133,7 +133,7 @@ def warnings():
 
 @incidents_api.post("/api/v1/warnings")
 @body(WarningCreate)
-@responds(WarningDetail, 201, errors=(400, 415, 503))
+@responds(WarningDetail, 201, errors=(400, 415, 503), links={"warning_id": "id"})
 def issue():
     """Issue a warning over townships, hazard points or a drawn area, to be acknowledged (叫应) by each recipient."""
     from services.dispatch.warnings import issue_warning, warning_status
@@ -204,7 +204,7 @@ def warning_cap(warning_id: int):
 @incidents_api.post("/api/v1/warnings/cap")
 @body(None, CAP)
 @query(CapImportQuery)
-@responds(WarningDetail, 201, errors=(400, 415, 503))
+@responds(WarningDetail, 201, errors=(400, 415, 503), links={"warning_id": "id"})
 def import_warning_cap():
     """Import a CAP 1.2 alert: the body is the XML (Content-Type application/cap+xml); recipients as ?recipient=."""
     from services.dispatch.cap import import_cap

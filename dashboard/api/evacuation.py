@@ -85,7 +85,7 @@ def occupancy(shelter_id: int):
 
 @evacuation_api.post("/api/v1/evacuation/plans")
 @body(ScenarioBody)
-@responds(Plan, 201, errors=(400, 415, 503))
+@responds(Plan, 201, errors=(400, 415, 503), links={"plan_id": "id"})
 def create_plan():
     """Plan an evacuation for a scenario (hazards, levels, townships or a drawn area) and store it."""
     from services.evacuation.plans import Scenario, ScenarioError, save_plan

@@ -55,7 +55,23 @@ def openapi_document(settings: Settings, app: Flask) -> dict:
         item = doc["paths"].setdefault(openapi_path(rule.rule), {})
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             item[method.lower()] = _operation(doc, rule, view, method)
+    _add_links(doc)
     return doc
+
+
+def _add_links(doc: dict) -> None:
+    """From each answer that names a record (``links`` of @responds) to every operation taking it in its path."""
+    takers = [(operation["operationId"], {p["name"] for p in operation["parameters"] if p["in"] == "path"})
+              for item in doc["paths"].values() for operation in item.values()]
+    for item in doc["paths"].values():
+        for operation in item.values():
+            for parameter, field_name in operation.pop("x-qj-links", {}).items():
+                status = next(code for code in operation["responses"] if code < "400")
+                links = operation["responses"][status].setdefault("links", {})
+                for operation_id, names in takers:
+                    if names == {parameter}:
+                        links[operation_id.replace(".", "_")] = {
+                            "operationId": operation_id, "parameters": {parameter: f"$response.body#/{field_name}"}}
 
 
 def openapi_path(rule: str) -> str:
@@ -80,6 +96,8 @@ def _operation(doc: dict, rule, view, method: str) -> dict:
         schema = _component(doc, model, "validation") if model is not None else {"type": "string"}
         operation["requestBody"] = {"required": True, "content": {media_type: {"schema": schema}}}
     operation["responses"] = _responses(doc, answer, method)
+    if answer.links:
+        operation["x-qj-links"] = answer.links  # resolved once every operation is known (_add_links)
     return operation
 
 

@@ -68,7 +68,7 @@ def blocks():
 
 @roads_api.post("/api/v1/roads/blocks")
 @body(BlockCreate)
-@responds(Block, 201, errors=(400, 415, 503))
+@responds(Block, 201, errors=(400, 415, 503), links={"block_id": "id"})
 def add_block():
     """Close the road nearest ``point`` ([lon, lat]), or every road crossing ``area`` (GeoJSON)."""
     raw, settings = json_body(), app_settings()

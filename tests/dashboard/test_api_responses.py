@@ -76,6 +76,22 @@ def test_each_operation_documents_only_the_statuses_it_can_give(doc):
                     assert schema == f"#/components/schemas/{expected}", (path, method, code)
 
 
+def test_created_records_link_to_the_operations_that_take_them(doc):
+    operations = {op["operationId"]: op for item in doc["paths"].values() for op in item.values()}
+    links = doc["paths"]["/api/v1/incidents"]["post"]["responses"]["201"]["links"]
+    assert {link["operationId"] for link in links.values()} == {
+        "incidents_api.incident", "incidents_api.incident_status", "incidents_api.recommendations"}
+    count = 0
+    for item in doc["paths"].values():
+        for operation in item.values():
+            for response in operation["responses"].values():
+                for link in response.get("links", {}).values():
+                    target = operations[link["operationId"]]
+                    assert set(link["parameters"]) == {p["name"] for p in target["parameters"] if p["in"] == "path"}
+                    count += 1
+    assert count >= 15
+
+
 def test_answer_schemas_refuse_unknown_and_renamed_fields(doc):
     validator = _validator(doc, "ShelterState")
     shelter = {"id": 1, "code": "QJ-SH-001", "name": "x", "township_code": "500114003", "township_name": "城西街道",

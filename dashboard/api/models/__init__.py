@@ -144,20 +144,23 @@ class Answer:
     status: int
     media_type: str
     errors: dict[int, type[BaseModel] | None]
+    links: dict[str, str]  # path parameter of other routes -> the answer's field that gives it
 
 
 def responds(model: type[BaseModel] | None, status: int = 200, *, media_type: str = JSON,
-             errors: tuple | dict = ()):
+             errors: tuple | dict = (), links: dict[str, str] | None = None):
     """Declare a route's success answer and serialise the handler's result through ``model``.
 
     A handler returns its result (a dict or a dataclass): it is validated by ``model`` and sent with ``status``
     and ``media_type``, so a renamed or missing field is a server error in the tests, never a silent change of
     the API. A handler of a file (``model`` None) returns its Response; its status and media type are checked.
     An error answer (a Response or tuple with a status from 400) passes as it is. ``errors`` lists the error
-    statuses the route can give (a mapping for those whose body is not the common Error).
+    statuses the route can give (a mapping for those whose body is not the common Error). ``links``
+    ({"incident_id": "id"}) says that the answer's field names the record other routes take in that path
+    parameter (OpenAPI links: a fuzzer follows them from a created record to the routes that read or change it).
     """
     declared = Answer(model, status, media_type, dict(errors) if isinstance(errors, dict)
-                      else dict.fromkeys(errors))
+                      else dict.fromkeys(errors), dict(links or {}))
 
     def mark(view):
         @functools.wraps(view)
