@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import clean_env, emit, free_port, print_machine, served_app  # noqa: E402
+from bench._common import clean_env, emit, free_port, print_machine, served_app, try_get  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
@@ -105,12 +105,13 @@ def main() -> int:
                               *(["--include-path-regex", args.include_path_regex] if args.include_path_regex else []),
                               "--report", "ndjson", "--report-ndjson-path", str(events), "--no-color"],
                              cwd=instance, capture_output=True, text=True)  # its cache stays out of the tree
+        alive = try_get(f"{base}/healthz", 30)[0] == 200  # a server that died mid-run shows as "Server Unavailable"
     seconds = time.perf_counter() - started
     print(run.stdout[-6000:])
     summary = _report(events) if events.exists() else {"cases": None, "failed_checks": {}}
     emit({"bench": "fuzz_api", "backend": "postgresql" if args.postgres else "sqlite", "seconds": round(seconds),
           "examples_per_operation": args.examples, "mode": args.mode, "phases": args.phases, "checks": args.checks,
-          **summary, "exit": run.returncode})
+          **summary, "server_alive_after_run": alive, "exit": run.returncode})
     return 0
 
 
