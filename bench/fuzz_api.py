@@ -77,12 +77,13 @@ def _report(path: Path) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=100, help="max examples per operation and phase")
+    parser.add_argument("--examples", type=int, default=600, help="max examples per operation and phase")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mode", default="all", choices=("all", "positive", "negative"),
                         help="valid inputs, invalid ones, or both (st's --mode)")
-    parser.add_argument("--phases", default="examples,coverage,fuzzing", help="st's phases (comma-separated)")
+    parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful",
+                        help="st's phases (comma-separated; stateful follows the document's links)")
     parser.add_argument("--checks", default=CHECKS, help="schemathesis checks (comma-separated)")
     parser.add_argument("--include-path-regex", help="only the operations whose path matches (st's option)")
     parser.add_argument("--solver-max-s", type=float, default=1.0,
