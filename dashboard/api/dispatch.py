@@ -114,7 +114,7 @@ def order_status(order_id: int):
 def events():
     """Timeline events committed after change number ``since``, in commit order; ``last_id`` is the next since."""
     raw = request.args.get("since", "0")
-    if not raw.isdigit() or int(raw) > MAX_SEQ:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_SEQ:  # "²".isdigit(), and int() refuses it
         raise FieldError.of("since", "since.invalid")
     since = int(raw)
     with unit() as uow:

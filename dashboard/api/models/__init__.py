@@ -153,7 +153,8 @@ def responds(model: type[BaseModel] | None, status: int = 200, *, media_type: st
 
     A handler returns its result (a dict or a dataclass): it is validated by ``model`` and sent with ``status``
     and ``media_type``, so a renamed or missing field is a server error in the tests, never a silent change of
-    the API. A handler of a file (``model`` None) returns its Response; its status and media type are checked.
+    the API (a success Response from such a handler is refused too). A handler of a file (``model`` None) returns
+    its Response; its status and media type are checked.
     An error answer (a Response or tuple with a status from 400) passes as it is. ``errors`` lists the error
     statuses the route can give (a mapping for those whose body is not the common Error). ``links``
     ({"incident_id": "id"}) says that the answer's field names the record other routes take in that path
@@ -174,6 +175,8 @@ def responds(model: type[BaseModel] | None, status: int = 200, *, media_type: st
 def _serialise(declared: Answer, result: Any) -> Response:
     if isinstance(result, (Response, tuple)):
         response = make_response(result)
+        if response.status_code < 400 and declared.model is not None:
+            raise TypeError("a route with a response model returns its result, not a Response (the model writes it)")
         if response.status_code < 400 and (response.status_code != declared.status
                                            or response.mimetype != declared.media_type):
             raise TypeError(f"the route declares {declared.status} {declared.media_type}, "
