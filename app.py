@@ -19,11 +19,24 @@ import time
 from config import load_settings
 
 
+def setup_json(report) -> dict:
+    """What ``setup_database`` loaded, as the command line has always printed it (steps that ran only)."""
+    from dataclasses import asdict
+    out: dict[str, object] = {}
+    if report.geography is not None:
+        out["geography"] = asdict(report.geography)
+    if report.catalogue_items is not None:
+        out["catalogue"] = report.catalogue_items
+    if report.sample_rows is not None:
+        out["sample"] = report.sample_rows
+    return out
+
+
 def _serve(args, settings) -> int:
     from services.data.seed import setup_database
     report = setup_database(settings, with_sample=not args.no_sample)
     if report:
-        print(json.dumps(report, ensure_ascii=False))
+        print(json.dumps(setup_json(report), ensure_ascii=False))
     from dashboard.app import create_app
     app = create_app(settings)
     # The app's long-lived objects never die; keep the collector from rescanning them on every request
@@ -51,7 +64,8 @@ def waitress_options(settings) -> dict:
 
 def _init_db(args, settings) -> int:
     from services.data.seed import setup_database
-    print(json.dumps(setup_database(settings, with_sample=args.command == "seed"), ensure_ascii=False))
+    report = setup_database(settings, with_sample=args.command == "seed")
+    print(json.dumps(setup_json(report), ensure_ascii=False))
     return 0
 
 
@@ -62,8 +76,9 @@ def _import(args, settings) -> int:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from services.data.imports import ImportRejected, import_path
+    from services.data.imports import ImportRejected, import_table, read_file
     from services.db import get_engine
+    from services.db.uow import unit_of_work
     from services.models import AdminArea
     path = Path(args.file)
     if not path.is_file():
@@ -88,7 +103,9 @@ def _import(args, settings) -> int:
         print(no_schema, file=sys.stderr)
         return 2
     try:
-        result = import_path(settings, args.entity, path, crs=args.crs, actor=args.actor)
+        table = read_file(path.read_bytes(), path.name, crs=args.crs, limits=settings.imports)
+        with unit_of_work(settings, write=True, actor=args.actor) as uow:
+            result = import_table(uow, args.entity, table)
     except ImportRejected as exc:
         print(f"文件未导入（{exc.total} 处错误，未写入任何数据）/ not imported:", file=sys.stderr)
         for error in exc.errors:

@@ -137,6 +137,7 @@ def _measure_in_process(database_url: str, repeat: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
     from config import load_settings
     from dashboard.app import create_app
+    from services.db.uow import unit_of_work
     from services.map.layers import point_layer
     settings = dataclasses.replace(load_settings(), database_url=database_url)
     app = create_app(settings)
@@ -144,7 +145,8 @@ def _measure_in_process(database_url: str, repeat: int) -> dict[str, float]:
     with app.server.app_context():
         for i in range(repeat + 3):
             t0 = time.perf_counter()
-            layer = point_layer(settings, "enterprises")
+            with unit_of_work(settings) as uow:
+                layer = point_layer(uow, "enterprises").to_geojson()
             t1 = time.perf_counter()
             app.server.json.response(layer).get_data()
             t2 = time.perf_counter()

@@ -74,6 +74,7 @@ def district_case(repeat: int) -> dict:
 
     from config import load_settings
     from services.data.seed import setup_database
+    from services.db.uow import unit_of_work
     from services.evacuation.plans import Scenario, plan
     with tempfile.TemporaryDirectory(prefix="qj_plan_") as tmp:
         settings = dataclasses.replace(load_settings(), database_url=f"sqlite:///{tmp}/plan.sqlite3")
@@ -81,11 +82,12 @@ def district_case(repeat: int) -> dict:
         times, result = [], None
         for _ in range(repeat + 1):
             t0 = time.perf_counter()
-            result = plan(settings, Scenario())
+            with unit_of_work(settings) as uow:
+                result = plan(uow, Scenario())
             times.append(time.perf_counter() - t0)
     return {"first_call_s": round(times[0], 3), "warm_s": {"median": round(statistics.median(times[1:]), 3),
                                                              "max": round(max(times[1:]), 3)},
-            "network": result["road_network"], "totals": result["totals"]}
+            "network": dataclasses.asdict(result.road_network), "totals": dataclasses.asdict(result.totals)}
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from geo.boundaries import county_boundary  # noqa: E402
 from services.data.cells import credit_check_char  # noqa: E402
 from services.data.imports import import_file  # noqa: E402
 from services.data.seed import setup_database  # noqa: E402
+from services.db.uow import unit_of_work  # noqa: E402
 from services.data.specs import SPECS  # noqa: E402
 
 SEED = 20261125
@@ -78,7 +79,8 @@ def inflate(settings: Settings, enterprises: int, hazards: int) -> dict[str, flo
             continue
         content = _csv(entity, _jittered_rows(entity, count, rng, district))
         started = time.perf_counter()
-        import_file(settings, entity, content, f"load_{entity}.csv", actor="bench", is_sample=True)
+        with unit_of_work(settings, write=True, actor="bench") as uow:
+            import_file(uow, entity, content, f"load_{entity}.csv", is_sample=True)
         timings[f"import_{entity}_s"] = round(time.perf_counter() - started, 2)
     return timings
 

@@ -11,8 +11,10 @@ from dashboard import ids
 from dashboard.api import register_api
 from dashboard.components.shell import header, language_from_search
 from dashboard.tiles import tiles
+from services.db.uow import unit_of_work
 from services.map.basemaps import load_basemaps
 from services.map.layers import sample_in_use
+from services.text import t
 
 _HERE = Path(__file__).resolve().parent
 
@@ -26,7 +28,7 @@ def create_app(settings: Settings) -> dash.Dash:
         assets_folder=str(_HERE / "assets"),
         serve_locally=True,
         compress=True,  # gzip/brotli via Flask-Compress: layer GeoJSON shrinks about tenfold
-        title=f"{settings.region.name_zh}应急一张图",
+        title=t("app.title", region=settings.region.name_zh),
         update_title=None,
         suppress_callback_exceptions=True,
     )
@@ -43,6 +45,8 @@ def create_app(settings: Settings) -> dash.Dash:
 
     @app.callback(Output(ids.HEADER, "children"), Input(ids.URL, "pathname"), Input(ids.URL, "search"))
     def _header(pathname, search):
-        return header(settings, pathname, language_from_search(search), sample_in_use(settings))
+        with unit_of_work(settings) as uow:
+            sample = sample_in_use(uow)
+        return header(settings, pathname, language_from_search(search), sample)
 
     return app

@@ -1,7 +1,9 @@
-"""Controlled vocabularies of the domain: sectors, risk levels, hazard types, shelter classes.
+"""Controlled vocabularies of the domain: sectors, risk levels, hazard types, shelter classes, statuses.
 
 The Chinese terms are the values stored in the database and written in import files; they follow the
 district's 2022 work plans, GB 21734-2008 / GB 51143-2015 for shelters and the national warning colours.
+Each value's English label is in the catalogue (services/text/terms.py, ``term(value, lang)``); the code names
+the values it compares with by the constants below, never by retyping the Chinese.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ ENTERPRISE_CATEGORIES: tuple[str, ...] = tuple(c for cs in ENTERPRISE_SECTORS.va
 
 # 风险等级: 重大 (red) / 较大 (orange) / 一般 (yellow) / 低 (blue).
 RISK_LEVELS: tuple[str, ...] = ("重大", "较大", "一般", "低")
+RISK_MAJOR, RISK_SIGNIFICANT, RISK_MODERATE, RISK_LOW = RISK_LEVELS
 RISK_COLOURS: dict[str, str] = {"重大": "#d7191c", "较大": "#f28e2b", "一般": "#e8c547", "低": "#2c7bb6"}
 
 ENTERPRISE_SCALES: tuple[str, ...] = ("规上", "限上", "其他")
@@ -30,6 +33,13 @@ HAZARD_TYPES: tuple[str, ...] = ("滑坡", "崩塌", "泥石流", "地面塌陷"
 HAZARD_STABILITY: tuple[str, ...] = ("稳定", "基本稳定", "不稳定")
 # 预警等级: none, then Ⅳ 蓝 / Ⅲ 黄 / Ⅱ 橙 / Ⅰ 红.
 WARNING_LEVELS: tuple[str, ...] = ("无", "蓝", "黄", "橙", "红")
+WARNING_NONE = WARNING_LEVELS[0]
+WARNING_COLOUR_LEVELS: tuple[str, ...] = WARNING_LEVELS[1:]  # what a warning (预警) can be issued at
+WARNING_BLUE, WARNING_YELLOW, WARNING_ORANGE, WARNING_RED = WARNING_COLOUR_LEVELS
+WARNING_DEFAULT_HAZARD = "地质灾害"  # the hazard type of warnings issued from the duty view
+# 接收人 roles the product assigns itself (people typed in name their own): the responsible person, a monitor.
+RECIPIENT_ROLES: tuple[str, ...] = ("责任人", "监测员")
+RECIPIENT_RESPONSIBLE, RECIPIENT_MONITOR = RECIPIENT_ROLES
 WARNING_COLOURS: dict[str, str] = {
     "无": "#7f8c8d", "蓝": "#1f6fd1", "黄": "#e6c200", "橙": "#f07f12", "红": "#d7191c",
 }
@@ -38,6 +48,7 @@ WARNING_COLOURS: dict[str, str] = {
 SHELTER_TYPES: tuple[str, ...] = ("紧急", "固定(短期)", "固定(中期)", "固定(长期)", "中心")
 SHELTER_CLASSES: tuple[str, ...] = ("Ⅰ", "Ⅱ", "Ⅲ")
 SHELTER_STATUSES: tuple[str, ...] = ("开放", "关闭", "已满")
+SHELTER_OPEN, SHELTER_CLOSED, SHELTER_FULL = SHELTER_STATUSES
 SHELTER_SITES: tuple[str, ...] = ("学校", "广场", "体育场馆", "公园", "社区服务中心", "村委会", "其他")
 # The relief "五有" guarantee: food, clothing, clean water, safe shelter, medical care.
 FIVE_HAVES: tuple[str, ...] = ("food", "clothing", "water", "shelter", "medical")
@@ -51,12 +62,19 @@ TEAM_KINDS: tuple[str, ...] = (
     "乡镇综合救援", "社会救援", "民兵应急",
 )
 TEAM_STATUSES: tuple[str, ...] = ("待命", "出动", "休整")
+TEAM_STANDBY, TEAM_DEPLOYED, TEAM_RESTING = TEAM_STATUSES
 
 VEHICLE_KINDS: tuple[str, ...] = ("货车", "皮卡", "客车", "救护车", "消防车", "越野车")
+VEHICLE_TRUCK, VEHICLE_PICKUP = VEHICLE_KINDS[:2]
+TRUCK_KINDS: tuple[str, ...] = (VEHICLE_TRUCK, VEHICLE_PICKUP)  # what carries supplies (services/supply/routes.py)
 VEHICLE_STATUSES: tuple[str, ...] = ("可用", "出动", "维修")
+VEHICLE_AVAILABLE = VEHICLE_STATUSES[0]
 
 STATION_KINDS: tuple[str, ...] = ("水文", "雨量", "地质灾害", "地震", "气象", "森林防火")
 STATION_STATUSES: tuple[str, ...] = ("正常", "离线")
+STATION_NORMAL, STATION_OFFLINE = STATION_STATUSES
+# 乡镇街道 kinds: 街道 (urban subdistrict), 镇 (town), 乡 (rural township).
+TOWNSHIP_KINDS: tuple[str, ...] = ("街道", "镇", "乡")
 
 # 突发事件 categories (GB/T 35561-2017) with the kinds this product handles.
 INCIDENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -69,12 +87,31 @@ INCIDENT_KINDS: tuple[str, ...] = tuple(k for ks in INCIDENT_TYPES.values() for 
 INCIDENT_LEVELS: tuple[str, ...] = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ")
 # Lifecycle 接报 → 核实 → 处置中 → 已结束 (a report can also be closed straight after checking).
 INCIDENT_STATUSES: tuple[str, ...] = ("接报", "核实", "处置中", "已结束")
+INCIDENT_REPORTED, INCIDENT_VERIFIED, INCIDENT_HANDLING, INCIDENT_CLOSED = INCIDENT_STATUSES
 INCIDENT_TRANSITIONS: dict[str, tuple[str, ...]] = {"接报": ("核实", "已结束"), "核实": ("处置中", "已结束"),
                                                     "处置中": ("已结束",), "已结束": ()}
 ORDER_STATUSES: tuple[str, ...] = ("已派", "出发", "到达", "完成", "取消")
+ORDER_SENT, ORDER_DEPARTED, ORDER_ARRIVED, ORDER_DONE, ORDER_CANCELLED = ORDER_STATUSES
 ORDER_TRANSITIONS: dict[str, tuple[str, ...]] = {"已派": ("出发", "取消"), "出发": ("到达", "取消"),
                                                  "到达": ("完成",), "完成": (), "取消": ()}
-ACTIVE_ORDER_STATUSES: tuple[str, ...] = ("已派", "出发", "到达")
+ACTIVE_ORDER_STATUSES: tuple[str, ...] = (ORDER_SENT, ORDER_DEPARTED, ORDER_ARRIVED)
+ENDED_ORDER_STATUSES: tuple[str, ...] = (ORDER_DONE, ORDER_CANCELLED)
+
+# Which rescue-team kinds suit which incident kinds (services/dispatch/recommendations.py); the general teams
+# are the fallback for every kind.
+TEAM_SPECIALTIES: dict[str, tuple[str, ...]] = {
+    "滑坡": ("地质灾害救援",), "崩塌": ("地质灾害救援",), "泥石流": ("地质灾害救援",), "地面塌陷": ("地质灾害救援",),
+    "洪涝": ("水域救援",), "森林火灾": ("森林消防",), "危化品事故": ("危化救援",), "矿山事故": ("矿山救援",),
+    "火灾": ("综合性消防救援",), "燃气事故": ("综合性消防救援", "危化救援"), "道路交通事故": ("综合性消防救援", "医疗救护"),
+}
+GENERAL_TEAM_KINDS: tuple[str, ...] = ("综合性消防救援", "乡镇综合救援", "民兵应急", "社会救援")
+# Enterprises a shelter must keep the safety distance from (flammable or explosive: GB 50413-2007), by sector
+# and category (services/evacuation/shelters.py).
+HAZARDOUS_NEIGHBOURS: dict[str, tuple[str, ...]] = {
+    "危险化学品": ("生产", "经营(带储存)", "使用"),
+    "成品油": ("加油站", "油库"),
+    "燃气": ("燃气经营",),
+}
 
 # Map symbols, declared once: the live map (dashboard/assets/qj_map.js reads them from each layer's hideout),
 # the exported HTML map and the print layout all draw with these.
@@ -84,13 +121,30 @@ GLYPHS: dict[str, str] = {
     "滑坡": "滑", "崩塌": "崩", "泥石流": "泥", "地面塌陷": "塌", "洪涝": "洪", "易涝点": "涝", "病险水库": "库",
     "森林火险": "火",
 }
+# The glyph inside the square or round marker of the resource layers (避 shelter, 储 depot, 队 team).
+LAYER_GLYPHS: dict[str, str] = {"shelters": "避", "depots": "储", "teams": "队"}
 OCCUPANCY_COLOURS: dict[str, str] = {"open": "#2a9d8f", "nearly_full": "#f4a261", "full": "#d62828",
                                      "closed": "#8d99ae"}
-TEAM_COLOURS: dict[str, str] = {"待命": "#6a4c93", "出动": "#d62828", "休整": "#8d99ae"}
+TEAM_COLOURS: dict[str, str] = {TEAM_STANDBY: "#6a4c93", TEAM_DEPLOYED: "#d62828", TEAM_RESTING: "#8d99ae"}
 DEPOT_COLOUR = "#5a189a"
-STATION_COLOURS: dict[str, str] = {"正常": "#00798c", "离线": "#8d99ae"}
+STATION_COLOURS: dict[str, str] = {STATION_NORMAL: "#00798c", STATION_OFFLINE: "#8d99ae"}
 ALERT_RING, HAZARD_EDGE, NO_DATA_COLOUR = "#d62828", "#3d2b1f", "#d9d9d9"
 LAYER_COLOURS: dict[str, dict[str, str]] = {
     "enterprises": RISK_COLOURS, "hazards": WARNING_COLOURS, "shelters": OCCUPANCY_COLOURS, "teams": TEAM_COLOURS,
     "stations": STATION_COLOURS,
+}
+
+# Every controlled vocabulary by name: each value has an English label (tests/services/test_vocabulary.py).
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "enterprise_sector": tuple(ENTERPRISE_SECTORS), "enterprise_category": ENTERPRISE_CATEGORIES,
+    "risk_level": RISK_LEVELS, "enterprise_scale": ENTERPRISE_SCALES, "duty_card_status": DUTY_CARD_STATUSES,
+    "hazard_type": HAZARD_TYPES, "hazard_stability": HAZARD_STABILITY, "warning_level": WARNING_LEVELS,
+    "warning_hazard": (WARNING_DEFAULT_HAZARD,), "recipient_role": RECIPIENT_ROLES,
+    "shelter_type": SHELTER_TYPES, "shelter_class": SHELTER_CLASSES, "shelter_status": SHELTER_STATUSES,
+    "shelter_site": SHELTER_SITES, "five_haves": FIVE_HAVES, "depot_level": DEPOT_LEVELS,
+    "supply_class": SUPPLY_CLASSES, "team_kind": TEAM_KINDS, "team_status": TEAM_STATUSES,
+    "vehicle_kind": VEHICLE_KINDS, "vehicle_status": VEHICLE_STATUSES, "station_kind": STATION_KINDS,
+    "station_status": STATION_STATUSES, "township_kind": TOWNSHIP_KINDS, "incident_category": tuple(INCIDENT_TYPES),
+    "incident_kind": INCIDENT_KINDS, "incident_level": INCIDENT_LEVELS, "incident_status": INCIDENT_STATUSES,
+    "order_status": ORDER_STATUSES,
 }

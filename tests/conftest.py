@@ -116,3 +116,8 @@ def call(settings: Settings, service, *args, actor: str = "test", write: bool = 
     from services.db.uow import unit_of_work
     with unit_of_work(settings, write=write, actor=actor) as uow:
         return service(uow, *args, **kwargs)
+
+
+def read(settings: Settings, service, *args, **kwargs):
+    """Run one reading service in its own reading unit of work (one snapshot, rolled back at the end)."""
+    return call(settings, service, *args, write=False, **kwargs)

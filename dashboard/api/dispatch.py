@@ -13,6 +13,7 @@ from dashboard.api.models.dispatch import (
     WarningList,
 )
 from dashboard.api.support import json_body, unit
+from services import vocabulary
 from services.clock import from_user, now_utc
 from services.dispatch.incidents import (
     IncidentReport, change_status, events_since, incident_detail, list_incidents, report_incident,
@@ -93,7 +94,7 @@ def create_order():
     req = parse(OrderCreate, body)
     with unit(write=True, body=body) as uow:
         order_id = assign_team(uow, req.incident_id, req.team_id)
-    return {"id": order_id, "status": "已派"}
+    return {"id": order_id, "status": vocabulary.ORDER_SENT}
 
 
 @incidents_api.post("/api/v1/orders/<id:order_id>/status")
@@ -215,8 +216,9 @@ def import_warning_cap():
     names = request.args.getlist("recipient")
     if len(names) > 500 or any(not n.strip() or len(n) > 80 or "\x00" in n for n in names):
         raise FieldError.of("recipient", "recipient.names")
+    recipients = [{"name": n, "role": vocabulary.RECIPIENT_RESPONSIBLE} for n in names]
     with unit(write=True) as uow:
-        warning_id = import_cap(uow, request.get_data(), recipients=[{"name": n, "role": "责任人"} for n in names])
+        warning_id = import_cap(uow, request.get_data(), recipients=recipients)
         status = _warning_or_404(uow, warning_id)
     return status
 

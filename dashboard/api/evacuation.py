@@ -22,6 +22,8 @@ from dashboard.api.models.evacuation import (
 )
 from dashboard.api.models.map import CapacityQuery, CoverageQuery
 from dashboard.api.support import app_settings, bad, json_body, unit
+from services.evacuation.plan_printout import plan_html, plan_workbook
+from services.evacuation.plans import Scenario, ScenarioError, list_plans, load_plan, save_plan
 from services.evacuation.moves import update_occupancy
 from services.evacuation.shelters import capacity_summary
 from services.supply.needs import current_profile, supply_coverage
@@ -35,7 +37,8 @@ evacuation_api = Blueprint("evacuation_api", __name__)
 def capacity():
     """Shelter places against the evacuation target (``exclude_unsafe``: leave out shelters near hazards)."""
     req = parse_query(CapacityQuery, request.args)
-    return capacity_summary(app_settings(), exclude_unsafe=req.exclude_unsafe)
+    with unit() as uow:
+        return capacity_summary(uow, exclude_unsafe=req.exclude_unsafe)
 
 
 @evacuation_api.get("/api/v1/supplies/coverage")
@@ -44,14 +47,16 @@ def capacity():
 def coverage():
     """五有 coverage of the stock for ``people`` over ``days`` (defaults: the people at risk, the rule's days)."""
     req = parse_query(CoverageQuery, request.args)
-    return supply_coverage(app_settings(), req.people, req.days)
+    with unit() as uow:
+        return supply_coverage(uow, req.people, req.days)
 
 
 @evacuation_api.get("/api/v1/supplies/profile")
 @responds(Profile, errors=(503,))
 def profile():
     """The needs profile in use: what each person needs per day (or per person), by 五有."""
-    version, needs = current_profile(app_settings())
+    with unit() as uow:
+        version, needs = current_profile(uow)
     return {"version": version, "needs": needs}
 
 
@@ -67,7 +72,7 @@ def save_needs_profile():
         with unit(write=True, body=raw) as uow:
             version = save_profile(uow, req.entries(), note=req.note or None)
     except ProfileError as exc:
-        return bad("needs", f"物资需求方案有误：{exc}", str(exc))
+        return bad("needs", exc.reason, exc.reason_en)
     return {"version": version}
 
 
@@ -88,33 +93,37 @@ def occupancy(shelter_id: int):
 @responds(Plan, 201, errors=(400, 415, 503), links={"plan_id": "id"})
 def create_plan():
     """Plan an evacuation for a scenario (hazards, levels, townships or a drawn area) and store it."""
-    from services.evacuation.plans import Scenario, ScenarioError, save_plan
     from services.map.layers import township_codes
-    settings = app_settings()
     raw = json_body()
     req = parse(ScenarioBody, raw)
     try:
-        scenario = Scenario.from_json(req.model_dump(exclude_unset=True, exclude={"actor"}), township_codes(settings))
+        with unit(write=True, body=raw) as uow:
+            scenario = Scenario.from_json(req.model_dump(exclude_unset=True, exclude={"actor"}), township_codes(uow))
+            saved = save_plan(uow, scenario)
     except ScenarioError as exc:
         return bad(exc.field, exc.reason, exc.reason_en)
-    plan_id, plan = save_plan(settings, scenario, actor=req.actor or "api")
-    return {"id": plan_id, **plan}
+    return {"id": saved.id, **saved.plan.to_json()}
+
+
+def _saved_plan(plan_id: int):
+    with unit() as uow:
+        return load_plan(uow, plan_id)
 
 
 @evacuation_api.get("/api/v1/evacuation/plans")
 @responds(PlanList, errors=(503,))
 def plans():
     """The saved plans, newest first (at most 100)."""
-    from services.evacuation.plans import list_plans
-    return {"plans": list_plans(app_settings())}
+    with unit() as uow:
+        listed = list_plans(uow)
+    return {"plans": [p.to_json() for p in listed]}
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>")
 @responds(SavedPlan, errors=(404, 503))
 def get_plan(plan_id: int):
     """A saved plan with its scenario, assignments and routes."""
-    from services.evacuation.plans import load_plan
-    plan = load_plan(app_settings(), plan_id)
+    plan = _saved_plan(plan_id)
     if plan is None:
         return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
     return plan
@@ -124,11 +133,10 @@ def get_plan(plan_id: int):
 @responds(None, media_type=XLSX, errors=(404, 503))
 def plan_xlsx(plan_id: int):
     """A saved plan as an Excel workbook: a summary, then one sheet per township."""
-    from services.evacuation.plans import load_plan, plan_workbook
-    plan = load_plan(app_settings(), plan_id)
+    plan = _saved_plan(plan_id)
     if plan is None:
         return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
-    return Response(plan_workbook(plan), mimetype=XLSX,
+    return Response(plan_workbook(plan, app_settings()), mimetype=XLSX,
                     headers={"Content-Disposition": f"attachment; filename=evacuation_plan_{plan_id}.xlsx"})
 
 
@@ -136,11 +144,10 @@ def plan_xlsx(plan_id: int):
 @responds(None, media_type="text/html", errors=(404, 503))
 def plan_printable(plan_id: int):
     """A saved plan as a printable page."""
-    from services.evacuation.plans import load_plan, plan_html
-    plan = load_plan(app_settings(), plan_id)
+    plan = _saved_plan(plan_id)
     if plan is None:
         return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
-    return Response(plan_html(plan), content_type="text/html; charset=utf-8")
+    return Response(plan_html(plan, app_settings()), content_type="text/html; charset=utf-8")
 
 
 @evacuation_api.post("/api/v1/evacuation/moves")

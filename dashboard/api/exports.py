@@ -13,9 +13,10 @@ from flask import Blueprint, Response, jsonify, request
 from config import Settings
 from dashboard.api.models import parse_query, query, responds
 from dashboard.api.models.map import ExportQuery
-from dashboard.api.support import app_settings
+from dashboard.api.support import app_settings, unit
+from services.clock import now_utc, to_local
 from services.map.choropleth import MEASURES
-from services.map.export_html import DEFAULT_LAYERS, TIMEZONE, ExportRequest, map_html
+from services.map.export_html import DEFAULT_LAYERS, ExportRequest, collect_view, render_html
 from services.map.export_png import PAPER_MM
 from services.map.layers import (
     FILTER_FIELDS,
@@ -24,7 +25,7 @@ from services.map.layers import (
     parse_filter,
     township_codes,
 )
-from services.map.render_worker import RenderTimeout, map_png_limited
+from services.map.render_worker import RenderTimeout, render_view_limited
 
 export = Blueprint("export", __name__)
 
@@ -35,8 +36,8 @@ DPI_RANGE = (50, 300)
 
 def _check_choice(name: str, value: str, allowed, what_zh: str, what_en: str) -> None:
     if value not in allowed:
-        raise BadParameter(name, f"未知{what_zh}“{value}”（可选：{'、'.join(allowed)}）",
-                           f"unknown {what_en} '{value}' (one of: {', '.join(allowed)})")
+        raise BadParameter.of(name, "filter.choice", what=what_zh, what_en=what_en, value=value,
+                              allowed="、".join(allowed), allowed_en=", ".join(allowed))
 
 
 def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> ExportRequest:
@@ -50,7 +51,7 @@ def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> Exp
         layer, dot, field_name = name.partition(".")
         known = dot and layer in POINT_LAYERS and (field_name in FILTER_FIELDS[layer] or field_name == "q")
         if not known and name not in QUERY_ARGS:
-            raise BadParameter(name, f"不支持的参数“{name}”", f"unsupported parameter '{name}'")
+            raise BadParameter.of(name, "filter.unsupported", name=name)
     layers = DEFAULT_LAYERS if args.get("layers") is None else [v for v in args["layers"].split(",") if v]
     for layer in layers:
         _check_choice("layers", layer, tuple(POINT_LAYERS), "图层", "layer")
@@ -60,8 +61,7 @@ def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> Exp
     if args.get("choropleth"):
         _check_choice("choropleth", args["choropleth"], MEASURES, "指标", "measure")
     if not (dpi.isascii() and dpi.isdigit()) or not DPI_RANGE[0] <= int(dpi) <= DPI_RANGE[1]:
-        raise BadParameter("dpi", "dpi 应为 {} 到 {} 的整数".format(*DPI_RANGE),
-                           "dpi must be an integer from {} to {}".format(*DPI_RANGE))
+        raise BadParameter.of("dpi", "filter.dpi", low=DPI_RANGE[0], high=DPI_RANGE[1])
     common = {k: args[k] for k in ("township", "bbox") if args.get(k)}
     filters = {}
     for layer in POINT_LAYERS:  # filters of layers switched off are checked too: a typo is an error either way
@@ -70,7 +70,7 @@ def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> Exp
             flt = parse_filter(layer, common | own, known_townships)
         except BadParameter as exc:
             name = exc.name if exc.name in common else f"{layer}.{exc.name}"
-            raise BadParameter(name, exc.reason, exc.reason_en) from None
+            raise BadParameter.of(name, exc.code, **exc.params) from None
         if layer in layers:
             filters[layer] = flt
     bbox = parse_filter("depots", {"bbox": common["bbox"]}, set()).bbox if "bbox" in common else None
@@ -79,7 +79,7 @@ def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> Exp
 
 def export_filename(settings: Settings, lang: str, when: dt.datetime, suffix: str) -> str:
     """黔江区一张图_20261125.html, or Qianjiang_District_map_20261125.html in English."""
-    day = when.astimezone(TIMEZONE).strftime("%Y%m%d")
+    day = to_local(when, settings).strftime("%Y%m%d")
     if lang == "en":
         return f"{'_'.join(settings.region.name_en.split())}_map_{day}.{suffix}"
     return f"{settings.region.name_zh}一张图_{day}.{suffix}"
@@ -98,15 +98,23 @@ def _download(body: bytes, mimetype: str, suffix: str, req: ExportRequest, when:
         "Content-Disposition": content_disposition(name, fallback), "Cache-Control": "no-store"})
 
 
+def _collect():
+    """The checked request, the view it draws (read in one unit of work, then closed) and the time it was made."""
+    when = now_utc()
+    with unit() as uow:
+        req = parse_export_args(request.args, township_codes(uow))
+        view = collect_view(uow, req, when)
+    return req, view, when
+
+
 @export.get("/api/v1/export/map.html")
 @query(ExportQuery)
 @responds(None, media_type="text/html", errors=(400, 503))
 def map_html_download():
     """The map's current view as one offline HTML file."""
     parse_query(ExportQuery, request.args)
-    settings = app_settings()
-    req, when = parse_export_args(request.args, township_codes(settings)), dt.datetime.now(TIMEZONE)
-    return _download(map_html(settings, req, now=when).encode("utf-8"), "text/html", "html", req, when)
+    req, view, when = _collect()
+    return _download(render_html(view).encode("utf-8"), "text/html", "html", req, when)
 
 
 @export.get("/api/v1/export/map.png")
@@ -115,9 +123,9 @@ def map_html_download():
 def map_png_download():
     """The map's current view as a print layout (PNG)."""
     parse_query(ExportQuery, request.args)
-    settings = app_settings()
-    req, when = parse_export_args(request.args, township_codes(settings)), dt.datetime.now(TIMEZONE)
-    return _download(map_png_limited(settings, req, now=when), "image/png", "png", req, when)
+    req, view, when = _collect()
+    # Drawn after the unit of work has closed: a render of up to the limit holds no transaction.
+    return _download(render_view_limited(view, app_settings().export_render_limit_s), "image/png", "png", req, when)
 
 
 @export.errorhandler(RenderTimeout)

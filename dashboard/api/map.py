@@ -1,6 +1,8 @@
 """/api/v1 endpoints of the map: townships, boundary, point layers, features, search, choropleth, drawn areas."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, request, send_file
 
 from dashboard.api.models import GEOJSON, XLSX, body, parse, parse_query, path, query, responds
@@ -20,7 +22,7 @@ from dashboard.api.models.map import (
     SearchHits,
     SearchQuery,
 )
-from dashboard.api.support import app_settings, bad
+from dashboard.api.support import app_settings, bad, unit
 from services.data.specs import SPECS
 from services.data.templates import template_xlsx
 from services.map.layers import (
@@ -45,7 +47,8 @@ def healthz():
     settings = app_settings()
     region = {"adcode": settings.region.adcode, "name": settings.region.name_zh}
     try:
-        counts = entity_counts(settings)
+        with unit() as uow:
+            counts = entity_counts(uow)
     except (OperationalError, InterfaceError) as exc:
         return HealthUnavailable.model_validate({
             "status": "unavailable", "database": settings.database_kind, "region": region,
@@ -59,14 +62,16 @@ def healthz():
 @responds(FeatureCollection, media_type=GEOJSON, errors=(503,))
 def townships():
     """Townships (乡镇街道) with their official codes and seats."""
-    return townships_geojson(app_settings())
+    with unit() as uow:
+        return townships_geojson(uow)
 
 
 @api.get("/api/v1/boundary")
 @responds(FeatureCollection, media_type=GEOJSON, errors=(503,))
 def boundary():
     """The district boundary and the neighbouring counties."""
-    return boundary_geojson(app_settings())
+    with unit() as uow:
+        return boundary_geojson(uow)
 
 
 @api.get("/api/v1/layers/<layer>")
@@ -81,9 +86,10 @@ def layer(layer: str):
     view = request.args.get("view", "full")
     if view not in VIEWS:
         return bad("view", f"“{view}” 不是可用的视图（full 或 map）", f"view must be one of {', '.join(VIEWS)}")
-    settings = app_settings()
-    flt = parse_filter(layer, request.args, township_codes(settings))
-    return point_layer(settings, layer, flt, view)
+    with unit() as uow:
+        flt = parse_filter(layer, request.args, township_codes(uow))
+        result = point_layer(uow, layer, flt, view)
+    return result.to_geojson()
 
 
 @api.get("/api/v1/templates/<entity>.xlsx")
@@ -106,8 +112,9 @@ def records(entity: str):
     from services.data.exports import records_xlsx
     if entity not in SPECS:
         return bad("entity", f"未知数据类型“{entity}”", f"unknown entity '{entity}'", 404)
-    return send_file(records_xlsx(app_settings(), entity), as_attachment=True, download_name=f"{entity}.xlsx",
-                     mimetype=XLSX)
+    with unit() as uow:
+        workbook = records_xlsx(uow, entity)
+    return send_file(workbook, as_attachment=True, download_name=f"{entity}.xlsx", mimetype=XLSX)
 
 
 @api.get("/api/v1/features/<layer>/<id:feature_id>")
@@ -118,7 +125,8 @@ def feature(layer: str, feature_id: int):
     from services.map.features import feature_details
     if layer not in POINT_LAYERS:
         return bad("layer", f"未知图层“{layer}”", f"unknown layer '{layer}'", 404)
-    details = feature_details(app_settings(), layer, feature_id)
+    with unit() as uow:
+        details = feature_details(uow, layer, feature_id)
     if details is None:
         return bad("id", f"{layer} 中没有编号 {feature_id}", f"no {layer} with id {feature_id}", 404)
     return {
@@ -138,7 +146,9 @@ def search():
     req = parse_query(SearchQuery, request.args)
     if not req.q:  # only spaces
         return bad("q", "查询词应为1到100个字", "q must be 1 to 100 characters")
-    return {"hits": [hit.__dict__ for hit in search_features(app_settings(), req.q)]}
+    with unit() as uow:
+        hits = search_features(uow, req.q)
+    return {"hits": [asdict(hit) for hit in hits]}
 
 
 @api.get("/api/v1/choropleth/<measure>")
@@ -150,7 +160,8 @@ def choropleth_measure(measure: str):
     if measure not in MEASURES:
         return bad("measure", f"未知指标“{measure}”（可选：{'、'.join(MEASURES)}）",
                     f"unknown measure '{measure}' (one of: {', '.join(MEASURES)})", 404)
-    return choropleth(app_settings(), measure)
+    with unit() as uow:
+        return choropleth(uow, measure).to_json()
 
 
 @api.post("/api/v1/area")
@@ -161,4 +172,7 @@ def area():
     from services.map.area import area_from_geojson, summarise_area
     raw = request.get_json(silent=True)
     parse(AreaRequest, raw)
-    return summarise_area(app_settings(), area_from_geojson(raw, "body"))
+    area = area_from_geojson(raw, "body")
+    with unit() as uow:
+        summary = summarise_area(uow, area)
+    return asdict(summary)

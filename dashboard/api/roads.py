@@ -1,8 +1,6 @@
 """/api/v1 endpoints of the road network: road lines, closures, travel-time matrices and routes."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import numpy as np
 from flask import Blueprint, jsonify, request
 
@@ -22,16 +20,11 @@ from dashboard.api.models.roads import (
     SupplyPlan,
     TravelMatrix,
 )
-from dashboard.api.support import app_settings, json_body
+from dashboard.api.support import app_settings, json_body, unit
 from geo import travel
 from services.errors import FieldError
-from services.roads.closures import active_blocks, block_area, block_segment, lift_block
-from services.roads.network import (
-    base_graph,
-    isochrones_geojson,
-    road_graph,
-    roads_geojson,
-)
+from services.roads.closures import ClosureRecord, active_blocks, block_area, block_segment, lift_block
+from services.roads.network import isochrones_geojson, road_graph, roads_geojson
 from services.supply.solver_slots import PlannerBusy
 
 roads_api = Blueprint("roads_api", __name__)
@@ -59,28 +52,38 @@ def roads():
     return roads_geojson(app_settings())
 
 
+def block_json(block: ClosureRecord) -> dict:
+    """A closure as the API has always answered it."""
+    return {"id": block.id, "kind": block.kind, "reason": block.reason, "actor": block.actor,
+            "created_at": block.created_at.isoformat(), "geometry": block.geometry}
+
+
 @roads_api.get("/api/v1/roads/blocks")
 @responds(BlockList, errors=(503,))
 def blocks():
     """The road closures in force."""
-    return {"blocks": [asdict(b) for b in active_blocks(app_settings())]}
+    with unit() as uow:
+        return {"blocks": [block_json(b) for b in active_blocks(uow)]}
 
 
 @roads_api.post("/api/v1/roads/blocks")
 @body(BlockCreate)
 @responds(Block, 201, errors=(400, 415, 503), links={"block_id": "id"})
 def add_block():
-    """Close the road nearest ``point`` ([lon, lat]), or every road crossing ``area`` (GeoJSON)."""
-    raw, settings = json_body(), app_settings()
+    """Close the road nearest ``point`` ([lon, lat]), or every road crossing ``area`` (GeoJSON).
+
+    409 when the same segment or area is closed already (by an active closure).
+    """
+    raw = json_body()
     req = parse(BlockCreate, raw)
-    actor = req.actor or "api"
-    if req.point is not None:
-        block = block_segment(settings, base_graph(settings), req.point[0], req.point[1], req.reason, actor=actor)
-    elif req.area is not None:
-        block = block_area(settings, req.area, req.reason, actor=actor)
-    else:
-        raise FieldError("body", "请给出 point（点击的道路）或 area（范围）", "give point (a road) or area")
-    return block
+    if req.point is None and req.area is None:
+        raise FieldError.of("body", "road.point_or_area")
+    with unit(write=True, body=raw) as uow:
+        if req.point is not None:
+            block = block_segment(uow, req.point[0], req.point[1], req.reason)
+        else:
+            block = block_area(uow, req.area, req.reason)
+    return block_json(block)
 
 
 @roads_api.delete("/api/v1/roads/blocks/<id:block_id>")
@@ -88,12 +91,14 @@ def add_block():
 @responds(Lifted, errors=(400, 404, 503))
 def remove_block(block_id: int):
     """Lift a road closure (the roads open again for routing)."""
-    lift_block(app_settings(), block_id, actor=str(request.args.get("actor") or "api"))
+    with unit(write=True) as uow:
+        lift_block(uow, block_id)
     return {"lifted": block_id}
 
 
 def _graph_for(hazard_blocks: bool):
-    return road_graph(app_settings(), hazard_blocks=hazard_blocks)
+    with unit() as uow:
+        return road_graph(uow, hazard_blocks=hazard_blocks)
 
 
 @roads_api.post("/api/v1/routes/matrix")
@@ -107,7 +112,7 @@ def matrix():
     req = parse(MatrixRequest, json_body())
     sources, targets = _points(req.sources), _points(req.targets)
     if len(sources) * len(targets) > MAX_MATRIX_CELLS:
-        raise FieldError("targets", f"矩阵过大（上限 {MAX_MATRIX_CELLS} 格）", f"matrix larger than {MAX_MATRIX_CELLS}")
+        raise FieldError.of("targets", "route.matrix_too_large", cells=MAX_MATRIX_CELLS)
     graph = _graph_for(req.hazard_blocks)
     sources = travel.snap(graph, sources[:, 0], sources[:, 1])
     targets = travel.snap(graph, targets[:, 0], targets[:, 1])
@@ -127,7 +132,7 @@ def route():
     graph = _graph_for(req.hazard_blocks)
     trip = travel.route(graph, np.asarray(req.start, dtype=float), np.asarray(req.to, dtype=float))
     if trip is None:
-        raise FieldError("to", "终点不可达（道路阻断或路网不连通）", "the destination cannot be reached (closed roads)")
+        raise FieldError.of("to", "route.unreachable")
     return {"geometry": {"type": "LineString", "coordinates": trip.coords},
             "seconds": round(trip.seconds, 1), "metres": round(trip.metres, 1),
             "via": trip.via, "blocked_edges": int(graph.blocked.sum()), "synthetic_network": graph.synthetic}
@@ -138,14 +143,17 @@ def route():
 @responds(SupplyPlan, errors=(400, 415, 503))
 def supply_plan():
     """Vehicle routes from depots to shelters for the shelters' needs (or typed demands)."""
-    from services.supply.routes import RoutePlanRequest, plan_supply_routes
+    from services.supply.routes import RoutePlanRequest, load_route_inputs, solve_supply_routes
     settings = app_settings()
-    req = parse(PlanRequest, json_body())
+    raw = json_body()
+    req = parse(PlanRequest, raw)
     fields = req.model_dump()
     fields["demands"] = {k: {"kg": v["kg"], "m3": v["m3"]} for k, v in fields["demands"].items()}
     # The deployment may bound the solver below what a request asks (QJ_ROUTE_SOLVER_MAX_S; 60 s by default).
     fields["seconds"] = min(req.seconds, settings.route_solver.max_seconds)
-    return plan_supply_routes(settings, RoutePlanRequest(**fields))
+    with unit(body=raw) as uow:  # read the inputs, then close the unit: no transaction stays open for the solve
+        inputs = load_route_inputs(uow, RoutePlanRequest(**fields))
+    return solve_supply_routes(settings, inputs).to_json()
 
 
 @roads_api.get("/api/v1/routes/isochrones")
@@ -159,5 +167,6 @@ def isochrones():
     except ValueError:
         minutes = []
     if not minutes or len(minutes) > 6 or not all(0 < m <= 240 for m in minutes):
-        raise FieldError("minutes", "minutes 应为 1 到 6 个 0–240 的数", "minutes must be 1 to 6 numbers in 0-240")
-    return isochrones_geojson(app_settings(), req.lon, req.lat, minutes, hazard_blocks=req.hazard_blocks)
+        raise FieldError.of("minutes", "route.minutes")
+    with unit() as uow:
+        return isochrones_geojson(uow, req.lon, req.lat, minutes, hazard_blocks=req.hazard_blocks)

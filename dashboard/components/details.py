@@ -7,7 +7,8 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import ids
-from services.text import t
+from services import vocabulary
+from services.text import t, term
 from services.map.area import AreaSummary
 from services.map.features import FeatureDetails
 from services.map.search import SearchHit
@@ -20,7 +21,7 @@ def _value(value, lang: str) -> str:
         return t("map.yes" if value else "map.no", lang)
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"
-    return str(value)
+    return term(str(value), lang)  # a vocabulary value in the reader's language; other text as it is
 
 
 def details_container(lang: str) -> html.Div:
@@ -32,7 +33,8 @@ def details_container(lang: str) -> html.Div:
 def feature_panel(d: FeatureDetails, lang: str) -> list:
     rows = [html.Tr([html.Th(zh if lang == "zh" else en), html.Td(_value(v, lang))])
             for _, zh, en, v in d.fields]
-    nearby = [html.Li([t("map.nearest_shelter" if n.kind == "shelter" else "map.nearest_depot", lang), "：",
+    nearby = [html.Li([t("label_value", lang, label=t("map.nearest_shelter" if n.kind == "shelter" else
+                                                     "map.nearest_depot", lang), value=""),
                        html.Strong(n.name), " · ", t("map.straight", lang, km=f"{n.distance_m / 1000:.1f}")])
               for n in d.nearby]
     return [
@@ -49,10 +51,10 @@ def feature_panel(d: FeatureDetails, lang: str) -> list:
 
 
 def area_panel(s: AreaSummary, lang: str) -> list:
-    risk = [html.Li(f"{t(f'risk.{level}', lang)}：{s.enterprises_by_risk.get(level, 0)}")
-            for level in ("重大", "较大", "一般", "低")]
-    items = [html.Tr([html.Td(t(f"layer.{i['layer']}", lang)), html.Td(i["name"]), html.Td(_value(i["level"], lang)),
-                      html.Td(_value(i["people"], lang))]) for i in s.items]
+    risk = [html.Li(t("label_value", lang, label=t(f"risk.{level}", lang), value=s.enterprises_by_risk.get(level, 0)))
+            for level in vocabulary.RISK_LEVELS]
+    items = [html.Tr([html.Td(t(f"layer.{i.layer}", lang)), html.Td(i.name), html.Td(_value(i.level, lang)),
+                      html.Td(_value(i.people, lang))]) for i in s.items]
     return [
         html.H3(t("map.area_title", lang), className="details-title"),
         html.P(t("map.area_size", lang, km2=f"{s.area_km2:,.2f}")),

@@ -45,12 +45,13 @@ def _num(value: float) -> str:
 def needs_table(coverage: SupplyCoverage, lang: str) -> html.Table:
     rows = []
     for n in coverage.needs:
-        procure = "；".join(f"{s['name']} {s['quantity']:,} {s['unit']}（{s['weight_kg']:,.0f} kg，{s['volume_m3']:,.1f} m³）"
-                           for s in n.shortfall) or "—"
+        procure = t("list.semicolon", lang).join(
+            t("evac.shortfall", lang, name=s.name, quantity=f"{s.quantity:,}", unit=s.unit,
+              kg=f"{s.weight_kg:,.0f}", m3=f"{s.volume_m3:,.1f}") for s in n.shortfall) or "—"
         rows.append([t(f"have.{n.have}", lang), n.label, _num(n.required), _num(n.available),
                      html.Span(f"{min(n.coverage, 9.99) * 100:.0f}%", className="ok" if n.coverage >= 1 else "short"),
                      "—" if n.days_of_autonomy is None else f"{n.days_of_autonomy:.1f}", procure])
-    headers = ["五有", t("evac.need", lang), t("evac.required", lang), t("evac.available", lang),
+    headers = [t("evac.five_haves", lang), t("evac.need", lang), t("evac.required", lang), t("evac.available", lang),
                t("evac.coverage", lang), t("evac.autonomy", lang), t("evac.procure", lang)]
     return _table(headers, rows, "data-table needs-table")
 
@@ -65,9 +66,9 @@ def township_table(summary: CapacitySummary, lang: str) -> html.Table:
 def shelter_table(summary: CapacitySummary, lang: str) -> html.Table:
     rows = [[s.code, s.name, s.township_name, f"{s.capacity_people:,}", f"{s.occupancy_people:,}",
              f"{s.available_places:,}", t(f"occupancy.{s.occupancy_class}", lang),
-             html.Span("；".join(s.unsafe_reasons), className="short") if s.unsafe_reasons else
+             html.Span(t("list.semicolon", lang).join(r.text(lang) for r in s.unsafe_reasons), className="short")
+             if s.unsafe_reasons else
              html.Span(t("evac.safe", lang), className="ok")] for s in summary.shelters]
-    headers = ["编号", t("evac.col_name", lang), t("evac.col_township", lang), t("evac.col_capacity", lang),
-               t("evac.col_occupancy", lang), t("evac.col_available", lang), t("evac.col_status", lang),
-               t("evac.col_safety", lang)]
+    headers = [t(k, lang) for k in ("evac.col_code", "evac.col_name", "evac.col_township", "evac.col_capacity",
+                                    "evac.col_occupancy", "evac.col_available", "evac.col_status", "evac.col_safety")]
     return _table(headers, rows, "data-table shelter-table")

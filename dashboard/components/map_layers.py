@@ -13,7 +13,7 @@ from services.map.basemaps import Basemap
 # (layer key, switched on by default), drawn bottom → top.
 POINT_LAYER_ORDER = (("stations", False), ("enterprises", True), ("teams", True), ("depots", True),
                      ("shelters", True), ("hazards", True))
-FIXED_COLOURS = {"depots": vocabulary.DEPOT_COLOUR, "stations": vocabulary.STATION_COLOURS["正常"]}
+FIXED_COLOURS = {"depots": vocabulary.DEPOT_COLOUR, "stations": vocabulary.STATION_COLOURS[vocabulary.STATION_NORMAL]}
 CLUSTERED = {"enterprises"}
 DISTRICT_BOUNDS = [[29.07, 108.48], [29.88, 108.96]]
 

@@ -5,10 +5,10 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.map_layers import POINT_LAYER_ORDER
-from services.text import t
+from services.text import t, term_options
 from services import vocabulary
 from services.map.basemaps import Basemap
-from services.map.choropleth import MEASURES
+from services.map.choropleth import MEASURES, Choropleth
 
 _FILTER_LABELS = {
     ("enterprises", "sector"): "map.filter_sector", ("enterprises", "category"): "map.filter_category",
@@ -25,7 +25,7 @@ _CHOICES = {
 def _dropdown(key: tuple[str, str], lang: str) -> html.Label:
     return html.Label([
         t(_FILTER_LABELS[key], lang),
-        dcc.Dropdown([{"label": v, "value": v} for v in _CHOICES[key]], [], id=ids.LAYER_FILTERS[key], multi=True,
+        dcc.Dropdown(term_options(_CHOICES[key], lang), [], id=ids.LAYER_FILTERS[key], multi=True,
                      placeholder=t("map.any", lang), className="filter-dropdown"),
     ], className="filter")
 
@@ -47,20 +47,20 @@ def legend(lang: str) -> html.Div:
     ], className="legend-block")
 
 
-def choropleth_legend(choropleth: dict | None, lang: str) -> list:
-    if not choropleth or not choropleth.get("breaks"):
+def choropleth_legend(choropleth: Choropleth | None, lang: str) -> list:
+    if not choropleth or not choropleth.breaks:
         return []
     lower, rows = 0.0, []
-    for upper, colour in zip(choropleth["breaks"], choropleth["colours"]):
+    for upper, colour in zip(choropleth.breaks, choropleth.colours):
         rows.append(html.Div([html.Span(className="swatch square", style={"background": colour}),
                               html.Span(f"{lower:g} – {upper:g}")], className="legend-row"))
         lower = upper
-    return [html.H4(t(f"measure.{choropleth['measure']}", lang)), *rows]
+    return [html.H4(t(f"measure.{choropleth.measure}", lang)), *rows]
 
 
 def basemap_choice(lang: str, basemaps: list[Basemap]) -> html.Label:
     options = [{"label": t("map.basemap_offline", lang), "value": ""}] + [
-        {"label": f"{b.name}（{b.crs}）", "value": b.key} for b in basemaps]
+        {"label": t("paren", lang, text=b.name, inner=b.crs), "value": b.key} for b in basemaps]
     hint = [] if basemaps else [html.Span(t("map.basemap_hint", lang), className="hint")]
     return html.Label([t("map.basemap", lang), dcc.Dropdown(options, "", id=ids.BASEMAP, clearable=False,
                                                             className="filter-dropdown"), *hint], className="filter")

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from dash import html
 
-from services.text import t
 from dashboard.state import settings
+from services.db.uow import unit_of_work
 from services.map.layers import entity_counts
+from services.text import t
 
 
 def pending_page(plan_key: str, lang: str) -> html.Div:
     s = settings()
-    counts = entity_counts(s)
+    with unit_of_work(s) as uow:
+        counts = entity_counts(uow)
     items = [html.Li(f"{t(f'layer.{k}', lang)}: {counts[k]}") for k in
              ("enterprises", "hazards", "shelters", "depots", "teams", "stations")]
     return html.Div([

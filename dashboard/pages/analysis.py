@@ -1,12 +1,12 @@
-"""分析研判: placeholder until its issue lands; it says so and shows what the database holds."""
+"""分析研判 (analysis): placeholder until its issue lands; it says so and shows what the database holds."""
 from __future__ import annotations
 
 import dash
 
 from dashboard.components.pending import pending_page
-from services.text import normalise_language
+from services.text import normalise_language, t
 
-dash.register_page(__name__, path="/analysis", name="分析研判", order=4)
+dash.register_page(__name__, path="/analysis", name=t("nav.analysis"), order=4)
 
 
 def layout(lang: str | None = None, **_query):

@@ -13,18 +13,21 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import ids
 from dashboard.state import settings
 from services.clock import format_local
-from services.data.imports import ImportRejected, import_file
+from services.data.imports import ImportRejected, import_table, read_file
 from services.data.specs import SPECS
-from services.db import read_session
 from services.db.audit import recent
+from services.db.uow import UnitOfWork, unit_of_work
 from services.map.layers import entity_counts
 from services.text import normalise_language, t
 
-dash.register_page(__name__, path="/data", name="数据管理", order=5)
+dash.register_page(__name__, path="/data", name=t("nav.data"), order=5)
 
 _DATA_URL = re.compile(r"^data:[^,]*;base64,")
-_CRS_OPTIONS = [{"label": "WGS-84 / CGCS2000", "value": "WGS84"}, {"label": "GCJ-02（高德/腾讯）", "value": "GCJ02"},
-                {"label": "BD-09（百度）", "value": "BD09"}]
+
+
+def _crs_options(lang: str) -> list[dict]:
+    return [{"label": "WGS-84 / CGCS2000", "value": "WGS84"}, {"label": t("data.crs_gcj02", lang), "value": "GCJ02"},
+            {"label": t("data.crs_bd09", lang), "value": "BD09"}]
 
 
 def _table(headers: list[str], rows: list[list], class_name: str) -> html.Table:
@@ -37,25 +40,31 @@ def _local_time(at: dt.datetime) -> str:
     return format_local(at, settings())
 
 
-def _audit_table(lang: str) -> html.Table:
-    with read_session(settings().database_url) as session:
-        rows = [[_local_time(a.at), a.actor, a.action, a.entity, (a.entity_key or "") + " " + (a.detail or "")]
-                for a in recent(session)]
+def _audit_table(uow: UnitOfWork, lang: str) -> html.Table:
+    rows = [[_local_time(a.at), a.actor, a.action, a.entity, (a.entity_key or "") + " " + (a.detail or "")]
+            for a in recent(uow.session)]
     return _table([t(k, lang) for k in ("data.col_time", "data.col_actor", "data.col_action", "data.col_entity",
                                          "data.col_detail")], rows, "data-table")
 
 
-def _counts(lang: str) -> html.Ul:
-    counts = entity_counts(settings())
+def _counts(uow: UnitOfWork, lang: str) -> html.Ul:
+    counts = entity_counts(uow)
     return html.Ul([html.Li(f"{t(f'layer.{k}', lang)}: {counts[k]}") for k in
                     ("enterprises", "hazards", "shelters", "depots", "teams", "stations", "stock_lines",
                      "vehicles")])
+
+
+def _figures(lang: str) -> tuple[html.Ul, html.Table]:
+    """The counts and the audit log from one snapshot."""
+    with unit_of_work(settings()) as uow:
+        return _counts(uow, lang), _audit_table(uow, lang)
 
 
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     options = [{"label": spec.title_zh if lang == "zh" else spec.title_en, "value": key}
                for key, spec in SPECS.items()]
+    counts, audit_table = _figures(lang)
     return html.Div([
         dcc.Store(id="data-lang", data=lang),
         html.H2(t("data.title", lang)),
@@ -63,16 +72,16 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             html.Label([t("data.entity", lang),
                         dcc.Dropdown(options, "enterprises", id=ids.DATA_ENTITY, clearable=False)]),
             html.Label([t("data.crs", lang),
-                        dcc.Dropdown(_CRS_OPTIONS, "WGS84", id=ids.DATA_CRS, clearable=False)]),
+                        dcc.Dropdown(_crs_options(lang), "WGS84", id=ids.DATA_CRS, clearable=False)]),
             html.A(t("data.template", lang), id=ids.DATA_TEMPLATE, href="/api/v1/templates/enterprises.xlsx",
                    className="button-link"),
         ], className="import-controls"),
         dcc.Upload(html.Div(t("data.upload", lang)), id=ids.DATA_UPLOAD, className="upload-box", multiple=False,
                    max_size=settings().imports.max_upload_bytes),
         html.Div(id=ids.DATA_RESULT, className="import-result"),
-        html.Div([html.H3(t("data.counts", lang)), html.Div(_counts(lang), id=ids.DATA_COUNTS)],
+        html.Div([html.H3(t("data.counts", lang)), html.Div(counts, id=ids.DATA_COUNTS)],
                  className="data-block"),
-        html.Div([html.H3(t("data.audit", lang)), html.Div(_audit_table(lang), id=ids.DATA_AUDIT)],
+        html.Div([html.H3(t("data.audit", lang)), html.Div(audit_table, id=ids.DATA_AUDIT)],
                  className="data-block"),
     ], className="data-page")
 
@@ -95,7 +104,9 @@ def _import(contents: str, filename: str, entity: str, crs: str, lang: str):
         message = html.P(t(problem, lang, entity=str(entity)[:40]), className="import-error")
         return message, dash.no_update, dash.no_update
     try:
-        result = import_file(settings(), entity, content, filename, crs=str(crs), actor="web")
+        table = read_file(content, filename, crs=str(crs), limits=settings().imports)  # parsed before the write lock
+        with unit_of_work(settings(), write=True, actor="web") as uow:
+            result = import_table(uow, entity, table)
     except ImportRejected as exc:
         return _rejection(exc, lang), dash.no_update, dash.no_update
     except Exception:  # noqa: BLE001 — a fault of ours: logged, and the user told nothing was written
@@ -104,8 +115,9 @@ def _import(contents: str, filename: str, entity: str, crs: str, lang: str):
     ok = [html.P(t("data.ok", lang, rows=result.rows, created=result.created, updated=result.updated,
                    crs=result.crs), className="import-ok")]
     if result.ignored_columns:
-        ok.append(html.P(t("data.ignored", lang, cols="、".join(result.ignored_columns)), className="hint"))
-    return ok, _counts(lang), _audit_table(lang)
+        ok.append(html.P(t("data.ignored", lang, cols=t("list.separator", lang).join(result.ignored_columns)),
+                         className="hint"))
+    return ok, *_figures(lang)
 
 
 def _decode_upload(contents, filename, entity) -> tuple[bytes, str | None]:

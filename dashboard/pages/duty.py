@@ -1,10 +1,11 @@
-"""值班态势: live figures, incidents, orders and the event feed; report and dispatch; refreshes by itself.
+"""值班态势 (duty view): live figures, incidents, orders and the event feed; report and dispatch; refreshes by itself.
 
 A 1.5-second interval polls the change counter (the newest audit id); nothing is redrawn unless it moved,
 so the map keeps its position and nothing flickers. The database is the truth for every server process.
 """
 from __future__ import annotations
 
+import re
 
 import dash
 import dash_leaflet as dl
@@ -12,7 +13,6 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 
 from dashboard.components.clicks import clicked_id
 from dashboard.components.map_layers import boundary_layer
-from services.text import normalise_language, t
 from dashboard.state import settings
 from services import vocabulary
 from services.data.geography import township_list, township_seats
@@ -24,8 +24,9 @@ from services.dispatch.orders import active_orders, advance_order, assign_team
 from services.dispatch.recommendations import recommend_depots, recommend_teams
 from services.dispatch.warnings import active_warnings
 from services.errors import FieldError
+from services.text import normalise_language, t, term, term_options
 
-dash.register_page(__name__, path="/duty", name="值班态势", order=3)
+dash.register_page(__name__, path="/duty", name=t("nav.duty"), order=3)
 
 TICK, VERSION, LANG, FIGURES, INCIDENTS, FEED, POINTS = ("duty-tick", "duty-version", "duty-lang", "duty-figures",
                                                          "duty-incidents", "duty-feed", "duty-points")
@@ -40,7 +41,8 @@ W_LEVEL, W_HEADLINE, W_TOWNSHIPS, W_PEOPLE, W_ISSUE, W_MESSAGE = ("duty-w-level"
 
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
-    townships = [{"label": name, "value": code} for code, name, _ in township_list(settings())]
+    with unit_of_work(settings()) as uow:
+        townships = [{"label": name, "value": code} for code, name, _ in township_list(uow)]
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=VERSION, data=-1),
         dcc.Interval(id=TICK, interval=1500),  # polls a counter; redraws only on change (goal: seen within 2 s)
@@ -55,8 +57,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 html.H3(t("duty.report", lang)),
                 html.Div([
                     dcc.Input(id=F_TITLE, type="text", placeholder=t("duty.title_hint", lang)),
-                    dcc.Dropdown(list(vocabulary.INCIDENT_KINDS), "滑坡", id=F_KIND, clearable=False),
-                    dcc.Dropdown(list(vocabulary.INCIDENT_LEVELS), "Ⅳ", id=F_LEVEL, clearable=False),
+                    dcc.Dropdown(term_options(vocabulary.INCIDENT_KINDS, lang), vocabulary.INCIDENT_KINDS[0],
+                                 id=F_KIND, clearable=False),
+                    dcc.Dropdown(_level_options(lang), vocabulary.INCIDENT_LEVELS[-1], id=F_LEVEL, clearable=False),
                     dcc.Dropdown(townships, None, id=F_TOWNSHIP, placeholder=t("map.township", lang)),
                     html.Button(t("duty.submit", lang), id=F_SUBMIT, n_clicks=0, className="button-link"),
                 ], className="duty-form"),
@@ -68,7 +71,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 html.H3(t("duty.orders", lang)), html.Div(id=ORDERS, className="duty-teams"),
                 html.H3(t("duty.warnings", lang)), html.Div(id=WARNINGS, className="duty-teams"),
                 html.Div([
-                    dcc.Dropdown(["蓝", "黄", "橙", "红"], "黄", id=W_LEVEL, clearable=False),
+                    dcc.Dropdown(term_options(vocabulary.WARNING_COLOUR_LEVELS, lang), vocabulary.WARNING_YELLOW,
+                                 id=W_LEVEL, clearable=False),
                     dcc.Input(id=W_HEADLINE, type="text", placeholder=t("duty.warning_headline", lang)),
                     dcc.Dropdown(townships, [], id=W_TOWNSHIPS, multi=True, placeholder=t("map.township", lang)),
                     html.Button(t("duty.issue", lang), id=W_ISSUE, n_clicks=0, className="button-link"),
@@ -81,16 +85,26 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     ], className="data-page evac-page")
 
 
-ACTOR = "值班员"  # until accounts (issue 10) name the signed-in user
+ACTOR = t("duty.actor")  # until accounts (issue 10) name the signed-in user
+
+
+def _level_options(lang: str) -> list[dict]:
+    return [{"label": t("duty.level", lang, level=v), "value": v} for v in vocabulary.INCIDENT_LEVELS]
 
 
 def _local(iso: str) -> str:
     return format_local(iso, settings(), "%m-%d %H:%M")
 
 
-def feed_items(uow, limit: int = 30) -> list:
+def _event_line(e: dict, lang: str) -> str:
+    """A timeline event as the feed and the timeline show it, in the page's language."""
+    return t("duty.event_row", lang, time=_local(e["at"]), actor=e["actor"],
+             text=e["text_en"] if lang == "en" else e["text"])
+
+
+def feed_items(uow, limit: int = 30, lang: str = "zh") -> list:
     """The newest timeline events, newest first, as the feed shows them."""
-    return [html.Li(f"{_local(e['at'])} {e['actor']}：{e['text']}") for e in recent_events(uow, limit)]
+    return [html.Li(_event_line(e, lang)) for e in recent_events(uow, limit)]
 
 
 def _message(exc: FieldError, lang: str) -> html.Span:
@@ -98,8 +112,10 @@ def _message(exc: FieldError, lang: str) -> html.Span:
 
 
 def _figures(f: dict, lang: str) -> list:
-    cards = [(t("duty.incidents_active", lang), " · ".join(f"{k}级 {v}" for k, v in f["incidents_by_level"].items())),
-             (t("duty.waiting", lang), f"{f['recipients_waiting']}（{t('duty.escalated', lang)} {f['recipients_escalated']}）"),
+    by_level = " · ".join(t("duty.level_count", lang, level=k, n=v) for k, v in f["incidents_by_level"].items())
+    cards = [(t("duty.incidents_active", lang), by_level),
+             (t("duty.waiting", lang), t("duty.waiting_value", lang, waiting=f["recipients_waiting"],
+                                         overdue=f["recipients_escalated"])),
              (t("duty.teams_out", lang), f"{f['teams_out']}"),
              (t("duty.evacuated", lang), f"{f['people_moved']:,} / {f['people_evacuated']:,} / {f['places_free']:,} / "
                                          f"{f['target_people']:,}")]
@@ -109,16 +125,18 @@ def _figures(f: dict, lang: str) -> list:
 
 
 def _orders(uow, lang: str) -> list:
-    rows = [html.Div([html.Span(f"#{o['id']} {o['team']} → {o['incident']}：{o['status']}" +
-                                (f"（{t('duty.eta', lang)} {o['eta_s'] / 60:.0f} 分钟）" if o["eta_s"] else "")),
-                      html.Span([html.Button(status, id={"type": ADVANCE, "order": o["id"], "status": status},
-                                             n_clicks=0) for status in o["next"]])], className="block-row")
+    rows = [html.Div([html.Span(t("duty.order_row", lang, id=o["id"], team=o["team"], incident=o["incident"],
+                                  status=o["status"]) +
+                                (t("duty.order_eta", lang, minutes=f"{o['eta_s'] / 60:.0f}") if o["eta_s"] else "")),
+                      html.Span([html.Button(term(status, lang), id={"type": ADVANCE, "order": o["id"],
+                                                                     "status": status}, n_clicks=0)
+                                 for status in o["next"]])], className="block-row")
             for o in active_orders(uow)]
     return rows or [html.P(t("duty.no_orders", lang), className="hint")]
 
 
 def _warnings(uow, lang: str) -> list:
-    rows = [html.Div([html.Span(f"{w['level']}色 · {w['headline']}"),
+    rows = [html.Div([html.Span(t("duty.warning_row", lang, level=w["level"], headline=w["headline"])),
                       html.Span(f"{t('duty.acked', lang)} {w['acknowledged']}/{w['recipients_total']}" +
                                 (f" · {t('duty.escalated', lang)} {w['escalated']}" if w["escalated"] else ""),
                                 className="short" if w["escalated"] else "")],
@@ -156,11 +174,12 @@ def _redraw(uow, version, lang):
     if current == version:
         raise dash.exceptions.PreventUpdate  # nothing changed: no redraw, no flicker
     incidents = list_incidents(uow, active_only=True)
-    rows = [html.Tr([html.Td(f"#{i['id']}"), html.Td(i["title"]), html.Td(i["kind"]), html.Td(f"{i['level']}级"),
-                     html.Td(i["status"]), html.Td(_local(i["occurred_at"]))]) for i in incidents]
+    rows = [html.Tr([html.Td(f"#{i['id']}"), html.Td(i["title"]), html.Td(term(i["kind"], lang)),
+                     html.Td(t("duty.level", lang, level=i["level"])), html.Td(term(i["status"], lang)),
+                     html.Td(_local(i["occurred_at"]))]) for i in incidents]
     table = html.Table(html.Tbody(rows), className="data-table duty-incident-table") if rows else \
         html.P(t("duty.none", lang), className="hint")
-    feed = feed_items(uow)
+    feed = feed_items(uow, lang=lang)
     points = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [i["lon"], i["lat"]]},
          "properties": {"title": i["title"], "level": i["level"]}} for i in incidents]}
@@ -174,7 +193,8 @@ def _redraw(uow, version, lang):
           State(LANG, "data"), prevent_initial_call=True)
 def _report(_clicks, title, kind, level, township, lang):
     s = settings()
-    seat = next(((lon, lat) for code, lon, lat in township_seats(s) if code == township), None)
+    with unit_of_work(s) as uow:
+        seat = next(((lon, lat) for code, lon, lat in township_seats(uow) if code == township), None)
     if seat is None:
         return html.Span(t("duty.need_township", lang), className="short")
     try:
@@ -208,18 +228,21 @@ def _dispatch(incident_id, _clicks, lang):
         return _dispatch_view(uow, int(incident_id), teams[:5], message, lang)
 
 
+def _minutes(travel_s: float | None, lang: str) -> str:
+    return "" if travel_s is None else t("duty.minutes", lang, minutes=f"{travel_s / 60:.0f}")
+
+
 def _dispatch_view(uow, incident_id: int, teams: list[dict], message, lang: str) -> list:
-    rows = [html.Div([html.Span(f"{tm['name']}（{tm['kind']}，{tm['members']} 人）" + (" ★" if tm["specialty_match"] else "")
-                                + (f" · {tm['travel_s'] / 60:.0f} 分钟" if tm["travel_s"] is not None else "")),
+    rows = [html.Div([html.Span(t("duty.team_row", lang, name=tm["name"], kind=tm["kind"], members=tm["members"])
+                                + (" ★" if tm["specialty_match"] else "") + _minutes(tm["travel_s"], lang)),
                       html.Button(t("duty.assign", lang), id={"type": D_ASSIGN, "team": tm["team_id"]}, n_clicks=0)],
                      className="block-row") for tm in teams]
-    depots = [html.Li(f"{d['name']}：{t('duty.vehicles_free', lang)} {d['vehicles_available']}" +
-                      (f" · {d['travel_s'] / 60:.0f} 分钟" if d["travel_s"] is not None else ""))
-              for d in recommend_depots(uow, incident_id)]
+    depots = [html.Li(t("duty.depot_row", lang, name=d["name"], n=d["vehicles_available"]) +
+                      _minutes(d["travel_s"], lang)) for d in recommend_depots(uow, incident_id)]
     rows.append(html.Div([html.H4(t("duty.depots", lang)), html.Ul(depots, className="duty-timeline")]))
     detail = incident_detail(uow, incident_id)
     timeline = html.Div([html.H4(t("duty.timeline", lang)), html.Ol(
-        [html.Li(f"{_local(e['at'])} {e['actor']}：{e['text']}") for e in detail["timeline"]],
+        [html.Li(_event_line(e, lang)) for e in detail["timeline"]],
         className="duty-timeline")]) if detail else None
     return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")]) + \
         ([timeline] if timeline else [])
@@ -229,18 +252,20 @@ def _dispatch_view(uow, incident_id: int, teams: list[dict], message, lang: str)
           State(W_HEADLINE, "value"), State(W_TOWNSHIPS, "value"), State(W_PEOPLE, "value"), State(LANG, "data"),
           prevent_initial_call=True)
 def _issue(_clicks, level, headline, townships, people, lang):
-    """A warning to the people listed (姓名,职务,电话 a line) and the monitors of hazard points in the area."""
+    """A warning to the people listed (姓名,职务,电话 a line: name, role, phone) and the monitors of hazard points in
+    the area."""
     from services.dispatch.warnings import WarningRequest, issue_warning
     recipients = []
     for line in (people or "").splitlines():
-        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        parts = [p.strip() for p in re.split(r"[,\uff0c]", line)]  # ASCII or full-width commas
         if parts and parts[0]:
-            recipients.append({"name": parts[0], "role": parts[1] if len(parts) > 1 else "责任人",
-                               "phone": parts[2] if len(parts) > 2 else None})
+            role = parts[1] if len(parts) > 1 and parts[1] else vocabulary.RECIPIENT_RESPONSIBLE
+            recipients.append({"name": parts[0], "role": role, "phone": parts[2] if len(parts) > 2 else None})
     try:
         with unit_of_work(settings(), write=True, actor=ACTOR) as uow:
-            warning_id = issue_warning(uow, WarningRequest(level=level, hazard_type="地质灾害", headline=headline or "",
-                                                           townships=townships or [], recipients=recipients))
+            request = WarningRequest(level=level, hazard_type=vocabulary.WARNING_DEFAULT_HAZARD,
+                                     headline=headline or "", townships=townships or [], recipients=recipients)
+            warning_id = issue_warning(uow, request)
     except FieldError as exc:
         return _message(exc, lang)
     return html.Span(t("duty.issued", lang, id=warning_id), className="ok")

@@ -17,10 +17,14 @@ from dashboard.components.plan_views import (
     plan_map,
     plan_summary,
 )
-from services.text import normalise_language, t
+from services.text import normalise_language, t, term_options
 from dashboard.state import settings
 from services import vocabulary
 from services.data.geography import township_list
+from services.clock import format_local
+from services.db.uow import UnitOfWork, unit_of_work
+from services.errors import FieldError
+from services.evacuation.moves import update_occupancy
 from services.evacuation.plans import (
     Scenario,
     ScenarioError,
@@ -28,15 +32,11 @@ from services.evacuation.plans import (
     load_plan,
     save_plan,
 )
-from services.clock import format_local
-from services.db.uow import unit_of_work
-from services.errors import FieldError
-from services.evacuation.moves import update_occupancy
 from services.evacuation.shelters import capacity_summary, shelter_capacities
 from services.map.layers import township_codes
 from services.supply.needs import supply_coverage
 
-dash.register_page(__name__, path="/evacuation", name="疏散安置", order=1)
+dash.register_page(__name__, path="/evacuation", name=t("nav.evacuation"), order=1)
 
 EXCLUDE, PEOPLE, DAYS = "evac-exclude", "evac-people", "evac-days"
 GAUGE, CHECK, FIVE, FIVE_TITLE, FIVE_CHECK = "evac-gauge", "evac-check", "evac-five", "evac-five-title", "evac-five-check"
@@ -52,7 +52,11 @@ FORM_SHELTER, FORM_VALUE, FORM_SAVE, FORM_MESSAGE, LANG = (
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     s = settings()
-    shelters = [{"label": f"{x.code} {x.name}", "value": x.id} for x in shelter_capacities(s)]
+    with unit_of_work(s) as uow:  # the shelters, townships and saved plans from one snapshot
+        shelters = [{"label": f"{x.code} {x.name}", "value": x.id} for x in shelter_capacities(uow)]
+        townships = [{"label": name if lang == "zh" else name_en, "value": code}
+                     for code, name, name_en in township_list(uow)]
+        saved = _plan_options(uow, lang)
     return html.Div([
         dcc.Store(id=LANG, data=lang),
         html.H2(t("evac.title", lang)),
@@ -70,7 +74,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                       dcc.Graph(id=FIVE, config={"displayModeBar": False})], className="evac-card wide"),
         ], className="evac-cards"),
         html.Div(id=NEEDS),
-        _plan_section(lang, s),
+        _plan_section(lang, townships, saved),
         html.H3(t("evac.update", lang)),
         html.Div([dcc.Dropdown(shelters, None, id=FORM_SHELTER, className="evac-form-shelter"),
                   dcc.Input(id=FORM_VALUE, type="text", placeholder="0"),
@@ -81,18 +85,19 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     ], className="data-page evac-page")
 
 
-def _plan_section(lang: str, s) -> html.Div:
-    townships = [{"label": name if lang == "zh" else name_en, "value": code}
-                 for code, name, name_en in township_list(s)]
-    saved = [{"label": f"#{p['id']} {p['name']}（{format_local(p['created_at'], settings())}）", "value": p["id"]}
-             for p in list_plans(s)]
+def _plan_options(uow: UnitOfWork, lang: str) -> list[dict]:
+    return [{"label": t("plan.saved_option", lang, id=p.id, name=p.name,
+                        time=format_local(p.created_at, uow.settings)), "value": p.id} for p in list_plans(uow)]
+
+
+def _plan_section(lang: str, townships: list[dict], saved: list[dict]) -> html.Div:
     return html.Div([
         html.H3(t("plan.title", lang)),
         html.Div([
             html.Label([t("plan.name", lang), dcc.Input(id=PLAN_NAME, type="text", value=t("plan.title", lang))]),
-            html.Label([t("plan.hazard_types", lang), dcc.Dropdown(list(vocabulary.HAZARD_TYPES), [], id=PLAN_TYPES,
+            html.Label([t("plan.hazard_types", lang), dcc.Dropdown(term_options(vocabulary.HAZARD_TYPES, lang), [], id=PLAN_TYPES,
                                                                    multi=True)]),
-            html.Label([t("plan.warning_levels", lang), dcc.Dropdown(list(vocabulary.WARNING_LEVELS), [], id=PLAN_LEVELS,
+            html.Label([t("plan.warning_levels", lang), dcc.Dropdown(term_options(vocabulary.WARNING_LEVELS, lang), [], id=PLAN_LEVELS,
                                                                      multi=True)]),
             html.Label([t("plan.townships", lang), dcc.Dropdown(townships, [], id=PLAN_TOWNSHIPS, multi=True)]),
             html.Label([t("plan.max_travel", lang), dcc.Input(id=PLAN_MAX, type="number", min=1, max=600, value=60)]),
@@ -115,25 +120,23 @@ def _plan_section(lang: str, s) -> html.Div:
           State(PLAN_TOWNSHIPS, "value"), State(PLAN_MAX, "value"), State(EXCLUDE, "value"), State(PLAN_DRAW, "geojson"),
           State(LANG, "data"), prevent_initial_call=True)
 def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, exclude, drawn, lang):
-    s = settings()
-    if ctx.triggered_id == PLAN_RUN:
-        drawn_features = (drawn or {}).get("features") or []
-        try:
-            scenario = Scenario.from_json({"name": name or t("plan.title", lang), "hazard_types": types or [],
-                                           "warning_levels": levels or [], "townships": townships or [],
-                                           "max_travel_min": max_min, "exclude_unsafe": bool(exclude),
-                                           "area": drawn_features[-1]["geometry"] if drawn_features else None},
-                                          township_codes(s))
-        except ScenarioError as exc:
-            message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
-            return dash.no_update, message, dash.no_update, dash.no_update, dash.no_update
-        plan_id, _ = save_plan(s, scenario, actor="web")
-        saved_id = plan_id
-    plan = load_plan(s, int(saved_id)) if saved_id else None
-    options = [{"label": f"#{p['id']} {p['name']}（{format_local(p['created_at'], settings())}）", "value": p["id"]}
-               for p in list_plans(s)]
+    run = ctx.triggered_id == PLAN_RUN
+    try:  # one unit: a run saves its plan in it, and what is shown comes from the same snapshot
+        with unit_of_work(settings(), write=run, actor="web") as uow:
+            if run:
+                drawn_features = (drawn or {}).get("features") or []
+                scenario = Scenario.from_json({
+                    "name": name or t("plan.title", lang), "hazard_types": types or [], "warning_levels": levels or [],
+                    "townships": townships or [], "max_travel_min": max_min, "exclude_unsafe": bool(exclude),
+                    "area": drawn_features[-1]["geometry"] if drawn_features else None}, township_codes(uow))
+                saved_id = save_plan(uow, scenario).id
+            plan = load_plan(uow, int(saved_id)) if saved_id else None
+            other = load_plan(uow, int(compare_id)) if compare_id else None
+            options = _plan_options(uow, lang)
+    except ScenarioError as exc:
+        message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
+        return dash.no_update, message, dash.no_update, dash.no_update, dash.no_update
     result = plan_summary(plan, lang)
-    other = load_plan(s, int(compare_id)) if compare_id else None
     if plan and other:
         result = [plan_comparison([plan, other], lang), *result]
     return plan_map(plan, lang), result, options, saved_id, options
@@ -141,7 +144,7 @@ def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, 
 
 def _save(shelter_id, value, lang) -> html.Span:
     if shelter_id is None:
-        return html.Span("请选择避难场所" if lang == "zh" else "Choose a shelter", className="short")
+        return html.Span(t("evac.choose_shelter", lang), className="short")
     try:
         with unit_of_work(settings(), write=True, actor="web") as uow:
             shelter = update_occupancy(uow, int(shelter_id), value)
@@ -160,10 +163,11 @@ def _save(shelter_id, value, lang) -> html.Span:
 def _refresh(exclude, people, days, _saves, shelter_id, value, lang):
     message = _save(shelter_id, value, lang) if ctx.triggered_id == FORM_SAVE else dash.no_update
     s = settings()
-    summary = capacity_summary(s, exclude_unsafe=bool(exclude))
     people = s.region.evacuation_target_people if people in (None, "") else max(0, int(people))
     days = s.evacuation.supply_days if days in (None, "") else min(60, max(1, int(days)))
-    coverage = supply_coverage(s, people, days)
+    with unit_of_work(s) as uow:  # every figure of the page from one snapshot
+        summary = capacity_summary(uow, exclude_unsafe=bool(exclude))
+        coverage = supply_coverage(uow, people, days)
     if summary.meets_target:
         check = t("evac.meets", lang, target=summary.target_people, available=f"{summary.available_places:,}",
                   n=summary.shelters_counted)

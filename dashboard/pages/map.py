@@ -24,11 +24,12 @@ from dashboard.components.map_layers import (
     point_hideout,
 )
 from dashboard.components.map_panel import choropleth_legend, side_panel
-from services.text import normalise_language, t
+from services.text import normalise_language, t, term
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
 from services import vocabulary
 from services.data.geography import township_list
+from services.db.uow import UnitOfWork, unit_of_work
 from services.errors import FieldError
 from services.map.area import area_from_geojson, summarise_area
 from services.map.choropleth import MEASURES, choropleth
@@ -42,9 +43,9 @@ from services.map.layers import (
 )
 from services.map.search import search_features
 from services.roads.closures import active_blocks, block_area, block_segment, lift_block
-from services.roads.network import base_graph, isochrones_geojson
+from services.roads.network import isochrones_geojson
 
-dash.register_page(__name__, path="/", name="一张图", order=0)
+dash.register_page(__name__, path="/", name=t("nav.map"), order=0)
 
 _LAYERS = [layer for layer, _ in POINT_LAYER_ORDER]
 _FILTER_KEYS = list(ids.LAYER_FILTERS)
@@ -53,13 +54,14 @@ _FILTER_KEYS = list(ids.LAYER_FILTERS)
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     s = settings()
-    townships = [(code, name if lang == "zh" else name_en) for code, name, name_en in township_list(s)]
-    counts = filtered_counts(s, {layer: parse_filter(layer, {}, set()) for layer in _LAYERS})
+    with unit_of_work(s) as uow:  # the townships, counts and people threatened from one snapshot
+        townships = [(code, name if lang == "zh" else name_en) for code, name, name_en in township_list(uow)]
+        counts = filtered_counts(uow, {layer: parse_filter(layer, {}, set()) for layer in _LAYERS})
+        threatened = threatened_people_total(uow)
     urls = {layer: layer_url(layer, {}) for layer in _LAYERS}
     return html.Div([
         dcc.Store(id=ids.MAP_LANG, data=lang),
-        side_panel(lang, townships, counts, threatened_people_total(s), s.region.evacuation_target_people,
-                   basemaps()),
+        side_panel(lang, townships, counts, threatened, s.region.evacuation_target_people, basemaps()),
         html.Div([map_component(lang, urls), details_container(lang)],
                  className="map-wrap"),
     ], className="map-page")
@@ -81,14 +83,14 @@ def _layer_args(township: str | None, values: list) -> dict[str, dict[str, str]]
 )
 def _filter(township, *values_and_lang):
     *values, lang = values_and_lang
-    s = settings()
     args = _layer_args(township, values)
-    known = township_codes(s)
-    filters = {layer: parse_filter(layer, args[layer], known) for layer in _LAYERS}
-    counts = filtered_counts(s, filters)
+    with unit_of_work(settings()) as uow:
+        known = township_codes(uow)
+        filters = {layer: parse_filter(layer, args[layer], known) for layer in _LAYERS}
+        counts = filtered_counts(uow, filters)
+        threatened = threatened_people_total(uow, filters["hazards"])
     return ([layer_url(layer, args[layer]) for layer in _LAYERS] +
-            [t("map.count", lang, n=counts[layer]) for layer in _LAYERS] +
-            [f"{threatened_people_total(s, filters['hazards']):,}"])
+            [t("map.count", lang, n=counts[layer]) for layer in _LAYERS] + [f"{threatened:,}"])
 
 
 @callback(
@@ -114,10 +116,10 @@ def _export_links(township, *rest):
 
 
 @callback(Output(ids.LAYER_FILTERS[("enterprises", "category")], "options"),
-          Input(ids.LAYER_FILTERS[("enterprises", "sector")], "value"))
-def _categories(sectors):
+          Input(ids.LAYER_FILTERS[("enterprises", "sector")], "value"), State(ids.MAP_LANG, "data"))
+def _categories(sectors, lang):
     chosen = sectors or list(vocabulary.ENTERPRISE_SECTORS)
-    return [{"label": c, "value": c} for s in chosen for c in vocabulary.ENTERPRISE_SECTORS[s]]
+    return [{"label": term(c, lang), "value": c} for s in chosen for c in vocabulary.ENTERPRISE_SECTORS[s]]
 
 
 def _display_crs(key: str | None) -> str:
@@ -129,8 +131,12 @@ def _display_crs(key: str | None) -> str:
           Input(ids.CHOROPLETH, "value"), Input(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"),
           prevent_initial_call=True)
 def _choropleth(measure, basemap_key, lang):
-    data = choropleth(settings(), measure) if measure in MEASURES else None
-    return {"lang": lang, "crs": _display_crs(basemap_key), **(data or {})}, choropleth_legend(data, lang)
+    data = None
+    if measure in MEASURES:
+        with unit_of_work(settings()) as uow:
+            data = choropleth(uow, measure)
+    hideout = {"lang": lang, "crs": _display_crs(basemap_key), **(data.to_json() if data else {})}
+    return hideout, choropleth_legend(data, lang)
 
 
 @callback([Output(ids.BASEMAP_GROUP, "children"), Output(ids.map_layer("boundary"), "hideout"),
@@ -148,7 +154,11 @@ def _basemap(key, lang):
           prevent_initial_call=True)
 def _search(text, lang):
     text = (text or "").strip()[:100]
-    return search_results(search_features(settings(), text) if text else [], text, lang)
+    if not text:
+        return search_results([], text, lang)
+    with unit_of_work(settings()) as uow:
+        hits = search_features(uow, text)
+    return search_results(hits, text, lang)
 
 
 @callback(
@@ -174,7 +184,9 @@ def _details(*args):
             return hidden
         if crs != "WGS84":  # drawn over a GCJ-02 basemap: back to WGS-84 before querying
             geometry = geometry_to_wgs84(geometry, crs)
-        return area_panel(summarise_area(settings(), geometry), lang), "details-panel", dash.no_update
+        with unit_of_work(settings()) as uow:
+            summary = summarise_area(uow, geometry)
+        return area_panel(summary, lang), "details-panel", dash.no_update
     if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
         if clicked_id() is None:
             return dash.no_update, dash.no_update, dash.no_update
@@ -187,7 +199,8 @@ def _details(*args):
         layer, feature_id, fly = props["layer"], int(props["id"]), False
     if layer not in POINT_LAYERS:
         return hidden
-    details = feature_details(settings(), layer, feature_id)
+    with unit_of_work(settings()) as uow:
+        details = feature_details(uow, layer, feature_id)
     if details is None:
         return hidden
     lon, lat = from_wgs84(details.lon, details.lat, crs)
@@ -195,14 +208,22 @@ def _details(*args):
     return feature_panel(details, lang), "details-panel", viewport
 
 
-def _blocks_view(lang: str) -> tuple[dict, list]:
-    blocks = active_blocks(settings())
+def _blocks_view(uow: UnitOfWork, lang: str) -> tuple[dict, list]:
+    blocks = active_blocks(uow)
     data = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": b.geometry, "properties": {"id": b.id, "reason": b.reason}} for b in blocks]}
     rows = [html.Div([html.Span(f"#{b.id} {t(f'map.block_kind.{b.kind}', lang)} · {b.reason}"),
                       html.Button(t("map.block_lift", lang), id={"type": ids.BLOCK_LIFT, "id": b.id}, n_clicks=0)],
                      className="block-row") for b in blocks]
     return data, rows or [html.Span(t("map.block_none", lang), className="hint")]
+
+
+def _drawn_area(drawn, basemap_key) -> dict:
+    """The last drawn shape as a WGS-84 GeoJSON Feature (geometry None when nothing is drawn)."""
+    features = (drawn or {}).get("features") or []
+    geometry = geometry_to_wgs84(area_from_geojson(features[-1]), _display_crs(basemap_key)) if features else None
+    return {"type": "Feature", "properties": {},
+            "geometry": json.loads(shapely.to_geojson(geometry)) if geometry is not None else None}
 
 
 @callback(
@@ -218,24 +239,24 @@ def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
         if trigger == ids.MAP and mode and click:
             lat, lon = click["latlng"]["lat"], click["latlng"]["lng"]
             lon, lat = to_wgs84(lon, lat, _display_crs(basemap_key))
-            block = block_segment(s, base_graph(s), lon, lat, reason, actor="web")
+            with unit_of_work(s, write=True, actor="web") as uow:
+                block = block_segment(uow, lon, lat, reason)
             message = t("map.block_added", lang, reason=block.reason)
         elif trigger == ids.BLOCK_AREA:
-            features = (drawn or {}).get("features") or []
-            geometry = geometry_to_wgs84(area_from_geojson(features[-1]), _display_crs(basemap_key)) \
-                if features else None
-            area = {"type": "Feature", "properties": {},
-                    "geometry": json.loads(shapely.to_geojson(geometry)) if geometry is not None else None}
-            block = block_area(s, area, reason, actor="web")
+            area = _drawn_area(drawn, basemap_key)
+            with unit_of_work(s, write=True, actor="web") as uow:
+                block = block_area(uow, area, reason)
             message = t("map.block_added", lang, reason=block.reason)
         elif isinstance(trigger, dict) and trigger.get("type") == ids.BLOCK_LIFT and clicked_id():
-            lift_block(s, int(trigger["id"]), actor="web")
+            with unit_of_work(s, write=True, actor="web") as uow:
+                lift_block(uow, int(trigger["id"]))
     except (FieldError, ValueError, KeyError, TypeError) as exc:
         if isinstance(exc, FieldError):
             message = html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
         else:  # the drawn shape could not be read as an area
             message = html.Span(t("map.draw_hint", lang), className="short")
-    data, rows = _blocks_view(lang)
+    with unit_of_work(s) as uow:
+        data, rows = _blocks_view(uow, lang)
     return data, rows, message
 
 
@@ -252,7 +273,8 @@ def _isochrones(clicks, lang):
     minutes = " / ".join(str(m) for m in ISOCHRONE_MINUTES)
     empty = {"type": "FeatureCollection", "features": []}
     try:
-        data = isochrones_geojson(settings(), float(trigger["lon"]), float(trigger["lat"]), ISOCHRONE_MINUTES)
+        with unit_of_work(settings()) as uow:
+            data = isochrones_geojson(uow, float(trigger["lon"]), float(trigger["lat"]), ISOCHRONE_MINUTES)
     except FieldError as exc:  # the point is cut off from the open roads: say why instead of an empty layer
         return empty, t("map.iso_failed", lang, reason=exc.reason if lang == "zh" else exc.reason_en)
     if all(not (f["geometry"] or {}).get("coordinates") for f in data["features"]):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from services.data.specs import Column
 from services.text import both
@@ -67,13 +68,32 @@ _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _number(text: str, integer: bool, column: Column):
+def _digits(text: str, integer: bool) -> str:
+    """The number as Python reads it ("1,500" → "1500"); raises CellError for anything else ("1,5", "1_000")."""
     if _GROUPED_NUMBER.fullmatch(text):
-        text_digits = text.replace(",", "")
-    elif _PLAIN_NUMBER.fullmatch(text):
-        text_digits = text
-    else:
-        raise CellError("not_integer" if integer else "not_number", value=text)
+        return text.replace(",", "")
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
+    raise CellError("not_integer" if integer else "not_number", value=text)
+
+
+def _in_range(value, text: str, column: Column) -> None:
+    if (column.minimum is not None and value < column.minimum) or (
+            column.maximum is not None and value > column.maximum):
+        raise CellError("range", value=text, minimum=_fmt(column.minimum), maximum=_fmt(column.maximum))
+
+
+def _decimal(text: str, column: Column) -> Decimal:
+    """A counted quantity exactly as written (0.1 is one tenth), with at most ``column.decimals`` places."""
+    value = Decimal(_digits(text, False))
+    _in_range(value, text, column)  # before the places: 1e-999999 is a range problem only if below the minimum
+    if value != 0 and value.normalize().as_tuple().exponent < -column.decimals:
+        raise CellError("decimals", value=text, decimals=column.decimals)
+    return value.quantize(Decimal(1).scaleb(-column.decimals)) + 0  # + 0: no "-0.000"
+
+
+def _number(text: str, integer: bool, column: Column):
+    text_digits = _digits(text, integer)
     # Excel keeps 15 significant digits and openpyxl writes 16, so a value is kept as Excel would keep it:
     # then an exported file reads back to the very same number.
     value = float(f"{float(text_digits):.15g}")
@@ -83,9 +103,7 @@ def _number(text: str, integer: bool, column: Column):
         if value != int(value):
             raise CellError("not_integer", value=text)
         value = int(value)
-    if (column.minimum is not None and value < column.minimum) or (
-            column.maximum is not None and value > column.maximum):
-        raise CellError("range", value=text, minimum=_fmt(column.minimum), maximum=_fmt(column.maximum))
+    _in_range(value, text, column)
     return value
 
 
@@ -99,7 +117,7 @@ def parse_cell(column: Column, raw) -> object:
     """The typed value of one cell, or None for an empty optional cell; raises CellError."""
     if isinstance(raw, (dt.datetime, dt.date)) and column.kind == "date":
         return raw.date() if isinstance(raw, dt.datetime) else raw
-    text = "" if raw is None else (_plain_number(raw) if isinstance(raw, float) else str(raw)).strip()
+    text = "" if raw is None else (_plain_number(raw, column) if isinstance(raw, float) else str(raw)).strip()
     if text == "":
         if column.required:
             raise CellError("required")
@@ -110,6 +128,8 @@ def parse_cell(column: Column, raw) -> object:
     kind = column.kind
     if kind in ("int", "float", "lon", "lat"):
         return _number(text, kind == "int", column)
+    if kind == "decimal":
+        return _decimal(text, column)
     if kind == "bool":
         key = text.lower()
         if key in _TRUE:
@@ -143,5 +163,9 @@ def parse_cell(column: Column, raw) -> object:
     return text
 
 
-def _plain_number(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)
+def _plain_number(value: float, column: Column) -> str:
+    if value.is_integer():
+        return str(int(value))
+    # A workbook's number cell is a double; as a quantity it is the decimal Excel shows (15 significant digits),
+    # so 0.1 + 0.2 computed in a sheet (0.30000000000000004) reads as 0.3.
+    return f"{value:.15g}" if column.kind == "decimal" else repr(value)

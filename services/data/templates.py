@@ -18,7 +18,8 @@ _KIND_ZH = {
 
 
 def describe(column: Column) -> str:
-    parts = [_KIND_ZH.get(column.kind, column.kind), "必填" if column.required else "选填"]
+    kind = f"数字（最多 {column.decimals} 位小数）" if column.kind == "decimal" else _KIND_ZH.get(column.kind, column.kind)
+    parts = [kind, "必填" if column.required else "选填"]
     if column.choices:
         parts.append("可选值：" + "、".join(column.choices))
     if column.minimum is not None or column.maximum is not None:

@@ -13,14 +13,16 @@ import shapely
 from defusedxml import ElementTree as SafeET
 from shapely.geometry import MultiPolygon, Polygon
 
+from services import vocabulary
 from services.clock import to_local
 from services.db.uow import UnitOfWork
 from services.dispatch.warnings import WarningRequest, issue_warning, warning_status
-from services.errors import FieldError
+from services.errors import FieldError, NotFound
 from services.map.area import polygon_from_geojson
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
-SEVERITY = {"红": "Extreme", "橙": "Severe", "黄": "Moderate", "蓝": "Minor"}
+SEVERITY = {vocabulary.WARNING_RED: "Extreme", vocabulary.WARNING_ORANGE: "Severe",
+            vocabulary.WARNING_YELLOW: "Moderate", vocabulary.WARNING_BLUE: "Minor"}
 LEVEL = {v: k for k, v in SEVERITY.items()}
 REQUIRED = ("identifier", "sender", "sent", "status", "msgType", "scope")
 MAX_BYTES = 1_000_000
@@ -49,7 +51,7 @@ def warning_to_cap(uow: UnitOfWork, warning_id: int) -> str:
     settings = uow.settings
     w = warning_status(uow, warning_id)
     if w is None:
-        raise CapError("id", f"没有编号为 {warning_id} 的预警", f"no warning {warning_id}")
+        raise NotFound.of("id", "warning.not_found", id=warning_id)
     ET.register_namespace("", NS)
     alert = ET.Element(f"{{{NS}}}alert")
     for tag, value in (("identifier", f"{settings.region.adcode}-warning-{w['id']}"), ("sender", w["issued_by"]),
@@ -77,7 +79,7 @@ def _text(parent, tag: str, required: bool = True) -> str | None:
     node = parent.find(f"{{{NS}}}{tag}")
     if node is None or not (node.text or "").strip():
         if required:
-            raise CapError(tag, f"CAP 缺少 <{tag}>", f"CAP document lacks <{tag}>")
+            raise CapError.of(tag, "cap.missing", tag=tag)
         return None
     return node.text.strip()
 
@@ -88,18 +90,14 @@ def _parse(xml: str | bytes) -> ET.Element:
     try:
         return SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.DTDForbidden as exc:
-        where = f"（外部引用 {exc.sysid}）" if exc.sysid else ""
-        raise CapError("body", f"CAP 文件不得含 DOCTYPE/DTD{where}：可借此展开实体或读取外部文件，一律拒绝",
-                       "CAP documents must not declare a DOCTYPE/DTD" + (f" (external {exc.sysid})" if exc.sysid
-                       else "") + ": it can expand entities or read outside files, so it is refused") from None
+        raise (CapError.of("body", "cap.dtd_external", sysid=exc.sysid) if exc.sysid
+               else CapError.of("body", "cap.dtd")) from None
     except defusedxml.EntitiesForbidden as exc:
-        raise CapError("body", f"CAP 文件不得声明实体“{exc.name}”", f"CAP documents must not declare entities "
-                       f"('{exc.name}')") from None
+        raise CapError.of("body", "cap.entities", name=exc.name) from None
     except defusedxml.ExternalReferenceForbidden as exc:
-        raise CapError("body", f"CAP 文件不得引用外部资源“{exc.sysid}”",
-                       f"CAP documents must not reference outside resources ('{exc.sysid}')") from None
+        raise CapError.of("body", "cap.external", sysid=exc.sysid) from None
     except (ET.ParseError, ValueError) as exc:  # ValueError: a str with an encoding declaration, and the like
-        raise CapError("body", f"不是有效的 XML：{exc}", f"not well-formed XML: {exc}") from None
+        raise CapError.of("body", "cap.not_xml", error=str(exc)) from None
 
 
 def _polygon(text: str | None) -> Polygon | MultiPolygon:
@@ -108,39 +106,39 @@ def _polygon(text: str | None) -> Polygon | MultiPolygon:
         points = [tuple(float(v) for v in pair.split(",")) for pair in (text or "").split()]
         ring = [[lon, lat] for lat, lon in points]
     except (TypeError, ValueError):
-        raise CapError("polygon", "polygon 应为“纬度,经度”对", "polygon must be 'lat,lon' pairs") from None
+        raise CapError.of("polygon", "cap.polygon_pairs") from None
     return polygon_from_geojson({"type": "Polygon", "coordinates": [ring]}, "polygon", CapError)
 
 
 def cap_to_request(xml: str | bytes) -> tuple[WarningRequest, str]:
     """A warning request (and the sender) from a CAP 1.2 alert; raises CapError naming the element."""
     if len(xml) > MAX_BYTES:
-        raise CapError("body", "CAP 文件过大", "CAP document too large")
+        raise CapError.of("body", "cap.too_large")
     root = _parse(xml)
     if root.tag != f"{{{NS}}}alert":
-        raise CapError("alert", "根元素应为 CAP 1.2 的 <alert>", "the root must be a CAP 1.2 <alert>")
+        raise CapError.of("alert", "cap.root")
     for tag in REQUIRED:
         _text(root, tag)
     info = root.find(f"{{{NS}}}info")
     if info is None:
-        raise CapError("info", "CAP 缺少 <info>", "CAP document lacks <info>")
+        raise CapError.of("info", "cap.missing", tag="info")
     severity = _text(info, "severity")
     if severity not in LEVEL:
-        raise CapError("severity", f"不支持的 severity “{severity}”", f"unsupported severity '{severity}'")
+        raise CapError.of("severity", "cap.severity", severity=severity)
     expires = _text(info, "expires", required=False)
     hours = 24.0
     if expires:
         try:
             delta = dt.datetime.fromisoformat(expires) - dt.datetime.now(dt.timezone.utc)
         except (TypeError, ValueError):
-            raise CapError("expires", f"时间格式有误：{expires}", f"bad time: {expires}") from None
+            raise CapError.of("expires", "cap.time", value=expires) from None
         hours = delta.total_seconds() / 3600
         if hours <= 0:
-            raise CapError("expires", "预警已过期", "the alert has expired")
+            raise CapError.of("expires", "cap.expired")
     polygons = [_polygon(node.text) for area in info.findall(f"{{{NS}}}area")
                 for node in area.findall(f"{{{NS}}}polygon")]
     if not polygons:
-        raise CapError("polygon", "CAP 区域缺少 <polygon>", "CAP area lacks a <polygon>")
+        raise CapError.of("polygon", "cap.no_polygon")
     area_geometry = shapely.union_all(polygons)
     request = WarningRequest(level=LEVEL[severity], hazard_type=_text(info, "event"),
                              headline=_text(info, "headline", required=False) or _text(info, "event"),

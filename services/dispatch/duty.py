@@ -12,7 +12,7 @@ from services.db import audit
 from services.db.uow import UnitOfWork
 from services.dispatch.warnings import active_warnings
 from services.evacuation.moves import move_totals
-from services.evacuation.shelters import summarise_capacity
+from services.evacuation.shelters import capacity_summary
 from services.models import DispatchOrder, Incident, RescueTeam
 
 
@@ -22,13 +22,15 @@ def change_counter(uow: UnitOfWork) -> int:
 
 def duty_figures(uow: UnitOfWork) -> dict:
     session = uow.session
-    by_level = dict(session.execute(select(Incident.level, func.count()).where(Incident.status != "已结束")
+    by_level = dict(session.execute(select(Incident.level, func.count())
+                                    .where(Incident.status != vocabulary.INCIDENT_CLOSED)
                                     .group_by(Incident.level)).all())
-    teams_out = session.scalar(select(func.count()).select_from(RescueTeam).where(RescueTeam.status == "出动"))
+    teams_out = session.scalar(select(func.count()).select_from(RescueTeam)
+                               .where(RescueTeam.status == vocabulary.TEAM_DEPLOYED))
     active_orders = session.scalar(select(func.count()).select_from(DispatchOrder).where(
         DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES)))
     warnings = active_warnings(uow)
-    capacity = summarise_capacity(session, uow.settings)
+    capacity = capacity_summary(uow)
     return {
         "incidents_by_level": {level: int(by_level.get(level, 0)) for level in vocabulary.INCIDENT_LEVELS},
         "warnings_active": len(warnings),

@@ -32,9 +32,10 @@ def assign_team(uow: UnitOfWork, incident_id: int, team_id: int, *, eta_s: float
         raise NotFound.of("incident_id", "incident.not_found", id=incident_id)
     if team is None:
         raise NotFound.of("team_id", "team.not_found", id=team_id)
-    if incident.status == "已结束":
+    if incident.status == vocabulary.INCIDENT_CLOSED:
         raise Conflict.of("incident_id", "incident.closed")
-    order = DispatchOrder(incident_id=incident_id, team_id=team_id, status="已派", actor=uow.actor, eta_s=eta_s)
+    order = DispatchOrder(incident_id=incident_id, team_id=team_id, status=vocabulary.ORDER_SENT, actor=uow.actor,
+                          eta_s=eta_s)
     try:
         with session.begin_nested():  # the partial unique index decides here, in the database
             session.add(order)
@@ -42,21 +43,23 @@ def assign_team(uow: UnitOfWork, incident_id: int, team_id: int, *, eta_s: float
         if not _is_team_clash(exc):
             raise
         raise Conflict.of("team_id", "team.busy") from None
-    session.execute(update(RescueTeam).where(RescueTeam.id == team_id).values(status="出动"))
-    add_event(uow, incident_id, "order", f"派遣 {team.name}")
+    session.execute(update(RescueTeam).where(RescueTeam.id == team_id).values(status=vocabulary.TEAM_DEPLOYED))
+    add_event(uow, incident_id, "order", "event.dispatch", {"team": team.name})
     audit.record(session, actor=uow.actor, action="dispatch", entity="rescue_team", entity_key=team.code,
                  detail={"incident": incident_id, "order": order.id})
     return order.id
 
 
 def advance_order(uow: UnitOfWork, order_id: int, status: str) -> None:
-    """出发 / 到达 / 完成 / 取消; the team is back on standby when its order ends."""
-    before = transition(uow, DispatchOrder, order_id, status, vocabulary.ORDER_TRANSITIONS, "指令")
+    """出发 / 到达 / 完成 / 取消 (on the way, arrived, done, cancelled); the team is back on standby when its order
+    ends."""
+    before = transition(uow, DispatchOrder, order_id, status, vocabulary.ORDER_TRANSITIONS, "order")
     order = uow.session.get(DispatchOrder, order_id)
     team = uow.session.get(RescueTeam, order.team_id)
-    if status in ("完成", "取消"):
-        uow.session.execute(update(RescueTeam).where(RescueTeam.id == order.team_id).values(status="待命"))
-    add_event(uow, order.incident_id, "order", f"{team.name}：{before} → {status}")
+    if status in vocabulary.ENDED_ORDER_STATUSES:
+        uow.session.execute(update(RescueTeam).where(RescueTeam.id == order.team_id)
+                            .values(status=vocabulary.TEAM_STANDBY))
+    add_event(uow, order.incident_id, "order", "event.order", {"team": team.name, "before": before, "status": status})
     audit.record(uow.session, actor=uow.actor, action="update", entity="dispatch_order", entity_key=str(order_id),
                  detail={"from": before, "to": status})
 

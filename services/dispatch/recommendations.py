@@ -9,31 +9,25 @@ from services.errors import NotFound
 from services.models import Depot, DispatchOrder, Incident, RescueTeam, Vehicle
 from services.roads.network import seconds_to
 
-
-# Which team kinds suit which incident kinds (others fall back to the general ones).
-SPECIALTY: dict[str, tuple[str, ...]] = {
-    "滑坡": ("地质灾害救援",), "崩塌": ("地质灾害救援",), "泥石流": ("地质灾害救援",), "地面塌陷": ("地质灾害救援",),
-    "洪涝": ("水域救援",), "森林火灾": ("森林消防",), "危化品事故": ("危化救援",), "矿山事故": ("矿山救援",),
-    "火灾": ("综合性消防救援",), "燃气事故": ("综合性消防救援", "危化救援"), "道路交通事故": ("综合性消防救援", "医疗救护"),
-}
-GENERAL_TEAMS = ("综合性消防救援", "乡镇综合救援", "民兵应急", "社会救援")
+SPECIALTY = vocabulary.TEAM_SPECIALTIES
+GENERAL_TEAMS = vocabulary.GENERAL_TEAM_KINDS
 
 
 def recommend_teams(uow: UnitOfWork, incident_id: int, limit: int = 5) -> list[dict]:
-    """Available teams (待命, no active order) ranked: matching specialty first, then road travel time."""
-    session, settings = uow.session, uow.settings
+    """Available teams (待命 standby, no active order) ranked: matching specialty first, then road travel time."""
+    session = uow.session
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
+        raise NotFound.of("id", "incident.not_found", id=incident_id)
     busy = set(session.scalars(select(DispatchOrder.team_id).where(
         DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES))))
-    teams = [t for t in session.scalars(select(RescueTeam).where(RescueTeam.status == "待命"))
+    teams = [t for t in session.scalars(select(RescueTeam).where(RescueTeam.status == vocabulary.TEAM_STANDBY))
              if t.id not in busy]
     kind = incident.kind
     target = (incident.lon, incident.lat)
     if not teams:
         return []
-    times = seconds_to(settings, target, [(t.lon, t.lat) for t in teams])
+    times = seconds_to(uow, target, [(t.lon, t.lat) for t in teams])
     wanted = SPECIALTY.get(kind, ())
     ranked = sorted(zip(teams, times), key=lambda p: (p[0].kind not in wanted, p[0].kind not in GENERAL_TEAMS
                                                       and p[0].kind not in wanted, p[1]))
@@ -44,17 +38,18 @@ def recommend_teams(uow: UnitOfWork, incident_id: int, limit: int = 5) -> list[d
 
 def recommend_depots(uow: UnitOfWork, incident_id: int, limit: int = 3) -> list[dict]:
     """The depots nearest an incident by road, with how many of their vehicles are available."""
-    session, settings = uow.session, uow.settings
+    session = uow.session
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound("id", f"没有编号为 {incident_id} 的事件", f"no incident {incident_id}")
+        raise NotFound.of("id", "incident.not_found", id=incident_id)
     depots = session.scalars(select(Depot)).all()
-    free = dict(session.execute(select(Vehicle.depot_id, func.count()).where(Vehicle.status == "可用")
+    free = dict(session.execute(select(Vehicle.depot_id, func.count())
+                                .where(Vehicle.status == vocabulary.VEHICLE_AVAILABLE)
                                 .group_by(Vehicle.depot_id)).all())
     target = (incident.lon, incident.lat)
     if not depots:
         return []
-    times = seconds_to(settings, target, [(d.lon, d.lat) for d in depots])
+    times = seconds_to(uow, target, [(d.lon, d.lat) for d in depots])
     ranked = sorted(zip(depots, times), key=lambda p: p[1])[:limit]
     return [{"depot_id": d.id, "name": d.name, "vehicles_available": int(free.get(d.id, 0)),
              "travel_s": None if not (s < float("inf")) else round(float(s))} for d, s in ranked]

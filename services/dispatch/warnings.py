@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 import shapely
 from sqlalchemy import exists, func, select, update
 
+from services import vocabulary
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, NotFound
 from services.map.area import circle_polygon, polygon_from_geojson
 from services.models import HazardPoint, Township, Warning, WarningRecipient, utcnow
+from services.text import t
 
-LEVELS = ("蓝", "黄", "橙", "红")
+LEVELS = vocabulary.WARNING_COLOUR_LEVELS
 
 
 class WarningError(FieldError):
@@ -50,37 +52,38 @@ def _area(session, req: WarningRequest):
         parts.append(township.geom)
         names.append(township.name)
     if len(names) != len(set(req.townships)):
-        raise WarningError("townships", "含有不是本区的乡镇街道代码", "unknown township code")
+        raise WarningError.of("townships", "warning.township_unknown")
     for hazard in session.scalars(select(HazardPoint).where(HazardPoint.id.in_(req.hazard_ids))):
         parts.append(circle_polygon(hazard.lon, hazard.lat, max(hazard.influence_radius_m, 50.0)))
         names.append(hazard.name)
     if req.polygon is not None:
         parts.append(polygon_from_geojson(req.polygon, "polygon", WarningError))
-        names.append("圈选范围")
+        names.append(t("warning.area_drawn"))
     if not parts:
-        raise WarningError("area", "请选择预警范围（乡镇、隐患点或圈选）", "choose an area: townships, hazards or a polygon")
-    return shapely.union_all(parts), "、".join(names)[:500]
+        raise WarningError.of("area", "warning.area_required")
+    # The description is stored with the warning (CAP <areaDesc>, written in zh-CN): names are data, the rest zh.
+    return shapely.union_all(parts), t("list.separator").join(names)[:500]
 
 
 def issue_warning(uow: UnitOfWork, req: WarningRequest) -> int:
     if req.level not in LEVELS:
-        raise WarningError("level", "预警等级应为 蓝/黄/橙/红", "level must be 蓝, 黄, 橙 or 红")
+        raise WarningError.of("level", "warning.level_invalid")
     if not req.headline.strip() or not req.hazard_type.strip():
-        raise WarningError("headline", "请填写预警标题和灾种", "headline and hazard type are required")
+        raise WarningError.of("headline", "warning.headline_required")
     if not 0 < req.valid_hours <= 24 * 30 or not 1 <= req.ack_timeout_min <= 24 * 60:
-        raise WarningError("valid_hours", "有效期 0–720 小时，叫应时限 1–1440 分钟",
-                           "valid_hours 0-720 and ack_timeout_min 1-1440")
+        raise WarningError.of("valid_hours", "warning.limits")
     session = uow.session
     area, description = _area(session, req)
-    people = {(r.get("name", "").strip(), str(r.get("phone") or "")): r.get("role") or "责任人"
-              for r in req.recipients if r.get("name", "").strip()}
+    people = {(r.get("name", "").strip(), str(r.get("phone") or "")):
+              r.get("role") or vocabulary.RECIPIENT_RESPONSIBLE for r in req.recipients if r.get("name", "").strip()}
     if req.include_hazard_monitors:
         shapely.prepare(area)
         for h in session.scalars(select(HazardPoint).where(HazardPoint.contact_person.is_not(None))):
             if area.intersects(shapely.Point(h.lon, h.lat)):
-                people.setdefault((h.contact_person, h.contact_phone or ""), f"监测员（{h.name}）"[:40])
+                people.setdefault((h.contact_person, h.contact_phone or ""),
+                                  t("warning.monitor_role", hazard=h.name)[:40])
     if not people:
-        raise WarningError("recipients", "预警没有接收人", "the warning has no recipient")
+        raise WarningError.of("recipients", "warning.no_recipient")
     warning = Warning(level=req.level, hazard_type=req.hazard_type.strip()[:20], headline=req.headline.strip()[:200],
                       area_description=description, area=area, issued_by=uow.actor[:80],
                       valid_until=_now() + dt.timedelta(hours=req.valid_hours), ack_timeout_min=req.ack_timeout_min)

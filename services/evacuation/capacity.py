@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from services import vocabulary
+
 DEFAULT_AREA_PER_PERSON_M2 = 1.5
 NEARLY_FULL_SHARE = 0.9  # at or above 90 % of capacity used, a shelter is shown as nearly full
 
@@ -24,10 +26,10 @@ def available_places(capacity: int, occupancy_people: int, blocked_places: int) 
 
 def occupancy_class(status: str, capacity: int, occupancy_people: int, blocked_places: int) -> str:
     """open (with room) / nearly_full / full / closed, for map colours and filters."""
-    if status == "关闭":
+    if status == vocabulary.SHELTER_CLOSED:
         return "closed"
     free = available_places(capacity, occupancy_people, blocked_places)
-    if status == "已满" or free == 0:
+    if status == vocabulary.SHELTER_FULL or free == 0:
         return "full"
     if capacity and (capacity - free) / capacity >= NEARLY_FULL_SHARE:
         return "nearly_full"

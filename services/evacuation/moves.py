@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
+from services import vocabulary
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, NotFound
 from services.evacuation.capacity import available_places, capacity_sql, free_places_sql, shelter_capacity
 from services.evacuation.shelters import ShelterCapacity, shelters_in
 from services.models import EvacuationMove, HazardPoint, Shelter
+from services.text import both
 
 MAX_PEOPLE_PER_MOVE = 100_000  # more than the district's whole evacuation target many times over
 MAX_OCCUPANCY = 1_000_000
@@ -31,18 +33,20 @@ class MoveTotals:
     housed_by_moves: int  # of them, people recorded as arriving in a shelter
 
 
-def _whole(value, name: str, label: str, low: int, high: int) -> int:
+def _whole(value, name: str, label_key: str, low: int, high: int) -> int:
+    """``value`` as a whole number in [low, high]; refused naming the field by its catalogue label."""
+    label, label_en = both(label_key)
     if isinstance(value, bool):
         value = None
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise OccupancyError.of(name, "number.whole", label=label, label_en=name, value=value) from None
+        raise OccupancyError.of(name, "number.whole", label=label, label_en=label_en, value=value) from None
     if number < low:
         raise OccupancyError.of(name, "number.negative" if low == 0 else "number.at_least", label=label,
-                                label_en=name, low=low)
+                                label_en=label_en, low=low)
     if number > high:
-        raise OccupancyError.of(name, "number.at_most", label=label, label_en=name, high=f"{high:,}")
+        raise OccupancyError.of(name, "number.at_most", label=label, label_en=label_en, high=f"{high:,}")
     return number
 
 
@@ -55,9 +59,11 @@ def _shelter_or_404(uow: UnitOfWork, shelter_id: int, name: str = "shelter_id") 
 
 def update_occupancy(uow: UnitOfWork, shelter_id: int, occupancy_people) -> ShelterCapacity:
     """Set how many people a shelter now houses (a head count there), within its capacity; audited."""
-    value = _whole(occupancy_people, "occupancy_people", "已安置人数", 0, MAX_OCCUPANCY)
+    value = _whole(occupancy_people, "occupancy_people", "label.occupancy_people", 0, MAX_OCCUPANCY)
     settings = uow.settings
-    before = uow.session.scalar(select(Shelter.occupancy_people).where(Shelter.id == shelter_id))
+    # The row is locked before it is read (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so
+    # the audited "from" is the value this write replaced, not one another writer changed meanwhile.
+    before = uow.session.scalar(select(Shelter.occupancy_people).where(Shelter.id == shelter_id).with_for_update())
     row = uow.session.execute(
         update(Shelter).where(Shelter.id == shelter_id, value + Shelter.blocked_places <= capacity_sql(settings))
         .values(occupancy_people=value).returning(Shelter.code)).first()
@@ -70,18 +76,18 @@ def update_occupancy(uow: UnitOfWork, shelter_id: int, occupancy_people) -> Shel
     audit.record(uow.session, actor=uow.actor, action="update", entity="shelter_occupancy", entity_key=row.code,
                  detail={"from": before, "to": value})
     uow.session.expire_all()
-    return shelters_in(uow.session, settings, [shelter_id])[0]
+    return shelters_in(uow, [shelter_id])[0]
 
 
 def record_move(uow: UnitOfWork, hazard_id: int, people, *, shelter_id: int | None = None) -> MoveTotals:
     """People moved away from a hazard point; with a shelter they are housed there too, if it has room."""
-    count = _whole(people, "people", "人数", 1, MAX_PEOPLE_PER_MOVE)
+    count = _whole(people, "people", "label.people", 1, MAX_PEOPLE_PER_MOVE)
     hazard_code = uow.session.scalar(select(HazardPoint.code).where(HazardPoint.id == hazard_id))
     if hazard_code is None:
         raise NotFound.of("hazard_id", "hazard.not_found", id=hazard_id)
     if shelter_id is not None:
         housed = uow.session.execute(
-            update(Shelter).where(Shelter.id == shelter_id, Shelter.status != "关闭",
+            update(Shelter).where(Shelter.id == shelter_id, Shelter.status != vocabulary.SHELTER_CLOSED,
                                   free_places_sql(uow.settings) >= count)
             .values(occupancy_people=Shelter.occupancy_people + count).returning(Shelter.occupancy_people)).first()
         if housed is None:
@@ -95,7 +101,7 @@ def record_move(uow: UnitOfWork, hazard_id: int, people, *, shelter_id: int | No
 
 def _refuse_move(uow: UnitOfWork, shelter_id: int, count: int) -> None:
     shelter = _shelter_or_404(uow, shelter_id)
-    if shelter.status == "关闭":
+    if shelter.status == vocabulary.SHELTER_CLOSED:
         raise Conflict.of("shelter_id", "shelter.closed", shelter=shelter.name)
     cap = shelter_capacity(uow.settings, shelter.declared_capacity_people, shelter.effective_area_m2,
                            shelter.shelter_type)

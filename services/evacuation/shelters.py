@@ -8,30 +8,26 @@ leaves flagged shelters out of the totals.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from sqlalchemy import select
 
-from config import Settings
 from geo.distance import haversine_m
-from services.db import read_session
+from services import vocabulary
+from services.db.uow import UnitOfWork
 from services.evacuation.capacity import (
     available_places,
     occupancy_class,
     shelter_capacity,
 )
 from services.models import Enterprise, HazardPoint, Shelter, Township
+from services.text.reasons import Reason
 
-# Enterprises a shelter must keep the safety distance from (flammable or explosive: GB 50413-2007).
-HAZARDOUS_NEIGHBOURS: dict[str, tuple[str, ...]] = {
-    "危险化学品": ("生产", "经营(带储存)", "使用"),
-    "成品油": ("加油站", "油库"),
-    "燃气": ("燃气经营",),
-}
+HAZARDOUS_NEIGHBOURS = vocabulary.HAZARDOUS_NEIGHBOURS  # the safety distance is kept from these
 
 
-@dataclass
+@dataclass(frozen=True)
 class ShelterCapacity:
     id: int
     code: str
@@ -47,11 +43,21 @@ class ShelterCapacity:
     occupancy_class: str
     lon: float
     lat: float
-    unsafe_reasons: list[str] = field(default_factory=list)  # Chinese, for the page and the API
+    unsafe_reasons: tuple[Reason, ...] = ()  # why it fails the safety rules (codes; the catalogue renders them)
+
+    def to_json(self) -> dict:
+        """The API's record: ``unsafe_reasons`` in Chinese as always, beside their English and their codes."""
+        data = asdict(self)
+        data["unsafe_reasons"] = [r.text("zh") for r in self.unsafe_reasons]
+        data["unsafe_reasons_en"] = [r.text("en") for r in self.unsafe_reasons]
+        data["unsafe_codes"] = [r.to_json() for r in self.unsafe_reasons]
+        return data
 
 
 @dataclass
 class TownshipCapacity:
+    """A township's totals, summed while the summary is built."""
+
     code: str
     name: str
     shelters: int = 0
@@ -60,7 +66,7 @@ class TownshipCapacity:
     available_places: int = 0
 
 
-@dataclass
+@dataclass(frozen=True)
 class CapacitySummary:
     target_people: int
     exclude_unsafe: bool
@@ -74,44 +80,54 @@ class CapacitySummary:
     shelters: list[ShelterCapacity]
     townships: list[TownshipCapacity]
 
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["shelters"] = [s.to_json() for s in self.shelters]
+        return data
 
-def _unsafe_reasons(settings: Settings, shelters: list[ShelterCapacity], session) -> None:
-    limit = settings.evacuation.safety_distance_m
-    plants = [e for e in session.execute(select(Enterprise.name, Enterprise.sector, Enterprise.category,
-                                                Enterprise.lon, Enterprise.lat))
+
+def _unsafe_reasons(uow: UnitOfWork, shelters: list[ShelterCapacity]) -> list[ShelterCapacity]:
+    """The shelters with ``unsafe_reasons``: too near a hazardous plant, or inside a hazard point's zone."""
+    limit = uow.settings.evacuation.safety_distance_m
+    plants = [e for e in uow.session.execute(select(Enterprise.name, Enterprise.sector, Enterprise.category,
+                                                    Enterprise.lon, Enterprise.lat))
               if e.category in HAZARDOUS_NEIGHBOURS.get(e.sector, ())]
-    hazards = session.execute(select(HazardPoint.name, HazardPoint.hazard_type, HazardPoint.influence_radius_m,
-                                     HazardPoint.lon, HazardPoint.lat)).all()
+    hazards = uow.session.execute(select(HazardPoint.name, HazardPoint.hazard_type, HazardPoint.influence_radius_m,
+                                         HazardPoint.lon, HazardPoint.lat)).all()
     if not shelters:
-        return
+        return shelters
+    reasons: list[list[Reason]] = [[] for _ in shelters]
     s_lon = np.array([s.lon for s in shelters])[:, None]
     s_lat = np.array([s.lat for s in shelters])[:, None]
     if plants:
         d = haversine_m(s_lon, s_lat, np.array([p.lon for p in plants])[None, :], np.array([p.lat for p in plants]))
         for i, j in zip(*np.nonzero(d < limit)):
             p = plants[j]
-            shelters[i].unsafe_reasons.append(
-                f"距{p.sector}（{p.category}）“{p.name}” {d[i, j]:.0f} 米（应 ≥ {limit:.0f} 米）")
+            reasons[i].append(Reason("shelter.unsafe.plant", {
+                "sector": p.sector, "category": p.category, "name": p.name, "distance_m": f"{d[i, j]:.0f}",
+                "limit_m": f"{limit:.0f}"}))
     if hazards:
         d = haversine_m(s_lon, s_lat, np.array([h.lon for h in hazards])[None, :], np.array([h.lat for h in hazards]))
         radius = np.array([h.influence_radius_m for h in hazards])[None, :]
         for i, j in zip(*np.nonzero(d < radius)):
             h = hazards[j]
-            shelters[i].unsafe_reasons.append(f"位于{h.hazard_type}隐患点“{h.name}”影响范围内（{d[i, j]:.0f} 米）")
+            reasons[i].append(Reason("shelter.unsafe.hazard", {
+                "hazard_type": h.hazard_type, "name": h.name, "distance_m": f"{d[i, j]:.0f}"}))
+    return [replace(s, unsafe_reasons=tuple(r)) if r else s for s, r in zip(shelters, reasons)]
 
 
-def shelter_capacities(settings: Settings) -> list[ShelterCapacity]:
+def shelter_capacities(uow: UnitOfWork) -> list[ShelterCapacity]:
     """Every shelter with its capacity, free places and safety flags."""
-    with read_session(settings.database_url) as session:
-        return shelters_in(session, settings)
+    return shelters_in(uow)
 
 
-def shelters_in(session, settings: Settings, shelter_ids: list[int] | None = None) -> list[ShelterCapacity]:
-    """The shelters (all, or those of ``shelter_ids``) as ``session`` sees them, with capacity and safety flags."""
+def shelters_in(uow: UnitOfWork, shelter_ids: list[int] | None = None) -> list[ShelterCapacity]:
+    """The shelters (all, or those of ``shelter_ids``) as the unit of work sees them, with capacity and safety flags."""
+    settings = uow.settings
     stmt = select(Shelter, Township.name).join(Township, Township.code == Shelter.township_code)
     if shelter_ids is not None:
         stmt = stmt.where(Shelter.id.in_(shelter_ids))
-    rows = session.execute(stmt.order_by(Shelter.code)).all()
+    rows = uow.session.execute(stmt.order_by(Shelter.code)).all()
     result = []
     for s, township_name in rows:
         cap = shelter_capacity(settings, s.declared_capacity_people, s.effective_area_m2, s.shelter_type)
@@ -122,22 +138,16 @@ def shelters_in(session, settings: Settings, shelter_ids: list[int] | None = Non
             available_places=available_places(cap, s.occupancy_people, s.blocked_places),
             occupancy_class=occupancy_class(s.status, cap, s.occupancy_people, s.blocked_places),
             lon=s.lon, lat=s.lat))
-    _unsafe_reasons(settings, result, session)
-    return result
+    return _unsafe_reasons(uow, result)
 
 
-def capacity_summary(settings: Settings, *, exclude_unsafe: bool = False) -> CapacitySummary:
+def capacity_summary(uow: UnitOfWork, *, exclude_unsafe: bool = False) -> CapacitySummary:
     """District and township totals of places against the evacuation target (closed shelters count 0)."""
-    with read_session(settings.database_url) as session:
-        return summarise_capacity(session, settings, exclude_unsafe=exclude_unsafe)
-
-
-def summarise_capacity(session, settings: Settings, *, exclude_unsafe: bool = False) -> CapacitySummary:
-    """``capacity_summary`` as ``session`` sees the database (one snapshot with the caller's other figures)."""
-    shelters = shelters_in(session, settings)
-    counted = [s for s in shelters if s.status != "关闭" and not (exclude_unsafe and s.unsafe_reasons)]
+    settings = uow.settings
+    shelters = shelters_in(uow)
+    counted = [s for s in shelters if s.status != vocabulary.SHELTER_CLOSED and not (exclude_unsafe and s.unsafe_reasons)]
     townships: dict[str, TownshipCapacity] = {}
-    for code, name in session.execute(select(Township.code, Township.name).order_by(Township.code)):
+    for code, name in uow.session.execute(select(Township.code, Township.name).order_by(Township.code)):
         townships[code] = TownshipCapacity(code, name)
     for s in counted:
         t = townships[s.township_code]

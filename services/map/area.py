@@ -14,7 +14,8 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
-from config import Settings
+from services import vocabulary
+from services.db.uow import UnitOfWork
 from services.errors import FieldError
 from services.map.layers import LayerFilter, point_layer
 
@@ -23,7 +24,18 @@ MAX_VERTICES = 10_000  # a hand-drawn or imported area; a township outline has a
 RADIUS_RANGE_M = (1.0, 100_000.0)  # a circle: from a spot to the width of the district and more
 
 
-@dataclass
+@dataclass(frozen=True)
+class AreaItem:
+    """A feature inside the area: its layer, id, name, level (risk, warning or occupancy class) and people."""
+
+    layer: str
+    id: int
+    name: str
+    level: str | None
+    people: int | None  # threatened (hazard points) or places free (shelters); None for enterprises
+
+
+@dataclass(frozen=True)
 class AreaSummary:
     area_km2: float
     enterprises_by_risk: dict[str, int] = field(default_factory=dict)
@@ -32,7 +44,7 @@ class AreaSummary:
     shelters: int = 0
     shelter_capacity: int = 0
     shelter_available: int = 0
-    items: list[dict] = field(default_factory=list)  # the features inside, riskiest first, at most MAX_LISTED
+    items: tuple[AreaItem, ...] = ()  # the features inside, riskiest first, at most MAX_LISTED
 
 
 def circle_polygon(lon: float, lat: float, radius_m: float, segments: int = 72) -> Polygon:
@@ -46,8 +58,7 @@ def circle_polygon(lon: float, lat: float, radius_m: float, segments: int = 72) 
 def _parts(obj, field_name: str) -> tuple[dict, dict]:
     """(geometry, properties) of a GeoJSON geometry or Feature."""
     if not isinstance(obj, dict):
-        raise FieldError(field_name, "范围应为 GeoJSON 对象（多边形，或带 properties.radius 米数的点）",
-                         "area must be a GeoJSON object: a polygon, or a point with properties.radius in metres")
+        raise FieldError.of(field_name, "area.not_object")
     if obj.get("type") == "Feature":
         props = obj.get("properties")
         return obj.get("geometry"), props if isinstance(props, dict) else {}
@@ -55,33 +66,30 @@ def _parts(obj, field_name: str) -> tuple[dict, dict]:
 
 
 def _not_a_polygon(field_name: str, what: str) -> FieldError:
-    return FieldError(field_name, f"范围应为多边形，或带 properties.radius（米）的点，而不是 {what}",
-                      f"area must be a polygon, or a point with properties.radius in metres, not {what}")
+    return FieldError.of(field_name, "area.not_polygon", what=what)
 
 
 def _circle(point, props: dict, field_name: str) -> Polygon:
     radius = props.get("radius", props.get("_radius"))
     low, high = RADIUS_RANGE_M
     if isinstance(radius, bool) or not isinstance(radius, (int, float)) or not low <= radius <= high:
-        raise FieldError(field_name, f"圆形范围需要 properties.radius：{low:g} 到 {high:g} 米的数字",
-                         f"a circle needs properties.radius, a number from {low:g} to {high:g} metres")
+        raise FieldError.of(field_name, "area.radius", low=f"{low:g}", high=f"{high:g}")
     x, y = shapely.get_coordinates(point)[0] if not point.is_empty else (math.nan, math.nan)
     if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 < y < 90):
-        raise FieldError(field_name, "圆心坐标无效（经度 ±180，纬度 ±90）", "the centre is not a valid lon/lat")
+        raise FieldError.of(field_name, "area.centre")
     return circle_polygon(float(x), float(y), float(radius))
 
 
 def _check_coordinates(geometry, field_name: str) -> None:
     if geometry.is_empty:
-        raise FieldError(field_name, "范围为空多边形", "area is an empty polygon")
+        raise FieldError.of(field_name, "area.empty")
     if shapely.get_num_coordinates(geometry) > MAX_VERTICES:
-        raise FieldError(field_name, f"范围顶点过多（最多 {MAX_VERTICES} 个）",
-                         f"area has too many vertices (at most {MAX_VERTICES})")
+        raise FieldError.of(field_name, "area.vertices", limit=MAX_VERTICES)
     coords = shapely.get_coordinates(geometry)
     if not np.isfinite(coords).all():
-        raise FieldError(field_name, "范围坐标含非有限数（NaN 或无穷）", "area coordinates must be finite numbers")
+        raise FieldError.of(field_name, "area.not_finite")
     if (np.abs(coords[:, 0]) > 180).any() or (np.abs(coords[:, 1]) > 90).any():
-        raise FieldError(field_name, "范围坐标超出经度 ±180、纬度 ±90", "area coordinates lie outside lon ±180, lat ±90")
+        raise FieldError.of(field_name, "area.out_of_range")
 
 
 def _check_valid(geometry, field_name: str) -> None:
@@ -91,9 +99,8 @@ def _check_valid(geometry, field_name: str) -> None:
     found = re.search(r"\[([-+\d.eE]+) ([-+\d.eE]+)", reason)
     at = f" ({float(found[1]):.6f}, {float(found[2]):.6f})" if found else ""
     if "self-intersection" in reason.lower():
-        raise FieldError(field_name, f"范围多边形自相交，位置（经度, 纬度）{at}",
-                         f"area polygon intersects itself at (lon, lat){at}")
-    raise FieldError(field_name, f"范围多边形无效：{reason}", f"area polygon is invalid: {reason}")
+        raise FieldError.of(field_name, "area.self_intersection", at=at)
+    raise FieldError.of(field_name, "area.invalid", reason=reason)
 
 
 def polygon_from_geojson(obj, field_name: str, error: type[FieldError] = FieldError) -> Polygon | MultiPolygon:
@@ -106,19 +113,18 @@ def polygon_from_geojson(obj, field_name: str, error: type[FieldError] = FieldEr
     except FieldError as exc:
         if isinstance(exc, error):
             raise
-        raise error(exc.field, exc.reason, exc.reason_en) from None
+        raise error.of(exc.field, exc.code, **exc.params) from None
 
 
 def _polygon(obj, field_name: str) -> Polygon | MultiPolygon:
     geometry_json, props = _parts(obj, field_name)
     if not isinstance(geometry_json, dict):
-        raise _not_a_polygon(field_name, "空值" if geometry_json is None else type(geometry_json).__name__)
+        raise _not_a_polygon(field_name, "null" if geometry_json is None else type(geometry_json).__name__)
     try:
         with np.errstate(invalid="ignore"):  # NaN coordinates are refused below, with a reason
             geometry = shapely.force_2d(shape(geometry_json))
     except (AttributeError, IndexError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
-        raise FieldError(field_name, f"范围不是可读的 GeoJSON 几何：{exc}",
-                         f"area is not a readable GeoJSON geometry: {exc}") from None
+        raise FieldError.of(field_name, "area.unreadable", reason=str(exc)) from None
     if geometry.geom_type == "Point":
         geometry = _circle(geometry, props, field_name)
     elif geometry.geom_type not in ("Polygon", "MultiPolygon"):
@@ -138,35 +144,33 @@ def _area_km2(geometry) -> float:
     return float(geometry.area * 111.32 ** 2 * np.cos(np.radians(lat)))
 
 
-_RISK_ORDER = {"重大": 0, "较大": 1, "一般": 2, "低": 3}
-_WARNING_ORDER = {"红": 0, "橙": 1, "黄": 2, "蓝": 3, "无": 4}
+_RISK_ORDER = {level: i for i, level in enumerate(vocabulary.RISK_LEVELS)}  # 重大 first
+_WARNING_ORDER = {level: i for i, level in enumerate(reversed(vocabulary.WARNING_LEVELS))}  # 红 first, 无 last
 
 
-def summarise_area(settings: Settings, geometry) -> AreaSummary:
+def summarise_area(uow: UnitOfWork, geometry) -> AreaSummary:
     """Count what lies inside ``geometry`` (bbox query first, then an exact point-in-polygon test)."""
     shapely.prepare(geometry)
     bbox = LayerFilter(bbox=tuple(geometry.bounds))  # type: ignore[arg-type]
-    summary = AreaSummary(area_km2=round(_area_km2(geometry), 3))
-    inside: dict[str, list[dict]] = {}
+    inside: dict[str, list] = {}
     for layer in ("enterprises", "hazards", "shelters"):
-        features = point_layer(settings, layer, bbox, "full")["features"]
-        lon, lat = np.array([f["geometry"]["coordinates"] for f in features], dtype=float).reshape(-1, 2).T
-        inside[layer] = [f["properties"] for f, ok in zip(features, shapely.contains_xy(geometry, lon, lat)) if ok]
-    summary.enterprises_by_risk = dict(Counter(p["risk_level"] for p in inside["enterprises"]))
-    summary.hazards = len(inside["hazards"])
-    summary.threatened_people = sum(p["threatened_people"] for p in inside["hazards"])
-    summary.shelters = len(inside["shelters"])
-    summary.shelter_capacity = sum(p["capacity_people"] for p in inside["shelters"])
-    summary.shelter_available = sum(p["available_places"] for p in inside["shelters"]
-                                    if p["occupancy_class"] != "closed")
+        features = point_layer(uow, layer, bbox, "full").features
+        lon = np.array([f.lon for f in features], dtype=float)
+        lat = np.array([f.lat for f in features], dtype=float)
+        inside[layer] = [f.properties for f, ok in zip(features, shapely.contains_xy(geometry, lon, lat)) if ok]
     ranked = (
         [(0, _WARNING_ORDER[p["warning_level"]], -p["threatened_people"], p) for p in inside["hazards"]] +
         [(1, _RISK_ORDER[p["risk_level"]], 0, p) for p in inside["enterprises"]] +
         [(2, 0, -p["available_places"], p) for p in inside["shelters"]]
     )
     ranked.sort(key=lambda r: r[:3])
-    summary.items = [{"layer": p["layer"], "id": p["id"], "name": p["name"],
-                      "level": p.get("risk_level") or p.get("warning_level") or p.get("occupancy_class"),
-                      "people": p.get("threatened_people", p.get("available_places"))}
-                     for *_, p in ranked[:MAX_LISTED]]
-    return summary
+    return AreaSummary(
+        area_km2=round(_area_km2(geometry), 3),
+        enterprises_by_risk=dict(Counter(p["risk_level"] for p in inside["enterprises"])),
+        hazards=len(inside["hazards"]), threatened_people=sum(p["threatened_people"] for p in inside["hazards"]),
+        shelters=len(inside["shelters"]), shelter_capacity=sum(p["capacity_people"] for p in inside["shelters"]),
+        shelter_available=sum(p["available_places"] for p in inside["shelters"] if p["occupancy_class"] != "closed"),
+        items=tuple(AreaItem(p["layer"], p["id"], p["name"],
+                             p.get("risk_level") or p.get("warning_level") or p.get("occupancy_class"),
+                             p.get("threatened_people", p.get("available_places")))
+                    for *_, p in ranked[:MAX_LISTED]))

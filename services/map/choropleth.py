@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from sqlalchemy import case, func, select
 
-from config import Settings
-from services.db import read_session
+from services import vocabulary
+from services.db.uow import UnitOfWork
 from services.evacuation.capacity import available_places, shelter_capacity
 from services.models import Enterprise, HazardPoint, Shelter, Township
 
@@ -32,26 +32,39 @@ class TownshipFigures:
     shelter_places_per_1000: float | None = None
 
 
-def township_figures(settings: Settings) -> dict[str, TownshipFigures]:
-    with read_session(settings.database_url) as session:
-        figures = {code: TownshipFigures(population=pop)
-                   for code, pop in session.execute(select(Township.code, Township.population))}
-        for code, n, people in session.execute(select(
-                HazardPoint.township_code, func.count(), func.sum(HazardPoint.threatened_people))
-                .group_by(HazardPoint.township_code)):
-            figures[code].hazards, figures[code].threatened_people = n, int(people or 0)
-        major = func.sum(case((Enterprise.risk_level.in_(("重大", "较大")), 1), else_=0))
-        for code, n, m in session.execute(select(Enterprise.township_code, func.count(), major)
-                                          .group_by(Enterprise.township_code)):
-            figures[code].enterprises, figures[code].major_risk_enterprises = n, int(m or 0)
-        for s in session.execute(select(Shelter.township_code, Shelter.declared_capacity_people,
-                                        Shelter.effective_area_m2, Shelter.occupancy_people,
-                                        Shelter.blocked_places, Shelter.status, Shelter.shelter_type)):
-            cap = shelter_capacity(settings, s.declared_capacity_people, s.effective_area_m2, s.shelter_type)
-            figures[s.township_code].shelter_capacity += cap
-            if s.status != "关闭":
-                figures[s.township_code].shelter_available += available_places(
-                    cap, s.occupancy_people, s.blocked_places)
+@dataclass(frozen=True)
+class Choropleth:
+    """One measure per township code, its class breaks (upper bounds, ascending) and a colour per class."""
+
+    measure: str
+    values: dict[str, float | int | None]
+    breaks: list[float]
+    colours: list[str]
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def township_figures(uow: UnitOfWork) -> dict[str, TownshipFigures]:
+    session = uow.session
+    figures = {code: TownshipFigures(population=pop)
+               for code, pop in session.execute(select(Township.code, Township.population))}
+    for code, n, people in session.execute(select(
+            HazardPoint.township_code, func.count(), func.sum(HazardPoint.threatened_people))
+            .group_by(HazardPoint.township_code)):
+        figures[code].hazards, figures[code].threatened_people = n, int(people or 0)
+    major = func.sum(case((Enterprise.risk_level.in_((vocabulary.RISK_MAJOR, vocabulary.RISK_SIGNIFICANT)), 1), else_=0))
+    for code, n, m in session.execute(select(Enterprise.township_code, func.count(), major)
+                                      .group_by(Enterprise.township_code)):
+        figures[code].enterprises, figures[code].major_risk_enterprises = n, int(m or 0)
+    for s in session.execute(select(Shelter.township_code, Shelter.declared_capacity_people,
+                                    Shelter.effective_area_m2, Shelter.occupancy_people,
+                                    Shelter.blocked_places, Shelter.status, Shelter.shelter_type)):
+        cap = shelter_capacity(uow.settings, s.declared_capacity_people, s.effective_area_m2, s.shelter_type)
+        figures[s.township_code].shelter_capacity += cap
+        if s.status != vocabulary.SHELTER_CLOSED:
+            figures[s.township_code].shelter_available += available_places(
+                cap, s.occupancy_people, s.blocked_places)
     for f in figures.values():
         if f.population:
             f.shelter_places_per_1000 = round(1000 * f.shelter_available / f.population, 1)
@@ -67,12 +80,12 @@ def class_breaks(values: list[float], classes: int = len(CHOROPLETH_COLOURS)) ->
     return sorted({round(float(q), 1) for q in quantiles})
 
 
-def choropleth(settings: Settings, measure: str) -> dict:
+def choropleth(uow: UnitOfWork, measure: str) -> Choropleth:
     """Values per township code, class breaks and colours for one measure."""
-    figures = township_figures(settings)
+    figures = township_figures(uow)
     values = {code: asdict(f)[measure] for code, f in figures.items()}
     breaks = class_breaks(list(values.values()))
     colours = list(CHOROPLETH_COLOURS[:len(breaks)])
     if measure in GOOD_IS_HIGH:
         colours.reverse()
-    return {"measure": measure, "values": values, "breaks": breaks, "colours": colours}
+    return Choropleth(measure, values, breaks, colours)

@@ -15,18 +15,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import folium
 import shapely
 from branca.element import Element
 from shapely.geometry import shape
 
-from config import Settings
 from services import vocabulary
-from services.text import t
+from services.clock import format_local, now_utc
 from services.data.specs import SPECS
-from services.map.choropleth import choropleth
+from services.db.uow import UnitOfWork
+from services.map.choropleth import Choropleth, choropleth
 from services.map.export_limits import check_export_bbox
 from services.map.features import EXTRA_LABELS
 from services.map.layers import (
@@ -39,21 +38,18 @@ from services.map.layers import (
     sample_in_use,
     townships_geojson,
 )
+from services.text import t, term
 
-TIMEZONE = ZoneInfo("Asia/Shanghai")
 # Layers switched on when a request names none, and the drawing order (bottom → top), as on the live map.
 DEFAULT_LAYERS = ("enterprises", "teams", "depots", "shelters", "hazards")
 DRAW_ORDER = ("stations", "enterprises", "teams", "depots", "shelters", "hazards")
-OCCUPANCY_COLOURS = {"open": "#2a9d8f", "nearly_full": "#f4a261", "full": "#d62828", "closed": "#8d99ae"}
-TEAM_COLOURS = {"待命": "#6a4c93", "出动": "#d62828", "休整": "#8d99ae"}
-DEPOT_COLOUR, STATION_COLOUR, OFFLINE_COLOUR = "#5a189a", "#00798c", "#8d99ae"
-ALERT_RING, HAZARD_EDGE, NO_DATA_COLOUR = "#d62828", "#3d2b1f", "#d9d9d9"
+OCCUPANCY_COLOURS, TEAM_COLOURS = vocabulary.OCCUPANCY_COLOURS, vocabulary.TEAM_COLOURS
+DEPOT_COLOUR = vocabulary.DEPOT_COLOUR
+STATION_COLOUR = vocabulary.STATION_COLOURS[vocabulary.STATION_NORMAL]
+OFFLINE_COLOUR = vocabulary.STATION_COLOURS[vocabulary.STATION_OFFLINE]
+ALERT_RING, HAZARD_EDGE, NO_DATA_COLOUR = vocabulary.ALERT_RING, vocabulary.HAZARD_EDGE, vocabulary.NO_DATA_COLOUR
+MARKER_SIZE_PX = {vocabulary.RISK_MAJOR: 22, vocabulary.RISK_SIGNIFICANT: 20}  # enterprises; others 17
 VENDOR_DIR = Path(__file__).resolve().parents[2] / "dashboard" / "static" / "vendor"
-
-# English glosses of vocabulary values in legends (the values themselves are Chinese, as stored).
-GLOSS_EN = {"重大": "major", "较大": "significant", "一般": "moderate", "低": "low", "无": "none", "蓝": "blue",
-            "黄": "yellow", "橙": "orange", "红": "red", "待命": "standby", "出动": "deployed", "休整": "resting",
-            "正常": "normal", "离线": "offline"}
 
 
 def text(key: str, lang: str = "zh", **params) -> str:
@@ -85,11 +81,11 @@ class MapView:
 
     request: ExportRequest
     title: str
-    made_text: str  # "2026-11-25 14:05", Asia/Shanghai
+    made_text: str  # "2026-11-25 14:05", in the deployment's zone
     boundary: list[dict]
     townships: list[dict]
-    layers: dict[str, list[dict]]
-    choropleth: dict | None
+    layers: dict[str, list[dict]]  # GeoJSON features, as the renderers draw them
+    choropleth: Choropleth | None
     sample: bool
     extent: tuple[float, float, float, float]  # minlon, minlat, maxlon, maxlat
 
@@ -98,14 +94,17 @@ class MapView:
         return self.request.lang
 
 
-def collect_view(settings: Settings, selection: ExportRequest | Mapping[str, LayerFilter],
+def collect_view(uow: UnitOfWork, selection: ExportRequest | Mapping[str, LayerFilter],
                  now: dt.datetime | None = None) -> MapView:
-    """Read what an export draws; ``selection`` is an ExportRequest or ``{layer: LayerFilter}`` of layers shown."""
+    """Read what an export draws, from one snapshot; ``selection`` is an ExportRequest or ``{layer: LayerFilter}``.
+
+    The view is plain data: the caller may close its unit of work and render it afterwards (or in a worker).
+    """
     req = selection if isinstance(selection, ExportRequest) else ExportRequest(dict(selection))
     if unknown := [k for k in req.filters if k not in POINT_LAYERS]:
-        raise BadParameter("layers", f"未知图层“{unknown[0]}”", f"unknown layer '{unknown[0]}'")
-    boundary, townships = boundary_geojson(settings)["features"], townships_geojson(settings)["features"]
-    layers = {layer: point_layer(settings, layer, req.filters[layer], "map")["features"]
+        raise BadParameter.of("layers", "filter.layer", layer=unknown[0])
+    boundary, townships = boundary_geojson(uow)["features"], townships_geojson(uow)["features"]
+    layers = {layer: point_layer(uow, layer, req.filters[layer], "map").to_geojson()["features"]
               for layer in DRAW_ORDER if layer in req.filters}
     areas = [shape(f["geometry"]) for f in boundary if f["properties"]["role"] == "district"] or [
         shape(f["geometry"]) for f in townships]
@@ -115,10 +114,11 @@ def collect_view(settings: Settings, selection: ExportRequest | Mapping[str, Lay
         check_export_bbox(req.bbox, tuple(shapely.total_bounds(areas)) if areas else None)
     minlon, minlat, maxlon, maxlat = req.bbox or shapely.bounds(shapely.union_all(areas))
     pad_x, pad_y = (0, 0) if req.bbox else ((maxlon - minlon) * 0.03, (maxlat - minlat) * 0.03)
+    settings = uow.settings
     region = settings.region.name_en if req.lang == "en" else settings.region.name_zh
-    made = (now or dt.datetime.now(dt.timezone.utc)).astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M")
+    made = format_local(now or now_utc(), settings)
     return MapView(req, text("title", req.lang, region=region), made, boundary, townships, layers,
-                   choropleth(settings, req.measure) if req.measure else None, sample_in_use(settings),
+                   choropleth(uow, req.measure) if req.measure else None, sample_in_use(uow),
                    (float(minlon - pad_x), float(minlat - pad_y), float(maxlon + pad_x), float(maxlat + pad_y)))
 
 
@@ -136,26 +136,28 @@ def marker_style(props: Mapping) -> MarkerStyle:
     layer, status = props["layer"], props.get("status")
     if layer == "enterprises":
         level = props.get("risk_level")
-        return MarkerStyle(vocabulary.RISK_COLOURS.get(level, "#555555"), {"重大": 22, "较大": 20}.get(level, 17))
+        return MarkerStyle(vocabulary.RISK_COLOURS.get(level, "#555555"), MARKER_SIZE_PX.get(level, 17))
     if layer == "hazards":  # without a warning a hazard is a small dot at district scale, so warnings stand out
         level = props.get("warning_level")
-        size = 9 if level == "无" else min(30.0, 15 + math.sqrt(props.get("threatened_people") or 0) * 1.2)
+        size = 9 if level == vocabulary.WARNING_NONE else \
+            min(30.0, 15 + math.sqrt(props.get("threatened_people") or 0) * 1.2)
         return MarkerStyle(vocabulary.WARNING_COLOURS.get(level, "#555555"), size, HAZARD_EDGE)
     if layer == "shelters":
         size = min(30.0, 18 + math.sqrt(props.get("capacity_people") or 0) / 12)
         return MarkerStyle(OCCUPANCY_COLOURS.get(props.get("occupancy_class"), "#555555"), size, square=True,
-                           glyph="避")
+                           glyph=vocabulary.LAYER_GLYPHS["shelters"])
     if layer == "depots":
         alert = bool(props.get("below_minimum") or props.get("expired"))
-        return MarkerStyle(DEPOT_COLOUR, 22, ALERT_RING if alert else "#ffffff", True, "储")
+        return MarkerStyle(DEPOT_COLOUR, 22, ALERT_RING if alert else "#ffffff", True,
+                           vocabulary.LAYER_GLYPHS["depots"])
     if layer == "teams":
-        return MarkerStyle(TEAM_COLOURS.get(status, "#555555"), 20, glyph="队")
-    return MarkerStyle(OFFLINE_COLOUR if status == "离线" else STATION_COLOUR, 15)
+        return MarkerStyle(TEAM_COLOURS.get(status, "#555555"), 20, glyph=vocabulary.LAYER_GLYPHS["teams"])
+    return MarkerStyle(OFFLINE_COLOUR if status == vocabulary.STATION_OFFLINE else STATION_COLOUR, 15)
 
 
-def choropleth_colour(value, data: Mapping | None) -> str | None:
+def choropleth_colour(value, data: Choropleth | None) -> str | None:
     """A township's fill under a choropleth (qj.townshipStyle): the first class whose upper bound holds it."""
-    breaks = (data or {}).get("breaks") or []
+    breaks = data.breaks if data else []
     if not breaks:
         return None
     if value is None:
@@ -163,7 +165,7 @@ def choropleth_colour(value, data: Mapping | None) -> str | None:
     i = 0
     while i < len(breaks) - 1 and value > breaks[i]:
         i += 1
-    return data["colours"][i]
+    return data.colours[i]
 
 
 def area_name(props: Mapping, lang: str) -> str:
@@ -181,7 +183,7 @@ def _labels(layer: str, lang: str) -> dict[str, str]:
 
 def _layer_legend(layer: str, where: Mapping[str, tuple[str, ...]], lang: str) -> list[tuple[MarkerStyle, str]]:
     def classes(field: str, colours: dict[str, str], size: float = 18, edge: str = "#ffffff"):
-        return [(MarkerStyle(c, size, edge), f"{k} {GLOSS_EN[k]}" if lang == "en" else k)
+        return [(MarkerStyle(c, size, edge), term(k, lang))
                 for k, c in colours.items() if k in where.get(field, colours)]  # classes filtered out are left out
     if layer == "enterprises":
         return classes("risk_level", vocabulary.RISK_COLOURS)
@@ -194,7 +196,7 @@ def _layer_legend(layer: str, where: Mapping[str, tuple[str, ...]], lang: str) -
                 (MarkerStyle(DEPOT_COLOUR, 18, ALERT_RING, True), text("depot_alert", lang))]
     if layer == "teams":
         return classes("status", TEAM_COLOURS)
-    return classes("status", {"正常": STATION_COLOUR, "离线": OFFLINE_COLOUR}, 15)
+    return classes("status", vocabulary.STATION_COLOURS, 15)
 
 
 def legend_sections(view: MapView) -> list[tuple[str, list[tuple[MarkerStyle, str]]]]:
@@ -203,13 +205,13 @@ def legend_sections(view: MapView) -> list[tuple[str, list[tuple[MarkerStyle, st
     sections = [(text("count", lang, name=layer_name(layer, lang), n=len(features)),
                  _layer_legend(layer, view.request.filters[layer].where, lang))
                 for layer, features in view.layers.items()]
-    if view.choropleth and view.choropleth.get("breaks"):
+    if view.choropleth and view.choropleth.breaks:
         lower, items = 0.0, []
-        for upper, colour in zip(view.choropleth["breaks"], view.choropleth["colours"]):
+        for upper, colour in zip(view.choropleth.breaks, view.choropleth.colours):
             items.append((MarkerStyle(colour, 18, "#5c677d", True), f"{lower:g} – {upper:g}"))
             lower = upper
         items.append((MarkerStyle(NO_DATA_COLOUR, 18, "#5c677d", True), text("no_data", lang)))
-        sections.append((text(f"measure.{view.choropleth['measure']}", lang), items))
+        sections.append((text(f"measure.{view.choropleth.measure}", lang), items))
     return sections
 
 
@@ -221,16 +223,18 @@ def filter_summary(view: MapView) -> str:
         parts.append(f"{_labels('hazards', lang)['township_name']} {names.get(township, township)}")
     for layer, flt in view.request.filters.items():
         labels = _labels(layer, lang)
-        parts += [f"{layer_name(layer, lang)} {labels.get(k, k)} {'、'.join(v)}" for k, v in flt.where.items()]
+        parts += [f"{layer_name(layer, lang)} {labels.get(k, k)} "
+                  f"{t('list.separator', lang).join(term(x, lang) for x in v)}" for k, v in flt.where.items()]
         parts += [f"{layer_name(layer, lang)} “{flt.q}”"] if flt.q else []
-    return text("filters", lang, text="；".join(parts)) if parts else ""
+    return text("filters", lang, text=t("list.semicolon", lang).join(parts)) if parts else ""
 
 
 def tooltip_html(props: Mapping, lang: str) -> str:
     """A point's tooltip: its name, township and what the map draws, every value escaped."""
     labels = _labels(props["layer"], lang)
     fields = ("township_name", *MAP_FIELDS[props["layer"]], "capacity_people", "available_places")
-    rows = [f"{escape_text(labels[f])}：{escape_text(props[f])}" for f in fields if props.get(f) is not None]
+    rows = [escape_text(t("label_value", lang, label=labels[f], value=term(props[f], lang)))
+            for f in fields if props.get(f) is not None]
     return "<br>".join([f"<b>{escape_text(props.get('name'))}</b>", *rows])
 
 
@@ -305,7 +309,8 @@ def _area_label(feature: dict, lang: str, css: str) -> folium.Marker:
 
 def _add_areas(fmap: folium.Map, view: MapView) -> None:
     """Neighbours (grey) and the district outline, then the townships, plain or as a choropleth, with labels."""
-    lang, data = view.lang, view.choropleth or {}
+    lang, data = view.lang, view.choropleth
+    values = data.values if data else {}
     outlines = folium.FeatureGroup(name=text("neighbours", lang), control=False).add_to(fmap)
     for f in view.boundary:
         district = f["properties"]["role"] == "district"
@@ -317,10 +322,10 @@ def _add_areas(fmap: folium.Map, view: MapView) -> None:
             _area_label(f, lang, "qj-label neighbour").add_to(outlines)
     townships = folium.FeatureGroup(name=text("townships", lang)).add_to(fmap)
     for f in view.townships:
-        value = data.get("values", {}).get(f["properties"]["code"])
+        value = values.get(f["properties"]["code"])
         fill = choropleth_colour(value, data)
         label = area_name(f["properties"], lang)
-        label += f"：{value:g}" if value is not None and fill else ""
+        label = t("label_value", lang, label=label, value=f"{value:g}") if value is not None and fill else label
         style = {"color": "#5c677d", "weight": 1, "dashArray": "4 3", "fillColor": fill or "#ffffff",
                  "fillOpacity": 0.7 if fill else 0.35}
         folium.GeoJson({"type": "Feature", "geometry": f["geometry"], "properties": {"label": escape_text(label)}},
@@ -329,9 +334,13 @@ def _add_areas(fmap: folium.Map, view: MapView) -> None:
         _area_label(f, lang, "qj-label").add_to(townships)
 
 
-def map_html(settings: Settings, selection, *, now: dt.datetime | None = None) -> str:
+def map_html(uow: UnitOfWork, selection, *, now: dt.datetime | None = None) -> str:
     """A standalone HTML map of the current view that opens offline: Leaflet inlined, no tiles, no CDN links."""
-    view = collect_view(settings, selection, now)
+    return render_html(collect_view(uow, selection, now))
+
+
+def render_html(view: MapView) -> str:
+    """The HTML map of a collected view (no database needed)."""
     lang, (minlon, minlat, maxlon, maxlat) = view.lang, view.extent
     fmap = folium.Map(location=[(minlat + maxlat) / 2, (minlon + maxlon) / 2], tiles=None, zoom_start=10,
                       min_zoom=7, max_zoom=18, prefer_canvas=True, control_scale=True, zoom_snap=0.25,

@@ -22,15 +22,12 @@ def check_export_bbox(bbox: tuple[float, float, float, float],
     minlon, minlat, maxlon, maxlat = bbox
     span = min(maxlon - minlon, maxlat - minlat)
     if span < MIN_SPAN_DEG - 1e-9:  # 108.702 - 108.7 is 0.00199999… in binary
-        raise BadParameter("bbox", f"bbox 范围过小：每边至少 {MIN_SPAN_DEG}°（约 200 米）",
-                           f"bbox is too small: each side must span at least {MIN_SPAN_DEG}° (about 200 m)")
+        raise BadParameter.of("bbox", "filter.bbox_small", min=MIN_SPAN_DEG)
     if max(maxlon - minlon, maxlat - minlat) > MAX_SPAN_DEG:
-        raise BadParameter("bbox", f"bbox 范围过大：每边最多 {MAX_SPAN_DEG:g}°",
-                           f"bbox is too large: each side may span at most {MAX_SPAN_DEG:g}°")
+        raise BadParameter.of("bbox", "filter.bbox_large", max=f"{MAX_SPAN_DEG:g}")
     if district_bounds is None:
         return
     d_minlon, d_minlat, d_maxlon, d_maxlat = district_bounds
     m = NEIGHBOURHOOD_MARGIN_DEG
     if maxlon < d_minlon - m or minlon > d_maxlon + m or maxlat < d_minlat - m or minlat > d_maxlat + m:
-        raise BadParameter("bbox", f"bbox 不在本区及周边 {m:g}° 范围内",
-                           f"bbox lies outside the district and its surroundings ({m:g}° around it)")
+        raise BadParameter.of("bbox", "filter.bbox_outside", margin=f"{m:g}")

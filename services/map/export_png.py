@@ -17,8 +17,8 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from config import Settings
 from geo.distance import EARTH_RADIUS_M
+from services.db.uow import UnitOfWork
 from services.map.export_html import (
     ALERT_RING,
     MapView,
@@ -127,7 +127,8 @@ def _add_patch(ax, geometry: dict, box: tuple[float, ...], **style) -> None:
 
 
 def _draw_map(ax, view: MapView, extent: tuple[float, float, float, float], halo: list) -> None:
-    lang, data, box = view.lang, view.choropleth or {}, clip_box(extent)
+    lang, data, box = view.lang, view.choropleth, clip_box(extent)
+    values = data.values if data else {}
     ax.set(facecolor="#eef2f5", xlim=extent[::2], ylim=extent[1::2], xticks=[], yticks=[])
     ax.set_aspect(1 / math.cos(math.radians((extent[1] + extent[3]) / 2)))  # local equirectangular projection
     for f in view.boundary:
@@ -137,7 +138,7 @@ def _draw_map(ax, view: MapView, extent: tuple[float, float, float, float], halo
             ax.text(point.x, point.y, area_name(f["properties"], lang), color="#6c757d", fontsize=8, ha="center",
                     va="center", clip_on=True, path_effects=halo, parse_math=False)
     for f in view.townships:
-        fill = choropleth_colour(data.get("values", {}).get(f["properties"]["code"]), data)
+        fill = choropleth_colour(values.get(f["properties"]["code"]), data)
         _add_patch(ax, f["geometry"], box, fc=fill or "#ffffff", alpha=0.75 if fill else 0.45, ec="#5c677d",
                    lw=0.5, ls=(0, (4, 3)))
     for f in view.boundary:
@@ -199,10 +200,10 @@ def _draw_legend(ax, view: MapView) -> None:
                 weight="bold" if bold else "normal", parse_math=False)
 
 
-def map_png(settings: Settings, selection, *, now: dt.datetime | None = None) -> bytes:
+def map_png(uow: UnitOfWork, selection, *, now: dt.datetime | None = None) -> bytes:
     """A print layout of the current view as PNG, drawn in this process (services/map/render_worker.py draws it
-    in a worker process with a time limit, as the API does)."""
-    return render_view(collect_view(settings, selection, now))
+    in a worker process with a time limit, as the API does, after its unit of work has closed)."""
+    return render_view(collect_view(uow, selection, now))
 
 
 def render_view(view: MapView) -> bytes:

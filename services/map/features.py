@@ -5,19 +5,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from config import Settings
 from geo.distance import nearest
 from services.data.specs import SPECS
-from services.db import read_session
+from services.db.uow import UnitOfWork
 from services.map.layers import POINT_LAYERS, LayerFilter, point_layer
 from services.models import Depot, Shelter, Township
+from services.text import both
 
-# Labels of fields that are not import columns.
-EXTRA_LABELS: dict[str, tuple[str, str]] = {
-    "township_name": ("乡镇街道", "Township"), "capacity_people": ("容量(人)", "Capacity (people)"),
-    "available_places": ("可用位数", "Places available"), "below_minimum": ("低于最低库存的品种", "Items below minimum"),
-    "expired": ("已过期批次", "Expired batches"), "is_sample": ("示例数据", "Sample data"),
-}
+# Labels of fields that are not import columns (catalogue keys ``label.<field>``).
+EXTRA_FIELDS = ("township_name", "capacity_people", "available_places", "below_minimum", "expired", "is_sample")
+EXTRA_LABELS: dict[str, tuple[str, str]] = {name: both(f"label.{name}") for name in EXTRA_FIELDS}
 _HIDDEN = {"id", "layer", "township_code", "township", "occupancy_class", "lon", "lat"}
 
 
@@ -45,16 +42,17 @@ def _labels(layer: str) -> dict[str, tuple[str, str]]:
     return {c.field: (c.header, c.header_en) for c in SPECS[layer].columns} | EXTRA_LABELS
 
 
-def feature_details(settings: Settings, layer: str, feature_id: int) -> FeatureDetails | None:
+def feature_details(uow: UnitOfWork, layer: str, feature_id: int) -> FeatureDetails | None:
+    """The record of ``layer`` with ``feature_id`` (None if there is none), labelled, with what is nearest."""
     model = POINT_LAYERS[layer]
-    with read_session(settings.database_url) as session:
-        record = session.get(model, feature_id)
-        if record is None:
-            return None
-        township = session.get(Township, record.township_code)
-        shelters = session.execute(select(Shelter.id, Shelter.name, Shelter.lon, Shelter.lat)).all()
-        depots = session.execute(select(Depot.id, Depot.name, Depot.lon, Depot.lat)).all()
-    props = _record_properties(settings, layer, record)
+    session = uow.session
+    record = session.get(model, feature_id)
+    if record is None:
+        return None
+    township = session.get(Township, record.township_code)
+    shelters = session.execute(select(Shelter.id, Shelter.name, Shelter.lon, Shelter.lat)).all()
+    depots = session.execute(select(Depot.id, Depot.name, Depot.lon, Depot.lat)).all()
+    props = _record_properties(uow, layer, record)
     props["township_name"] = township.name if township else None
     labels = _labels(layer)
     fields = [(k, *labels.get(k, (k, k)), v) for k, v in props.items() if k not in _HIDDEN and k in labels]
@@ -68,7 +66,6 @@ def feature_details(settings: Settings, layer: str, feature_id: int) -> FeatureD
     return FeatureDetails(layer, record.id, record.name, record.lon, record.lat, fields, nearby, props)
 
 
-def _record_properties(settings: Settings, layer: str, record) -> dict:
+def _record_properties(uow: UnitOfWork, layer: str, record) -> dict:
     """The record's columns plus computed fields, as the full layer view gives them."""
-    features = point_layer(settings, layer, LayerFilter(feature_id=record.id), "full")["features"]
-    return dict(features[0]["properties"])
+    return dict(point_layer(uow, layer, LayerFilter(feature_id=record.id), "full").features[0].properties)

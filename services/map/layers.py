@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import shapely
 from sqlalchemy import and_, case, func, or_, select
 
-from config import Settings
 from services import vocabulary
-from services.db import read_session
+from services.clock import local_today
+from services.db.uow import UnitOfWork
 from services.errors import FieldError
 from services.evacuation.capacity import (
     available_places,
@@ -36,6 +36,7 @@ from services.models import (
     Township,
     Vehicle,
 )
+from services.text import t
 
 POINT_LAYERS = {
     "enterprises": Enterprise, "hazards": HazardPoint, "shelters": Shelter, "depots": Depot,
@@ -86,18 +87,43 @@ class LayerFilter:
     feature_id: int | None = None
 
 
+@dataclass(frozen=True)
+class LayerFeature:
+    """One point of a layer: where it is and the fields of the view asked for (``properties``, as in GeoJSON)."""
+
+    layer: str
+    id: int
+    lon: float
+    lat: float
+    properties: Mapping[str, object]  # the view's fields plus ``layer``; the map's JSON carries exactly these
+
+    def to_geojson(self) -> dict:
+        return {"type": "Feature", "id": f"{self.layer}-{self.id}",
+                "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]}, "properties": dict(self.properties)}
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    """The points of one layer under a filter, in id order; ``to_geojson()`` is what the API and the map read."""
+
+    layer: str
+    view: str
+    features: tuple[LayerFeature, ...]
+
+    def to_geojson(self) -> dict:
+        return {"type": "FeatureCollection", "features": [f.to_geojson() for f in self.features]}
+
+
 def _parse_bbox(bbox: str) -> tuple[float, float, float, float]:
     try:
         box = tuple(float(p) for p in bbox.split(","))
     except ValueError:
         box = ()
     if len(box) != 4:
-        raise BadParameter("bbox", "bbox 应为 最小经度,最小纬度,最大经度,最大纬度 四个数字",
-                           "bbox must be four numbers: minlon,minlat,maxlon,maxlat")
+        raise BadParameter.of("bbox", "filter.bbox_format")
     minlon, minlat, maxlon, maxlat = box
     if not (-180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90):
-        raise BadParameter("bbox", "bbox 范围无效（需 最小值 < 最大值，经度 ±180，纬度 ±90）",
-                           "bbox is invalid (min < max, lon within ±180, lat within ±90)")
+        raise BadParameter.of("bbox", "filter.bbox_range")
     return box  # type: ignore[return-value]
 
 
@@ -109,30 +135,28 @@ def parse_filter(layer: str, args: Mapping[str, str], known_townships: set[str])
     allowed = FILTER_FIELDS[layer]
     for name in args:
         if name not in allowed and name not in ("township", "bbox", "q", "view"):
-            raise BadParameter(name, f"不支持的参数“{name}”", f"unsupported parameter '{name}'")
+            raise BadParameter.of(name, "filter.unsupported", name=name)
     township = args.get("township") or None
     if township is not None and township not in known_townships:
-        raise BadParameter("township", f"“{township}” 不是本区的乡镇街道代码",
-                           f"'{township}' is not a township code of this district")
+        raise BadParameter.of("township", "filter.township", township=township)
     where: dict[str, tuple[str, ...]] = {}
     for name, values in allowed.items():
         if args.get(name):
             chosen = tuple(v for v in args[name].split(",") if v)
             bad = [v for v in chosen if v not in values]
             if bad:
-                raise BadParameter(name, f"“{bad[0]}” 不是允许的值（可选：{'、'.join(values)}）",
-                                   f"'{bad[0]}' is not allowed for {name}")
+                raise BadParameter.of(name, "filter.value", value=bad[0], name=name, allowed=t("list.separator").join(values),
+                                      allowed_en=t("list.separator", "en").join(values))
             where[name] = chosen
     q = (args.get("q") or "").strip() or None
     if q is not None and len(q) > 100:
-        raise BadParameter("q", "查询词过长（最多100字）", "query is longer than 100 characters")
+        raise BadParameter.of("q", "filter.q_long", limit=100)
     bbox = _parse_bbox(args["bbox"]) if args.get("bbox") else None
     return LayerFilter(township=township, bbox=bbox, where=where, q=q)
 
 
-def township_codes(settings: Settings) -> set[str]:
-    with read_session(settings.database_url) as session:
-        return set(session.scalars(select(Township.code)))
+def township_codes(uow: UnitOfWork) -> set[str]:
+    return set(uow.session.scalars(select(Township.code)))
 
 
 def _jsonable(value):
@@ -141,7 +165,7 @@ def _jsonable(value):
     return value
 
 
-def _conditions(settings: Settings, model, flt: LayerFilter) -> list:
+def _conditions(uow: UnitOfWork, model, flt: LayerFilter) -> list:
     conditions = []
     if flt.feature_id is not None:
         conditions.append(model.id == flt.feature_id)
@@ -149,7 +173,7 @@ def _conditions(settings: Settings, model, flt: LayerFilter) -> list:
         conditions.append(model.township_code == flt.township)
     if flt.bbox:
         minlon, minlat, maxlon, maxlat = flt.bbox
-        if settings.database_kind == "postgresql":
+        if uow.dialect == "postgresql":
             envelope = func.ST_MakeEnvelope(minlon, minlat, maxlon, maxlat, 4326)
             conditions.append(func.ST_Intersects(model.__table__.c.geom, envelope))
         else:
@@ -165,33 +189,32 @@ def _conditions(settings: Settings, model, flt: LayerFilter) -> list:
     return conditions
 
 
-def _depot_alerts(settings: Settings) -> dict[int, dict[str, int]]:
-    """Per depot: stock lines below their minimum and lines already expired (today, Asia/Shanghai)."""
-    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+def _depot_alerts(uow: UnitOfWork) -> dict[int, dict[str, int]]:
+    """Per depot: stock lines below their minimum and lines already expired (today in the deployment's zone)."""
+    today = local_today(uow.settings)
     below = func.sum(case((StockLine.quantity < StockLine.minimum_quantity, 1), else_=0))
     expired = func.sum(case((StockLine.expires_on < today, 1), else_=0))
-    with read_session(settings.database_url) as session:
-        rows = session.execute(select(StockLine.depot_id, below, expired).group_by(StockLine.depot_id)).all()
+    rows = uow.session.execute(select(StockLine.depot_id, below, expired).group_by(StockLine.depot_id)).all()
     return {depot_id: {"below_minimum": int(b or 0), "expired": int(e or 0)} for depot_id, b, e in rows}
 
 
-def _add_computed(settings: Settings, layer: str, props: list[dict], rows) -> None:
+def _add_computed(uow: UnitOfWork, layer: str, props: list[dict], rows) -> None:
     if layer == "shelters":
         for p, r in zip(props, rows):
-            capacity = shelter_capacity(settings, r["declared_capacity_people"], r["effective_area_m2"],
+            capacity = shelter_capacity(uow.settings, r["declared_capacity_people"], r["effective_area_m2"],
                                         r["shelter_type"])
             p["capacity_people"] = capacity
             p["available_places"] = available_places(capacity, r["occupancy_people"], r["blocked_places"])
             p["occupancy_class"] = occupancy_class(r["status"], capacity, r["occupancy_people"], r["blocked_places"])
             p["occupancy_people"] = r["occupancy_people"]
     elif layer == "depots":
-        alerts = _depot_alerts(settings)
+        alerts = _depot_alerts(uow)
         for p, r in zip(props, rows):
             p.update(alerts.get(r["id"], {"below_minimum": 0, "expired": 0}))
 
 
-def point_layer(settings: Settings, layer: str, flt: LayerFilter = LayerFilter(), view: str = "full") -> dict:
-    """A GeoJSON FeatureCollection of one point layer.
+def point_layer(uow: UnitOfWork, layer: str, flt: LayerFilter = LayerFilter(), view: str = "full") -> LayerResult:
+    """The points of one layer under ``flt`` (``.to_geojson()``: a GeoJSON FeatureCollection).
 
     ``view="full"``: every field of the record; ``view="map"``: id, name, township and what the map
     draws (risk level, warning level, capacity, …), a fraction of the bytes.
@@ -205,23 +228,18 @@ def point_layer(settings: Settings, layer: str, flt: LayerFilter = LayerFilter()
         columns = [c for c in table.columns if c.name not in _SKIP_COLUMNS]
     stmt = select(*columns, Township.name.label("township_name")).join(
         Township, Township.code == model.township_code)
-    conditions = _conditions(settings, model, flt)
+    conditions = _conditions(uow, model, flt)
     if conditions:
         stmt = stmt.where(and_(*conditions))
-    with read_session(settings.database_url) as session:
-        rows = session.execute(stmt.order_by(model.id)).mappings().all()
+    rows = uow.session.execute(stmt.order_by(model.id)).mappings().all()
     if view == "map":
         keep = ("id", "name", "township_name", *MAP_FIELDS[layer])
         props = [{k: r[k] for k in keep} for r in rows]
     else:
         props = [{k: _jsonable(v) for k, v in r.items()} for r in rows]
-    _add_computed(settings, layer, props, rows)
-    features = [
-        {"type": "Feature", "id": f"{layer}-{r['id']}",
-         "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]}, "properties": p | {"layer": layer}}
-        for p, r in zip(props, rows)
-    ]
-    return {"type": "FeatureCollection", "features": features}
+    _add_computed(uow, layer, props, rows)
+    return LayerResult(layer, view, tuple(LayerFeature(layer, r["id"], r["lon"], r["lat"], p | {"layer": layer})
+                                          for p, r in zip(props, rows)))
 
 
 def _feature(geometry, properties: dict, precision: int = 6) -> dict:
@@ -229,58 +247,52 @@ def _feature(geometry, properties: dict, precision: int = 6) -> dict:
     return {"type": "Feature", "geometry": json.loads(geojson), "properties": properties}
 
 
-def townships_geojson(settings: Settings) -> dict:
+def townships_geojson(uow: UnitOfWork) -> dict:
     """Townships with official codes; polygons carry ``approximate`` when derived."""
-    with read_session(settings.database_url) as session:
-        rows = session.scalars(select(Township).order_by(Township.code)).all()
-        features = [_feature(t.geom, {
-            "code": t.code, "name": t.name, "name_en": t.name_en, "kind": t.kind, "approximate": t.approximate,
-            "population": t.population, "population_is_sample": t.population_is_sample,
-            "seat": [t.seat_lon, t.seat_lat], "seat_approximate": t.seat_approximate,
-            "seat_source": t.seat_source,
-        }) for t in rows]
+    rows = uow.session.scalars(select(Township).order_by(Township.code)).all()
+    features = [_feature(t.geom, {
+        "code": t.code, "name": t.name, "name_en": t.name_en, "kind": t.kind, "approximate": t.approximate,
+        "population": t.population, "population_is_sample": t.population_is_sample,
+        "seat": [t.seat_lon, t.seat_lat], "seat_approximate": t.seat_approximate,
+        "seat_source": t.seat_source,
+    }) for t in rows]
     return {"type": "FeatureCollection", "features": features}
 
 
-def boundary_geojson(settings: Settings) -> dict:
+def boundary_geojson(uow: UnitOfWork) -> dict:
     """The district boundary and its neighbours (role ``district`` / ``neighbour``), WGS-84."""
-    with read_session(settings.database_url) as session:
-        rows = session.scalars(select(AdminArea).order_by(AdminArea.role, AdminArea.adcode)).all()
-        features = [_feature(a.geom, {"adcode": a.adcode, "name": a.name, "name_en": a.name_en, "role": a.role,
-                                      "source": a.source, "crs": "WGS84"}) for a in rows]
+    rows = uow.session.scalars(select(AdminArea).order_by(AdminArea.role, AdminArea.adcode)).all()
+    features = [_feature(a.geom, {"adcode": a.adcode, "name": a.name, "name_en": a.name_en, "role": a.role,
+                                  "source": a.source, "crs": "WGS84"}) for a in rows]
     return {"type": "FeatureCollection", "features": features}
 
 
-def entity_counts(settings: Settings) -> dict[str, int]:
+def entity_counts(uow: UnitOfWork) -> dict[str, int]:
     """Rows per entity (for /healthz and the status bar)."""
     models = {"townships": Township, **POINT_LAYERS, "stock_lines": StockLine, "vehicles": Vehicle}
-    with read_session(settings.database_url) as session:
-        return {name: session.scalar(select(func.count()).select_from(m)) or 0 for name, m in models.items()}
+    return {name: uow.session.scalar(select(func.count()).select_from(m)) or 0 for name, m in models.items()}
 
 
-def filtered_counts(settings: Settings, filters: Mapping[str, LayerFilter]) -> dict[str, int]:
+def filtered_counts(uow: UnitOfWork, filters: Mapping[str, LayerFilter]) -> dict[str, int]:
     """Features per layer under each layer's filter (what the map shows)."""
     counts = {}
-    with read_session(settings.database_url) as session:
-        for layer, flt in filters.items():
-            model = POINT_LAYERS[layer]
-            stmt = select(func.count()).select_from(model).join(Township, Township.code == model.township_code)
-            conditions = _conditions(settings, model, flt)
-            counts[layer] = session.scalar(stmt.where(and_(*conditions)) if conditions else stmt) or 0
+    for layer, flt in filters.items():
+        model = POINT_LAYERS[layer]
+        stmt = select(func.count()).select_from(model).join(Township, Township.code == model.township_code)
+        conditions = _conditions(uow, model, flt)
+        counts[layer] = uow.session.scalar(stmt.where(and_(*conditions)) if conditions else stmt) or 0
     return counts
 
 
-def sample_in_use(settings: Settings) -> bool:
+def sample_in_use(uow: UnitOfWork) -> bool:
     """True while any record shown comes from the synthetic sample (the UI then says 示例数据)."""
-    with read_session(settings.database_url) as session:
-        return any(session.scalar(select(func.count()).select_from(m).where(m.is_sample.is_(True)))
-                   for m in POINT_LAYERS.values())
+    return any(uow.session.scalar(select(func.count()).select_from(m).where(m.is_sample.is_(True)))
+               for m in POINT_LAYERS.values())
 
 
-def threatened_people_total(settings: Settings, flt: LayerFilter = LayerFilter()) -> int:
+def threatened_people_total(uow: UnitOfWork, flt: LayerFilter = LayerFilter()) -> int:
     """People threatened by the hazard points under ``flt`` (受威胁人数合计)."""
     stmt = select(func.coalesce(func.sum(HazardPoint.threatened_people), 0)).join(
         Township, Township.code == HazardPoint.township_code)
-    conditions = _conditions(settings, HazardPoint, flt)
-    with read_session(settings.database_url) as session:
-        return int(session.scalar(stmt.where(and_(*conditions)) if conditions else stmt))
+    conditions = _conditions(uow, HazardPoint, flt)
+    return int(uow.session.scalar(stmt.where(and_(*conditions)) if conditions else stmt))

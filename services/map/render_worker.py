@@ -8,14 +8,13 @@ gets the collected view (plain data), never a database session.
 from __future__ import annotations
 
 import atexit
-import datetime as dt
 import multiprocessing
 import os
 import threading
 from multiprocessing.pool import Pool
 
-from config import Settings
-from services.map.export_html import ExportRequest, MapView, collect_view
+from services.map.export_html import MapView
+from services.text import both
 
 # Imported once by the fork server, so each worker (a new one after a stopped render, too) starts with them.
 _PRELOAD = ["services.map.export_png", "matplotlib.backends.backend_agg", "matplotlib.figure"]
@@ -26,10 +25,10 @@ _pool: Pool | None = None
 class RenderTimeout(Exception):
     """A render that did not finish within the limit (or could not start): a server condition, not bad input."""
 
-    def __init__(self, reason: str, reason_en: str):
-        super().__init__(reason_en)
-        self.reason = reason
-        self.reason_en = reason_en
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        self.reason, self.reason_en = both(code, **params)
+        super().__init__(self.reason_en)
 
 
 def _context():
@@ -83,25 +82,16 @@ def _replace_worker() -> None:
 def render_view_limited(view: MapView, limit_s: float) -> bytes:
     """PNG of ``view`` drawn in the worker; raises RenderTimeout when the turn or the render exceeds ``limit_s``."""
     if not _lock.acquire(timeout=limit_s):
-        raise RenderTimeout(f"另一幅地图正在出图，{limit_s:g} 秒内未轮到，请稍后再试",
-                            f"another map export is rendering; none free within {limit_s:g} s, try again later")
+        raise RenderTimeout("render.busy", limit=f"{limit_s:g}")
     try:
         job = _worker_pool().apply_async(_render, (view,))
         try:
             return job.get(timeout=limit_s)
         except multiprocessing.TimeoutError:
             _replace_worker()
-            raise RenderTimeout(f"出图超过 {limit_s:g} 秒已停止，请缩小范围、降低 dpi 或减少图层",
-                                f"rendering took longer than {limit_s:g} s and was stopped; "
-                                "try a smaller area, a lower dpi or fewer layers") from None
+            raise RenderTimeout("render.timeout", limit=f"{limit_s:g}") from None
     finally:
         _lock.release()
-
-
-def map_png_limited(settings: Settings, selection: ExportRequest, *, now: dt.datetime | None = None) -> bytes:
-    """The print layout of ``selection`` as PNG, read here and drawn in the worker within
-    ``settings.export_render_limit_s`` seconds (raises RenderTimeout past it)."""
-    return render_view_limited(collect_view(settings, selection, now), settings.export_render_limit_s)
 
 
 def worker_pid(timeout_s: float = 60.0) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config import Settings
+from services.db.uow import UnitOfWork
 from services.map.layers import POINT_LAYERS, LayerFilter, point_layer
 
 MAX_HITS = 20
@@ -19,17 +19,16 @@ class SearchHit:
     lat: float
 
 
-def search_features(settings: Settings, text: str, limit: int = MAX_HITS) -> list[SearchHit]:
+def search_features(uow: UnitOfWork, text: str, limit: int = MAX_HITS) -> list[SearchHit]:
     """Features whose name, address, code or township contains ``text``; names that start with it first."""
     text = (text or "").strip()
     if len(text) < 1:
         return []
     hits: list[tuple[int, SearchHit]] = []
     for layer in POINT_LAYERS:
-        for f in point_layer(settings, layer, LayerFilter(q=text[:100]), "map")["features"]:
-            p = f["properties"]
-            rank = 0 if p["name"].startswith(text) else (1 if text in p["name"] else 2)
-            lon, lat = f["geometry"]["coordinates"]
-            hits.append((rank, SearchHit(layer, p["id"], p["name"], p["township_name"], lon, lat)))
+        for f in point_layer(uow, layer, LayerFilter(q=text[:100]), "map").features:
+            name = str(f.properties["name"])
+            rank = 0 if name.startswith(text) else (1 if text in name else 2)
+            hits.append((rank, SearchHit(layer, f.id, name, str(f.properties["township_name"]), f.lon, f.lat)))
     hits.sort(key=lambda h: (h[0], len(h[1].name)))
     return [h for _, h in hits[:limit]]

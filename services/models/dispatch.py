@@ -8,6 +8,7 @@ from sqlalchemy import (
     CheckConstraint,
     Float,
     ForeignKey,
+    JSON,
     Index,
     Integer,
     String,
@@ -38,7 +39,7 @@ class Incident(Base):
     category: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(20))
     level: Mapped[str] = mapped_column(String(2))
-    status: Mapped[str] = mapped_column(String(4), index=True, default="接报")
+    status: Mapped[str] = mapped_column(String(4), index=True, default=vocabulary.INCIDENT_REPORTED)
     occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     reported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reporter: Mapped[str] = mapped_column(String(80))
@@ -54,7 +55,11 @@ class Incident(Base):
 
 
 class IncidentEvent(Base):
-    """One line of an incident's timeline (status change, note, order); also the live change feed."""
+    """One line of an incident's timeline (status change, note, order); also the live change feed.
+
+    What happened is a catalogue code with its parameters (services/text/dispatch.py), rendered in the reader's
+    language; a note typed by a person is a parameter (``note``), kept as typed.
+    """
 
     __tablename__ = "incident_event"
 
@@ -63,8 +68,12 @@ class IncidentEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
     change_seq: Mapped[int | None] = mapped_column(BigInteger, index=True)  # the feed's order (services.db.audit)
+
+
+_ACTIVE = "status IN ({})".format(", ".join(f"'{s}'" for s in vocabulary.ACTIVE_ORDER_STATUSES))
 
 
 class DispatchOrder(Base):
@@ -77,15 +86,14 @@ class DispatchOrder(Base):
     __tablename__ = "dispatch_order"
     __table_args__ = (
         _one_of("status", vocabulary.ORDER_STATUSES),
-        Index("uq_dispatch_order_active_team", "team_id", unique=True,
-              sqlite_where=text("status IN ('已派', '出发', '到达')"),
-              postgresql_where=text("status IN ('已派', '出发', '到达')")),
+        Index("uq_dispatch_order_active_team", "team_id", unique=True, sqlite_where=text(_ACTIVE),
+              postgresql_where=text(_ACTIVE)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("rescue_team.id"))
-    status: Mapped[str] = mapped_column(String(4), default="已派")
+    status: Mapped[str] = mapped_column(String(4), default=vocabulary.ORDER_SENT)
     actor: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -96,7 +104,7 @@ class Warning(Base):
     """预警: a colour level for a hazard type over an area, valid until a time, to be acknowledged (叫应)."""
 
     __tablename__ = "warning"
-    __table_args__ = (_one_of("level", ("蓝", "黄", "橙", "红")),)
+    __table_args__ = (_one_of("level", vocabulary.WARNING_COLOUR_LEVELS),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     level: Mapped[str] = mapped_column(String(2))

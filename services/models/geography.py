@@ -11,6 +11,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services import vocabulary
 from services.db import Base, Geometry
 from services.models.common import _gist, _one_of
 
@@ -34,7 +35,7 @@ class Township(Base):
 
     __tablename__ = "township"
     __table_args__ = (
-        _one_of("kind", ("街道", "镇", "乡")),
+        _one_of("kind", vocabulary.TOWNSHIP_KINDS),
         CheckConstraint("population IS NULL OR population >= 0", name="population_non_negative"),
         _gist("township"),
     )

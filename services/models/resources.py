@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
@@ -10,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -87,6 +89,15 @@ class SupplyItem(Base):
     shelf_life_days: Mapped[int | None] = mapped_column(Integer)
 
 
+# Stock is counted: quantities are exact decimals (below 10¹² units, to the thousandth), never binary floats.
+# PostgreSQL stores NUMERIC. SQLite has no decimal storage: it keeps a double and SQLAlchemy hands it back rounded
+# to the scale, which gives the exact decimal back because NUMERIC(15, 3) has at most 15 significant digits (a
+# double holds 15); sums stay exact while the rounding error of the sum is below half a thousandth (an import line
+# is at most 10⁹, so any realistic number of lines).
+QUANTITY = Numeric(15, 3)
+QUANTITY_SCALE = 3
+
+
 class StockLine(Base):
     """A quantity of one catalogue item held at one depot (one batch when expiry dates differ)."""
 
@@ -99,8 +110,8 @@ class StockLine(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     depot_id: Mapped[int] = mapped_column(ForeignKey("depot.id", ondelete="CASCADE"), index=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("supply_item.code"))
-    quantity: Mapped[float] = mapped_column(Float)
-    minimum_quantity: Mapped[float] = mapped_column(Float, default=0)
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+    minimum_quantity: Mapped[Decimal] = mapped_column(QUANTITY, default=Decimal(0))
     expires_on: Mapped[dt.date | None] = mapped_column(Date)
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
 

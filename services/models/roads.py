@@ -5,8 +5,10 @@ import datetime as dt
 
 from sqlalchemy import (
     Boolean,
+    Index,
     Integer,
     String,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,7 +20,13 @@ class RoadBlock(Base):
     """A road closure (道路阻断): a road segment or an area, active until lifted; every route honours it."""
 
     __tablename__ = "road_block"
-    __table_args__ = (_one_of("kind", ("segment", "area")), _gist("road_block"))
+    __table_args__ = (
+        _one_of("kind", ("segment", "area")),
+        _gist("road_block"),
+        # One active closure per place: a second closure of the same segment or area is refused by the database.
+        Index("uq_road_block_active_key", "closure_key", unique=True, sqlite_where=text("active"),
+              postgresql_where=text("active")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -29,3 +37,4 @@ class RoadBlock(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     lifted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     lifted_by: Mapped[str | None] = mapped_column(String(80))
+    closure_key: Mapped[str | None] = mapped_column(String(40))  # services.roads.closures.closure_key

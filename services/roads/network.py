@@ -1,6 +1,8 @@
 """The one road graph of the deployment: the embedded default network (synthetic) or an imported one.
 
-Loaded once per process and file; pages and services ask for it here, never build their own.
+Loaded once per process and file; pages and services ask for it here, never build their own. What reads only
+the network file takes the settings (``base_graph``, ``roads_geojson``); what honours the closures stored in the
+database takes the caller's unit of work.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import shapely
 from config import Settings
 from geo import travel
 from geo.roads import MAX_ACCESS_M, RoadGraph, load_geojson
+from services.db.uow import UnitOfWork
 from services.errors import FieldError
 
 
@@ -31,17 +34,17 @@ def base_graph(settings: Settings) -> RoadGraph:
 _VIEWS: dict[tuple, RoadGraph] = {}
 
 
-def road_graph(settings: Settings, *, hazard_blocks: bool = False) -> RoadGraph:
+def road_graph(uow: UnitOfWork, *, hazard_blocks: bool = False) -> RoadGraph:
     """The road graph with every active closure applied (and, if asked, red/orange hazard zones).
 
     Views are cached by the set of closures, so a new or lifted block takes effect on the next call.
     """
     from services.roads.closures import active_blocks, blocked_mask, hazard_zones
-    graph = base_graph(settings)
-    blocks = active_blocks(settings)
-    zones = hazard_zones(settings) if hazard_blocks else []
-    key = (id(graph), tuple(b.id for b in blocks), tuple(z[0] for z in zones),
-           tuple(z[2].wkb for z in zones))
+    graph = base_graph(uow.settings)
+    blocks = active_blocks(uow)
+    zones = hazard_zones(uow) if hazard_blocks else []
+    key = (id(graph), tuple(b.id for b in blocks), tuple(z.hazard_id for z in zones),
+           tuple(z.circle.wkb for z in zones))
     if key not in _VIEWS:
         if len(_VIEWS) > 32:
             _VIEWS.clear()
@@ -64,22 +67,21 @@ def roads_geojson(settings: Settings) -> dict:
     return _geojson(str(path), path.stat().st_mtime)
 
 
-def isochrones_geojson(settings: Settings, lon: float, lat: float, minutes: list[float], *,
+def isochrones_geojson(uow: UnitOfWork, lon: float, lat: float, minutes: list[float], *,
                        hazard_blocks: bool = False) -> dict:
     """Areas reachable by road from a point within each number of minutes (closures honoured)."""
     minutes = sorted(minutes)
-    graph = road_graph(settings, hazard_blocks=hazard_blocks)
+    graph = road_graph(uow, hazard_blocks=hazard_blocks)
     areas = travel.isochrones(graph, (lon, lat), [m * 60 for m in minutes])
     if areas is None:
-        raise FieldError("lon", f"该点 {MAX_ACCESS_M:g} 米内没有可通行道路",
-                         f"no open road within {MAX_ACCESS_M:g} m of the point")
+        raise FieldError.of("lon", "road.no_open_road_near", limit=f"{MAX_ACCESS_M:g}")
     features = [{"type": "Feature", "properties": {"minutes": m},
                  "geometry": json.loads(shapely.to_geojson(shapely.set_precision(a, 1e-5)))}
                 for m, a in zip(minutes, areas)]
     return {"type": "FeatureCollection", "features": features, "synthetic_network": graph.synthetic}
 
 
-def seconds_to(settings: Settings, target: tuple[float, float], points: list[tuple[float, float]]) -> np.ndarray:
+def seconds_to(uow: UnitOfWork, target: tuple[float, float], points: list[tuple[float, float]]) -> np.ndarray:
     """Road travel seconds from each (lon, lat) point to ``target``, walking to and from the road included;
     inf where closures cut a point off."""
-    return travel.travel_matrix(road_graph(settings), points, [target])[:, 0]
+    return travel.travel_matrix(road_graph(uow), points, [target])[:, 0]

@@ -9,46 +9,51 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 
-from config import Settings
+from config import ROOT
 from services.clock import local_today
-from services.db import audit, read_session
+from services.db import audit
 from services.db.uow import UnitOfWork
+from services.errors import FieldError
 from services.models import NeedsProfile, StockLine, SupplyItem
 from services.vocabulary import FIVE_HAVES
 
 BASES = ("person_day", "person", "people_per_unit")
-# Defaults: Sphere Handbook (water 15 L/day, covered space 3.5 m², 1 toilet per 20), InaSAFE/BNPB (rice
-# 0.4 kg/day, 1 family kit per 5), 1 basic medical kit per 100 people.
-DEFAULT_NEEDS: list[dict] = [
-    {"key": "water", "label": "饮用水", "have": "water", "amount": 15, "unit": "L", "basis": "person_day",
-     "items": {"WATER-BOTTLED": 13.2}},
-    {"key": "rice", "label": "大米", "have": "food", "amount": 0.4, "unit": "kg", "basis": "person_day",
-     "items": {"FOOD-RICE": 1.0}},
-    {"key": "quilt", "label": "棉被", "have": "clothing", "amount": 1, "unit": "床", "basis": "person",
-     "items": {"CLOTH-QUILT": 1}},
-    {"key": "clothing", "label": "衣物", "have": "clothing", "amount": 1, "unit": "套", "basis": "person",
-     "items": {"CLOTH-SET": 1}},
-    {"key": "covered_space", "label": "遮蔽空间", "have": "shelter", "amount": 3.5, "unit": "m²", "basis": "person",
-     "items": {"SHELTER-TENT": 12}},
-    {"key": "toilet", "label": "厕所", "have": "shelter", "amount": 20, "unit": "人/个", "basis": "people_per_unit",
-     "items": {"SHELTER-TOILET": 1}},
-    {"key": "family_kit", "label": "家庭应急包", "have": "shelter", "amount": 5, "unit": "人/个",
-     "basis": "people_per_unit", "items": {"SHELTER-FAMILYKIT": 1}},
-    {"key": "medical_kit", "label": "基本药品包", "have": "medical", "amount": 100, "unit": "人/套",
-     "basis": "people_per_unit", "items": {"MED-KIT100": 1}},
-]
+# The built-in profile (version 0), data/needs_profile.json: Sphere Handbook (water 15 L/day, covered space
+# 3.5 m², 1 toilet per 20), InaSAFE/BNPB (rice 0.4 kg/day, 1 family kit per 5), 1 basic medical kit per 100 people.
+DEFAULT_NEEDS_FILE = ROOT / "data" / "needs_profile.json"
+DEFAULT_NEEDS: list[dict] = json.loads(DEFAULT_NEEDS_FILE.read_text(encoding="utf-8"))
 
 
-class ProfileError(ValueError):
-    """A needs profile that cannot be used; the message names the entry and field."""
+class ProfileError(FieldError):
+    """A needs profile that cannot be used; the reason names the entry (number and key) and what is wrong."""
 
 
-@dataclass
+class ProfileVersion(NamedTuple):
+    """The needs profile in force: its version (0: the built-in default) and its needs (the stored document)."""
+
+    version: int
+    needs: list[dict]
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """What to procure to close a need's gap: the first listed item, in whole units, with weight and volume."""
+
+    code: str
+    name: str
+    unit: str
+    quantity: int
+    weight_kg: float
+    volume_m3: float
+
+
+@dataclass(frozen=True)
 class NeedCoverage:
     key: str
     label: str
@@ -57,10 +62,10 @@ class NeedCoverage:
     available: float          # the same, from unexpired stock
     coverage: float           # available / required, not capped
     days_of_autonomy: float | None
-    shortfall: list[dict] = field(default_factory=list)  # what to procure: code, name, unit, quantity, kg, m³
+    shortfall: tuple[Shortfall, ...] = ()  # what to procure
 
 
-@dataclass
+@dataclass(frozen=True)
 class SupplyCoverage:
     people: int
     days: int
@@ -72,38 +77,38 @@ class SupplyCoverage:
 
 
 def validate_needs(entries: list[dict], item_codes: set[str]) -> list[dict]:
+    """``entries`` if every need is usable; else ProfileError naming the first entry (1-based) that is not."""
     if not isinstance(entries, list) or not entries:
-        raise ProfileError("profile must be a non-empty list of needs")
+        raise ProfileError.of("needs", "profile.not_list")
     keys = set()
     for i, e in enumerate(entries, start=1):
-        where = f"need #{i} ({e.get('key', '?') if isinstance(e, dict) else '?'})"
+        where = {"index": i, "need": str(e.get("key", "?")) if isinstance(e, dict) else "?"}
         if not isinstance(e, dict):
-            raise ProfileError(f"{where}: must be an object")
+            raise ProfileError.of("needs", "profile.not_object", **where)
         if not e.get("key") or e["key"] in keys:
-            raise ProfileError(f"{where}: key must be present and unique")
+            raise ProfileError.of("needs", "profile.key", **where)
         keys.add(e["key"])
         if e.get("have") not in FIVE_HAVES:
-            raise ProfileError(f"{where}: have must be one of {', '.join(FIVE_HAVES)}")
+            raise ProfileError.of("needs", "profile.have", **where, allowed=", ".join(FIVE_HAVES))
         if e.get("basis") not in BASES:
-            raise ProfileError(f"{where}: basis must be one of {', '.join(BASES)}")
+            raise ProfileError.of("needs", "profile.basis", **where, allowed=", ".join(BASES))
         if not isinstance(e.get("amount"), (int, float)) or e["amount"] <= 0:
-            raise ProfileError(f"{where}: amount must be a positive number")
+            raise ProfileError.of("needs", "profile.amount", **where)
         items = e.get("items")
         if not isinstance(items, dict) or not items:
-            raise ProfileError(f"{where}: items must map catalogue codes to the amount one unit covers")
+            raise ProfileError.of("needs", "profile.items", **where)
         for code, per_unit in items.items():
             if code not in item_codes:
-                raise ProfileError(f"{where}: item {code} is not in the supply catalogue")
+                raise ProfileError.of("needs", "profile.unknown_item", **where, item=code)
             if not isinstance(per_unit, (int, float)) or per_unit <= 0:
-                raise ProfileError(f"{where}: item {code} must cover a positive amount per unit")
+                raise ProfileError.of("needs", "profile.item_amount", **where, item=code)
     return entries
 
 
-def current_profile(settings: Settings) -> tuple[int, list[dict]]:
-    """(version, needs) of the newest saved profile; version 0 is the built-in default."""
-    with read_session(settings.database_url) as session:
-        row = session.scalars(select(NeedsProfile).order_by(NeedsProfile.version.desc()).limit(1)).first()
-    return (row.version, json.loads(row.entries)) if row else (0, DEFAULT_NEEDS)
+def current_profile(uow: UnitOfWork) -> ProfileVersion:
+    """The newest saved profile; version 0 is the built-in default."""
+    row = uow.session.scalars(select(NeedsProfile).order_by(NeedsProfile.version.desc()).limit(1)).first()
+    return ProfileVersion(row.version, json.loads(row.entries)) if row else ProfileVersion(0, DEFAULT_NEEDS)
 
 
 def save_profile(uow: UnitOfWork, entries: list[dict], *, note: str | None = None) -> int:
@@ -158,25 +163,24 @@ def required_units(need: dict, people: int, days: int, per_unit) -> int:
     return units_to_cover(required_exact(need, people, days), per_unit)
 
 
-def stock_on_hand(settings: Settings, today: dt.date) -> dict[str, float]:
+def stock_on_hand(uow: UnitOfWork, today: dt.date) -> dict[str, float]:
     """Unexpired stock per catalogue item, all depots together."""
-    with read_session(settings.database_url) as session:
-        rows = session.execute(select(StockLine.item_code, func.sum(StockLine.quantity))
+    rows = uow.session.execute(select(StockLine.item_code, func.sum(StockLine.quantity))
                                .where(or_(StockLine.expires_on.is_(None), StockLine.expires_on >= today))
                                .group_by(StockLine.item_code)).all()
     return {code: float(q or 0) for code, q in rows}
 
 
-def supply_coverage(settings: Settings, people: int | None = None, days: int | None = None,
+def supply_coverage(uow: UnitOfWork, people: int | None = None, days: int | None = None,
                     today: dt.date | None = None) -> SupplyCoverage:
-    """Coverage of each 五有 for ``people`` (default: the evacuation target) over ``days``."""
+    """Coverage of each 五有 for ``people`` (default: the evacuation target) over ``days``, from one snapshot."""
+    settings = uow.settings
     people = settings.region.evacuation_target_people if people is None else int(people)
     days = settings.evacuation.supply_days if days is None else int(days)
     today = today or local_today(settings)
-    version, needs = current_profile(settings)
-    stock = stock_on_hand(settings, today)
-    with read_session(settings.database_url) as session:
-        catalogue = {i.code: i for i in session.scalars(select(SupplyItem))}
+    version, needs = current_profile(uow)
+    stock = stock_on_hand(uow, today)
+    catalogue = {i.code: i for i in uow.session.scalars(select(SupplyItem))}
     result = []
     for need in needs:
         exact = required_exact(need, people, days)
@@ -192,11 +196,11 @@ def supply_coverage(settings: Settings, people: int | None = None, days: int | N
             code, per_unit = next(iter(need["items"].items()))  # procure the first listed item
             quantity = units_to_cover(exact - available_exact, per_unit)
             item = catalogue[code]
-            shortfall.append({"code": code, "name": item.name, "unit": item.unit, "quantity": quantity,
-                              "weight_kg": round(quantity * item.unit_weight_kg, 1),
-                              "volume_m3": round(quantity * item.unit_volume_m3, 2)})
+            shortfall.append(Shortfall(code, item.name, item.unit, quantity,
+                                       round(quantity * item.unit_weight_kg, 1),
+                                       round(quantity * item.unit_volume_m3, 2)))
         result.append(NeedCoverage(need["key"], need.get("label", need["key"]), need["have"], round(required, 2),
-                                   round(available, 2), coverage, autonomy, shortfall))
+                                   round(available, 2), coverage, autonomy, tuple(shortfall)))
     by_have = {have: min([min(1.0, n.coverage) for n in result if n.have == have] or [1.0]) for have in FIVE_HAVES}
     return SupplyCoverage(people, days, version, today.isoformat(), by_have, result,
                           all(v >= 1.0 for v in by_have.values()))

@@ -1,7 +1,8 @@
 """Bounded route solving: at most N PyVRP solves at once per process, a few more wait briefly, the rest get 503.
 
 Solves run inside request threads (up to 60 s each) until the background-jobs issue moves them to workers;
-this keeps them from taking every server thread. Limits come from ``Settings.route_solver``.
+this keeps them from taking every server thread. A solve holds no database transaction: its inputs are read in a
+unit of work that is closed before the slot is taken (services/supply/routes.py). Limits come from ``Settings.route_solver``.
 """
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from config import RouteSolverLimits, Settings
+from services.text import both
 
 
 class PlannerBusy(Exception):
     """Every solver slot is taken and the wait ran out; the caller should try again shortly (HTTP 503)."""
 
-    reason = "规划任务繁忙，请稍后重试"
-    reason_en = "the route planner is busy, try again shortly"
+    code = "planner.busy"
 
     def __init__(self, retry_after_s: float):
+        self.reason, self.reason_en = both(self.code)
         super().__init__(self.reason_en)
         self.retry_after_s = retry_after_s
 

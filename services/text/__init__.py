@@ -1,13 +1,17 @@
 """The one text catalogue: every user-facing string, Chinese first and English, looked up by key.
 
 Services return codes and parameters (``FieldError.of("people", "shelter.full", shelter=…, free=12)``); pages,
-exports, import messages and the API's ``reason`` / ``reason_en`` all render from here. The tables live in
-one module per area (ui, exports, imports, errors); the keys are unique across them (checked at import and by
-``tests/services/test_text.py``, which also checks every key has both languages with the same placeholders).
+exports, import messages, timeline events and the API's ``reason`` / ``reason_en`` all render from here. The
+tables live in one module per area (ui, dispatch, exports, imports, errors, validation, planning, terms); the
+keys are unique across them (checked at import and by ``tests/services/test_text.py``, which also checks every
+key has both languages with the same placeholders). ``terms`` labels the stored vocabulary values (``term()``).
 """
 from __future__ import annotations
 
-from services.text import errors, exports, imports, ui, validation
+import functools
+import string
+
+from services.text import dispatch, errors, exports, imports, planning, terms, ui, validation
 
 LANGUAGES = ("zh", "en")
 
@@ -23,16 +27,47 @@ def _merge(*tables: tuple[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[s
     return merged
 
 
-CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT), ("export.", exports.TEXT),
-                                               ("import.", imports.TEXT), ("validation.", validation.TEXT))
+CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT), ("", dispatch.TEXT),
+                                               ("export.", exports.TEXT), ("import.", imports.TEXT),
+                                               ("validation.", validation.TEXT), ("", planning.TEXT),
+                                               ("term.", terms.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 
+@functools.lru_cache(maxsize=None)
+def _glossed(text: str) -> tuple[str, ...]:
+    """Placeholders ``x_en`` of an English text: filled with the English label of ``x`` when not passed."""
+    return tuple(name for _, name, _, _ in string.Formatter().parse(text) if name and name.endswith("_en"))
+
+
 def t(key: str, lang: str = "zh", **params) -> str:
-    """The text of ``key`` in ``lang`` (zh or en), with ``params`` filled in."""
+    """The text of ``key`` in ``lang`` (zh or en), with ``params`` filled in.
+
+    In English, a placeholder ``x_en`` that is not passed is the English label of the vocabulary value passed
+    as ``x`` (``term(x, "en")``), so a service passes stored values once and both languages read well.
+    """
     zh, en = CATALOGUE[key]
     text = en if lang == "en" else zh
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    if lang == "en":
+        params = {**{n: term(params[n[:-3]], "en") for n in _glossed(en) if n not in params and n[:-3] in params},
+                  **params}
+    return text.format(**params)
+
+
+def term(value, lang: str = "zh"):
+    """A vocabulary value (services/vocabulary.py) as the reader sees it; a value outside the vocabularies (a
+    name, free text, None) comes back unchanged."""
+    texts = CATALOGUE.get(f"term.{value}") if isinstance(value, str) else None
+    if texts is None:
+        return value
+    return texts[1] if lang == "en" else texts[0]
+
+
+def term_options(values, lang: str = "zh") -> list[dict]:
+    """Dropdown options of vocabulary values: the stored value, labelled in the reader's language."""
+    return [{"label": term(v, lang), "value": v} for v in values]
 
 
 def both(key: str, **params) -> tuple[str, str]:

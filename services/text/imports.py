@@ -5,6 +5,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "required": ("不能为空", "is required"),
     "not_number": ("“{value}” 不是数字", "'{value}' is not a number"),
     "not_integer": ("“{value}” 不是整数", "'{value}' is not a whole number"),
+    "decimals": ("“{value}” 的小数超过 {decimals} 位", "'{value}' has more than {decimals} decimal places"),
     "range": ("{value} 超出范围（{minimum}～{maximum}）", "{value} is out of range ({minimum} to {maximum})"),
     "too_long": ("长度超过 {max_length} 个字符", "is longer than {max_length} characters"),
     "choice": ("“{value}” 不是允许的值（可选：{choices}）", "'{value}' is not allowed (one of: {choices})"),

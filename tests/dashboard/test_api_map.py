@@ -117,7 +117,8 @@ def test_area_summary_tests_points_in_one_vectorised_call(seeded, client, monkey
         raise AssertionError("a shapely Point per feature")
     monkeypatch.setattr(shapely, "points", no_points)
     monkeypatch.setattr(shapely, "Point", no_points)
-    summary = summarise_area(seeded, area)
+    from tests.conftest import read
+    summary = read(seeded, summarise_area, area)
     assert sum(summary.enterprises_by_risk.values()) == len(expected) > 0
 
 

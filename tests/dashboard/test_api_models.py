@@ -77,9 +77,10 @@ def test_the_document_has_the_bodies_and_the_query_parameters(client):
 def test_the_solver_time_limit_is_capped_by_the_deployment(seeded, monkeypatch):
     from services.supply import routes
     asked: list[float] = []
-    empty = {"feasible": True, "synthetic_network": True, "vehicles": [], "unserved": [],
-             "totals": {"distance_m": 0, "duration_s": 0, "kg": 0}}
-    monkeypatch.setattr(routes, "plan_supply_routes", lambda settings, req: asked.append(req.seconds) or empty)
+    from services.supply.route_plan import RoutePlan, RouteTotals
+    empty = RoutePlan(True, False, (), (), RouteTotals(0, 0, 0))
+    monkeypatch.setattr(routes, "solve_supply_routes",
+                        lambda settings, inputs: asked.append(inputs.request.seconds) or empty)
     settings = dataclasses.replace(seeded, route_solver=dataclasses.replace(seeded.route_solver, max_seconds=1.5))
     response = create_app(settings).server.test_client().post("/api/v1/routes/plan", json={"seconds": 60})
     assert response.status_code == 200 and asked == [1.5]

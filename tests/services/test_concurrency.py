@@ -52,12 +52,12 @@ def scalar(settings, sql: str, **params):
 @pytest.fixture
 def shelter_and_hazard(fresh):
     """One open shelter of 30 declared places and one hazard point threatening 100 people."""
-    import_file(fresh, "shelters", csv_for("shelters", [{
+    call(fresh, import_file, "shelters", csv_for("shelters", [{
         "场所编号": "S1", "名称": "测试场所", "场所类型": "固定(短期)", "场所级别": "Ⅲ", "依托设施": "学校",
         "有效面积(平方米)": "500", "核定容量(人)": "30", "已安置人数": "0", "不可用位数": "0", "状态": "开放",
         "有饭吃": "是", "有衣穿": "是", "有干净水": "是", "有住处": "是", "有医疗": "是",
         "经度": str(CITY[0]), "纬度": str(CITY[1])}]), "s.csv")
-    import_file(fresh, "hazards", csv_for("hazards", [{
+    call(fresh, import_file, "hazards", csv_for("hazards", [{
         "隐患点编号": "H1", "名称": "测试滑坡", "灾害类型": "滑坡", "威胁户数": "30", "威胁人数": "100",
         "威胁财产(万元)": "1", "稳定性": "不稳定", "影响半径(米)": "50", "预警等级": "橙", "监测人": "李监测",
         "监测人电话": "13900000001", "经度": str(CITY[0]), "纬度": str(CITY[1] + 0.005)}]), "h.csv")
@@ -112,7 +112,7 @@ def _incident_with_team(settings) -> tuple[int, int]:
     import datetime as dt
 
     from services.dispatch.incidents import IncidentReport, report_incident
-    import_file(settings, "teams", csv_for("teams", [{"队伍编号": "T1", "名称": "测试救援队", "队伍类型": "地质灾害救援",
+    call(settings, import_file, "teams", csv_for("teams", [{"队伍编号": "T1", "名称": "测试救援队", "队伍类型": "地质灾害救援",
                                                     "人数": "12", "状态": "待命", "经度": str(CITY[0]),
                                                     "纬度": str(CITY[1])}]), "t.csv")
     incident = call(settings, report_incident, IncidentReport(
@@ -131,8 +131,8 @@ def test_an_incident_and_an_order_move_one_step_once(shelter_and_hazard):
     order = call(settings, assign_team, incident, team)
     outcomes = race(4, lambda i: call(settings, advance_order, order, "出发", actor=f"t{i}"))
     assert [kind for kind, _ in outcomes].count("ok") == 1
-    assert scalar(settings, "SELECT COUNT(*) FROM incident_event WHERE text LIKE '%→ 出发%'") == 1
-    assert scalar(settings, "SELECT COUNT(*) FROM incident_event WHERE text LIKE '%→ 核实%'") == 1
+    assert scalar(settings, "SELECT COUNT(*) FROM incident_event WHERE code = 'event.order'") == 1  # → 出发 once
+    assert scalar(settings, "SELECT COUNT(*) FROM incident_event WHERE code = 'event.status'") == 1  # → 核实 once
 
 
 def test_needs_profiles_saved_at_once_get_distinct_versions(fresh):
@@ -146,10 +146,20 @@ def test_needs_profiles_saved_at_once_get_distinct_versions(fresh):
 def test_a_closure_is_lifted_once(fresh):
     from services.roads.closures import block_area, lift_block
     area = {"type": "Polygon", "coordinates": [[[108.77, 29.53], [108.78, 29.53], [108.78, 29.54], [108.77, 29.53]]]}
-    block = block_area(fresh, area, "测试", actor="duty")
-    outcomes = race(4, lambda i: lift_block(fresh, block.id, actor=f"t{i}"))
+    block = call(fresh, block_area, area, "测试", actor="duty")
+    outcomes = race(4, lambda i: call(fresh, lift_block, block.id, actor=f"t{i}"))
     assert [kind for kind, _ in outcomes].count("ok") == 1
     assert scalar(fresh, "SELECT COUNT(*) FROM audit_log WHERE action = 'lift'") == 1
+
+
+def test_a_place_closed_by_several_users_at_once_is_closed_once(fresh):
+    from services.roads.closures import block_area
+    area = {"type": "Polygon", "coordinates": [[[108.77, 29.53], [108.78, 29.53], [108.78, 29.54], [108.77, 29.53]]]}
+    outcomes = race(4, lambda i: call(fresh, block_area, area, f"第{i}次", actor=f"t{i}"))
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "refused", "refused", "refused"]
+    assert {exc.code for kind, exc in outcomes if kind == "refused"} == {"road.already_closed"}
+    assert scalar(fresh, "SELECT COUNT(*) FROM road_block") == 1
+    assert scalar(fresh, "SELECT COUNT(*) FROM audit_log WHERE action = 'block'") == 1
 
 
 def test_the_change_counter_counts_every_committed_write_in_order(shelter_and_hazard):
@@ -216,7 +226,7 @@ def test_two_offices_importing_the_same_new_records_at_once_both_succeed(fresh):
              "有饭吃": "是", "有衣穿": "是", "有干净水": "是", "有住处": "是", "有医疗": "是",
              "经度": str(CITY[0] + i * 0.0005), "纬度": str(CITY[1])} for i in range(40)]
     content = csv_for("shelters", rows)
-    outcomes = race(4, lambda i: import_file(fresh, "shelters", content, f"office{i}.csv", actor=f"office{i}"))
+    outcomes = race(4, lambda i: call(fresh, import_file, "shelters", content, f"office{i}.csv", actor=f"office{i}"))
     results = [value for kind, value in outcomes]
     assert [kind for kind, _ in outcomes] == ["ok"] * 4
     assert sorted(r.created for r in results) == [0, 0, 0, 40] and all(r.rows == 40 for r in results)
@@ -224,12 +234,12 @@ def test_two_offices_importing_the_same_new_records_at_once_both_succeed(fresh):
 
 
 def test_two_stock_takings_of_one_depot_at_once_leave_one_of_them(fresh):
-    import_file(fresh, "depots", csv_for("depots", [{"储备库编号": "D1", "名称": "测试库", "级别": "区级",
+    call(fresh, import_file, "depots", csv_for("depots", [{"储备库编号": "D1", "名称": "测试库", "级别": "区级",
                                                   "库容(立方米)": "100", "经度": str(CITY[0]),
                                                   "纬度": str(CITY[1])}]), "d.csv")
     takes = [csv_for("stock", [{"储备库编号": "D1", "物资编码": code, "数量": str(10 * (i + 1)), "最低库存": "0",
                                 "有效期至": ""} for code in ("FOOD-RICE", "WATER-BOTTLED")]) for i in range(4)]
-    outcomes = race(4, lambda i: import_file(fresh, "stock", takes[i], f"take{i}.csv"))
+    outcomes = race(4, lambda i: call(fresh, import_file, "stock", takes[i], f"take{i}.csv"))
     assert [kind for kind, _ in outcomes] == ["ok"] * 4
     quantities = [q for q, in read_session_rows(fresh, "SELECT quantity FROM stock_line ORDER BY item_code")]
     assert len(quantities) == 2 and quantities[0] == quantities[1]  # one whole stock-taking, not a mixture

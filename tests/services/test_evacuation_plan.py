@@ -20,7 +20,7 @@ from services.evacuation.plans import (
     save_plan,
 )
 from services.map.layers import township_codes
-from tests.conftest import csv_for
+from tests.conftest import call, csv_for, read
 
 Y = 29.53
 # A road along latitude Y: S1 — A — B — S2, and a separate stub near C that joins nothing.
@@ -51,38 +51,43 @@ def small_world(fresh, tmp_path):
     path = tmp_path / "roads.geojson"
     path.write_text(json.dumps(network), encoding="utf-8")
     settings = dataclasses.replace(fresh, road_network_file=path)
-    import_file(settings, "shelters", csv_for("shelters", [shelter("S1", S1, 8), shelter("S2", S2, 10)]), "s.csv")
-    import_file(settings, "hazards", csv_for("hazards", [hazard("A", A, 5), hazard("B", B, 5), hazard("C", C, 4, "红")]),
+    call(settings, import_file, "shelters", csv_for("shelters", [shelter("S1", S1, 8), shelter("S2", S2, 10)]), "s.csv")
+    call(settings, import_file, "hazards", csv_for("hazards", [hazard("A", A, 5), hazard("B", B, 5), hazard("C", C, 4, "红")]),
                 "h.csv")
     return settings
 
 
 def test_people_go_to_the_nearer_shelter_within_capacity(small_world):
-    result = plan(small_world, Scenario(max_travel_min=120))
-    by_name = {d["name"]: d for d in result["demand"]}
-    assert [(a["shelter_name"], a["people"]) for a in by_name["A滑坡"]["assigned"]] == [("场所S1", 5)]
-    assert [(a["shelter_name"], a["people"]) for a in by_name["B滑坡"]["assigned"]] == [("场所S2", 5)]
-    assert by_name["C滑坡"]["unmet"] == 4 and "无可达的避难场所" in by_name["C滑坡"]["unmet_reason"]
-    totals = result["totals"]
-    assert (totals["people"], totals["assigned"], totals["unmet"]) == (14, 10, 4)
-    assert {s["name"]: s["remaining"] for s in result["shelters"]} == {"场所S1": 3, "场所S2": 5}
-    assert result["road_network"]["synthetic"] is True
+    result = read(small_world, plan, Scenario(max_travel_min=120))
+    by_name = {d.name: d for d in result.demand}
+    assert [(a.shelter_name, a.people) for a in by_name["A滑坡"].assigned] == [("场所S1", 5)]
+    assert [(a.shelter_name, a.people) for a in by_name["B滑坡"].assigned] == [("场所S2", 5)]
+    c = by_name["C滑坡"]
+    assert c.unmet == 4 and c.unmet_reason.code == "plan.unmet.unreachable"
+    assert "120 分钟内无可达的避难场所" in c.unmet_reason.text("zh") and "120 min" in c.unmet_reason.text("en")
+    totals = result.totals
+    assert (totals.people, totals.assigned, totals.unmet) == (14, 10, 4)
+    assert {s.name: s.remaining for s in result.shelters} == {"场所S1": 3, "场所S2": 5}
+    assert result.road_network.synthetic is True
+    row = next(d for d in result.to_json()["demand"] if d["name"] == "C滑坡")  # the API's JSON, as before
+    assert row["unmet_reason"] == c.unmet_reason.text("zh") and row["unmet_reason_en"] == c.unmet_reason.text("en")
+    assert row["unmet_code"] == {"code": "plan.unmet.unreachable", "params": {"minutes": "120"}}
 
 
 def test_a_full_shelter_sends_the_rest_further(small_world):
-    import_file(small_world, "hazards", csv_for("hazards", [hazard("A", A, 12)]), "h.csv")
-    result = plan(small_world, Scenario(max_travel_min=120, warning_levels=["黄"]))
-    a = next(d for d in result["demand"] if d["name"] == "A滑坡")
-    assert sorted((x["shelter_name"], x["people"]) for x in a["assigned"]) == [("场所S1", 8), ("场所S2", 4)]
-    assert result["totals"]["unmet"] == 0
-    for s in result["shelters"]:
-        assert 0 <= s["remaining"] <= s["available_before"]
+    call(small_world, import_file, "hazards", csv_for("hazards", [hazard("A", A, 12)]), "h.csv")
+    result = read(small_world, plan, Scenario(max_travel_min=120, warning_levels=["黄"]))
+    a = next(d for d in result.demand if d.name == "A滑坡")
+    assert sorted((x.shelter_name, x.people) for x in a.assigned) == [("场所S1", 8), ("场所S2", 4)]
+    assert result.totals.unmet == 0
+    for s in result.shelters:
+        assert 0 <= s.remaining <= s.available_before
 
 
 def test_scenario_selects_by_warning_level_and_checks_its_fields(small_world):
-    only_red = plan(small_world, Scenario(warning_levels=["红"]))
-    assert [d["name"] for d in only_red["demand"]] == ["C滑坡"]
-    known = township_codes(small_world)
+    only_red = read(small_world, plan, Scenario(warning_levels=["红"]))
+    assert [d.name for d in only_red.demand] == ["C滑坡"]
+    known = read(small_world, township_codes)
     for body, field_name in (({"warning_levels": ["紫"]}, "warning_levels"), ({"max_travel_min": 0}, "max_travel_min"),
                              ({"area": {"type": "Point", "coordinates": [0, 0]}}, "area"),
                              ({"townships": ["123"]}, "townships")):
@@ -92,33 +97,36 @@ def test_scenario_selects_by_warning_level_and_checks_its_fields(small_world):
 
 
 def test_plans_are_saved_with_their_inputs_and_export_to_excel(small_world):
-    plan_id, result = save_plan(small_world, Scenario(name="汛期演练", max_travel_min=90), actor="planner")
-    again = load_plan(small_world, plan_id)
-    assert again["name"] == "汛期演练" and again["scenario"]["max_travel_min"] == 90
-    assert again["totals"] == result["totals"]
-    assert list_plans(small_world)[0]["id"] == plan_id
-    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(again)))
+    saved = call(small_world, save_plan, Scenario(name="汛期演练", max_travel_min=90), actor="planner")
+    again = read(small_world, load_plan, saved.id)
+    assert again.name == "汛期演练" and again.actor == "planner" and again.plan.scenario.max_travel_min == 90
+    assert again.plan == saved.plan  # stored and read back, reasons and all
+    assert again.to_json()["totals"] == saved.to_json()["totals"]
+    assert read(small_world, list_plans)[0].id == saved.id
+    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(again, small_world)))
     assert book.sheetnames[0] == "汇总" and len(book.sheetnames) >= 2
-    assert load_plan(small_world, 999) is None
-    page = plan_html(again)
+    assert read(small_world, load_plan, 999) is None
+    page = plan_html(again, small_world)
     assert "汛期演练" in page and "场所S1" in page and "测试路" in page and "示例路网" in page
+    english = plan_html(again, small_world, "en")
+    assert "Not housed" in english and "no shelter can be reached within 90 min" in english
+    assert openpyxl.load_workbook(io.BytesIO(plan_workbook(again, small_world, "en"))).sheetnames[0] == "Summary"
 
 
 def test_routes_follow_the_roads_and_blocked_roads_are_not_used(small_world):
     from services.roads.closures import block_segment, lift_block
-    from services.roads.network import base_graph
-    result = plan(small_world, Scenario(max_travel_min=120))
-    a = next(d for d in result["demand"] if d["name"] == "A滑坡")["assigned"][0]
-    assert a["route"][0] == list(A) and a["route"][-1] == list(S1) and a["via"] == ["测试路"]
+    result = read(small_world, plan, Scenario(max_travel_min=120))
+    a = next(d for d in result.demand if d.name == "A滑坡").assigned[0]
+    assert a.route[0] == A and a.route[-1] == S1 and a.via == ("测试路",)
     middle = ((A[0] + S1[0]) / 2, Y + 0.0003)  # a click 33 m beside the road between S1 and A
-    block = block_segment(small_world, base_graph(small_world), *middle, "滑坡堵路", actor="duty")
-    rerouted = plan(small_world, Scenario(max_travel_min=120))
-    a = next(d for d in rerouted["demand"] if d["name"] == "A滑坡")
-    assert [x["shelter_name"] for x in a["assigned"]] == ["场所S2"]
-    assert rerouted["road_network"]["blocked_edges"] == 2
-    lift_block(small_world, block.id, actor="duty")
-    restored = plan(small_world, Scenario(max_travel_min=120))
-    assert restored["totals"] == result["totals"] and restored["road_network"]["blocked_edges"] == 0
+    block = call(small_world, block_segment, *middle, "滑坡堵路", actor="duty")
+    rerouted = read(small_world, plan, Scenario(max_travel_min=120))
+    a = next(d for d in rerouted.demand if d.name == "A滑坡")
+    assert [x.shelter_name for x in a.assigned] == ["场所S2"]
+    assert rerouted.road_network.blocked_edges == 2
+    call(small_world, lift_block, block.id, actor="duty")
+    restored = read(small_world, plan, Scenario(max_travel_min=120))
+    assert restored.totals == result.totals and restored.road_network.blocked_edges == 0
 
 
 def _inside(x: float, y: float, ring: list) -> bool:
@@ -143,6 +151,44 @@ def test_a_drawn_area_selects_exactly_the_hazard_points_inside_it_in_one_vectori
                     if h.threatened_people > 0 and _inside(h.lon, h.lat, ring)}
     calls, real = [], shapely.contains_xy
     monkeypatch.setattr(shapely, "contains_xy", lambda *a, **k: calls.append(1) or real(*a, **k))
-    result = plan(seeded, Scenario(area={"type": "Polygon", "coordinates": [ring]}))
-    assert expected and {d["id"] for d in result["demand"]} == expected
+    result = read(seeded, plan, Scenario(area={"type": "Polygon", "coordinates": [ring]}))
+    assert expected and {d.id for d in result.demand} == expected
     assert calls == [1]  # one call for all the points, no loop over shapely Points
+
+
+def _printed_plan(created_at):
+    from services.evacuation.plan_result import (
+        Assignment,
+        DemandRow,
+        PlanResult,
+        PlanShelter,
+        PlanTotals,
+        RoadNetworkUsed,
+        SavedPlan,
+    )
+    from services.text.reasons import Reason
+    rows = (DemandRow(1, "A滑坡", "城西街道", *A, 5, (Assignment(1, "场所S1", 5, 300, S1, None, ("测试路",)),), 0, None),
+            DemandRow(2, "C滑坡", "城西街道", *C, 4, (), 4, Reason("plan.unmet.full")))
+    return SavedPlan(7, "夜间演练", created_at, "planner", PlanResult(
+        Scenario(), RoadNetworkUsed(False, 4, 6, 0), PlanTotals(2, 9, 5, 4, 300, 300), rows,
+        (PlanShelter(1, "场所S1", "城西街道", *S1, 8, 5, 3),)))
+
+
+def test_printed_plans_show_the_local_time_never_utc():
+    import datetime as dt
+
+    from config import load_settings
+    made = dt.datetime(2026, 11, 24, 6, 5, tzinfo=dt.timezone.utc)  # 14:05 in Asia/Shanghai, 12:05 in Urumqi
+    for zone, local in (("Asia/Shanghai", "2026-11-24 14:05"), ("Asia/Urumqi", "2026-11-24 12:05")):
+        settings = dataclasses.replace(load_settings(), timezone=zone)
+        saved = _printed_plan(made)
+        page = plan_html(saved, settings)
+        book = openpyxl.load_workbook(io.BytesIO(plan_workbook(saved, settings)))
+        texts = [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value]
+        for printed in (page, "\n".join(texts)):
+            assert local in printed and zone in printed
+            assert "06:05" not in printed and "UTC" not in printed and "+00:00" not in printed
+        assert "可达的避难场所已无空位" in page  # the coded reason, rendered
+        assert "the shelters within reach have no places left" in plan_html(saved, settings, "en")
+    saved = _printed_plan(made)
+    assert type(saved).from_json(saved.to_json()) == saved  # what the page keeps and reads back

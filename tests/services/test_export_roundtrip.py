@@ -21,7 +21,7 @@ from services.data.imports import MODELS, import_file
 from services.data.specs import SPECS, Column
 from services.db import read_session, transaction
 from services.models import AdminArea, Township
-from tests.conftest import csv_for
+from tests.conftest import call, csv_for
 
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # Printable text of every script, with formula-like starts and inner newlines; no control or private characters.
@@ -96,12 +96,12 @@ def snapshot(settings_, entity: str) -> list[tuple]:
 def round_trip(fresh, entity: str, rows: list[dict]) -> None:
     with transaction(fresh.database_url) as session:
         session.execute(delete(MODELS[entity]))
-    first = import_file(fresh, entity, csv_for(entity, rows), "in.csv")
+    first = call(fresh, import_file, entity, csv_for(entity, rows), "in.csv")
     assert first.created == len(rows)
     before = snapshot(fresh, entity)
-    exported = records_xlsx(fresh, entity).getvalue()
-    again = import_file(fresh, entity, exported, "out.xlsx")
-    assert (again.rows, again.created, again.updated, again.ignored_columns) == (len(rows), 0, len(rows), [])
+    exported = call(fresh, records_xlsx, entity, write=False).getvalue()
+    again = call(fresh, import_file, entity, exported, "out.xlsx")
+    assert (again.rows, again.created, again.updated, again.ignored_columns) == (len(rows), 0, len(rows), ())
     assert snapshot(fresh, entity) == before
     sheet = openpyxl.load_workbook(io.BytesIO(exported)).worksheets[0]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
@@ -145,8 +145,8 @@ def test_stock_and_vehicles_survive_import_export_import(fresh):
     depot = {"储备库编号": "D1", "名称": "=库", "级别": "区级", "库容(立方米)": "100", "经度": "108.7748", "纬度": "29.5328"}
     team = {"队伍编号": "T1", "名称": "队", "队伍类型": "森林消防", "人数": "12", "状态": "待命", "经度": "108.7748",
             "纬度": "29.5328"}
-    import_file(fresh, "depots", csv_for("depots", [depot]), "d.csv")
-    import_file(fresh, "teams", csv_for("teams", [team]), "t.csv")
+    call(fresh, import_file, "depots", csv_for("depots", [depot]), "d.csv")
+    call(fresh, import_file, "teams", csv_for("teams", [team]), "t.csv")
     stock = [{"储备库编号": "D1", "物资编码": "FOOD-RICE", "数量": "1,200.5", "最低库存": "50", "有效期至": "2027-01-31"},
              {"储备库编号": "D1", "物资编码": "FOOD-RICE", "数量": "3", "最低库存": "0", "有效期至": ""}]
     vehicles = [{"车牌号": "渝A12345", "车辆类型": "货车", "所属储备库编号": "D1", "所属队伍编号": "", "载重(千克)": "5000",
@@ -154,7 +154,7 @@ def test_stock_and_vehicles_survive_import_export_import(fresh):
                 {"车牌号": "-渝B1", "车辆类型": "货车", "所属储备库编号": "", "所属队伍编号": "T1", "载重(千克)": "1e3",
                  "容积(立方米)": "2.5", "状态": "可用"}]
     for entity, rows in (("stock", stock), ("vehicles", vehicles)):
-        import_file(fresh, entity, csv_for(entity, rows), "in.csv")
+        call(fresh, import_file, entity, csv_for(entity, rows), "in.csv")
         before = snapshot(fresh, entity)
-        again = import_file(fresh, entity, records_xlsx(fresh, entity).getvalue(), "out.xlsx")
+        again = call(fresh, import_file, entity, call(fresh, records_xlsx, entity, write=False).getvalue(), "out.xlsx")
         assert again.rows == len(rows) and snapshot(fresh, entity) == before

@@ -61,8 +61,8 @@ def test_a_tenth_of_a_litre_for_132_people_is_one_box_not_two(fresh):
     assert required_units(water, 132, 1, 13.2) == 1  # float arithmetic gave ceil(13.200000000000001 / 13.2) = 2
     needs = [water] + [n for n in DEFAULT_NEEDS if n["key"] != "water"]
     call(fresh, __import__("services.supply.needs", fromlist=["save_profile"]).save_profile, needs)
-    coverage = supply_coverage(fresh, people=132, days=1)
-    assert next(n for n in coverage.needs if n.key == "water").shortfall[0]["quantity"] == 1
+    coverage = call(fresh, supply_coverage, people=132, days=1, write=False)
+    assert next(n for n in coverage.needs if n.key == "water").shortfall[0].quantity == 1
 
 
 @hsettings(max_examples=300, deadline=None)

@@ -22,6 +22,7 @@ from services.data.imports import ImportRejected, import_file, read_table
 from services.data.specs import SPECS, Column
 from services.models import Enterprise
 from services.text.imports import TEXT as _MESSAGES
+from tests.conftest import call
 from tests.services.test_imports import count, csv_bytes, enterprise_row
 
 HEADERS = SPECS["enterprises"].headers
@@ -65,7 +66,7 @@ def test_a_wrong_dimension_tag_loses_no_rows(fresh):
                                                               '<dimension ref="A1:C5"/>', xml))
     with zipfile.ZipFile(io.BytesIO(lying)) as z:
         assert '<dimension ref="A1:C5"/>' in z.read(sheet).decode()
-    result = import_file(fresh, "enterprises", lying, "企业.xlsx")
+    result = call(fresh, import_file, "enterprises", lying, "企业.xlsx")
     assert (result.rows, result.created) == (10, 10)
     assert count(fresh, Enterprise) == 10
 
@@ -101,7 +102,7 @@ def test_a_misplaced_comma_is_reported_with_row_and_column(fresh):
     rows = [enterprise_row(1, 未整改隐患数="1,500"), enterprise_row(2, 未整改隐患数="1,5"),
             enterprise_row(3, 经度="108,7748")]
     with pytest.raises(ImportRejected) as info:
-        import_file(fresh, "enterprises", csv_bytes(rows), "e.csv")
+        call(fresh, import_file, "enterprises", csv_bytes(rows), "e.csv")
     assert [str(e) for e in info.value.errors] == ["第3行 未整改隐患数: “1,5” 不是整数", "第4行 经度: “108,7748” 不是数字"]
     assert info.value.errors[0].reason_en == "'1,5' is not a whole number"
     assert count(fresh, Enterprise) == 0
@@ -112,7 +113,7 @@ def test_a_repeated_header_rejects_the_file_naming_both_columns(fresh):
     body = csv_bytes(rows).decode("utf-8-sig").splitlines()
     body = [body[0] + ",经度", body[1] + ",106.55"]
     with pytest.raises(ImportRejected) as info:
-        import_file(fresh, "enterprises", "\n".join(body).encode(), "e.csv")
+        call(fresh, import_file, "enterprises", "\n".join(body).encode(), "e.csv")
     error = info.value.errors[0]
     assert str(error) == "第1行 经度: 列名“经度”出现两次（N列和P列，即第14列和第16列），无法确定使用哪一列"
     assert "columns N and P, positions 14 and 16" in error.reason_en
@@ -124,13 +125,13 @@ def test_a_repeated_header_rejects_the_file_naming_both_columns(fresh):
 def test_control_characters_in_a_text_cell_are_refused(fresh, name, shown):
     rows = [enterprise_row(1), enterprise_row(2, 企业名称=name)]
     with pytest.raises(ImportRejected) as info:
-        import_file(fresh, "enterprises", csv_bytes(rows), "e.csv")
+        call(fresh, import_file, "enterprises", csv_bytes(rows), "e.csv")
     assert [str(e) for e in info.value.errors] == [f"第3行 企业名称: 含有不可见的控制字符 {shown}，请删除后重新导入"]
     assert count(fresh, Enterprise) == 0
 
 
 def test_tabs_and_newlines_in_a_text_cell_are_kept(fresh):
-    import_file(fresh, "enterprises", csv_bytes([enterprise_row(1, 地址="城西街道\n2号\t楼")]), "e.csv")
+    call(fresh, import_file, "enterprises", csv_bytes([enterprise_row(1, 地址="城西街道\n2号\t楼")]), "e.csv")
     assert count(fresh, Enterprise) == 1
 
 
@@ -251,6 +252,6 @@ def test_more_data_rows_than_the_cap_are_refused_naming_the_first_row_over(fresh
     error = rejection(csv_bytes([enterprise_row(i) for i in range(1, 8)]), "e.csv", limits)
     assert str(error) == "第7行 e.csv: 数据超过 5 行的上限，请拆分后分批导入"
     capped = dataclasses.replace(fresh, imports=limits)
-    assert import_file(capped, "enterprises", csv_bytes([enterprise_row(i) for i in range(1, 6)]), "e.csv").rows == 5
+    assert call(capped, import_file, "enterprises", csv_bytes([enterprise_row(i) for i in range(1, 6)]), "e.csv").rows == 5
     with pytest.raises(ImportRejected):
-        import_file(capped, "enterprises", workbook_bytes([enterprise_row(i) for i in range(1, 7)]), "e.xlsx")
+        call(capped, import_file, "enterprises", workbook_bytes([enterprise_row(i) for i in range(1, 7)]), "e.xlsx")

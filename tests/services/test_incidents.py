@@ -17,7 +17,7 @@ NOW = dt.datetime(2026, 11, 25, 6, 5, tzinfo=dt.timezone.utc)
 
 @pytest.fixture
 def world(fresh):
-    import_file(fresh, "teams", csv_for("teams", [
+    call(fresh, import_file, "teams", csv_for("teams", [
         {"队伍编号": f"T{i}", "名称": f"测试救援队{i}", "队伍类型": "地质灾害救援", "人数": "20", "状态": "待命",
          "经度": "108.7748", "纬度": "29.5328"} for i in (1, 2)]), "t.csv")
     return fresh

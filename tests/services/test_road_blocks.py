@@ -5,12 +5,13 @@ import dataclasses
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dashboard.app import create_app
 from services.data.imports import import_file
 from services.db import read_session
-from services.models import AuditLog
+from services.errors import Conflict, NotFound
+from services.models import AuditLog, RoadBlock
 from services.roads.closures import (
     BlockError,
     active_blocks,
@@ -18,8 +19,8 @@ from services.roads.closures import (
     block_segment,
     lift_block,
 )
-from services.roads.network import base_graph, road_graph
-from tests.conftest import csv_for
+from services.roads.network import road_graph
+from tests.conftest import call, csv_for
 
 # Two ways from W to E in the city: a fast northern road and a slow southern one.
 W, N, E, S = (108.770, 29.530), (108.780, 29.534), (108.790, 29.530), (108.780, 29.526)
@@ -62,7 +63,7 @@ def test_an_area_closing_both_roads_makes_the_target_unreachable(town):
     client = create_app(town).server.test_client()
     area = {"type": "Polygon", "coordinates": [[[108.784, 29.52], [108.786, 29.52], [108.786, 29.54],
                                                 [108.784, 29.54], [108.784, 29.52]]]}
-    block_area(town, area, "洪水漫路", actor="duty")
+    call(town, block_area, area, "洪水漫路", actor="duty")
     response = route(client)
     assert response.status_code == 400 and response.get_json()["parameter"] == "to"
     matrix = client.post("/api/v1/routes/matrix", json={"sources": [list(W)], "targets": [list(E), list(N)]})
@@ -74,28 +75,65 @@ def test_red_and_orange_hazard_zones_close_roads_when_asked(town):
     hazard = {"隐患点编号": "H1", "名称": "北线滑坡", "灾害类型": "滑坡", "威胁户数": "1", "威胁人数": "3",
               "威胁财产(万元)": "1", "稳定性": "不稳定", "影响半径(米)": "150", "预警等级": "红",
               "经度": str(N[0]), "纬度": str(N[1])}
-    import_file(town, "hazards", csv_for("hazards", [hazard]), "h.csv")
+    call(town, import_file, "hazards", csv_for("hazards", [hazard]), "h.csv")
     client = create_app(town).server.test_client()
     assert route(client).get_json()["via"] == ["北线"]
     assert route(client, hazard_blocks=True).get_json()["via"] == ["南线"]
-    assert road_graph(town, hazard_blocks=True).blocked.sum() > 0 and road_graph(town).blocked.sum() == 0
+    assert call(town, road_graph, hazard_blocks=True, write=False).blocked.sum() > 0
+    assert call(town, road_graph, write=False).blocked.sum() == 0
     assert route(client, hazard_blocks="yes").status_code == 400
 
 
 def test_bad_blocks_are_refused_with_the_field(town):
-    graph = base_graph(town)
     with pytest.raises(BlockError) as info:
-        block_segment(town, graph, 108.60, 29.30, "远处", actor="x")
+        call(town, block_segment, 108.60, 29.30, "远处", actor="x")
     assert info.value.field == "point"
     with pytest.raises(BlockError) as info:
-        block_segment(town, graph, *N, "  ", actor="x")
+        call(town, block_segment, *N, "  ", actor="x")
     assert info.value.field == "reason"
     with pytest.raises(BlockError) as info:
-        block_area(town, {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, "x", actor="x")
+        call(town, block_area, {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, "x", actor="x")
     assert info.value.field == "area"
-    with pytest.raises(BlockError):
-        lift_block(town, 12345, actor="x")
-    assert active_blocks(town) == []
+    with pytest.raises(NotFound) as info:
+        call(town, lift_block, 12345, actor="x")
+    assert info.value.code == "road.block_not_active"
+    assert call(town, active_blocks, write=False) == []
+
+
+def test_a_closed_place_cannot_be_closed_again_until_it_is_lifted(town):
+    client = create_app(town).server.test_client()
+    click = {"point": [108.775, 29.5321], "reason": "塌方"}
+    first = client.post("/api/v1/roads/blocks", json=click)
+    assert first.status_code == 201
+    beside = client.post("/api/v1/roads/blocks", json={**click, "point": [108.7752, 29.5323], "reason": "又塌"})
+    assert beside.status_code == 409  # the same segment, clicked a few metres away
+    answer = beside.get_json()
+    assert (answer["error"], answer["parameter"]) == ("road.already_closed", "point")
+    assert f"#{first.get_json()['id']}" in answer["reason"] and "塌方" in answer["reason_en"]
+    area = {"type": "Polygon", "coordinates": [[[108.784, 29.52], [108.786, 29.52], [108.786, 29.54],
+                                                [108.784, 29.54], [108.784, 29.52]]]}
+    assert call(town, block_area, area, "洪水").kind == "area"
+    with pytest.raises(Conflict):
+        call(town, block_area, {"type": "Feature", "properties": {}, "geometry": area}, "洪水")  # same polygon
+    assert client.delete(f"/api/v1/roads/blocks/{first.get_json()['id']}").status_code == 200
+    assert client.delete(f"/api/v1/roads/blocks/{first.get_json()['id']}").status_code == 404
+    assert client.post("/api/v1/roads/blocks", json=click).status_code == 201  # lifted: it may be closed again
+    with read_session(town.database_url) as session:
+        rows = session.execute(select(RoadBlock.active, RoadBlock.actor)).all()
+        lifts = session.scalars(select(AuditLog.actor).where(AuditLog.action == "lift")).all()
+    assert sorted(rows) == [(False, "api"), (True, "api"), (True, "test")] and lifts == ["api"]
+
+
+def test_closures_are_written_only_when_their_unit_of_work_commits(town):
+    from services.db.uow import unit_of_work
+    with pytest.raises(RuntimeError):
+        with unit_of_work(town, write=True, actor="duty") as uow:
+            block = block_segment(uow, 108.775, 29.5321, "塌方")
+            assert [b.id for b in active_blocks(uow)] == [block.id]  # seen inside the unit
+            raise RuntimeError("the caller fails after the service returned")
+    with read_session(town.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(RoadBlock)) == 0
+        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.entity == "road")) == 0
 
 
 def test_isochrones_grow_with_time_and_shrink_with_a_closure(town):
@@ -107,7 +145,7 @@ def test_isochrones_grow_with_time_and_shrink_with_a_closure(town):
     assert areas[2].contains(Point(E)) and not areas[0].contains(Point(E))
     area = {"type": "Polygon", "coordinates": [[[108.784, 29.52], [108.786, 29.52], [108.786, 29.54],
                                                 [108.784, 29.54], [108.784, 29.52]]]}
-    block_area(town, area, "洪水", actor="duty")
+    call(town, block_area, area, "洪水", actor="duty")
     closed = client.get(f"/api/v1/routes/isochrones?lon={W[0]}&lat={W[1]}&minutes=10").get_json()
     assert not shape(closed["features"][0]["geometry"]).contains(Point(E))
     assert client.get("/api/v1/routes/isochrones?lon=x&lat=1").status_code == 400

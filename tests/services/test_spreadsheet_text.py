@@ -10,6 +10,7 @@ import io
 import openpyxl
 import pytest
 
+from config import load_settings
 from services.data.specs import Column, EntitySpec
 from services.data.spreadsheet import append_row, sheet_title
 from services.data.templates import template_xlsx
@@ -36,30 +37,39 @@ def assert_all_text(content: bytes, expected: list[str]) -> list:
     return found
 
 
-def hostile_plan(names: list[str]) -> dict:
-    demand = [{"name": n, "people": 10 + i, "township_name": "城西街道", "unmet": 0, "unmet_reason": None,
-               "assigned": [{"shelter_name": names[-1 - i], "people": 10 + i, "travel_s": 600.0}]}
-              for i, n in enumerate(names)]
-    return {"name": names[0], "created_at": "2026-01-01T00:00:00", "objective": "min travel time",
-            "totals": {"demand_points": len(names), "people": 100, "assigned": 100, "unmet": 0,
-                       "max_travel_s": 600.0, "mean_travel_s": 600.0},
-            "road_network": {"synthetic": True},
-            "shelters": [{"name": n, "township_name": n, "available_before": 50, "arrivals": 10, "remaining": 40}
-                         for n in names],
-            "demand": demand}
+def hostile_plan(names: list[str]):
+    import datetime as dt
+
+    from services.evacuation.plan_result import (
+        Assignment,
+        DemandRow,
+        PlanResult,
+        PlanShelter,
+        PlanTotals,
+        RoadNetworkUsed,
+        SavedPlan,
+    )
+    from services.evacuation.scenario import Scenario
+    demand = tuple(DemandRow(i, n, "城西街道", 108.7, 29.5, 10 + i,
+                             (Assignment(i, names[-1 - i], 10 + i, 600, (108.7, 29.5), None, ()),), 0, None)
+                   for i, n in enumerate(names))
+    shelters = tuple(PlanShelter(i, n, n, 108.7, 29.5, 50, 10, 40) for i, n in enumerate(names))
+    return SavedPlan(1, names[0], dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), "x", PlanResult(
+        Scenario(), RoadNetworkUsed(True, 0, 0, 0), PlanTotals(len(names), 100, 100, 0, 600, 600), demand, shelters))
 
 
 def test_the_evacuation_plan_workbook_writes_names_as_text():
-    found = assert_all_text(plan_workbook(hostile_plan(HOSTILE)), HOSTILE)
+    found = assert_all_text(plan_workbook(hostile_plan(HOSTILE), load_settings()), HOSTILE)
     assert 600.0 / 60 in [c.value for c in found]  # travel minutes stay a number
     assert {c.data_type for c in found if isinstance(c.value, int)} == {"n"}
 
 
 def test_the_dispatch_workbook_writes_names_and_plates_as_text():
-    stops = [{"name": n, "critical": i == 0, "items": [{"name": "=1+2", "quantity": 2.0, "unit": "袋"}],
-              "kg": 100.5, "m3": 1.2, "eta_s": 3900.0} for i, n in enumerate(HOSTILE)]
-    plan = {"vehicles": [{"plate": "=渝A:1234?", "kind": "@货车", "depot": "-库", "kg": 300, "distance_m": 12_345.0,
-                          "duration_s": 5400.0, "stops": stops}]}
+    from services.supply.route_plan import RoutePlan, RouteTotals, Stop, StopItem, VehicleRoute
+    stops = tuple(Stop(i, n, 100.5, 1.2, 3900, None, False, i == 0, (StopItem("X", "=1+2", "袋", 2.0),))
+                  for i, n in enumerate(HOSTILE))
+    plan = RoutePlan(True, False, (VehicleRoute("=渝A:1234?", "@货车", "-库", stops, 300, 12_345, 5400),), (),
+                     RouteTotals(12_345, 5400, 300))
     content = dispatch_workbook(plan)
     found = assert_all_text(content, HOSTILE + ["=渝A:1234?", "@货车", "-库", "=1+2 2袋", "1:05"])
     assert 100.5 in [c.value for c in found] and 12.3 in [c.value for c in found]

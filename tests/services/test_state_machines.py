@@ -33,12 +33,12 @@ def world(request, tmp_path_factory):
              "有效面积(平方米)": "1000", "核定容量(人)": str(cap), "已安置人数": "0", "不可用位数": "0", "状态": "开放",
              "有饭吃": "是", "有衣穿": "是", "有干净水": "是", "有住处": "是", "有医疗": "是",
              "经度": str(CITY[0] + i * 0.001), "纬度": str(CITY[1])} for i, (code, cap) in enumerate(CAPACITY.items())]
-    import_file(settings, "shelters", csv_for("shelters", rows), "s.csv")
-    import_file(settings, "hazards", csv_for("hazards", [{
+    call(settings, import_file, "shelters", csv_for("shelters", rows), "s.csv")
+    call(settings, import_file, "hazards", csv_for("hazards", [{
         "隐患点编号": "H1", "名称": "滑坡", "灾害类型": "滑坡", "威胁户数": "10", "威胁人数": "60", "威胁财产(万元)": "1",
         "稳定性": "不稳定", "影响半径(米)": "50", "预警等级": "橙", "经度": str(CITY[0]), "纬度": str(CITY[1] + 0.01)}]),
         "h.csv")
-    import_file(settings, "teams", csv_for("teams", [{"队伍编号": "T1", "名称": "测试队", "队伍类型": "地质灾害救援",
+    call(settings, import_file, "teams", csv_for("teams", [{"队伍编号": "T1", "名称": "测试队", "队伍类型": "地质灾害救援",
                                                     "人数": "10", "状态": "待命", "经度": str(CITY[0]),
                                                     "纬度": str(CITY[1])}]), "t.csv")
     yield settings

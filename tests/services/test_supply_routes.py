@@ -18,9 +18,18 @@ from services.db import read_session
 from services.models import Depot, NeedsProfile, Shelter, SupplyItem, Vehicle
 from services.roads.network import road_graph
 from services.supply.needs import DEFAULT_NEEDS
-from services.supply.routes import RoutePlanRequest, plan_supply_routes
+from services.db.uow import unit_of_work
+from services.supply.routes import RoutePlanRequest, available_trucks, load_route_inputs, solve_supply_routes
+from tests.conftest import call, read
 
 UNLOADING_S = 20 * 60  # service time at each stop, as the planner documents
+
+
+def plan_supply_routes(settings, req: RoutePlanRequest) -> dict:
+    """As the edge plans: inputs read in a unit of work that is closed before the solve; the API's JSON."""
+    with unit_of_work(settings) as uow:
+        inputs = load_route_inputs(uow, req)
+    return solve_supply_routes(settings, inputs).to_json()
 
 
 class World:
@@ -56,7 +65,7 @@ class Roads:
     """Travel seconds between points on the planner's road graph, by networkx and a brute-force snap."""
 
     def __init__(self, settings):
-        graph = road_graph(settings)
+        graph = call(settings, road_graph, write=False)
         self.graph, self.net = graph, nx.DiGraph()
         for a, b, w, closed in zip(graph.edge_from.tolist(), graph.edge_to.tolist(), graph.edge_seconds.tolist(),
                                    graph.blocked.tolist()):
@@ -177,7 +186,8 @@ def test_lateness_is_told_truthfully_whether_or_not_the_plan_is_feasible(seeded)
     on_time = [s for s in stops if s["shelter_id"] == housed[0] and not s["late"]]
     assert not on_time, "a stop that cannot be reached in a minute is marked on time"
     skipped = [u for u in result["unserved"] if u["shelter_id"] == housed[0]]
-    assert all(u["reason"].startswith("时限内无法送达") for u in skipped)
+    assert all(u["reason"].startswith("时限内无法送达") and u["reason_en"].startswith("cannot arrive in time")
+               and u["reason_code"]["code"] == "sup.unserved.window" for u in skipped)
     assert skipped or any(s["late"] for s in stops)
 
 
@@ -225,7 +235,6 @@ def test_blocking_the_only_road_to_a_shelter_leaves_it_unserved_with_the_reason(
 
     from services.data.imports import import_file
     from services.roads.closures import block_segment, lift_block
-    from services.roads.network import base_graph
     from tests.conftest import csv_for
     depot_at, shelter_at = (108.770, 29.530), (108.790, 29.530)
     network = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"class": "secondary"},
@@ -234,21 +243,21 @@ def test_blocking_the_only_road_to_a_shelter_leaves_it_unserved_with_the_reason(
     path = tmp_path / "roads.geojson"
     path.write_text(json.dumps(network), encoding="utf-8")
     settings = dataclasses.replace(fresh, road_network_file=path)
-    import_file(settings, "depots", csv_for("depots", [{"储备库编号": "D1", "名称": "测试库", "级别": "区级",
+    call(settings, import_file, "depots", csv_for("depots", [{"储备库编号": "D1", "名称": "测试库", "级别": "区级",
                 "库容(立方米)": "100", "经度": str(depot_at[0]), "纬度": str(depot_at[1])}]), "d.csv")
-    import_file(settings, "vehicles", csv_for("vehicles", [{"车牌号": "渝H00001", "车辆类型": "货车",
+    call(settings, import_file, "vehicles", csv_for("vehicles", [{"车牌号": "渝H00001", "车辆类型": "货车",
                 "所属储备库编号": "D1", "载重(千克)": "5000", "容积(立方米)": "20", "状态": "可用"}]), "v.csv")
-    import_file(settings, "shelters", csv_for("shelters", [{"场所编号": "S1", "名称": "测试场所", "场所类型": "紧急",
+    call(settings, import_file, "shelters", csv_for("shelters", [{"场所编号": "S1", "名称": "测试场所", "场所类型": "紧急",
                 "场所级别": "Ⅲ", "依托设施": "学校", "有效面积(平方米)": "600", "已安置人数": "40", "不可用位数": "0",
                 "状态": "开放", "有饭吃": "是", "有衣穿": "是", "有干净水": "是", "有住处": "是", "有医疗": "是",
                 "经度": str(shelter_at[0]), "纬度": str(shelter_at[1])}]), "s.csv")
     served = plan_supply_routes(settings, RoutePlanRequest(seconds=0.5))
     assert {s["name"] for v in served["vehicles"] for s in v["stops"]} == {"测试场所"} and not served["unserved"]
-    block = block_segment(settings, base_graph(settings), 108.785, 29.5302, "桥梁垮塌", actor="duty")
+    block = call(settings, block_segment, 108.785, 29.5302, "桥梁垮塌", actor="duty")
     cut = plan_supply_routes(settings, RoutePlanRequest(seconds=0.5))
-    assert cut["vehicles"] == [] and [(u["name"], u["reason"]) for u in cut["unserved"]] == [
-        ("测试场所", "道路阻断或不通，无法到达")]
-    lift_block(settings, block.id, actor="duty")
+    assert cut["vehicles"] == [] and [(u["name"], u["reason"], u["reason_code"]) for u in cut["unserved"]] == [
+        ("测试场所", "道路阻断或不通，无法到达", {"code": "sup.unserved.unreachable", "params": {}})]
+    call(settings, lift_block, block.id, actor="duty")
     again = plan_supply_routes(settings, RoutePlanRequest(seconds=0.5))
     assert {s["name"] for v in again["vehicles"] for s in v["stops"]} == {"测试场所"}
 
@@ -280,10 +289,29 @@ def test_a_fleet_too_small_reports_what_it_cannot_carry(seeded):
 
 
 def test_only_the_chosen_vehicles_drive(seeded):
-    from services.supply.routes import available_trucks
-    chosen = [vehicle_id for vehicle_id, _ in available_trucks(seeded)[:2]]
+    trucks = read(seeded, available_trucks)
+    chosen = [vehicle_id for vehicle_id, _ in trucks[:2]]
     result = plan_supply_routes(seeded, RoutePlanRequest(seconds=1, vehicle_ids=chosen))
-    plates = {label.split()[0] for vehicle_id, label in available_trucks(seeded) if vehicle_id in chosen}
+    plates = {label.split()[0] for vehicle_id, label in trucks if vehicle_id in chosen}
     assert {v["plate"] for v in result["vehicles"]} <= plates
     client = create_app(seeded).server.test_client()
     assert client.post("/api/v1/routes/plan", json={"vehicle_ids": [999999]}).status_code == 400
+
+
+def test_the_solve_holds_no_database_connection(seeded, monkeypatch):
+    """The API reads the inputs in a unit of work and closes it before PyVRP runs (up to 60 s)."""
+    from services.db import get_engine
+    from services.supply import routes
+    real, open_during_solve = routes.solve_deliveries, []
+
+    def watched(problem, seconds):
+        open_during_solve.append(get_engine(seeded.database_url).pool.checkedout())
+        return real(problem, seconds)
+
+    monkeypatch.setattr(routes, "solve_deliveries", watched)
+    response = create_app(seeded).server.test_client().post("/api/v1/routes/plan", json={"seconds": 0.5})
+    assert response.status_code == 200 and open_during_solve == [0]
+    # and the oracle that this watch can see a connection: one held open by hand is counted
+    with unit_of_work(seeded) as uow:
+        uow.session.execute(select(1))
+        assert get_engine(seeded.database_url).pool.checkedout() == 1

@@ -26,7 +26,8 @@ def test_every_text_has_both_languages_with_the_same_placeholders():
 
 
 def _used_keys() -> set[tuple[str, str]]:
-    """(key, where) for every literal key the code looks up: t(), both(), X.of(field, code), row_error, CellError."""
+    """(key, where) for every literal key the code looks up: t(), both(), X.of(field, code), row_error, CellError,
+    Reason(code, …) and RenderTimeout(code, …)."""
     used = set()
     for folder in ("services", "dashboard", "app.py"):
         paths = [ROOT / folder] if folder.endswith(".py") else (ROOT / folder).rglob("*.py")
@@ -49,6 +50,8 @@ def _used_keys() -> set[tuple[str, str]]:
                     key = "import." + literal[2]
                 elif name == "CellError" and literal and literal[0]:
                     key = "import." + literal[0]
+                elif name in ("Reason", "RenderTimeout") and literal and literal[0]:  # coded reasons, rendered later
+                    key = literal[0]
                 elif name == "text" and "export_" in path.name and literal and literal[0]:
                     key = "export." + literal[0]
                 if key:

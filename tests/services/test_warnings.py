@@ -22,7 +22,7 @@ from tests.conftest import call, csv_for
 
 @pytest.fixture
 def hazard(fresh):
-    import_file(fresh, "hazards", csv_for("hazards", [{
+    call(fresh, import_file, "hazards", csv_for("hazards", [{
         "隐患点编号": "H1", "名称": "马家湾滑坡", "灾害类型": "滑坡", "威胁户数": "3", "威胁人数": "9",
         "威胁财产(万元)": "5", "稳定性": "不稳定", "影响半径(米)": "200", "预警等级": "无", "监测人": "李监测",
         "监测人电话": "13900000001", "经度": "108.7748", "纬度": "29.5328"}]), "h.csv")

@@ -65,6 +65,13 @@ class Error(Reply):
     reason_en: str
 
 
+class CodedReason(Reply):
+    """A reason as a catalogue code and its parameters (services/text/reasons.py), beside its rendered texts."""
+
+    code: str
+    params: dict = {}
+
+
 # An ISO 8601 time as the services write it (aware UTC, "+00:00"); kept as text so the answer stays byte-equal.
 Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 Number = int | float  # a figure that is whole or not depending on the data (JSON keeps 5 as 5)
@@ -184,7 +191,9 @@ def _serialise(declared: Answer, result: Any) -> Response:
         return response
     if declared.model is None:
         raise TypeError("a route without a response model must return a Response")
-    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+    if callable(getattr(result, "to_json", None)):  # a service's typed result writes its own JSON form
+        result = result.to_json()
+    elif dataclasses.is_dataclass(result) and not isinstance(result, type):
         result = dataclasses.asdict(result)
     reply = declared.model.model_validate(result)
     body = reply.model_dump_json(by_alias=True, exclude_unset=True)

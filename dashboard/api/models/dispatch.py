@@ -47,7 +47,7 @@ class Recipient(Request):
 
 
 class WarningCreate(Request):
-    level: Literal["蓝", "黄", "橙", "红"]
+    level: Literal[vocabulary.WARNING_COLOUR_LEVELS]  # type: ignore[valid-type]
     hazard_type: Text(20, min_length=1)
     headline: Text(200, min_length=1)
     valid_hours: float = Field(default=24.0, gt=0, le=720, allow_inf_nan=False)
@@ -91,6 +91,7 @@ class TimelineEntry(Reply):
     actor: str
     kind: str
     text: str = None
+    text_en: str | None = None  # the same line in English
     code: str | None = None
     params: dict[str, Any] | None = None
 
@@ -105,6 +106,7 @@ class FeedEvent(Reply):
     actor: str
     kind: str
     text: str = None
+    text_en: str | None = None  # the same line in English
     code: str | None = None
     params: dict[str, Any] | None = None
 

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, StrictBool
 
-from dashboard.api.models import Number, RecordId, Reply, Request, Text, Timestamp
+from dashboard.api.models import CodedReason, Number, RecordId, Reply, Request, Text, Timestamp
 from services import vocabulary
 from services.evacuation.moves import MAX_OCCUPANCY, MAX_PEOPLE_PER_MOVE
 from services.vocabulary import FIVE_HAVES
@@ -81,6 +81,8 @@ class ShelterState(Reply):
     lon: float
     lat: float
     unsafe_reasons: list[str]
+    unsafe_reasons_en: list[str] = []
+    unsafe_codes: list[CodedReason] = []
 
 
 class TownshipPlaces(Reply):
@@ -226,6 +228,8 @@ class PlanDemand(Reply):
     assigned: list[Assignment]
     unmet: int
     unmet_reason: str | None
+    unmet_reason_en: str | None = None
+    unmet_code: CodedReason | None = None
 
 
 class PlanShelter(Reply):

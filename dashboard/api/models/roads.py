@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StrictBool
 
-from dashboard.api.models import MAX_ID, Latitude, Longitude, Number, RecordId, Reply, Request, Text, Timestamp
+from dashboard.api.models import MAX_ID, CodedReason, Latitude, Longitude, Number, RecordId, Reply, Request, Text, Timestamp
 from dashboard.api.models.geojson import Geometry, LineString
 
 Point = tuple[Longitude, Latitude]
@@ -142,6 +142,8 @@ class Unserved(Reply):
     name: str
     kg: Number
     reason: str
+    reason_en: str | None = None
+    reason_code: CodedReason | None = None
 
 
 class SupplyTotals(Reply):

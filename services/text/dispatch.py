@@ -1,0 +1,56 @@
+"""Texts of incidents, dispatch, warnings and CAP: timeline events (stored as code + params) and the reasons
+these services give for refusing a request.
+
+A placeholder ``x_en`` in an English text that the caller does not pass is the English label of the vocabulary
+value ``x`` (``services.text.term``): ``{status_en}`` shows 出发 as "On the way".
+"""
+from __future__ import annotations
+
+# Timeline events (incident_event.code, .params): what happened, rendered in the reader's language.
+EVENTS: dict[str, tuple[str, str]] = {
+    "event.report": ("接报：{title}（{kind}，{level}级）", "Reported: {title} ({kind_en}, level {level_en})"),
+    "event.status": ("{before} → {status}", "{before_en} → {status_en}"),
+    "event.status_note": ("{before} → {status}：{note}", "{before_en} → {status_en}: {note}"),
+    "event.dispatch": ("派遣 {team}", "Dispatched {team}"),
+    "event.order": ("{team}：{before} → {status}", "{team}: {before_en} → {status_en}"),
+    # An event written before timeline codes whose text matched no template: kept as it was written.
+    "event.text": ("{text}", "{text}"),
+}
+
+REASONS: dict[str, tuple[str, str]] = {
+    "noun.incident": ("事件", "incident"), "noun.order": ("指令", "order"),
+    "order.not_found": ("没有编号为 {id} 的派遣指令", "no dispatch order {id}"),
+    "incident.kind_unknown": ("“{kind}”不是可选的事件类型", "'{kind}' is not an incident kind"),
+    "incident.title_required": ("请填写事件名称", "a title is required"),
+    "incident.level_invalid": ("等级应为 Ⅰ、Ⅱ、Ⅲ、Ⅳ 之一", "level must be Ⅰ, Ⅱ, Ⅲ or Ⅳ (I to IV)"),
+    "incident.count_range": ("人数应在 0 到 {limit} 之间", "counts must be from 0 to {limit}"),
+    "incident.outside": ("位置不在{region}范围内", "the place lies outside {region_en}"),
+    "warning.township_unknown": ("含有不是本区的乡镇街道代码", "unknown township code"),
+    "warning.area_required": ("请选择预警范围（乡镇、隐患点或圈选）", "choose an area: townships, hazards or a polygon"),
+    "warning.level_invalid": ("预警等级应为 蓝/黄/橙/红", "level must be 蓝, 黄, 橙 or 红 (blue, yellow, orange, red)"),
+    "warning.headline_required": ("请填写预警标题和灾种", "headline and hazard type are required"),
+    "warning.limits": ("有效期 0–720 小时，叫应时限 1–1440 分钟", "valid_hours 0-720 and ack_timeout_min 1-1440"),
+    "warning.no_recipient": ("预警没有接收人", "the warning has no recipient"),
+    # Written into the warning when it is issued (the area's description, a monitor's role), in Chinese.
+    "warning.area_drawn": ("圈选范围", "drawn area"),
+    "warning.monitor_role": ("监测员（{hazard}）", "Monitor ({hazard})"),
+    "cap.too_large": ("CAP 文件过大", "CAP document too large"),
+    "cap.root": ("根元素应为 CAP 1.2 的 <alert>", "the root must be a CAP 1.2 <alert>"),
+    "cap.missing": ("CAP 缺少 <{tag}>", "CAP document lacks <{tag}>"),
+    "cap.severity": ("不支持的 severity “{severity}”", "unsupported severity '{severity}'"),
+    "cap.time": ("时间格式有误：{value}", "bad time: {value}"),
+    "cap.expired": ("预警已过期", "the alert has expired"),
+    "cap.polygon_pairs": ("polygon 应为“纬度,经度”对", "polygon must be 'lat,lon' pairs"),
+    "cap.no_polygon": ("CAP 区域缺少 <polygon>", "CAP area lacks a <polygon>"),
+    "cap.dtd": ("CAP 文件不得含 DOCTYPE/DTD：可借此展开实体或读取外部文件，一律拒绝",
+                "CAP documents must not declare a DOCTYPE/DTD: it can expand entities or read outside files, "
+                "so it is refused"),
+    "cap.dtd_external": ("CAP 文件不得含 DOCTYPE/DTD（外部引用 {sysid}）：可借此展开实体或读取外部文件，一律拒绝",
+                         "CAP documents must not declare a DOCTYPE/DTD (external {sysid}): it can expand entities "
+                         "or read outside files, so it is refused"),
+    "cap.entities": ("CAP 文件不得声明实体“{name}”", "CAP documents must not declare entities ('{name}')"),
+    "cap.external": ("CAP 文件不得引用外部资源“{sysid}”", "CAP documents must not reference outside resources ('{sysid}')"),
+    "cap.not_xml": ("不是有效的 XML：{error}", "not well-formed XML: {error}"),
+}
+
+TEXT: dict[str, tuple[str, str]] = {**EVENTS, **REASONS}

@@ -1,0 +1,68 @@
+"""Labels of the controlled vocabularies (services/vocabulary.py): each stored value, in Chinese and English.
+
+Keys are ``term.<value>``; ``services.text.term(value, lang)`` looks them up. A value means the same wherever it
+is used (滑坡 is a landslide as a hazard type and as an incident kind), so one entry serves every vocabulary.
+Roman numerals (incident levels Ⅰ–Ⅳ, shelter classes Ⅰ–Ⅲ) are glossed bare: the text around them says
+"level" or "class".
+"""
+from __future__ import annotations
+
+_ENGLISH: dict[str, str] = {
+    # enterprise sectors and categories
+    "危险化学品": "Hazardous chemicals", "成品油": "Refined oil", "燃气": "Gas", "非煤矿山": "Non-coal mines",
+    "工贸": "Industry and trade", "建筑施工": "Construction", "人员密集场所": "Crowded places", "再生资源": "Recycling",
+    "生产": "Production", "经营(带储存)": "Trade (with storage)", "经营(无储存)": "Trade (no storage)", "使用": "Use",
+    "加油站": "Filling station", "油库": "Oil depot", "燃气经营": "Gas supply", "天然气餐饮": "Restaurant (natural gas)",
+    "液化气餐饮": "Restaurant (LPG)", "露天矿山": "Open-pit mine", "地下矿山": "Underground mine",
+    "尾矿库": "Tailings pond", "冶金": "Metallurgy", "有色": "Non-ferrous metals", "建材": "Building materials",
+    "机械": "Machinery", "轻工": "Light industry", "纺织": "Textiles", "烟草": "Tobacco", "商贸": "Commerce",
+    "房屋建筑": "Building works", "市政工程": "Municipal works", "交通工程": "Transport works",
+    "水利工程": "Water works", "商场超市": "Shopping centre or supermarket", "农贸市场": "Farmers' market",
+    "餐饮住宿": "Catering and lodging", "民宿": "Guesthouse", "会展场所": "Exhibition venue",
+    "高层建筑": "High-rise building", "古镇古寨": "Historic town or village", "再生资源回收": "Recycling collection",
+    "报废汽车回收拆解": "Scrap-vehicle dismantling",
+    # risk levels, scales, duty cards
+    "重大": "Major", "较大": "Significant", "一般": "Moderate", "低": "Low",
+    "规上": "Above designated size", "限上": "Above quota (trade)", "其他": "Other",
+    "未启动": "Not started", "建设中": "In progress", "已完成": "Completed",
+    # hazards and warnings
+    "滑坡": "Landslide", "崩塌": "Rockfall", "泥石流": "Debris flow", "地面塌陷": "Ground subsidence", "洪涝": "Flood",
+    "易涝点": "Waterlogging point", "病险水库": "Unsafe reservoir", "森林火险": "Forest fire risk",
+    "稳定": "Stable", "基本稳定": "Mostly stable", "不稳定": "Unstable",
+    "无": "None", "蓝": "Blue", "黄": "Yellow", "橙": "Orange", "红": "Red",
+    "地质灾害": "Geological hazard", "责任人": "Responsible person", "监测员": "Monitor",
+    # shelters, depots, supplies
+    "紧急": "Emergency", "固定(短期)": "Fixed (short stay)", "固定(中期)": "Fixed (medium stay)",
+    "固定(长期)": "Fixed (long stay)", "中心": "Central", "Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV",
+    "开放": "Open", "关闭": "Closed", "已满": "Full",
+    "学校": "School", "广场": "Square", "体育场馆": "Sports venue", "公园": "Park", "社区服务中心": "Community centre",
+    "村委会": "Village committee", "区级": "District", "乡镇级": "Township",
+    # teams, vehicles, stations, townships
+    "综合性消防救援": "Fire and rescue", "森林消防": "Forest firefighting", "地质灾害救援": "Geological-hazard rescue",
+    "水域救援": "Water rescue", "危化救援": "Hazmat rescue", "矿山救援": "Mine rescue", "医疗救护": "Medical rescue",
+    "乡镇综合救援": "Township rescue", "社会救援": "Volunteer rescue", "民兵应急": "Militia",
+    "待命": "Standby", "出动": "Deployed", "休整": "Resting",
+    "货车": "Truck", "皮卡": "Pickup", "客车": "Bus", "救护车": "Ambulance", "消防车": "Fire engine",
+    "越野车": "Off-road vehicle", "可用": "Available", "维修": "Under repair",
+    "水文": "Hydrology", "雨量": "Rainfall", "地震": "Earthquake", "气象": "Weather", "森林防火": "Forest fire",
+    "正常": "Normal", "离线": "Offline", "街道": "Subdistrict", "镇": "Town", "乡": "Township",
+    # incidents and orders
+    "自然灾害": "Natural disaster", "事故灾难": "Accident", "公共卫生事件": "Public-health event",
+    "社会安全事件": "Public-security event", "森林火灾": "Forest fire", "气象灾害": "Weather disaster",
+    "危化品事故": "Hazardous-chemicals accident", "火灾": "Fire", "道路交通事故": "Road traffic accident",
+    "矿山事故": "Mine accident", "建筑施工事故": "Construction accident", "燃气事故": "Gas accident",
+    "特种设备事故": "Special-equipment accident", "传染病疫情": "Epidemic", "食物中毒": "Food poisoning",
+    "群体性事件": "Mass incident", "其他社会安全事件": "Other public-security event",
+    "接报": "Reported", "核实": "Verified", "处置中": "Being handled", "已结束": "Closed",
+    "已派": "Assigned", "出发": "On the way", "到达": "Arrived", "完成": "Done", "取消": "Cancelled",
+}
+# Vocabularies whose stored values are English codes: their Chinese labels.
+_CHINESE: dict[str, str] = {
+    "food": "食品", "clothing": "衣被", "water": "饮用水", "shelter": "住所", "medical": "医疗", "rescue": "救援装备",
+    "other": "其他",
+}
+
+TEXT: dict[str, tuple[str, str]] = {
+    **{value: (value, english) for value, english in _ENGLISH.items()},
+    **{code: (chinese, code.capitalize()) for code, chinese in _CHINESE.items()},
+}
