@@ -17,6 +17,7 @@ from dashboard.api.evacuation import evacuation_api
 from dashboard.api.exports import export
 from dashboard.api.field import field_api
 from dashboard.api.map import api
+from dashboard.api.models import GEOJSON
 from dashboard.api.openapi import openapi_api
 from dashboard.api.roads import roads_api
 from dashboard.api.support import register_error_answers
@@ -30,6 +31,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.json.compact = True
     server.url_map.converters["id"] = RecordId
     register_error_answers(server)
+    _compress_geojson(server)
     server.register_blueprint(api)
     server.register_blueprint(openapi_api)
     server.register_blueprint(evacuation_api)
@@ -65,6 +67,18 @@ def register_api(server: Flask, settings: Settings) -> None:
 
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _compress_geojson(server: Flask) -> None:
+    """GeoJSON is served as application/geo+json (RFC 7946), which Flask-Compress does not know: add it.
+
+    Dash sets Flask-Compress up before the API is registered, so the type joins its set rather than the config.
+    """
+    server.config["COMPRESS_MIMETYPES"] = [*server.config.get("COMPRESS_MIMETYPES", ()), GEOJSON]
+    for hook in server.after_request_funcs.get(None, []):
+        known = getattr(getattr(hook, "__self__", None), "compress_mimetypes_set", None)
+        if isinstance(known, set):
+            known.add(GEOJSON)
 
 
 class RecordId(IntegerConverter):

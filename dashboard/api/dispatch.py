@@ -4,11 +4,13 @@ Each handler parses its body with a request model, opens one unit of work and ca
 """
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, request
 
-from dashboard.api.models import body, parse
+from dashboard.api.models import body, parse, parse_query, query, responds
 from dashboard.api.models.dispatch import (
-    Acknowledge, ActorOnly, IncidentCreate, OrderCreate, StatusChange, WarningCreate,
+    Acknowledge, ActorOnly, CapImportQuery, EventFeed, EventsQuery, IncidentCreate, IncidentDetail, IncidentList,
+    IncidentsQuery, OrderCreate, OrderState, Recommendations, StatusChange, WarningCreate, WarningDetail,
+    WarningList, WarningMessages,
 )
 from dashboard.api.support import json_body, unit
 from services import vocabulary
@@ -22,18 +24,26 @@ from services.errors import FieldError, NotFound
 
 incidents_api = Blueprint("incidents_api", __name__)
 CAP_TYPES = ("application/cap+xml", "application/xml", "text/xml")
+CAP = CAP_TYPES[0]
 MAX_SEQ = 2**62
+WRITE = (400, 404, 409, 415, 503)  # a change of a record named in the path or the body
 
 
 @incidents_api.get("/api/v1/incidents")
+@query(IncidentsQuery)
+@responds(IncidentList, errors=(400, 503))
 def incidents():
+    """Incidents, newest first (``active=1``: those not yet closed)."""
+    req = parse_query(IncidentsQuery, request.args)
     with unit() as uow:
-        return jsonify({"incidents": list_incidents(uow, active_only=request.args.get("active") == "1")})
+        return {"incidents": list_incidents(uow, active_only=req.active == "1")}
 
 
 @incidents_api.post("/api/v1/incidents")
 @body(IncidentCreate)
+@responds(IncidentDetail, 201, errors=(400, 415, 503), links={"incident_id": "id"})
 def create_incident():
+    """Report an incident (接报); its township is the one its place lies in."""
     body = json_body()
     req = parse(IncidentCreate, body)
     with unit(write=True, body=body) as uow:
@@ -44,7 +54,7 @@ def create_incident():
                                 description=req.description or "")
         incident_id = report_incident(uow, report)
         detail = incident_detail(uow, incident_id)
-    return jsonify(detail), 201
+    return detail
 
 
 def _detail_or_404(uow, incident_id: int) -> dict:
@@ -55,64 +65,78 @@ def _detail_or_404(uow, incident_id: int) -> dict:
 
 
 @incidents_api.get("/api/v1/incidents/<id:incident_id>")
+@responds(IncidentDetail, errors=(404, 503))
 def incident(incident_id: int):
+    """One incident with its dispatch orders and its timeline."""
     with unit() as uow:
-        return jsonify(_detail_or_404(uow, incident_id))
+        return _detail_or_404(uow, incident_id)
 
 
 @incidents_api.post("/api/v1/incidents/<id:incident_id>/status")
 @body(StatusChange)
+@responds(IncidentDetail, errors=WRITE)
 def incident_status(incident_id: int):
+    """Move an incident along 接报 → 核实 → 处置中 → 已结束."""
     body = json_body()
     req = parse(StatusChange, body)
     with unit(write=True, body=body) as uow:
         change_status(uow, incident_id, req.status, note=req.note or "")
         detail = _detail_or_404(uow, incident_id)
-    return jsonify(detail)
+    return detail
 
 
 @incidents_api.post("/api/v1/orders")
 @body(OrderCreate)
+@responds(OrderState, 201, errors=WRITE, links={"order_id": "id"})
 def create_order():
+    """Send a rescue team to an incident (派遣); a team has one active order at a time."""
     body = json_body()
     req = parse(OrderCreate, body)
     with unit(write=True, body=body) as uow:
         order_id = assign_team(uow, req.incident_id, req.team_id)
-    return jsonify({"id": order_id, "status": vocabulary.ORDER_SENT}), 201
+    return {"id": order_id, "status": vocabulary.ORDER_SENT}
 
 
 @incidents_api.post("/api/v1/orders/<id:order_id>/status")
 @body(StatusChange)
+@responds(OrderState, errors=WRITE)
 def order_status(order_id: int):
+    """Move an order along 已派 → 出发 → 到达 → 完成 (or 取消)."""
     body = json_body()
     req = parse(StatusChange, body)
     with unit(write=True, body=body) as uow:
         advance_order(uow, order_id, req.status)
-    return jsonify({"id": order_id, "status": req.status})
+    return {"id": order_id, "status": req.status}
 
 
 @incidents_api.get("/api/v1/events")
+@query(EventsQuery)
+@responds(EventFeed, errors=(400, 503))
 def events():
     """Timeline events committed after change number ``since``, in commit order; ``last_id`` is the next since."""
     raw = request.args.get("since", "0")
-    if not raw.isdigit() or int(raw) > MAX_SEQ:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_SEQ:  # "²".isdigit(), and int() refuses it
         raise FieldError.of("since", "since.invalid")
     since = int(raw)
     with unit() as uow:
         feed = events_since(uow, since)
-    return jsonify({"events": feed, "last_id": feed[-1]["seq"] if feed else since})
+    return {"events": feed, "last_id": feed[-1]["seq"] if feed else since}
 
 
 @incidents_api.get("/api/v1/warnings")
+@responds(WarningList, errors=(503,))
 def warnings():
+    """Warnings in force, newest first, with their 叫应 counts."""
     from services.dispatch.warnings import active_warnings
     with unit() as uow:
-        return jsonify({"warnings": active_warnings(uow)})
+        return {"warnings": active_warnings(uow)}
 
 
 @incidents_api.post("/api/v1/warnings")
 @body(WarningCreate)
+@responds(WarningDetail, 201, errors=(400, 415, 503), links={"warning_id": "id"})
 def issue():
+    """Issue a warning over townships, hazard points or a drawn area, to be acknowledged (叫应) by each recipient."""
     from services.dispatch.warnings import issue_warning, warning_status
     body = json_body()
     req = parse(WarningCreate, body)
@@ -122,7 +146,7 @@ def issue():
         warning_id = issue_warning(uow, WarningRequest(**fields))
         status = warning_status(uow, warning_id)
     send_messages(warning_id)  # after the commit: a rolled-back warning never reaches anyone
-    return jsonify(status), 201
+    return status
 
 
 def send_messages(warning_id: int):
@@ -135,6 +159,7 @@ def send_messages(warning_id: int):
 
 
 @incidents_api.get("/api/v1/warnings/<id:warning_id>/messages")
+@responds(WarningMessages, errors=(403, 404, 503))
 def warning_messages(warning_id: int):
     """Each recipient's message text and personal 叫应 link (what the gateway sends; to read out by phone)."""
     from dataclasses import asdict
@@ -143,7 +168,7 @@ def warning_messages(warning_id: int):
     from services.text import normalise_language
     lang = normalise_language(request.args.get("lang"))
     with unit() as uow:
-        return jsonify({"messages": [asdict(m) for m in recipient_messages(uow, warning_id, lang)]})
+        return {"messages": [asdict(m) for m in recipient_messages(uow, warning_id, lang)]}
 
 
 def _warning_or_404(uow, warning_id: int) -> dict:
@@ -155,44 +180,55 @@ def _warning_or_404(uow, warning_id: int) -> dict:
 
 
 @incidents_api.get("/api/v1/warnings/<id:warning_id>")
+@responds(WarningDetail, errors=(404, 503))
 def warning(warning_id: int):
+    """One warning with each recipient's state: acknowledged, waiting or escalated (past the timeout)."""
     with unit() as uow:
-        return jsonify(_warning_or_404(uow, warning_id))
+        return _warning_or_404(uow, warning_id)
 
 
 @incidents_api.post("/api/v1/warnings/<id:warning_id>/ack")
 @body(Acknowledge)
+@responds(WarningDetail, errors=WRITE)
 def ack(warning_id: int):
+    """A recipient acknowledges the warning (叫应)."""
     from services.dispatch.warnings import acknowledge
     body = json_body()
     req = parse(Acknowledge, body)
     with unit(write=True, body=body) as uow:
         acknowledge(uow, warning_id, req.recipient_id)
         status = _warning_or_404(uow, warning_id)
-    return jsonify(status)
+    return status
 
 
 @incidents_api.post("/api/v1/warnings/<id:warning_id>/lift")
 @body(ActorOnly)
+@responds(WarningDetail, errors=WRITE)
 def lift(warning_id: int):
+    """Lift a warning before it expires."""
     from services.dispatch.warnings import lift_warning
     body = json_body()
     parse(ActorOnly, body)
     with unit(write=True, body=body) as uow:
         lift_warning(uow, warning_id)
         status = _warning_or_404(uow, warning_id)
-    return jsonify(status)
+    return status
 
 
 @incidents_api.get("/api/v1/warnings/<id:warning_id>.cap")
+@responds(None, media_type=CAP, errors=(404, 503))
 def warning_cap(warning_id: int):
+    """The warning as a CAP 1.2 alert (GB/T 35965.1-2018), for other warning systems."""
     from services.dispatch.cap import warning_to_cap
     with unit() as uow:
         document = warning_to_cap(uow, warning_id)
-    return document, 200, {"Content-Type": "application/cap+xml; charset=utf-8"}
+    return Response(document, mimetype=CAP, content_type=f"{CAP}; charset=utf-8")
 
 
 @incidents_api.post("/api/v1/warnings/cap")
+@body(None, CAP)
+@query(CapImportQuery)
+@responds(WarningDetail, 201, errors=(400, 415, 503), links={"warning_id": "id"})
 def import_warning_cap():
     """Import a CAP 1.2 alert: the body is the XML (Content-Type application/cap+xml); recipients as ?recipient=."""
     from services.dispatch.cap import import_cap
@@ -207,11 +243,13 @@ def import_warning_cap():
     with unit(write=True) as uow:
         warning_id = import_cap(uow, request.get_data(), recipients=recipients)
         status = _warning_or_404(uow, warning_id)
-    return jsonify(status), 201
+    return status
 
 
 @incidents_api.get("/api/v1/incidents/<id:incident_id>/recommendations")
+@responds(Recommendations, errors=(404, 503))
 def recommendations(incident_id: int):
+    """Teams and depots nearest the incident by road time."""
     from services.dispatch.recommendations import recommend_depots, recommend_teams
     with unit() as uow:
-        return jsonify({"teams": recommend_teams(uow, incident_id), "depots": recommend_depots(uow, incident_id)})
+        return {"teams": recommend_teams(uow, incident_id), "depots": recommend_depots(uow, incident_id)}

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, jsonify, request
 
 from config import Settings
-from dashboard.api.models import parse_query, query
+from dashboard.api.models import parse_query, query, responds
 from dashboard.api.models.map import ExportQuery
 from dashboard.api.support import app_settings, unit
 from services.clock import now_utc, to_local
@@ -109,6 +109,7 @@ def _collect():
 
 @export.get("/api/v1/export/map.html")
 @query(ExportQuery)
+@responds(None, media_type="text/html", errors=(400, 503))
 def map_html_download():
     """The map's current view as one offline HTML file."""
     parse_query(ExportQuery, request.args)
@@ -118,6 +119,7 @@ def map_html_download():
 
 @export.get("/api/v1/export/map.png")
 @query(ExportQuery)
+@responds(None, media_type="image/png", errors=(400, 503))
 def map_png_download():
     """The map's current view as a print layout (PNG)."""
     parse_query(ExportQuery, request.args)

@@ -3,10 +3,25 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, jsonify, request, send_file
+from flask import Blueprint, request, send_file
 
-from dashboard.api.models import body, parse, parse_query, query
-from dashboard.api.models.map import AreaRequest, SearchQuery
+from dashboard.api.models import GEOJSON, XLSX, body, parse, parse_query, path, query, responds
+from dashboard.api.models.geojson import FeatureCollection
+from dashboard.api.models.map import (
+    AreaRequest,
+    AreaSummary,
+    Choropleth,
+    EntityPath,
+    FeatureDetails,
+    FeaturePath,
+    Health,
+    HealthUnavailable,
+    LayerPath,
+    LayerQuery,
+    MeasurePath,
+    SearchHits,
+    SearchQuery,
+)
 from dashboard.api.support import app_settings, bad, unit
 from services.data.specs import SPECS
 from services.data.templates import template_xlsx
@@ -25,6 +40,7 @@ api = Blueprint("api", __name__)
 
 
 @api.get("/healthz")
+@responds(Health, errors={503: HealthUnavailable})
 def healthz():
     """ok with counts per entity, or 503 saying the database cannot be reached (for monitors and load balancers)."""
     from sqlalchemy.exc import InterfaceError, OperationalError
@@ -34,26 +50,36 @@ def healthz():
         with unit() as uow:
             counts = entity_counts(uow)
     except (OperationalError, InterfaceError) as exc:
-        return jsonify({"status": "unavailable", "database": settings.database_kind, "region": region,
-                        "reason": "数据库无法连接", "reason_en": "the database cannot be reached",
-                        "detail": type(exc.orig).__name__ if getattr(exc, "orig", None) else type(exc).__name__}), 503
-    return jsonify({"status": "ok", "database": settings.database_kind, "region": region, "counts": counts})
+        return HealthUnavailable.model_validate({
+            "status": "unavailable", "database": settings.database_kind, "region": region,
+            "reason": "数据库无法连接", "reason_en": "the database cannot be reached",
+            "detail": type(exc.orig).__name__ if getattr(exc, "orig", None) else type(exc).__name__,
+        }).model_dump(), 503
+    return {"status": "ok", "database": settings.database_kind, "region": region, "counts": counts}
 
 
 @api.get("/api/v1/townships")
+@responds(FeatureCollection, media_type=GEOJSON, errors=(503,))
 def townships():
+    """Townships (乡镇街道) with their official codes and seats."""
     with unit() as uow:
-        return jsonify(townships_geojson(uow))
+        return townships_geojson(uow)
 
 
 @api.get("/api/v1/boundary")
+@responds(FeatureCollection, media_type=GEOJSON, errors=(503,))
 def boundary():
+    """The district boundary and the neighbouring counties."""
     with unit() as uow:
-        return jsonify(boundary_geojson(uow))
+        return boundary_geojson(uow)
 
 
 @api.get("/api/v1/layers/<layer>")
+@path(LayerPath)
+@query(LayerQuery)
+@responds(FeatureCollection, media_type=GEOJSON, errors=(400, 404, 503))
 def layer(layer: str):
+    """One point layer, filtered by township, bounding box, text and the layer's vocabulary fields."""
     if layer not in POINT_LAYERS:
         return bad("layer", f"未知图层“{layer}”（可选：{'、'.join(POINT_LAYERS)}）",
                     f"unknown layer '{layer}' (one of: {', '.join(POINT_LAYERS)})", 404)
@@ -63,19 +89,24 @@ def layer(layer: str):
     with unit() as uow:
         flt = parse_filter(layer, request.args, township_codes(uow))
         result = point_layer(uow, layer, flt, view)
-    return jsonify(result.to_geojson())
+    return result.to_geojson()
 
 
 @api.get("/api/v1/templates/<entity>.xlsx")
+@path(EntityPath)
+@responds(None, media_type=XLSX, errors=(404,))
 def template(entity: str):
+    """The import template of an entity, with its Chinese headers."""
     if entity not in SPECS:
         return bad("entity", f"未知数据类型“{entity}”", f"unknown entity '{entity}'", 404)
     return send_file(template_xlsx(SPECS[entity]), as_attachment=True,
                      download_name=f"{entity}_template.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     mimetype=XLSX)
 
 
 @api.get("/api/v1/records/<entity>.xlsx")
+@path(EntityPath)
+@responds(None, media_type=XLSX, errors=(404, 503))
 def records(entity: str):
     """Every record of the entity as an .xlsx in its import format (edit and import it back)."""
     from services.data.exports import records_xlsx
@@ -83,12 +114,14 @@ def records(entity: str):
         return bad("entity", f"未知数据类型“{entity}”", f"unknown entity '{entity}'", 404)
     with unit() as uow:
         workbook = records_xlsx(uow, entity)
-    return send_file(workbook, as_attachment=True, download_name=f"{entity}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(workbook, as_attachment=True, download_name=f"{entity}.xlsx", mimetype=XLSX)
 
 
 @api.get("/api/v1/features/<layer>/<id:feature_id>")
+@path(FeaturePath)
+@responds(FeatureDetails, errors=(404, 503))
 def feature(layer: str, feature_id: int):
+    """One record of a point layer: its fields with labels, and the shelters and depots nearby."""
     from services.map.features import feature_details
     if layer not in POINT_LAYERS:
         return bad("layer", f"未知图层“{layer}”", f"unknown layer '{layer}'", 404)
@@ -96,16 +129,17 @@ def feature(layer: str, feature_id: int):
         details = feature_details(uow, layer, feature_id)
     if details is None:
         return bad("id", f"{layer} 中没有编号 {feature_id}", f"no {layer} with id {feature_id}", 404)
-    return jsonify({
+    return {
         "layer": details.layer, "id": details.id, "name": details.name, "lon": details.lon, "lat": details.lat,
         "fields": [{"field": f, "label": zh, "label_en": en, "value": v} for f, zh, en, v in details.fields],
         "nearby": [{"kind": n.kind, "id": n.id, "name": n.name, "distance_m": n.distance_m,
                     "distance_kind": "straight_line"} for n in details.nearby],
-    })
+    }
 
 
 @api.get("/api/v1/search")
 @query(SearchQuery)
+@responds(SearchHits, errors=(400, 503))
 def search():
     """Features whose name (or address) contains ``q``, across the point layers."""
     from services.map.search import search_features
@@ -114,21 +148,25 @@ def search():
         return bad("q", "查询词应为1到100个字", "q must be 1 to 100 characters")
     with unit() as uow:
         hits = search_features(uow, req.q)
-    return jsonify({"hits": [asdict(hit) for hit in hits]})
+    return {"hits": [asdict(hit) for hit in hits]}
 
 
 @api.get("/api/v1/choropleth/<measure>")
+@path(MeasurePath)
+@responds(Choropleth, errors=(404, 503))
 def choropleth_measure(measure: str):
+    """One measure per township (people threatened, major-risk enterprises or shelter places per 1000), classed."""
     from services.map.choropleth import MEASURES, choropleth
     if measure not in MEASURES:
         return bad("measure", f"未知指标“{measure}”（可选：{'、'.join(MEASURES)}）",
                     f"unknown measure '{measure}' (one of: {', '.join(MEASURES)})", 404)
     with unit() as uow:
-        return jsonify(choropleth(uow, measure).to_json())
+        return choropleth(uow, measure).to_json()
 
 
 @api.post("/api/v1/area")
 @body(AreaRequest)
+@responds(AreaSummary, errors=(400, 503))
 def area():
     """What lies inside a drawn area: counts, people and the listed points (read only)."""
     from services.map.area import area_from_geojson, summarise_area
@@ -137,4 +175,4 @@ def area():
     area = area_from_geojson(raw, "body")
     with unit() as uow:
         summary = summarise_area(uow, area)
-    return jsonify(asdict(summary))
+    return asdict(summary)

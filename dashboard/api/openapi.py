@@ -1,63 +1,145 @@
-"""The OpenAPI document of /api/v1, from the app's routes."""
+"""The OpenAPI document of /api/v1, generated from the app's routes and their declarations.
+
+Each route declares its path and query parameters (@path, @query), its request body (@body) and its answers
+(@responds: the success status, model and media type, and the error statuses it can give); nothing of the
+document is written by hand but the titles.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Flask, current_app
 
 from config import Settings
+from dashboard.api.models import JSON, Answer, Error, responds
+from dashboard.api.models.map import OpenAPIDocument
 from dashboard.api.support import app_settings
-from services.data.specs import SPECS
-from services.map.layers import POINT_LAYERS, VIEWS
 
 openapi_api = Blueprint("openapi_api", __name__)
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+SUCCESS_TEXT = {200: "ok", 201: "created"}
+ERROR_TEXT = {
+    400: "bad input: the parameter and the reason",
+    403: "a state-changing request from another site's page (its Origin is not this server)",
+    404: "no such record (or no such choice in the path)",
+    409: "the records refuse it now (no room, already done, changed meanwhile)",
+    415: "a state-changing request whose body is not of the declared media type",
+    503: "the database cannot be reached or is busy, or the service is busy: try again later",
+}
+TEXT_SCHEMAS = {"text/html": {"type": "string"}}  # a file type not listed here is binary
+
+
+def documented(rule) -> bool:
+    return rule.rule.startswith("/api/v1/") or rule.rule == "/healthz"
+
 
 @openapi_api.get("/api/v1/openapi.json")
+@responds(OpenAPIDocument)
 def openapi():
-    doc = openapi_document(app_settings())
-    # Every other endpoint of the app, from its routes: path parameters, methods and the handler's summary.
-    for rule in current_app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1/"):
-            continue
-        path = rule.rule.replace("<id:", "{").replace("<", "{").replace(">", "}")
-        view = current_app.view_functions[rule.endpoint]
-        summary = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
-        item = doc["paths"].setdefault(path, {})
+    """This document (OpenAPI 3.1)."""
+    cached = current_app.extensions.get("qj_openapi")
+    if cached is None:  # routes are fixed once the app serves: build the document once
+        cached = current_app.extensions["qj_openapi"] = openapi_document(app_settings(), current_app)
+    return cached
+
+
+def openapi_document(settings: Settings, app: Flask) -> dict:
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": f"{settings.region.name_zh}应急一张图 API", "version": "1.0.0",
+                 "description": "Risks and emergency resources of one county; all coordinates WGS-84 (EPSG:4326)."},
+        "paths": {},
+        "components": {"schemas": {}},
+    }
+    for rule in sorted((r for r in app.url_map.iter_rules() if documented(r)), key=lambda r: r.rule):
+        view = app.view_functions[rule.endpoint]
+        item = doc["paths"].setdefault(openapi_path(rule.rule), {})
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            params = [_path_parameter(rule, arg) for arg in sorted(rule.arguments)]
-            operation = item.setdefault(method.lower(), {"summary": summary, "parameters": params,
-                                                         "responses": dict(STANDARD_RESPONSES)})
-            query_model = getattr(view, "qj_query", None)
-            if query_model is not None and method == "GET":
-                operation["parameters"] = params + query_parameters(query_model)
-            model = getattr(view, "qj_body", None)
-            if model is not None and method in ("POST", "PUT", "PATCH"):
-                operation["requestBody"] = {"required": True, "content": {"application/json": {
-                    "schema": _component(doc, model)}}}
-    return jsonify(doc)
+            item[method.lower()] = _operation(doc, rule, view, method)
+    _add_links(doc)
+    return doc
 
 
-ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-STANDARD_RESPONSES = {
-    "200": {"description": "ok"}, "201": {"description": "created"},
-    "400": {"description": "bad input: the parameter and the reason", **ERROR_REF},
-    "404": {"description": "no such record", **ERROR_REF},
-    "409": {"description": "the records refuse it now (no room, already done, changed meanwhile)", **ERROR_REF},
-    "415": {"description": "a state-changing request that is not JSON", **ERROR_REF},
-    "503": {"description": "database unreachable or service busy", **ERROR_REF},
-}
+def _add_links(doc: dict) -> None:
+    """From each answer that names a record (``links`` of @responds) to every operation taking it in its path."""
+    takers = [(operation["operationId"], {p["name"] for p in operation["parameters"] if p["in"] == "path"})
+              for item in doc["paths"].values() for operation in item.values()]
+    for item in doc["paths"].values():
+        for operation in item.values():
+            for parameter, field_name in operation.pop("x-qj-links", {}).items():
+                status = next(code for code in operation["responses"] if code < "400")
+                links = operation["responses"][status].setdefault("links", {})
+                for operation_id, names in takers:
+                    if names == {parameter}:
+                        links[operation_id.replace(".", "_")] = {
+                            "operationId": operation_id, "parameters": {parameter: f"$response.body#/{field_name}"}}
 
 
-def _path_parameter(rule, name: str) -> dict:
-    converter = rule._converters.get(name)  # noqa: SLF001 — werkzeug keeps a rule's converters here
-    if converter is not None and converter.__class__.__name__ == "RecordId":
-        schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+def openapi_path(rule: str) -> str:
+    """``/api/v1/incidents/<id:incident_id>`` → ``/api/v1/incidents/{incident_id}``."""
+    return rule.replace("<id:", "{").replace("<", "{").replace(">", "}")
+
+
+def _operation(doc: dict, rule, view, method: str) -> dict:
+    answer: Answer | None = getattr(view, "qj_answer", None)
+    if answer is None:
+        raise LookupError(f"{rule.rule} declares no answer (@responds)")
+    lines = (view.__doc__ or rule.endpoint).strip().splitlines()
+    operation = {"operationId": rule.endpoint, "summary": lines[0].strip(), "tags": [rule.endpoint.split(".")[0]]}
+    if len(lines) > 1 and " ".join(lines[1:]).strip():
+        operation["description"] = " ".join(line.strip() for line in lines[1:]).strip()
+    operation["parameters"] = _path_parameters(rule, getattr(view, "qj_path", None))
+    query_model = getattr(view, "qj_query", None)
+    if query_model is not None:
+        operation["parameters"] += parameters(query_model, "query")
+    if method not in SAFE_METHODS and hasattr(view, "qj_body"):
+        model, media_type = view.qj_body, view.qj_body_type
+        schema = _component(doc, model, "validation") if model is not None else {"type": "string"}
+        operation["requestBody"] = {"required": True, "content": {media_type: {"schema": schema}}}
+    operation["responses"] = _responses(doc, answer, method)
+    if answer.links:
+        operation["x-qj-links"] = answer.links  # resolved once every operation is known (_add_links)
+    return operation
+
+
+def _responses(doc: dict, answer: Answer, method: str) -> dict:
+    if answer.model is not None:
+        content = {"schema": _component(doc, answer.model, "serialization")}
+    elif answer.media_type in TEXT_SCHEMAS:
+        content = {"schema": TEXT_SCHEMAS[answer.media_type]}
+    elif answer.media_type.endswith("xml"):
+        content = {}  # XML: the media type says it (schemas of JSON do not describe XML)
     else:
-        schema = {"type": "string"}
-    return {"name": name, "in": "path", "required": True, "schema": schema}
+        content = {"schema": {"type": "string", "format": "binary"}}
+    description = next(iter((getattr(answer.model, "__doc__", None) or "").strip().splitlines()), "")
+    responses = {str(answer.status): {"description": description or SUCCESS_TEXT[answer.status],
+                                      "content": {answer.media_type: content}}}
+    errors = dict(answer.errors)
+    if method not in SAFE_METHODS:
+        errors.setdefault(403, None)  # the same-origin rule of every write (dashboard/api/__init__.py)
+    for status in sorted(errors):
+        schema = _component(doc, errors[status] or Error, "serialization")
+        responses[str(status)] = {"description": ERROR_TEXT[status], "content": {JSON: {"schema": schema}}}
+    return responses
 
 
-def query_parameters(model) -> list[dict]:
-    """``in: query`` parameters from a request model's fields: its schema per field, required as the model says."""
+def _path_parameters(rule, model) -> list[dict]:
+    """Every argument of the rule: from the route's @path model, else from its converter."""
+    declared = {p["name"]: p for p in parameters(model, "path")} if model is not None else {}
+    params = []
+    for name in sorted(rule.arguments):
+        converter = rule._converters.get(name)  # noqa: SLF001 — werkzeug keeps a rule's converters here
+        if name in declared:
+            params.append(declared[name])
+        elif converter is not None and converter.__class__.__name__ == "RecordId":
+            params.append({"name": name, "in": "path", "required": True,
+                           "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}})
+        else:
+            params.append({"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
+    return params
+
+
+def parameters(model, where: str) -> list[dict]:
+    """``in: query`` (or ``path``) parameters from a model's fields: its schema per field, required as it says."""
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     required = set(schema.get("required", ()))
     params = []
@@ -70,75 +152,22 @@ def query_parameters(model) -> list[dict]:
             field_schema.update(options[0] if len(options) == 1 else {"anyOf": options})
         if field_schema.get("default", 0) is None:
             field_schema.pop("default")
-        param = {"name": name, "in": "query", "required": name in required, "schema": field_schema}
+        param = {"name": name, "in": where, "required": where == "path" or name in required, "schema": field_schema}
         if description:
             param["description"] = description
         params.append(param)
     return params
 
 
-def _component(doc: dict, model) -> dict:
-    """The model's JSON schema under components/schemas (its nested models too); a $ref to it."""
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    components = doc.setdefault("components", {}).setdefault("schemas", {})
-    for name, nested in schema.pop("$defs", {}).items():
-        components.setdefault(name, nested)
-    components.setdefault(model.__name__, schema)
+def _component(doc: dict, model, mode: str) -> dict:
+    """The model's JSON schema under components/schemas (its nested models too); a $ref to it.
+
+    Request models are described as they are read (``validation``), answers as they are written
+    (``serialization``); two different models of one name would overwrite each other, so that is an error.
+    """
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
+    components = doc["components"]["schemas"]
+    for name, nested in [*schema.pop("$defs", {}).items(), (model.__name__, schema)]:
+        if components.setdefault(name, nested) != nested:
+            raise ValueError(f"two schemas named {name} in the OpenAPI document")
     return {"$ref": f"#/components/schemas/{model.__name__}"}
-
-
-def openapi_document(settings: Settings) -> dict:
-    geojson = {"description": "GeoJSON FeatureCollection (WGS-84)",
-               "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}
-    error = {"description": "bad parameter, with a reason",
-             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": f"{settings.region.name_zh}应急一张图 API", "version": "1.0.0",
-                 "description": "Risks and emergency resources of one county; all coordinates WGS-84 (EPSG:4326)."},
-        "paths": {
-            "/healthz": {"get": {"summary": "Status, database kind and counts per entity",
-                                 "responses": {"200": {"description": "ok"},
-                                               "503": {"description": "the database cannot be reached"}}}},
-            "/api/v1/townships": {"get": {"summary": "Townships (乡镇街道) with official codes", "responses": {
-                "200": geojson}}},
-            "/api/v1/boundary": {"get": {"summary": "District boundary and neighbouring counties",
-                                         "responses": {"200": geojson}}},
-            "/api/v1/layers/{layer}": {"get": {
-                "summary": "One point layer",
-                "parameters": [
-                    {"name": "layer", "in": "path", "required": True,
-                     "schema": {"type": "string", "enum": list(POINT_LAYERS)}},
-                    {"name": "township", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{9}$"},
-                     "description": "official 9-digit township code"},
-                    {"name": "bbox", "in": "query", "schema": {"type": "string"},
-                     "description": "minlon,minlat,maxlon,maxlat in WGS-84"},
-                    {"name": "view", "in": "query", "schema": {"type": "string", "enum": list(VIEWS)},
-                     "description": "full (every field, the default) or map (what the map draws)"},
-                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100},
-                     "description": "text in the name; the layer's vocabulary fields filter too (a,b,c)"},
-                ],
-                "responses": {"200": geojson, "400": error, "404": error, "503": error}}},
-            "/api/v1/templates/{entity}.xlsx": {"get": {
-                "summary": "Import template with Chinese headers",
-                "parameters": [{"name": "entity", "in": "path", "required": True,
-                                "schema": {"type": "string", "enum": list(SPECS)}}],
-                "responses": {"200": {"description": "Excel workbook"}, "404": error}}},
-            "/api/v1/records/{entity}.xlsx": {"get": {
-                "summary": "Every record of the entity as an Excel workbook in its import format",
-                "parameters": [{"name": "entity", "in": "path", "required": True,
-                                "schema": {"type": "string", "enum": list(SPECS)}}],
-                "responses": {"200": {"description": "Excel workbook"}, "404": error}}},
-            "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {
-                "description": "OpenAPI 3.1"}}}},
-        },
-        "components": {"schemas": {
-            "FeatureCollection": {"type": "object", "required": ["type", "features"], "properties": {
-                "type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": {"type": "object"}}}},
-            "Error": {"type": "object", "required": ["error", "reason", "reason_en"], "properties": {
-                "error": {"type": "string"}, "parameter": {"type": "string"}, "reason": {"type": "string"},
-                "reason_en": {"type": "string"}}},
-        }},
-    }
-
-

@@ -4,13 +4,21 @@ from __future__ import annotations
 import numpy as np
 from flask import Blueprint, jsonify, request
 
-from dashboard.api.models import body, parse, parse_query, query
+from dashboard.api.models import GEOJSON, body, parse, parse_query, query, responds
+from dashboard.api.models.geojson import Isochrones, RoadNetwork
 from dashboard.api.models.roads import (
+    ActorQuery,
+    Block,
     BlockCreate,
+    BlockList,
     IsochroneQuery,
+    Lifted,
     MatrixRequest,
     PlanRequest,
+    Route,
     RouteRequest,
+    SupplyPlan,
+    TravelMatrix,
 )
 from dashboard.api.support import app_settings, json_body, unit
 from geo import travel
@@ -38,8 +46,10 @@ def _points(points: list) -> np.ndarray:
 
 
 @roads_api.get("/api/v1/roads")
+@responds(RoadNetwork, media_type=GEOJSON, errors=(503,))
 def roads():
-    return jsonify(roads_geojson(app_settings()))
+    """The road lines with their class and name (GeoJSON)."""
+    return roads_geojson(app_settings())
 
 
 def block_json(block: ClosureRecord) -> dict:
@@ -49,13 +59,16 @@ def block_json(block: ClosureRecord) -> dict:
 
 
 @roads_api.get("/api/v1/roads/blocks")
+@responds(BlockList, errors=(503,))
 def blocks():
+    """The road closures in force."""
     with unit() as uow:
-        return jsonify({"blocks": [block_json(b) for b in active_blocks(uow)]})
+        return {"blocks": [block_json(b) for b in active_blocks(uow)]}
 
 
 @roads_api.post("/api/v1/roads/blocks")
 @body(BlockCreate)
+@responds(Block, 201, errors=(400, 415, 503), links={"block_id": "id"})
 def add_block():
     """Close the road nearest ``point`` ([lon, lat]), or every road crossing ``area`` (GeoJSON).
 
@@ -70,14 +83,17 @@ def add_block():
             block = block_segment(uow, req.point[0], req.point[1], req.reason)
         else:
             block = block_area(uow, req.area, req.reason)
-    return jsonify(block_json(block)), 201
+    return block_json(block)
 
 
 @roads_api.delete("/api/v1/roads/blocks/<id:block_id>")
+@query(ActorQuery)
+@responds(Lifted, errors=(400, 404, 503))
 def remove_block(block_id: int):
+    """Lift a road closure (the roads open again for routing)."""
     with unit(write=True) as uow:
         lift_block(uow, block_id)
-    return jsonify({"lifted": block_id})
+    return {"lifted": block_id}
 
 
 def _graph_for(hazard_blocks: bool):
@@ -87,6 +103,7 @@ def _graph_for(hazard_blocks: bool):
 
 @roads_api.post("/api/v1/routes/matrix")
 @body(MatrixRequest)
+@responds(TravelMatrix, errors=(400, 415, 503))
 def matrix():
     """Travel seconds (fastest route) and metres (shortest route) from every source to every target.
 
@@ -102,12 +119,13 @@ def matrix():
     seconds = travel.travel_matrix(graph, sources, targets, "seconds")
     metres = travel.travel_matrix(graph, sources, targets, "metres")
     clean = lambda m: [[None if not np.isfinite(v) else round(float(v), 1) for v in row] for row in m]  # noqa: E731
-    return jsonify({"seconds": clean(seconds), "metres": clean(metres), "blocked_edges": int(graph.blocked.sum()),
-                    "synthetic_network": graph.synthetic})
+    return {"seconds": clean(seconds), "metres": clean(metres), "blocked_edges": int(graph.blocked.sum()),
+            "synthetic_network": graph.synthetic}
 
 
 @roads_api.post("/api/v1/routes/route")
 @body(RouteRequest)
+@responds(Route, errors=(400, 415, 503))
 def route():
     """The fastest route between two points: geometry, time, length and the roads it follows."""
     req = parse(RouteRequest, json_body())
@@ -115,14 +133,14 @@ def route():
     trip = travel.route(graph, np.asarray(req.start, dtype=float), np.asarray(req.to, dtype=float))
     if trip is None:
         raise FieldError.of("to", "route.unreachable")
-    return jsonify({"geometry": {"type": "LineString", "coordinates": trip.coords},
-                    "seconds": round(trip.seconds, 1), "metres": round(trip.metres, 1),
-                    "via": trip.via, "blocked_edges": int(graph.blocked.sum()),
-                    "synthetic_network": graph.synthetic})
+    return {"geometry": {"type": "LineString", "coordinates": trip.coords},
+            "seconds": round(trip.seconds, 1), "metres": round(trip.metres, 1),
+            "via": trip.via, "blocked_edges": int(graph.blocked.sum()), "synthetic_network": graph.synthetic}
 
 
 @roads_api.post("/api/v1/routes/plan")
 @body(PlanRequest)
+@responds(SupplyPlan, errors=(400, 415, 503))
 def supply_plan():
     """Vehicle routes from depots to shelters for the shelters' needs (or typed demands)."""
     from services.supply.routes import RoutePlanRequest, load_route_inputs, solve_supply_routes
@@ -135,11 +153,12 @@ def supply_plan():
     fields["seconds"] = min(req.seconds, settings.route_solver.max_seconds)
     with unit(body=raw) as uow:  # read the inputs, then close the unit: no transaction stays open for the solve
         inputs = load_route_inputs(uow, RoutePlanRequest(**fields))
-    return jsonify(solve_supply_routes(settings, inputs).to_json())
+    return solve_supply_routes(settings, inputs).to_json()
 
 
 @roads_api.get("/api/v1/routes/isochrones")
 @query(IsochroneQuery)
+@responds(Isochrones, media_type=GEOJSON, errors=(400, 503))
 def isochrones():
     """Areas reachable by road from a point within 15/30/60 minutes (or ``minutes=a,b,c``)."""
     req = parse_query(IsochroneQuery, request.args)
@@ -150,4 +169,4 @@ def isochrones():
     if not minutes or len(minutes) > 6 or not all(0 < m <= 240 for m in minutes):
         raise FieldError.of("minutes", "route.minutes")
     with unit() as uow:
-        return jsonify(isochrones_geojson(uow, req.lon, req.lat, minutes, hazard_blocks=req.hazard_blocks))
+        return isochrones_geojson(uow, req.lon, req.lat, minutes, hazard_blocks=req.hazard_blocks)

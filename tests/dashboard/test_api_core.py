@@ -66,7 +66,7 @@ def test_database_outage_answers_503_with_a_reason_and_healthz_says_so(seeded, t
 
 
 def test_the_event_feed_refuses_what_is_not_a_change_number(client):
-    for since in ("-1", "abc", "9" * 30, "1.5"):
+    for since in ("-1", "abc", "9" * 30, "1.5", "²", "١"):  # digits to str.isdigit(), not to int() (or not ASCII)
         answer = client.get(f"/api/v1/events?since={since}")
         assert answer.status_code == 400 and answer.get_json()["parameter"] == "since"
 

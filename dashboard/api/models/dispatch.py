@@ -1,11 +1,12 @@
-"""Request bodies of the dispatch API: incidents, their status, orders, warnings and 叫应."""
+"""Request and response models of the dispatch API: incidents, their status, orders, warnings and 叫应."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from dashboard.api.models import Latitude, Longitude, RecordId, Request, Text, When
+from dashboard.api.models import Latitude, Longitude, Number, RecordId, Reply, Request, Text, Timestamp, When
+from dashboard.api.models.geojson import Geometry
 from services import vocabulary
 
 Count = Field(default=0, ge=0, le=1_000_000)
@@ -66,3 +67,172 @@ class Acknowledge(Request):
 
 class ActorOnly(Request):
     actor: Text(80) | None = None
+
+
+class IncidentsQuery(Request):
+    active: Literal["0", "1"] = "0"  # 1: only incidents not yet closed (已结束)
+
+
+class EventsQuery(Request):
+    since: int = Field(default=0, ge=0, le=2**62)  # the change number of the last event seen (``last_id``)
+
+
+class CapImportQuery(Request):
+    recipient: list[Text(80, min_length=1)] = Field(default_factory=list, max_length=500)  # names, each 责任人
+
+
+# Answers
+
+
+class TimelineEntry(Reply):
+    """One line of an incident's timeline; ``code`` and ``params`` render it from the text catalogue."""
+
+    at: Timestamp
+    actor: str
+    kind: str
+    text: str = None
+    text_en: str | None = None  # the same line in English
+    code: str | None = None
+    params: dict[str, Any] | None = None
+
+
+class FeedEvent(Reply):
+    """A timeline line in the change feed, with its incident and its change number."""
+
+    id: int
+    seq: int | None  # the change number (commit order)
+    incident_id: int
+    at: Timestamp
+    actor: str
+    kind: str
+    text: str = None
+    text_en: str | None = None  # the same line in English
+    code: str | None = None
+    params: dict[str, Any] | None = None
+
+
+class EventFeed(Reply):
+    events: list[FeedEvent]
+    last_id: int  # pass as ``since`` to get the events after these
+
+
+class OrderLine(Reply):
+    id: int
+    team: str
+    team_id: int
+    status: str
+    eta_s: Number | None
+
+
+class IncidentSummary(Reply):
+    id: int
+    title: str
+    kind: str
+    level: str
+    status: str
+    township_code: str
+    occurred_at: Timestamp
+    lon: float
+    lat: float
+
+
+class IncidentList(Reply):
+    incidents: list[IncidentSummary]
+
+
+class IncidentDetail(Reply):
+    id: int
+    title: str
+    category: str
+    kind: str
+    level: str
+    status: str
+    occurred_at: Timestamp
+    reporter: str
+    lon: float
+    lat: float
+    township_code: str
+    dead: int
+    injured: int
+    missing: int
+    people_affected: int
+    description: str | None
+    orders: list[OrderLine]
+    timeline: list[TimelineEntry]
+
+
+class OrderState(Reply):
+    id: int
+    status: str
+
+
+class TeamChoice(Reply):
+    team_id: int
+    name: str
+    kind: str
+    members: int
+    specialty_match: bool
+    travel_s: int | None  # null: no road reaches the incident
+
+
+class DepotChoice(Reply):
+    depot_id: int
+    name: str
+    vehicles_available: int
+    travel_s: int | None
+
+
+class Recommendations(Reply):
+    """Teams and depots nearest the incident by road time, the teams of a matching speciality first."""
+
+    teams: list[TeamChoice]
+    depots: list[DepotChoice]
+
+
+class WarningSummary(Reply):
+    id: int
+    level: str
+    hazard_type: str
+    headline: str
+    area_description: str
+    issued_at: Timestamp
+    valid_until: Timestamp
+    issued_by: str
+    active: bool
+    lifted_at: Timestamp | None
+    acknowledged: int
+    recipients_total: int
+    escalated: int
+
+
+class WarningList(Reply):
+    warnings: list[WarningSummary]
+
+
+class RecipientState(Reply):
+    id: int
+    name: str
+    role: str
+    phone: str | None
+    acknowledged_at: Timestamp | None
+    state: Literal["acknowledged", "waiting", "escalated"]
+
+
+class WarningDetail(WarningSummary):
+    recipients: list[RecipientState]
+    area: Geometry | None
+
+
+class RecipientMessage(Reply):
+    """What one recipient is sent: the message and the personal 叫应 link in it (services/dispatch/ack_links.py)."""
+
+    recipient_id: int
+    name: str
+    phone: str | None
+    link: str
+    text: str
+    acknowledged: bool
+
+
+class WarningMessages(Reply):
+    messages: list[RecipientMessage]

@@ -1,13 +1,18 @@
-"""Request models of the map API: a drawn area, the text search, the evacuation and supply read-outs, exports."""
+"""Request and response models of the map API: layers, a drawn area, the text search, choropleths, the
+evacuation and supply read-outs, exports, and the health answer."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from dashboard.api.models import Request, Text
+from dashboard.api.models import Number, Reply, Request, Text
+from services.data.specs import SPECS
 from services.map.choropleth import MEASURES
 from services.map.export_png import PAPER_MM
+from services.map.layers import POINT_LAYERS, VIEWS
+
+LayerName = Literal[tuple(POINT_LAYERS)]  # type: ignore[valid-type]
 
 
 class AreaRequest(Request):
@@ -45,3 +50,134 @@ class ExportQuery(Request):
     paper: Literal[tuple(PAPER_MM)] = "a4"  # type: ignore[valid-type]
     dpi: int = Field(default=150, ge=50, le=300)
 
+
+
+class LayerPath(Request):
+    layer: LayerName
+
+
+class FeaturePath(Request):
+    layer: LayerName
+    feature_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class EntityPath(Request):
+    entity: Literal[tuple(SPECS)]  # type: ignore[valid-type]
+
+
+class MeasurePath(Request):
+    measure: Literal[MEASURES]  # type: ignore[valid-type]
+
+
+class LayerQuery(Request):
+    """The layer's filters; its vocabulary fields filter too (``risk_level=重大,较大``)."""
+
+    model_config = ConfigDict(extra="allow")
+    township: str | None = Field(default=None, pattern="^[0-9]{9}$", description="official 9-digit township code")
+    bbox: str | None = Field(default=None, description="minlon,minlat,maxlon,maxlat in WGS-84")
+    view: Literal[VIEWS] = Field(default="full", description="full (every field) or map (what the map draws)")  # type: ignore[valid-type]
+    q: str | None = Field(default=None, max_length=100, description="text in the name")
+
+
+# Answers
+
+
+class Region(Reply):
+    adcode: str
+    name: str
+
+
+class Health(Reply):
+    status: Literal["ok"]
+    database: str  # sqlite or postgresql
+    region: Region
+    counts: dict[str, int]  # records per entity
+
+
+class HealthUnavailable(Reply):
+    status: Literal["unavailable"]
+    database: str
+    region: Region
+    reason: str
+    reason_en: str
+    detail: str  # the driver's exception class
+
+
+class FieldValue(Reply):
+    field: str
+    label: str
+    label_en: str
+    value: Any
+
+
+class NearbyPlace(Reply):
+    kind: str  # shelter or depot
+    id: int
+    name: str
+    distance_m: Number
+    distance_kind: Literal["straight_line"]
+
+
+class FeatureDetails(Reply):
+    """One record of a point layer: its fields with their labels, and the shelters and depots nearby."""
+
+    layer: str
+    id: int
+    name: str
+    lon: float
+    lat: float
+    fields: list[FieldValue]
+    nearby: list[NearbyPlace]
+
+
+class SearchHit(Reply):
+    layer: str
+    id: int
+    name: str
+    township_name: str
+    lon: float
+    lat: float
+
+
+class SearchHits(Reply):
+    hits: list[SearchHit]
+
+
+class Choropleth(Reply):
+    """Values per township code, with the class breaks (upper bounds) and one colour per class."""
+
+    measure: str
+    values: dict[str, Number | None]
+    breaks: list[Number]
+    colours: list[str]
+
+
+class AreaItem(Reply):
+    layer: str
+    id: int
+    name: str
+    level: str | None
+    people: int | None
+
+
+class AreaSummary(Reply):
+    """What lies inside a drawn area: counts, people, places, and the listed points (riskiest first)."""
+
+    area_km2: float
+    enterprises_by_risk: dict[str, int]
+    hazards: int
+    threatened_people: int
+    shelters: int
+    shelter_capacity: int
+    shelter_available: int
+    items: list[AreaItem]
+
+
+class OpenAPIDocument(Reply):
+    """This document (OpenAPI 3.1)."""
+
+    model_config = ConfigDict(extra="allow")
+    openapi: str
+    info: dict[str, Any]
+    paths: dict[str, Any]
+    components: dict[str, Any]

@@ -1,11 +1,13 @@
-"""Request models of the road API: closures, travel-time matrices, one route, supply routes and isochrones."""
+"""Request and response models of the road API: closures, travel-time matrices, one route, supply routes and
+isochrones."""
 from __future__ import annotations
 
 from typing import Annotated
 
 from pydantic import Field, StrictBool
 
-from dashboard.api.models import MAX_ID, Latitude, Longitude, RecordId, Request, Text
+from dashboard.api.models import MAX_ID, CodedReason, Latitude, Longitude, Number, RecordId, Reply, Request, Text, Timestamp
+from dashboard.api.models.geojson import Geometry, LineString
 
 Point = tuple[Longitude, Latitude]
 MAX_POINTS = 5000
@@ -59,3 +61,102 @@ class IsochroneQuery(Request):
     lat: Latitude
     minutes: Text(100, min_length=1) = "15,30,60"  # 1 to 6 comma-separated minutes, each in (0, 240]
     hazard_blocks: bool = False
+
+
+class ActorQuery(Request):
+    actor: Text(80) | None = None  # who the audit log names (default "api")
+
+
+# Answers
+
+
+class Block(Reply):
+    """A road closure: one road segment (``segment``) or the roads crossing an area (``area``)."""
+
+    id: int
+    kind: str
+    reason: str
+    actor: str
+    created_at: Timestamp
+    geometry: Geometry
+
+
+class BlockList(Reply):
+    blocks: list[Block]
+
+
+class Lifted(Reply):
+    lifted: int  # the closure's id
+
+
+class TravelMatrix(Reply):
+    """Rows are sources, columns targets; null where a target cannot be reached."""
+
+    seconds: list[list[float | None]]
+    metres: list[list[float | None]]
+    blocked_edges: int
+    synthetic_network: bool
+
+
+class Route(Reply):
+    geometry: LineString
+    seconds: float
+    metres: float
+    via: list[str]  # the roads it follows, by name
+    blocked_edges: int
+    synthetic_network: bool
+
+
+class LoadLine(Reply):
+    code: str
+    name: str
+    unit: str
+    quantity: Number
+
+
+class Stop(Reply):
+    shelter_id: int
+    name: str
+    kg: Number
+    m3: Number
+    eta_s: int
+    latest_s: int | None  # the time window's end, when the shelter's needs are critical
+    late: bool
+    critical: bool
+    items: list[LoadLine]
+
+
+class VehicleRoute(Reply):
+    plate: str
+    kind: str
+    depot: str
+    stops: list[Stop]
+    kg: Number
+    distance_m: Number
+    duration_s: Number
+    geometry: LineString
+
+
+class Unserved(Reply):
+    shelter_id: int
+    name: str
+    kg: Number
+    reason: str
+    reason_en: str | None = None
+    reason_code: CodedReason | None = None
+
+
+class SupplyTotals(Reply):
+    distance_m: Number
+    duration_s: Number
+    kg: Number
+
+
+class SupplyPlan(Reply):
+    """Vehicle routes from depots to shelters: stops with loads and arrival times, and the shelters unserved."""
+
+    feasible: bool
+    synthetic_network: bool
+    vehicles: list[VehicleRoute]
+    unserved: list[Unserved]
+    totals: SupplyTotals

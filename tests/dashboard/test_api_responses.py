@@ -1,0 +1,268 @@
+"""Every /api/v1 route declares its answer (model, status, media type), and what the routes really answer on a
+sample database matches the OpenAPI document: the status, the media type and, for JSON, the schema."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import jsonschema_rs  # comes with schemathesis (a dev dependency)
+import pytest
+
+from dashboard.api.models import JSON
+from dashboard.app import create_app
+from services.data.seed import setup_database
+from tests.conftest import BACKENDS, _cleanup, make_settings
+
+# The routes that store a new record answer 201; every other route answers 200 (an oracle kept apart from the
+# declarations: a new route must be put in one of these sets or in neither on purpose).
+CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "/api/v1/warnings"),
+           ("POST", "/api/v1/warnings/cap"), ("POST", "/api/v1/supplies/profile"),
+           ("POST", "/api/v1/evacuation/plans"), ("POST", "/api/v1/evacuation/moves"),
+           ("POST", "/api/v1/roads/blocks")}
+COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
+            ("POST", "/api/v1/routes/plan")}  # POST for a body, nothing stored
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") or rule.rule == "/healthz":
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield method, rule, app.view_functions[rule.endpoint]
+
+
+@pytest.fixture(scope="module")
+def app(seeded):
+    return create_app(seeded).server
+
+
+@pytest.fixture(scope="module")
+def doc(app):
+    return app.test_client().get("/api/v1/openapi.json").get_json()
+
+
+def test_every_route_declares_its_answer_and_its_status(app):
+    seen = set()
+    for method, rule, view in _routes(app):
+        answer = getattr(view, "qj_answer", None)
+        assert answer is not None, f"{method} {rule.rule} has no @responds"
+        key = (method, rule.rule)
+        expected = 201 if key in CREATES else 200
+        assert answer.status == expected, (method, rule.rule, answer.status)
+        if method == "POST" and key not in CREATES and key not in COMPUTES:
+            assert "<id:" in rule.rule, f"{method} {rule.rule}: a change of a record names it in the path"
+        if answer.model is None:  # a file: its media type says what it is
+            assert answer.media_type != JSON, rule.rule
+        seen.add(key)
+    assert CREATES <= seen and COMPUTES <= seen  # the oracle names only routes that exist
+
+
+def test_each_operation_documents_only_the_statuses_it_can_give(doc):
+    def statuses(path, method):
+        return set(doc["paths"][path][method]["responses"])
+    assert statuses("/api/v1/roads", "get") == {"200", "503"}
+    assert statuses("/api/v1/templates/{entity}.xlsx", "get") == {"200", "404"}  # no database involved
+    assert statuses("/api/v1/incidents", "post") == {"201", "400", "403", "415", "503"}
+    assert statuses("/api/v1/orders/{order_id}/status", "post") == {"200", "400", "403", "404", "409", "415", "503"}
+    assert statuses("/api/v1/openapi.json", "get") == {"200"}
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            codes = set(operation["responses"])
+            assert len({"200", "201"} & codes) == 1, (path, method)  # one success status
+            assert ("403" in codes) == (method != "get"), (path, method)  # the same-origin rule of writes
+            for code, response in operation["responses"].items():
+                if code >= "400":
+                    schema = response["content"][JSON]["schema"]["$ref"]
+                    expected = "HealthUnavailable" if path == "/healthz" else "Error"
+                    assert schema == f"#/components/schemas/{expected}", (path, method, code)
+
+
+def test_created_records_link_to_the_operations_that_take_them(doc):
+    operations = {op["operationId"]: op for item in doc["paths"].values() for op in item.values()}
+    links = doc["paths"]["/api/v1/incidents"]["post"]["responses"]["201"]["links"]
+    assert {link["operationId"] for link in links.values()} == {
+        "incidents_api.incident", "incidents_api.incident_status", "incidents_api.recommendations"}
+    count = 0
+    for item in doc["paths"].values():
+        for operation in item.values():
+            for response in operation["responses"].values():
+                for link in response.get("links", {}).values():
+                    target = operations[link["operationId"]]
+                    assert set(link["parameters"]) == {p["name"] for p in target["parameters"] if p["in"] == "path"}
+                    count += 1
+    assert count >= 15
+
+
+def test_answer_schemas_refuse_unknown_and_renamed_fields(doc):
+    validator = _validator(doc, "ShelterState")
+    shelter = {"id": 1, "code": "QJ-SH-001", "name": "x", "township_code": "500114003", "township_name": "城西街道",
+               "shelter_type": "中心", "status": "开放", "capacity_people": 10, "occupancy_people": 0,
+               "blocked_places": 0, "available_places": 10, "occupancy_class": "open", "lon": 108.7, "lat": 29.5,
+               "unsafe_reasons": []}
+    assert validator.is_valid(shelter)
+    renamed = {("free_places" if k == "available_places" else k): v for k, v in shelter.items()}
+    assert not validator.is_valid(renamed)
+    assert not validator.is_valid({**shelter, "extra": 1})
+    assert not validator.is_valid({**shelter, "capacity_people": "10"})
+    event = _validator(doc, "FeedEvent")  # timeline events may carry a catalogue code and its parameters
+    line = {"id": 1, "seq": 3, "incident_id": 1, "at": "2026-12-03T10:00:00+00:00", "actor": "api", "kind": "report"}
+    assert event.is_valid({**line, "text": "接报"}) and event.is_valid({**line, "code": "x", "params": {"a": 1}})
+
+
+def test_a_handler_result_with_a_renamed_field_is_a_server_error_not_a_silent_change(seeded, monkeypatch):
+    from services.map import search
+    client = create_app(seeded).server.test_client()
+    assert client.get("/api/v1/search?q=黔江").status_code == 200
+    monkeypatch.setattr(search, "search_features", lambda settings, q: [
+        type("Hit", (), {"__dict__": {"layer": "shelters", "id": 1, "name": "x", "township": "城西街道",
+                                      "lon": 108.7, "lat": 29.5}})()])
+    answer = client.get("/api/v1/search?q=黔江")
+    assert answer.status_code == 500 and answer.get_json()["error"] == "internal"
+
+
+def _validator(doc: dict, name: str):
+    schema = {"$ref": f"#/components/schemas/{name}", "components": doc["components"]}
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+
+
+# What the routes answer on a sample database of each back-end (the calls write: not the shared ``seeded``).
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample(request, tmp_path_factory):
+    base = make_settings(request.param, tmp_path_factory.mktemp(f"answers-{request.param}"))
+    settings = dataclasses.replace(base, route_solver=dataclasses.replace(base.route_solver, max_seconds=0.5))
+    setup_database(settings, with_sample=True)
+    yield create_app(settings).server.test_client()
+    _cleanup(settings)
+
+
+class Caller:
+    """Calls the app and checks each answer against the document; remembers the operations it called."""
+
+    def __init__(self, client, doc: dict):
+        self.client, self.doc, self.called = client, doc, set()
+
+    def __call__(self, method: str, template: str, url: str | None = None, **kwargs):
+        headers = {"Accept-Encoding": "identity", **kwargs.pop("headers", {})}
+        response = self.client.open(url or template, method=method, headers=headers, **kwargs)
+        operation = self.doc["paths"][template][method.lower()]
+        documented = operation["responses"].get(str(response.status_code))
+        assert documented is not None, (method, url or template, response.status_code, response.data[:300])
+        assert response.mimetype in documented["content"], (method, template, response.mimetype)
+        schema = documented["content"][response.mimetype].get("schema", {})
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[1]
+            errors = [e.message for e in _validator(self.doc, name).iter_errors(json.loads(response.data))]
+            assert not errors, (method, template, errors[:3])
+        if response.status_code < 400:
+            self.called.add((method.lower(), template))
+        return response
+
+
+def test_real_answers_match_the_document(sample):
+    doc = sample.get("/api/v1/openapi.json").get_json()
+    call = Caller(sample, doc)
+    call("GET", "/api/v1/openapi.json")
+    _map_and_exports(call)
+    _roads(call)
+    _evacuation(call)
+    _dispatch(call)
+    documented = {(method, path) for path, item in doc["paths"].items() for method in item}
+    assert call.called == documented, sorted(documented - call.called)
+
+
+def _map_and_exports(call) -> None:
+    call("GET", "/healthz")
+    for path in ("/api/v1/townships", "/api/v1/boundary"):
+        assert call("GET", path).mimetype == "application/geo+json"
+    call("GET", "/api/v1/layers/{layer}", "/api/v1/layers/shelters?view=map")
+    call("GET", "/api/v1/layers/{layer}", "/api/v1/layers/enterprises?risk_level=重大")
+    assert call("GET", "/api/v1/layers/{layer}", "/api/v1/layers/nothing").status_code == 404
+    call("GET", "/api/v1/features/{layer}/{feature_id}", "/api/v1/features/shelters/1")
+    call("GET", "/api/v1/search", "/api/v1/search?q=黔江")
+    assert call("GET", "/api/v1/search", "/api/v1/search?q=").status_code == 400
+    call("GET", "/api/v1/choropleth/{measure}", "/api/v1/choropleth/shelter_places_per_1000")
+    call("POST", "/api/v1/area", json={"type": "Feature", "geometry": {"type": "Point", "coordinates": [108.77, 29.53]},
+                                       "properties": {"radius": 3000}})
+    call("GET", "/api/v1/templates/{entity}.xlsx", "/api/v1/templates/hazards.xlsx")
+    call("GET", "/api/v1/records/{entity}.xlsx", "/api/v1/records/shelters.xlsx")
+    call("GET", "/api/v1/export/map.html", "/api/v1/export/map.html?layers=shelters")
+    call("GET", "/api/v1/export/map.png", "/api/v1/export/map.png?layers=shelters&dpi=50")
+
+
+def _roads(call) -> None:
+    call("GET", "/api/v1/roads")
+    block = call("POST", "/api/v1/roads/blocks", json={"point": [108.77, 29.53], "reason": "塌方"}).get_json()
+    assert call("GET", "/api/v1/roads/blocks").get_json()["blocks"][0]["id"] == block["id"]
+    call("DELETE", "/api/v1/roads/blocks/{block_id}", f"/api/v1/roads/blocks/{block['id']}?actor=测试")
+    call("POST", "/api/v1/routes/matrix", json={"sources": [[108.77, 29.53]], "targets": [[108.78, 29.54], [90, 10]]})
+    call("POST", "/api/v1/routes/route", json={"from": [108.77, 29.53], "to": [108.78, 29.54]})
+    plan = call("POST", "/api/v1/routes/plan", json={"seconds": 0.5}).get_json()
+    assert plan["vehicles"] and plan["vehicles"][0]["stops"]  # the nested answer was checked, not an empty one
+    call("GET", "/api/v1/routes/isochrones", "/api/v1/routes/isochrones?lon=108.77&lat=29.53&minutes=10,20")
+
+
+def _evacuation(call) -> None:
+    call("GET", "/api/v1/evacuation/capacity", "/api/v1/evacuation/capacity?exclude_unsafe=true")
+    call("GET", "/api/v1/supplies/coverage", "/api/v1/supplies/coverage?people=500&days=2")
+    needs = call("GET", "/api/v1/supplies/profile").get_json()["needs"]
+    call("POST", "/api/v1/supplies/profile", json={"needs": needs, "note": "同上"})
+    call("POST", "/api/v1/shelters/{shelter_id}/occupancy", "/api/v1/shelters/1/occupancy", json={"occupancy_people": 3})
+    call("POST", "/api/v1/evacuation/moves", json={"hazard_id": 1, "people": 2, "shelter_id": 1})
+    call("GET", "/api/v1/evacuation/progress")
+    plan = call("POST", "/api/v1/evacuation/plans", json={"hazard_types": ["滑坡"], "max_travel_min": 30}).get_json()
+    assert plan["demand"] and any(d["assigned"] for d in plan["demand"])
+    call("GET", "/api/v1/evacuation/plans")
+    for suffix in ("", ".xlsx", ".html"):
+        call("GET", "/api/v1/evacuation/plans/{plan_id}" + suffix, f"/api/v1/evacuation/plans/{plan['id']}{suffix}")
+    assert call("GET", "/api/v1/evacuation/plans/{plan_id}", "/api/v1/evacuation/plans/999").status_code == 404
+
+
+def _dispatch(call) -> None:
+    incident = call("POST", "/api/v1/incidents", json={"title": "滑坡", "kind": "滑坡", "level": "Ⅳ", "lon": 108.77,
+                                                        "lat": 29.53, "injured": 2}).get_json()
+    one = f"/api/v1/incidents/{incident['id']}"
+    call("GET", "/api/v1/incidents", "/api/v1/incidents?active=1")
+    call("POST", "/api/v1/incidents/{incident_id}/status", one + "/status", json={"status": "核实"})
+    teams = call("GET", "/api/v1/incidents/{incident_id}/recommendations", one + "/recommendations").get_json()
+    order = call("POST", "/api/v1/orders", json={"incident_id": incident["id"],
+                                                  "team_id": teams["teams"][0]["team_id"]}).get_json()
+    call("POST", "/api/v1/orders/{order_id}/status", f"/api/v1/orders/{order['id']}/status", json={"status": "出发"})
+    assert call("GET", "/api/v1/incidents/{incident_id}", one).get_json()["orders"]
+    assert call("GET", "/api/v1/events", "/api/v1/events?since=0").get_json()["events"]
+    warning = call("POST", "/api/v1/warnings", json={
+        "level": "橙", "hazard_type": "滑坡", "headline": "强降雨", "townships": ["500114003"],
+        "recipients": [{"name": "张三", "phone": "13800000000"}]}).get_json()
+    one = f"/api/v1/warnings/{warning['id']}"
+    call("GET", "/api/v1/warnings")
+    call("GET", "/api/v1/warnings/{warning_id}", one)
+    cap = call("GET", "/api/v1/warnings/{warning_id}.cap", one + ".cap").data
+    call("POST", "/api/v1/warnings/cap", "/api/v1/warnings/cap?recipient=值班员", data=cap,
+         headers={"Content-Type": "application/cap+xml"})
+    call("POST", "/api/v1/warnings/{warning_id}/ack", one + "/ack", json={"recipient_id": warning["recipients"][0]["id"]})
+    call("POST", "/api/v1/warnings/{warning_id}/lift", one + "/lift", json={})
+    assert call("POST", "/api/v1/warnings/{warning_id}/lift", one + "/lift", json={}).status_code == 409
+
+
+def test_a_success_must_go_through_the_declared_model_and_status():
+    """The wrapper refuses what would bypass the document: a JSON Response of a model route, a wrong status."""
+    from flask import Flask, Response, jsonify
+
+    from dashboard.api.models import XLSX, responds
+    from dashboard.api.models.roads import Lifted
+    app = Flask(__name__)
+    handlers = {
+        "/bypass": responds(Lifted)(lambda: jsonify({"lifted": 1})),
+        "/wrong-status": responds(None, 201, media_type=XLSX)(lambda: Response(b"x", mimetype=XLSX)),
+        "/wrong-type": responds(None, media_type=XLSX)(lambda: Response(b"x", mimetype="text/plain")),
+        "/refusal": responds(Lifted)(lambda: (jsonify({"error": "x"}), 404)),
+        "/fine": responds(Lifted, 201)(lambda: {"lifted": 1}),
+    }
+    for url, handler in handlers.items():
+        app.add_url_rule(url, url, handler)
+    client = app.test_client()
+    for url in ("/bypass", "/wrong-status", "/wrong-type"):
+        assert client.get(url).status_code == 500, url
+    assert client.get("/refusal").status_code == 404
+    fine = client.get("/fine")
+    assert fine.status_code == 201 and fine.get_json() == {"lifted": 1}
