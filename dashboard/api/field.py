@@ -38,7 +38,7 @@ def create_patrol(hazard_id: int):
 
 
 @field_api.get("/api/v1/hazards/<id:hazard_id>/patrols")
-@responds(PatrolList, errors=(403, 404, 503))
+@responds(PatrolList, errors=(403, 404, 405, 503))
 def patrols(hazard_id: int):
     """The newest patrols of a hazard point first, each with the ids of its photos."""
     with unit() as uow:
@@ -78,7 +78,7 @@ def incident_photos_upload(incident_id: int):
 
 
 @field_api.get("/api/v1/incidents/<id:incident_id>/photos")
-@responds(PhotoList, errors=(403, 404, 503))
+@responds(PhotoList, errors=(403, 404, 405, 503))
 def incident_photos(incident_id: int):
     """The photos of an incident, with the address of each."""
     with unit() as uow:

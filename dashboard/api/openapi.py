@@ -21,6 +21,7 @@ ERROR_TEXT = {
     400: "bad input: the parameter and the reason",
     401: "nobody is signed in: a session cookie or `Authorization: Bearer <token>` is needed",
     403: "the signed-in role or township may not do this, or a write came from another site's page",
+    405: "the path names no record this method takes (an id out of range on a path other methods share)",
     413: "the body is larger than the route accepts",
     404: "no such record (or no such choice in the path)",
     409: "the records refuse it now (no room, already done, changed meanwhile)",
