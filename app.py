@@ -7,6 +7,8 @@
     python app.py template ENTITY OUT.xlsx
     python app.py import-roads FILE.osm.pbf|FILE.geojson
     python app.py solve-vrp FILE.vrp [--seconds N]
+    python app.py users add NAME --role ROLE [--township CODE] [--display-name TEXT] [--password-stdin]
+    python app.py users list | disable NAME | enable NAME | token NAME [--label TEXT]
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ def _serve(args, settings) -> int:
     report = setup_database(settings, with_sample=not args.no_sample)
     if report:
         print(json.dumps(setup_json(report), ensure_ascii=False))
+    _first_admin(settings)
     from dashboard.app import create_app
     app = create_app(settings)
     # The app's long-lived objects never die; keep the collector from rescanning them on every request
@@ -49,6 +52,19 @@ def _serve(args, settings) -> int:
         from waitress import serve
         serve(app.server, **waitress_options(settings))
     return 0
+
+
+def _first_admin(settings) -> None:
+    """A new deployment's first account (services/accounts/bootstrap.py); its generated password printed once."""
+    from services.accounts.bootstrap import ADMIN, ensure_first_admin
+    from services.db.uow import unit_of_work
+    from services.text import t
+    with unit_of_work(settings, write=True, actor="system") as uow:
+        first = ensure_first_admin(uow)
+    if first.created and first.password:
+        for lang in ("zh", "en"):
+            print(t("cli.first_admin", lang, user=ADMIN, password=first.password, file=first.password_file),
+                  flush=True)
 
 
 def waitress_options(settings) -> dict:
@@ -153,6 +169,41 @@ def _solve_vrp(args, settings) -> int:
     return 0
 
 
+def _users(args, settings) -> int:
+    """Accounts from the command line (the admin's users page does the same in the browser)."""
+    import getpass
+
+    from services.accounts import tokens, users
+    from services.accounts.passwords import generate
+    from services.db.uow import unit_of_work
+    from services.errors import FieldError
+    from services.text import t
+    lang = settings.default_language
+    try:
+        with unit_of_work(settings, write=args.action != "list", actor=f"cli:{getpass.getuser()}") as uow:
+            if args.action == "list":
+                for u in users.list_users(uow):
+                    flags = ",".join(f for f, on in (("disabled", u.disabled), ("locked", u.locked),
+                                                      ("must-change", u.must_change_password)) if on)
+                    print(f"{u.username}\t{u.role}\t{u.township_code or '-'}\t{u.display_name}\t{flags}")
+            elif args.action == "add":
+                password = sys.stdin.readline().rstrip("\n") if args.password_stdin else generate()
+                users.create_user(uow, args.name, role=args.role, password=password, township_code=args.township,
+                                  display_name=args.display_name)
+                if not args.password_stdin:
+                    print(t("cli.user_password", lang, user=args.name, password=password))
+            elif args.action in ("disable", "enable"):
+                users.set_disabled(uow, args.name, args.action == "disable")
+            elif args.action == "token":
+                token, _ = tokens.issue_token(uow, args.name, args.label or "")
+                print(t("cli.token_once", lang, user=args.name))
+                print(token)
+    except FieldError as exc:
+        print(exc.reason_en if lang == "en" else exc.reason, file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from services.data.specs import SPECS
     parser = argparse.ArgumentParser(prog="app.py", description="黔江应急一张图")
@@ -178,11 +229,26 @@ def main(argv: list[str] | None = None) -> int:
     vrp.add_argument("file")
     vrp.add_argument("--seconds", type=float, default=10.0, help="time limit")
     vrp.add_argument("--seed", type=int, default=1)
+    from services.accounts.permissions import ROLES
+    users = sub.add_parser("users", help="accounts: add, list, disable, enable, token")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    add = users_sub.add_parser("add", help="a new account (a password is generated and printed once)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--township", default=None, help="9-digit township code (role township only)")
+    add.add_argument("--display-name", default=None)
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    users_sub.add_parser("list", help="every account")
+    for action in ("disable", "enable"):
+        users_sub.add_parser(action, help=f"{action} an account").add_argument("name")
+    token = users_sub.add_parser("token", help="a new API token for an account (printed once)")
+    token.add_argument("name")
+    token.add_argument("--label", default=None)
     args = parser.parse_args(argv)
     settings = load_settings()
     started = time.perf_counter()
     handlers = {"serve": _serve, "init-db": _init_db, "seed": _init_db, "import": _import, "template": _template,
-                "solve-vrp": _solve_vrp, "import-roads": _import_roads}
+                "solve-vrp": _solve_vrp, "import-roads": _import_roads, "users": _users}
     code = handlers[args.command](args, settings)
     if args.command != "serve":
         print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)

@@ -71,6 +71,46 @@ class ImportLimits:
 
 
 @dataclass(frozen=True)
+class AccountRules:
+    """Sign-in rules: attempts per window (the next is refused unchecked), lock-out, idle timeout, cookies."""
+
+    max_attempts: int = 5            # sign-in attempts per account in ``attempt_window_s``
+    attempt_window_s: int = 60
+    lockout_after: int = 10          # consecutive wrong passwords lock the account
+    lockout_s: int = 900
+    idle_timeout_min: int = 30       # a session unused this long must sign in again
+    secure_cookies: bool = False     # set behind HTTPS (QJ_SECURE_COOKIES=1)
+    anonymous_read: bool = False     # whether the map may be read without signing in
+    min_password_chars: int = 10
+    admin_password: str | None = None  # QJ_ADMIN_PASSWORD: the first admin's password (else one is generated)
+
+
+@dataclass(frozen=True)
+class Notifications:
+    """How a warning reaches people: the address in personal 叫应 links, and an SMS/voice gateway (off by default).
+
+    Nothing leaves the machine unless ``webhook_url`` is set: then each recipient with a phone number is posted
+    as JSON ``{"phone", "text", "link", "warning_id", "recipient_id"}`` to it (an SMS or voice gateway's adapter).
+    """
+
+    public_url: str = "http://127.0.0.1:8050"
+    webhook_url: str | None = None
+    webhook_timeout_s: float = 5.0
+
+
+@dataclass(frozen=True)
+class PhotoLimits:
+    """Photos attached to an incident or a patrol (from a phone): how many per record, how large, how many pixels.
+
+    A photo is stored only if Pillow decodes it as JPEG, PNG or WebP (whatever its name or declared type says).
+    """
+
+    max_per_record: int = 5
+    max_bytes: int = 5 * 1024 * 1024
+    max_pixels: int = 40_000_000  # 40 megapixels: more than a phone camera, less than a decompression bomb
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     host: str
@@ -86,6 +126,9 @@ class Settings:
     evacuation: EvacuationRules = field(default_factory=EvacuationRules)
     route_solver: RouteSolverLimits = field(default_factory=RouteSolverLimits)
     imports: ImportLimits = field(default_factory=ImportLimits)
+    accounts: AccountRules = field(default_factory=AccountRules)
+    notifications: Notifications = field(default_factory=Notifications)
+    photos: PhotoLimits = field(default_factory=PhotoLimits)
     export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
@@ -145,6 +188,26 @@ def load_settings() -> Settings:
             max_upload_bytes=int(float(_env("QJ_IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024),
             max_unpacked_bytes=int(float(_env("QJ_IMPORT_MAX_UNPACKED_MB", "50")) * 1024 * 1024),
             max_data_rows=int(_env("QJ_IMPORT_MAX_ROWS", "100000")),
+        ),
+        accounts=AccountRules(
+            max_attempts=max(1, int(_env("QJ_LOGIN_MAX_ATTEMPTS", "5"))),
+            attempt_window_s=max(1, int(_env("QJ_LOGIN_WINDOW_S", "60"))),
+            lockout_after=max(1, int(_env("QJ_LOGIN_LOCKOUT_AFTER", "10"))),
+            lockout_s=max(0, int(_env("QJ_LOGIN_LOCKOUT_S", "900"))),
+            idle_timeout_min=max(1, int(_env("QJ_SESSION_IDLE_MIN", "30"))),
+            secure_cookies=_env("QJ_SECURE_COOKIES", "0") == "1",
+            anonymous_read=_env("QJ_ANONYMOUS_READ", "0") == "1",
+            admin_password=os.environ.get("QJ_ADMIN_PASSWORD") or None,
+        ),
+        notifications=Notifications(
+            public_url=_env("QJ_PUBLIC_URL", "http://127.0.0.1:8050").rstrip("/"),
+            webhook_url=os.environ.get("QJ_SMS_WEBHOOK_URL") or None,
+            webhook_timeout_s=float(_env("QJ_SMS_WEBHOOK_TIMEOUT_S", "5")),
+        ),
+        photos=PhotoLimits(
+            max_per_record=max(1, int(_env("QJ_PHOTO_MAX_PER_RECORD", "5"))),
+            max_bytes=max(1024, int(float(_env("QJ_PHOTO_MAX_MB", "5")) * 1024 * 1024)),
+            max_pixels=max(1, int(float(_env("QJ_PHOTO_MAX_MEGAPIXELS", "40")) * 1_000_000)),
         ),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",

@@ -175,14 +175,20 @@ def wait_until(check, timeout_s: float, what: str, proc: subprocess.Popen | None
 
 @contextmanager
 def served_app(env: dict[str, str], log_path: Path, start_timeout_s: float = 120.0):
-    """``python app.py serve`` in its own process group; yields the base URL once /healthz answers 200."""
+    """``python app.py serve`` in its own process group; yields the base URL once /healthz answers 200.
+
+    The first admin gets BENCH_PASSWORD (unless the environment names one) and an API token, which every
+    urllib request of this process to that server carries (``TOKENS``); a browser signs in with ``sign_in``.
+    """
     port = env["PORT"]
     base = f"http://{LOCAL}:{port}"
+    env = {**env, "QJ_ADMIN_PASSWORD": env.get("QJ_ADMIN_PASSWORD") or BENCH_PASSWORD}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "serve"], cwd=ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_until(lambda: try_get(f"{base}/healthz")[0] == 200, start_timeout_s, f"{base}/healthz", proc)
+            TOKENS[base] = _token(env)
             yield base
         except BaseException:
             log.flush()
@@ -193,6 +199,40 @@ def served_app(env: dict[str, str], log_path: Path, start_timeout_s: float = 120
             raise
         finally:
             kill_group(proc)
+
+
+BENCH_PASSWORD = "bench password 1"
+TOKENS: dict[str, str] = {}  # base URL -> the admin's API token
+
+
+def _token(env: dict[str, str]) -> str:
+    out = subprocess.run([sys.executable, str(ROOT / "app.py"), "users", "token", "admin", "--label", "bench"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+class _Bearer(urllib.request.BaseHandler):
+    def http_request(self, req):
+        for base, token in TOKENS.items():
+            if req.full_url.startswith(base + "/"):
+                req.add_unredirected_header("Authorization", f"Bearer {token}")
+        return req
+
+
+urllib.request.install_opener(urllib.request.build_opener(_Bearer()))
+
+
+def auth_header(base: str) -> str:
+    return f"Authorization: Bearer {TOKENS[base]}"
+
+
+def sign_in(page, base: str) -> None:
+    """A browser page signs in as the admin through the sign-in form."""
+    page.goto(f"{base}/login?next=/healthz")
+    page.fill("#username", "admin")
+    page.fill("#password", BENCH_PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
 
 
 def emit(result: dict) -> None:

@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import clean_env, emit, free_port, print_machine, served_app, try_get  # noqa: E402
+from bench._common import auth_header, clean_env, emit, free_port, print_machine, served_app, try_get  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
@@ -101,7 +101,7 @@ def main() -> int:
     started = time.perf_counter()
     with served_app(env, instance / "server.log") as base:
         run = subprocess.run([str(Path(sys.executable).with_name("st")), "run", f"{base}/api/v1/openapi.json",
-                              "--checks", args.checks, "--max-examples", str(args.examples), "--mode", args.mode,
+                              "--header", auth_header(base), "--checks", args.checks, "--max-examples", str(args.examples), "--mode", args.mode,
                               "--phases", args.phases,
                               "--seed", str(args.seed), "--continue-on-failure", "--request-timeout", "60",
                               *(["--include-path-regex", args.include_path_regex] if args.include_path_regex else []),

@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import clean_env, emit, free_port, print_machine, run_app, served_app  # noqa: E402
+from _common import clean_env, emit, free_port, print_machine, run_app, served_app, sign_in  # noqa: E402
 from page_load import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
@@ -63,6 +63,7 @@ def main() -> None:
         with served_app(env, Path(tmp) / "serve.log") as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             watcher = browser.new_page()
+            sign_in(watcher, base)
             watcher.goto(base + "/duty")
             watcher.wait_for_selector(".duty-card")
             latencies = []
@@ -76,6 +77,7 @@ def main() -> None:
             pages = []
             for _ in range(args.views):
                 page = browser.new_page()
+                sign_in(page, base)
                 page.goto(base + "/duty")
                 pages.append(page)
             for page in pages:

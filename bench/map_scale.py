@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
+    sign_in,
     ROOT,
     clean_env,
     emit,
@@ -48,6 +49,7 @@ def _server_ms(response) -> float:
 def _one_run(browser, base: str, totals: dict[str, int], expected_filtered: int) -> dict:
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
+    sign_in(page, base)
     responses, hosts = [], set()
     page.on("request", lambda r: hosts.add(urllib.parse.urlsplit(r.url).hostname))
     page.on("requestfinished", lambda r: responses.append(r))

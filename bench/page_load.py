@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
+    sign_in,
     LOCAL,
     clean_env,
     emit,
@@ -122,6 +123,7 @@ def load_once(browser, base: str, timeout_s: float) -> dict:
 
     context.add_init_script(_FRAME_WATCH)
     page = context.new_page()
+    sign_in(page, base)
     def _on_request(request):
         if not _is_local(request.url):
             foreign.append(request.url)

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, clean_env, free_port, run_app, served_app  # noqa: E402
+from _common import ROOT, clean_env, free_port, run_app, served_app, sign_in  # noqa: E402
 from page_load import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -30,6 +30,7 @@ def main() -> None:
         with served_app(env, Path(tmp) / "serve.log") as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            sign_in(page, base)
             page.goto(base + "/")
             page.wait_for_function(READY, timeout=60_000)
             page.wait_for_timeout(800)

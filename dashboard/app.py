@@ -9,7 +9,9 @@ from dash import Input, Output, dcc, html
 from config import Settings
 from dashboard import ids
 from dashboard.api import register_api
+from dashboard.auth import install_auth
 from dashboard.components.shell import header, language_from_search
+from dashboard.field import field_page
 from dashboard.tiles import tiles
 from services.db.uow import unit_of_work
 from services.map.basemaps import load_basemaps
@@ -32,10 +34,12 @@ def create_app(settings: Settings) -> dash.Dash:
         update_title=None,
         suppress_callback_exceptions=True,
     )
-    app.server.config["SECRET_KEY"] = settings.secret_key
+    app.server.config["QJ_SETTINGS"] = settings
     app.server.config["QJ_BASEMAPS"] = load_basemaps(settings.basemaps_file)
+    install_auth(app.server, settings)  # first: its guard runs before every other request hook
     register_api(app.server, settings)
     app.server.register_blueprint(tiles)
+    app.server.register_blueprint(field_page)  # the phone page at /m: plain HTML, no Dash
     app.index_string = app.index_string.replace("<html>", '<html lang="zh-CN">')
     app.layout = html.Div([
         dcc.Location(id=ids.URL),

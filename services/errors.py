@@ -56,3 +56,30 @@ class Busy(FieldError):
 
     def __init__(self, field_name: str, reason: str, reason_en: str, *, code: str = "busy"):
         super().__init__(field_name, reason, reason_en, code=code)
+
+
+class Unauthorised(FieldError):
+    """Nobody is signed in (no session, no valid token): the request must be made by someone (401)."""
+
+    status = 401
+
+    def __init__(self, field_name: str, reason: str, reason_en: str, *, code: str = "unauthorised"):
+        super().__init__(field_name, reason, reason_en, code=code)
+
+
+class Forbidden(FieldError):
+    """The signed-in user's role or township does not allow this (403)."""
+
+    status = 403
+
+    def __init__(self, field_name: str, reason: str, reason_en: str, *, code: str = "forbidden"):
+        super().__init__(field_name, reason, reason_en, code=code)
+
+
+class TooManyAttempts(FieldError):
+    """Too many sign-in attempts for an account in a short time: refused without checking the password (429)."""
+
+    status = 429
+
+    def __init__(self, field_name: str, reason: str, reason_en: str, *, code: str = "too_many_attempts"):
+        super().__init__(field_name, reason, reason_en, code=code)

@@ -37,9 +37,14 @@ WARNING_NONE = WARNING_LEVELS[0]
 WARNING_COLOUR_LEVELS: tuple[str, ...] = WARNING_LEVELS[1:]  # what a warning (预警) can be issued at
 WARNING_BLUE, WARNING_YELLOW, WARNING_ORANGE, WARNING_RED = WARNING_COLOUR_LEVELS
 WARNING_DEFAULT_HAZARD = "地质灾害"  # the hazard type of warnings issued from the duty view
-# 接收人 roles the product assigns itself (people typed in name their own): the responsible person, a monitor.
-RECIPIENT_ROLES: tuple[str, ...] = ("责任人", "监测员")
-RECIPIENT_RESPONSIBLE, RECIPIENT_MONITOR = RECIPIENT_ROLES
+# 接收人 roles the product assigns itself (people typed in name their own): the responsible person, a monitor,
+# and the township staff whose township a warning reaches (their accounts are recipients, 叫应 in one tap).
+RECIPIENT_ROLES: tuple[str, ...] = ("责任人", "监测员", "乡镇值守")
+RECIPIENT_RESPONSIBLE, RECIPIENT_MONITOR, RECIPIENT_TOWNSHIP = RECIPIENT_ROLES
+# 巡查 (patrol of a hazard point): what the patrol found. Only a patrol that found more than 正常 may raise the
+# point's warning level.
+PATROL_STATES: tuple[str, ...] = ("正常", "异常", "危险")
+PATROL_NORMAL, PATROL_CHANGED, PATROL_DANGER = PATROL_STATES
 WARNING_COLOURS: dict[str, str] = {
     "无": "#7f8c8d", "蓝": "#1f6fd1", "黄": "#e6c200", "橙": "#f07f12", "红": "#d7191c",
 }
@@ -139,7 +144,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "enterprise_sector": tuple(ENTERPRISE_SECTORS), "enterprise_category": ENTERPRISE_CATEGORIES,
     "risk_level": RISK_LEVELS, "enterprise_scale": ENTERPRISE_SCALES, "duty_card_status": DUTY_CARD_STATUSES,
     "hazard_type": HAZARD_TYPES, "hazard_stability": HAZARD_STABILITY, "warning_level": WARNING_LEVELS,
-    "warning_hazard": (WARNING_DEFAULT_HAZARD,), "recipient_role": RECIPIENT_ROLES,
+    "warning_hazard": (WARNING_DEFAULT_HAZARD,), "recipient_role": RECIPIENT_ROLES, "patrol_state": PATROL_STATES,
     "shelter_type": SHELTER_TYPES, "shelter_class": SHELTER_CLASSES, "shelter_status": SHELTER_STATUSES,
     "shelter_site": SHELTER_SITES, "five_haves": FIVE_HAVES, "depot_level": DEPOT_LEVELS,
     "supply_class": SUPPLY_CLASSES, "team_kind": TEAM_KINDS, "team_status": TEAM_STATUSES,

@@ -121,3 +121,60 @@ def call(settings: Settings, service, *args, actor: str = "test", write: bool = 
 def read(settings: Settings, service, *args, **kwargs):
     """Run one reading service in its own reading unit of work (one snapshot, rolled back at the end)."""
     return call(settings, service, *args, write=False, **kwargs)
+
+
+_TOKENS: dict[tuple, str] = {}
+TEST_PASSWORD = "test password 1"
+
+
+def account(settings: Settings, role: str = "admin", township: str | None = None) -> str:
+    """The user name of a test account of ``role`` (and township) in ``settings``' database, made once."""
+    from sqlalchemy import select
+
+    from services.accounts.users import create_user
+    from services.db.uow import unit_of_work
+    from services.models.accounts import UserAccount
+    name = f"t-{role}-{township or 'all'}"
+    with unit_of_work(settings, write=True) as uow:
+        if uow.session.scalar(select(UserAccount.id).where(UserAccount.username == name)) is None:
+            create_user(uow, name, role=role, password=TEST_PASSWORD, township_code=township,
+                        must_change_password=False)
+    return name
+
+
+def token_for(settings: Settings, role: str = "admin", township: str | None = None) -> str:
+    """A bearer token of the test account of ``role`` (made once per database)."""
+    key = (settings.database_url, role, township)
+    if key not in _TOKENS:
+        from services.accounts.tokens import issue_token
+        from services.db.uow import unit_of_work
+        name = account(settings, role, township)
+        with unit_of_work(settings, write=True) as uow:
+            _TOKENS[key] = issue_token(uow, name, "tests")[0]
+    return _TOKENS[key]
+
+
+def signed_in(client, settings: Settings, role: str = "admin", township: str | None = None):
+    """``client`` (a Flask test client) sending the bearer token of a test account on every request."""
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token_for(settings, role, township)}"
+    return client
+
+
+def principal_for(settings: Settings, role: str = "admin", township: str | None = None):
+    """The Principal of the test account of ``role`` (and township), for ``unit_of_work(..., principal=)``."""
+    from sqlalchemy import select
+
+    from services.accounts.permissions import Principal
+    from services.db.uow import unit_of_work
+    from services.models.accounts import UserAccount
+    name = account(settings, role, township)
+    with unit_of_work(settings) as uow:
+        user = uow.session.scalar(select(UserAccount).where(UserAccount.username == name))
+        return Principal(user.id, user.username, user.display_name, user.role, user.township_code)
+
+
+def call_as(settings: Settings, principal, service, *args, write: bool = True, **kwargs):
+    """``call`` with the unit of work acting as ``principal`` (what a request signed in as them would do)."""
+    from services.db.uow import unit_of_work
+    with unit_of_work(settings, write=write, principal=principal) as uow:
+        return service(uow, *args, **kwargs)

@@ -15,6 +15,7 @@ from config import Settings
 from dashboard.api.dispatch import incidents_api
 from dashboard.api.evacuation import evacuation_api
 from dashboard.api.exports import export
+from dashboard.api.field import field_api
 from dashboard.api.map import api
 from dashboard.api.models import GEOJSON
 from dashboard.api.openapi import openapi_api
@@ -37,6 +38,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(export)
     server.register_blueprint(roads_api)
     server.register_blueprint(incidents_api)
+    server.register_blueprint(field_api)
 
     @server.before_request
     def _start_clock():

@@ -10,7 +10,7 @@ from dashboard.api.models import body, parse, parse_query, query, responds
 from dashboard.api.models.dispatch import (
     Acknowledge, ActorOnly, CapImportQuery, EventFeed, EventsQuery, IncidentCreate, IncidentDetail, IncidentList,
     IncidentsQuery, OrderCreate, OrderState, Recommendations, StatusChange, WarningCreate, WarningDetail,
-    WarningList,
+    WarningList, WarningMessages,
 )
 from dashboard.api.support import json_body, unit
 from services import vocabulary
@@ -145,7 +145,30 @@ def issue():
     with unit(write=True, body=body) as uow:
         warning_id = issue_warning(uow, WarningRequest(**fields))
         status = warning_status(uow, warning_id)
+    send_messages(warning_id)  # after the commit: a rolled-back warning never reaches anyone
     return status
+
+
+def send_messages(warning_id: int):
+    """Each recipient's message and personal link to the configured gateway (nothing when none is configured)."""
+    from services.dispatch.ack_links import recipient_messages
+    from services.dispatch.gateway import deliver
+    with unit() as uow:
+        messages = recipient_messages(uow, warning_id)
+    return deliver(uow.settings, warning_id, messages)
+
+
+@incidents_api.get("/api/v1/warnings/<id:warning_id>/messages")
+@responds(WarningMessages, errors=(403, 404, 503))
+def warning_messages(warning_id: int):
+    """Each recipient's message text and personal 叫应 link (what the gateway sends; to read out by phone)."""
+    from dataclasses import asdict
+
+    from services.dispatch.ack_links import recipient_messages
+    from services.text import normalise_language
+    lang = normalise_language(request.args.get("lang"))
+    with unit() as uow:
+        return {"messages": [asdict(m) for m in recipient_messages(uow, warning_id, lang)]}
 
 
 def _warning_or_404(uow, warning_id: int) -> dict:

@@ -19,12 +19,17 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 SUCCESS_TEXT = {200: "ok", 201: "created"}
 ERROR_TEXT = {
     400: "bad input: the parameter and the reason",
-    403: "a state-changing request from another site's page (its Origin is not this server)",
+    401: "nobody is signed in: a session cookie or `Authorization: Bearer <token>` is needed",
+    403: "the signed-in role or township may not do this, or a write came from another site's page",
+    405: "the path names no record this method takes (an id out of range on a path other methods share)",
+    413: "the body is larger than the route accepts",
     404: "no such record (or no such choice in the path)",
     409: "the records refuse it now (no room, already done, changed meanwhile)",
     415: "a state-changing request whose body is not of the declared media type",
     503: "the database cannot be reached or is busy, or the service is busy: try again later",
 }
+from dashboard.auth.routes import PUBLIC  # noqa: E402 — the endpoints anyone may call (no 401)
+
 TEXT_SCHEMAS = {"text/html": {"type": "string"}}  # a file type not listed here is binary
 
 
@@ -48,7 +53,10 @@ def openapi_document(settings: Settings, app: Flask) -> dict:
         "info": {"title": f"{settings.region.name_zh}应急一张图 API", "version": "1.0.0",
                  "description": "Risks and emergency resources of one county; all coordinates WGS-84 (EPSG:4326)."},
         "paths": {},
-        "components": {"schemas": {}},
+        "components": {"schemas": {}, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "an API token (`app.py users token NAME`)"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "qj_session",
+                        "description": "a signed-in browser; state-changing requests also send X-CSRFToken"}}},
     }
     for rule in sorted((r for r in app.url_map.iter_rules() if documented(r)), key=lambda r: r.rule):
         view = app.view_functions[rule.endpoint]
@@ -95,13 +103,15 @@ def _operation(doc: dict, rule, view, method: str) -> dict:
         model, media_type = view.qj_body, view.qj_body_type
         schema = _component(doc, model, "validation") if model is not None else {"type": "string"}
         operation["requestBody"] = {"required": True, "content": {media_type: {"schema": schema}}}
-    operation["responses"] = _responses(doc, answer, method)
+    public = rule.endpoint in PUBLIC
+    operation["responses"] = _responses(doc, answer, method, public=public)
+    operation["security"] = [] if public else [{"bearer": []}, {"session": []}]
     if answer.links:
         operation["x-qj-links"] = answer.links  # resolved once every operation is known (_add_links)
     return operation
 
 
-def _responses(doc: dict, answer: Answer, method: str) -> dict:
+def _responses(doc: dict, answer: Answer, method: str, public: bool = False) -> dict:
     if answer.model is not None:
         content = {"schema": _component(doc, answer.model, "serialization")}
     elif answer.media_type in TEXT_SCHEMAS:
@@ -114,8 +124,11 @@ def _responses(doc: dict, answer: Answer, method: str) -> dict:
     responses = {str(answer.status): {"description": description or SUCCESS_TEXT[answer.status],
                                       "content": {answer.media_type: content}}}
     errors = dict(answer.errors)
-    if method not in SAFE_METHODS:
-        errors.setdefault(403, None)  # the same-origin rule of every write (dashboard/api/__init__.py)
+    if not public:
+        errors.setdefault(401, None)  # the guard (dashboard/auth): anonymous requests
+        errors.setdefault(403, None)  # the permission table, township scope, and the same-origin rule of writes
+    elif method not in SAFE_METHODS:
+        errors.setdefault(403, None)
     for status in sorted(errors):
         schema = _component(doc, errors[status] or Error, "serialization")
         responses[str(status)] = {"description": ERROR_TEXT[status], "content": {JSON: {"schema": schema}}}

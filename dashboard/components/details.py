@@ -30,7 +30,36 @@ def details_container(lang: str) -> html.Div:
     return html.Div([close, html.Div(id=ids.DETAILS_BODY)], id=ids.DETAILS, className="details-panel hidden")
 
 
-def feature_panel(d: FeatureDetails, lang: str) -> list:
+def latest_patrols(uow, layer: str, feature_id: int, limit: int = 5) -> list:
+    """A hazard point's latest patrols (巡查) with their local times, for its details; none for other layers."""
+    from services.clock import format_local
+    from services.errors import FieldError
+    from services.field.patrols import patrols_of
+    if layer != "hazards":
+        return []
+    try:
+        return [(format_local(p.at, uow.settings, "%m-%d %H:%M"), p) for p in patrols_of(uow, feature_id, limit)]
+    except FieldError:  # another township's point, for township staff: its details, not its patrols
+        return []
+
+
+def _patrol_list(patrols: list, lang: str) -> list:
+    """A hazard point's latest patrols: when, what was found, the crack width, a level raised, by whom."""
+    if not patrols:
+        return []
+    rows = []
+    for when, p in patrols:
+        parts = [when, term(p.state, lang)]
+        if p.crack_width_mm is not None:
+            parts.append(t("field.crack_value", lang, mm=f"{p.crack_width_mm:g}"))
+        if p.raised_to:
+            parts.append(t("field.raised_value", lang, level=p.raised_to))
+        line = " · ".join(parts + [p.actor])
+        rows.append(html.Li(t("field.patrol_note", lang, text=line, note=p.note) if p.note else line))
+    return [html.H4(t("field.recent_patrols", lang)), html.Ul(rows, className="details-nearby")]
+
+
+def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = ()) -> list:
     rows = [html.Tr([html.Th(zh if lang == "zh" else en), html.Td(_value(v, lang))])
             for _, zh, en, v in d.fields]
     nearby = [html.Li([t("label_value", lang, label=t("map.nearest_shelter" if n.kind == "shelter" else
@@ -42,6 +71,7 @@ def feature_panel(d: FeatureDetails, lang: str) -> list:
         html.H3(d.name, className="details-title"),
         html.Table(html.Tbody(rows), className="details-table"),
         html.Ul(nearby, className="details-nearby"),
+        *_patrol_list(list(patrols), lang),
         *([html.Button(t("map.isochrones", lang), id={"type": ids.ISOCHRONE, "lon": d.lon, "lat": d.lat},
                        n_clicks=0, className="button-link iso-button"),
            html.Div(id=ids.ISOCHRONE_MESSAGE, className="hint iso-message")] if d.layer in ("depots", "teams") else []),

@@ -136,13 +136,28 @@ def _orders(uow, lang: str) -> list:
 
 
 def _warnings(uow, lang: str) -> list:
-    rows = [html.Div([html.Span(t("duty.warning_row", lang, level=w["level"], headline=w["headline"])),
-                      html.Span(f"{t('duty.acked', lang)} {w['acknowledged']}/{w['recipients_total']}" +
-                                (f" · {t('duty.escalated', lang)} {w['escalated']}" if w["escalated"] else ""),
-                                className="short" if w["escalated"] else "")],
-                     className="block-row" + (" alarm" if w["escalated"] else ""))
-            for w in active_warnings(uow)]
+    rows = []
+    for w in active_warnings(uow):
+        rows.append(html.Div([html.Span(t("duty.warning_row", lang, level=w["level"], headline=w["headline"])),
+                              html.Span(f"{t('duty.acked', lang)} {w['acknowledged']}/{w['recipients_total']}" +
+                                        (f" · {t('duty.escalated', lang)} {w['escalated']}" if w["escalated"] else ""),
+                                        className="short" if w["escalated"] else "")],
+                             className="block-row" + (" alarm" if w["escalated"] else "")))
+        if uow.principal.may("warning.issue"):
+            rows.append(_messages(uow, w["id"], lang))
     return rows or [html.P(t("duty.no_warnings", lang), className="hint")]
+
+
+def _messages(uow, warning_id: int, lang: str) -> html.Details:
+    """Each recipient's message and personal link, to read out by phone to whoever has not confirmed."""
+    from services.dispatch.ack_links import recipient_messages
+    items = [html.Li([html.Strong(f"{m.name} {m.phone or ''}"), " ",
+                      html.Span(t("duty.acked_mark", lang) if m.acknowledged else t("duty.waiting_mark", lang),
+                                className="ok" if m.acknowledged else "short"),
+                      html.Div(m.text, className="ack-text"), html.A(m.link, href=m.link, className="ack-link")])
+             for m in recipient_messages(uow, warning_id, lang)]
+    return html.Details([html.Summary(t("duty.messages", lang)), html.Ul(items, className="ack-list")],
+                        className="ack-messages")
 
 
 @callback(Output(ORDERS, "children", allow_duplicate=True), Input({"type": ADVANCE, "order": ALL, "status": ALL},
@@ -268,4 +283,13 @@ def _issue(_clicks, level, headline, townships, people, lang):
             warning_id = issue_warning(uow, request)
     except FieldError as exc:
         return _message(exc, lang)
+    _send(warning_id)
     return html.Span(t("duty.issued", lang, id=warning_id), className="ok")
+
+
+def _send(warning_id: int) -> None:
+    """After the commit: the messages to the configured SMS/voice gateway (none is configured by default)."""
+    from services.dispatch.ack_links import recipient_messages
+    from services.dispatch.gateway import deliver
+    with unit_of_work(settings()) as uow:
+        deliver(uow.settings, warning_id, recipient_messages(uow, warning_id))

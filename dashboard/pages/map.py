@@ -14,6 +14,7 @@ from dashboard.components.details import (
     area_panel,
     details_container,
     feature_panel,
+    latest_patrols,
     search_results,
 )
 from dashboard.components.map_layers import (
@@ -205,7 +206,9 @@ def _details(*args):
         return hidden
     lon, lat = from_wgs84(details.lon, details.lat, crs)
     viewport = {"center": [lat, lon], "zoom": 15, "transition": "flyTo"} if fly else dash.no_update
-    return feature_panel(details, lang), "details-panel", viewport
+    with unit_of_work(settings()) as uow:
+        patrols = latest_patrols(uow, layer, feature_id)
+    return feature_panel(details, lang, patrols), "details-panel", viewport
 
 
 def _blocks_view(uow: UnitOfWork, lang: str) -> tuple[dict, list]:

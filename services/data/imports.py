@@ -244,11 +244,14 @@ def import_file(uow: UnitOfWork, entity: str, content: bytes, filename: str, *, 
 def import_table(uow: UnitOfWork, entity: str, table: ImportFile, *, is_sample: bool = False) -> ImportReport:
     """Validate and write a file read by ``read_file``, all or nothing; raises ImportRejected with every error.
 
+    Imports are the planners' (and admins') work: ``data.import``.
+
     Imports of one entity run one after another (a lock held to the end of the unit of work): the second sees
     the first's rows and updates them. Without it, two offices importing the same new codes at once on
     PostgreSQL would both insert and one would fail on the unique key after its checks had passed (and two
     stock-takings of one depot would both delete, then both insert).
     """
+    uow.principal.require("data.import")
     spec = SPECS[entity]
     session = uow.session
     transaction_lock(uow, f"qj-import:{entity}")

@@ -29,13 +29,17 @@ def _clip(value: str | None, limit: int) -> str | None:
 
 
 def record(session: Session, *, actor: str, action: str, entity: str, entity_key: str | None = None,
-           detail: dict[str, Any] | None = None) -> AuditLog:
-    """Add an audit row to ``session``; it commits or rolls back with the write it describes."""
+           detail: dict[str, Any] | None = None, counted: bool = True) -> AuditLog:
+    """Add an audit row to ``session``; it commits or rolls back with the write it describes.
+
+    ``counted=False`` for rows that change no record a live view shows (a sign-in): they take no change number.
+    """
     row = AuditLog(actor=_clip(actor or SYSTEM_ACTOR, _LIMITS["actor"]), action=_clip(action, _LIMITS["action"]),
                    entity=_clip(entity, _LIMITS["entity"]), entity_key=_clip(entity_key, _LIMITS["entity_key"]),
                    detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None)
     session.add(row)
-    track_change(session, row)
+    if counted:
+        track_change(session, row)
     return row
 
 

@@ -75,6 +75,7 @@ def _check(report: IncidentReport) -> None:
 
 def report_incident(uow: UnitOfWork, report: IncidentReport) -> int:
     """Record a new incident (status 接报, reported); returns its id."""
+    uow.principal.require("incident.report")
     _check(report)
     category = _category(report.kind)
     point = Point(report.lon, report.lat)
@@ -83,6 +84,7 @@ def report_incident(uow: UnitOfWork, report: IncidentReport) -> int:
     if not district.contains(point):
         raise IncidentError.of("lon", "incident.outside", region=region.name_zh, region_en=region.name_en)
     township = next((t.code for t in session.scalars(select(Township)) if t.geom.contains(point)), None)
+    uow.principal.require_township("incident.report", township)  # township staff: only where they serve
     incident = Incident(title=report.title.strip()[:200], category=category, kind=report.kind, level=report.level,
                         status=vocabulary.INCIDENT_REPORTED, occurred_at=as_utc(report.occurred_at),
                         reporter=report.reporter[:80], lon=report.lon, lat=report.lat, geom=point,
@@ -120,6 +122,7 @@ def transition(uow: UnitOfWork, model, key: int, status: str, transitions: dict[
 
 
 def change_status(uow: UnitOfWork, incident_id: int, status: str, *, note: str = "") -> None:
+    uow.principal.require("incident.manage")
     before = transition(uow, Incident, incident_id, status, vocabulary.INCIDENT_TRANSITIONS, "incident")
     if note:  # typed by a person: data, kept as typed
         add_event(uow, incident_id, "status", "event.status_note", {"before": before, "status": status, "note": note})
@@ -131,15 +134,23 @@ def change_status(uow: UnitOfWork, incident_id: int, status: str, *, note: str =
 
 def events_since(uow: UnitOfWork, since: int = 0, limit: int = 200) -> list[dict]:
     """The change feed: timeline events committed after change number ``since``, in commit order."""
-    rows = uow.session.scalars(select(IncidentEvent).where(IncidentEvent.change_seq > since)
-                               .order_by(IncidentEvent.change_seq, IncidentEvent.id).limit(limit)).all()
+    query = _in_scope(uow, select(IncidentEvent).where(IncidentEvent.change_seq > since))
+    rows = uow.session.scalars(query.order_by(IncidentEvent.change_seq, IncidentEvent.id).limit(limit)).all()
     return [_event_dict(e) for e in rows]
+
+
+def _in_scope(uow: UnitOfWork, query):
+    """Timeline events limited to the incidents of a township user's own township (everyone else: all)."""
+    home = uow.principal.township_filter()
+    if home is None:
+        return query
+    return query.join(Incident, Incident.id == IncidentEvent.incident_id).where(Incident.township_code == home)
 
 
 def recent_events(uow: UnitOfWork, limit: int = 30) -> list[dict]:
     """The newest timeline events, newest first (the duty view's feed)."""
-    rows = uow.session.scalars(select(IncidentEvent).order_by(IncidentEvent.change_seq.desc(),
-                                                              IncidentEvent.id.desc()).limit(limit)).all()
+    rows = uow.session.scalars(_in_scope(uow, select(IncidentEvent)).order_by(
+        IncidentEvent.change_seq.desc(), IncidentEvent.id.desc()).limit(limit)).all()
     return [_event_dict(e) for e in rows]
 
 
@@ -164,6 +175,7 @@ def incident_detail(uow: UnitOfWork, incident_id: int) -> dict | None:
     i = session.get(Incident, incident_id)
     if i is None:
         return None
+    uow.principal.require_township("records.read", i.township_code)
     orders = session.execute(select(DispatchOrder, RescueTeam.name).join(RescueTeam)
                              .where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)).all()
     timeline = session.scalars(select(IncidentEvent).where(IncidentEvent.incident_id == incident_id)
@@ -181,6 +193,8 @@ def list_incidents(uow: UnitOfWork, active_only: bool = False) -> list[dict]:
     stmt = select(Incident).order_by(Incident.id.desc())
     if active_only:
         stmt = stmt.where(Incident.status != vocabulary.INCIDENT_CLOSED)
+    if uow.principal.township_filter() is not None:
+        stmt = stmt.where(Incident.township_code == uow.principal.township_filter())
     return [{"id": i.id, "title": i.title, "kind": i.kind, "level": i.level, "status": i.status,
              "township_code": i.township_code, "occurred_at": _iso(i.occurred_at), "lon": i.lon, "lat": i.lat}
             for i in uow.session.scalars(stmt.limit(500))]

@@ -26,6 +26,7 @@ def _is_team_clash(exc: IntegrityError) -> bool:
 
 def assign_team(uow: UnitOfWork, incident_id: int, team_id: int, *, eta_s: float | None = None) -> int:
     """Send a team to an incident; refused (``Conflict``) if the team already has an active order."""
+    uow.principal.require("dispatch.order")
     session = uow.session
     incident, team = session.get(Incident, incident_id), session.get(RescueTeam, team_id)
     if incident is None:
@@ -53,6 +54,7 @@ def assign_team(uow: UnitOfWork, incident_id: int, team_id: int, *, eta_s: float
 def advance_order(uow: UnitOfWork, order_id: int, status: str) -> None:
     """出发 / 到达 / 完成 / 取消 (on the way, arrived, done, cancelled); the team is back on standby when its order
     ends."""
+    uow.principal.require("dispatch.order")
     before = transition(uow, DispatchOrder, order_id, status, vocabulary.ORDER_TRANSITIONS, "order")
     order = uow.session.get(DispatchOrder, order_id)
     team = uow.session.get(RescueTeam, order.team_id)

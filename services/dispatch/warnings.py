@@ -15,10 +15,11 @@ from sqlalchemy import exists, func, select, update
 
 from services import vocabulary
 from services.db import audit
+from services.dispatch.ack_links import new_token
 from services.db.uow import UnitOfWork
-from services.errors import Conflict, FieldError, NotFound
+from services.errors import Conflict, FieldError, Forbidden, NotFound
 from services.map.area import circle_polygon, polygon_from_geojson
-from services.models import HazardPoint, Township, Warning, WarningRecipient, utcnow
+from services.models import HazardPoint, Township, UserAccount, Warning, WarningRecipient, utcnow
 from services.text import t
 
 LEVELS = vocabulary.WARNING_COLOUR_LEVELS
@@ -66,6 +67,9 @@ def _area(session, req: WarningRequest):
 
 
 def issue_warning(uow: UnitOfWork, req: WarningRequest) -> int:
+    uow.principal.require("warning.issue")
+    if req.level == vocabulary.WARNING_RED:
+        uow.principal.require("warning.confirm_red")  # 红色预警 is the commander's to confirm
     if req.level not in LEVELS:
         raise WarningError.of("level", "warning.level_invalid")
     if not req.headline.strip() or not req.hazard_type.strip():
@@ -82,22 +86,41 @@ def issue_warning(uow: UnitOfWork, req: WarningRequest) -> int:
             if area.intersects(shapely.Point(h.lon, h.lat)):
                 people.setdefault((h.contact_person, h.contact_phone or ""),
                                   t("warning.monitor_role", hazard=h.name)[:40])
-    if not people:
+    staff = _township_staff(session, area)
+    if not people and not staff:
         raise WarningError.of("recipients", "warning.no_recipient")
     warning = Warning(level=req.level, hazard_type=req.hazard_type.strip()[:20], headline=req.headline.strip()[:200],
                       area_description=description, area=area, issued_by=uow.actor[:80],
                       valid_until=_now() + dt.timedelta(hours=req.valid_hours), ack_timeout_min=req.ack_timeout_min)
     session.add(warning)
     session.flush()
-    session.add_all(WarningRecipient(warning_id=warning.id, name=name[:80], role=role[:40], phone=phone[:30] or None)
+    session.add_all(WarningRecipient(warning_id=warning.id, name=name[:80], role=role[:40], phone=phone[:30] or None,
+                                     ack_token=new_token())  # the personal 叫应 link (ack_links.py)
                     for (name, phone), role in people.items())
+    session.add_all(WarningRecipient(warning_id=warning.id, user_id=user.id, name=user.display_name[:80],
+                                     role=vocabulary.RECIPIENT_TOWNSHIP, phone=user.phone, ack_token=new_token())
+                    for user in staff)
     audit.record(session, actor=uow.actor, action="issue", entity="warning", entity_key=str(warning.id),
-                 detail={"level": req.level, "recipients": len(people)})
+                 detail={"level": req.level, "recipients": len(people) + len(staff)})
     return warning.id
 
 
+def _township_staff(session, area) -> list[UserAccount]:
+    """The active township accounts of every township the area reaches: recipients who acknowledge in one tap."""
+    rows = session.execute(select(UserAccount, Township.geom).join(Township, Township.code == UserAccount.township_code)
+                           .where(UserAccount.role == "township", UserAccount.disabled.is_(False))
+                           .order_by(UserAccount.id)).all()
+    return [user for user, geom in rows if reaches(area, geom)]
+
+
 def acknowledge(uow: UnitOfWork, warning_id: int, recipient_id: int) -> None:
-    """Record a recipient's 叫应, once, while the warning is in force (a conditional UPDATE decides)."""
+    """Record a recipient's 叫应, once, while the warning is in force (a conditional UPDATE decides).
+
+    Township staff acknowledge only warnings whose area reaches their township.
+    """
+    uow.principal.require("warning.acknowledge")
+    if uow.principal.scoped:
+        _require_reaches_township(uow, warning_id)
     live = exists().where(Warning.id == warning_id, Warning.lifted_at.is_(None), Warning.valid_until > _now())
     done = uow.session.execute(
         update(WarningRecipient).where(WarningRecipient.id == recipient_id, WarningRecipient.warning_id == warning_id,
@@ -114,7 +137,40 @@ def acknowledge(uow: UnitOfWork, warning_id: int, recipient_id: int) -> None:
                  detail={"recipient": done.name})
 
 
+def acknowledge_mine(uow: UnitOfWork, warning_id: int) -> int:
+    """A township user's 叫应 of their own recipient row, in one tap; returns the row's id.
+
+    The row was added when the warning was issued (their township is in its area); the same conditional UPDATE
+    as ``acknowledge`` decides, so a second tap is told it is done already.
+    """
+    uow.principal.require("warning.acknowledge")
+    mine = uow.session.scalar(select(WarningRecipient.id).where(WarningRecipient.warning_id == warning_id,
+                                                                WarningRecipient.user_id == uow.principal.user_id))
+    if mine is None:
+        if uow.session.get(Warning, warning_id) is None:
+            raise NotFound.of("id", "warning.not_found", id=warning_id)
+        raise NotFound.of("id", "warning.not_a_recipient", id=warning_id)
+    acknowledge(uow, warning_id, mine)
+    return mine
+
+
+def reaches(area, township) -> bool:
+    """Whether a warning's area covers part of a township: more than a shared border (or its rounding)."""
+    return area is not None and area.intersects(township) and \
+        area.intersection(township).area > 1e-6 * max(township.area, 1e-12)
+
+
+def _require_reaches_township(uow: UnitOfWork, warning_id: int) -> None:
+    warning = uow.session.get(Warning, warning_id)
+    if warning is None:
+        raise NotFound.of("id", "warning.not_found", id=warning_id)
+    home = uow.session.get(Township, uow.principal.township_code)
+    if home is None or not reaches(warning.area, home.geom):
+        raise Forbidden.of("id", "permission.warning_elsewhere", id=warning_id, own=uow.principal.township_code)
+
+
 def lift_warning(uow: UnitOfWork, warning_id: int) -> None:
+    uow.principal.require("warning.lift")
     lifted = uow.session.execute(update(Warning).where(Warning.id == warning_id, Warning.lifted_at.is_(None))
                                  .values(lifted_at=utcnow(), lifted_by=uow.actor[:80]).returning(Warning.id)).first()
     if lifted is None:
@@ -139,6 +195,8 @@ def warning_status(uow: UnitOfWork, warning_id: int, now: dt.datetime | None = N
     w = uow.session.get(Warning, warning_id)
     if w is None:
         return None
+    if uow.principal.scoped:
+        _require_reaches_township(uow, warning_id)
     recipients = uow.session.scalars(select(WarningRecipient).where(WarningRecipient.warning_id == warning_id)
                                      .order_by(WarningRecipient.id)).all()
     deadline = w.issued_at + dt.timedelta(minutes=w.ack_timeout_min)
@@ -157,6 +215,9 @@ def active_warnings(uow: UnitOfWork, now: dt.datetime | None = None) -> list[dic
     now = now or _now()
     live = select(Warning).where(Warning.lifted_at.is_(None), Warning.valid_until > now).order_by(Warning.id.desc())
     warnings = uow.session.scalars(live).all()
+    if uow.principal.scoped:  # township staff: the warnings that reach their township
+        home = uow.session.get(Township, uow.principal.township_code)
+        warnings = [w for w in warnings if home is not None and reaches(w.area, home.geom)]
     if not warnings:
         return []
     counts = {row[0]: row[1:] for row in uow.session.execute(

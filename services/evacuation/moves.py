@@ -61,6 +61,7 @@ def update_occupancy(uow: UnitOfWork, shelter_id: int, occupancy_people) -> Shel
     """Set how many people a shelter now houses (a head count there), within its capacity; audited."""
     value = _whole(occupancy_people, "occupancy_people", "label.occupancy_people", 0, MAX_OCCUPANCY)
     settings = uow.settings
+    uow.principal.require_township("occupancy.update", _township_of(uow, Shelter, shelter_id, "shelter_id"))
     # The row is locked before it is read (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so
     # the audited "from" is the value this write replaced, not one another writer changed meanwhile.
     before = uow.session.scalar(select(Shelter.occupancy_people).where(Shelter.id == shelter_id).with_for_update())
@@ -79,12 +80,21 @@ def update_occupancy(uow: UnitOfWork, shelter_id: int, occupancy_people) -> Shel
     return shelters_in(uow, [shelter_id])[0]
 
 
+def _township_of(uow: UnitOfWork, model, record_id: int, field: str) -> str | None:
+    """The township of a shelter or hazard point (404 if there is none): what township staff are held to."""
+    code = uow.session.scalar(select(model.township_code).where(model.id == record_id))
+    if code is None:
+        raise NotFound.of(field, "shelter.not_found" if model is Shelter else "hazard.not_found", id=record_id)
+    return code
+
+
 def record_move(uow: UnitOfWork, hazard_id: int, people, *, shelter_id: int | None = None) -> MoveTotals:
     """People moved away from a hazard point; with a shelter they are housed there too, if it has room."""
     count = _whole(people, "people", "label.people", 1, MAX_PEOPLE_PER_MOVE)
     hazard_code = uow.session.scalar(select(HazardPoint.code).where(HazardPoint.id == hazard_id))
     if hazard_code is None:
         raise NotFound.of("hazard_id", "hazard.not_found", id=hazard_id)
+    uow.principal.require_township("move.record", _township_of(uow, HazardPoint, hazard_id, "hazard_id"))
     if shelter_id is not None:
         housed = uow.session.execute(
             update(Shelter).where(Shelter.id == shelter_id, Shelter.status != vocabulary.SHELTER_CLOSED,

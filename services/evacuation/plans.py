@@ -128,6 +128,7 @@ def save_plan(uow: UnitOfWork, scenario: Scenario) -> SavedPlan:
     The computation runs inside the unit (tens of milliseconds on the district; seconds on a 50,000-node network),
     so the plan and the shelters' free places it used are one snapshot.
     """
+    uow.principal.require("plan.save")
     result = plan(uow, scenario)
     data = result.to_json()
     row = EvacuationPlan(name=scenario.name[:100], actor=uow.actor[:80],

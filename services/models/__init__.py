@@ -3,6 +3,7 @@
 Geometries are WGS-84. Controlled vocabularies (services/vocabulary.py) are enforced by CHECK constraints
 in the database as well as by the importer.
 """
+from services.models.accounts import ApiToken, UserAccount
 from services.models.audit import AuditLog, ChangeCounter
 from services.models.common import PointFeature, utcnow
 from services.models.dispatch import (
@@ -13,6 +14,7 @@ from services.models.dispatch import (
     WarningRecipient,
 )
 from services.models.evacuation import EvacuationMove, EvacuationPlan, NeedsProfile
+from services.models.field import HazardPatrol, Photo
 from services.models.geography import AdminArea, Township, Village
 from services.models.resources import (
     Depot,
@@ -25,4 +27,4 @@ from services.models.resources import (
 from services.models.risks import Enterprise, HazardPoint, MonitoringStation
 from services.models.roads import RoadBlock
 
-__all__ = ["AdminArea", "AuditLog", "ChangeCounter", 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow']
+__all__ = ["AdminArea", "ApiToken", "UserAccount", "AuditLog", "ChangeCounter", 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPatrol', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'Photo', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow']

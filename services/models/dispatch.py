@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -121,9 +122,14 @@ class Warning(Base):
 
 
 class WarningRecipient(Base):
-    """A responsible person a warning must reach; ``acknowledged_at`` is the 叫应."""
+    """A responsible person a warning must reach; ``acknowledged_at`` is the 叫应.
+
+    ``user_id`` names the account of a township user whose township the warning reaches: they acknowledge their
+    own row with one tap on the phone page. Named people (no account) have none, and use their personal link.
+    """
 
     __tablename__ = "warning_recipient"
+    __table_args__ = (UniqueConstraint("warning_id", "user_id", name="uq_warning_recipient_user"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     warning_id: Mapped[int] = mapped_column(ForeignKey("warning.id", ondelete="CASCADE"), index=True)
@@ -131,3 +137,6 @@ class WarningRecipient(Base):
     role: Mapped[str] = mapped_column(String(40))
     phone: Mapped[str | None] = mapped_column(String(30))
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The personal 叫应 link's random part (services/dispatch/ack_links.py): valid while the warning is in force.
+    ack_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)

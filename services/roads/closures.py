@@ -92,6 +92,7 @@ def block_area(uow: UnitOfWork, geojson: dict, reason: str) -> ClosureRecord:
 
 
 def _store(uow: UnitOfWork, kind: str, geometry, reason: str) -> ClosureRecord:
+    uow.principal.require("road.close")
     session, key = uow.session, closure_key(kind, geometry)
     values = {"kind": kind, "geom": geometry, "reason": reason, "actor": uow.actor[:80], "active": True,
               "created_at": utcnow(), "closure_key": key}
@@ -111,6 +112,7 @@ def _store(uow: UnitOfWork, kind: str, geometry, reason: str) -> ClosureRecord:
 
 def lift_block(uow: UnitOfWork, block_id: int) -> ClosureRecord:
     """Lift an active closure; two users lifting it at once: one lifts, the other is told (conditional UPDATE)."""
+    uow.principal.require("road.close")
     session = uow.session
     lifted = session.execute(update(RoadBlock).where(RoadBlock.id == block_id, RoadBlock.active.is_(True))
                              .values(active=False, lifted_at=utcnow(), lifted_by=uow.actor[:80])

@@ -116,6 +116,7 @@ def save_profile(uow: UnitOfWork, entries: list[dict], *, note: str | None = Non
 
     The version comes from the table's sequence, so two planners saving at once get two versions.
     """
+    uow.principal.require("needs.edit")
     session = uow.session
     validate_needs(entries, set(session.scalars(select(SupplyItem.code))))
     row = NeedsProfile(actor=uow.actor[:80], note=note, entries=json.dumps(entries, ensure_ascii=False))

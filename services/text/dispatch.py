@@ -54,3 +54,20 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 TEXT: dict[str, tuple[str, str]] = {**EVENTS, **REASONS}
+TEXT.update({
+    "ack.message": ("【{region}应急】{level}色预警：{headline}，有效至 {until}。收到请点击确认（叫应）：{link}",
+                    "[{region} emergency] {level} warning: {headline}, in force until {until}. "
+                    "Please confirm you received it: {link}"),
+    "ack.unknown": ("该确认链接无效", "this confirmation link is not valid"),
+    "ack.title": ("预警确认（叫应）", "Confirm the warning"),
+    "ack.button": ("我已收到，确认", "I have received it"),
+    "ack.done": ("已于 {at} 确认收到，谢谢。", "Confirmed at {at}. Thank you."),
+    "ack.inactive": ("该预警已解除或已过期，无需确认。", "The warning is lifted or expired: nothing to confirm."),
+    "ack.for": ("致 {name}", "To {name}"),
+    "ack.until": ("有效至 {until}", "In force until {until}"),
+})
+TEXT.update({
+    "duty.messages": ("短信与叫应链接（可电话读出）", "Messages and confirmation links (to read out by phone)"),
+    "duty.acked_mark": ("已确认", "confirmed"),
+    "duty.waiting_mark": ("未确认", "not yet"),
+})

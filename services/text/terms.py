@@ -31,6 +31,7 @@ _ENGLISH: dict[str, str] = {
     "稳定": "Stable", "基本稳定": "Mostly stable", "不稳定": "Unstable",
     "无": "None", "蓝": "Blue", "黄": "Yellow", "橙": "Orange", "红": "Red",
     "地质灾害": "Geological hazard", "责任人": "Responsible person", "监测员": "Monitor",
+    "乡镇值守": "Township staff", "异常": "Signs of change", "危险": "Danger",
     # shelters, depots, supplies
     "紧急": "Emergency", "固定(短期)": "Fixed (short stay)", "固定(中期)": "Fixed (medium stay)",
     "固定(长期)": "Fixed (long stay)", "中心": "Central", "Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV",

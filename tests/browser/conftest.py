@@ -8,6 +8,7 @@ import shutil
 import socket
 import struct
 import threading
+import urllib.request
 import zlib
 from dataclasses import dataclass, field
 
@@ -27,15 +28,52 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+BROWSER_USER, BROWSER_PASSWORD = "browser-admin", "browser password 1"
+SERVED: set[str] = set()  # base URLs of apps served here, where the page signs in before its first visit
+TOKENS: dict[str, str] = {}  # base URL -> the browser admin's API token, for the tests' own API calls
+SETTINGS: dict = {}  # base URL -> the settings it serves (to create the accounts a test signs in with)
+
+
+class _Bearer(urllib.request.BaseHandler):
+    """The tests' urllib calls to a served app carry its API token (a script client, like a township app)."""
+
+    def http_request(self, req):
+        for base, token in TOKENS.items():
+            if req.full_url.startswith(base + "/"):
+                req.add_unredirected_header("Authorization", f"Bearer {token}")
+        return req
+
+
+urllib.request.install_opener(urllib.request.build_opener(_Bearer()))
+
+
 def _serve(settings):
     from waitress import create_server
 
+    from services.accounts.tokens import issue_token
+    from services.accounts.users import create_user
     from services.data.seed import setup_database
+    from services.db.uow import unit_of_work
     setup_database(settings, with_sample=True)
+    with unit_of_work(settings, write=True) as uow:
+        create_user(uow, BROWSER_USER, role="admin", password=BROWSER_PASSWORD, must_change_password=False)
+        token, _ = issue_token(uow, BROWSER_USER, "browser tests")
     port = _free_port()
     server = create_server(create_app(settings).server, host="127.0.0.1", port=port, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
+    SERVED.add(f"http://127.0.0.1:{port}")
+    TOKENS[f"http://127.0.0.1:{port}"] = token
+    SETTINGS[f"http://127.0.0.1:{port}"] = settings
     return server, f"http://127.0.0.1:{port}"
+
+
+def sign_in(pg, base: str, user: str = BROWSER_USER, password: str = BROWSER_PASSWORD, goto=None) -> None:
+    """Sign in through the app's own sign-in page, as a person would."""
+    (goto or pg.goto)(f"{base}/login?next=/healthz")
+    pg.fill("#username", user)
+    pg.fill("#password", password)
+    with pg.expect_navigation():
+        pg.click("button[type=submit]")
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +155,16 @@ def page(browser, request, tmp_path):
     pg.on("request", lambda r: rec.hosts.add(r.url.split("/")[2]) if "://" in r.url else None)
     pg.on("requestfailed", lambda r: rec.failed.append(r.url))
     pg.recorder = rec
+    original, signed = pg.goto, set()
+
+    def goto(url, **kwargs):
+        base = "/".join(url.split("/")[:3])
+        if base in SERVED and base not in signed:
+            sign_in(pg, base, goto=original)
+            signed.add(base)
+        return original(url, **kwargs)
+
+    pg.goto = goto
     yield pg
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
         pg.screenshot(path=str(tmp_path / "failure.png"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import Recorder
+from tests.browser.conftest import Recorder, sign_in
 
 
 def post(base: str, path: str, body: dict) -> dict:
@@ -18,9 +18,10 @@ def post(base: str, path: str, body: dict) -> dict:
 pytestmark = pytest.mark.browser
 
 
-def new_page(browser):
+def new_page(browser, served):
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     page = context.new_page()
+    sign_in(page, served)
     page.recorder = Recorder()
     page.on("pageerror", lambda e: page.recorder.console_errors.append(str(e)))
     return context, page
@@ -36,8 +37,8 @@ def teams_out(page) -> int:
 
 
 def test_report_and_dispatch_in_one_browser_are_seen_in_the_other(browser, served):
-    context_a, a = new_page(browser)
-    context_b, b = new_page(browser)
+    context_a, a = new_page(browser, served)
+    context_b, b = new_page(browser, served)
     try:
         for page in (a, b):
             page.goto(served + "/duty")
@@ -76,7 +77,7 @@ def test_report_and_dispatch_in_one_browser_are_seen_in_the_other(browser, serve
 
 
 def test_issuing_a_warning_from_the_page(browser, served):
-    context, page = new_page(browser)
+    context, page = new_page(browser, served)
     try:
         page.goto(served + "/duty")
         page.wait_for_selector(".duty-card")

@@ -12,6 +12,7 @@ from shapely.geometry import Point, box, shape
 
 from config import ROOT
 from dashboard.app import create_app
+from tests.conftest import signed_in
 from geo.boundaries import package_file
 from services.data.specs import SPECS
 
@@ -20,7 +21,7 @@ LAYERS = ("enterprises", "hazards", "shelters", "depots", "teams", "stations")
 
 @pytest.fixture(scope="module")
 def client(seeded):
-    return create_app(seeded).server.test_client()
+    return signed_in(create_app(seeded).server.test_client(), seeded)
 
 
 @pytest.fixture(scope="module")

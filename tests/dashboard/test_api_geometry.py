@@ -14,7 +14,7 @@ from services.data.seed import setup_database
 from services.db import get_engine
 from services.evacuation.plans import Scenario, ScenarioError
 from services.map.area import MAX_VERTICES, polygon_from_geojson
-from tests.conftest import BACKENDS, _cleanup, make_settings
+from tests.conftest import BACKENDS, _cleanup, make_settings, signed_in
 
 BOW_TIE = [[108.70, 29.50], [108.80, 29.60], [108.80, 29.50], [108.70, 29.60], [108.70, 29.50]]  # crosses at the middle
 SQUARE = [[108.76, 29.52], [108.79, 29.52], [108.79, 29.55], [108.76, 29.55], [108.76, 29.52]]
@@ -67,7 +67,7 @@ def empty(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(empty):
-    return create_app(empty).server.test_client()
+    return signed_in(create_app(empty).server.test_client(), empty)
 
 
 def _stored(settings) -> tuple[int, int, int]:

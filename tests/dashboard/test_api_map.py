@@ -7,12 +7,13 @@ import pytest
 from shapely.geometry import Point, shape
 
 from dashboard.app import create_app
+from tests.conftest import signed_in
 from geo.distance import haversine_m
 
 
 @pytest.fixture(scope="module")
 def client(seeded):
-    return create_app(seeded).server.test_client()
+    return signed_in(create_app(seeded).server.test_client(), seeded)
 
 
 def features(client, url: str) -> list[dict]:

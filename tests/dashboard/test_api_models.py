@@ -7,11 +7,12 @@ import dataclasses
 import pytest
 
 from dashboard.app import create_app
+from tests.conftest import signed_in
 
 
 @pytest.fixture(scope="module")
 def client(seeded):
-    return create_app(seeded).server.test_client()
+    return signed_in(create_app(seeded).server.test_client(), seeded)
 
 
 @pytest.mark.parametrize(("url", "body", "field_name"), [
@@ -82,5 +83,5 @@ def test_the_solver_time_limit_is_capped_by_the_deployment(seeded, monkeypatch):
     monkeypatch.setattr(routes, "solve_supply_routes",
                         lambda settings, inputs: asked.append(inputs.request.seconds) or empty)
     settings = dataclasses.replace(seeded, route_solver=dataclasses.replace(seeded.route_solver, max_seconds=1.5))
-    response = create_app(settings).server.test_client().post("/api/v1/routes/plan", json={"seconds": 60})
+    response = signed_in(create_app(settings).server.test_client(), settings).post("/api/v1/routes/plan", json={"seconds": 60})
     assert response.status_code == 200 and asked == [1.5]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.app import create_app
+from tests.conftest import signed_in
 from services.data.imports import MODELS
 from services.data.specs import SPECS
 from services.db import read_session
@@ -15,7 +16,7 @@ from services.db import read_session
 
 @pytest.fixture(scope="module")
 def client(seeded):
-    return create_app(seeded).server.test_client()
+    return signed_in(create_app(seeded).server.test_client(), seeded)
 
 
 @pytest.mark.parametrize("entity", ["shelters", "stock", "vehicles"])

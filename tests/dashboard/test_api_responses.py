@@ -11,14 +11,15 @@ import pytest
 from dashboard.api.models import JSON
 from dashboard.app import create_app
 from services.data.seed import setup_database
-from tests.conftest import BACKENDS, _cleanup, make_settings
+from tests.conftest import BACKENDS, _cleanup, make_settings, signed_in
 
 # The routes that store a new record answer 201; every other route answers 200 (an oracle kept apart from the
 # declarations: a new route must be put in one of these sets or in neither on purpose).
 CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "/api/v1/warnings"),
            ("POST", "/api/v1/warnings/cap"), ("POST", "/api/v1/supplies/profile"),
            ("POST", "/api/v1/evacuation/plans"), ("POST", "/api/v1/evacuation/moves"),
-           ("POST", "/api/v1/roads/blocks")}
+           ("POST", "/api/v1/roads/blocks"), ("POST", "/api/v1/hazards/<id:hazard_id>/patrols"),
+           ("POST", "/api/v1/incidents/<id:incident_id>/photos"), ("POST", "/api/v1/patrols/<id:patrol_id>/photos")}
 COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
             ("POST", "/api/v1/routes/plan")}  # POST for a body, nothing stored
 
@@ -37,7 +38,7 @@ def app(seeded):
 
 @pytest.fixture(scope="module")
 def doc(app):
-    return app.test_client().get("/api/v1/openapi.json").get_json()
+    return signed_in(app.test_client(), app.config["QJ_SETTINGS"]).get("/api/v1/openapi.json").get_json()
 
 
 def test_every_route_declares_its_answer_and_its_status(app):
@@ -59,16 +60,18 @@ def test_every_route_declares_its_answer_and_its_status(app):
 def test_each_operation_documents_only_the_statuses_it_can_give(doc):
     def statuses(path, method):
         return set(doc["paths"][path][method]["responses"])
-    assert statuses("/api/v1/roads", "get") == {"200", "503"}
-    assert statuses("/api/v1/templates/{entity}.xlsx", "get") == {"200", "404"}  # no database involved
-    assert statuses("/api/v1/incidents", "post") == {"201", "400", "403", "415", "503"}
-    assert statuses("/api/v1/orders/{order_id}/status", "post") == {"200", "400", "403", "404", "409", "415", "503"}
-    assert statuses("/api/v1/openapi.json", "get") == {"200"}
+    guarded = {"401", "403"}  # every route but /healthz: the sign-in guard and the permission table
+    assert statuses("/api/v1/roads", "get") == {"200", "503"} | guarded
+    assert statuses("/api/v1/templates/{entity}.xlsx", "get") == {"200", "404"} | guarded  # no database involved
+    assert statuses("/api/v1/incidents", "post") == {"201", "400", "415", "503"} | guarded
+    assert statuses("/api/v1/orders/{order_id}/status", "post") == {"200", "400", "404", "409", "415", "503"} | guarded
+    assert statuses("/api/v1/openapi.json", "get") == {"200"} | guarded
+    assert statuses("/healthz", "get") == {"200", "503"}
     for path, item in doc["paths"].items():
         for method, operation in item.items():
             codes = set(operation["responses"])
             assert len({"200", "201"} & codes) == 1, (path, method)  # one success status
-            assert ("403" in codes) == (method != "get"), (path, method)  # the same-origin rule of writes
+            assert ("401" in codes) == ("403" in codes) == (path != "/healthz"), (path, method)  # the guard
             for code, response in operation["responses"].items():
                 if code >= "400":
                     schema = response["content"][JSON]["schema"]["$ref"]
@@ -80,7 +83,8 @@ def test_created_records_link_to_the_operations_that_take_them(doc):
     operations = {op["operationId"]: op for item in doc["paths"].values() for op in item.values()}
     links = doc["paths"]["/api/v1/incidents"]["post"]["responses"]["201"]["links"]
     assert {link["operationId"] for link in links.values()} == {
-        "incidents_api.incident", "incidents_api.incident_status", "incidents_api.recommendations"}
+        "incidents_api.incident", "incidents_api.incident_status", "incidents_api.recommendations",
+        "field_api.incident_photos", "field_api.incident_photos_upload"}
     count = 0
     for item in doc["paths"].values():
         for operation in item.values():
@@ -110,7 +114,7 @@ def test_answer_schemas_refuse_unknown_and_renamed_fields(doc):
 
 def test_a_handler_result_with_a_renamed_field_is_a_server_error_not_a_silent_change(seeded, monkeypatch):
     from services.map import search
-    client = create_app(seeded).server.test_client()
+    client = signed_in(create_app(seeded).server.test_client(), seeded)
     assert client.get("/api/v1/search?q=黔江").status_code == 200
     monkeypatch.setattr(search, "search_features", lambda settings, q: [
         type("Hit", (), {"__dict__": {"layer": "shelters", "id": 1, "name": "x", "township": "城西街道",
@@ -132,7 +136,7 @@ def sample(request, tmp_path_factory):
     base = make_settings(request.param, tmp_path_factory.mktemp(f"answers-{request.param}"))
     settings = dataclasses.replace(base, route_solver=dataclasses.replace(base.route_solver, max_seconds=0.5))
     setup_database(settings, with_sample=True)
-    yield create_app(settings).server.test_client()
+    yield signed_in(create_app(settings).server.test_client(), settings)
     _cleanup(settings)
 
 
@@ -148,8 +152,10 @@ class Caller:
         operation = self.doc["paths"][template][method.lower()]
         documented = operation["responses"].get(str(response.status_code))
         assert documented is not None, (method, url or template, response.status_code, response.data[:300])
-        assert response.mimetype in documented["content"], (method, template, response.mimetype)
-        schema = documented["content"][response.mimetype].get("schema", {})
+        media = response.mimetype if response.mimetype in documented["content"] else \
+            response.mimetype.split("/")[0] + "/*"  # a media-type range (image/*) covers its types
+        assert media in documented["content"], (method, template, response.mimetype)
+        schema = documented["content"][media].get("schema", {})
         if "$ref" in schema:
             name = schema["$ref"].rsplit("/", 1)[1]
             errors = [e.message for e in _validator(self.doc, name).iter_errors(json.loads(response.data))]
@@ -167,6 +173,7 @@ def test_real_answers_match_the_document(sample):
     _roads(call)
     _evacuation(call)
     _dispatch(call)
+    _field(call, doc)
     documented = {(method, path) for path, item in doc["paths"].items() for method in item}
     assert call.called == documented, sorted(documented - call.called)
 
@@ -242,6 +249,41 @@ def _dispatch(call) -> None:
     call("POST", "/api/v1/warnings/{warning_id}/ack", one + "/ack", json={"recipient_id": warning["recipients"][0]["id"]})
     call("POST", "/api/v1/warnings/{warning_id}/lift", one + "/lift", json={})
     assert call("POST", "/api/v1/warnings/{warning_id}/lift", one + "/lift", json={}).status_code == 409
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (120, 90, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _field(call, doc) -> None:
+    """Field work: a township user's patrol, photos, one-tap 叫应 and field view; the duty view's messages."""
+    settings = call.client.application.config["QJ_SETTINGS"]
+    home = "500114003"
+    township = Caller(signed_in(call.client.application.test_client(), settings, "township", home), doc)
+    hazard = township("GET", "/api/v1/townships/{code}/field", f"/api/v1/townships/{home}/field").get_json()["hazards"][0]
+    patrol = township("POST", "/api/v1/hazards/{hazard_id}/patrols", f"/api/v1/hazards/{hazard['id']}/patrols",
+                      json={"state": "异常", "crack_width_mm": 3}).get_json()
+    township("GET", "/api/v1/hazards/{hazard_id}/patrols", f"/api/v1/hazards/{hazard['id']}/patrols")
+    import io
+    photos = township("POST", "/api/v1/patrols/{patrol_id}/photos", f"/api/v1/patrols/{patrol['id']}/photos",
+                      data={"photos": (io.BytesIO(_png()), "p.png")}, content_type="multipart/form-data").get_json()
+    township("GET", "/api/v1/photos/{photo_id}", photos["photos"][0]["url"])
+    incident = township("POST", "/api/v1/incidents", json={"title": "裂缝", "kind": "滑坡", "level": "Ⅳ",
+                                                          "lon": hazard["lon"], "lat": hazard["lat"]}).get_json()
+    one = f"/api/v1/incidents/{incident['id']}/photos"
+    township("POST", "/api/v1/incidents/{incident_id}/photos", one,
+             data={"photos": (io.BytesIO(_png()), "i.png")}, content_type="multipart/form-data")
+    township("GET", "/api/v1/incidents/{incident_id}/photos", one)
+    warning = call("POST", "/api/v1/warnings", json={"level": "黄", "hazard_type": "滑坡", "headline": "本镇预警",
+                                                     "townships": [home], "include_hazard_monitors": False}).get_json()
+    call("GET", "/api/v1/warnings/{warning_id}/messages", f"/api/v1/warnings/{warning['id']}/messages")
+    township("POST", "/api/v1/warnings/{warning_id}/ack/mine", f"/api/v1/warnings/{warning['id']}/ack/mine")
+    call.called |= township.called
 
 
 def test_a_success_must_go_through_the_declared_model_and_status():

@@ -7,10 +7,11 @@ import threading
 
 from config import RouteSolverLimits
 from dashboard.app import create_app
+from tests.conftest import signed_in
 
 
 def test_an_empty_body_plans_every_housed_shelter_and_answers_plain_json(seeded):
-    client = create_app(seeded).server.test_client()
+    client = signed_in(create_app(seeded).server.test_client(), seeded)
     response = client.post("/api/v1/routes/plan", json={})
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     body = json.loads(response.get_data(as_text=True))
@@ -33,11 +34,11 @@ def test_a_plan_while_the_solver_is_taken_waits_then_answers_503_with_the_reason
     monkeypatch.setattr(routes, "solve_deliveries", slow_solve)
     first: list = []
     thread = threading.Thread(target=lambda: first.append(
-        app.test_client().post("/api/v1/routes/plan", json={"seconds": 0.5})), daemon=True)
+        signed_in(app.test_client(), settings).post("/api/v1/routes/plan", json={"seconds": 0.5})), daemon=True)
     thread.start()
     try:
         assert started.wait(30)
-        busy = app.test_client().post("/api/v1/routes/plan", json={"seconds": 0.5})
+        busy = signed_in(app.test_client(), settings).post("/api/v1/routes/plan", json={"seconds": 0.5})
         assert busy.status_code == 503
         assert busy.get_json() == {"error": "busy", "reason": "规划任务繁忙，请稍后重试",
                                    "reason_en": "the route planner is busy, try again shortly"}
@@ -47,4 +48,4 @@ def test_a_plan_while_the_solver_is_taken_waits_then_answers_503_with_the_reason
         thread.join(30)
     assert first[0].status_code == 200 and first[0].get_json()["vehicles"]
     monkeypatch.setattr(routes, "solve_deliveries", real)
-    assert app.test_client().post("/api/v1/routes/plan", json={"seconds": 0.5}).status_code == 200
+    assert signed_in(app.test_client(), settings).post("/api/v1/routes/plan", json={"seconds": 0.5}).status_code == 200

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard import ids
 from dashboard.app import create_app
-from tests.conftest import csv_for
+from tests.conftest import csv_for, signed_in
 
 OUTPUTS = [(ids.DATA_RESULT, "children"), (ids.DATA_COUNTS, "children"), (ids.DATA_AUDIT, "children")]
 DEPOT = {"储备库编号": "D1", "名称": "测试库", "级别": "区级", "库容(立方米)": "100", "乡镇街道": "城西街道",
@@ -19,7 +19,7 @@ GOOD = "data:text/csv;base64," + base64.b64encode(csv_for("depots", [DEPOT])).de
 @pytest.fixture(scope="module")
 def client(seeded):
     """On the shared sample database: none of the malformed uploads may write anything."""
-    return create_app(seeded).server.test_client()
+    return signed_in(create_app(seeded).server.test_client(), seeded)
 
 
 def upload(client, contents, filename="库.csv", entity="depots", crs="WGS84", lang="zh"):
@@ -62,5 +62,5 @@ def test_a_malformed_upload_gets_a_message_in_the_page(client, payload, expected
 
 
 def test_a_good_upload_still_imports_whatever_the_language_store_holds(fresh):
-    status, text = upload(create_app(fresh).server.test_client(), GOOD, lang={"x": 1})
+    status, text = upload(signed_in(create_app(fresh).server.test_client(), fresh), GOOD, lang={"x": 1})
     assert status == 200 and "导入成功：1 行（新增 1，更新 0）" in text

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from dashboard.app import create_app
 from services.data.seed import setup_database
-from tests.conftest import BACKENDS, _cleanup, make_settings
+from tests.conftest import BACKENDS, _cleanup, make_settings, token_for
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -32,8 +32,11 @@ def api_schema(request, tmp_path_factory):
     # Bounded the way a deployment bounds it (QJ_ROUTE_SOLVER_MAX_S): a plan solves for at most half a second.
     app_settings = dataclasses.replace(base, route_solver=dataclasses.replace(base.route_solver, max_seconds=0.5))
     setup_database(app_settings, with_sample=True)
+    headers = {"Authorization": f"Bearer {token_for(app_settings)}"}  # an admin: every operation is allowed
     server = create_app(app_settings).server
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", server), server
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", server, headers=headers)
+    schema.qj_headers = headers
+    yield schema, server
     _cleanup(app_settings)
 
 
@@ -47,7 +50,7 @@ def _fuzz(operation) -> None:
         @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case):
-            response = case.call(headers={"Accept-Encoding": "identity"})  # the WSGI client does not unzip
+            response = case.call(headers={"Accept-Encoding": "identity", **operation.schema.qj_headers})  # the WSGI client does not unzip
             case.validate_response(response, checks=CHECKS)
         try:
             check()

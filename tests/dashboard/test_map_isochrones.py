@@ -7,6 +7,7 @@ import pytest
 
 from dashboard import ids
 from dashboard.app import create_app
+from tests.conftest import signed_in
 
 
 def click_isochrones(client, lon: float, lat: float, lang: str) -> dict:
@@ -25,7 +26,7 @@ def click_isochrones(client, lon: float, lat: float, lang: str) -> dict:
 
 @pytest.fixture
 def client(fresh):
-    return create_app(fresh).server.test_client()
+    return signed_in(create_app(fresh).server.test_client(), fresh)
 
 
 @pytest.mark.parametrize("lang, reason", [("zh", "该点 500 米内没有可通行道路"),

@@ -43,7 +43,8 @@ def duty(fresh):
                                               townships=["500114003"], recipients=[{"name": "Li"}]), actor="duty")
     app = create_app(fresh)
     with app.server.app_context():
-        from dashboard.pages import duty as page
+        import sys
+        page = sys.modules["pages.duty"]  # as Dash loaded it: importing dashboard.pages.duty would register /duty twice
         yield fresh, page, incident
 
 

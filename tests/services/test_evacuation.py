@@ -22,7 +22,7 @@ from services.supply.needs import (
     save_profile,
     supply_coverage,
 )
-from tests.conftest import call, csv_for, read
+from tests.conftest import call, csv_for, read, signed_in
 
 CITY = (108.7748, 29.5328)  # inside 城西街道
 
@@ -155,7 +155,7 @@ def test_field_reports_of_people_moved_feed_the_capacity_figures(two_shelters):
     with pytest.raises(FieldError) as info:
         call(two_shelters, record_move, 1, 200, shelter_id=s1.id, actor="x")
     assert info.value.field == "people" and "只剩 93 个空位" in info.value.reason and info.value.status == 409
-    client = create_app(two_shelters).server.test_client()
+    client = signed_in(create_app(two_shelters).server.test_client(), two_shelters)
     assert client.post("/api/v1/evacuation/moves", json={"hazard_id": 1, "people": 0}).status_code == 400
     assert client.post("/api/v1/evacuation/moves", json={"hazard_id": 99, "people": 1}).status_code == 404
     assert client.post("/api/v1/evacuation/moves", json={"hazard_id": 1, "people": 2}).get_json()["moved"] == 14

@@ -10,7 +10,7 @@ from services.data.imports import import_file
 from services.dispatch.incidents import IncidentReport, change_status, events_since, incident_detail, report_incident
 from services.dispatch.orders import advance_order, assign_team
 from services.errors import FieldError as IncidentError
-from tests.conftest import call, csv_for
+from tests.conftest import call, csv_for, signed_in
 
 NOW = dt.datetime(2026, 11, 25, 6, 5, tzinfo=dt.timezone.utc)
 
@@ -104,7 +104,7 @@ def test_two_dispatchers_racing_for_one_team_exactly_one_wins(world):
 
 def test_incident_api_reports_dispatches_and_feeds(world):
     from dashboard.app import create_app
-    client = create_app(world).server.test_client()
+    client = signed_in(create_app(world).server.test_client(), world)
     created = client.post("/api/v1/incidents", json={"title": "水田乡泥石流", "kind": "泥石流", "level": "Ⅲ",
                                                      "lon": 108.7748, "lat": 29.5328, "reporter": "乡镇",
                                                      "occurred_at": "2026-11-25 14:05"})
@@ -128,7 +128,7 @@ def test_incident_api_reports_dispatches_and_feeds(world):
 
 def test_recommendations_put_matching_available_teams_first(seeded):
     from dashboard.app import create_app
-    client = create_app(seeded).server.test_client()
+    client = signed_in(create_app(seeded).server.test_client(), seeded)
     created = client.post("/api/v1/incidents", json={"title": "推荐测试", "kind": "洪涝", "level": "Ⅳ",
                                                      "lon": 108.7748, "lat": 29.5328}).get_json()
     teams = client.get(f"/api/v1/incidents/{created['id']}/recommendations").get_json()["teams"]

@@ -20,6 +20,7 @@ from PIL import Image
 
 from dashboard.api.exports import export
 from dashboard.app import create_app
+from tests.conftest import signed_in
 from geo.distance import EARTH_RADIUS_M, haversine_m
 from services.data.imports import import_file
 from services.map import render_worker
@@ -70,7 +71,7 @@ def client(seeded):
     app = create_app(seeded)
     if "export" not in app.server.blueprints:
         app.server.register_blueprint(export)
-    return app.server.test_client()
+    return signed_in(app.server.test_client(), seeded)
 
 
 FILTERED = ("layers=enterprises,hazards,shelters&enterprises.risk_level=重大,较大&hazards.warning_level=红,橙,黄"

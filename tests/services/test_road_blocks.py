@@ -20,7 +20,7 @@ from services.roads.closures import (
     lift_block,
 )
 from services.roads.network import road_graph
-from tests.conftest import call, csv_for
+from tests.conftest import call, csv_for, signed_in
 
 # Two ways from W to E in the city: a fast northern road and a slow southern one.
 W, N, E, S = (108.770, 29.530), (108.780, 29.534), (108.790, 29.530), (108.780, 29.526)
@@ -44,7 +44,7 @@ def route(client, **extra):
 
 
 def test_a_blocked_segment_reroutes_and_lifting_restores(town):
-    client = create_app(town).server.test_client()
+    client = signed_in(create_app(town).server.test_client(), town)
     assert route(client).get_json()["via"] == ["北线"]
     response = client.post("/api/v1/roads/blocks", json={"point": [108.775, 29.5321], "reason": "塌方", "actor": "值班员"})
     assert response.status_code == 201
@@ -56,11 +56,11 @@ def test_a_blocked_segment_reroutes_and_lifting_restores(town):
     assert route(client).get_json()["via"] == ["北线"]
     with read_session(town.database_url) as session:
         actions = [(a.action, a.actor) for a in session.scalars(select(AuditLog).where(AuditLog.entity == "road"))]
-    assert actions == [("block", "值班员"), ("lift", "api")]
+    assert actions == [("block", "t-admin-all"), ("lift", "t-admin-all")]  # the signed-in user, not the body's actor
 
 
 def test_an_area_closing_both_roads_makes_the_target_unreachable(town):
-    client = create_app(town).server.test_client()
+    client = signed_in(create_app(town).server.test_client(), town)
     area = {"type": "Polygon", "coordinates": [[[108.784, 29.52], [108.786, 29.52], [108.786, 29.54],
                                                 [108.784, 29.54], [108.784, 29.52]]]}
     call(town, block_area, area, "洪水漫路", actor="duty")
@@ -76,7 +76,7 @@ def test_red_and_orange_hazard_zones_close_roads_when_asked(town):
               "威胁财产(万元)": "1", "稳定性": "不稳定", "影响半径(米)": "150", "预警等级": "红",
               "经度": str(N[0]), "纬度": str(N[1])}
     call(town, import_file, "hazards", csv_for("hazards", [hazard]), "h.csv")
-    client = create_app(town).server.test_client()
+    client = signed_in(create_app(town).server.test_client(), town)
     assert route(client).get_json()["via"] == ["北线"]
     assert route(client, hazard_blocks=True).get_json()["via"] == ["南线"]
     assert call(town, road_graph, hazard_blocks=True, write=False).blocked.sum() > 0
@@ -101,7 +101,7 @@ def test_bad_blocks_are_refused_with_the_field(town):
 
 
 def test_a_closed_place_cannot_be_closed_again_until_it_is_lifted(town):
-    client = create_app(town).server.test_client()
+    client = signed_in(create_app(town).server.test_client(), town)
     click = {"point": [108.775, 29.5321], "reason": "塌方"}
     first = client.post("/api/v1/roads/blocks", json=click)
     assert first.status_code == 201
@@ -121,7 +121,7 @@ def test_a_closed_place_cannot_be_closed_again_until_it_is_lifted(town):
     with read_session(town.database_url) as session:
         rows = session.execute(select(RoadBlock.active, RoadBlock.actor)).all()
         lifts = session.scalars(select(AuditLog.actor).where(AuditLog.action == "lift")).all()
-    assert sorted(rows) == [(False, "api"), (True, "api"), (True, "test")] and lifts == ["api"]
+    assert sorted(rows) == [(False, "t-admin-all"), (True, "t-admin-all"), (True, "test")] and lifts == ["t-admin-all"]
 
 
 def test_closures_are_written_only_when_their_unit_of_work_commits(town):
@@ -138,7 +138,7 @@ def test_closures_are_written_only_when_their_unit_of_work_commits(town):
 
 def test_isochrones_grow_with_time_and_shrink_with_a_closure(town):
     from shapely.geometry import Point, shape
-    client = create_app(town).server.test_client()
+    client = signed_in(create_app(town).server.test_client(), town)
     body = client.get(f"/api/v1/routes/isochrones?lon={W[0]}&lat={W[1]}&minutes=1,2,10").get_json()
     areas = [shape(f["geometry"]) for f in body["features"]]
     assert areas[0].area <= areas[1].area <= areas[2].area
@@ -154,7 +154,7 @@ def test_isochrones_grow_with_time_and_shrink_with_a_closure(town):
 
 def test_road_speeds_are_configurable(town):
     slow_track = dataclasses.replace(town, road_speeds_kmh={"track": 150, "primary": 5})
-    client = create_app(slow_track).server.test_client()
+    client = signed_in(create_app(slow_track).server.test_client(), slow_track)
     assert route(client).get_json()["via"] == ["南线"]  # the track is now the fast way
 
 
@@ -224,7 +224,7 @@ def _oracle_seconds(net, start, end):
 ])
 def test_routes_and_matrices_match_a_networkx_oracle_of_the_open_roads(grid_town, closures):
     settings, features = grid_town
-    client = create_app(settings).server.test_client()
+    client = signed_in(create_app(settings).server.test_client(), settings)
     for p in closures["points"]:
         assert client.post("/api/v1/roads/blocks", json={"point": list(p), "reason": "塌方"}).status_code == 201
     for area in closures["areas"]:

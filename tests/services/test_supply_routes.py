@@ -20,7 +20,7 @@ from services.roads.network import road_graph
 from services.supply.needs import DEFAULT_NEEDS
 from services.db.uow import unit_of_work
 from services.supply.routes import RoutePlanRequest, available_trucks, load_route_inputs, solve_supply_routes
-from tests.conftest import call, read
+from tests.conftest import call, read, signed_in
 
 UNLOADING_S = 20 * 60  # service time at each stop, as the planner documents
 
@@ -215,7 +215,7 @@ def test_the_needs_profile_and_catalogue_are_read_once_per_plan_not_per_shelter(
 
 
 def test_typed_demand_and_api_validation(seeded):
-    client = create_app(seeded).server.test_client()
+    client = signed_in(create_app(seeded).server.test_client(), seeded)
     shelter = client.get("/api/v1/evacuation/capacity").get_json()["shelters"][0]
     body = client.post("/api/v1/routes/plan", json={"shelter_ids": [shelter["id"]], "seconds": 1,
                                                     "demands": {str(shelter["id"]): {"kg": 900, "m3": 2}}}).get_json()
@@ -275,7 +275,7 @@ def test_critical_items_arrive_first_and_stops_carry_item_lines(seeded):
 
 
 def test_a_fleet_too_small_reports_what_it_cannot_carry(seeded):
-    client = create_app(seeded).server.test_client()
+    client = signed_in(create_app(seeded).server.test_client(), seeded)
     shelters = client.get("/api/v1/evacuation/capacity").get_json()["shelters"][:6]
     huge = {str(s["id"]): {"kg": 4000, "m3": 10} for s in shelters}
     body = client.post("/api/v1/routes/plan", json={"shelter_ids": [s["id"] for s in shelters], "seconds": 1,
@@ -294,7 +294,7 @@ def test_only_the_chosen_vehicles_drive(seeded):
     result = plan_supply_routes(seeded, RoutePlanRequest(seconds=1, vehicle_ids=chosen))
     plates = {label.split()[0] for vehicle_id, label in trucks if vehicle_id in chosen}
     assert {v["plate"] for v in result["vehicles"]} <= plates
-    client = create_app(seeded).server.test_client()
+    client = signed_in(create_app(seeded).server.test_client(), seeded)
     assert client.post("/api/v1/routes/plan", json={"vehicle_ids": [999999]}).status_code == 400
 
 
@@ -309,7 +309,7 @@ def test_the_solve_holds_no_database_connection(seeded, monkeypatch):
         return real(problem, seconds)
 
     monkeypatch.setattr(routes, "solve_deliveries", watched)
-    response = create_app(seeded).server.test_client().post("/api/v1/routes/plan", json={"seconds": 0.5})
+    response = signed_in(create_app(seeded).server.test_client(), seeded).post("/api/v1/routes/plan", json={"seconds": 0.5})
     assert response.status_code == 200 and open_during_solve == [0]
     # and the oracle that this watch can see a connection: one held open by hand is counted
     with unit_of_work(seeded) as uow:

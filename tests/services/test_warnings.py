@@ -17,7 +17,7 @@ from services.dispatch.warnings import (
     warning_status,
 )
 from services.errors import FieldError
-from tests.conftest import call, csv_for
+from tests.conftest import call, csv_for, signed_in
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_lifting_and_bad_requests(hazard):
 
 def test_warning_api_counts_acknowledgements(hazard):
     from dashboard.app import create_app
-    client = create_app(hazard).server.test_client()
+    client = signed_in(create_app(hazard).server.test_client(), hazard)
     body = client.post("/api/v1/warnings", json={"level": "红", "hazard_type": "地质灾害", "headline": "红色预警",
                                                  "hazard_ids": [1], "recipients": [{"name": "赵乡长", "role": "乡长"}]})
     assert body.status_code == 201
@@ -130,7 +130,7 @@ def test_cap_export_and_import_give_the_same_warning(hazard):
 
 def test_cap_over_the_api(hazard):
     from dashboard.app import create_app
-    client = create_app(hazard).server.test_client()
+    client = signed_in(create_app(hazard).server.test_client(), hazard)
     warning_id = call(hazard, issue_warning, request(), actor="区应急局")
     xml = client.get(f"/api/v1/warnings/{warning_id}.cap")
     assert xml.status_code == 200 and xml.headers["Content-Type"].startswith("application/cap+xml")
@@ -176,7 +176,7 @@ def test_cap_with_a_dtd_is_refused_and_nothing_is_stored(hazard, dtd, entity, en
     with pytest.raises(CapError) as info:
         call(hazard, import_cap, hostile, actor="x", recipients=[{"name": "值班员"}])
     assert info.value.field == "body" and "DOCTYPE" in info.value.reason and "DOCTYPE" in info.value.reason_en
-    client = create_app(hazard).server.test_client()
+    client = signed_in(create_app(hazard).server.test_client(), hazard)
     answer = client.post("/api/v1/warnings/cap?recipient=值班员", data=hostile,
                          headers={"Content-Type": "application/cap+xml"})
     assert answer.status_code == 400 and answer.get_json()["parameter"] == "body"

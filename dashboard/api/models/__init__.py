@@ -179,13 +179,20 @@ def responds(model: type[BaseModel] | None, status: int = 200, *, media_type: st
     return mark
 
 
+def _media_matches(actual: str, declared: str) -> bool:
+    """``image/*`` (an OpenAPI media-type range) admits every image type; otherwise the types must be equal."""
+    if declared.endswith("/*"):
+        return actual.startswith(declared[:-1])
+    return actual == declared
+
+
 def _serialise(declared: Answer, result: Any) -> Response:
     if isinstance(result, (Response, tuple)):
         response = make_response(result)
         if response.status_code < 400 and declared.model is not None:
             raise TypeError("a route with a response model returns its result, not a Response (the model writes it)")
         if response.status_code < 400 and (response.status_code != declared.status
-                                           or response.mimetype != declared.media_type):
+                                           or not _media_matches(response.mimetype, declared.media_type)):
             raise TypeError(f"the route declares {declared.status} {declared.media_type}, "
                             f"answered {response.status_code} {response.mimetype}")
         return response

@@ -221,3 +221,18 @@ class RecipientState(Reply):
 class WarningDetail(WarningSummary):
     recipients: list[RecipientState]
     area: Geometry | None
+
+
+class RecipientMessage(Reply):
+    """What one recipient is sent: the message and the personal 叫应 link in it (services/dispatch/ack_links.py)."""
+
+    recipient_id: int
+    name: str
+    phone: str | None
+    link: str
+    text: str
+    acknowledged: bool
+
+
+class WarningMessages(Reply):
+    messages: list[RecipientMessage]

@@ -1,0 +1,47 @@
+"""The permission each Dash callback needs, by the id of its first output.
+
+A callback runs only for a principal who holds its permission; a callback that also writes (a button in the
+duty view) has its write checked again by the service it calls, with the principal's role and township
+(``uow.principal``), so a mixed read/write callback can be listed by what it shows.
+"""
+from __future__ import annotations
+
+import json
+
+READ, RECORDS = "map.read", "records.read"
+CALLBACK_PERMISSIONS: dict[str, str] = {
+    "shell-header": READ, "_pages_content": READ, "_pages_dummy": READ,
+    # the map page
+    "map-layer-stations": READ, "map-export-html": READ, "filter-category": READ, "map-layer-townships": READ,
+    "map-basemap-group": READ, "map-search-results": READ, "map-details-body": READ,
+    "map-layer-blocks": READ, "map-layer-isochrones": READ,
+    # evacuation and supplies
+    "plan-map": RECORDS, "evac-gauge": RECORDS, "sup-map": RECORDS, "sup-download": RECORDS,
+    "sup-print-download": RECORDS,
+    # the duty view
+    "duty-version": RECORDS, "duty-orders": RECORDS, "duty-message": RECORDS, "duty-dispatch-teams": RECORDS,
+    "duty-w-message": RECORDS,
+    # records
+    "data-template": READ, "data-result": RECORDS,
+    # accounts
+    "users-message": "user.manage",
+}
+
+
+def first_output_id(output: str) -> str:
+    """``..a.children...b.data..`` or ``a.children@hash`` → ``a``; a pattern-matching id → its ``type``."""
+    text = output[2:] if output.startswith("..") else output
+    if text.startswith("{"):
+        end = text.index("}") + 1
+        try:
+            return str(json.loads(text[:end]).get("type", ""))
+        except ValueError:
+            return ""
+    return text.split("...", 1)[0].split("@", 1)[0].rsplit(".", 1)[0]
+
+
+def callback_permission(body) -> str:
+    """The permission of the callback a ``/_dash-update-component`` body asks for ("" if none is listed)."""
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return ""
+    return CALLBACK_PERMISSIONS.get(first_output_id(body["output"]), "")

@@ -1,0 +1,64 @@
+"""The permission each Flask endpoint needs (see services/accounts/permissions.py for who holds what).
+
+Pages and Dash's own endpoints need ``map.read``; each page may need more (``PAGE_PERMISSIONS``). Every
+endpoint of the app must be listed here or in PUBLIC: tests/dashboard/test_permissions.py derives the list from
+the app's own route map and fails on one that is missing.
+"""
+from __future__ import annotations
+
+PUBLIC = frozenset({
+    "api.healthz",                      # monitors and load balancers
+    "auth_pages.login", "auth_pages.logout",
+    "ack_pages.ack_link",               # a recipient's personal 叫应 link: its token is the key
+    "static", "_dash_assets.static",    # vendored JS/CSS and the login page's needs: no data
+    "/_favicon.ico", "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
+})
+
+READ, RECORDS = "map.read", "records.read"
+ROUTE_PERMISSIONS: dict[str, str] = {
+    # the map
+    "api.townships": READ, "api.boundary": READ, "api.layer": READ, "api.feature": READ, "api.search": READ,
+    "api.area": READ, "api.choropleth_measure": READ, "tiles.tile": READ, "openapi_api.openapi": READ,
+    "export.map_html_download": READ, "export.map_png_download": READ,
+    "api.template": READ, "api.records": RECORDS,
+    # evacuation and supplies
+    "evacuation_api.capacity": READ, "evacuation_api.progress": RECORDS, "evacuation_api.plans": RECORDS,
+    "evacuation_api.get_plan": RECORDS, "evacuation_api.plan_printable": RECORDS,
+    "evacuation_api.plan_xlsx": RECORDS, "evacuation_api.create_plan": "plan.save",
+    "evacuation_api.evacuation_move": "move.record", "evacuation_api.occupancy": "occupancy.update",
+    "evacuation_api.coverage": READ, "evacuation_api.profile": READ,
+    "evacuation_api.save_needs_profile": "needs.edit",
+    # incidents, dispatch and warnings
+    "incidents_api.events": RECORDS, "incidents_api.incidents": RECORDS, "incidents_api.incident": RECORDS,
+    "incidents_api.create_incident": "incident.report", "incidents_api.incident_status": "incident.manage",
+    "incidents_api.recommendations": RECORDS, "incidents_api.create_order": "dispatch.order",
+    "incidents_api.order_status": "dispatch.order",
+    "incidents_api.warnings": RECORDS, "incidents_api.warning": RECORDS, "incidents_api.warning_cap": RECORDS,
+    "incidents_api.issue": "warning.issue", "incidents_api.import_warning_cap": "warning.issue",
+    "incidents_api.ack": "warning.acknowledge", "incidents_api.lift": "warning.lift",
+    "incidents_api.warning_messages": "warning.issue",
+    # roads and routing
+    "roads_api.roads": READ, "roads_api.blocks": READ, "roads_api.add_block": "road.close",
+    "roads_api.remove_block": "road.close", "roads_api.isochrones": READ, "roads_api.matrix": READ,
+    "roads_api.route": READ, "roads_api.supply_plan": READ,
+    # field work (dashboard/api/field.py) and the phone page for township staff (dashboard/field/)
+    "field_api.create_patrol": "hazard.patrol", "field_api.patrols": RECORDS,
+    "field_api.incident_photos_upload": "incident.report", "field_api.incident_photos": RECORDS,
+    "field_api.patrol_photos_upload": "hazard.patrol", "field_api.photo": RECORDS,
+    "field_api.ack_mine": "warning.acknowledge", "field_api.township_field": RECORDS,
+    "field_page.page": RECORDS, "field_page.warnings_fragment": RECORDS,
+    # accounts
+    "auth_pages.password": "account.self",
+}
+
+# Each Dash callback is checked by its own entry in dashboard/auth/callbacks.py.
+CALLBACK_ENDPOINT = "/_dash-update-component"
+# Dash serves every page through these endpoints; what a page shows comes from its callbacks.
+DASH_PAGE_ENDPOINTS = frozenset({"/", "/<path:path>", "/_dash-layout", "/_dash-dependencies", "/_reload-hash"})
+
+
+def page_permission(path: str, endpoint: str) -> str | None:
+    """The permission of a Dash page or Dash endpoint, or None if ``endpoint`` is not one of Dash's."""
+    if endpoint not in DASH_PAGE_ENDPOINTS:
+        return None
+    return READ

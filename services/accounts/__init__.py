@@ -1,0 +1,1 @@
+"""Accounts, roles and township scope: who may do what (permissions), signing in, API tokens, the first admin."""

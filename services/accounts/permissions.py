@@ -1,0 +1,93 @@
+"""The one permission table: which role may do what, and which permissions township staff hold only at home.
+
+Every Flask route and Dash callback names one permission (``dashboard/auth``); services check township scope
+with :meth:`Principal.require_township`. The README's "Roles" section is this table in words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.errors import Forbidden
+
+ROLES = ("admin", "commander", "duty", "planner", "township", "viewer")
+OPERATIONAL = frozenset({"admin", "commander", "duty"})
+EVERYONE = frozenset(ROLES)
+
+# permission -> roles that hold it. admin holds every permission (checked in ``allowed``, not repeated here).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "map.read": EVERYONE,                                   # map, layers, search, exports of what one may read
+    "records.read": EVERYONE,                               # records and the duty view (township: its own)
+    "incident.report": OPERATIONAL | {"township"},
+    "incident.manage": OPERATIONAL,                         # status, timeline notes
+    "dispatch.order": OPERATIONAL,                          # orders to teams, supply dispatch
+    "warning.issue": OPERATIONAL,
+    "warning.confirm_red": frozenset({"admin", "commander"}),  # 红色预警 and 熔断 are the commander's
+    "warning.lift": OPERATIONAL,
+    "warning.acknowledge": OPERATIONAL | {"township"},      # 叫应
+    "road.close": OPERATIONAL,
+    "plan.save": OPERATIONAL,                               # evacuation and supply plans
+    "occupancy.update": OPERATIONAL | {"township"},
+    "move.record": OPERATIONAL | {"township"},
+    "hazard.patrol": frozenset({"admin", "commander", "township"}),
+    "analysis.run": frozenset({"admin", "commander", "planner"}),
+    "supervision.write": frozenset({"admin", "planner"}),
+    "data.import": frozenset({"admin", "planner"}),
+    "record.edit": frozenset({"admin", "planner"}),
+    "needs.edit": frozenset({"admin", "commander", "planner"}),
+    "user.manage": frozenset({"admin"}),
+    "config.manage": frozenset({"admin"}),
+    "account.self": EVERYONE,                               # one's own password
+}
+# Township staff hold these only for records of their own township.
+TOWNSHIP_SCOPED = frozenset({"map.read", "records.read", "incident.report", "warning.acknowledge",
+                             "occupancy.update", "move.record", "hazard.patrol"})
+
+
+def allowed(role: str, permission: str) -> bool:
+    """Whether ``role`` holds ``permission``; an unknown permission is held by nobody but admin."""
+    if role == "admin":
+        return True
+    return role in PERMISSIONS.get(permission, frozenset())
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who makes a request: a signed-in person or a token acting as one."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    township_code: str | None = None
+    via: str = "session"  # or "token"
+
+    @property
+    def actor(self) -> str:
+        """What the audit log records: the account name (the audit view shows the person's name beside it)."""
+        return self.username
+
+    @property
+    def scoped(self) -> bool:
+        """Township staff: reads filtered to, and writes checked against, their township."""
+        return self.role == "township"
+
+    def may(self, permission: str) -> bool:
+        return allowed(self.role, permission)
+
+    def require(self, permission: str) -> None:
+        if not self.may(permission):
+            raise Forbidden.of("permission", "permission.denied", permission=permission, role=self.role)
+
+    def require_township(self, permission: str, township_code: str | None) -> None:
+        """``permission`` on a record of ``township_code``: township staff only at home."""
+        self.require(permission)
+        if self.scoped and township_code != self.township_code:
+            raise Forbidden.of("township_code", "permission.other_township", township=township_code or "",
+                               own=self.township_code or "")
+
+    def township_filter(self) -> str | None:
+        """The township a read is limited to, or None for the whole county."""
+        return self.township_code if self.scoped else None
+
+
+SYSTEM = Principal(0, "system", "system", "admin", via="system")

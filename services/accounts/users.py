@@ -1,0 +1,166 @@
+"""Accounts: create, list, change role or password, disable; every change audited in the caller's unit of work."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from services.accounts.passwords import check_rule, hash_password, verify
+from services.accounts.permissions import ROLES, Principal
+from services.clock import now_utc
+from services.db import audit
+from services.db.uow import UnitOfWork
+from services.errors import Conflict, FieldError, NotFound
+from services.models import Township
+from services.models.accounts import UserAccount
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,40}$")
+
+
+@dataclass(frozen=True)
+class UserView:
+    """An account as lists show it (never its hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    township_code: str | None
+    disabled: bool
+    must_change_password: bool
+    locked: bool
+
+
+def _view(user: UserAccount) -> UserView:
+    locked = user.locked_until is not None and user.locked_until > now_utc()
+    return UserView(user.id, user.username, user.display_name, user.role, user.township_code, user.disabled,
+                    user.must_change_password, locked)
+
+
+def principal_of(user: UserAccount, via: str = "session") -> Principal:
+    return Principal(user.id, user.username, user.display_name, user.role, user.township_code, via)
+
+
+def check_username(username) -> str:
+    if not isinstance(username, str) or not USERNAME.match(username):
+        raise FieldError.of("username", "account.username_invalid")
+    return username
+
+
+def check_role(uow: UnitOfWork, role, township_code) -> tuple[str, str | None]:
+    """A role with the township it needs (township staff) or none (every other role)."""
+    if role not in ROLES:
+        raise FieldError.of("role", "account.role_unknown", role=str(role)[:20], roles=", ".join(ROLES))
+    if role != "township":
+        if township_code:
+            raise FieldError.of("township", "account.township_not_for_role", role=role)
+        return role, None
+    if not township_code:
+        raise FieldError.of("township", "account.township_required")
+    if uow.session.get(Township, str(township_code)) is None:
+        raise NotFound.of("township", "account.township_unknown", township=str(township_code)[:12])
+    return role, str(township_code)
+
+
+def create_user(uow: UnitOfWork, username, *, role, password, display_name=None, township_code=None,
+                must_change_password: bool = True) -> UserView:
+    """A new account; the name must be free (checked by the database's unique index, not by a read first)."""
+    uow.principal.require("user.manage")
+    username = check_username(username)
+    role, township_code = check_role(uow, role, township_code)
+    check_rule(password, username=username, min_chars=uow.settings.accounts.min_password_chars)
+    name = (display_name or username).strip()[:50] or username
+    user = UserAccount(username=username, display_name=name, role=role, township_code=township_code,
+                       password_hash=hash_password(password), must_change_password=must_change_password,
+                       password_changed_at=now_utc())
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(user)
+            uow.session.flush()
+    except IntegrityError:
+        raise Conflict.of("username", "account.username_taken", username=username) from None
+    audit.record(uow.session, actor=uow.actor, action="create", entity="user_account", entity_key=username,
+                 detail={"role": role, "township": township_code})
+    return _view(user)
+
+
+def list_users(uow: UnitOfWork) -> list[UserView]:
+    uow.principal.require("user.manage")
+    return [_view(u) for u in uow.session.scalars(select(UserAccount).order_by(UserAccount.username))]
+
+
+def count_users(uow: UnitOfWork) -> int:
+    return int(uow.session.scalar(select(func.count()).select_from(UserAccount)) or 0)
+
+
+def _account(uow: UnitOfWork, username: str) -> UserAccount:
+    user = uow.session.scalar(select(UserAccount).where(UserAccount.username == username))
+    if user is None:
+        raise NotFound.of("username", "account.not_found", username=str(username)[:40])
+    return user
+
+
+def set_disabled(uow: UnitOfWork, username: str, disabled: bool = True) -> UserView:
+    """Disable (or enable) an account; its sessions and tokens stop working at their next request."""
+    uow.principal.require("user.manage")
+    if disabled and username == uow.principal.username:
+        raise Conflict.of("username", "account.not_yourself")
+    row = uow.session.execute(update(UserAccount).where(UserAccount.username == username)
+                              .values(disabled=disabled, session_epoch=UserAccount.session_epoch + 1)
+                              .returning(UserAccount.id)).first()
+    if row is None:
+        raise NotFound.of("username", "account.not_found", username=str(username)[:40])
+    audit.record(uow.session, actor=uow.actor, action="disable" if disabled else "enable", entity="user_account",
+                 entity_key=username)
+    uow.session.expire_all()
+    return _view(_account(uow, username))
+
+
+def set_role(uow: UnitOfWork, username: str, role, township_code=None) -> UserView:
+    uow.principal.require("user.manage")
+    role, township_code = check_role(uow, role, township_code)
+    row = uow.session.execute(update(UserAccount).where(UserAccount.username == username)
+                              .values(role=role, township_code=township_code,
+                                      session_epoch=UserAccount.session_epoch + 1)
+                              .returning(UserAccount.id)).first()
+    if row is None:
+        raise NotFound.of("username", "account.not_found", username=str(username)[:40])
+    audit.record(uow.session, actor=uow.actor, action="update", entity="user_account", entity_key=username,
+                 detail={"role": role, "township": township_code})
+    uow.session.expire_all()
+    return _view(_account(uow, username))
+
+
+def change_password(uow: UnitOfWork, username: str, current, new, *, check_current: bool = True) -> int:
+    """Set a new password (the current one checked unless an admin resets it); other sessions end.
+
+    Returns the account's new session epoch, which the caller's own session adopts to stay signed in.
+    """
+    if not check_current or username != uow.principal.username:
+        uow.principal.require("user.manage")  # someone else's password: an admin's reset
+    user = _account(uow, username)
+    if check_current and not verify(user.password_hash, current if isinstance(current, str) else ""):
+        raise FieldError.of("current_password", "account.password_wrong")
+    check_rule(new, username=username, min_chars=uow.settings.accounts.min_password_chars, field="new_password")
+    if verify(user.password_hash, new):
+        raise FieldError.of("new_password", "account.password_same")
+    epoch = uow.session.execute(
+        update(UserAccount).where(UserAccount.id == user.id)
+        .values(password_hash=hash_password(new), must_change_password=not check_current,
+                password_changed_at=now_utc(), session_epoch=UserAccount.session_epoch + 1,
+                consecutive_failures=0, locked_until=None)
+        .returning(UserAccount.session_epoch)).scalar_one()
+    audit.record(uow.session, actor=uow.actor, action="password", entity="user_account", entity_key=username,
+                 detail={"reset_by_admin": not check_current})
+    uow.session.expire_all()
+    return int(epoch)
+
+
+def reset_password(uow: UnitOfWork, username: str) -> str:
+    """An admin's reset: a generated password (to hand over once), changed by its owner at the next sign-in."""
+    from services.accounts.passwords import generate
+    password = generate()
+    change_password(uow, username, None, password, check_current=False)
+    return password

@@ -1,0 +1,198 @@
+"""Photos of an incident or a patrol, taken on a phone: checked by decoding, stored under the instance folder.
+
+A photo is kept only if Pillow decodes its bytes as JPEG, PNG or WebP, within the configured size and pixel caps
+(``settings.photos``), and only while the record holds fewer than the cap; names and declared types count for
+nothing. Every photo of an upload is checked before the first file is written, so a refused upload writes
+nothing; files written in a unit of work that then rolls back are removed again.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from services.clock import as_utc
+from services.db import audit
+from services.db.uow import UnitOfWork
+from services.dispatch.incidents import add_event
+from services.errors import FieldError, NotFound
+from services.field.patrols import patrol_township
+from services.models import HazardPatrol, Incident, Photo
+
+FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+RECORDS = ("incident", "patrol")
+FOLDER = "photos"
+_WRITTEN = "qj_photo_files"
+
+
+class PhotoError(FieldError):
+    """A photo that is not stored: not an image of an accepted type, too large, or one too many."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file as the web layer received it (the name is kept for people, never trusted)."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    id: int
+    record: str          # "incident" or "patrol"
+    record_id: int
+    content_type: str
+    size_bytes: int
+    width_px: int
+    height_px: int
+    uploaded_at: str     # ISO 8601, UTC
+    uploaded_by: str
+
+
+@dataclass(frozen=True)
+class _Checked:
+    upload: Upload
+    content_type: str
+    extension: str
+    width_px: int
+    height_px: int
+
+
+def photo_root(settings) -> Path:
+    return Path(settings.instance_dir) / FOLDER
+
+
+def _record_township(uow: UnitOfWork, record: str, record_id: int) -> str:
+    if record == "incident":
+        # Locked: two uploads to one incident at once count each other's photos against the cap.
+        code = uow.session.scalar(select(Incident.township_code).where(Incident.id == record_id).with_for_update())
+        if code is None:
+            raise NotFound.of("incident_id", "incident.not_found", id=record_id)
+        return code
+    code = patrol_township(uow, record_id)
+    uow.session.execute(select(HazardPatrol.id).where(HazardPatrol.id == record_id).with_for_update())
+    return code
+
+
+def _column(record: str):
+    return Photo.incident_id if record == "incident" else Photo.patrol_id
+
+
+def _check(limits, number: int, upload: Upload) -> _Checked:
+    """The upload decoded: its real type and size, or a PhotoError naming the photo (by number and name)."""
+    name = (upload.filename or "")[:80]
+    size = len(upload.data)
+    if size == 0:
+        raise PhotoError.of("photos", "photo.empty", n=number, name=name)
+    if size > limits.max_bytes:
+        raise PhotoError.of("photos", "photo.too_large", n=number, name=name, mb=f"{size / 1048576:.1f}",
+                            max_mb=f"{limits.max_bytes / 1048576:g}")
+    try:
+        with Image.open(io.BytesIO(upload.data), formats=list(FORMATS)) as image:
+            kind = image.format
+            width, height = image.size
+            if width * height > limits.max_pixels:
+                raise PhotoError.of("photos", "photo.too_many_pixels", n=number, name=name,
+                                    megapixels=f"{width * height / 1e6:.0f}", max=f"{limits.max_pixels / 1e6:g}")
+            image.load()  # decode it all: a truncated file or a forged header fails here, not later in a browser
+    except PhotoError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
+        raise PhotoError.of("photos", "photo.not_image", n=number, name=name) from None
+    content_type, extension = FORMATS[kind]
+    return _Checked(upload, content_type, extension, width, height)
+
+
+def attach_photos(uow: UnitOfWork, record: str, record_id: int, uploads: list[Upload]) -> list[StoredPhoto]:
+    """Store ``uploads`` with an incident or a patrol (township staff: of their own township); all or none."""
+    if record not in RECORDS:
+        raise PhotoError.of("record", "photo.record_unknown")
+    township = _record_township(uow, record, record_id)
+    uow.principal.require_township("incident.report" if record == "incident" else "hazard.patrol", township)
+    limits = uow.settings.photos
+    if not uploads:
+        raise PhotoError.of("photos", "photo.none")
+    held = uow.session.scalar(select(func.count()).select_from(Photo).where(_column(record) == record_id)) or 0
+    if held + len(uploads) > limits.max_per_record:
+        raise PhotoError.of("photos", "photo.too_many", max=limits.max_per_record, held=held, sent=len(uploads))
+    checked = [_check(limits, i, upload) for i, upload in enumerate(uploads, 1)]
+    folder = photo_root(uow.settings) / f"{record}-{record_id}"
+    rows = []
+    for photo in checked:  # written only now: every photo passed
+        stored = f"{record}-{record_id}/{secrets.token_hex(12)}.{photo.extension}"
+        _write(uow.session, folder.parent / stored, photo.upload.data)
+        rows.append(Photo(**{_column(record).key: record_id}, stored_name=stored,
+                          original_name=(photo.upload.filename or "")[:200] or None, content_type=photo.content_type,
+                          size_bytes=len(photo.upload.data), width_px=photo.width_px, height_px=photo.height_px,
+                          sha256=hashlib.sha256(photo.upload.data).hexdigest(), uploaded_by=uow.actor[:80]))
+    uow.session.add_all(rows)
+    uow.session.flush()
+    audit.record(uow.session, actor=uow.actor, action="attach_photos", entity=record, entity_key=str(record_id),
+                 detail={"photos": [r.id for r in rows]})
+    if record == "incident":  # on the incident's timeline, so the duty view's feed shows it
+        add_event(uow, record_id, "photo", "event.photos", {"n": len(rows)})
+    return [_stored(r, record, record_id) for r in rows]
+
+
+def _write(session: Session, path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    session.info.setdefault(_WRITTEN, []).append(path)  # removed again if the unit of work rolls back
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_files(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _remove_files(session: Session) -> None:
+    for path in session.info.pop(_WRITTEN, ()):
+        path.unlink(missing_ok=True)
+
+
+def _stored(p: Photo, record: str, record_id: int) -> StoredPhoto:
+    return StoredPhoto(id=p.id, record=record, record_id=record_id, content_type=p.content_type,
+                       size_bytes=p.size_bytes, width_px=p.width_px, height_px=p.height_px,
+                       uploaded_at=as_utc(p.uploaded_at).isoformat(), uploaded_by=p.uploaded_by)
+
+
+def photos_of(uow: UnitOfWork, record: str, record_id: int) -> list[StoredPhoto]:
+    """The photos of a record the caller may read (township staff: of their own township)."""
+    if record not in RECORDS:
+        raise PhotoError.of("record", "photo.record_unknown")
+    uow.principal.require_township("records.read", _readable_township(uow, record, record_id))
+    rows = uow.session.scalars(select(Photo).where(_column(record) == record_id).order_by(Photo.id)).all()
+    return [_stored(p, record, record_id) for p in rows]
+
+
+def _readable_township(uow: UnitOfWork, record: str, record_id: int) -> str:
+    if record == "incident":
+        code = uow.session.scalar(select(Incident.township_code).where(Incident.id == record_id))
+        if code is None:
+            raise NotFound.of("incident_id", "incident.not_found", id=record_id)
+        return code
+    return patrol_township(uow, record_id)
+
+
+def photo_file(uow: UnitOfWork, photo_id: int) -> tuple[Path, str]:
+    """The file and content type of a photo, for someone who may read its incident or patrol (else 403/404)."""
+    photo = uow.session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFound.of("photo_id", "photo.not_found", id=photo_id)
+    record, record_id = ("incident", photo.incident_id) if photo.incident_id else ("patrol", photo.patrol_id)
+    uow.principal.require_township("records.read", _readable_township(uow, record, record_id))
+    path = photo_root(uow.settings) / photo.stored_name
+    if not path.is_file():
+        raise NotFound.of("photo_id", "photo.file_missing", id=photo_id)
+    return path, photo.content_type

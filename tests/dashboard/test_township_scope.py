@@ -1,0 +1,108 @@
+"""Township staff act only at home, through the API, on both back-ends; the duty officer acts everywhere.
+
+Each refusal is checked against the records (a direct SQL count): a refused write leaves nothing behind.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from dashboard.app import create_app
+from services.data.seed import setup_database
+from services.db import read_session
+from tests.conftest import BACKENDS, _cleanup, make_settings, signed_in
+
+HOME, AWAY = "500114001", "500114002"   # 城东街道, 城南街道
+SEATS = {HOME: (108.7869, 29.5251), AWAY: (108.78149, 29.52086)}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample(request, tmp_path_factory):
+    settings = make_settings(request.param, tmp_path_factory.mktemp(f"scope-{request.param}"))
+    setup_database(settings, with_sample=True)
+    yield settings
+    _cleanup(settings)
+
+
+def _one(settings, sql: str, **params):
+    with read_session(settings.database_url) as session:
+        return session.execute(text(sql), params).scalar()
+
+
+def _clients(settings):
+    app = create_app(settings).server
+    return (signed_in(app.test_client(), settings, "township", HOME),
+            signed_in(app.test_client(), settings, "duty"), app)
+
+
+def _incident(lon_lat, title="测试事件"):
+    return {"title": title, "kind": "滑坡", "level": "Ⅳ", "lon": lon_lat[0], "lat": lon_lat[1]}
+
+
+def test_township_staff_report_and_move_only_at_home(sample):
+    township, duty, _ = _clients(sample)
+    before = _one(sample, "SELECT count(*) FROM incident")
+    refused = township.post("/api/v1/incidents", json=_incident(SEATS[AWAY]))
+    assert refused.status_code == 403 and refused.get_json()["error"] == "permission.other_township"
+    assert _one(sample, "SELECT count(*) FROM incident") == before
+    assert township.post("/api/v1/incidents", json=_incident(SEATS[HOME])).status_code == 201
+
+    away_hazard = _one(sample, "SELECT id FROM hazard_point WHERE township_code = :t ORDER BY id", t=AWAY)
+    home_hazard = _one(sample, "SELECT id FROM hazard_point WHERE township_code = :t ORDER BY id", t=HOME)
+    moved = _one(sample, "SELECT coalesce(sum(people), 0) FROM evacuation_move")
+    assert township.post("/api/v1/evacuation/moves", json={"hazard_id": away_hazard, "people": 3}).status_code == 403
+    assert _one(sample, "SELECT coalesce(sum(people), 0) FROM evacuation_move") == moved
+    assert township.post("/api/v1/evacuation/moves", json={"hazard_id": home_hazard, "people": 3}).status_code in (200, 201)
+    assert duty.post("/api/v1/evacuation/moves", json={"hazard_id": away_hazard, "people": 2}).status_code in (200, 201)
+    assert _one(sample, "SELECT coalesce(sum(people), 0) FROM evacuation_move") == moved + 5
+
+
+def test_township_staff_set_head_counts_only_of_their_shelters(sample):
+    township, duty, _ = _clients(sample)
+    away = _one(sample, "SELECT id FROM shelter WHERE township_code <> :t ORDER BY id", t=HOME)
+    kept = _one(sample, "SELECT occupancy_people FROM shelter WHERE id = :i", i=away)
+    answer = township.post(f"/api/v1/shelters/{away}/occupancy", json={"occupancy_people": kept + 1})
+    assert answer.status_code == 403
+    assert _one(sample, "SELECT occupancy_people FROM shelter WHERE id = :i", i=away) == kept
+    assert duty.post(f"/api/v1/shelters/{away}/occupancy", json={"occupancy_people": kept}).status_code == 200
+
+
+def test_township_staff_read_only_their_incidents(sample):
+    township, duty, _ = _clients(sample)
+    away_id = duty.post("/api/v1/incidents", json=_incident(SEATS[AWAY], "城南事件")).get_json()["id"]
+    listed = township.get("/api/v1/incidents").get_json()
+    rows = listed["incidents"] if isinstance(listed, dict) else listed
+    assert rows and {r["township_code"] for r in rows} == {HOME}
+    assert township.get(f"/api/v1/incidents/{away_id}").status_code == 403
+    assert duty.get(f"/api/v1/incidents/{away_id}").status_code == 200
+    feed = township.get("/api/v1/events?since=0").get_json()
+    events = feed["events"] if isinstance(feed, dict) else feed
+    assert all(e["incident_id"] != away_id for e in events)
+
+
+def test_warnings_reach_township_staff_only_where_they_apply_and_red_is_the_commanders(sample):
+    township, duty, app = _clients(sample)
+    body = {"level": "橙", "hazard_type": "地质灾害", "headline": "城南橙色预警", "townships": [AWAY],
+            "recipients": [{"name": "王站长"}], "include_hazard_monitors": False}
+    away = duty.post("/api/v1/warnings", json=body).get_json()["id"]
+    home = duty.post("/api/v1/warnings", json={**body, "headline": "城东橙色预警", "townships": [HOME]}).get_json()["id"]
+    shown = township.get("/api/v1/warnings").get_json()
+    ids = {w["id"] for w in (shown["warnings"] if isinstance(shown, dict) else shown)}
+    assert home in ids and away not in ids
+    recipient = _one(sample, "SELECT id FROM warning_recipient WHERE warning_id = :w", w=away)
+    assert township.post(f"/api/v1/warnings/{away}/ack", json={"recipient_id": recipient}).status_code == 403
+    assert _one(sample, "SELECT count(*) FROM warning_recipient WHERE warning_id = :w AND acknowledged_at IS NOT NULL",
+                w=away) == 0
+    mine = _one(sample, "SELECT id FROM warning_recipient WHERE warning_id = :w", w=home)
+    assert township.post(f"/api/v1/warnings/{home}/ack", json={"recipient_id": mine}).status_code == 200
+    red = {**body, "level": "红", "headline": "红色预警"}
+    assert duty.post("/api/v1/warnings", json=red).status_code == 403
+    commander = signed_in(app.test_client(), sample, "commander")
+    assert commander.post("/api/v1/warnings", json=red).status_code == 201
+
+
+def test_the_audit_log_names_the_signed_in_user_not_the_body(sample):
+    _, duty, _ = _clients(sample)
+    hazard = _one(sample, "SELECT id FROM hazard_point ORDER BY id")
+    duty.post("/api/v1/evacuation/moves", json={"hazard_id": hazard, "people": 1, "actor": "someone else"})
+    assert _one(sample, "SELECT actor FROM audit_log ORDER BY id DESC") == "t-duty-all"
