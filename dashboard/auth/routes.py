@@ -20,7 +20,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "api.townships": READ, "api.boundary": READ, "api.layer": READ, "api.feature": READ, "api.search": READ,
     "api.area": READ, "api.choropleth_measure": READ, "tiles.tile": READ, "openapi_api.openapi": READ,
     "export.map_html_download": READ, "export.map_png_download": READ,
-    "api.template": READ, "api.records": RECORDS,
+    "api.template": READ, "api.records": "records.export",
     # evacuation and supplies
     "evacuation_api.capacity": READ, "evacuation_api.progress": RECORDS, "evacuation_api.plans": RECORDS,
     "evacuation_api.get_plan": RECORDS, "evacuation_api.plan_printable": RECORDS,

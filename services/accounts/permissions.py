@@ -17,6 +17,7 @@ EVERYONE = frozenset(ROLES)
 PERMISSIONS: dict[str, frozenset[str]] = {
     "map.read": EVERYONE,                                   # map, layers, search, exports of what one may read
     "records.read": EVERYONE,                               # records and the duty view (township: its own)
+    "records.export": EVERYONE - {"township"},              # the county's records as workbooks
     "incident.report": OPERATIONAL | {"township"},
     "incident.manage": OPERATIONAL,                         # status, timeline notes
     "dispatch.order": OPERATIONAL,                          # orders to teams, supply dispatch

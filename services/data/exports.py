@@ -14,6 +14,7 @@ import openpyxl
 from openpyxl.styles import Font
 from sqlalchemy import select
 
+from services.errors import Forbidden
 from services.data.imports import MODELS
 from services.data.specs import SPECS, Column, EntitySpec
 from services.data.spreadsheet import append_row, sheet_title
@@ -70,7 +71,13 @@ def plain_decimal(value: Decimal) -> int | Decimal:
 
 
 def records_xlsx(uow: UnitOfWork, entity: str) -> io.BytesIO:
-    """An .xlsx of every record of ``entity`` with the import headers; returned rewound."""
+    """An .xlsx of every record of ``entity`` with the import headers; returned rewound.
+
+    The county's records: township staff are refused (they read their own township on the map and /m).
+    """
+    uow.principal.require("records.export")
+    if uow.principal.scoped:  # (no township role holds records.export; kept should the table change)
+        raise Forbidden.of("entity", "permission.county_only")
     spec = SPECS[entity]
     rows = export_rows(uow, spec)
     book = openpyxl.Workbook()

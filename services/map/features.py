@@ -49,6 +49,7 @@ def feature_details(uow: UnitOfWork, layer: str, feature_id: int) -> FeatureDeta
     record = session.get(model, feature_id)
     if record is None:
         return None
+    uow.principal.require_township("map.read", record.township_code)  # township staff: their own only
     township = session.get(Township, record.township_code)
     shelters = session.execute(select(Shelter.id, Shelter.name, Shelter.lon, Shelter.lat)).all()
     depots = session.execute(select(Depot.id, Depot.name, Depot.lon, Depot.lat)).all()

@@ -7,6 +7,8 @@ every field.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import json
 from collections.abc import Mapping
@@ -217,8 +219,14 @@ def point_layer(uow: UnitOfWork, layer: str, flt: LayerFilter = LayerFilter(), v
     """The points of one layer under ``flt`` (``.to_geojson()``: a GeoJSON FeatureCollection).
 
     ``view="full"``: every field of the record; ``view="map"``: id, name, township and what the map
-    draws (risk level, warning level, capacity, …), a fraction of the bytes.
+    draws (risk level, warning level, capacity, …), a fraction of the bytes. Township staff see only their
+    own township's points (asking for another township is refused); search and map exports read through here.
     """
+    home = uow.principal.township_filter()
+    if home is not None:
+        if flt.township not in (None, home):
+            uow.principal.require_township("map.read", flt.township)
+        flt = dataclasses.replace(flt, township=home)
     model = POINT_LAYERS[layer]
     table = model.__table__
     if view == "map":  # only what the map draws, and what computed fields need

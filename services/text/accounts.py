@@ -98,3 +98,6 @@ TEXT.update({
 TEXT.update({
     "permission.warning_elsewhere": ("预警 #{id} 不涉及本乡镇（{own}）", "warning #{id} does not reach your township ({own})"),
 })
+TEXT.update({
+    "permission.county_only": ("全区数据导出仅限区级用户", "exports of the county's records are for county staff"),
+})

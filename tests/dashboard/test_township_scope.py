@@ -106,3 +106,21 @@ def test_the_audit_log_names_the_signed_in_user_not_the_body(sample):
     hazard = _one(sample, "SELECT id FROM hazard_point ORDER BY id")
     duty.post("/api/v1/evacuation/moves", json={"hazard_id": hazard, "people": 1, "actor": "someone else"})
     assert _one(sample, "SELECT actor FROM audit_log ORDER BY id DESC") == "t-duty-all"
+
+
+def test_township_staff_read_only_their_township_on_the_map(sample):
+    township, duty, _ = _clients(sample)
+    layer = township.get("/api/v1/layers/hazards?view=map").get_json()["features"]
+    home_name = _one(sample, "SELECT name FROM township WHERE code = :t", t=HOME)
+    assert layer and {f["properties"]["township_name"] for f in layer} == {home_name}
+    assert len(layer) == _one(sample, "SELECT count(*) FROM hazard_point WHERE township_code = :t", t=HOME)
+    assert township.get(f"/api/v1/layers/hazards?township={AWAY}").status_code == 403
+    assert len(duty.get("/api/v1/layers/hazards?view=map").get_json()["features"]) == \
+        _one(sample, "SELECT count(*) FROM hazard_point")
+    away = _one(sample, "SELECT id FROM hazard_point WHERE township_code = :t ORDER BY id", t=AWAY)
+    assert township.get(f"/api/v1/features/hazards/{away}").status_code == 403
+    assert duty.get(f"/api/v1/features/hazards/{away}").status_code == 200
+    hits = township.get("/api/v1/search?q=镇").get_json()["hits"]
+    assert all(h["township"] == home_name for h in hits)
+    assert township.get("/api/v1/records/hazards.xlsx").status_code == 403
+    assert duty.get("/api/v1/records/hazards.xlsx").status_code == 200
