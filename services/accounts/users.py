@@ -14,6 +14,7 @@ from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, NotFound
 from services.models import Township
+from services.text import t
 from services.models.accounts import UserAccount
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,40}$")
@@ -146,12 +147,14 @@ def change_password(uow: UnitOfWork, username: str, current, new, *, check_curre
     check_rule(new, username=username, min_chars=uow.settings.accounts.min_password_chars, field="new_password")
     if verify(user.password_hash, new):
         raise FieldError.of("new_password", "account.password_same")
-    epoch = uow.session.execute(
-        update(UserAccount).where(UserAccount.id == user.id)
+    epoch = uow.session.execute(  # only over the password that was checked: two changes at once, one wins
+        update(UserAccount).where(UserAccount.id == user.id, UserAccount.password_hash == user.password_hash)
         .values(password_hash=hash_password(new), must_change_password=not check_current,
                 password_changed_at=now_utc(), session_epoch=UserAccount.session_epoch + 1,
                 consecutive_failures=0, locked_until=None)
-        .returning(UserAccount.session_epoch)).scalar_one()
+        .returning(UserAccount.session_epoch)).scalar()
+    if epoch is None:
+        raise Conflict.of("current_password", "changed_meanwhile", what=t("noun.password"), what_en="password")
     audit.record(uow.session, actor=uow.actor, action="password", entity="user_account", entity_key=username,
                  detail={"reset_by_admin": not check_current})
     uow.session.expire_all()

@@ -101,3 +101,4 @@ TEXT.update({
 TEXT.update({
     "permission.county_only": ("全区数据导出仅限区级用户", "exports of the county's records are for county staff"),
 })
+TEXT.update({"noun.password": ("密码", "password")})

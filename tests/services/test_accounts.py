@@ -170,3 +170,11 @@ def test_the_first_admin_takes_the_configured_password(fresh):
     assert not (settings.instance_dir / bootstrap.PASSWORD_FILE).exists()
     result = call(settings, sign_in, "admin", "configured password 1")
     assert result.ok and not result.must_change_password
+
+
+def test_two_password_changes_at_once_leave_one_of_them(fresh):
+    _user(fresh)
+    outcomes = race(2, lambda i: call(fresh, change_password, "duty1", GOOD, f"new password number {i}"))
+    assert sum(kind == "ok" for kind, _ in outcomes) == 1, outcomes
+    winner = next(i for i in range(2) if call(fresh, sign_in, "duty1", f"new password number {i}").ok)
+    assert not call(fresh, sign_in, "duty1", f"new password number {1 - winner}").ok
