@@ -96,19 +96,12 @@ class TimelineEntry(Reply):
     params: dict[str, Any] | None = None
 
 
-class FeedEvent(Reply):
+class FeedEvent(TimelineEntry):
     """A timeline line in the change feed, with its incident and its change number."""
 
     id: int
     seq: int | None  # the change number (commit order)
     incident_id: int
-    at: Timestamp
-    actor: str
-    kind: str
-    text: str = None
-    text_en: str | None = None  # the same line in English
-    code: str | None = None
-    params: dict[str, Any] | None = None
 
 
 class EventFeed(Reply):
