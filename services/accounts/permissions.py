@@ -18,6 +18,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "map.read": EVERYONE,                                   # map, layers, search, exports of what one may read
     "records.read": EVERYONE,                               # records and the duty view (township: its own)
     "records.export": EVERYONE - {"township"},              # the county's records as workbooks
+    "plan.read": EVERYONE - {"township"},                   # county-wide evacuation and supply planning views
+    "analysis.read": EVERYONE - {"township"},               # 分析研判: distribution, risk index, coverage, trends
     "incident.report": OPERATIONAL | {"township"},
     "incident.manage": OPERATIONAL,                         # status, timeline notes
     "dispatch.order": OPERATIONAL,                          # orders to teams, supply dispatch
@@ -30,7 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "occupancy.update": OPERATIONAL | {"township"},
     "move.record": OPERATIONAL | {"township"},
     "hazard.patrol": frozenset({"admin", "commander", "township"}),
-    "analysis.run": frozenset({"admin", "commander", "planner"}),
+    "analysis.run": frozenset({"admin", "commander", "planner"}),  # siting runs and the quarterly reports
     "supervision.write": frozenset({"admin", "planner"}),
     "data.import": frozenset({"admin", "planner"}),
     "record.edit": frozenset({"admin", "planner"}),
