@@ -9,7 +9,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
-from dashboard.auth.principal import current_principal
+from dashboard.components.refused import page_may_show, refused_page
 from dashboard.state import settings
 from services.accounts import tokens, users
 from services.accounts.permissions import ROLES
@@ -59,10 +59,8 @@ def _tables(lang: str) -> list:
 
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
-    principal = current_principal()
-    if principal is None or not principal.may("user.manage"):
-        return html.Div([html.H2(t("users.title", lang)), html.P(t("users.no_permission", lang))],
-                        className="data-page")
+    if not page_may_show("/users"):
+        return refused_page("/users", "users.title", lang)
     with unit_of_work(settings()) as uow:
         townships = [{"label": tw.name if lang == "zh" else tw.name_en, "value": tw.code}
                      for tw in uow.session.scalars(select(Township).order_by(Township.code))]

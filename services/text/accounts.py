@@ -61,7 +61,7 @@ TEXT.update({
 TEXT.update({
     "account.not_yourself": ("不能停用自己的账号", "you cannot disable your own account"),
     "users.title": ("账号管理", "Accounts"),
-    "users.no_permission": ("只有系统管理员可以管理账号", "only an administrator manages accounts"),
+    "page.refused": ("当前角色（{role}）无权查看此页", "your role ({role}) may not view this page"),
     "users.col_username": ("用户名", "User name"),
     "users.col_name": ("姓名", "Name"),
     "users.col_role": ("角色", "Role"),

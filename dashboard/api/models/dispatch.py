@@ -25,19 +25,16 @@ class IncidentCreate(Request):
     missing: int = Count
     people_affected: int = Count
     description: Text(4000) | None = None
-    actor: Text(80) | None = None
 
 
 class StatusChange(Request):
     status: Text(10, min_length=1)
     note: Text(500) | None = None
-    actor: Text(80) | None = None
 
 
 class OrderCreate(Request):
     incident_id: RecordId
     team_id: RecordId
-    actor: Text(80) | None = None
 
 
 class Recipient(Request):
@@ -57,16 +54,14 @@ class WarningCreate(Request):
     recipients: list[Recipient] = Field(default_factory=list, max_length=500)
     include_hazard_monitors: bool = True
     ack_timeout_min: int = Field(default=15, ge=1, le=1440)
-    actor: Text(80) | None = None
 
 
 class Acknowledge(Request):
     recipient_id: RecordId
-    actor: Text(80) | None = None
 
 
-class ActorOnly(Request):
-    actor: Text(80) | None = None
+class EmptyBody(Request):
+    """A body that names nothing: ``{}`` (who acts is the signed-in user, never a field)."""
 
 
 class IncidentsQuery(Request):
