@@ -126,6 +126,9 @@ def test_township_staff_read_only_their_township_on_the_map(sample):
     away = _one(sample, "SELECT id FROM hazard_point WHERE township_code = :t ORDER BY id", t=AWAY)
     assert township.get(f"/api/v1/features/hazards/{away}").status_code == 403
     assert duty.get(f"/api/v1/features/hazards/{away}").status_code == 200
+    shaded = township.get("/api/v1/choropleth/threatened_people").get_json()
+    assert set(shaded["values"]) == {HOME}, "a township's choropleth shows only its own figures"
+    assert len(duty.get("/api/v1/choropleth/threatened_people").get_json()["values"]) == _one(sample, "SELECT count(*) FROM township")
     hits = township.get("/api/v1/search?q=镇").get_json()["hits"]
     assert all(h["township"] == home_name for h in hits)
     assert township.get("/api/v1/records/hazards.xlsx").status_code == 403
