@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
 
 from services import vocabulary
@@ -120,58 +121,80 @@ class Distribution:
         }
 
 
-def _counts(series: pd.Series, values) -> dict[str, int]:
-    counted = series.value_counts()
-    return {v: int(counted.get(v, 0)) for v in values}
+def _cube(frame: pd.DataFrame, columns: list[str], values: list) -> np.ndarray:
+    """Counts of ``frame``'s rows by each combination of ``values`` of ``columns`` (two or more), as an array."""
+    shape = tuple(len(v) for v in values)
+    if frame.empty:
+        return np.zeros(shape, dtype=int)
+    counted = frame.groupby(columns).size()
+    return counted.reindex(pd.MultiIndex.from_product(values, names=columns), fill_value=0).to_numpy().reshape(shape)
 
 
-def _enterprise_tally(frame: pd.DataFrame, scores: dict[str, float]) -> EnterpriseTally:
-    return EnterpriseTally(
-        total=len(frame), by_risk_level=_counts(frame["risk_level"], vocabulary.RISK_LEVELS),
-        by_scale=_counts(frame["scale"], vocabulary.ENTERPRISE_SCALES),
-        by_duty_card=_counts(frame["duty_card_status"], vocabulary.DUTY_CARD_STATUSES),
-        open_hidden_dangers=int(frame["open_hidden_dangers"].sum()),
-        risk_score=float(frame["risk_level"].map(scores).sum()))
+def _sums(frame: pd.DataFrame, key: str, keys: list, column: str) -> np.ndarray:
+    return frame.groupby(key)[column].sum().reindex(keys, fill_value=0).to_numpy() if len(frame) \
+        else np.zeros(len(keys))
 
 
-def _hazard_tally(frame: pd.DataFrame) -> HazardTally:
-    return HazardTally(
-        total=len(frame), by_hazard_type=_counts(frame["hazard_type"], vocabulary.HAZARD_TYPES),
-        by_warning_level=_counts(frame["warning_level"], vocabulary.WARNING_LEVELS),
-        threatened_people=int(frame["threatened_people"].sum()),
-        threatened_households=int(frame["threatened_households"].sum()),
-        threatened_property_10k_yuan=round(float(frame["threatened_property_10k_yuan"].sum()), 2))
+def _split(counts: np.ndarray, values) -> dict[str, int]:
+    return {v: int(n) for v, n in zip(values, counts)}
 
 
-def _shelter_tally(frame: pd.DataFrame, population: int | None, is_sample: bool) -> ShelterTally:
-    free = int(frame["available_places"].sum())
-    per_1000 = round(1000 * free / population, 1) if population else None
-    return ShelterTally(len(frame), int(frame["capacity_people"].sum()), free, population, is_sample, per_1000)
+def _enterprise_tallies(frame: pd.DataFrame, key: str, keys: list, scores: dict[str, float]) -> list[EnterpriseTally]:
+    """One tally per value of ``key`` (township code or sector) in ``keys``, counted by groups."""
+    levels = _cube(frame, [key, "risk_level"], [keys, list(vocabulary.RISK_LEVELS)])
+    scales = _cube(frame, [key, "scale"], [keys, list(vocabulary.ENTERPRISE_SCALES)])
+    cards = _cube(frame, [key, "duty_card_status"], [keys, list(vocabulary.DUTY_CARD_STATUSES)])
+    hidden = _sums(frame, key, keys, "open_hidden_dangers")
+    score = levels @ np.array([scores[lv] for lv in vocabulary.RISK_LEVELS], dtype=float)
+    return [EnterpriseTally(int(levels[i].sum()), _split(levels[i], vocabulary.RISK_LEVELS),
+                            _split(scales[i], vocabulary.ENTERPRISE_SCALES),
+                            _split(cards[i], vocabulary.DUTY_CARD_STATUSES), int(hidden[i]), float(score[i]))
+            for i in range(len(keys))]
+
+
+def _hazard_tallies(frame: pd.DataFrame, key: str, keys: list) -> list[HazardTally]:
+    types = _cube(frame, [key, "hazard_type"], [keys, list(vocabulary.HAZARD_TYPES)])
+    levels = _cube(frame, [key, "warning_level"], [keys, list(vocabulary.WARNING_LEVELS)])
+    people, households, prop = (_sums(frame, key, keys, c) for c in
+                                ("threatened_people", "threatened_households", "threatened_property_10k_yuan"))
+    return [HazardTally(int(types[i].sum()), _split(types[i], vocabulary.HAZARD_TYPES),
+                        _split(levels[i], vocabulary.WARNING_LEVELS), int(people[i]), int(households[i]),
+                        round(float(prop[i]), 2)) for i in range(len(keys))]
+
+
+def _shelter_tallies(frame: pd.DataFrame, key: str, keys: list, population: list[int | None],
+                     is_sample: list[bool]) -> list[ShelterTally]:
+    counts = _cube(frame.assign(one=1), [key, "one"], [keys, [1]])[:, 0]
+    capacity, free = (_sums(frame, key, keys, c) for c in ("capacity_people", "available_places"))
+    return [ShelterTally(int(counts[i]), int(capacity[i]), int(free[i]), population[i], is_sample[i],
+                         round(1000 * float(free[i]) / population[i], 1) if population[i] else None)
+            for i in range(len(keys))]
 
 
 def _matrix(frame: pd.DataFrame, rows: list[str], column: str, columns: list[str], level: str,
             levels: tuple[str, ...]) -> Matrix:
-    def table(part: pd.DataFrame) -> pd.DataFrame:
-        counted = pd.crosstab(part["township_code"], part[column]) if len(part) else pd.DataFrame()
-        return counted.reindex(index=rows, columns=columns, fill_value=0).fillna(0).astype(int)
-
-    counts = table(frame)
-    return Matrix(rows, columns, counts.to_numpy().tolist(), counts.sum(axis=1).tolist(),
-                  counts.sum(axis=0).tolist(), int(counts.to_numpy().sum()),
-                  {lv: table(frame[frame[level] == lv]).to_numpy().tolist() for lv in levels})
+    cube = _cube(frame, ["township_code", column, level], [rows, columns, list(levels)])
+    counts = cube.sum(axis=2)
+    return Matrix(rows, columns, counts.tolist(), counts.sum(axis=1).tolist(), counts.sum(axis=0).tolist(),
+                  int(counts.sum()), {lv: cube[:, :, i].tolist() for i, lv in enumerate(levels)})
 
 
 def _township_rows(towns, firms, points, shelters, scores) -> list[TownshipRow]:
-    rows = []
-    for code, town in towns.iterrows():
-        population = None if pd.isna(town["population"]) else int(town["population"])
-        rows.append(TownshipRow(
-            code, town["name"], town["name_en"],
-            _enterprise_tally(firms[firms["township_code"] == code], scores),
-            _hazard_tally(points[points["township_code"] == code]),
-            _shelter_tally(shelters[shelters["township_code"] == code], population,
-                           bool(town["population_is_sample"]))))
-    return rows
+    codes = list(towns.index)
+    population = [None if pd.isna(p) else int(p) for p in towns["population"]]
+    return [TownshipRow(code, name, name_en, e, h, s) for code, name, name_en, e, h, s in zip(
+        codes, towns["name"], towns["name_en"], _enterprise_tallies(firms, "township_code", codes, scores),
+        _hazard_tallies(points, "township_code", codes),
+        _shelter_tallies(shelters, "township_code", codes, population, [bool(v) for v in towns["population_is_sample"]]))]
+
+
+def _totals(towns, firms, points, shelters, scores) -> tuple[EnterpriseTally, HazardTally, ShelterTally]:
+    known = towns["population"].dropna()
+    population = int(known.sum()) if len(known) else None
+    return (_enterprise_tallies(firms.assign(all=0), "all", [0], scores)[0],
+            _hazard_tallies(points.assign(all=0), "all", [0])[0],
+            _shelter_tallies(shelters.assign(all=0), "all", [0], [population],
+                             [bool(towns["population_is_sample"].any())])[0])
 
 
 def _measure(row: TownshipRow, measure: str) -> float | None:
@@ -199,13 +222,11 @@ def risk_distribution(uow: UnitOfWork, flt: AnalysisFilter | None = None, *, sch
     codes = list(towns.index)
     sectors = list(flt.sector or SECTORS)
     rows = _township_rows(towns, firms, points, shelters, scores)
-    known = towns["population"].dropna()
-    population = int(known.sum()) if len(known) else None
-    totals_shelters = _shelter_tally(shelters, population, bool(towns["population_is_sample"].any()))
+    totals = _totals(towns, firms, points, shelters, scores)
     return Distribution(
-        filters=flt, totals_enterprises=_enterprise_tally(firms, scores), totals_hazards=_hazard_tally(points),
-        totals_shelters=totals_shelters, townships=rows,
-        sectors=[SectorRow(s, _enterprise_tally(firms[firms["sector"] == s], scores)) for s in sectors],
+        filters=flt, totals_enterprises=totals[0], totals_hazards=totals[1], totals_shelters=totals[2],
+        townships=rows,
+        sectors=[SectorRow(s, t) for s, t in zip(sectors, _enterprise_tallies(firms, "sector", sectors, scores))],
         township_sector=_matrix(firms, codes, "sector", sectors, "risk_level", flt.risk_level or vocabulary.RISK_LEVELS),
         township_hazard_type=_matrix(points, codes, "hazard_type", list(flt.hazard_type or vocabulary.HAZARD_TYPES),
                                      "warning_level", flt.warning_level or vocabulary.WARNING_LEVELS),

@@ -255,3 +255,18 @@ def test_class_breaks_on_the_hard_cases(scheme):
        scheme=st.sampled_from(["quantiles", "natural_breaks"]), k=st.integers(2, 9))
 def test_class_breaks_never_give_empty_or_overlapping_classes(values, scheme, k):
     _check_classes(values, class_breaks(values, scheme, k), k)
+
+
+def test_an_empty_district_gives_zeros_not_errors(fresh):
+    empty = read(fresh, risk_distribution)
+    assert empty.totals_enterprises.total == 0 and empty.township_sector.total == 0
+    assert len(empty.townships) == 30 and empty.township_sector.row_totals == [0] * 30
+    assert empty.density.features == [] and all(len(cs) <= 1 for cs in empty.classes.values())
+
+
+def test_a_filter_that_selects_nothing_gives_zeros(seeded):
+    nothing = read(seeded, risk_distribution, AnalysisFilter(township=("500114001",), sector=("非煤矿山",),
+                                                             risk_level=("重大",), hazard_type=("病险水库",),
+                                                             warning_level=("红",)))
+    assert nothing.totals_hazards.total == 0 and nothing.township_hazard_type.row_totals == [0]
+    assert nothing.to_json()["township_sector"]["counts"] == [[nothing.totals_enterprises.total]]

@@ -236,3 +236,9 @@ def test_weights_change_the_ranking(seeded):
     index = read(changed, risk_index)
     assert all(next(i for i in t.inputs if i.input == "population").weight == 0 for t in index.townships)
     assert [t.code for t in index.townships] != [t.code for t in read(seeded, risk_index).townships]
+
+
+def test_an_empty_district_ranks_every_township_equal(fresh):
+    index = read(fresh, risk_index)
+    assert index.townships and {t.rank for t in index.townships} == {1}
+    assert all(t.risk == pytest.approx(index.floor**3) for t in index.townships)
