@@ -47,6 +47,8 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "field_api.patrol_photos_upload": "hazard.patrol", "field_api.photo": RECORDS,
     "field_api.ack_mine": "warning.acknowledge", "field_api.township_field": RECORDS,
     "field_page.page": RECORDS, "field_page.warnings_fragment": RECORDS,
+    # 分析研判 (dashboard/api/analysis.py)
+    "analysis_api.distribution": "analysis.read", "analysis_api.risk_index": "analysis.read",
     # accounts
     "auth_pages.password": "account.self",
 }

@@ -174,6 +174,7 @@ def test_real_answers_match_the_document(sample):
     _evacuation(call)
     _dispatch(call)
     _field(call, doc)
+    _analysis(call)
     documented = {(method, path) for path, item in doc["paths"].items() for method in item}
     assert call.called == documented, sorted(documented - call.called)
 
@@ -249,6 +250,16 @@ def _dispatch(call) -> None:
     call("POST", "/api/v1/warnings/{warning_id}/ack", one + "/ack", json={"recipient_id": warning["recipients"][0]["id"]})
     call("POST", "/api/v1/warnings/{warning_id}/lift", one + "/lift", json={})
     assert call("POST", "/api/v1/warnings/{warning_id}/lift", one + "/lift", json={}).status_code == 409
+
+
+def _analysis(call) -> None:
+    """分析研判: the risk distribution (filtered, with its density grid) and the risk index."""
+    body = call("GET", "/api/v1/analysis/distribution",
+                "/api/v1/analysis/distribution?sector=燃气&scheme=natural_breaks&cell_m=4000").get_json()
+    assert body["townships"] and body["density"]["features"]["features"]  # the nested answer was checked
+    assert call("GET", "/api/v1/analysis/distribution", "/api/v1/analysis/distribution?classes=1").status_code == 400
+    assert call("GET", "/api/v1/analysis/risk-index").get_json()["townships"][0]["inputs"]
+    assert call("GET", "/api/v1/analysis/risk-index", "/api/v1/analysis/risk-index?township=x").status_code == 400
 
 
 def _png() -> bytes:
