@@ -1,0 +1,205 @@
+"""Figures and tables of 分析研判: indicators, risk by township and sector, the matrices, the risk-index ranking.
+
+Each table is built from one ``TableData`` (headers and rows), which the page also writes to Excel, so what the
+planner downloads is what they saw. Charts are plotly figures; their mode bar saves a PNG in the browser.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+from dash import html
+
+from services import vocabulary
+from services.analysis.distribution import Distribution, Matrix
+from services.analysis.risk_index import RiskIndex
+from services.text import t, term
+
+FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+WARNING_COLOURS = vocabulary.WARNING_COLOURS
+HAZARD_COLOURS = ("#8c510a", "#bf812d", "#dfc27d", "#80cdc1", "#35978f", "#01665e", "#3288bd", "#d53e4f")
+
+
+@dataclass(frozen=True)
+class TableData:
+    """A table as shown and as exported: a sheet name, headers and rows of plain values."""
+
+    key: str  # the catalogue key of its title (also the sheet name's source)
+    headers: list[str]
+    rows: list[list]
+
+
+def graph_config(filename: str) -> dict:
+    """Mode bar with the PNG download only (drawn in the browser, offline), named for the figure."""
+    return {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+
+
+def _layout(fig: go.Figure, height: int, title: str, **extra) -> go.Figure:
+    fig.update_layout(height=height, title={"text": title, "font": {"size": 14}, "x": 0.01},
+                      margin={"l": 50, "r": 10, "t": 40, "b": 40}, font={"family": FONT, "size": 12},
+                      paper_bgcolor="white", plot_bgcolor="white", legend={"orientation": "h", "y": -0.18},
+                      **extra)
+    return fig
+
+
+def _name(row, lang: str) -> str:
+    return row.name if lang == "zh" else row.name_en
+
+
+def indicators(dist: Distribution, index: RiskIndex, lang: str) -> list[html.Div]:
+    """The headline figures of the current filter, each a labelled card."""
+    e, h, s = dist.totals_enterprises, dist.totals_hazards, dist.totals_shelters
+    top = index.townships[0] if index.townships else None
+    cards = [
+        ("an.card.enterprises", f"{e.total:,}", t("an.card.enterprises_sub", lang,
+                                                   major=e.by_risk_level.get(vocabulary.RISK_MAJOR, 0),
+                                                   significant=e.by_risk_level.get(vocabulary.RISK_SIGNIFICANT, 0))),
+        ("an.card.hidden_dangers", f"{e.open_hidden_dangers:,}", ""),
+        ("an.card.hazards", f"{h.total:,}", t("an.card.hazards_sub", lang,
+                                              orange=h.by_warning_level.get("橙", 0), red=h.by_warning_level.get("红", 0))),
+        ("an.card.threatened", f"{h.threatened_people:,}", t("an.card.threatened_sub", lang,
+                                                             households=f"{h.threatened_households:,}")),
+        ("an.card.property", f"{h.threatened_property_10k_yuan:,.0f}", t("risk.unit.10k_yuan", lang)),
+        ("an.card.places", "—" if s.places_per_1000 is None else f"{s.places_per_1000:,.1f}",
+         t("dist.population_sample", lang) if s.population_is_sample else ""),
+        ("an.card.top_risk", _name(top, lang) if top else "—",
+         t("an.card.top_risk_sub", lang, risk=f"{top.risk:.3f}") if top else ""),
+    ]
+    return [html.Div([html.Div(t(key, lang), className="an-card-label"), html.Div(value, className="an-card-value"),
+                      html.Div(sub, className="an-card-sub")], className="an-card") for key, value, sub in cards]
+
+
+def township_risk_figure(dist: Distribution, lang: str) -> go.Figure:
+    """Enterprises per township, stacked by risk level."""
+    names = [_name(r, lang) for r in dist.townships]
+    fig = go.Figure([go.Bar(name=term(level, lang), x=names, y=[r.enterprises.by_risk_level.get(level, 0)
+                                                                 for r in dist.townships],
+                            marker_color=vocabulary.RISK_COLOURS[level]) for level in vocabulary.RISK_LEVELS])
+    return _layout(fig, 330, t("an.fig.township_risk", lang), barmode="stack", xaxis={"tickangle": -45})
+
+
+def sector_treemap(dist: Distribution, lang: str) -> go.Figure:
+    """Enterprises by sector, then risk level (area = count)."""
+    ids, labels, parents, values, colours = [], [], [], [], []
+    for row in dist.sectors:
+        if not row.enterprises.total:
+            continue
+        ids.append(row.sector)
+        labels.append(term(row.sector, lang))
+        parents.append("")
+        values.append(row.enterprises.total)
+        colours.append("#e9edf2")
+        for level in vocabulary.RISK_LEVELS:
+            n = row.enterprises.by_risk_level.get(level, 0)
+            if n:
+                ids.append(f"{row.sector}/{level}")
+                labels.append(term(level, lang))
+                parents.append(row.sector)
+                values.append(n)
+                colours.append(vocabulary.RISK_COLOURS[level])
+    fig = go.Figure(go.Treemap(ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+                               marker={"colors": colours}, textinfo="label+value"))
+    return _layout(fig, 330, t("an.fig.sector_treemap", lang), margin={"l": 5, "r": 5, "t": 40, "b": 5})
+
+
+def hazard_figure(dist: Distribution, lang: str) -> go.Figure:
+    """Hazard points per township, stacked by hazard type."""
+    m = dist.township_hazard_type
+    names = _matrix_row_names(dist, m, lang)
+    fig = go.Figure([go.Bar(name=term(col, lang), x=names, y=[row[j] for row in m.counts],
+                            marker_color=HAZARD_COLOURS[j % len(HAZARD_COLOURS)])
+                     for j, col in enumerate(m.columns) if m.column_totals[j]])
+    return _layout(fig, 330, t("an.fig.township_hazards", lang), barmode="stack", xaxis={"tickangle": -45})
+
+
+def warning_figure(dist: Distribution, lang: str) -> go.Figure:
+    """Hazard points by warning level (the colour of the level)."""
+    levels = vocabulary.WARNING_LEVELS
+    counts = [dist.totals_hazards.by_warning_level.get(level, 0) for level in levels]
+    fig = go.Figure(go.Bar(x=[term(level, lang) for level in levels], y=counts, text=counts, textposition="auto",
+                           marker_color=[WARNING_COLOURS.get(level, "#bdbdbd") for level in levels]))
+    return _layout(fig, 330, t("an.fig.warning_levels", lang))
+
+
+def risk_index_figure(index: RiskIndex, lang: str) -> go.Figure:
+    """The ranking: risk per township, highest first, with the four factors in the hover."""
+    rows = index.townships
+    hover = [t("an.hover.factors", lang, hazard=f"{r.hazard:.2f}", exposure=f"{r.exposure:.2f}",
+               vulnerability=f"{r.vulnerability:.2f}", capacity=f"{r.capacity:.2f}") for r in rows]
+    fig = go.Figure(go.Bar(x=[r.risk for r in rows], y=[_name(r, lang) for r in rows], orientation="h",
+                           hovertext=hover, marker_color="#b2182b"))
+    return _layout(fig, max(360, 22 * len(rows) + 80), t("an.fig.risk_index", lang),
+                   yaxis={"autorange": "reversed"}, margin={"l": 110, "r": 10, "t": 40, "b": 30})
+
+
+def _matrix_row_names(dist: Distribution, m: Matrix, lang: str) -> list[str]:
+    names = {r.code: _name(r, lang) for r in dist.townships}
+    return [names.get(code, code) for code in m.rows]
+
+
+def matrix_data(dist: Distribution, m: Matrix, key: str, lang: str) -> TableData:
+    """A township × vocabulary matrix with its totals (columns with no count left out)."""
+    keep = [j for j, total in enumerate(m.column_totals) if total]
+    headers = [t("an.col.township", lang), *(term(m.columns[j], lang) for j in keep), t("an.col.total", lang)]
+    rows = [[name, *(m.counts[i][j] for j in keep), m.row_totals[i]]
+            for i, name in enumerate(_matrix_row_names(dist, m, lang))]
+    rows.append([t("an.col.total", lang), *(m.column_totals[j] for j in keep), m.total])
+    return TableData(key, headers, rows)
+
+
+def township_data(dist: Distribution, lang: str) -> TableData:
+    """Per township: enterprises by risk level, hazard points, people and property threatened, shelter places."""
+    headers = [t("an.col.township", lang), t("dist.measure.enterprises", lang),
+               *(term(level, lang) for level in vocabulary.RISK_LEVELS), t("an.col.hidden_dangers", lang),
+               t("dist.measure.hazards", lang), t("dist.measure.threatened_people", lang),
+               t("dist.measure.threatened_households", lang), t("dist.measure.threatened_property_10k_yuan", lang),
+               t("an.col.places", lang), t("dist.measure.places_per_1000", lang)]
+    rows = [[_name(r, lang), r.enterprises.total, *(r.enterprises.by_risk_level.get(level, 0)
+                                                    for level in vocabulary.RISK_LEVELS),
+             r.enterprises.open_hidden_dangers, r.hazards.total, r.hazards.threatened_people,
+             r.hazards.threatened_households, round(r.hazards.threatened_property_10k_yuan, 1),
+             r.shelters.available_places, r.shelters.places_per_1000 if r.shelters.places_per_1000 is not None else "—"]
+            for r in dist.townships]
+    return TableData("an.table.townships", headers, rows)
+
+
+def risk_index_data(index: RiskIndex, lang: str) -> TableData:
+    """The ranking with each factor and the input that moves the township most up and down."""
+    headers = [t("an.col.rank", lang), t("an.col.township", lang), t("an.col.risk", lang),
+               *(t(f"risk.factor.{f}", lang) for f in ("hazard", "exposure", "vulnerability", "capacity")),
+               t("an.col.moves_up", lang), t("an.col.moves_down", lang)]
+    rows = []
+    for r in index.townships:
+        up = max(r.inputs, key=lambda i: i.pushes_up_by, default=None)
+        down = min(r.inputs, key=lambda i: i.pushes_up_by, default=None)
+        rows.append([r.rank, _name(r, lang), round(r.risk, 4), round(r.hazard, 3), round(r.exposure, 3),
+                     round(r.vulnerability, 3), round(r.capacity, 3),
+                     _move(up, lang) if up and up.pushes_up_by > 0 else "—",
+                     _move(down, lang) if down and down.pushes_up_by < 0 else "—"])
+    return TableData("an.table.risk_index", headers, rows)
+
+
+def _move(value, lang: str) -> str:
+    places = abs(value.pushes_up_by)
+    return t("an.move", lang, input=t(f"risk.input.{value.input}", lang), places=places)
+
+
+def method_data(index: RiskIndex, lang: str) -> TableData:
+    """The method beside the ranking: every input, its factor, weight and spread over the townships."""
+    headers = [t("an.col.factor", lang), t("an.col.input", lang), t("an.col.weight", lang), t("an.col.min", lang),
+               t("an.col.median", lang), t("an.col.max", lang), t("an.col.how", lang)]
+    rows = [[t(f"risk.factor.{i.factor}", lang), t(f"risk.input.{i.input}", lang), i.weight, round(i.min, 3),
+             round(i.median, 3), round(i.max, 3),
+             t(f"risk.input_doc.{i.input}", lang, radius_m=f"{index.monitoring_radius_m:g}")] for i in index.inputs]
+    return TableData("an.table.method", headers, rows)
+
+
+def table(data: TableData, lang: str, class_name: str = "data-table an-table") -> html.Div:
+    """A titled table; numbers right-aligned."""
+    body = [html.Tr([html.Td(f"{c:,}" if isinstance(c, int) and not isinstance(c, bool) else c,
+                             className="num" if isinstance(c, (int, float)) else None) for c in row])
+            for row in data.rows]
+    return html.Div([html.H4(t(data.key, lang)),
+                     html.Table([html.Thead(html.Tr([html.Th(h) for h in data.headers])), html.Tbody(body)],
+                                className=class_name)], className="an-table-wrap")
