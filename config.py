@@ -108,6 +108,7 @@ class PhotoLimits:
     max_per_record: int = 5
     max_bytes: int = 5 * 1024 * 1024
     max_pixels: int = 40_000_000  # 40 megapixels: more than a phone camera, less than a decompression bomb
+    thumbnail_px: int = 320       # the longer side of the JPEG thumbnails the duty view shows (made once, kept)
 
 
 @dataclass(frozen=True)

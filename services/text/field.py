@@ -27,6 +27,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "photo.body_too_large": ("上传内容超过 {max_mb} MB", "the upload exceeds {max_mb} MB"),
     "photo.not_found": ("没有编号为 {id} 的照片", "no photo {id}"),
     "photo.file_missing": ("照片 {id} 的文件已不在服务器上", "the file of photo {id} is missing on the server"),
+    "photo.unreadable": ("照片 {id} 的文件无法读取", "the file of photo {id} cannot be read"),
     "warning.not_a_recipient": ("您不是预警 #{id} 的接收人", "you are not a recipient of warning #{id}"),
     # timeline event
     "event.photos": ("附照片 {n} 张", "{n} photo(s) attached"),

@@ -12,7 +12,12 @@ from services.accounts import bootstrap
 from services.accounts.permissions import PERMISSIONS, ROLES, TOWNSHIP_SCOPED, allowed
 from services.accounts.signin import current_principal, sign_in
 from services.accounts.tokens import issue_token, principal_for_token, revoke_token
-from services.accounts.users import change_password, create_user, set_disabled, set_phone
+from services.accounts.users import (
+    change_password,
+    create_user,
+    set_disabled,
+    set_phone,
+)
 from services.db import read_session
 from services.errors import Conflict, FieldError, Forbidden
 from services.models.accounts import ApiToken, UserAccount
