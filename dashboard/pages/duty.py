@@ -1,4 +1,5 @@
-"""值班态势 (duty view): live figures, incidents, orders and the event feed; report and dispatch; refreshes by itself.
+"""值班态势 (duty view): live figures, incidents, orders and the event feed (with hazard patrols); report and dispatch;
+refreshes by itself.
 
 A 1.5-second interval polls the change counter (the newest audit id); nothing is redrawn unless it moved,
 so the map keeps its position and nothing flickers. The database is the truth for every server process.
@@ -111,8 +112,10 @@ def _event_line(e: dict, lang: str) -> str:
 
 
 def feed_items(uow, limit: int = 30, lang: str = "zh") -> list:
-    """The newest timeline events, newest first, as the feed shows them."""
-    return [html.Li(_event_line(e, lang)) for e in recent_events(uow, limit)]
+    """The newest feed events (incidents' timelines, hazard patrols), newest first; a patrol that raised a warning
+    level stands out."""
+    return [html.Li(_event_line(e, lang), className="feed-raised" if e["params"].get("raised") else "feed-line")
+            for e in recent_events(uow, limit)]
 
 
 def _message(exc: FieldError, lang: str) -> html.Span:
