@@ -227,5 +227,8 @@ def _make_thumbnail(source: Path, target: Path, size: int, photo_id: int) -> Non
         raise NotFound.of("photo_id", "photo.unreadable", id=photo_id) from None
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f"{target.name}.{secrets.token_hex(4)}.part")
-    flat.save(partial, "JPEG", quality=80, optimize=True)
-    os.replace(partial, target)  # atomic: two first requests at once both answer a whole file
+    try:
+        flat.save(partial, "JPEG", quality=80, optimize=True)
+        os.replace(partial, target)  # atomic: two first requests at once both answer a whole file
+    finally:
+        partial.unlink(missing_ok=True)  # gone after the rename; left only by a failed write
