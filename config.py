@@ -111,6 +111,7 @@ class PhotoLimits:
     max_per_record: int = 5
     max_bytes: int = 5 * 1024 * 1024
     max_pixels: int = 40_000_000  # 40 megapixels: more than a phone camera, less than a decompression bomb
+    thumbnail_px: int = 320       # the longer side of the JPEG thumbnails the duty view shows (made once, kept)
 
 
 # The composite risk index (services/analysis/risk_index.py, docs/ANALYSIS.md): each factor's inputs and weights.

@@ -45,6 +45,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "field_api.create_patrol": "hazard.patrol", "field_api.patrols": RECORDS,
     "field_api.incident_photos_upload": "incident.report", "field_api.incident_photos": RECORDS,
     "field_api.patrol_photos_upload": "hazard.patrol", "field_api.photo": RECORDS,
+    "field_api.photo_thumbnail": RECORDS,
     "field_api.ack_mine": "warning.acknowledge", "field_api.township_field": RECORDS,
     "field_page.page": RECORDS, "field_page.warnings_fragment": RECORDS,
     # 分析研判 (dashboard/api/analysis.py)

@@ -284,6 +284,7 @@ def _field(call, doc) -> None:
     photos = township("POST", "/api/v1/patrols/{patrol_id}/photos", f"/api/v1/patrols/{patrol['id']}/photos",
                       data={"photos": (io.BytesIO(_png()), "p.png")}, content_type="multipart/form-data").get_json()
     township("GET", "/api/v1/photos/{photo_id}", photos["photos"][0]["url"])
+    township("GET", "/api/v1/photos/{photo_id}/thumbnail", photos["photos"][0]["url"] + "/thumbnail")
     incident = township("POST", "/api/v1/incidents", json={"title": "裂缝", "kind": "滑坡", "level": "Ⅳ",
                                                           "lon": hazard["lon"], "lat": hazard["lat"]}).get_json()
     one = f"/api/v1/incidents/{incident['id']}/photos"

@@ -5,7 +5,17 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from dashboard.api.models import Latitude, Longitude, Number, RecordId, Reply, Request, Text, Timestamp, When
+from dashboard.api.models import (
+    Latitude,
+    Longitude,
+    Number,
+    RecordId,
+    Reply,
+    Request,
+    Text,
+    Timestamp,
+    When,
+)
 from dashboard.api.models.geojson import Geometry
 from services import vocabulary
 
@@ -92,11 +102,13 @@ class TimelineEntry(Reply):
 
 
 class FeedEvent(TimelineEntry):
-    """A timeline line in the change feed, with its incident and its change number."""
+    """A line in the change feed with its change number: an incident's timeline line (``incident_id``) or a patrol
+    of a hazard point (``patrol_id``; the point, township, finding, crack width and level raised in ``params``)."""
 
     id: int
     seq: int | None  # the change number (commit order)
-    incident_id: int
+    incident_id: int | None
+    patrol_id: int | None = None
 
 
 class EventFeed(Reply):
