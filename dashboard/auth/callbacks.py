@@ -21,6 +21,8 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     # the duty view
     "duty-version": RECORDS, "duty-orders": RECORDS, "duty-message": RECORDS, "duty-dispatch-teams": RECORDS,
     "duty-w-message": RECORDS,
+    # 分析研判
+    "an-cards": "analysis.read", "an-download": "analysis.read",
     # records
     "data-template": READ, "data-result": RECORDS,
     # accounts

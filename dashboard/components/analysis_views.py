@@ -36,10 +36,10 @@ def graph_config(filename: str) -> dict:
 
 
 def _layout(fig: go.Figure, height: int, title: str, **extra) -> go.Figure:
-    fig.update_layout(height=height, title={"text": title, "font": {"size": 14}, "x": 0.01},
-                      margin={"l": 50, "r": 10, "t": 40, "b": 40}, font={"family": FONT, "size": 12},
-                      paper_bgcolor="white", plot_bgcolor="white", legend={"orientation": "h", "y": -0.18},
-                      **extra)
+    base = {"height": height, "title": {"text": title, "font": {"size": 14}, "x": 0.01},
+            "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "font": {"family": FONT, "size": 12},
+            "paper_bgcolor": "white", "plot_bgcolor": "white", "legend": {"orientation": "h", "y": -0.18}}
+    fig.update_layout(**(base | extra))
     return fig
 
 

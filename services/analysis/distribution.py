@@ -197,7 +197,8 @@ def _totals(towns, firms, points, shelters, scores) -> tuple[EnterpriseTally, Ha
                              [bool(towns["population_is_sample"].any())])[0])
 
 
-def _measure(row: TownshipRow, measure: str) -> float | None:
+def township_measure(row: TownshipRow, measure: str) -> float | None:
+    """The value of one of CHOROPLETH_MEASURES for a township row (None: no population to divide by)."""
     values = {
         "enterprises": row.enterprises.total, "enterprise_risk": row.enterprises.risk_score,
         "major_risk_enterprises": sum(row.enterprises.by_risk_level[lv] for lv in MAJOR_LEVELS),
@@ -231,6 +232,6 @@ def risk_distribution(uow: UnitOfWork, flt: AnalysisFilter | None = None, *, sch
         township_hazard_type=_matrix(points, codes, "hazard_type", list(flt.hazard_type or vocabulary.HAZARD_TYPES),
                                      "warning_level", flt.warning_level or vocabulary.WARNING_LEVELS),
         scheme=scheme,
-        classes={m: class_breaks([_measure(r, m) for r in rows], scheme, k) for m in CHOROPLETH_MEASURES},
+        classes={m: class_breaks([township_measure(r, m) for r in rows], scheme, k) for m in CHOROPLETH_MEASURES},
         density=hex_density(firms, points, district_crs(uow), cell_m or rules.density_cell_m, scores, scheme, k),
     )

@@ -14,6 +14,7 @@ import string
 from services.text import (
     accounts,
     analysis,
+    analysis_page,
     dispatch,
     errors,
     exports,
@@ -43,7 +44,7 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("export.", exports.TEXT), ("import.", imports.TEXT),
                                                ("validation.", validation.TEXT), ("", planning.TEXT),
                                                ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT),
-                                               ("", analysis.TEXT))
+                                               ("", analysis.TEXT), ("", analysis_page.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 
