@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
-from dash import html
+from dash import dash_table, html
 
 from services import vocabulary
 from services.analysis.distribution import Distribution, Matrix
@@ -195,11 +195,24 @@ def method_data(index: RiskIndex, lang: str) -> TableData:
     return TableData("an.table.method", headers, rows)
 
 
-def table(data: TableData, lang: str, class_name: str = "data-table an-table") -> html.Div:
-    """A titled table; numbers right-aligned."""
-    body = [html.Tr([html.Td(f"{c:,}" if isinstance(c, int) and not isinstance(c, bool) else c,
-                             className="num" if isinstance(c, (int, float)) else None) for c in row])
-            for row in data.rows]
-    return html.Div([html.H4(t(data.key, lang)),
-                     html.Table([html.Thead(html.Tr([html.Th(h) for h in data.headers])), html.Tbody(body)],
-                                className=class_name)], className="an-table-wrap")
+def table(data: TableData, lang: str) -> html.Div:
+    """A titled table: one DataTable (sortable, with its own Excel export), since thousands of html.Td
+    components would cost the browser seconds to lay out."""
+    columns = [{"name": h, "id": f"c{i}", "type": "numeric" if _numeric(data, i) else "text"}
+               for i, h in enumerate(data.headers)]
+    rows = [{f"c{i}": value for i, value in enumerate(row)} for row in data.rows]
+    grid = dash_table.DataTable(
+        data=rows, columns=columns, sort_action="native", export_format="xlsx", export_headers="display",
+        page_action="none", fixed_rows={"headers": True} if len(rows) > 15 else {},
+        style_table={"maxHeight": "460px", "overflowY": "auto", "overflowX": "auto"},
+        style_cell={"fontFamily": FONT, "fontSize": 12, "padding": "4px 8px", "whiteSpace": "normal",
+                    "height": "auto", "minWidth": "60px", "maxWidth": "420px", "textAlign": "left"},
+        style_cell_conditional=[{"if": {"column_type": "numeric"}, "textAlign": "right"}],
+        style_header={"backgroundColor": "#eef2f7", "fontWeight": "bold"},
+        css=[{"selector": ".export", "rule": "margin: 0 0 4px; font-family: inherit; cursor: pointer;"}])
+    return html.Div([html.H4(t(data.key, lang)), grid], className="an-table-wrap")
+
+
+def _numeric(data: TableData, column: int) -> bool:
+    values = [row[column] for row in data.rows if row[column] not in ("—", None)]
+    return bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
