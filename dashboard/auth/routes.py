@@ -47,6 +47,9 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "field_api.patrol_photos_upload": "hazard.patrol", "field_api.photo": RECORDS,
     "field_api.ack_mine": "warning.acknowledge", "field_api.township_field": RECORDS,
     "field_page.page": RECORDS, "field_page.warnings_fragment": RECORDS,
+    # analysis: trends and the planners' reports (dashboard/api/reports.py)
+    "reports_api.trends": "analysis.read", "reports_api.report_docx": "analysis.run",
+    "reports_api.report_xlsx": "analysis.run",
     # accounts
     "auth_pages.password": "account.self",
 }

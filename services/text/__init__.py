@@ -2,16 +2,16 @@
 
 Services return codes and parameters (``FieldError.of("people", "shelter.full", shelter=…, free=12)``); pages,
 exports, import messages, timeline events and the API's ``reason`` / ``reason_en`` all render from here. The
-tables live in one module per area (ui, dispatch, exports, imports, errors, validation, planning, terms); the
-keys are unique across them (checked at import and by ``tests/services/test_text.py``, which also checks every
-key has both languages with the same placeholders). ``terms`` labels the stored vocabulary values (``term()``).
+tables live in one module per area (ui, dispatch, exports, imports, errors, validation, planning, terms,
+reports); the keys are unique across them (checked at import and by ``tests/services/test_text.py``, which also
+checks every key has both languages with the same placeholders). ``terms`` labels the stored vocabulary values (``term()``).
 """
 from __future__ import annotations
 
 import functools
 import string
 
-from services.text import accounts, dispatch, errors, exports, field, imports, planning, terms, ui, validation
+from services.text import accounts, dispatch, errors, exports, field, imports, planning, reports, terms, ui, validation
 
 LANGUAGES = ("zh", "en")
 
@@ -30,7 +30,8 @@ def _merge(*tables: tuple[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[s
 CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT), ("", dispatch.TEXT),
                                                ("export.", exports.TEXT), ("import.", imports.TEXT),
                                                ("validation.", validation.TEXT), ("", planning.TEXT),
-                                               ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT))
+                                               ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT),
+                                               ("", reports.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 

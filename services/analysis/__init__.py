@@ -1,0 +1,1 @@
+"""分析研判: the planners' analyses of risk, coverage and trends."""
