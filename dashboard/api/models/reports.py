@@ -8,7 +8,15 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from dashboard.api.models import EARLIEST, LATEST, Number, Reply, Request, Text, Timestamp
+from dashboard.api.models import (
+    EARLIEST,
+    LATEST,
+    Number,
+    Reply,
+    Request,
+    Text,
+    Timestamp,
+)
 from services.analysis.period import PERIOD_KINDS
 from services.analysis.trends import VARIANTS
 
