@@ -81,8 +81,8 @@ def report_xlsx():
     """The report's tables as an Excel workbook: a summary sheet, then one sheet per table."""
     req = parse_query(ReportQuery, request.args)
     now = now_utc()
-    with unit() as uow:  # the tables only: no map is drawn
-        flt = report_filter(uow, _period(req, now), req.township_codes(), req.variant, req.lang)
+    with unit() as uow:  # the tables only: no chart or map is drawn
+        flt = report_filter(uow, _period(req, now), req.township_codes(), req.variant, req.lang, figures=False)
         report = build_report(uow, flt, now=now)
     return _download(xlsx_bytes(report), XLSX, "xlsx", req, report)
 

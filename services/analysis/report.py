@@ -60,9 +60,11 @@ class Section:
 
 @dataclass(frozen=True)
 class ReportFilter(TrendFilter):
-    """What the report covers (period, townships, variant), and the language it is written in."""
+    """What the report covers (period, townships, variant), the language it is written in, and whether it
+    draws figures (the workbook holds only the tables: its builders may skip charts and maps)."""
 
     lang: str = "zh"
+    figures: bool = True
 
 
 @dataclass(frozen=True)
@@ -101,12 +103,12 @@ def section_builder(builder: str | SectionBuilder) -> SectionBuilder:
 
 
 def report_filter(uow: UnitOfWork, period: Period, townships=(), variant: str = "general",
-                  lang: str = "zh") -> ReportFilter:
+                  lang: str = "zh", *, figures: bool = True) -> ReportFilter:
     """A checked report filter; raises FieldError naming the parameter at fault."""
     if lang not in LANGUAGES:
         raise FieldError.of("lang", "report.lang_invalid", value=lang)
     checked = trend_filter(uow, period, townships, variant)
-    return ReportFilter(checked.period, checked.townships, checked.variant, lang)
+    return ReportFilter(checked.period, checked.townships, checked.variant, lang, figures)
 
 
 def report_title(uow: UnitOfWork, flt: ReportFilter) -> str:

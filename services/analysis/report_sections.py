@@ -41,8 +41,11 @@ def _frame(uow: UnitOfWork, flt: ReportFilter) -> tuple[float, float, float, flo
     return float(minlon - pad_x), float(minlat - pad_y), float(maxlon + pad_x), float(maxlat + pad_y)
 
 
-def map_section(uow: UnitOfWork, flt: ReportFilter) -> Section:
-    """The map of the report's townships (the map export's print layout, drawn by report.draw_maps)."""
+def map_section(uow: UnitOfWork, flt: ReportFilter) -> Section | None:
+    """The map of the report's townships (the map export's print layout, drawn by report.draw_maps); None when
+    the report draws no figures."""
+    if not flt.figures:
+        return None
     filters, measure = _map_filters(flt)
     view = collect_view(uow, ExportRequest(filters, measure, flt.lang, _frame(uow, flt), "a4", MAP_DPI))
     kind = "fire" if flt.fire else "general"

@@ -13,12 +13,11 @@ from services.text import t, term
 
 
 def trends_section(uow: UnitOfWork, flt: ReportFilter) -> Section:
-    figures = trends(uow, flt)
-    lang = flt.lang
-    tables = [incidents_by_month(figures, lang), incidents_by_township(figures, lang),
-              incidents_by_kind(figures, lang), warnings_by_level(figures, lang),
-              arrivals_by_team_kind(figures, lang), moves_by_day(figures, lang)]
-    return Section("trends", t("report.section.trends", lang), summary(figures, lang), tables, charts(figures, lang))
+    found, lang = trends(uow, flt), flt.lang
+    tables = [incidents_by_month(found, lang), incidents_by_township(found, lang), incidents_by_kind(found, lang),
+              warnings_by_level(found, lang), arrivals_by_team_kind(found, lang), moves_by_day(found, lang)]
+    drawn = charts(found, lang) if flt.figures else []  # the workbook has no use for charts
+    return Section("trends", t("report.section.trends", lang), summary(found, lang), tables, drawn)
 
 
 def _share_percent(share: float | None) -> float | None:
