@@ -1,6 +1,6 @@
 """Benchmark: the quarterly report (GET /api/v1/analysis/report.docx and .xlsx) and the trends behind it.
 
-The sample database (示例数据: 170 enterprises, 300 hazard points, 40 shelters, the teams) with a quarter of
+The sample database (示例数据: 1,500 enterprises, 300 hazard points, 40 shelters, 20 teams) with a quarter of
 synthetic live records (bench/_activity.py: 150 incidents, 145 orders, 78 warnings with 3-11 recipients each,
 300 moves, 80 patrols; ``--scale`` multiplies them). Each request is made through the app (a planner's bearer
 token) ``--repeat`` times: the first (which starts the map's render worker) and the median of the rest.

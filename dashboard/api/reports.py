@@ -56,7 +56,7 @@ def _download(body: bytes, mimetype: str, suffix: str, req: ReportQuery, report:
     """风险研判报告_20261203.docx (or the report's title in English), with an ASCII name beside it."""
     day = to_local(now_utc(), app_settings()).strftime("%Y%m%d")
     fallback = f"{'fire' if req.variant == 'fire' else 'risk'}_report_{day}.{suffix}"
-    name = f"{report.title}_{day}.{suffix}".replace(" ", "_").replace(":", "").replace("/", "_")
+    name = "_".join(report.title.replace(":", " ").replace(",", " ").replace("/", " ").split()) + f"_{day}.{suffix}"
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": content_disposition(name, fallback), "Cache-Control": "no-store"})
 

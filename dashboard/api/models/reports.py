@@ -61,7 +61,7 @@ class TrendsQuery(Request):
         default="general", description="general, or fire (the fire situation analysis: fire incidents and hazards)")
 
     def township_codes(self) -> list[str]:
-        return [c.strip() for c in (self.townships or "").split(",") if c.strip()][:MAX_TOWNSHIPS + 1]
+        return [c.strip() for c in (self.townships or "").split(",") if c.strip()]
 
 
 class ReportQuery(TrendsQuery):
