@@ -205,6 +205,20 @@ def risk_rules_from(weights_json: str, scores_json: str, **limits) -> RiskIndexR
 
 
 @dataclass(frozen=True)
+class AnalysisRules:
+    """How the planners' trends judge the live records (分析研判).
+
+    A recipient's 叫应 is "in time" when it came within the warning's own limit (``ack_timeout_min``, set when
+    the warning was issued, 15 minutes by default: the limit past which the duty view shows them escalated),
+    unless ``ack_limit_min_by_level`` names a limit for the warning's level (e.g. ``{"红": 15, "橙": 30}``): then
+    every warning of that level is judged by that one standard, whatever it was issued with.
+    """
+
+    ack_limit_min_by_level: dict = field(default_factory=dict)  # warning level → minutes
+    max_period_days: int = 1830  # the longest custom period a trend or report covers (five years)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     host: str
@@ -224,6 +238,7 @@ class Settings:
     notifications: Notifications = field(default_factory=Notifications)
     photos: PhotoLimits = field(default_factory=PhotoLimits)
     risk_index: RiskIndexRules = field(default_factory=RiskIndexRules)
+    analysis: AnalysisRules = field(default_factory=AnalysisRules)
     export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
@@ -309,6 +324,10 @@ def load_settings() -> Settings:
             floor=float(_env("QJ_RISK_FLOOR", "0.1")),
             monitoring_radius_m=float(_env("QJ_MONITORING_RADIUS_M", "2000")),
             density_cell_m=float(_env("QJ_DENSITY_CELL_M", "2000")),
+        ),
+        analysis=AnalysisRules(
+            ack_limit_min_by_level=json.loads(_env("QJ_ACK_LIMIT_MIN_BY_LEVEL", "{}")),
+            max_period_days=max(1, int(_env("QJ_ANALYSIS_MAX_PERIOD_DAYS", "1830"))),
         ),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",

@@ -20,6 +20,7 @@ from dashboard.api.field import field_api
 from dashboard.api.map import api
 from dashboard.api.models import GEOJSON
 from dashboard.api.openapi import openapi_api
+from dashboard.api.reports import reports_api
 from dashboard.api.roads import roads_api
 from dashboard.api.support import register_error_answers
 from services.text import both
@@ -41,6 +42,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(incidents_api)
     server.register_blueprint(field_api)
     server.register_blueprint(analysis_api)
+    server.register_blueprint(reports_api)
 
     @server.before_request
     def _start_clock():

@@ -50,6 +50,9 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "field_page.page": RECORDS, "field_page.warnings_fragment": RECORDS,
     # 分析研判 (dashboard/api/analysis.py)
     "analysis_api.distribution": "analysis.read", "analysis_api.risk_index": "analysis.read",
+    # analysis: trends and the planners' reports (dashboard/api/reports.py)
+    "reports_api.trends": "analysis.read", "reports_api.report_docx": "analysis.run",
+    "reports_api.report_xlsx": "analysis.run",
     # accounts
     "auth_pages.password": "account.self",
 }

@@ -175,6 +175,7 @@ def test_real_answers_match_the_document(sample):
     _dispatch(call)
     _field(call, doc)
     _analysis(call)
+    _reports(call)
     documented = {(method, path) for path, item in doc["paths"].items() for method in item}
     assert call.called == documented, sorted(documented - call.called)
 
@@ -320,3 +321,11 @@ def test_a_success_must_go_through_the_declared_model_and_status():
     assert client.get("/refusal").status_code == 404
     fine = client.get("/fine")
     assert fine.status_code == 201 and fine.get_json() == {"lifted": 1}
+
+
+def _reports(call) -> None:
+    call("GET", "/api/v1/analysis/trends", "/api/v1/analysis/trends?period=7d")
+    assert call("GET", "/api/v1/analysis/trends", "/api/v1/analysis/trends?since=2026-12-02&until=2026-12-01"
+                ).status_code == 400
+    for suffix in ("docx", "xlsx"):
+        call("GET", f"/api/v1/analysis/report.{suffix}", f"/api/v1/analysis/report.{suffix}?period=30d&variant=fire")
