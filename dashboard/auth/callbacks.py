@@ -22,7 +22,7 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "duty-version": RECORDS, "duty-orders": RECORDS, "duty-message": RECORDS, "duty-dispatch-teams": RECORDS,
     "duty-w-message": RECORDS,
     # 分析研判
-    "an-cards": "analysis.read", "an-download": "analysis.read",
+    "an-cards": "analysis.read", "an-download": "analysis.read", "an-fig-incidents": "analysis.read",
     # records
     "data-template": READ, "data-result": RECORDS,
     # accounts

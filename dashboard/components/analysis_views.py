@@ -1,32 +1,23 @@
 """Figures and tables of 分析研判: indicators, risk by township and sector, the matrices, the risk-index ranking.
 
-Each table is built from one ``TableData`` (headers and rows), which the page also writes to Excel, so what the
-planner downloads is what they saw. Charts are plotly figures; their mode bar saves a PNG in the browser.
+Tables are the report's own (services/analysis/report_risk.py, report_trends.py), so what the planner sees, downloads
+as Excel and reads in the Word report are the same rows. Charts are plotly figures; their mode bar saves a PNG.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import plotly.graph_objects as go
 from dash import dash_table, html
 
 from services import vocabulary
-from services.analysis.distribution import Distribution, Matrix
+from services.analysis.distribution import Distribution
+from services.analysis.report import Table
+from services.analysis.report_risk import matrix_row_names
 from services.analysis.risk_index import RiskIndex
 from services.text import t, term
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 WARNING_COLOURS = vocabulary.WARNING_COLOURS
 HAZARD_COLOURS = ("#8c510a", "#bf812d", "#dfc27d", "#80cdc1", "#35978f", "#01665e", "#3288bd", "#d53e4f")
-
-
-@dataclass(frozen=True)
-class TableData:
-    """A table as shown and as exported: a sheet name, headers and rows of plain values."""
-
-    key: str  # the catalogue key of its title (also the sheet name's source)
-    headers: list[str]
-    rows: list[list]
 
 
 def graph_config(filename: str) -> dict:
@@ -107,7 +98,7 @@ def sector_treemap(dist: Distribution, lang: str) -> go.Figure:
 def hazard_figure(dist: Distribution, lang: str) -> go.Figure:
     """Hazard points per township, stacked by hazard type."""
     m = dist.township_hazard_type
-    names = _matrix_row_names(dist, m, lang)
+    names = matrix_row_names(dist, m, lang)
     fig = go.Figure([go.Bar(name=term(col, lang), x=names, y=[row[j] for row in m.counts],
                             marker_color=HAZARD_COLOURS[j % len(HAZARD_COLOURS)])
                      for j, col in enumerate(m.columns) if m.column_totals[j]])
@@ -130,77 +121,15 @@ def risk_index_figure(index: RiskIndex, lang: str) -> go.Figure:
                vulnerability=f"{r.vulnerability:.2f}", capacity=f"{r.capacity:.2f}") for r in rows]
     fig = go.Figure(go.Bar(x=[r.risk for r in rows], y=[_name(r, lang) for r in rows], orientation="h",
                            hovertext=hover, marker_color="#b2182b"))
-    return _layout(fig, max(360, 22 * len(rows) + 80), t("an.fig.risk_index", lang),
-                   yaxis={"autorange": "reversed"}, margin={"l": 110, "r": 10, "t": 40, "b": 30})
+    return _layout(fig, 452, t("an.fig.risk_index", lang), yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
+                   margin={"l": 96, "r": 10, "t": 36, "b": 24})
 
 
-def _matrix_row_names(dist: Distribution, m: Matrix, lang: str) -> list[str]:
-    names = {r.code: _name(r, lang) for r in dist.townships}
-    return [names.get(code, code) for code in m.rows]
-
-
-def matrix_data(dist: Distribution, m: Matrix, key: str, lang: str) -> TableData:
-    """A township × vocabulary matrix with its totals (columns with no count left out)."""
-    keep = [j for j, total in enumerate(m.column_totals) if total]
-    headers = [t("an.col.township", lang), *(term(m.columns[j], lang) for j in keep), t("an.col.total", lang)]
-    rows = [[name, *(m.counts[i][j] for j in keep), m.row_totals[i]]
-            for i, name in enumerate(_matrix_row_names(dist, m, lang))]
-    rows.append([t("an.col.total", lang), *(m.column_totals[j] for j in keep), m.total])
-    return TableData(key, headers, rows)
-
-
-def township_data(dist: Distribution, lang: str) -> TableData:
-    """Per township: enterprises by risk level, hazard points, people and property threatened, shelter places."""
-    headers = [t("an.col.township", lang), t("dist.measure.enterprises", lang),
-               *(term(level, lang) for level in vocabulary.RISK_LEVELS), t("an.col.hidden_dangers", lang),
-               t("dist.measure.hazards", lang), t("dist.measure.threatened_people", lang),
-               t("dist.measure.threatened_households", lang), t("dist.measure.threatened_property_10k_yuan", lang),
-               t("an.col.places", lang), t("dist.measure.places_per_1000", lang)]
-    rows = [[_name(r, lang), r.enterprises.total, *(r.enterprises.by_risk_level.get(level, 0)
-                                                    for level in vocabulary.RISK_LEVELS),
-             r.enterprises.open_hidden_dangers, r.hazards.total, r.hazards.threatened_people,
-             r.hazards.threatened_households, round(r.hazards.threatened_property_10k_yuan, 1),
-             r.shelters.available_places, r.shelters.places_per_1000 if r.shelters.places_per_1000 is not None else "—"]
-            for r in dist.townships]
-    return TableData("an.table.townships", headers, rows)
-
-
-def risk_index_data(index: RiskIndex, lang: str) -> TableData:
-    """The ranking with each factor and the input that moves the township most up and down."""
-    headers = [t("an.col.rank", lang), t("an.col.township", lang), t("an.col.risk", lang),
-               *(t(f"risk.factor.{f}", lang) for f in ("hazard", "exposure", "vulnerability", "capacity")),
-               t("an.col.moves_up", lang), t("an.col.moves_down", lang)]
-    rows = []
-    for r in index.townships:
-        up = max(r.inputs, key=lambda i: i.pushes_up_by, default=None)
-        down = min(r.inputs, key=lambda i: i.pushes_up_by, default=None)
-        rows.append([r.rank, _name(r, lang), round(r.risk, 4), round(r.hazard, 3), round(r.exposure, 3),
-                     round(r.vulnerability, 3), round(r.capacity, 3),
-                     _move(up, lang) if up and up.pushes_up_by > 0 else "—",
-                     _move(down, lang) if down and down.pushes_up_by < 0 else "—"])
-    return TableData("an.table.risk_index", headers, rows)
-
-
-def _move(value, lang: str) -> str:
-    places = abs(value.pushes_up_by)
-    return t("an.move", lang, input=t(f"risk.input.{value.input}", lang), places=places)
-
-
-def method_data(index: RiskIndex, lang: str) -> TableData:
-    """The method beside the ranking: every input, its factor, weight and spread over the townships."""
-    headers = [t("an.col.factor", lang), t("an.col.input", lang), t("an.col.weight", lang), t("an.col.min", lang),
-               t("an.col.median", lang), t("an.col.max", lang), t("an.col.how", lang)]
-    rows = [[t(f"risk.factor.{i.factor}", lang), t(f"risk.input.{i.input}", lang), i.weight, round(i.min, 3),
-             round(i.median, 3), round(i.max, 3),
-             t(f"risk.input_doc.{i.input}", lang, radius_m=f"{index.monitoring_radius_m:g}")] for i in index.inputs]
-    return TableData("an.table.method", headers, rows)
-
-
-def table(data: TableData, lang: str) -> html.Div:
+def table(data: Table, lang: str) -> html.Div:
     """A titled table: one DataTable (sortable, with its own Excel export), since thousands of html.Td
     components would cost the browser seconds to lay out."""
     columns = [{"name": h, "id": f"c{i}", "type": "numeric" if _numeric(data, i) else "text"}
-               for i, h in enumerate(data.headers)]
+               for i, h in enumerate(data.header)]
     rows = [{f"c{i}": value for i, value in enumerate(row)} for row in data.rows]
     grid = dash_table.DataTable(
         data=rows, columns=columns, sort_action="native", export_format="xlsx", export_headers="display",
@@ -211,9 +140,10 @@ def table(data: TableData, lang: str) -> html.Div:
         style_cell_conditional=[{"if": {"column_type": "numeric"}, "textAlign": "right"}],
         style_header={"backgroundColor": "#eef2f7", "fontWeight": "bold"},
         css=[{"selector": ".export", "rule": "margin: 0 0 4px; font-family: inherit; cursor: pointer;"}])
-    return html.Div([html.H4(t(data.key, lang)), grid], className="an-table-wrap")
+    return html.Div([html.H4(data.title), grid, *([html.P(data.note, className="hint")] if data.note else [])],
+                    className="an-table-wrap")
 
 
-def _numeric(data: TableData, column: int) -> bool:
-    values = [row[column] for row in data.rows if row[column] not in ("—", None)]
+def _numeric(data: Table, column: int) -> bool:
+    values = [row[column] for row in data.rows[:-1] or data.rows if row[column] not in ("—", None)]
     return bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)

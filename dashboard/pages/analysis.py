@@ -9,7 +9,9 @@ from dash import Input, Output, State, callback, dcc, html
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dashboard.auth.principal import current_principal
 from dashboard.components import analysis_map as amap
+from dashboard.components import analysis_trends as trend_views
 from dashboard.components import analysis_views as views
 from dashboard.components.refused import page_may_show, refused_page
 from dashboard.state import settings
@@ -17,8 +19,20 @@ from services import vocabulary
 from services.analysis.density import DENSITY_MEASURES
 from services.analysis.distribution import CHOROPLETH_MEASURES, risk_distribution, township_measure
 from services.analysis.frames import parse_filter
+from services.analysis.period import current_quarter, resolve_period
+from services.analysis.report_risk import distribution_tables, index_tables
+from services.analysis.report_trends import (
+    arrivals_by_team_kind,
+    incidents_by_kind,
+    incidents_by_month,
+    incidents_by_township,
+    moves_by_day,
+    warnings_by_level,
+)
 from services.analysis.risk_index import risk_index
+from services.analysis.trends import trend_filter, trends
 from services.data.geography import township_list
+from services.clock import now_utc
 from services.db.uow import unit_of_work
 from services.errors import FieldError
 from services.map.layers import sample_in_use, township_codes
@@ -32,6 +46,12 @@ MEASURE, SCHEME, DENSITY_MEASURE, CARDS, MESSAGE = "an-measure", "an-scheme", "a
 FIG_TOWNSHIP, FIG_SECTOR, FIG_HAZARD, FIG_WARNING, FIG_RISK = ("an-fig-township", "an-fig-sector", "an-fig-hazard",
                                                                "an-fig-warning", "an-fig-risk")
 TABLES_DIST, TABLES_RISK, EXPORT, DOWNLOAD = "an-tables-dist", "an-tables-risk", "an-export", "an-download"
+PERIOD, DATES, VARIANT, TREND_MESSAGE, TABLES_TREND = "an-period", "an-dates", "an-variant", "an-trend-message", \
+    "an-tables-trend"
+FIG_INCIDENTS, FIG_IN_TIME, FIG_ARRIVAL, FIG_MOVES = ("an-fig-incidents", "an-fig-in-time", "an-fig-arrival",
+                                                      "an-fig-moves")
+REPORT_DOCX, REPORT_XLSX, REPORT_NOTE = "an-report-docx", "an-report-xlsx", "an-report-note"
+TREND_FIGURES = (FIG_INCIDENTS, FIG_IN_TIME, FIG_ARRIVAL, FIG_MOVES)
 GOOD_IS_HIGH = {"places_per_1000"}
 RISK_MEASURE = "risk"  # the composite index, shaded like the distribution's measures
 FIGURES = (FIG_TOWNSHIP, FIG_SECTOR, FIG_HAZARD, FIG_WARNING, FIG_RISK)
@@ -40,6 +60,18 @@ FIGURES = (FIG_TOWNSHIP, FIG_SECTOR, FIG_HAZARD, FIG_WARNING, FIG_RISK)
 def _choice(label_key: str, options: list, value, component_id: str, lang: str, multi: bool = True):
     return html.Label([t(label_key, lang), dcc.Dropdown(options, value, id=component_id, multi=multi,
                                                         clearable=multi, placeholder=t("an.all", lang))])
+
+
+def _periods(lang: str) -> list[dict]:
+    """The last 24 h, 7 and 30 days, this quarter and the five before it, or dates of one's own."""
+    year, number = map(int, current_quarter(settings()).split("Q"))
+    quarters = []
+    for _ in range(6):
+        quarters.append({"label": t("an.period.quarter", lang, year=year, quarter=number),
+                         "value": f"quarter:{year}Q{number}"})
+        year, number = (year, number - 1) if number > 1 else (year - 1, 4)
+    return [{"label": t(f"an.period.{kind}", lang), "value": kind} for kind in ("24h", "7d", "30d")] + quarters + \
+        [{"label": t("an.period.custom", lang), "value": "custom"}]
 
 
 def _filters(lang: str, townships: list[dict]) -> html.Div:
@@ -56,6 +88,13 @@ def _filters(lang: str, townships: list[dict]) -> html.Div:
         _choice("an.measure", measures, RISK_MEASURE, MEASURE, lang, multi=False),
         _choice("an.scheme", schemes, "natural_breaks", SCHEME, lang, multi=False),
         _choice("an.density", density, "threatened_people", DENSITY_MEASURE, lang, multi=False),
+        _choice("an.period", _periods(lang), f"quarter:{current_quarter(settings())}", PERIOD, lang, multi=False),
+        html.Label([t("an.dates", lang), dcc.DatePickerRange(id=DATES, display_format="YYYY-MM-DD",
+                                                             start_date_placeholder_text=t("an.since", lang),
+                                                             end_date_placeholder_text=t("an.until", lang),
+                                                             disabled=True, clearable=True)]),
+        _choice("an.variant", [{"label": t(f"an.variant.{v}", lang), "value": v} for v in ("general", "fire")],
+                "general", VARIANT, lang, multi=False),
     ], className="an-filters")
 
 
@@ -96,8 +135,27 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             dcc.Tab(label=t("an.tab.risk_index", lang), children=[
                 html.P([html.B(t("risk.formula", lang)), " ", html.Span(id="an-method-note")], className="hint"),
                 html.Div(id=TABLES_RISK)]),
+            dcc.Tab(label=t("an.tab.trends", lang), children=[
+                html.Div(id=TREND_MESSAGE, role="status"),
+                html.Div([html.Div(_graph(FIG_INCIDENTS, lang), className="an-panel wide"),
+                          html.Div(_graph(FIG_IN_TIME, lang), className="an-panel")], className="an-row"),
+                html.Div([html.Div(_graph(FIG_ARRIVAL, lang), className="an-panel"),
+                          html.Div(_graph(FIG_MOVES, lang), className="an-panel wide")], className="an-row"),
+                html.Div(id=TABLES_TREND)]),
+            dcc.Tab(label=t("an.tab.report", lang), children=[_report_panel(lang)]),
         ], className="an-tabs"),
     ], className="data-page an-page")
+
+
+def _report_panel(lang: str) -> html.Div:
+    principal = current_principal()
+    allowed = principal is not None and principal.may("analysis.run")
+    hidden = {} if allowed else {"display": "none"}  # the route refuses them too (analysis.run)
+    links = [html.A(t("an.report.docx", lang), id=REPORT_DOCX, className="button-link", href="", style=hidden),
+             html.A(t("an.report.xlsx", lang), id=REPORT_XLSX, className="button-link", href="", style=hidden)]
+    return html.Div([html.P(t("an.report.what", lang), className="hint"), html.Div(links, className="plan-links"),
+                     html.P("" if allowed else t("an.report.not_allowed", lang), id=REPORT_NOTE, className="hint")],
+                    className="an-report")
 
 
 def _read(uow, townships, sectors, levels, hazards, warnings, scheme):
@@ -108,10 +166,30 @@ def _read(uow, townships, sectors, levels, hazards, warnings, scheme):
 
 
 def _tables(dist, index, lang: str) -> tuple[list, list]:
-    dist_tables = [views.township_data(dist, lang),
-                   views.matrix_data(dist, dist.township_sector, "an.table.township_sector", lang),
-                   views.matrix_data(dist, dist.township_hazard_type, "an.table.township_hazard", lang)]
-    return dist_tables, [views.risk_index_data(index, lang), views.method_data(index, lang)]
+    return distribution_tables(dist, lang), index_tables(index, lang)
+
+
+def _period(value: str | None, since: str | None, until: str | None):
+    """The period of the selector (a kind, ``quarter:2026Q4``, or custom dates); PeriodError names the field."""
+    kind, _, quarter = (value or "30d").partition(":")
+    if kind == "custom":
+        return resolve_period(settings(), "custom", since=_day(since, "since"), until=_day(until, "until"))
+    return resolve_period(settings(), kind, quarter=quarter or None)
+
+
+def _day(value: str | None, name: str):
+    import datetime as dt
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise FieldError.of(name, "period.date_invalid", value=value) from None
+
+
+def _trend_tables(found, lang: str) -> list:
+    return [incidents_by_month(found, lang), incidents_by_township(found, lang), incidents_by_kind(found, lang),
+            warnings_by_level(found, lang), arrivals_by_team_kind(found, lang), moves_by_day(found, lang)]
 
 
 def _map_outputs(dist, index, measure: str, density_measure: str, lang: str):
@@ -128,7 +206,7 @@ def _map_outputs(dist, index, measure: str, density_measure: str, lang: str):
     title = t("an.measure.risk", lang) if measure == RISK_MEASURE else t(f"dist.measure.{measure}", lang)
     legend = amap.legend(title, classes, hideout["colours"], lang) + amap.legend(
         t("an.legend.density", lang, measure=t(f"dist.measure.{density_measure}", lang),
-          km2=f"{dist.density.cell_area_km2:g}"), density_classes, amap.ramp(density_classes), lang)
+          km2=f"{dist.density.cell_area_km2:.1f}"), density_classes, amap.ramp(density_classes), lang)
     return (hideout, legend, {"type": "FeatureCollection", "features": dist.density.features},
             amap.density_hideout(density_measure, density_classes))
 
@@ -159,13 +237,13 @@ def _refresh(townships, sectors, levels, hazards, warnings, measure, scheme, den
             method)
 
 
-def workbook_bytes(tables: list[views.TableData], lang: str) -> bytes:
+def workbook_bytes(tables: list, lang: str) -> bytes:
     """One sheet per table, headers bold, as the page showed them."""
     book = Workbook()
     book.remove(book.active)
     for data in tables:
-        sheet = book.create_sheet(t(data.key, lang)[:31])
-        sheet.append(data.headers)
+        sheet = book.create_sheet(_sheet_name(data.title, book.sheetnames))
+        sheet.append(data.header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in data.rows:
@@ -178,15 +256,65 @@ def workbook_bytes(tables: list[views.TableData], lang: str) -> bytes:
     return out.getvalue()
 
 
+def _sheet_name(title: str, taken: list[str]) -> str:
+    """At most 31 characters, none of []:*?/\\, and not one already in the book."""
+    name = "".join(" " if c in "[]:*?/\\" else c for c in title)[:31] or "Sheet"
+    n = 2
+    while name in taken:
+        name = f"{name[:28]}({n})"
+        n += 1
+    return name
+
+
 @callback(Output(DOWNLOAD, "data"), Input(EXPORT, "n_clicks"),
           State(TOWNSHIP, "value"), State(SECTOR, "value"), State(RISK, "value"), State(HAZARD, "value"),
-          State(WARNING, "value"), State(SCHEME, "value"), State(LANG, "data"), prevent_initial_call=True)
-def _export(_clicks, townships, sectors, levels, hazards, warnings, scheme, lang):
+          State(WARNING, "value"), State(SCHEME, "value"), State(PERIOD, "value"), State(DATES, "start_date"),
+          State(DATES, "end_date"), State(VARIANT, "value"), State(LANG, "data"), prevent_initial_call=True)
+def _export(_clicks, townships, sectors, levels, hazards, warnings, scheme, period, since, until, variant, lang):
+    """Every table of the page under its filters, one sheet each (the charts save themselves as PNG)."""
     lang = normalise_language(lang)
     try:
         with unit_of_work(settings()) as uow:
             dist, index = _read(uow, townships, sectors, levels, hazards, warnings, scheme)
+            found = trends(uow, trend_filter(uow, _period(period, since, until), tuple(townships or ()),
+                                             variant or "general"))
     except FieldError:
         return dash.no_update
     dist_tables, risk_tables = _tables(dist, index, lang)
-    return dcc.send_bytes(workbook_bytes(dist_tables + risk_tables, lang), t("an.file.tables", lang) + ".xlsx")
+    tables = dist_tables + risk_tables + _trend_tables(found, lang)
+    return dcc.send_bytes(workbook_bytes(tables, lang), t("an.file.tables", lang) + ".xlsx")
+
+
+@callback(*(Output(f, "figure") for f in TREND_FIGURES), Output(TABLES_TREND, "children"),
+          Output(TREND_MESSAGE, "children"), Output(DATES, "disabled"),
+          Output(REPORT_DOCX, "href"), Output(REPORT_XLSX, "href"),
+          Input(TOWNSHIP, "value"), Input(PERIOD, "value"), Input(DATES, "start_date"), Input(DATES, "end_date"),
+          Input(VARIANT, "value"), State(LANG, "data"))
+def _trends(townships, period, since, until, variant, lang):
+    """The trends of the period and the report links for the same choice."""
+    lang = normalise_language(lang)
+    custom = (period or "") == "custom"
+    try:
+        chosen = _period(period, since, until)
+        with unit_of_work(settings()) as uow:
+            found = trends(uow, trend_filter(uow, chosen, tuple(townships or ()), variant or "general"), now=now_utc())
+    except FieldError as exc:
+        message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
+        return (*([dash.no_update] * (len(TREND_FIGURES) + 1)), message, not custom, "", "")
+    figures = (trend_views.incidents_figure(found, lang), trend_views.in_time_figure(found, lang),
+               trend_views.arrival_figure(found, lang), trend_views.moves_figure(found, lang))
+    query = _report_query(chosen, townships, variant, lang)
+    return (*figures, [views.table(x, lang) for x in _trend_tables(found, lang)], "", not custom,
+            f"/api/v1/analysis/report.docx?{query}", f"/api/v1/analysis/report.xlsx?{query}")
+
+
+def _report_query(chosen, townships, variant, lang: str) -> str:
+    from urllib.parse import urlencode
+    args = {"period": chosen.kind, "variant": variant or "general", "lang": lang}
+    if chosen.kind == "quarter":
+        args["quarter"] = chosen.quarter
+    elif chosen.kind == "custom":
+        args |= {"since": chosen.since.isoformat(), "until": chosen.until.isoformat()}
+    if townships:
+        args["townships"] = ",".join(townships)
+    return urlencode(args)

@@ -83,6 +83,8 @@ SectionBuilder = Callable[[UnitOfWork, ReportFilter], "Section | None"]
 SECTIONS: list[tuple[str, str | SectionBuilder]] = [
     ("map", "services.analysis.report_sections:map_section"),
     ("fire_sites", "services.analysis.report_sections:fire_sites_section"),  # the fire variant only
+    ("distribution", "services.analysis.report_risk:distribution_section"),
+    ("risk_index", "services.analysis.report_risk:risk_index_section"),
     ("trends", "services.analysis.report_trends:trends_section"),
 ]
 

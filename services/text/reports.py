@@ -10,6 +10,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "period.custom_only": ("起止时间只用于自定义时段（period=custom），当前为 {kind}",
                            "since and until go with period=custom, not {kind}"),
     "period.quarter_only": ("季度只用于 period=quarter，当前为 {kind}", "quarter goes with period=quarter, not {kind}"),
+    "period.date_invalid": ("日期“{value}”无效，应写作 2026-12-03", "'{value}' is not a date like 2026-12-03"),
     "period.since_required": ("自定义时段需要开始时间（since）", "a custom period needs its start (since)"),
     "period.since_after_until": ("开始时间应早于结束时间", "since must be before until"),
     "period.too_long": ("时段最长 {days} 天", "the period may be at most {days} days long"),
