@@ -52,6 +52,7 @@ FIG_INCIDENTS, FIG_IN_TIME, FIG_ARRIVAL, FIG_MOVES = ("an-fig-incidents", "an-fi
                                                       "an-fig-moves")
 REPORT_DOCX, REPORT_XLSX, REPORT_NOTE = "an-report-docx", "an-report-xlsx", "an-report-note"
 TREND_FIGURES = (FIG_INCIDENTS, FIG_IN_TIME, FIG_ARRIVAL, FIG_MOVES)
+TABS = "an-tabs"
 GOOD_IS_HIGH = {"places_per_1000"}
 RISK_MEASURE = "risk"  # the composite index, shaded like the distribution's measures
 FIGURES = (FIG_TOWNSHIP, FIG_SECTOR, FIG_HAZARD, FIG_WARNING, FIG_RISK)
@@ -126,24 +127,24 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             html.Div(_graph(FIG_RISK, lang), className="an-panel an-risk-panel"),
         ], className="an-row"),
         dcc.Tabs([
-            dcc.Tab(label=t("an.tab.distribution", lang), children=[
+            dcc.Tab(label=t("an.tab.distribution", lang), value="distribution", children=[
                 html.Div([html.Div(_graph(FIG_TOWNSHIP, lang), className="an-panel wide"),
                           html.Div(_graph(FIG_SECTOR, lang), className="an-panel")], className="an-row"),
                 html.Div([html.Div(_graph(FIG_HAZARD, lang), className="an-panel wide"),
                           html.Div(_graph(FIG_WARNING, lang), className="an-panel")], className="an-row"),
                 html.Div(id=TABLES_DIST)]),
-            dcc.Tab(label=t("an.tab.risk_index", lang), children=[
+            dcc.Tab(label=t("an.tab.risk_index", lang), value="risk_index", children=[
                 html.P([html.B(t("risk.formula", lang)), " ", html.Span(id="an-method-note")], className="hint"),
                 html.Div(id=TABLES_RISK)]),
-            dcc.Tab(label=t("an.tab.trends", lang), children=[
+            dcc.Tab(label=t("an.tab.trends", lang), value="trends", children=[
                 html.Div(id=TREND_MESSAGE, role="status"),
                 html.Div([html.Div(_graph(FIG_INCIDENTS, lang), className="an-panel wide"),
                           html.Div(_graph(FIG_IN_TIME, lang), className="an-panel")], className="an-row"),
                 html.Div([html.Div(_graph(FIG_ARRIVAL, lang), className="an-panel"),
                           html.Div(_graph(FIG_MOVES, lang), className="an-panel wide")], className="an-row"),
                 html.Div(id=TABLES_TREND)]),
-            dcc.Tab(label=t("an.tab.report", lang), children=[_report_panel(lang)]),
-        ], className="an-tabs"),
+            dcc.Tab(label=t("an.tab.report", lang), value="report", children=[_report_panel(lang)]),
+        ], id=TABS, value="distribution", className="an-tabs"),
     ], className="data-page an-page")
 
 
@@ -154,15 +155,17 @@ def _report_panel(lang: str) -> html.Div:
     links = [html.A(t("an.report.docx", lang), id=REPORT_DOCX, className="button-link", href="", style=hidden),
              html.A(t("an.report.xlsx", lang), id=REPORT_XLSX, className="button-link", href="", style=hidden)]
     return html.Div([html.P(t("an.report.what", lang), className="hint"), html.Div(links, className="plan-links"),
-                     html.P("" if allowed else t("an.report.not_allowed", lang), id=REPORT_NOTE, className="hint")],
+                     html.P(id=REPORT_NOTE, className="hint")],
                     className="an-report")
 
 
-def _read(uow, townships, sectors, levels, hazards, warnings, scheme):
+def _read(uow, townships, sectors, levels, hazards, warnings, scheme, density_measure=None):
     """The distribution and the index under the filters, from one unit of work (FieldError for a bad filter)."""
     flt = parse_filter({"township": townships or [], "sector": sectors or [], "risk_level": levels or [],
                         "hazard_type": hazards or [], "warning_level": warnings or []}, township_codes(uow))
-    return risk_distribution(uow, flt, scheme=scheme or "natural_breaks"), risk_index(uow, flt.township)
+    classed = (density_measure,) if density_measure in DENSITY_MEASURES else DENSITY_MEASURES
+    return (risk_distribution(uow, flt, scheme=scheme or "natural_breaks", density_classed=classed),
+            risk_index(uow, flt.township))
 
 
 def _tables(dist, index, lang: str) -> tuple[list, list]:
@@ -224,7 +227,7 @@ def _refresh(townships, sectors, levels, hazards, warnings, measure, scheme, den
     lang = normalise_language(lang)
     try:
         with unit_of_work(settings()) as uow:  # every figure of the page from one snapshot
-            dist, index = _read(uow, townships, sectors, levels, hazards, warnings, scheme)
+            dist, index = _read(uow, townships, sectors, levels, hazards, warnings, scheme, density_measure)
     except FieldError as exc:
         message = html.P(exc.reason if lang == "zh" else exc.reason_en, className="short")
         return (dash.no_update, message, *([dash.no_update] * (len(FIGURES) + 7)))
@@ -286,26 +289,45 @@ def _export(_clicks, townships, sectors, levels, hazards, warnings, scheme, peri
 
 
 @callback(*(Output(f, "figure") for f in TREND_FIGURES), Output(TABLES_TREND, "children"),
-          Output(TREND_MESSAGE, "children"), Output(DATES, "disabled"),
-          Output(REPORT_DOCX, "href"), Output(REPORT_XLSX, "href"),
-          Input(TOWNSHIP, "value"), Input(PERIOD, "value"), Input(DATES, "start_date"), Input(DATES, "end_date"),
-          Input(VARIANT, "value"), State(LANG, "data"))
-def _trends(townships, period, since, until, variant, lang):
-    """The trends of the period and the report links for the same choice."""
+          Output(TREND_MESSAGE, "children"),
+          Input(TABS, "value"), Input(TOWNSHIP, "value"), Input(PERIOD, "value"), Input(DATES, "start_date"),
+          Input(DATES, "end_date"), Input(VARIANT, "value"), State(LANG, "data"))
+def _trends(tab, townships, period, since, until, variant, lang):
+    """The trends of the period, drawn when their tab is open (the first view needs none of it)."""
+    if tab != "trends":
+        return (*([dash.no_update] * (len(TREND_FIGURES) + 1)), dash.no_update)
     lang = normalise_language(lang)
-    custom = (period or "") == "custom"
     try:
         chosen = _period(period, since, until)
         with unit_of_work(settings()) as uow:
             found = trends(uow, trend_filter(uow, chosen, tuple(townships or ()), variant or "general"), now=now_utc())
     except FieldError as exc:
-        message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
-        return (*([dash.no_update] * (len(TREND_FIGURES) + 1)), message, not custom, "", "")
+        return (*([dash.no_update] * (len(TREND_FIGURES) + 1)), _period_message(exc, lang))
     figures = (trend_views.incidents_figure(found, lang), trend_views.in_time_figure(found, lang),
                trend_views.arrival_figure(found, lang), trend_views.moves_figure(found, lang))
+    return (*figures, [views.table(x, lang) for x in _trend_tables(found, lang)], "")
+
+
+def _period_message(exc: FieldError, lang: str) -> html.P:
+    return html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
+
+
+@callback(Output(REPORT_DOCX, "href"), Output(REPORT_XLSX, "href"), Output(REPORT_NOTE, "children"),
+          Output(DATES, "disabled"),
+          Input(TOWNSHIP, "value"), Input(PERIOD, "value"), Input(DATES, "start_date"), Input(DATES, "end_date"),
+          Input(VARIANT, "value"), State(LANG, "data"))
+def _report_links(townships, period, since, until, variant, lang):
+    """The report's downloads for the chosen period, townships and focus (the route checks them again)."""
+    lang = normalise_language(lang)
+    custom = (period or "") == "custom"
+    try:
+        chosen = _period(period, since, until)
+    except FieldError as exc:
+        return "", "", _period_message(exc, lang), not custom
+    principal = current_principal()
+    note = "" if principal is not None and principal.may("analysis.run") else t("an.report.not_allowed", lang)
     query = _report_query(chosen, townships, variant, lang)
-    return (*figures, [views.table(x, lang) for x in _trend_tables(found, lang)], "", not custom,
-            f"/api/v1/analysis/report.docx?{query}", f"/api/v1/analysis/report.xlsx?{query}")
+    return f"/api/v1/analysis/report.docx?{query}", f"/api/v1/analysis/report.xlsx?{query}", note, not custom
 
 
 def _report_query(chosen, townships, variant, lang: str) -> str:

@@ -71,9 +71,12 @@ def _cell_table(frame: gpd.GeoDataFrame, crs: str, cell_m: float, sums: dict[str
 
 
 def hex_density(enterprises: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame, crs: str, cell_m: float,
-                risk_scores: dict[str, float], scheme: str = "quantiles", k: int = 5) -> DensityGrid:
+                risk_scores: dict[str, float], scheme: str = "quantiles", k: int = 5,
+                classed: tuple[str, ...] = DENSITY_MEASURES) -> DensityGrid:
     """Enterprise count and risk (sum of each enterprise's score by risk level) and hazard points with the people
-    they threaten, per hexagon of side ``cell_m`` metres; only cells with something in them."""
+    they threaten, per hexagon of side ``cell_m`` metres; only cells with something in them. Class breaks are
+    made for the measures of ``classed`` (natural breaks over hundreds of cells take a while: a page that
+    shades one measure asks for that one)."""
     risk = enterprises["risk_level"].map(risk_scores).astype(float)
     firms = _cell_table(enterprises, crs, cell_m, {"enterprise_risk": risk}).rename(columns={"count": "enterprises"})
     points = _cell_table(hazards, crs, cell_m, {"threatened_people": hazards["threatened_people"]}) \
@@ -88,7 +91,7 @@ def hex_density(enterprises: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame, crs: s
                          "geometry": {"type": "Polygon", "coordinates": [ring]},
                          "properties": {"q": int(cq), "r": int(cr), **{m: _whole(getattr(row, m))
                                                                       for m in DENSITY_MEASURES}}})
-    classes = {m: class_breaks([v for v in cells[m] if v > 0], scheme, k) for m in DENSITY_MEASURES}
+    classes = {m: class_breaks([v for v in cells[m] if v > 0], scheme, k) for m in DENSITY_MEASURES if m in classed}
     area_km2 = round(1.5 * SQRT3 * cell_m**2 / 1e6, 4)
     return DensityGrid(cell_m, crs, area_km2, features, classes)
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from services import vocabulary
 from services.analysis.classes import DEFAULT_CLASSES, ValueClass, class_breaks
-from services.analysis.density import DensityGrid, hex_density
+from services.analysis.density import DENSITY_MEASURES, DensityGrid, hex_density
 from services.analysis.frames import (
     AnalysisFilter,
     district_crs,
@@ -211,7 +211,8 @@ def township_measure(row: TownshipRow, measure: str) -> float | None:
 
 
 def risk_distribution(uow: UnitOfWork, flt: AnalysisFilter | None = None, *, scheme: str = "quantiles",
-                      k: int = DEFAULT_CLASSES, cell_m: float | None = None) -> Distribution:
+                      k: int = DEFAULT_CLASSES, cell_m: float | None = None,
+                      density_classed: tuple[str, ...] = DENSITY_MEASURES) -> Distribution:
     """Everything of the distribution under ``flt``: rows per township and sector, matrices, class breaks
     (``scheme`` quantiles or natural_breaks, up to ``k`` classes) and the density grid (hexagons of ``cell_m``)."""
     uow.principal.require("analysis.read")
@@ -233,5 +234,6 @@ def risk_distribution(uow: UnitOfWork, flt: AnalysisFilter | None = None, *, sch
                                      "warning_level", flt.warning_level or vocabulary.WARNING_LEVELS),
         scheme=scheme,
         classes={m: class_breaks([township_measure(r, m) for r in rows], scheme, k) for m in CHOROPLETH_MEASURES},
-        density=hex_density(firms, points, district_crs(uow), cell_m or rules.density_cell_m, scores, scheme, k),
+        density=hex_density(firms, points, district_crs(uow), cell_m or rules.density_cell_m, scores, scheme, k,
+                            density_classed),
     )

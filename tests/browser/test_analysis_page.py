@@ -9,7 +9,7 @@ from docx import Document
 
 pytestmark = pytest.mark.browser
 
-READY = "() => document.querySelectorAll('.an-graph .main-svg').length >= 5 && window.qj.rendered.townships === 30"
+READY = "() => document.querySelectorAll('.an-graph .main-svg').length >= 5 && window.qj.rendered.townships >= 30"
 
 
 def choose(page, dropdown: str, option: str) -> None:

@@ -110,16 +110,22 @@ def test_the_excel_export_holds_the_rows_shown(app, seeded):
 
 def test_trends_and_report_links_follow_the_period_and_townships(app, seeded):
     client = signed_in(app.server.test_client(), seeded, "planner")
-    shown = run(app, client, "an-fig-incidents", {"an-township.value": [HOME], "an-period.value": "quarter:2026Q3",
-                                                  "an-variant.value": "fire", "an-lang.data": "zh"})
-    query = parse_qs(urlparse(shown["an-report-docx"]["href"]).query)
+    choice = {"an-township.value": [HOME], "an-period.value": "quarter:2026Q3", "an-variant.value": "fire",
+              "an-lang.data": "zh"}
+    links = run(app, client, "an-report-docx", choice)
+    query = parse_qs(urlparse(links["an-report-docx"]["href"]).query)
     assert query == {"period": ["quarter"], "quarter": ["2026Q3"], "townships": [HOME], "variant": ["fire"],
                      "lang": ["zh"]}
-    assert shown["an-dates"]["disabled"] is True
-    assert client.get(shown["an-report-xlsx"]["href"]).status_code == 200
-    bad = run(app, client, "an-fig-incidents", {"an-period.value": "custom", "an-dates.start_date": "2026-12-02",
-                                                "an-dates.end_date": "2026-12-01", "an-lang.data": "en"})
-    assert "since" in json.dumps(bad["an-trend-message"]["children"]) and bad["an-dates"]["disabled"] is False
+    assert links["an-dates"]["disabled"] is True
+    assert client.get(links["an-report-xlsx"]["href"]).status_code == 200
+    assert "an-fig-incidents" not in run(app, client, "an-fig-incidents", choice)  # drawn only on its tab
+    shown = run(app, client, "an-fig-incidents", {**choice, "an-tabs.value": "trends"})
+    assert _grid(shown, "an-tables-trend", "突发事件（按月、按类别）") and shown["an-fig-incidents"]["figure"]
+    bad = {"an-period.value": "custom", "an-dates.start_date": "2026-12-02", "an-dates.end_date": "2026-12-01",
+           "an-lang.data": "en", "an-tabs.value": "trends"}
+    assert "since" in json.dumps(run(app, client, "an-fig-incidents", bad)["an-trend-message"]["children"])
+    refused = run(app, client, "an-report-docx", bad)
+    assert refused["an-report-docx"]["href"] == "" and refused["an-dates"]["disabled"] is False
 
 
 def test_township_staff_are_refused_the_analysis(app, seeded):
