@@ -15,7 +15,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from geo.roads import RoadGraph
-from geo.travel import WALK_M_PER_S, Snapped, snap
+from geo.travel import WALK_M_PER_S, Snapped, snap, travel_matrix
 
 MODES = ("walk", "drive")
 NOT_WALKABLE = ("motorway",)  # road classes closed to people on foot
@@ -137,3 +137,13 @@ def nearest(graph: RoadGraph, facilities_lonlat, points_lonlat, *, mode: str = "
     index[reached] = owner_of_node[root[reached]]
     seconds[reached] = cost[reached] * to_seconds
     return Nearest(index, seconds)
+
+
+def travel_seconds(graph: RoadGraph, from_lonlat, to_lonlat, *, mode: str = "drive") -> np.ndarray:
+    """``(len(from), len(to))`` travel seconds by ``mode``, walking legs included (inf: cut off or unreachable).
+
+    Walking runs on the shortest open path without motorways at the walking speed; driving on the fastest.
+    """
+    road, weight, to_seconds = mode_graph(graph, mode)
+    origins, targets = _snapped(road, from_lonlat), _snapped(road, to_lonlat)
+    return travel_matrix(road, origins, targets, weight=weight) * to_seconds

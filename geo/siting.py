@@ -114,13 +114,17 @@ def _solver(time_limit_s: float):
     return solver
 
 
+class NoSolution(RuntimeError):
+    """The solver found no solution within its time limit."""
+
+
 def _solve(solver) -> bool:
-    """Solve at a zero gap; True when optimality is proven."""
+    """Solve at a zero gap; True when optimality is proven. Raises NoSolution when nothing was found in time."""
     params = pywraplp.MPSolverParameters()
     params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
     status = solver.Solve(params)
     if status not in (solver.OPTIMAL, solver.FEASIBLE):
-        raise RuntimeError(f"the siting model did not solve: status {status}")
+        raise NoSolution(f"the siting model did not solve: status {status}")
     return status == solver.OPTIMAL
 
 

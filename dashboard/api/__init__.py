@@ -12,6 +12,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter, Map, Rule
 
 from config import Settings
+from dashboard.api.coverage import coverage_api
 from dashboard.api.dispatch import incidents_api
 from dashboard.api.evacuation import evacuation_api
 from dashboard.api.exports import export
@@ -39,6 +40,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(roads_api)
     server.register_blueprint(incidents_api)
     server.register_blueprint(field_api)
+    server.register_blueprint(coverage_api)
 
     @server.before_request
     def _start_clock():

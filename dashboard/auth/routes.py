@@ -47,6 +47,8 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "field_api.patrol_photos_upload": "hazard.patrol", "field_api.photo": RECORDS,
     "field_api.ack_mine": "warning.acknowledge", "field_api.township_field": RECORDS,
     "field_page.page": RECORDS, "field_page.warnings_fragment": RECORDS,
+    # analysis (分析研判): coverage gaps by road and siting
+    "coverage_api.coverage": "analysis.read", "coverage_api.siting": "analysis.run",
     # accounts
     "auth_pages.password": "account.self",
 }

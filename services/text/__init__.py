@@ -11,7 +11,19 @@ from __future__ import annotations
 import functools
 import string
 
-from services.text import accounts, dispatch, errors, exports, field, imports, planning, terms, ui, validation
+from services.text import (
+    accounts,
+    coverage,
+    dispatch,
+    errors,
+    exports,
+    field,
+    imports,
+    planning,
+    terms,
+    ui,
+    validation,
+)
 
 LANGUAGES = ("zh", "en")
 
@@ -30,7 +42,8 @@ def _merge(*tables: tuple[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[s
 CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT), ("", dispatch.TEXT),
                                                ("export.", exports.TEXT), ("import.", imports.TEXT),
                                                ("validation.", validation.TEXT), ("", planning.TEXT),
-                                               ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT))
+                                               ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT),
+                                               ("", coverage.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 
