@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from dashboard.api.models import body, parse, parse_query, query, responds
-from dashboard.api.models.coverage import Coverage, CoverageParams, Siting, SitingBody
+from dashboard.api.models.coverage import AnalysisCoverage, AnalysisSiting, CoverageParams, SitingBody
 from dashboard.api.support import app_settings, json_body, unit
 from services.analysis.coverage import coverage as coverage_report
 from services.analysis.siting import prepare, solve
@@ -24,7 +24,7 @@ def _planner_busy(exc: PlannerBusy):
 
 @coverage_api.get("/api/v1/analysis/coverage")
 @query(CoverageParams)
-@responds(Coverage, errors=(400, 503))
+@responds(AnalysisCoverage, errors=(400, 503))
 def coverage():
     """Road travel times (walking, driving) from every hazard point and village seat to the nearest open shelter
     with free places, standby rescue team and depot, closures honoured; people beyond 15/30/60 min of a shelter by
@@ -36,7 +36,7 @@ def coverage():
 
 @coverage_api.post("/api/v1/analysis/siting")
 @body(SitingBody)
-@responds(Siting, errors=(400, 415, 503))
+@responds(AnalysisSiting, errors=(400, 415, 503))
 def siting():
     """Propose up to ``k`` new shelters, rescue bases or depots among the candidates: the most threatened people
     within ``minutes`` by road (``coverage``, MCLP) or the fewest person-minutes (``p-median``), optionally under

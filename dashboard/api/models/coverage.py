@@ -79,26 +79,26 @@ class CoverageAsked(Reply):
     hazard_blocks: bool
 
 
-class RoadNetwork(Reply):
+class AnalysisNetwork(Reply):
     synthetic: bool
     nodes: int
     edges: int
     blocked_edges: int
 
 
-class Reach(Reply):
+class CoverageReach(Reply):
     facility_id: int | None   # null: none of the kind can be reached
     facility_name: str | None
     minutes: float | None
     free_places: int | None = None
 
 
-class ModeReach(Reply):
-    walk: Reach
-    drive: Reach
+class CoverageModeReach(Reply):
+    walk: CoverageReach
+    drive: CoverageReach
 
 
-class PointCoverage(Reply):
+class CoveragePoint(Reply):
     kind: Literal[DEMAND_KINDS]  # type: ignore[valid-type]
     id: int | None
     code: str
@@ -109,12 +109,12 @@ class PointCoverage(Reply):
     lon: float
     lat: float
     is_sample: bool
-    shelter: ModeReach
-    team: ModeReach
-    depot: ModeReach
+    shelter: CoverageModeReach
+    team: CoverageModeReach
+    depot: CoverageModeReach
 
 
-class ShelterGap(Reply):
+class CoverageShelterGap(Reply):
     township_code: str | None
     township_name: str | None
     kind: str
@@ -127,7 +127,7 @@ class ShelterGap(Reply):
     unreachable_people: int
 
 
-class TeamStandard(Reply):
+class CoverageTeamStandard(Reply):
     township_code: str
     township_name: str
     hazard_points: int
@@ -138,7 +138,7 @@ class TeamStandard(Reply):
     late_points: list[str]
 
 
-class ShelterOverflow(Reply):
+class CoverageOverflow(Reply):
     hazard_id: int
     code: str
     name: str
@@ -151,7 +151,7 @@ class ShelterOverflow(Reply):
     short_people: int
 
 
-class ShelterLoad(Reply):
+class CoverageShelterLoad(Reply):
     shelter_id: int
     shelter_name: str
     mode: str
@@ -161,21 +161,21 @@ class ShelterLoad(Reply):
     short_people: int
 
 
-class Coverage(Reply):
+class AnalysisCoverage(Reply):
     """Travel times from every demand point to the nearest shelter, team and depot, and the gaps they leave."""
 
     query: CoverageAsked
     gap_minutes: list[int]
     team_standard_minutes: int
     facilities: dict[str, int]
-    road_network: RoadNetwork
+    road_network: AnalysisNetwork
     is_sample: bool
-    points: list[PointCoverage]
-    shelter_gaps: list[ShelterGap]
-    shelter_gap_totals: list[ShelterGap]
-    team_standard: list[TeamStandard]
-    overflow: list[ShelterOverflow]
-    shelter_loads: list[ShelterLoad]
+    points: list[CoveragePoint]
+    shelter_gaps: list[CoverageShelterGap]
+    shelter_gap_totals: list[CoverageShelterGap]
+    team_standard: list[CoverageTeamStandard]
+    overflow: list[CoverageOverflow]
+    shelter_loads: list[CoverageShelterLoad]
 
 
 class SitingAsked(Reply):
@@ -194,7 +194,7 @@ class SitingAsked(Reply):
     time_limit_s: float
 
 
-class Candidate(Reply):
+class SitingCandidate(Reply):
     source: str
     ref: str
     name: str
@@ -214,16 +214,16 @@ class SitingScore(Reply):
     mean_minutes: float | None
 
 
-class ProposedSite(Reply):
+class SitingSite(Reply):
     rank: int
-    candidate: Candidate
+    candidate: SitingCandidate
     adds_covered_people: int
     adds_reached_people: int
     person_minutes_change: float
     after: SitingScore
 
 
-class Siting(Reply):
+class AnalysisSiting(Reply):
     """K proposed sites with the score before and after and what each adds, in order; solved exactly."""
 
     query: SitingAsked
@@ -234,9 +234,9 @@ class Siting(Reply):
     candidates_cut_off: int
     before: SitingScore
     after: SitingScore
-    sites: list[ProposedSite]
+    sites: list[SitingSite]
     optimal: bool
     solver: str
     solve_s: float
-    road_network: RoadNetwork
+    road_network: AnalysisNetwork
     is_sample: bool
