@@ -4,7 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from dashboard.api.models import body, parse, parse_query, query, responds
-from dashboard.api.models.coverage import AnalysisCoverage, AnalysisSiting, CoverageParams, SitingBody
+from dashboard.api.models.coverage import (
+    AnalysisCoverage,
+    AnalysisSiting,
+    CoverageParams,
+    SitingBody,
+)
 from dashboard.api.support import app_settings, json_body, unit
 from services.analysis.coverage import coverage as coverage_report
 from services.analysis.siting import prepare, solve
