@@ -56,7 +56,8 @@ class SitingQuery:
     candidates: tuple[str, ...] = ("seats", "villages")
     points: tuple[tuple[float, float], ...] = ()  # user candidates, (lon, lat)
     grid_spacing_m: float = 2000.0
-    capacity_people: int | None = None   # places of each new site: assign under capacities
+    capacity_people: int | None = None   # places (people served) of each new site, and of each existing team or
+                                         # depot; existing shelters keep their free places. None: uncapacitated
     hazard_blocks: bool = False
     time_limit_s: float = 30.0
 
