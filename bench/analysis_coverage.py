@@ -25,11 +25,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _common import emit, print_machine  # noqa: E402
+from _common import emit, print_machine
 
-from geo import siting, travel  # noqa: E402
-from geo.facilities import nearest, travel_seconds  # noqa: E402
-from geo.roads import from_features  # noqa: E402
+from geo import siting, travel
+from geo.facilities import nearest, travel_seconds
+from geo.roads import from_features
 
 
 def _stats(times: list[float]) -> dict:
@@ -70,18 +70,24 @@ def district_case(repeat: int) -> dict:
             with unit_of_work(settings) as uow:
                 report = coverage(uow)
             times.append(time.perf_counter() - t0)
-        siting_times, result = [], None
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            with unit_of_work(settings) as uow:
-                result = site(uow, SitingQuery(k=5, minutes=30))
-            siting_times.append(time.perf_counter() - t0)
+        sitings = {}
+        for name, query in (("k5_mclp_30min", SitingQuery(k=5, minutes=30)),
+                            ("k5_p_median", SitingQuery(k=5, objective="p-median")),
+                            ("k5_mclp_30min_capacity_500", SitingQuery(k=5, minutes=30, capacity_people=500)),
+                            ("k5_team_mclp_30min_grid_2km", SitingQuery(facility="team", k=5, minutes=30,
+                                                                        candidates=("seats", "villages", "grid")))):
+            siting_times, result = [], None
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                with unit_of_work(settings) as uow:
+                    result = site(uow, query)
+                siting_times.append(time.perf_counter() - t0)
+            sitings[name] = {"demand": result.demand_points, "candidates": result.candidates_considered,
+                             "total_s": _stats(siting_times), "solve_s": result.solve_s, "optimal": result.optimal,
+                             "covered_before": result.before.covered_people,
+                             "covered_after": result.after.covered_people}
     return {"points": len(report.points), "facilities": report.facilities, "first_call_s": round(times[0], 3),
-            "warm_s": _stats(times[1:]), "network_nodes": report.road_network.nodes,
-            "siting_k5_mclp_30min": {"demand": result.demand_points, "candidates": result.candidates_considered,
-                                     "total_s": _stats(siting_times), "solve_s": result.solve_s,
-                                     "optimal": result.optimal, "covered_before": result.before.covered_people,
-                                     "covered_after": result.after.covered_people}}
+            "warm_s": _stats(times[1:]), "network_nodes": report.road_network.nodes, "siting": sitings}
 
 
 def large_case(graph, repeat: int) -> dict:
@@ -117,6 +123,7 @@ def siting_case(graph, repeat: int) -> dict:
     existing_s = travel_seconds(graph, demand, existing)
     matrix_s = time.perf_counter() - t0
     cases = {f"mclp_{m}min": (siting.mclp, {"limit_s": m * 60.0}) for m in (15, 30, 60)}
+    cases["mclp_30min_no_existing"] = (siting.mclp, {"limit_s": 1800.0, "existing_s": None})
     cases["p_median"] = (siting.p_median, {"limit_s": 1800.0})
     capacity = {"capacity": np.full(200, 1500), "existing_capacity": np.full(20, 600)}
     cases["mclp_30min_capacitated"] = (siting.mclp, {"limit_s": 1800.0, **capacity})
@@ -125,16 +132,21 @@ def siting_case(graph, repeat: int) -> dict:
            "solver": siting.SOLVER}
     for name, (solve, kwargs) in cases.items():
         limit_s = kwargs.pop("limit_s")
+        kwargs = {"existing_s": existing_s, **kwargs}
         times, found = [], None
         for _ in range(repeat if "capacitated" not in name else max(1, repeat // 2)):
             t0 = time.perf_counter()
             if solve is siting.mclp:
-                found = solve(cost, people, 5, limit_s, existing_s=existing_s, time_limit_s=60, **kwargs)
+                found = solve(cost, people, 5, limit_s, time_limit_s=60, **kwargs)
             else:
-                found = solve(cost, people, 5, limit_s=limit_s, existing_s=existing_s, time_limit_s=60, **kwargs)
+                found = solve(cost, people, 5, limit_s=limit_s, time_limit_s=60, **kwargs)
             times.append(time.perf_counter() - t0)
+        problem = siting.Problem.of(cost, people, kwargs["existing_s"], kwargs.get("capacity"),
+                                    kwargs.get("existing_capacity"))
+        before = siting.evaluate(problem, [], limit_s)
         out[name] = {"s": _stats(times), "optimal": found.optimal, "sites": len(found.chosen),
-                     "covered_people": found.score.covered_people,
+                     "covered_before": before.covered_people, "covered_people": found.score.covered_people,
+                     "person_minutes_before": round(before.person_seconds / 60),
                      "person_minutes": round(found.score.person_seconds / 60)}
         print(f"  {name}: {out[name]}", flush=True)
     return out

@@ -15,7 +15,7 @@ any set of open sites the same way (for capacities: exact min-cost flow, ``geo.a
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -179,7 +179,17 @@ def _chosen(y) -> list[int]:
 
 
 def _max_covered(problem: Problem, k: int, limit_s: float, time_limit_s: float, rows=None):
-    """Open at most ``k`` candidates covering the most people within ``limit_s``: (chosen, value, optimal)."""
+    """Open at most ``k`` candidates covering the most people within ``limit_s``: (chosen, value, optimal).
+
+    With capacities the value counts every person housed within the limit. The uncapacitated optimum bounds it
+    from above, and is quick to find: when its sites house as many under the capacities, they are optimal.
+    """
+    if problem.capacitated:
+        relaxed = replace(problem, capacity=None, existing_capacity=None)
+        chosen, _, optimal = _max_covered(relaxed, k, limit_s, time_limit_s)
+        bound = evaluate(relaxed, chosen, limit_s).covered_people
+        if optimal and evaluate(problem, chosen, limit_s).covered_people >= bound:
+            return chosen, float(bound), True
     solver = _solver(time_limit_s)
     y = _site_vars(solver, problem.cost_s.shape[1], k)
     covered = _flow_model(solver, problem, y, limit_s)[0] if problem.capacitated else \
