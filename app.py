@@ -7,8 +7,8 @@
     python app.py template ENTITY OUT.xlsx
     python app.py import-roads FILE.osm.pbf|FILE.geojson
     python app.py solve-vrp FILE.vrp [--seconds N]
-    python app.py users add NAME --role ROLE [--township CODE] [--display-name TEXT] [--password-stdin]
-    python app.py users list | disable NAME | enable NAME | token NAME [--label TEXT]
+    python app.py users add NAME --role ROLE [--township CODE] [--phone P] [--display-name TEXT] [--password-stdin]
+    python app.py users list | disable NAME | enable NAME | token NAME [--label TEXT] | phone NAME [P]
 """
 from __future__ import annotations
 
@@ -185,15 +185,20 @@ def _users(args, settings) -> int:
                 for u in users.list_users(uow):
                     flags = ",".join(f for f, on in (("disabled", u.disabled), ("locked", u.locked),
                                                       ("must-change", u.must_change_password)) if on)
-                    print(f"{u.username}\t{u.role}\t{u.township_code or '-'}\t{u.display_name}\t{flags}")
+                    print(f"{u.username}\t{u.role}\t{u.township_code or '-'}\t{u.phone or '-'}\t{u.display_name}"
+                          f"\t{flags}")
             elif args.action == "add":
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else generate()
                 users.create_user(uow, args.name, role=args.role, password=password, township_code=args.township,
-                                  display_name=args.display_name)
+                                  phone=args.phone, display_name=args.display_name)
                 if not args.password_stdin:
                     print(t("cli.user_password", lang, user=args.name, password=password))
             elif args.action in ("disable", "enable"):
                 users.set_disabled(uow, args.name, args.action == "disable")
+            elif args.action == "phone":
+                phone = users.set_phone(uow, args.name, args.phone).phone
+                print(t("cli.phone_set", lang, user=args.name, phone=phone) if phone else
+                      t("cli.phone_cleared", lang, user=args.name))
             elif args.action == "token":
                 token, _ = tokens.issue_token(uow, args.name, args.label or "")
                 print(t("cli.token_once", lang, user=args.name))
@@ -230,17 +235,21 @@ def main(argv: list[str] | None = None) -> int:
     vrp.add_argument("--seconds", type=float, default=10.0, help="time limit")
     vrp.add_argument("--seed", type=int, default=1)
     from services.accounts.permissions import ROLES
-    users = sub.add_parser("users", help="accounts: add, list, disable, enable, token")
+    users = sub.add_parser("users", help="accounts: add, list, disable, enable, phone, token")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add", help="a new account (a password is generated and printed once)")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--township", default=None, help="9-digit township code (role township only)")
+    add.add_argument("--phone", default=None, help="mobile (13912345678) or landline (023-79223456)")
     add.add_argument("--display-name", default=None)
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     users_sub.add_parser("list", help="every account")
     for action in ("disable", "enable"):
         users_sub.add_parser(action, help=f"{action} an account").add_argument("name")
+    phone = users_sub.add_parser("phone", help="set an account's phone number (none given: clear it)")
+    phone.add_argument("name")
+    phone.add_argument("phone", nargs="?", default=None, help="mobile (13912345678) or landline (023-79223456)")
     token = users_sub.add_parser("token", help="a new API token for an account (printed once)")
     token.add_argument("name")
     token.add_argument("--label", default=None)

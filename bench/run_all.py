@@ -33,6 +33,7 @@ BENCHMARKS = {
     "vrp_quality": ("vrp_quality.py", [], ["--seconds", "2"], 600),
     "live_view": ("live_view.py", [], ["--views", "5", "--seconds", "10"], 600),
     "import_bomb": ("import_bomb.py", [], ["--repeat", "1"], 900),
+    "analysis_report": ("analysis_report.py", [], ["--repeat", "2"], 900),
 }
 
 

@@ -118,6 +118,14 @@ HAZARDOUS_NEIGHBOURS: dict[str, tuple[str, ...]] = {
     "燃气": ("燃气经营",),
 }
 
+# 火灾形势分析研判 (the quarterly fire-risk analysis, services/analysis/report.py): what its fire variant keeps —
+# forest-fire hazard points, fire and gas incidents, oil, gas and crowded-place enterprises, fire teams.
+FIRE_HAZARD_TYPES: tuple[str, ...] = ("森林火险",)
+FIRE_INCIDENT_KINDS: tuple[str, ...] = ("火灾", "森林火灾", "燃气事故")
+FIRE_ENTERPRISE_SECTORS: tuple[str, ...] = ("成品油", "燃气", "人员密集场所")
+FIRE_WARNING_HAZARDS: tuple[str, ...] = FIRE_HAZARD_TYPES + FIRE_INCIDENT_KINDS  # a warning's hazard type
+FIRE_TEAM_KINDS: tuple[str, ...] = ("综合性消防救援", "森林消防")
+
 # Map symbols, declared once: the live map (dashboard/assets/qj_map.js reads them from each layer's hideout),
 # the exported HTML map and the print layout all draw with these.
 GLYPHS: dict[str, str] = {

@@ -12,6 +12,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter, Map, Rule
 
 from config import Settings
+from dashboard.api.analysis import analysis_api
 from dashboard.api.coverage import coverage_api
 from dashboard.api.dispatch import incidents_api
 from dashboard.api.evacuation import evacuation_api
@@ -20,6 +21,7 @@ from dashboard.api.field import field_api
 from dashboard.api.map import api
 from dashboard.api.models import GEOJSON
 from dashboard.api.openapi import openapi_api
+from dashboard.api.reports import reports_api
 from dashboard.api.roads import roads_api
 from dashboard.api.support import register_error_answers
 from services.text import both
@@ -40,6 +42,8 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(roads_api)
     server.register_blueprint(incidents_api)
     server.register_blueprint(field_api)
+    server.register_blueprint(analysis_api)
+    server.register_blueprint(reports_api)
     server.register_blueprint(coverage_api)
 
     @server.before_request

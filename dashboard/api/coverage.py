@@ -48,6 +48,6 @@ def siting():
     ``capacity_people`` per new site; solved exactly, with the score before and after and what each site adds."""
     raw = json_body()
     req = parse(SitingBody, raw)
-    with unit(body=raw) as uow:
+    with unit() as uow:
         inputs = prepare(uow, req.query())
     return solve(app_settings(), inputs)  # solved after the unit closed: no transaction held while it runs

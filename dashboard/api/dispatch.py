@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 
 from dashboard.api.models import body, parse, parse_query, query, responds
 from dashboard.api.models.dispatch import (
-    Acknowledge, ActorOnly, CapImportQuery, EventFeed, EventsQuery, IncidentCreate, IncidentDetail, IncidentList,
+    Acknowledge, EmptyBody, CapImportQuery, EventFeed, EventsQuery, IncidentCreate, IncidentDetail, IncidentList,
     IncidentsQuery, OrderCreate, OrderState, Recommendations, StatusChange, WarningCreate, WarningDetail,
     WarningList, WarningMessages,
 )
@@ -46,7 +46,7 @@ def create_incident():
     """Report an incident (接报); its township is the one its place lies in."""
     body = json_body()
     req = parse(IncidentCreate, body)
-    with unit(write=True, body=body) as uow:
+    with unit(write=True) as uow:
         occurred = from_user(req.occurred_at, uow.settings) if req.occurred_at else now_utc()
         report = IncidentReport(title=req.title, kind=req.kind, level=req.level, lon=req.lon, lat=req.lat,
                                 occurred_at=occurred, reporter=req.reporter or uow.actor, dead=req.dead,
@@ -79,7 +79,7 @@ def incident_status(incident_id: int):
     """Move an incident along 接报 → 核实 → 处置中 → 已结束."""
     body = json_body()
     req = parse(StatusChange, body)
-    with unit(write=True, body=body) as uow:
+    with unit(write=True) as uow:
         change_status(uow, incident_id, req.status, note=req.note or "")
         detail = _detail_or_404(uow, incident_id)
     return detail
@@ -92,7 +92,7 @@ def create_order():
     """Send a rescue team to an incident (派遣); a team has one active order at a time."""
     body = json_body()
     req = parse(OrderCreate, body)
-    with unit(write=True, body=body) as uow:
+    with unit(write=True) as uow:
         order_id = assign_team(uow, req.incident_id, req.team_id)
     return {"id": order_id, "status": vocabulary.ORDER_SENT}
 
@@ -104,7 +104,7 @@ def order_status(order_id: int):
     """Move an order along 已派 → 出发 → 到达 → 完成 (or 取消)."""
     body = json_body()
     req = parse(StatusChange, body)
-    with unit(write=True, body=body) as uow:
+    with unit(write=True) as uow:
         advance_order(uow, order_id, req.status)
     return {"id": order_id, "status": req.status}
 
@@ -140,9 +140,9 @@ def issue():
     from services.dispatch.warnings import issue_warning, warning_status
     body = json_body()
     req = parse(WarningCreate, body)
-    fields = req.model_dump(exclude={"actor"})
+    fields = req.model_dump()
     fields["recipients"] = [r.model_dump() for r in req.recipients]
-    with unit(write=True, body=body) as uow:
+    with unit(write=True) as uow:
         warning_id = issue_warning(uow, WarningRequest(**fields))
         status = warning_status(uow, warning_id)
     send_messages(warning_id)  # after the commit: a rolled-back warning never reaches anyone
@@ -195,21 +195,21 @@ def ack(warning_id: int):
     from services.dispatch.warnings import acknowledge
     body = json_body()
     req = parse(Acknowledge, body)
-    with unit(write=True, body=body) as uow:
+    with unit(write=True) as uow:
         acknowledge(uow, warning_id, req.recipient_id)
         status = _warning_or_404(uow, warning_id)
     return status
 
 
 @incidents_api.post("/api/v1/warnings/<id:warning_id>/lift")
-@body(ActorOnly)
+@body(EmptyBody)
 @responds(WarningDetail, errors=WRITE)
 def lift(warning_id: int):
     """Lift a warning before it expires."""
     from services.dispatch.warnings import lift_warning
     body = json_body()
-    parse(ActorOnly, body)
-    with unit(write=True, body=body) as uow:
+    parse(EmptyBody, body)
+    with unit(write=True) as uow:
         lift_warning(uow, warning_id)
         status = _warning_or_404(uow, warning_id)
     return status

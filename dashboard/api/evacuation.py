@@ -69,7 +69,7 @@ def save_needs_profile():
     raw = json_body()
     req = parse(ProfileSave, raw)
     try:
-        with unit(write=True, body=raw) as uow:
+        with unit(write=True) as uow:
             version = save_profile(uow, req.entries(), note=req.note or None)
     except ProfileError as exc:
         return bad("needs", exc.reason, exc.reason_en)
@@ -83,7 +83,7 @@ def occupancy(shelter_id: int):
     """Set the head count of a shelter (people housed now), within its capacity."""
     raw = json_body()
     req = parse(OccupancySet, raw)
-    with unit(write=True, body=raw) as uow:
+    with unit(write=True) as uow:
         shelter = update_occupancy(uow, shelter_id, req.occupancy_people)
     return shelter
 
@@ -97,8 +97,8 @@ def create_plan():
     raw = json_body()
     req = parse(ScenarioBody, raw)
     try:
-        with unit(write=True, body=raw) as uow:
-            scenario = Scenario.from_json(req.model_dump(exclude_unset=True, exclude={"actor"}), township_codes(uow))
+        with unit(write=True) as uow:
+            scenario = Scenario.from_json(req.model_dump(exclude_unset=True), township_codes(uow))
             saved = save_plan(uow, scenario)
     except ScenarioError as exc:
         return bad(exc.field, exc.reason, exc.reason_en)
@@ -158,7 +158,7 @@ def evacuation_move():
     from services.evacuation.moves import record_move
     raw = json_body()
     req = parse(MoveCreate, raw)
-    with unit(write=True, body=raw) as uow:
+    with unit(write=True) as uow:
         totals = record_move(uow, req.hazard_id, req.people, shelter_id=req.shelter_id)
     return totals
 

@@ -13,12 +13,23 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard.api.models import body, parse, responds
 from dashboard.api.models.field import (
-    AckMine, PatrolAnswer, PatrolCreate, PatrolList, PhotoList, TownshipField,
+    AckMine,
+    PatrolAnswer,
+    PatrolCreate,
+    PatrolList,
+    PhotoList,
+    TownshipField,
 )
 from dashboard.api.support import app_settings, json_body, unit
 from services.errors import FieldError
 from services.field.patrols import PatrolReport, patrols_of, record_patrol
-from services.field.photos import Upload, attach_photos, photo_file, photos_of
+from services.field.photos import (
+    Upload,
+    attach_photos,
+    photo_file,
+    photos_of,
+    thumbnail_file,
+)
 
 field_api = Blueprint("field_api", __name__)
 MULTIPART_OVERHEAD_BYTES = 1024 * 1024  # part headers and the other fields of a form, beyond the photos
@@ -99,6 +110,20 @@ def photo(photo_id: int):
     """A photo's bytes, for those who may read its incident or patrol."""
     with unit() as uow:
         path, content_type = photo_file(uow, photo_id)
+    return _image(path, content_type)
+
+
+@field_api.get("/api/v1/photos/<id:photo_id>/thumbnail")
+@responds(None, media_type="image/jpeg", errors=(403, 404, 503))
+def photo_thumbnail(photo_id: int):
+    """A photo made small (JPEG, at most 320 px on its longer side by default), for the same readers as the photo."""
+    with unit() as uow:
+        path, content_type = thumbnail_file(uow, photo_id)
+    return _image(path, content_type)
+
+
+def _image(path, content_type: str):
+    """A stored image, kept by the reader's browser only (private), never sniffed as something else."""
     response = send_file(path, mimetype=content_type, conditional=False, max_age=0)
     response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"

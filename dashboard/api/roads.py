@@ -7,7 +7,6 @@ from flask import Blueprint, jsonify, request
 from dashboard.api.models import GEOJSON, body, parse, parse_query, query, responds
 from dashboard.api.models.geojson import Isochrones, RoadNetwork
 from dashboard.api.models.roads import (
-    ActorQuery,
     Block,
     BlockCreate,
     BlockList,
@@ -78,7 +77,7 @@ def add_block():
     req = parse(BlockCreate, raw)
     if req.point is None and req.area is None:
         raise FieldError.of("body", "road.point_or_area")
-    with unit(write=True, body=raw) as uow:
+    with unit(write=True) as uow:
         if req.point is not None:
             block = block_segment(uow, req.point[0], req.point[1], req.reason)
         else:
@@ -87,7 +86,6 @@ def add_block():
 
 
 @roads_api.delete("/api/v1/roads/blocks/<id:block_id>")
-@query(ActorQuery)
 @responds(Lifted, errors=(400, 404, 503))
 def remove_block(block_id: int):
     """Lift a road closure (the roads open again for routing)."""
@@ -151,7 +149,7 @@ def supply_plan():
     fields["demands"] = {k: {"kg": v["kg"], "m3": v["m3"]} for k, v in fields["demands"].items()}
     # The deployment may bound the solver below what a request asks (QJ_ROUTE_SOLVER_MAX_S; 60 s by default).
     fields["seconds"] = min(req.seconds, settings.route_solver.max_seconds)
-    with unit(body=raw) as uow:  # read the inputs, then close the unit: no transaction stays open for the solve
+    with unit() as uow:  # read the inputs, then close the unit: no transaction stays open for the solve
         inputs = load_route_inputs(uow, RoutePlanRequest(**fields))
     return solve_supply_routes(settings, inputs).to_json()
 

@@ -20,7 +20,6 @@ from services.text import both
 
 log = logging.getLogger(__name__)
 JSON_TYPES = ("application/json",)
-MAX_ACTOR_CHARS = 80
 
 
 def app_settings() -> Settings:
@@ -31,24 +30,13 @@ def bad(name: str, reason: str, reason_en: str, status: int = 400, code: str = "
     return jsonify({"error": code, "parameter": name, "reason": reason, "reason_en": reason_en}), status
 
 
-def request_actor(body: dict | None = None) -> str:
-    """Who the audit log names for this request: the body's or the query's ``actor``, else "api".
-
-    Until accounts exist (a later issue) this is what the client says; it is checked like any other field.
-    """
-    raw = (body or {}).get("actor") if isinstance(body, dict) else None
-    raw = raw if raw is not None else request.args.get("actor")
-    if raw is None or raw == "":
-        return "api"
-    if not isinstance(raw, str) or len(raw) > MAX_ACTOR_CHARS or any(ord(c) < 32 for c in raw):
-        raise FieldError.of("actor", "actor.invalid", limit=MAX_ACTOR_CHARS)
-    return raw
-
-
 @contextmanager
-def unit(*, write: bool = False, body: dict | None = None) -> Iterator[UnitOfWork]:
-    """The request's one unit of work (a transaction: committed when the handler returns, else rolled back)."""
-    with unit_of_work(app_settings(), write=write, actor=request_actor(body)) as uow:
+def unit(*, write: bool = False) -> Iterator[UnitOfWork]:
+    """The request's one unit of work (a transaction: committed when the handler returns, else rolled back).
+
+    The audit log names the signed-in user or the token's user (the guard sets it); no request names itself.
+    """
+    with unit_of_work(app_settings(), write=write) as uow:
         yield uow
 
 

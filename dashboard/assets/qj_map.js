@@ -182,3 +182,27 @@ window.qj.incidentToLayer = function (feature, latlng) {
   marker.bindTooltip(window.qj.textElement(feature.properties.title), {direction: "top"});
   return marker;
 };
+/* 分析研判: a hexagon of the density surface, coloured by the class of hideout.measure (hideout.uppers are the
+   classes' upper bounds); empty cells of that measure are not drawn. */
+window.qj.hexStyle = function (feature, context) {
+  var h = (context && context.hideout) || {}, v = feature.properties[h.measure] || 0;
+  if (!v || !h.uppers || !h.uppers.length) { return {stroke: false, fillOpacity: 0}; }
+  var i = 0;
+  while (i < h.uppers.length - 1 && v > h.uppers[i]) { i++; }
+  return {color: "#ffffff", weight: 0.5, fillColor: h.colours[i], fillOpacity: 0.75};
+};
+/* A proposed site of the siting analysis: a numbered star badge. */
+window.qj.siteToLayer = function (feature, latlng) {
+  var el = document.createElement("div");
+  el.className = "qj-glyph site";
+  el.textContent = String(feature.properties.order || "★");
+  return L.marker(latlng, {icon: L.divIcon({html: el.outerHTML, className: "", iconSize: [24, 24]}),
+                           title: feature.properties.name || ""});
+};
+/* A coverage gap: a demand point beyond the chosen minutes of its nearest facility (red, sized by people). */
+window.qj.gapToLayer = function (feature, latlng) {
+  var p = feature.properties, r = 4 + Math.min(10, Math.sqrt(p.people || 0) / 3);
+  var m = L.circleMarker(latlng, {radius: r, color: "#67000d", weight: 1, fillColor: "#d62828", fillOpacity: 0.8});
+  m.bindTooltip(window.qj.textElement(p.label || p.name || ""), {direction: "top", className: "qj-tip"});
+  return m;
+};

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-READ, RECORDS = "map.read", "records.read"
+READ, RECORDS, PLANS = "map.read", "records.read", "plan.read"
 CALLBACK_PERMISSIONS: dict[str, str] = {
     "shell-header": READ, "_pages_content": READ, "_pages_dummy": READ,
     # the map page
@@ -16,11 +16,14 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "map-basemap-group": READ, "map-search-results": READ, "map-details-body": READ,
     "map-layer-blocks": READ, "map-layer-isochrones": READ,
     # evacuation and supplies
-    "plan-map": RECORDS, "evac-gauge": RECORDS, "sup-map": RECORDS, "sup-download": RECORDS,
-    "sup-print-download": RECORDS,
+    "plan-map": PLANS, "evac-gauge": PLANS, "sup-map": PLANS, "sup-download": PLANS,
+    "sup-print-download": PLANS,
     # the duty view
     "duty-version": RECORDS, "duty-orders": RECORDS, "duty-message": RECORDS, "duty-dispatch-teams": RECORDS,
     "duty-w-message": RECORDS,
+    # 分析研判
+    "an-cards": "analysis.read", "an-download": "analysis.read", "an-fig-incidents": "analysis.read",
+    "an-report-docx": "analysis.read",
     # records
     "data-template": READ, "data-result": RECORDS,
     # accounts

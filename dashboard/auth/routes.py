@@ -14,7 +14,7 @@ PUBLIC = frozenset({
     "/_favicon.ico", "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
 })
 
-READ, RECORDS = "map.read", "records.read"
+READ, RECORDS, PLANS = "map.read", "records.read", "plan.read"
 ROUTE_PERMISSIONS: dict[str, str] = {
     # the map
     "api.townships": READ, "api.boundary": READ, "api.layer": READ, "api.feature": READ, "api.search": READ,
@@ -22,11 +22,11 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "export.map_html_download": READ, "export.map_png_download": READ,
     "api.template": READ, "api.records": "records.export",
     # evacuation and supplies
-    "evacuation_api.capacity": READ, "evacuation_api.progress": RECORDS, "evacuation_api.plans": RECORDS,
-    "evacuation_api.get_plan": RECORDS, "evacuation_api.plan_printable": RECORDS,
-    "evacuation_api.plan_xlsx": RECORDS, "evacuation_api.create_plan": "plan.save",
+    "evacuation_api.capacity": PLANS, "evacuation_api.progress": PLANS, "evacuation_api.plans": PLANS,
+    "evacuation_api.get_plan": PLANS, "evacuation_api.plan_printable": PLANS,
+    "evacuation_api.plan_xlsx": PLANS, "evacuation_api.create_plan": "plan.save",
     "evacuation_api.evacuation_move": "move.record", "evacuation_api.occupancy": "occupancy.update",
-    "evacuation_api.coverage": READ, "evacuation_api.profile": READ,
+    "evacuation_api.coverage": PLANS, "evacuation_api.profile": PLANS,
     "evacuation_api.save_needs_profile": "needs.edit",
     # incidents, dispatch and warnings
     "incidents_api.events": RECORDS, "incidents_api.incidents": RECORDS, "incidents_api.incident": RECORDS,
@@ -40,13 +40,19 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     # roads and routing
     "roads_api.roads": READ, "roads_api.blocks": READ, "roads_api.add_block": "road.close",
     "roads_api.remove_block": "road.close", "roads_api.isochrones": READ, "roads_api.matrix": READ,
-    "roads_api.route": READ, "roads_api.supply_plan": READ,
+    "roads_api.route": READ, "roads_api.supply_plan": PLANS,
     # field work (dashboard/api/field.py) and the phone page for township staff (dashboard/field/)
     "field_api.create_patrol": "hazard.patrol", "field_api.patrols": RECORDS,
     "field_api.incident_photos_upload": "incident.report", "field_api.incident_photos": RECORDS,
     "field_api.patrol_photos_upload": "hazard.patrol", "field_api.photo": RECORDS,
+    "field_api.photo_thumbnail": RECORDS,
     "field_api.ack_mine": "warning.acknowledge", "field_api.township_field": RECORDS,
     "field_page.page": RECORDS, "field_page.warnings_fragment": RECORDS,
+    # 分析研判 (dashboard/api/analysis.py)
+    "analysis_api.distribution": "analysis.read", "analysis_api.risk_index": "analysis.read",
+    # analysis: trends and the planners' reports (dashboard/api/reports.py)
+    "reports_api.trends": "analysis.read", "reports_api.report_docx": "analysis.run",
+    "reports_api.report_xlsx": "analysis.run",
     # analysis (分析研判): coverage gaps by road and siting
     "coverage_api.coverage": "analysis.read", "coverage_api.siting": "analysis.run",
     # accounts
@@ -57,6 +63,14 @@ ROUTE_PERMISSIONS: dict[str, str] = {
 CALLBACK_ENDPOINT = "/_dash-update-component"
 # Dash serves every page through these endpoints; what a page shows comes from its callbacks.
 DASH_PAGE_ENDPOINTS = frozenset({"/", "/<path:path>", "/_dash-layout", "/_dash-dependencies", "/_reload-hash"})
+
+
+# What a page needs beyond map.read. Dash renders every page through one callback, so the page's layout checks
+# this itself (dashboard/components/refused.py) and its own callbacks are listed in callbacks.py with the same.
+PAGE_PERMISSIONS: dict[str, str] = {
+    "/evacuation": PLANS, "/supply": PLANS,   # county-wide plans: township staff have their phone page
+    "/analysis": "analysis.read", "/users": "user.manage",
+}
 
 
 def page_permission(path: str, endpoint: str) -> str | None:

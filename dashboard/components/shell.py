@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from config import Settings
 from dashboard.auth.principal import current_principal
+from dashboard.auth.routes import PAGE_PERMISSIONS
 from services.text import normalise_language, t
 
 NAV = (("/", "nav.map"), ("/evacuation", "nav.evacuation"), ("/supply", "nav.supply"),
@@ -22,7 +23,8 @@ def header(settings: Settings, pathname: str | None, lang: str, sample: bool) ->
     """Children of the header bar for the current page and language."""
     other = "en" if lang == "zh" else "zh"
     principal = current_principal()
-    nav = NAV + (("/users", "nav.users"),) if principal is not None and principal.may("user.manage") else NAV
+    nav = [(href, key) for href, key in NAV + (("/users", "nav.users"),)  # only the pages one may open
+           if principal is not None and principal.may(PAGE_PERMISSIONS.get(href, "map.read"))]
 
     def links(kind: str) -> list:  # "nav-link" in the bar, "menu-link" in the folded menu
         items = [dcc.Link(t(key, lang), href=f"{href}?lang={lang}",

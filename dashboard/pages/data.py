@@ -105,7 +105,7 @@ def _import(contents: str, filename: str, entity: str, crs: str, lang: str):
         return message, dash.no_update, dash.no_update
     try:
         table = read_file(content, filename, crs=str(crs), limits=settings().imports)  # parsed before the write lock
-        with unit_of_work(settings(), write=True, actor="web") as uow:
+        with unit_of_work(settings(), write=True) as uow:
             result = import_table(uow, entity, table)
     except ImportRejected as exc:
         return _rejection(exc, lang), dash.no_update, dash.no_update

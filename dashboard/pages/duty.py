@@ -1,4 +1,5 @@
-"""值班态势 (duty view): live figures, incidents, orders and the event feed; report and dispatch; refreshes by itself.
+"""值班态势 (duty view): live figures, incidents, orders and the event feed (with hazard patrols); report and dispatch;
+refreshes by itself.
 
 A 1.5-second interval polls the change counter (the newest audit id); nothing is redrawn unless it moved,
 so the map keeps its position and nothing flickers. The database is the truth for every server process.
@@ -10,20 +11,28 @@ import re
 import dash
 import dash_leaflet as dl
 from dash import ALL, Input, Output, State, callback, dcc, html
+from flask import url_for
 
 from dashboard.components.clicks import clicked_id
 from dashboard.components.map_layers import boundary_layer
 from dashboard.state import settings
 from services import vocabulary
-from services.data.geography import township_list, township_seats
 from services.clock import format_local, now_utc
-from services.dispatch.duty import change_counter, duty_figures
+from services.data.geography import township_list, township_seats
 from services.db.uow import unit_of_work
-from services.dispatch.incidents import IncidentReport, incident_detail, list_incidents, recent_events, report_incident
+from services.dispatch.duty import change_counter, duty_figures
+from services.dispatch.incidents import (
+    IncidentReport,
+    incident_detail,
+    list_incidents,
+    recent_events,
+    report_incident,
+)
 from services.dispatch.orders import active_orders, advance_order, assign_team
 from services.dispatch.recommendations import recommend_depots, recommend_teams
 from services.dispatch.warnings import active_warnings
 from services.errors import FieldError
+from services.field.photos import photos_of
 from services.text import normalise_language, t, term, term_options
 
 dash.register_page(__name__, path="/duty", name=t("nav.duty"), order=3)
@@ -103,8 +112,10 @@ def _event_line(e: dict, lang: str) -> str:
 
 
 def feed_items(uow, limit: int = 30, lang: str = "zh") -> list:
-    """The newest timeline events, newest first, as the feed shows them."""
-    return [html.Li(_event_line(e, lang)) for e in recent_events(uow, limit)]
+    """The newest feed events (incidents' timelines, hazard patrols), newest first; a patrol that raised a warning
+    level stands out."""
+    return [html.Li(_event_line(e, lang), className="feed-raised" if e["params"].get("raised") else "feed-line")
+            for e in recent_events(uow, limit)]
 
 
 def _message(exc: FieldError, lang: str) -> html.Span:
@@ -117,8 +128,8 @@ def _figures(f: dict, lang: str) -> list:
              (t("duty.waiting", lang), t("duty.waiting_value", lang, waiting=f["recipients_waiting"],
                                          overdue=f["recipients_escalated"])),
              (t("duty.teams_out", lang), f"{f['teams_out']}"),
-             (t("duty.evacuated", lang), f"{f['people_moved']:,} / {f['people_evacuated']:,} / {f['places_free']:,} / "
-                                         f"{f['target_people']:,}")]
+             (t("duty.evacuated", lang), (f"{f['people_moved']:,} / {f['people_evacuated']:,} / {f['places_free']:,} / "
+                                         f"{f['target_people']:,}"))]
     return [html.Div([html.Div(label, className="duty-label"), html.Div(value, className="duty-value")],
                      className="duty-card" + (" alarm" if i == 1 and f["recipients_escalated"] else ""))
             for i, (label, value) in enumerate(cards)]
@@ -258,9 +269,22 @@ def _dispatch_view(uow, incident_id: int, teams: list[dict], message, lang: str)
     detail = incident_detail(uow, incident_id)
     timeline = html.Div([html.H4(t("duty.timeline", lang)), html.Ol(
         [html.Li(_event_line(e, lang)) for e in detail["timeline"]],
-        className="duty-timeline")]) if detail else None
+        className="duty-timeline"), *_photos(uow, incident_id, lang)]) if detail else None
     return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")]) + \
         ([timeline] if timeline else [])
+
+
+def _photos(uow, incident_id: int, lang: str) -> list:
+    """The incident's photos as thumbnails; each opens the full photo in a new tab (both routes check the reader)."""
+    photos = photos_of(uow, "incident", incident_id)
+    if not photos:
+        return []
+    links = [html.A(html.Img(src=url_for("field_api.photo_thumbnail", photo_id=p.id),
+                             alt=t("duty.photo_alt", lang, n=n), className="duty-thumb"),
+                    href=url_for("field_api.photo", photo_id=p.id), target="_blank", rel="noopener",
+                    title=t("duty.photo_open", lang, by=p.uploaded_by, at=_local(p.uploaded_at)))
+             for n, p in enumerate(photos, 1)]
+    return [html.H4(t("duty.photos", lang, n=len(photos))), html.Div(links, className="duty-photos")]
 
 
 @callback(Output(W_MESSAGE, "children"), Input(W_ISSUE, "n_clicks"), State(W_LEVEL, "value"),

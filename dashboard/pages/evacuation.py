@@ -18,6 +18,7 @@ from dashboard.components.plan_views import (
     plan_summary,
 )
 from services.text import normalise_language, t, term_options
+from dashboard.components.refused import page_may_show, refused_page
 from dashboard.state import settings
 from services import vocabulary
 from services.data.geography import township_list
@@ -51,6 +52,8 @@ FORM_SHELTER, FORM_VALUE, FORM_SAVE, FORM_MESSAGE, LANG = (
 
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
+    if not page_may_show("/evacuation"):
+        return refused_page("/evacuation", "evac.title", lang)
     s = settings()
     with unit_of_work(s) as uow:  # the shelters, townships and saved plans from one snapshot
         shelters = [{"label": f"{x.code} {x.name}", "value": x.id} for x in shelter_capacities(uow)]
@@ -122,7 +125,7 @@ def _plan_section(lang: str, townships: list[dict], saved: list[dict]) -> html.D
 def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, exclude, drawn, lang):
     run = ctx.triggered_id == PLAN_RUN
     try:  # one unit: a run saves its plan in it, and what is shown comes from the same snapshot
-        with unit_of_work(settings(), write=run, actor="web") as uow:
+        with unit_of_work(settings(), write=run) as uow:
             if run:
                 drawn_features = (drawn or {}).get("features") or []
                 scenario = Scenario.from_json({
@@ -146,7 +149,7 @@ def _save(shelter_id, value, lang) -> html.Span:
     if shelter_id is None:
         return html.Span(t("evac.choose_shelter", lang), className="short")
     try:
-        with unit_of_work(settings(), write=True, actor="web") as uow:
+        with unit_of_work(settings(), write=True) as uow:
             shelter = update_occupancy(uow, int(shelter_id), value)
     except FieldError as exc:
         return html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")

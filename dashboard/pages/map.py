@@ -242,16 +242,16 @@ def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
         if trigger == ids.MAP and mode and click:
             lat, lon = click["latlng"]["lat"], click["latlng"]["lng"]
             lon, lat = to_wgs84(lon, lat, _display_crs(basemap_key))
-            with unit_of_work(s, write=True, actor="web") as uow:
+            with unit_of_work(s, write=True) as uow:
                 block = block_segment(uow, lon, lat, reason)
             message = t("map.block_added", lang, reason=block.reason)
         elif trigger == ids.BLOCK_AREA:
             area = _drawn_area(drawn, basemap_key)
-            with unit_of_work(s, write=True, actor="web") as uow:
+            with unit_of_work(s, write=True) as uow:
                 block = block_area(uow, area, reason)
             message = t("map.block_added", lang, reason=block.reason)
         elif isinstance(trigger, dict) and trigger.get("type") == ids.BLOCK_LIFT and clicked_id():
-            with unit_of_work(s, write=True, actor="web") as uow:
+            with unit_of_work(s, write=True) as uow:
                 lift_block(uow, int(trigger["id"]))
     except (FieldError, ValueError, KeyError, TypeError) as exc:
         if isinstance(exc, FieldError):

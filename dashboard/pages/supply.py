@@ -6,6 +6,7 @@ import dash_leaflet as dl
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.components.map_layers import boundary_layer, roads_layer
+from dashboard.components.refused import page_may_show, refused_page
 from dashboard.state import settings
 from services.db.uow import unit_of_work
 from services.errors import FieldError
@@ -34,6 +35,8 @@ COLOURS = ("#1d3557", "#e76f51", "#2a9d8f", "#8338ec", "#fb8500", "#3a86ff", "#d
 
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
+    if not page_may_show("/supply"):
+        return refused_page("/supply", "sup.title", lang)
     with unit_of_work(settings()) as uow:  # the choices from one snapshot
         depots = [{"label": name, "value": depot_id} for depot_id, name in depot_names(uow)]
         trucks = [{"label": label, "value": vehicle_id} for vehicle_id, label in available_trucks(uow)]

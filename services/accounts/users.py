@@ -14,10 +14,12 @@ from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, NotFound
 from services.models import Township
-from services.text import t
 from services.models.accounts import UserAccount
+from services.text import t
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,40}$")
+# A mainland mobile number (11 digits, 13x–19x) or a landline with its area code (023-79223456).
+PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})$")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class UserView:
     display_name: str
     role: str
     township_code: str | None
+    phone: str | None
     disabled: bool
     must_change_password: bool
     locked: bool
@@ -36,8 +39,8 @@ class UserView:
 
 def _view(user: UserAccount) -> UserView:
     locked = user.locked_until is not None and user.locked_until > now_utc()
-    return UserView(user.id, user.username, user.display_name, user.role, user.township_code, user.disabled,
-                    user.must_change_password, locked)
+    return UserView(user.id, user.username, user.display_name, user.role, user.township_code, user.phone,
+                    user.disabled, user.must_change_password, locked)
 
 
 def principal_of(user: UserAccount, via: str = "session") -> Principal:
@@ -48,6 +51,15 @@ def check_username(username) -> str:
     if not isinstance(username, str) or not USERNAME.match(username):
         raise FieldError.of("username", "account.username_invalid")
     return username
+
+
+def check_phone(phone) -> str | None:
+    """A phone number as stored (surrounding blanks dropped), None for none; FieldError on anything else."""
+    if phone is None or (isinstance(phone, str) and not phone.strip()):
+        return None
+    if not isinstance(phone, str) or not PHONE.match(phone.strip()):
+        raise FieldError.of("phone", "account.phone_invalid")
+    return phone.strip()
 
 
 def check_role(uow: UnitOfWork, role, township_code) -> tuple[str, str | None]:
@@ -66,14 +78,18 @@ def check_role(uow: UnitOfWork, role, township_code) -> tuple[str, str | None]:
 
 
 def create_user(uow: UnitOfWork, username, *, role, password, display_name=None, township_code=None,
-                must_change_password: bool = True) -> UserView:
-    """A new account; the name must be free (checked by the database's unique index, not by a read first)."""
+                phone=None, must_change_password: bool = True) -> UserView:
+    """A new account; the name must be free (checked by the database's unique index, not by a read first).
+
+    ``phone`` (a mobile or landline number, optional) is where warnings to township staff are also sent.
+    """
     uow.principal.require("user.manage")
     username = check_username(username)
     role, township_code = check_role(uow, role, township_code)
+    phone = check_phone(phone)
     check_rule(password, username=username, min_chars=uow.settings.accounts.min_password_chars)
     name = (display_name or username).strip()[:50] or username
-    user = UserAccount(username=username, display_name=name, role=role, township_code=township_code,
+    user = UserAccount(username=username, display_name=name, role=role, township_code=township_code, phone=phone,
                        password_hash=hash_password(password), must_change_password=must_change_password,
                        password_changed_at=now_utc())
     try:
@@ -83,7 +99,7 @@ def create_user(uow: UnitOfWork, username, *, role, password, display_name=None,
     except IntegrityError:
         raise Conflict.of("username", "account.username_taken", username=username) from None
     audit.record(uow.session, actor=uow.actor, action="create", entity="user_account", entity_key=username,
-                 detail={"role": role, "township": township_code})
+                 detail={"role": role, "township": township_code, "phone": phone})
     return _view(user)
 
 
@@ -130,6 +146,20 @@ def set_role(uow: UnitOfWork, username: str, role, township_code=None) -> UserVi
         raise NotFound.of("username", "account.not_found", username=str(username)[:40])
     audit.record(uow.session, actor=uow.actor, action="update", entity="user_account", entity_key=username,
                  detail={"role": role, "township": township_code})
+    uow.session.expire_all()
+    return _view(_account(uow, username))
+
+
+def set_phone(uow: UnitOfWork, username: str, phone: str | None) -> UserView:
+    """Set (or, with None or blank, clear) an account's phone number: warnings reach township staff there too."""
+    uow.principal.require("user.manage")
+    phone = check_phone(phone)
+    row = uow.session.execute(update(UserAccount).where(UserAccount.username == username)
+                              .values(phone=phone).returning(UserAccount.id)).first()
+    if row is None:
+        raise NotFound.of("username", "account.not_found", username=str(username)[:40])
+    audit.record(uow.session, actor=uow.actor, action="update", entity="user_account", entity_key=username,
+                 detail={"phone": phone})
     uow.session.expire_all()
     return _view(_account(uow, username))
 

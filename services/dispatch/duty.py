@@ -21,14 +21,19 @@ def change_counter(uow: UnitOfWork) -> int:
 
 
 def duty_figures(uow: UnitOfWork) -> dict:
+    """The headline figures; township staff get their township's (incidents there, orders for them, its shelters)."""
     session = uow.session
-    by_level = dict(session.execute(select(Incident.level, func.count())
-                                    .where(Incident.status != vocabulary.INCIDENT_CLOSED)
-                                    .group_by(Incident.level)).all())
-    teams_out = session.scalar(select(func.count()).select_from(RescueTeam)
-                               .where(RescueTeam.status == vocabulary.TEAM_DEPLOYED))
-    active_orders = session.scalar(select(func.count()).select_from(DispatchOrder).where(
-        DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES)))
+    home = uow.principal.township_filter()
+    open_incidents = select(Incident.level, func.count()).where(Incident.status != vocabulary.INCIDENT_CLOSED)
+    if home is not None:
+        open_incidents = open_incidents.where(Incident.township_code == home)
+    by_level = dict(session.execute(open_incidents.group_by(Incident.level)).all())
+    orders = select(DispatchOrder.team_id).where(DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES))
+    if home is not None:
+        orders = orders.join(Incident, Incident.id == DispatchOrder.incident_id).where(Incident.township_code == home)
+    teams_out = session.scalar(select(func.count()).select_from(RescueTeam).where(
+        RescueTeam.status == vocabulary.TEAM_DEPLOYED, *(() if home is None else (RescueTeam.id.in_(orders),))))
+    active_orders = session.scalar(select(func.count()).select_from(orders.subquery()))
     warnings = active_warnings(uow)
     capacity = capacity_summary(uow)
     return {

@@ -11,14 +11,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 from shapely.geometry import Point
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from services import vocabulary
 from services.clock import as_utc
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, NotFound
-from services.models import AdminArea, DispatchOrder, Incident, IncidentEvent, RescueTeam, Township
+from services.models import (
+    AdminArea,
+    DispatchOrder,
+    HazardPatrol,
+    HazardPoint,
+    Incident,
+    IncidentEvent,
+    RescueTeam,
+    Township,
+)
 from services.text import t
 
 MAX_COUNT = 1_000_000  # dead, injured, missing, affected: more than the district's population
@@ -133,22 +142,26 @@ def change_status(uow: UnitOfWork, incident_id: int, status: str, *, note: str =
 
 
 def events_since(uow: UnitOfWork, since: int = 0, limit: int = 200) -> list[dict]:
-    """The change feed: timeline events committed after change number ``since``, in commit order."""
+    """The change feed: timeline events and patrols committed after change number ``since``, in commit order."""
     query = _in_scope(uow, select(IncidentEvent).where(IncidentEvent.change_seq > since))
     rows = uow.session.scalars(query.order_by(IncidentEvent.change_seq, IncidentEvent.id).limit(limit)).all()
     return [_event_dict(e) for e in rows]
 
 
 def _in_scope(uow: UnitOfWork, query):
-    """Timeline events limited to the incidents of a township user's own township (everyone else: all)."""
+    """Feed events limited to a township user's own township: its incidents' timelines and the patrols of its
+    hazard points (everyone else: all)."""
     home = uow.principal.township_filter()
     if home is None:
         return query
-    return query.join(Incident, Incident.id == IncidentEvent.incident_id).where(Incident.township_code == home)
+    return (query.outerjoin(Incident, Incident.id == IncidentEvent.incident_id)
+            .outerjoin(HazardPatrol, HazardPatrol.id == IncidentEvent.patrol_id)
+            .outerjoin(HazardPoint, HazardPoint.id == HazardPatrol.hazard_id)
+            .where(or_(Incident.township_code == home, HazardPoint.township_code == home)))
 
 
 def recent_events(uow: UnitOfWork, limit: int = 30) -> list[dict]:
-    """The newest timeline events, newest first (the duty view's feed)."""
+    """The newest feed events (timelines and patrols), newest first (the duty view's feed)."""
     rows = uow.session.scalars(_in_scope(uow, select(IncidentEvent)).order_by(
         IncidentEvent.change_seq.desc(), IncidentEvent.id.desc()).limit(limit)).all()
     return [_event_dict(e) for e in rows]
@@ -167,7 +180,9 @@ def _event_fields(e: IncidentEvent) -> dict:
 
 
 def _event_dict(e: IncidentEvent) -> dict:
-    return {"id": e.id, "seq": e.change_seq, "incident_id": e.incident_id, **_event_fields(e)}
+    """A feed line: an incident's (``incident_id``) or a patrol's (``patrol_id``, its point in ``params``)."""
+    return {"id": e.id, "seq": e.change_seq, "incident_id": e.incident_id, "patrol_id": e.patrol_id,
+            **_event_fields(e)}
 
 
 def incident_detail(uow: UnitOfWork, incident_id: int) -> dict | None:

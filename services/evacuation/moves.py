@@ -119,18 +119,27 @@ def _refuse_move(uow: UnitOfWork, shelter_id: int, count: int) -> None:
     raise Conflict.of("people", "shelter.full", shelter=shelter.name, free=free, people=count)
 
 
+def _home_moves(uow: UnitOfWork, stmt):
+    """``stmt`` limited to moves from hazard points of the principal's township (township staff), else as is."""
+    home = uow.principal.township_filter()
+    if home is None:
+        return stmt
+    return stmt.where(EvacuationMove.hazard_id.in_(select(HazardPoint.id).where(HazardPoint.township_code == home)))
+
+
 def move_totals(uow: UnitOfWork) -> MoveTotals:
-    moved, housed = uow.session.execute(select(
+    """People moved, and of them housed in a shelter (township staff: from their township's hazard points)."""
+    moved, housed = uow.session.execute(_home_moves(uow, select(
         func.coalesce(func.sum(EvacuationMove.people), 0),
-        func.coalesce(func.sum(EvacuationMove.people).filter(EvacuationMove.shelter_id.is_not(None)), 0))).one()
+        func.coalesce(func.sum(EvacuationMove.people).filter(EvacuationMove.shelter_id.is_not(None)), 0)))).one()
     return MoveTotals(int(moved), int(housed))
 
 
 def evacuation_progress(uow: UnitOfWork) -> dict:
     """People moved per hazard point against people threatened, and in all."""
-    rows = uow.session.execute(
+    rows = uow.session.execute(_home_moves(uow,
         select(HazardPoint.id, HazardPoint.name, HazardPoint.threatened_people, func.sum(EvacuationMove.people))
-        .join(EvacuationMove, EvacuationMove.hazard_id == HazardPoint.id)
+        .join(EvacuationMove, EvacuationMove.hazard_id == HazardPoint.id))
         .group_by(HazardPoint.id, HazardPoint.name, HazardPoint.threatened_people).order_by(HazardPoint.id)).all()
     totals = move_totals(uow)
     return {"hazards": [{"hazard_id": r[0], "name": r[1], "threatened": r[2], "moved": int(r[3])} for r in rows],

@@ -143,6 +143,8 @@ def save_plan(uow: UnitOfWork, scenario: Scenario) -> SavedPlan:
 
 
 def load_plan(uow: UnitOfWork, plan_id: int) -> SavedPlan | None:
+    """A saved plan (county-wide: ``plan.read``), or None."""
+    uow.principal.require("plan.read")
     row = uow.session.get(EvacuationPlan, plan_id)
     if row is None:
         return None
@@ -150,6 +152,7 @@ def load_plan(uow: UnitOfWork, plan_id: int) -> SavedPlan | None:
 
 
 def list_plans(uow: UnitOfWork, limit: int = 100) -> list[PlanListing]:
-    """The newest saved plans first."""
+    """The newest saved plans first (county-wide: ``plan.read``)."""
+    uow.principal.require("plan.read")
     rows = uow.session.scalars(select(EvacuationPlan).order_by(EvacuationPlan.id.desc()).limit(limit)).all()
     return [PlanListing(r.id, r.name, r.created_at, r.actor, r.people, r.assigned) for r in rows]

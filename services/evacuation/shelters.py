@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from geo.distance import haversine_m
 from services import vocabulary
@@ -142,12 +142,18 @@ def shelters_in(uow: UnitOfWork, shelter_ids: list[int] | None = None) -> list[S
 
 
 def capacity_summary(uow: UnitOfWork, *, exclude_unsafe: bool = False) -> CapacitySummary:
-    """District and township totals of places against the evacuation target (closed shelters count 0)."""
+    """District and township totals of places against the evacuation target (closed shelters count 0).
+
+    Township staff see their own township: its shelters, against the people its hazard points threaten (the
+    district's target is the county's, not theirs).
+    """
     settings = uow.settings
-    shelters = shelters_in(uow)
+    home = uow.principal.township_filter()
+    shelters = [s for s in shelters_in(uow) if home is None or s.township_code == home]
     counted = [s for s in shelters if s.status != vocabulary.SHELTER_CLOSED and not (exclude_unsafe and s.unsafe_reasons)]
     townships: dict[str, TownshipCapacity] = {}
-    for code, name in uow.session.execute(select(Township.code, Township.name).order_by(Township.code)):
+    rows = select(Township.code, Township.name).order_by(Township.code)
+    for code, name in uow.session.execute(rows if home is None else rows.where(Township.code == home)):
         townships[code] = TownshipCapacity(code, name)
     for s in counted:
         t = townships[s.township_code]
@@ -155,7 +161,8 @@ def capacity_summary(uow: UnitOfWork, *, exclude_unsafe: bool = False) -> Capaci
         t.capacity_people += s.capacity_people
         t.occupancy_people += s.occupancy_people
         t.available_places += s.available_places
-    target = settings.region.evacuation_target_people
+    target = settings.region.evacuation_target_people if home is None else int(uow.session.scalar(
+        select(func.coalesce(func.sum(HazardPoint.threatened_people), 0)).where(HazardPoint.township_code == home)))
     available = sum(s.available_places for s in counted)
     return CapacitySummary(
         target_people=target, exclude_unsafe=exclude_unsafe, shelters_counted=len(counted),

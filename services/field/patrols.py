@@ -3,7 +3,9 @@
 A patrol that found more than 正常 may raise the point's warning level; it never lowers one. The raise is a
 conditional UPDATE (``WHERE warning_level IN (<levels below>)``) on a row locked before it is read, so two
 patrols raising at once end at the higher level whatever the order they commit in, and the audit log records
-each raise with the level it replaced.
+each raise with the level it replaced. Every patrol joins the live feed (an ``incident_event`` row naming the
+patrol, numbered with the transaction's change number) with the point, its township, the finding, the crack
+width and whether it raised the level, so the duty view sees it within its next poll.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from services.clock import as_utc
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import FieldError, NotFound
-from services.models import HazardPatrol, HazardPoint, Photo
+from services.models import HazardPatrol, HazardPoint, IncidentEvent, Photo, Township
 from services.text import t
 
 MAX_CRACK_MM = 10_000.0   # 10 m: a wider "crack" is a typing mistake
@@ -83,8 +85,10 @@ def record_patrol(uow: UnitOfWork, hazard_id: int, report: PatrolReport) -> Patr
     session = uow.session
     # Locked before it is read (PostgreSQL; SQLite's BEGIN IMMEDIATE serialises writers already): the level the
     # audit names as replaced is the one this write replaced.
-    code, before = session.execute(select(HazardPoint.code, HazardPoint.warning_level)
-                                   .where(HazardPoint.id == hazard_id).with_for_update()).one()
+    point = session.execute(select(HazardPoint.code, HazardPoint.name, HazardPoint.township_code,
+                                   HazardPoint.warning_level).where(HazardPoint.id == hazard_id)
+                            .with_for_update()).one()
+    code, before = point.code, point.warning_level
     raised = None
     if report.raise_to is not None:
         below = [level for level in vocabulary.WARNING_LEVELS if RANK[level] < RANK[report.raise_to]]
@@ -102,7 +106,22 @@ def record_patrol(uow: UnitOfWork, hazard_id: int, report: PatrolReport) -> Patr
     if raised is not None:
         audit.record(session, actor=uow.actor, action="raise_level", entity="hazard_point", entity_key=code,
                      detail={"from": before, "to": raised, "patrol": patrol.id})
+    _feed_event(uow, patrol, point.name, session.get(Township, point.township_code), raised or before)
     return _patrol(patrol, raised or before)  # the row is locked: nobody changed it since it was read
+
+
+def _feed_event(uow: UnitOfWork, patrol: HazardPatrol, hazard: str, township: Township, level_now: str) -> None:
+    """The patrol's line in the live feed: a catalogue code (with or without a crack width, raised or not) and
+    the facts as parameters, numbered with the transaction's change number like every timeline event."""
+    raised = patrol.raised_to is not None
+    code = "event.patrol" + ("_crack" if patrol.crack_width_mm is not None else "") + ("_raised" if raised else "")
+    params = {"hazard_id": patrol.hazard_id, "hazard": hazard, "township_code": township.code,
+              "township": township.name, "township_en": township.name_en, "state": patrol.state,
+              "crack_width_mm": patrol.crack_width_mm, "raised": raised, "before": patrol.level_before,
+              "level": level_now}
+    event = IncidentEvent(patrol_id=patrol.id, actor=uow.actor, kind="patrol", code=code, params=params)
+    uow.session.add(event)
+    audit.track_change(uow.session, event)
 
 
 def _patrol(p: HazardPatrol, level_now: str, photo_ids: tuple[int, ...] = ()) -> Patrol:

@@ -3,7 +3,8 @@
 A photo is kept only if Pillow decodes its bytes as JPEG, PNG or WebP, within the configured size and pixel caps
 (``settings.photos``), and only while the record holds fewer than the cap; names and declared types count for
 nothing. Every photo of an upload is checked before the first file is written, so a refused upload writes
-nothing; files written in a unit of work that then rolls back are removed again.
+nothing; files written in a unit of work that then rolls back are removed again. A photo's thumbnail (a small
+JPEG) is made from the stored file the first time it is asked for and kept beside it.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ from services.models import HazardPatrol, Incident, Photo
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 RECORDS = ("incident", "patrol")
 FOLDER = "photos"
+THUMBNAILS = "thumbnails"
 _WRITTEN = "qj_photo_files"
 
 
@@ -196,3 +198,37 @@ def photo_file(uow: UnitOfWork, photo_id: int) -> tuple[Path, str]:
     if not path.is_file():
         raise NotFound.of("photo_id", "photo.file_missing", id=photo_id)
     return path, photo.content_type
+
+
+def thumbnail_file(uow: UnitOfWork, photo_id: int) -> tuple[Path, str]:
+    """A JPEG of at most ``settings.photos.thumbnail_px`` on its longer side, for those who may read the photo.
+
+    Made from the stored file on first request and kept under ``photos/thumbnails/``, named after the photo's
+    stored name (random, never reused), so a thumbnail always belongs to the photo it is asked for.
+    """
+    photo = uow.session.get(Photo, photo_id)
+    source, _ = photo_file(uow, photo_id)  # the same checks as the photo itself: who may read it, and that it exists
+    size = uow.settings.photos.thumbnail_px
+    target = photo_root(uow.settings) / THUMBNAILS / f"{Path(photo.stored_name).with_suffix('')}-{size}.jpg"
+    if not target.is_file():
+        _make_thumbnail(source, target, size, photo_id)
+    return target, "image/jpeg"
+
+
+def _make_thumbnail(source: Path, target: Path, size: int, photo_id: int) -> None:
+    try:
+        with Image.open(source, formats=list(FORMATS)) as image:
+            image.draft("RGB", (size, size))  # a JPEG decodes at a fraction of its size: fast and small in memory
+            small = ImageOps.exif_transpose(image)  # as the phone held it
+            small.thumbnail((size, size))
+            flat = Image.new("RGB", small.size, (255, 255, 255))
+            flat.paste(small, mask=small.getchannel("A") if "A" in small.getbands() else None)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
+        raise NotFound.of("photo_id", "photo.unreadable", id=photo_id) from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f"{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        flat.save(partial, "JPEG", quality=80, optimize=True)
+        os.replace(partial, target)  # atomic: two first requests at once both answer a whole file
+    finally:
+        partial.unlink(missing_ok=True)  # gone after the rename; left only by a failed write

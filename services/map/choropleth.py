@@ -81,8 +81,11 @@ def class_breaks(values: list[float], classes: int = len(CHOROPLETH_COLOURS)) ->
 
 
 def choropleth(uow: UnitOfWork, measure: str) -> Choropleth:
-    """Values per township code, class breaks and colours for one measure."""
+    """Values per township code, class breaks and colours for one measure (township staff: their own only)."""
     figures = township_figures(uow)
+    home = uow.principal.township_filter()
+    if home is not None:
+        figures = {code: f for code, f in figures.items() if code == home}
     values = {code: asdict(f)[measure] for code, f in figures.items()}
     breaks = class_breaks(list(values.values()))
     colours = list(CHOROPLETH_COLOURS[:len(breaks)])

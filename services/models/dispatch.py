@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     Float,
     ForeignKey,
-    JSON,
     Index,
     Integer,
     String,
@@ -56,16 +56,21 @@ class Incident(Base):
 
 
 class IncidentEvent(Base):
-    """One line of an incident's timeline (status change, note, order); also the live change feed.
+    """One line of an incident's timeline (status change, note, order) or a patrol of a hazard point (巡查, with
+    ``patrol_id`` instead of ``incident_id``); together they are the live change feed.
 
     What happened is a catalogue code with its parameters (services/text/dispatch.py), rendered in the reader's
     language; a note typed by a person is a parameter (``note``), kept as typed.
     """
 
     __tablename__ = "incident_event"
+    __table_args__ = (
+        CheckConstraint("(incident_id IS NULL) <> (patrol_id IS NULL)", name="event_one_record"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"), index=True)
+    patrol_id: Mapped[int | None] = mapped_column(ForeignKey("hazard_patrol.id", ondelete="CASCADE"), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(20))

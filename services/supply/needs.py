@@ -174,7 +174,11 @@ def stock_on_hand(uow: UnitOfWork, today: dt.date) -> dict[str, float]:
 
 def supply_coverage(uow: UnitOfWork, people: int | None = None, days: int | None = None,
                     today: dt.date | None = None) -> SupplyCoverage:
-    """Coverage of each 五有 for ``people`` (default: the evacuation target) over ``days``, from one snapshot."""
+    """Coverage of each 五有 for ``people`` (default: the evacuation target) over ``days``, from one snapshot.
+
+    The county's stock against the county's need: ``plan.read``, which township staff do not hold.
+    """
+    uow.principal.require("plan.read")
     settings = uow.settings
     people = settings.region.evacuation_target_people if people is None else int(people)
     days = settings.evacuation.supply_days if days is None else int(days)

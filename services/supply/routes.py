@@ -146,7 +146,10 @@ def shelter_demand(uow: UnitOfWork, people: int, days: int) -> tuple[float, floa
 
 
 def load_route_inputs(uow: UnitOfWork, req: RoutePlanRequest) -> RouteInputs:
-    """Read what a plan for ``req`` needs, in the caller's (reading) unit; raises FieldError for bad choices."""
+    """Read what a plan for ``req`` needs, in the caller's (reading) unit; raises FieldError for bad choices.
+
+    County-wide: ``plan.read`` (township staff do not hold it)."""
+    uow.principal.require("plan.read")
     session = uow.session
     shelters = session.scalars(select(Shelter).order_by(Shelter.id)).all()
     depots = session.scalars(select(Depot).order_by(Depot.id)).all()

@@ -2,9 +2,9 @@
 
 Services return codes and parameters (``FieldError.of("people", "shelter.full", shelter=…, free=12)``); pages,
 exports, import messages, timeline events and the API's ``reason`` / ``reason_en`` all render from here. The
-tables live in one module per area (ui, dispatch, exports, imports, errors, validation, planning, terms); the
-keys are unique across them (checked at import and by ``tests/services/test_text.py``, which also checks every
-key has both languages with the same placeholders). ``terms`` labels the stored vocabulary values (``term()``).
+tables live in one module per area (ui, dispatch, exports, imports, errors, validation, planning, terms,
+reports); the keys are unique across them (checked at import and by ``tests/services/test_text.py``, which also
+checks every key has both languages with the same placeholders). ``terms`` labels the stored vocabulary values (``term()``).
 """
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import string
 
 from services.text import (
     accounts,
+    analysis,
+    analysis_page,
     coverage,
     dispatch,
     errors,
@@ -20,6 +22,7 @@ from services.text import (
     field,
     imports,
     planning,
+    reports,
     terms,
     ui,
     validation,
@@ -43,6 +46,7 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("export.", exports.TEXT), ("import.", imports.TEXT),
                                                ("validation.", validation.TEXT), ("", planning.TEXT),
                                                ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT),
+                                               ("", analysis.TEXT), ("", analysis_page.TEXT), ("", reports.TEXT),
                                                ("", coverage.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 

@@ -36,8 +36,8 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 TEXT.update({
     "cli.first_admin": ("首个管理员账号：{user}  密码：{password}（仅显示一次，亦保存在 {file}，首次登录须修改）",
-                        "first admin account: {user}  password: {password} (shown once, also in {file}; "
-                        "change it at the first sign-in)"),
+                        ("first admin account: {user}  password: {password} (shown once, also in {file}; "
+                         "change it at the first sign-in)")),
     "cli.user_password": ("账号 {user} 的初始密码：{password}（首次登录须修改）",
                           "initial password of {user}: {password} (to be changed at the first sign-in)"),
     "cli.token_once": ("{user} 的 API 令牌（仅显示一次，请妥善保存）：", "API token of {user} (shown once; keep it safe):"),
@@ -61,7 +61,7 @@ TEXT.update({
 TEXT.update({
     "account.not_yourself": ("不能停用自己的账号", "you cannot disable your own account"),
     "users.title": ("账号管理", "Accounts"),
-    "users.no_permission": ("只有系统管理员可以管理账号", "only an administrator manages accounts"),
+    "page.refused": ("当前角色（{role}）无权查看此页", "your role ({role}) may not view this page"),
     "users.col_username": ("用户名", "User name"),
     "users.col_name": ("姓名", "Name"),
     "users.col_role": ("角色", "Role"),
@@ -81,8 +81,8 @@ TEXT.update({
     "users.add_button": ("创建", "Create"),
     "users.display_name": ("姓名", "Name"),
     "users.created": ("已创建账号 {user}，初始密码：{password}（只显示这一次，请当面或电话告知本人，首次登录须修改）",
-                      "account {user} created; initial password: {password} (shown this once: tell its owner in "
-                      "person or by phone; it must be changed at the first sign-in)"),
+                      ("account {user} created; initial password: {password} (shown this once: tell its owner in "
+                       "person or by phone; it must be changed at the first sign-in)")),
     "users.was_reset": ("{user} 的新密码：{password}（只显示这一次，首次登录须修改）",
                         "new password of {user}: {password} (shown this once; to be changed at the first sign-in)"),
     "users.token_issued": ("{user} 的 API 令牌（只显示这一次）：{token}", "API token of {user} (shown this once): {token}"),
@@ -102,3 +102,15 @@ TEXT.update({
     "permission.county_only": ("全区数据导出仅限区级用户", "exports of the county's records are for county staff"),
 })
 TEXT.update({"noun.password": ("密码", "password")})
+TEXT.update({
+    "account.phone_invalid": ("电话号码应为 11 位手机号（如 13912345678）或带区号的固定电话（如 023-79223456）",
+                              ("a phone number is an 11-digit mobile number (e.g. 13912345678) or a landline "
+                               "with its area code (e.g. 023-79223456)")),
+    "users.col_phone": ("电话", "Phone"),
+    "users.phone_hint": ("手机或固话", "mobile or landline"),
+    "users.phone_save": ("保存电话", "Save phone"),
+    "users.phone_set": ("已将 {user} 的电话设为 {phone}", "phone of {user} set to {phone}"),
+    "users.phone_cleared": ("已清除 {user} 的电话", "phone of {user} cleared"),
+    "cli.phone_set": ("{user} 的电话：{phone}", "phone of {user}: {phone}"),
+    "cli.phone_cleared": ("已清除 {user} 的电话", "phone of {user} cleared"),
+})

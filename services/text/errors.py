@@ -30,7 +30,6 @@ TEXT.update({
     "body.not_json": ("请求体应为 JSON（Content-Type: application/json）",
                       "the body must be JSON (Content-Type: application/json)"),
     "body.not_object": ("请求体应为 JSON 对象", "body must be a JSON object"),
-    "actor.invalid": ("actor 应为不超过 {limit} 个字符的文字", "actor must be text of at most {limit} characters"),
     "database.busy": ("数据库繁忙，请稍后重试", "the database is busy, try again shortly"),
     "database.unavailable": ("数据库暂时无法连接，请稍后重试", "the database cannot be reached now"),
     "conflict": ("数据已被他人更改或与现有记录冲突，请刷新后重试",

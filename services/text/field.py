@@ -3,8 +3,8 @@ from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
     # reasons services give (FieldError codes)
-    "patrol.state_invalid": ("巡查情况应为 {states} 之一", "the finding must be one of {states} (normal, signs of "
-                                                        "change, danger)"),
+    "patrol.state_invalid": ("巡查情况应为 {states} 之一", ("the finding must be one of {states} (normal, signs of "
+                                                         "change, danger)")),
     "patrol.crack_range": ("裂缝宽度应为 0 到 {limit} 毫米", "crack width must be 0 to {limit} mm"),
     "patrol.note_long": ("情况说明不能超过 {limit} 个字", "the note must not exceed {limit} characters"),
     "patrol.level_invalid": ("提升的预警等级应为 蓝/黄/橙/红", "raise_to must be 蓝, 黄, 橙 or 红 (blue to red)"),
@@ -27,9 +27,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "photo.body_too_large": ("上传内容超过 {max_mb} MB", "the upload exceeds {max_mb} MB"),
     "photo.not_found": ("没有编号为 {id} 的照片", "no photo {id}"),
     "photo.file_missing": ("照片 {id} 的文件已不在服务器上", "the file of photo {id} is missing on the server"),
+    "photo.unreadable": ("照片 {id} 的文件无法读取", "the file of photo {id} cannot be read"),
     "warning.not_a_recipient": ("您不是预警 #{id} 的接收人", "you are not a recipient of warning #{id}"),
-    # timeline event
+    # timeline and feed events
     "event.photos": ("附照片 {n} 张", "{n} photo(s) attached"),
+    "event.patrol": ("巡查 {hazard}（{township}）：{state}，预警等级未提升（{level}）",
+                     "Patrol of {hazard} ({township_en}): {state_en}; warning level not raised ({level_en})"),
+    "event.patrol_crack": ("巡查 {hazard}（{township}）：{state}，裂缝 {crack_width_mm:g} 毫米，预警等级未提升（{level}）",
+                           ("Patrol of {hazard} ({township_en}): {state_en}, crack {crack_width_mm:g} mm; warning level "
+                            "not raised ({level_en})")),
+    "event.patrol_raised": ("巡查 {hazard}（{township}）：{state}，预警等级提升 {before} → {level}",
+                            ("Patrol of {hazard} ({township_en}): {state_en}; warning level raised {before_en} → "
+                             "{level_en}")),
+    "event.patrol_crack_raised": (("巡查 {hazard}（{township}）：{state}，裂缝 {crack_width_mm:g} 毫米，预警等级提升 "
+                                   "{before} → {level}"),
+                                  ("Patrol of {hazard} ({township_en}): {state_en}, crack {crack_width_mm:g} mm; warning "
+                                   "level raised {before_en} → {level_en}")),
     # a hazard point's details on the map
     "field.recent_patrols": ("最近巡查", "Latest patrols"),
     "field.crack_value": ("裂缝 {mm} 毫米", "crack {mm} mm"),

@@ -49,6 +49,6 @@ def test_admin_creates_a_user_who_signs_in_changes_the_password_and_signs_out(br
     assert page.locator(".nav-link", has_text="账号").count() == 0  # not an admin
     page.goto(f"{served}/users")
     page.wait_for_selector(".data-page")
-    assert "只有系统管理员" in page.inner_text(".data-page")
+    assert "无权查看此页" in page.inner_text(".data-page")
     assert not errors, errors
     context.close()

@@ -175,6 +175,8 @@ def test_real_answers_match_the_document(sample):
     _dispatch(call)
     _field(call, doc)
     _analysis(call)
+    _coverage(call)
+    _reports(call)
     documented = {(method, path) for path, item in doc["paths"].items() for method in item}
     assert call.called == documented, sorted(documented - call.called)
 
@@ -253,6 +255,16 @@ def _dispatch(call) -> None:
 
 
 def _analysis(call) -> None:
+    """分析研判: the risk distribution (filtered, with its density grid) and the risk index."""
+    body = call("GET", "/api/v1/analysis/distribution",
+                "/api/v1/analysis/distribution?sector=燃气&scheme=natural_breaks&cell_m=4000").get_json()
+    assert body["townships"] and body["density"]["features"]["features"]  # the nested answer was checked
+    assert call("GET", "/api/v1/analysis/distribution", "/api/v1/analysis/distribution?classes=1").status_code == 400
+    assert call("GET", "/api/v1/analysis/risk-index").get_json()["townships"][0]["inputs"]
+    assert call("GET", "/api/v1/analysis/risk-index", "/api/v1/analysis/risk-index?township=x").status_code == 400
+
+
+def _coverage(call) -> None:
     """Coverage gaps by road and siting (分析研判)."""
     coverage = call("GET", "/api/v1/analysis/coverage", "/api/v1/analysis/coverage?kinds=hazard,village").get_json()
     assert coverage["points"] and coverage["shelter_gaps"] and coverage["team_standard"]
@@ -285,6 +297,7 @@ def _field(call, doc) -> None:
     photos = township("POST", "/api/v1/patrols/{patrol_id}/photos", f"/api/v1/patrols/{patrol['id']}/photos",
                       data={"photos": (io.BytesIO(_png()), "p.png")}, content_type="multipart/form-data").get_json()
     township("GET", "/api/v1/photos/{photo_id}", photos["photos"][0]["url"])
+    township("GET", "/api/v1/photos/{photo_id}/thumbnail", photos["photos"][0]["url"] + "/thumbnail")
     incident = township("POST", "/api/v1/incidents", json={"title": "裂缝", "kind": "滑坡", "level": "Ⅳ",
                                                           "lon": hazard["lon"], "lat": hazard["lat"]}).get_json()
     one = f"/api/v1/incidents/{incident['id']}/photos"
@@ -320,3 +333,11 @@ def test_a_success_must_go_through_the_declared_model_and_status():
     assert client.get("/refusal").status_code == 404
     fine = client.get("/fine")
     assert fine.status_code == 201 and fine.get_json() == {"lifted": 1}
+
+
+def _reports(call) -> None:
+    call("GET", "/api/v1/analysis/trends", "/api/v1/analysis/trends?period=7d")
+    assert call("GET", "/api/v1/analysis/trends", "/api/v1/analysis/trends?since=2026-12-02&until=2026-12-01"
+                ).status_code == 400
+    for suffix in ("docx", "xlsx"):
+        call("GET", f"/api/v1/analysis/report.{suffix}", f"/api/v1/analysis/report.{suffix}?period=30d&variant=fire")

@@ -4,6 +4,8 @@ Each refusal is checked against the records (a direct SQL count): a refused writ
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -101,10 +103,14 @@ def test_warnings_reach_township_staff_only_where_they_apply_and_red_is_the_comm
     assert commander.post("/api/v1/warnings", json=red).status_code == 201
 
 
-def test_the_audit_log_names_the_signed_in_user_not_the_body(sample):
+def test_the_audit_log_names_the_signed_in_user_and_no_body_names_another(sample):
     _, duty, _ = _clients(sample)
     hazard = _one(sample, "SELECT id FROM hazard_point ORDER BY id")
-    duty.post("/api/v1/evacuation/moves", json={"hazard_id": hazard, "people": 1, "actor": "someone else"})
+    entries = _one(sample, "SELECT count(*) FROM audit_log")
+    named = duty.post("/api/v1/evacuation/moves", json={"hazard_id": hazard, "people": 1, "actor": "someone else"})
+    assert named.status_code == 400 and named.get_json()["parameter"] == "actor"
+    assert _one(sample, "SELECT count(*) FROM audit_log") == entries
+    assert duty.post("/api/v1/evacuation/moves", json={"hazard_id": hazard, "people": 1}).status_code in (200, 201)
     assert _one(sample, "SELECT actor FROM audit_log ORDER BY id DESC") == "t-duty-all"
 
 
@@ -120,7 +126,71 @@ def test_township_staff_read_only_their_township_on_the_map(sample):
     away = _one(sample, "SELECT id FROM hazard_point WHERE township_code = :t ORDER BY id", t=AWAY)
     assert township.get(f"/api/v1/features/hazards/{away}").status_code == 403
     assert duty.get(f"/api/v1/features/hazards/{away}").status_code == 200
+    shaded = township.get("/api/v1/choropleth/threatened_people").get_json()
+    assert set(shaded["values"]) == {HOME}, "a township's choropleth shows only its own figures"
+    assert len(duty.get("/api/v1/choropleth/threatened_people").get_json()["values"]) == _one(sample, "SELECT count(*) FROM township")
     hits = township.get("/api/v1/search?q=镇").get_json()["hits"]
     assert all(h["township"] == home_name for h in hits)
     assert township.get("/api/v1/records/hazards.xlsx").status_code == 403
     assert duty.get("/api/v1/records/hazards.xlsx").status_code == 200
+
+
+COUNTY_PLANS = ("/api/v1/evacuation/capacity", "/api/v1/evacuation/progress", "/api/v1/evacuation/plans",
+                "/api/v1/supplies/coverage", "/api/v1/supplies/profile")
+
+
+def test_county_wide_plans_are_not_township_staffs(sample):
+    township, duty, _ = _clients(sample)
+    for path in COUNTY_PLANS:
+        assert township.get(path).status_code == 403, path
+        assert duty.get(path).status_code == 200, path
+    assert township.post("/api/v1/routes/plan", json={}).status_code == 403
+
+
+def _page(client, path: str) -> str:
+    """The page's content as Dash's page callback renders it for this client."""
+    body = {"output": ".._pages_content.children..._pages_store.data..",
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                       {"id": "_pages_location", "property": "search", "value": "?lang=zh"}],
+            "changedPropIds": ["_pages_location.pathname"], "state": []}
+    answer = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": _csrf(client)})
+    assert answer.status_code == 200, (path, answer.status_code)
+    return json.dumps(answer.get_json(), ensure_ascii=False)
+
+
+def _csrf(client) -> str:
+    client.get("/")
+    cookie = client.get_cookie("_csrf_token")
+    return cookie.value if cookie is not None else ""
+
+
+def test_township_staff_are_told_plan_pages_are_not_theirs_and_the_nav_leaves_them_out(sample):
+    township, duty, _ = _clients(sample)
+    refused = "无权查看此页"
+    for path in ("/evacuation", "/supply", "/users"):
+        assert refused in _page(township, path), path
+    assert refused not in _page(duty, "/evacuation") and refused not in _page(duty, "/supply")
+    header = {"output": "shell-header.children", "outputs": {"id": "shell-header", "property": "children"},
+              "inputs": [{"id": "url", "property": "pathname", "value": "/"},
+                         {"id": "url", "property": "search", "value": "?lang=zh"}],
+              "changedPropIds": ["url.pathname"], "state": []}
+    shown = township.post("/_dash-update-component", json=header, headers={"X-CSRFToken": _csrf(township)})
+    assert shown.status_code == 200
+    links = json.dumps(shown.get_json(), ensure_ascii=False)
+    assert "/evacuation?" not in links and "/supply?" not in links and "/duty?" in links
+
+
+def test_the_duty_figures_of_township_staff_are_their_townships(sample):
+    from services.dispatch.duty import duty_figures
+    from tests.conftest import call_as, principal_for
+    home = principal_for(sample, "township", HOME)
+    mine = call_as(sample, home, duty_figures, write=False)
+    county = call_as(sample, principal_for(sample, "duty"), duty_figures, write=False)
+    open_here = _one(sample, "SELECT count(*) FROM incident WHERE status <> '已结束' AND township_code = :t", t=HOME)
+    assert sum(mine["incidents_by_level"].values()) == open_here
+    assert mine["target_people"] == _one(sample, "SELECT sum(threatened_people) FROM hazard_point WHERE "
+                                                 "township_code = :t", t=HOME)
+    places = _one(sample, "SELECT count(*) FROM shelter WHERE township_code = :t", t=HOME)
+    assert (mine["places_free"] < county["places_free"]) or places == _one(sample, "SELECT count(*) FROM shelter")
+    assert county["target_people"] == sample.region.evacuation_target_people

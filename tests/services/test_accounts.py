@@ -6,17 +6,22 @@ import os
 import stat
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from services.accounts import bootstrap
 from services.accounts.permissions import PERMISSIONS, ROLES, TOWNSHIP_SCOPED, allowed
 from services.accounts.signin import current_principal, sign_in
 from services.accounts.tokens import issue_token, principal_for_token, revoke_token
-from services.accounts.users import change_password, create_user, set_disabled
+from services.accounts.users import (
+    change_password,
+    create_user,
+    set_disabled,
+    set_phone,
+)
 from services.db import read_session
 from services.errors import Conflict, FieldError, Forbidden
 from services.models.accounts import ApiToken, UserAccount
-from tests.conftest import call
+from tests.conftest import call, call_as, principal_for
 from tests.services.test_concurrency import race
 
 HOME, OTHER = "500114001", "500114002"
@@ -178,3 +183,57 @@ def test_two_password_changes_at_once_leave_one_of_them(fresh):
     assert sum(kind == "ok" for kind, _ in outcomes) == 1, outcomes
     winner = next(i for i in range(2) if call(fresh, sign_in, "duty1", f"new password number {i}").ok)
     assert not call(fresh, sign_in, "duty1", f"new password number {1 - winner}").ok
+
+
+BAD_PHONES = ["12345678901", "1390000000", "139000000012", "+8613900000001", "023 79223456", "23-79223456",
+              "023-792234", "phone", "13900000001; DROP TABLE user_account", 13900000001]
+
+
+def _audited(settings, name: str) -> int:
+    with read_session(settings.database_url) as session:
+        return session.execute(text("SELECT count(*) FROM audit_log WHERE entity = 'user_account' "
+                                    "AND entity_key = :n"), {"n": name}).scalar()
+
+
+def test_an_account_takes_a_mobile_or_landline_phone_and_refuses_anything_else(fresh):
+    call(fresh, create_user, "tw1", role="township", township_code=HOME, password=GOOD, phone=" 13900000001 ")
+    call(fresh, create_user, "tw2", role="township", township_code=HOME, password=GOOD, phone="023-79223456")
+    call(fresh, create_user, "duty2", role="duty", password=GOOD, phone="")
+    with read_session(fresh.database_url) as session:  # what the database holds, not what the service says
+        stored = dict(session.execute(text("SELECT username, phone FROM user_account")).all())
+    assert stored == {"tw1": "13900000001", "tw2": "023-79223456", "duty2": None}
+    for n, bad in enumerate(BAD_PHONES):
+        with pytest.raises(FieldError) as refused:
+            call(fresh, create_user, f"bad{n}", role="duty", password=GOOD, phone=bad)
+        assert refused.value.field == "phone" and refused.value.code == "account.phone_invalid"
+        assert "023-79223456" in refused.value.reason and "landline" in refused.value.reason_en
+    with read_session(fresh.database_url) as session:
+        assert session.execute(text("SELECT count(*) FROM user_account WHERE username LIKE 'bad%'")).scalar() == 0
+
+
+def test_set_phone_changes_or_clears_it_audited_and_refuses_bad_numbers_without_writing(fresh):
+    _user(fresh, "tw", "township", HOME)
+    before = _audited(fresh, "tw")
+    assert call(fresh, set_phone, "tw", "13900000007").phone == "13900000007"
+    assert _column(fresh, "tw", "phone") == "13900000007" and _audited(fresh, "tw") == before + 1
+    for bad in BAD_PHONES:
+        with pytest.raises(FieldError) as refused:
+            call(fresh, set_phone, "tw", bad)
+        assert refused.value.field == "phone" and refused.value.status == 400
+    assert _column(fresh, "tw", "phone") == "13900000007" and _audited(fresh, "tw") == before + 1  # no write
+    assert call(fresh, set_phone, "tw", "0851-8765432").phone == "0851-8765432"
+    assert call(fresh, set_phone, "tw", None).phone is None and _column(fresh, "tw", "phone") is None
+    assert _audited(fresh, "tw") == before + 3
+    with pytest.raises(FieldError) as unknown:
+        call(fresh, set_phone, "nobody", "13900000007")
+    assert unknown.value.status == 404
+
+
+def test_only_an_admin_sets_phones(fresh):
+    _user(fresh, "tw", "township", HOME)
+    for role, township in (("duty", None), ("township", HOME)):
+        with pytest.raises(Forbidden):
+            call_as(fresh, principal_for(fresh, role, township), set_phone, "tw", "13900000007")
+    assert _column(fresh, "tw", "phone") is None
+    call_as(fresh, principal_for(fresh, "admin"), set_phone, "tw", "13900000007")
+    assert _column(fresh, "tw", "phone") == "13900000007"

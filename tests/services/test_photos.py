@@ -18,7 +18,14 @@ from services.db import read_session
 from services.db.uow import unit_of_work
 from services.dispatch.incidents import IncidentReport, report_incident
 from services.errors import FieldError, Forbidden
-from services.field.photos import Upload, attach_photos, photo_file, photo_root, photos_of
+from services.field.photos import (
+    Upload,
+    attach_photos,
+    photo_file,
+    photo_root,
+    photos_of,
+    thumbnail_file,
+)
 from tests.conftest import call, call_as, principal_for
 
 HOME, AWAY = "500114001", "500114002"
@@ -125,11 +132,10 @@ def test_size_pixel_and_count_caps(limited):
 
 def test_a_unit_of_work_that_rolls_back_takes_its_files_with_it(limited):
     incident = _incident(limited)
-    with pytest.raises(RuntimeError):
-        with unit_of_work(limited, write=True) as uow:
-            attach_photos(uow, "incident", incident, [Upload("a.jpg", image())])
-            assert len(_files(limited)) == 1  # written before the commit...
-            raise RuntimeError("a later step of the same request fails")
+    with pytest.raises(RuntimeError), unit_of_work(limited, write=True) as uow:
+        attach_photos(uow, "incident", incident, [Upload("a.jpg", image())])
+        assert len(_files(limited)) == 1  # written before the commit...
+        raise RuntimeError("a later step of the same request fails")
     assert _files(limited) == [] and _one(limited, "SELECT count(*) FROM photo") == 0  # ...and gone with it
 
 
@@ -148,3 +154,43 @@ def test_township_staff_attach_and_read_photos_only_at_home(limited):
     assert _one(limited, "SELECT count(*) FROM photo") == 2
     with pytest.raises(Forbidden):  # a viewer may read, not attach
         call_as(limited, principal_for(limited, "viewer"), attach_photos, "incident", home, [Upload("d.jpg", image())])
+
+
+def _portrait_jpeg() -> bytes:
+    """A 600 × 400 JPEG whose EXIF says the phone was held upright (orientation 6: turn 90° clockwise)."""
+    picture = Image.new("RGB", (600, 400), (0, 0, 255))
+    picture.paste((255, 0, 0), (0, 0, 300, 400))  # left half red: after turning, the top half
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif, quality=95)
+    return out.getvalue()
+
+
+def test_a_thumbnail_is_a_small_upright_jpeg_made_once_for_readers_only(fresh):
+    incident, away = _incident(fresh, HOME), _incident(fresh, AWAY)
+    clear = Image.new("RGBA", (500, 100), (0, 0, 0, 0))  # transparent PNG: white in the JPEG, not black
+    png = io.BytesIO()
+    clear.save(png, "PNG")
+    stored = call(fresh, attach_photos, "incident", incident, [Upload("p.jpg", _portrait_jpeg()),
+                                                               Upload("c.png", png.getvalue())])
+    path, content_type = call(fresh, thumbnail_file, stored[0].id, write=False)
+    assert content_type == "image/jpeg" and path.parent.parent.name == "thumbnails"
+    with Image.open(path) as small:
+        width, height = small.size  # upright, longer side 320, the aspect kept (320 × 400 / 600 = 213.3)
+        assert small.format == "JPEG" and height == 320 and abs(width - 213) <= 1
+        assert small.getpixel((107, 40))[0] > 200 and small.getpixel((107, 280))[2] > 200  # red above blue
+    made = path.stat().st_mtime_ns
+    assert call(fresh, thumbnail_file, stored[0].id, write=False) == (path, "image/jpeg")
+    assert path.stat().st_mtime_ns == made  # kept, not made again
+    flat, _ = call(fresh, thumbnail_file, stored[1].id, write=False)
+    with Image.open(flat) as small:
+        assert small.size == (320, 64) and min(small.getpixel((10, 10))) > 240
+    theirs = call(fresh, attach_photos, "incident", away, [Upload("a.jpg", image())])[0].id
+    staff = principal_for(fresh, "township", HOME)
+    with pytest.raises(Forbidden):
+        call_as(fresh, staff, thumbnail_file, theirs, write=False)
+    assert not any("thumbnails" in p.parts and f"incident-{away}" in p.parts for p in _files(fresh))  # none made
+    with pytest.raises(FieldError) as missing:
+        call(fresh, thumbnail_file, 999_999, write=False)
+    assert missing.value.status == 404

@@ -46,7 +46,9 @@ def route(client, **extra):
 def test_a_blocked_segment_reroutes_and_lifting_restores(town):
     client = signed_in(create_app(town).server.test_client(), town)
     assert route(client).get_json()["via"] == ["北线"]
-    response = client.post("/api/v1/roads/blocks", json={"point": [108.775, 29.5321], "reason": "塌方", "actor": "值班员"})
+    named = client.post("/api/v1/roads/blocks", json={"point": [108.775, 29.5321], "reason": "塌方", "actor": "值班员"})
+    assert named.status_code == 400 and named.get_json()["parameter"] == "actor"  # nobody names who acts
+    response = client.post("/api/v1/roads/blocks", json={"point": [108.775, 29.5321], "reason": "塌方"})
     assert response.status_code == 201
     block_id = response.get_json()["id"]
     body = route(client).get_json()
@@ -56,7 +58,7 @@ def test_a_blocked_segment_reroutes_and_lifting_restores(town):
     assert route(client).get_json()["via"] == ["北线"]
     with read_session(town.database_url) as session:
         actions = [(a.action, a.actor) for a in session.scalars(select(AuditLog).where(AuditLog.entity == "road"))]
-    assert actions == [("block", "t-admin-all"), ("lift", "t-admin-all")]  # the signed-in user, not the body's actor
+    assert actions == [("block", "t-admin-all"), ("lift", "t-admin-all")]  # the signed-in user
 
 
 def test_an_area_closing_both_roads_makes_the_target_unreachable(town):

@@ -3,15 +3,27 @@ area reaches get a row of their own, acknowledged with one tap (their row only, 
 """
 from __future__ import annotations
 
+import dataclasses
+import threading
+from http.server import HTTPServer
+
 import pytest
 from sqlalchemy import text
 
-from services.accounts.users import create_user, set_disabled
-from services.db import get_engine, read_session
-from services.dispatch.warnings import WarningRequest, acknowledge_mine, issue_warning, lift_warning
+from services.accounts.users import create_user, set_disabled, set_phone
+from services.db import read_session
+from services.dispatch.ack_links import recipient_messages
+from services.dispatch.gateway import deliver
+from services.dispatch.warnings import (
+    WarningRequest,
+    acknowledge_mine,
+    issue_warning,
+    lift_warning,
+)
 from services.errors import Conflict, NotFound
 from services.field.township import township_warnings
 from tests.conftest import TEST_PASSWORD, call, call_as, principal_for
+from tests.services.test_ack_links import _Gateway
 from tests.services.test_concurrency import race
 
 HOME, AWAY = "500114001", "500114002"  # 城东街道, 城南街道 (neighbours: a shared border is no reach)
@@ -37,8 +49,7 @@ def staff(fresh):
     home = principal_for(fresh, "township", HOME)
     call(fresh, create_user, "home-2", role="township", township_code=HOME, password=TEST_PASSWORD,
          display_name="城东二号")
-    with get_engine(fresh.database_url).begin() as conn:  # a phone number: the gateway's SMS goes there too
-        conn.execute(text("UPDATE user_account SET phone = '13900000009' WHERE username = 'home-2'"))
+    call(fresh, set_phone, "home-2", "13900000009")  # a phone number: the gateway's SMS goes there too
     call(fresh, create_user, "home-off", role="township", township_code=HOME, password=TEST_PASSWORD)
     call(fresh, set_disabled, "home-off")
     away = principal_for(fresh, "township", AWAY)
@@ -91,3 +102,29 @@ def test_a_lifted_warning_takes_no_tap_and_two_taps_at_once_count_once(staff):
         audits = session.execute(text("SELECT count(*) FROM audit_log WHERE action = 'acknowledge' AND entity_key = :w"),
                                  {"w": str(live)}).scalar()
     assert audits == 1
+
+
+def test_a_phone_set_through_the_service_reaches_the_recipient_row_and_the_gateway(staff):
+    settings, home, _ = staff
+    call(settings, set_phone, home.username, "023-79223456")
+    warning_id = _warning(settings, recipients=[])
+    assert [(r[2], r[4]) for r in _recipients(settings, warning_id)] == [(home.username, "023-79223456"),
+                                                                         ("home-2", "13900000009")]
+    server = HTTPServer(("127.0.0.1", 0), _Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Gateway.received = []
+    try:
+        on = dataclasses.replace(settings, notifications=dataclasses.replace(
+            settings.notifications, webhook_url=f"http://127.0.0.1:{server.server_port}/sms"))
+        report = deliver(on, warning_id, call(settings, recipient_messages, warning_id, write=False))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (report.sent, report.failed, report.skipped) == (2, 0, 0)
+    sent = {m["phone"]: m for m in _Gateway.received}
+    assert set(sent) == {"023-79223456", "13900000009"}
+    assert sent["023-79223456"]["name"] == home.display_name and "/ack/" in sent["023-79223456"]["link"]
+    assert sent["023-79223456"]["link"] in sent["023-79223456"]["text"] and "城东滑坡" in sent["023-79223456"]["text"]
+    call(settings, set_phone, home.username, None)  # cleared: the next warning's row has none, nothing is sent to it
+    later = _warning(settings, recipients=[])
+    assert _recipients(settings, later)[0][2:5:2] == (home.username, None)

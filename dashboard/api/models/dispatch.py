@@ -5,7 +5,17 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from dashboard.api.models import Latitude, Longitude, Number, RecordId, Reply, Request, Text, Timestamp, When
+from dashboard.api.models import (
+    Latitude,
+    Longitude,
+    Number,
+    RecordId,
+    Reply,
+    Request,
+    Text,
+    Timestamp,
+    When,
+)
 from dashboard.api.models.geojson import Geometry
 from services import vocabulary
 
@@ -25,19 +35,16 @@ class IncidentCreate(Request):
     missing: int = Count
     people_affected: int = Count
     description: Text(4000) | None = None
-    actor: Text(80) | None = None
 
 
 class StatusChange(Request):
     status: Text(10, min_length=1)
     note: Text(500) | None = None
-    actor: Text(80) | None = None
 
 
 class OrderCreate(Request):
     incident_id: RecordId
     team_id: RecordId
-    actor: Text(80) | None = None
 
 
 class Recipient(Request):
@@ -57,16 +64,14 @@ class WarningCreate(Request):
     recipients: list[Recipient] = Field(default_factory=list, max_length=500)
     include_hazard_monitors: bool = True
     ack_timeout_min: int = Field(default=15, ge=1, le=1440)
-    actor: Text(80) | None = None
 
 
 class Acknowledge(Request):
     recipient_id: RecordId
-    actor: Text(80) | None = None
 
 
-class ActorOnly(Request):
-    actor: Text(80) | None = None
+class EmptyBody(Request):
+    """A body that names nothing: ``{}`` (who acts is the signed-in user, never a field)."""
 
 
 class IncidentsQuery(Request):
@@ -97,11 +102,13 @@ class TimelineEntry(Reply):
 
 
 class FeedEvent(TimelineEntry):
-    """A timeline line in the change feed, with its incident and its change number."""
+    """A line in the change feed with its change number: an incident's timeline line (``incident_id``) or a patrol
+    of a hazard point (``patrol_id``; the point, township, finding, crack width and level raised in ``params``)."""
 
     id: int
     seq: int | None  # the change number (commit order)
-    incident_id: int
+    incident_id: int | None
+    patrol_id: int | None = None
 
 
 class EventFeed(Reply):

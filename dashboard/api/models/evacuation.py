@@ -14,7 +14,6 @@ from services.vocabulary import FIVE_HAVES
 
 class OccupancySet(Request):
     occupancy_people: int = Field(ge=0, le=MAX_OCCUPANCY, strict=True)
-    actor: Text(80) | None = None
 
 
 class MoveCreate(Request):
@@ -23,7 +22,6 @@ class MoveCreate(Request):
     hazard_id: RecordId
     people: int = Field(ge=1, le=MAX_PEOPLE_PER_MOVE, strict=True)
     shelter_id: RecordId | None = None
-    actor: Text(80) | None = None
 
 
 class Need(Request):
@@ -40,7 +38,6 @@ class Need(Request):
 class ProfileSave(Request):
     needs: list[Need] = Field(min_length=1, max_length=100)
     note: Text(200) | None = None
-    actor: Text(80) | None = None
 
     def entries(self) -> list[dict[str, Any]]:
         return [n.model_dump() for n in self.needs]
@@ -57,7 +54,6 @@ class ScenarioBody(Request):
     max_travel_min: float = Field(default=60.0, ge=1, le=600, allow_inf_nan=False)
     exclude_unsafe: StrictBool = False
     block_hazard_roads: StrictBool = False
-    actor: Text(80) | None = None
 
 
 # Answers

@@ -20,7 +20,6 @@ class BlockCreate(Request):
     point: Point | None = None
     area: dict | None = None  # GeoJSON polygon (or a circle: a Point with properties.radius)
     reason: Text(200) | None = None
-    actor: Text(80) | None = None
 
 
 class MatrixRequest(Request):
@@ -61,10 +60,6 @@ class IsochroneQuery(Request):
     lat: Latitude
     minutes: Text(100, min_length=1) = "15,30,60"  # 1 to 6 comma-separated minutes, each in (0, 240]
     hazard_blocks: bool = False
-
-
-class ActorQuery(Request):
-    actor: Text(80) | None = None  # who the audit log names (default "api")
 
 
 # Answers

@@ -1,0 +1,131 @@
+"""Texts of the planners' trends and reports (分析研判): periods, the report's titles, sentences, tables and
+charts, and the reasons a trend or report request is refused."""
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    # refusals
+    "period.kind_invalid": ("时段“{value}”无效，可选：{allowed}", "unknown period '{value}'; choose one of {allowed}"),
+    "period.quarter_invalid": ("季度“{value}”无效，应写作 2026Q4（2000–2099 年）",
+                               "quarter '{value}' is not valid; write it as 2026Q4 (years 2000-2099)"),
+    "period.custom_only": ("起止时间只用于自定义时段（period=custom），当前为 {kind}",
+                           "since and until go with period=custom, not {kind}"),
+    "period.quarter_only": ("季度只用于 period=quarter，当前为 {kind}", "quarter goes with period=quarter, not {kind}"),
+    "period.date_invalid": ("日期“{value}”无效，应写作 2026-12-03", "'{value}' is not a date like 2026-12-03"),
+    "period.since_required": ("自定义时段需要开始时间（since）", "a custom period needs its start (since)"),
+    "period.since_after_until": ("开始时间应早于结束时间", "since must be before until"),
+    "period.too_long": ("时段最长 {days} 天", "the period may be at most {days} days long"),
+    "trends.variant_invalid": ("报告类型“{value}”无效，可选：{allowed}", "unknown variant '{value}'; choose one of {allowed}"),
+    "trends.township_unknown": ("没有代码为 {township} 的乡镇街道", "no township with code {township}"),
+    "report.lang_invalid": ("语言“{value}”无效，可选 zh、en", "unknown language '{value}'; choose zh or en"),
+    # the report's frame
+    "report.title_quarter.general": ("{region}{year}年{quarter}风险研判报告",
+                                     "{region}: risk assessment report, {quarter} {year}"),
+    "report.title_quarter.fire": ("{region}{year}年{quarter}火灾形势分析研判报告",
+                                  "{region}: fire situation analysis, {quarter} {year}"),
+    "report.quarter.1": ("第一季度", "Q1"),
+    "report.quarter.2": ("第二季度", "Q2"),
+    "report.quarter.3": ("第三季度", "Q3"),
+    "report.quarter.4": ("第四季度", "Q4"),
+    "report.title.general": ("{region}风险研判报告", "{region}: risk assessment report"),
+    "report.title.fire": ("{region}火灾形势分析研判报告", "{region}: fire situation analysis"),
+    "report.period": ("统计时段：{since} 至 {until}（{zone}）", "Period: {since} to {until} ({zone})"),
+    "report.scope": ("范围：{scope}", "Area: {scope}"),
+    "report.scope_all": ("全区", "the whole district"),
+    "report.made": ("编制时间：{time}", "Made: {time}"),
+    "report.section_heading": ("{n}. {title}", "{n}. {title}"),
+    "report.table_caption": ("表{n} {title}", "Table {n}. {title}"),
+    "report.figure_caption": ("图{n} {caption}", "Figure {n}. {caption}"),
+    "report.figure_missing": ("（{caption}：图未生成）", "({caption}: not drawn)"),
+    "report.none": ("—", "—"),
+    "report.total": ("合计", "Total"),
+    "report.sheet_summary": ("概要", "Summary"),
+    "report.sheet_contents": ("表格目录", "Tables"),
+    # sections
+    "report.section.map": ("风险分布图", "Map of risks"),
+    "report.section.fire_sites": ("火灾风险对象", "Objects of fire risk"),
+    "report.section.trends": ("突发事件、预警与处置态势", "Incidents, warnings and response over the period"),
+    "report.map_text.general": ("图中为较大及以上风险企业、隐患点（按预警等级着色）和避难场所，乡镇按受威胁人数分级着色。",
+                                ("The map shows enterprises of significant or major risk, hazard points (coloured by "
+                                "warning level) and shelters; townships are shaded by people threatened.")),
+    "report.map_text.fire": ("图中为成品油、燃气及人员密集场所企业、森林火险隐患点和消防救援队伍。",
+                             ("The map shows oil, gas and crowded-place enterprises, forest-fire hazard points and "
+                             "fire-fighting teams.")),
+    "report.map_caption.general": ("风险分布图", "Map of risks"),
+    "report.map_caption.fire": ("火灾风险分布图", "Map of fire risks"),
+    "report.fire.summary": (("成品油、燃气及人员密集场所企业 {sites} 家，其中重大风险 {major} 家；森林火险隐患点 {points} 处，"
+                            "威胁 {people} 人。"),
+                            ("{sites} oil, gas and crowded-place enterprises, {major} of them of major risk; "
+                            "{points} forest-fire hazard points threatening {people} people.")),
+    "report.trends.incidents": ("本期接报突发事件 {total} 起，最多的是{category}（{count} 起）。",
+                                "{total} incidents were reported in the period, most of them {category} ({count})."),
+    "report.trends.no_incidents": ("本期无突发事件记录。", "No incident was recorded in the period."),
+    "report.trends.warnings": (("发布预警 {warnings} 次，接收人 {recipients} 人次，及时叫应率 {share}%，叫应时间中位数 "
+                               "{median} 分钟；预警升级 {escalations} 次，巡查提升隐患点预警等级 {raises} 次。"),
+                               ("{warnings} warnings to {recipients} recipients; {share}% acknowledged in time, "
+                               "median time to acknowledge {median} min; {escalations} escalations, and patrols "
+                               "raised a hazard point's level {raises} times.")),
+    "report.trends.no_warnings": ("本期未发布预警；巡查提升隐患点预警等级 {raises} 次。",
+                                  ("No warning was issued in the period; patrols raised a hazard point's level "
+                                  "{raises} times.")),
+    "report.trends.dispatch": ("派遣救援队伍 {orders} 次，已到达 {arrived} 次，从派遣到到达的时间中位数 {median} 分钟。",
+                               ("{orders} team dispatches, {arrived} arrived; median time from the order to arrival "
+                               "{median} min.")),
+    "report.trends.no_dispatch": ("本期无派遣记录。", "No team was dispatched in the period."),
+    "report.trends.moves": ("记录转移 {moves} 次，共转移 {people} 人，其中安置到避难场所 {housed} 人。",
+                            "{moves} evacuation moves of {people} people, {housed} of them housed in shelters."),
+    "report.trends.no_moves": ("本期无转移记录。", "No evacuation move was recorded in the period."),
+    "report.trends.limit_own": ("及时叫应：在每条预警自身的叫应时限内确认；升级：同一灾种、区域重叠的预警在有效期内被更高等级预警接替。",
+                                ("In time: acknowledged within the warning's own limit; an escalation: a warning "
+                                "issued while a lower one of the same hazard over an overlapping area was in force.")),
+    "report.trends.limit_configured": (("及时叫应按配置的时限（分钟）判断：{limits}；其余等级按每条预警自身的时限。升级：同一灾种、"
+                                       "区域重叠的预警在有效期内被更高等级预警接替。"),
+                                       ("In time: within the configured limits (min) {limits}, other levels within "
+                                       "each warning's own; an escalation: a warning issued while a lower one of the "
+                                       "same hazard over an overlapping area was in force.")),
+    "report.note.warnings": ("待叫应：尚未确认且未超时限，不计入及时率。巡查提升隐患点等级 {raises} 次，另计。",
+                             ("Pending: not yet acknowledged and not yet late, left out of the share. Patrols raised "
+                             "a hazard point's level {raises} times, counted apart.")),
+    # tables
+    "report.table.incidents_by_month": ("突发事件（按月、按类别）", "Incidents by month and category"),
+    "report.table.incidents_by_township": ("突发事件（按乡镇街道、按类别）", "Incidents by township and category"),
+    "report.table.incidents_by_kind": ("突发事件（按事件类型）", "Incidents by kind"),
+    "report.table.warnings_by_level": ("预警与叫应（按预警等级）", "Warnings and acknowledgements by level"),
+    "report.table.arrivals_by_team_kind": ("派遣到达时间（按队伍类型）", "Time from order to arrival by team kind"),
+    "report.table.moves_by_day": ("转移安置（按日）", "Evacuation moves by day"),
+    "report.table.fire_enterprises": ("火灾风险企业（按类别、按风险等级）", "Fire-risk enterprises by category and risk level"),
+    "report.table.fire_hazards": ("森林火险隐患点（按预警等级）", "Forest-fire hazard points by warning level"),
+    "report.col.month": ("月份", "Month"),
+    "report.col.day": ("日期", "Day"),
+    "report.col.township": ("乡镇街道", "Township"),
+    "report.col.kind": ("事件类型", "Kind"),
+    "report.col.incidents": ("事件数", "Incidents"),
+    "report.col.level": ("预警等级", "Level"),
+    "report.col.warnings": ("预警数", "Warnings"),
+    "report.col.recipients": ("接收人次", "Recipients"),
+    "report.col.acknowledged": ("已叫应", "Acknowledged"),
+    "report.col.in_time": ("及时叫应", "In time"),
+    "report.col.pending": ("待叫应", "Pending"),
+    "report.col.in_time_share": ("及时叫应率(%)", "In time (%)"),
+    "report.col.median_ack_min": ("叫应时间中位数(分钟)", "Median time to acknowledge (min)"),
+    "report.col.escalations": ("升级次数", "Escalations"),
+    "report.col.team_kind": ("队伍类型", "Team kind"),
+    "report.col.orders": ("派遣次数", "Orders"),
+    "report.col.arrived": ("已到达", "Arrived"),
+    "report.col.median_arrival_min": ("到达时间中位数(分钟)", "Median to arrival (min)"),
+    "report.col.mean_arrival_min": ("平均到达时间(分钟)", "Mean to arrival (min)"),
+    "report.col.max_arrival_min": ("最长到达时间(分钟)", "Longest to arrival (min)"),
+    "report.col.moves": ("转移次数", "Moves"),
+    "report.col.people_moved": ("转移人数", "People moved"),
+    "report.col.housed": ("安置人数", "Housed"),
+    "report.col.sector": ("行业", "Sector"),
+    "report.col.category": ("类别", "Category"),
+    "report.col.warning_level": ("预警等级", "Warning level"),
+    "report.col.hazard_points": ("隐患点数", "Hazard points"),
+    "report.col.threatened_people": ("威胁人数", "People threatened"),
+    "report.col.threatened_households": ("威胁户数", "Households threatened"),
+    # charts
+    "report.chart.incidents": ("各月突发事件（按类别）", "Incidents per month by category"),
+    "report.chart.in_time": ("及时叫应率（按预警等级）", "Acknowledged in time by warning level"),
+    "report.chart.arrival": ("派遣到达时间中位数（按队伍类型）", "Median time to arrival by team kind"),
+    "report.chart.moves": ("每日转移人数", "People moved per day"),
+}

@@ -1,0 +1,60 @@
+"""分析研判 in a browser: open it, filter a township and see the cards, charts and map change, read the tabs,
+run a siting, download the report; offline (every request to 127.0.0.1) and without errors in the console."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+
+pytestmark = pytest.mark.browser
+
+READY = "() => document.querySelectorAll('.an-graph .main-svg').length >= 5 && window.qj.rendered.townships >= 30"
+
+
+def choose(page, dropdown: str, option: str) -> None:
+    """Pick ``option`` in a (multi) dropdown as a user does: open it, type to search, take the option."""
+    page.locator(f"#{dropdown}").click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def _card(page, index: int) -> str:
+    return page.locator("#an-cards .an-card-value").nth(index).inner_text()
+
+
+def _bars(page) -> int:
+    """Bars drawn in the township × risk-level chart (one per township and level that has enterprises)."""
+    return page.locator("#an-fig-township .bars path").count()
+
+
+def test_a_planner_filters_a_township_reads_the_tabs_and_downloads_the_report(page, served, tmp_path):
+    page.goto(f"{served}/analysis")
+    page.wait_for_function(READY, timeout=60_000)
+    enterprises, bars = _card(page, 0), _bars(page)
+    shaded = page.evaluate("() => Array.from(document.querySelectorAll('.leaflet-overlay-pane path'))"
+                           ".map(p => p.getAttribute('fill')).filter(f => f && f !== '#ffffff').length")
+    assert shaded >= 30  # every township carries a class colour
+    page.screenshot(path=str(tmp_path / "analysis.png"))
+
+    choose(page, "an-township", "城东街道")
+    page.wait_for_function(f"() => document.querySelector('#an-cards .an-card-value').innerText !== '{enterprises}'",
+                           timeout=30_000)
+    assert int(_card(page, 0).replace(",", "")) < int(enterprises.replace(",", ""))
+    page.wait_for_function(f"() => document.querySelectorAll('#an-fig-township .bars path').length < {bars}")
+    assert "城东街道" in page.locator("#an-tables-dist").inner_text()
+
+    page.get_by_text("综合风险指数", exact=True).last.click()
+    assert "指标与权重" in page.locator("#an-tables-risk").inner_text()
+    page.get_by_text("趋势", exact=True).click()
+    page.wait_for_selector("#an-fig-incidents .main-svg")
+    page.get_by_text("研判报告", exact=True).click()
+    link = page.locator("#an-report-docx")
+    assert "townships=500114001" in link.get_attribute("href")
+    with page.expect_download() as got:
+        link.click()
+    document = Document(io.BytesIO(open(got.value.path(), "rb").read()))
+    assert any("城东街道" in cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert not page.recorder.console_errors, page.recorder.console_errors
+    assert page.recorder.hosts <= {served.split("/")[2]}
