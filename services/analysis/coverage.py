@@ -275,3 +275,20 @@ def coverage(uow: UnitOfWork, query: CoverageQuery | None = None) -> CoverageRep
     return CoverageReport(query, SHELTER_GAP_MIN, TEAM_STANDARD_MIN, {k: len(v) for k, v in facilities.items()},
                           network_used(graph), is_sample or graph.synthetic, tuple(points), gaps, totals,
                           _team_standard(points), overflow, loads)
+
+
+def gap_features(report: CoverageReport, facility: str = "shelter", mode: str = "drive",
+                 minutes: float = 30.0) -> dict:
+    """The demand points farther than ``minutes`` from their nearest ``facility`` by ``mode`` (or cut off from
+    every one), as a GeoJSON FeatureCollection for the map (properties: people, name, minutes, facility_name)."""
+    features = []
+    for p in report.points:
+        reach: Reach = getattr(getattr(p, facility), mode)
+        if reach.minutes is not None and reach.minutes <= minutes:
+            continue
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                         "properties": {"kind": p.kind, "code": p.code, "name": p.name,
+                                        "township_name": p.township_name, "people": p.people,
+                                        "minutes": reach.minutes, "facility_name": reach.facility_name,
+                                        "is_sample": p.is_sample}})
+    return {"type": "FeatureCollection", "features": features}

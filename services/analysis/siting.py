@@ -268,3 +268,13 @@ def _result(inputs: SitingInputs, problem: solver.Problem, found: solver.SitingS
     return SitingResult(inputs.query, len(inputs.demand), total, len(inputs.existing), len(inputs.candidates),
                         inputs.cut_off, _score(before, total, capacitated), _score(found.score, total, capacitated),
                         tuple(sites), found.optimal, found.solver, round(found.solve_s, 3), inputs.network, is_sample)
+
+
+def site_features(result: SitingResult) -> dict:
+    """The proposed sites as a GeoJSON FeatureCollection for the map (properties: order, name, what each adds)."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [s.candidate.lon, s.candidate.lat]},
+         "properties": {"order": s.rank, "name": s.candidate.name, "name_en": s.candidate.name_en,
+                        "township_name": s.candidate.township_name, "adds_covered_people": s.adds_covered_people,
+                        "person_minutes_change": s.person_minutes_change, "is_sample": s.candidate.is_sample}}
+        for s in result.sites]}

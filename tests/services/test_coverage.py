@@ -177,3 +177,12 @@ def test_sample_shelter_times_equal_networkx(seeded):
         best = int(np.argmin(times))
         assert p.shelter.drive.minutes == pytest.approx(times[best] / 60, abs=0.051)
         assert times[[s.id for s in shelters].index(p.shelter.drive.facility_id)] == pytest.approx(times[best])
+
+
+def test_gap_features_are_the_points_beyond_the_minutes(line_world):
+    from services.analysis.coverage import gap_features
+    report = read(line_world, coverage)
+    walking = gap_features(report, "shelter", "walk", 15)
+    assert [f["properties"]["code"] for f in walking["features"]] == ["H2"]  # 23.2 min; H1 is at 11.6
+    assert walking["features"][0]["geometry"]["coordinates"] == [P[3][0], P[3][1]]
+    assert gap_features(report, "shelter", "drive", 15)["features"] == []

@@ -117,3 +117,12 @@ def test_refusals_name_the_parameter(seeded):
     viewer = principal_for(seeded, "viewer")
     with pytest.raises(Forbidden), unit_of_work(seeded, principal=viewer) as uow:
         prepare(uow, SitingQuery())
+
+
+def test_site_features_for_the_map(line_world):  # noqa: F811
+    from services.analysis.siting import site_features
+    result = read(line_world, site, SitingQuery(k=2, minutes=10, mode="walk", candidates=("points",),
+                                                points=(P[1], EAST)))
+    features = site_features(result)["features"]
+    assert [f["properties"]["order"] for f in features] == [1, 2]
+    assert features[0]["geometry"]["coordinates"] == list(EAST) and features[0]["properties"]["adds_covered_people"] == 10
