@@ -43,6 +43,8 @@ Distributions (counts are exact unless a share is given):
 - vehicles (32): 15 of the depots (trucks, pickups), 17 of the teams (fire engines, ambulances, ...).
 - stations (60): 雨量 18 and 地质灾害 16 near hazard points, 水文 10 on the main roads (valleys),
   气象 6 at seats, 地震 4, 森林防火 6 far from seats; 4 离线.
+- village_sample.csv: a seat and a population for every village of data/villages.csv, summing to the
+  township's population (data/generate_villages.py, its own seed).
 - township_population.csv: U(38k, 62k) for 城东/城南/城西/舟白/正阳, U(18k, 24k) for 冯家, U(8k, 20k)
   per 镇, U(4k, 10k) per 乡, scaled to sum 554000 (rounded to tens, the remainder to 城西街道).
 """
@@ -649,7 +651,20 @@ def generate(out_dir: Path) -> dict[str, int]:
     write_csv(out_dir / "township_population.csv", ["code", "population"],
               [[code, str(p)] for code, p in pops.items()])
     counts["township_population.csv"] = len(pops)
+    villages = _village_generator().village_sample(w.towns, w.polys, pops, read_csv(DATA / "villages.csv"),
+                                                   DATA / "roads" / "default_network.geojson")
+    write_csv(out_dir / "village_sample.csv", _village_generator().HEADER, villages)
+    counts["village_sample.csv"] = len(villages)
     return counts
+
+
+def _village_generator():
+    """data/generate_villages.py (its own seed; loaded by path: data/ is no package)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("generate_villages", DATA / "generate_villages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter, Map, Rule
 
 from config import Settings
 from dashboard.api.analysis import analysis_api
+from dashboard.api.coverage import coverage_api
 from dashboard.api.dispatch import incidents_api
 from dashboard.api.evacuation import evacuation_api
 from dashboard.api.exports import export
@@ -43,6 +44,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(field_api)
     server.register_blueprint(analysis_api)
     server.register_blueprint(reports_api)
+    server.register_blueprint(coverage_api)
 
     @server.before_request
     def _start_clock():

@@ -53,6 +53,8 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     # analysis: trends and the planners' reports (dashboard/api/reports.py)
     "reports_api.trends": "analysis.read", "reports_api.report_docx": "analysis.run",
     "reports_api.report_xlsx": "analysis.run",
+    # analysis (分析研判): coverage gaps by road and siting
+    "coverage_api.coverage": "analysis.read", "coverage_api.siting": "analysis.run",
     # accounts
     "auth_pages.password": "account.self",
 }

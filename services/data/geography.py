@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from geo.boundaries import approximate_township_polygons, county_boundary
 from services.db import audit
@@ -113,6 +113,29 @@ def set_township_populations(uow: UnitOfWork, populations: dict[str, int], *, is
             township.population_is_sample = is_sample
     audit.record(session, actor=uow.actor, action="update", entity="township_population",
                  detail={"townships": len(populations), "sample": is_sample})
+
+
+@dataclass(frozen=True)
+class VillageSeat:
+    """A village's seat (WGS-84) and population, as a sample file or an import gives them."""
+
+    code: str
+    seat_lon: float
+    seat_lat: float
+    population: int
+
+
+def set_village_seats(uow: UnitOfWork, seats: list[VillageSeat], *, is_sample: bool) -> int:
+    """Set the seat and population of the villages named (by code) in ``seats``; returns the villages changed."""
+    known = set(uow.session.scalars(select(Village.code)))
+    rows = [{"code": s.code, "seat_lon": float(s.seat_lon), "seat_lat": float(s.seat_lat),
+             "population": int(s.population), "seat_is_sample": is_sample, "population_is_sample": is_sample}
+            for s in seats if s.code in known]
+    if rows:
+        uow.session.execute(update(Village), rows)  # one UPDATE per row by primary key, in this transaction
+    audit.record(uow.session, actor=uow.actor, action="update", entity="village_seats",
+                 detail={"villages": len(rows), "sample": is_sample})
+    return len(rows)
 
 
 def district_geometry(uow: UnitOfWork):

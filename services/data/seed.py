@@ -15,7 +15,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from config import ROOT, Settings
-from services.data.geography import GeographyCounts, load_geography, set_township_populations
+from services.data.geography import (
+    GeographyCounts,
+    VillageSeat,
+    load_geography,
+    set_township_populations,
+    set_village_seats,
+)
 from services.data.imports import import_path, load_catalogue
 from services.data.specs import LOAD_ORDER
 from services.db import schema
@@ -54,6 +60,12 @@ def load_sample(uow: UnitOfWork, sample_dir: Path | None = None) -> dict[str, in
         with population_file.open(encoding="utf-8-sig", newline="") as fh:
             populations = {r["code"]: int(r["population"]) for r in csv.DictReader(fh)}
         set_township_populations(uow, populations, is_sample=True)
+    village_file = sample_dir / "village_sample.csv"
+    if village_file.exists():
+        with village_file.open(encoding="utf-8-sig", newline="") as fh:
+            seats = [VillageSeat(r["code"], float(r["seat_lon"]), float(r["seat_lat"]), int(r["population"]))
+                     for r in csv.DictReader(fh)]
+        set_village_seats(uow, seats, is_sample=True)
     return counts
 
 

@@ -55,10 +55,21 @@ class Township(Base):
 
 
 class Village(Base):
-    """村/社区 with its official 12-digit code."""
+    """村/社区 with its official 12-digit code; its seat (村委会/居委会) and population where known.
+
+    The gazetteer has neither: the sample (data/generate_villages.py) gives both, flagged as sample (示例数据).
+    """
 
     __tablename__ = "village"
+    __table_args__ = (
+        CheckConstraint("population IS NULL OR population >= 0", name="village_population_non_negative"),
+    )
 
     code: Mapped[str] = mapped_column(String(12), primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
+    seat_lon: Mapped[float | None] = mapped_column(Float)
+    seat_lat: Mapped[float | None] = mapped_column(Float)
+    seat_is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    population: Mapped[int | None] = mapped_column(Integer)
+    population_is_sample: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -15,6 +15,7 @@ from services.text import (
     accounts,
     analysis,
     analysis_page,
+    coverage,
     dispatch,
     errors,
     exports,
@@ -45,7 +46,8 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("export.", exports.TEXT), ("import.", imports.TEXT),
                                                ("validation.", validation.TEXT), ("", planning.TEXT),
                                                ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT),
-                                               ("", analysis.TEXT), ("", analysis_page.TEXT), ("", reports.TEXT))
+                                               ("", analysis.TEXT), ("", analysis_page.TEXT), ("", reports.TEXT),
+                                               ("", coverage.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 

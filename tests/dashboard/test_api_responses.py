@@ -21,7 +21,7 @@ CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "
            ("POST", "/api/v1/roads/blocks"), ("POST", "/api/v1/hazards/<id:hazard_id>/patrols"),
            ("POST", "/api/v1/incidents/<id:incident_id>/photos"), ("POST", "/api/v1/patrols/<id:patrol_id>/photos")}
 COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
-            ("POST", "/api/v1/routes/plan")}  # POST for a body, nothing stored
+            ("POST", "/api/v1/routes/plan"), ("POST", "/api/v1/analysis/siting")}  # POST for a body, nothing stored
 
 
 def _routes(app):
@@ -175,6 +175,7 @@ def test_real_answers_match_the_document(sample):
     _dispatch(call)
     _field(call, doc)
     _analysis(call)
+    _coverage(call)
     _reports(call)
     documented = {(method, path) for path, item in doc["paths"].items() for method in item}
     assert call.called == documented, sorted(documented - call.called)
@@ -261,6 +262,17 @@ def _analysis(call) -> None:
     assert call("GET", "/api/v1/analysis/distribution", "/api/v1/analysis/distribution?classes=1").status_code == 400
     assert call("GET", "/api/v1/analysis/risk-index").get_json()["townships"][0]["inputs"]
     assert call("GET", "/api/v1/analysis/risk-index", "/api/v1/analysis/risk-index?township=x").status_code == 400
+
+
+def _coverage(call) -> None:
+    """Coverage gaps by road and siting (分析研判)."""
+    coverage = call("GET", "/api/v1/analysis/coverage", "/api/v1/analysis/coverage?kinds=hazard,village").get_json()
+    assert coverage["points"] and coverage["shelter_gaps"] and coverage["team_standard"]
+    assert call("GET", "/api/v1/analysis/coverage", "/api/v1/analysis/coverage?kinds=x").status_code == 400
+    siting = call("POST", "/api/v1/analysis/siting", json={"facility": "shelter", "k": 3, "minutes": 30,
+                                                            "objective": "coverage"}).get_json()
+    assert siting["sites"] and siting["after"]["covered_people"] >= siting["before"]["covered_people"]
+    assert call("POST", "/api/v1/analysis/siting", json={"k": 0}).status_code == 400
 
 
 def _png() -> bytes:

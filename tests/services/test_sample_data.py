@@ -15,10 +15,11 @@ from services.data.specs import SPECS
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
-FILES = [f"{key}.csv" for key in SPECS] + ["township_population.csv"]
+FILES = [f"{key}.csv" for key in SPECS] + ["township_population.csv", "village_sample.csv"]
 ROW_RANGES = {"enterprises.csv": (1400, 1600), "hazards.csv": (300, 300), "shelters.csv": (35, 45),
               "depots.csv": (10, 10), "stock.csv": (150, 200), "teams.csv": (20, 20),
-              "vehicles.csv": (25, 35), "stations.csv": (55, 65), "township_population.csv": (30, 30)}
+              "vehicles.csv": (25, 35), "stations.csv": (55, 65), "township_population.csv": (30, 30),
+              "village_sample.csv": (220, 220)}
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 PHONE = re.compile(r"^(1[35789]\d{9}|023-\d{8})$")
@@ -172,6 +173,24 @@ def test_threatened_people_total(generated):
     rows = _rows(out, "hazards.csv")
     assert 2000 <= sum(int(r["威胁人数"]) for r in rows) <= 8000
     assert all(1 <= int(r["威胁户数"]) <= 40 for r in rows)
+
+
+def test_village_seats_lie_in_their_township_and_populations_sum_to_it(generated, townships):
+    out, _ = generated
+    index, polys = townships
+    with (ROOT / "data" / "townships.csv").open(encoding="utf-8-sig", newline="") as f:
+        town_of_code = {t["code"]: index[t["name"]] for t in csv.DictReader(f)}
+    with (ROOT / "data" / "villages.csv").open(encoding="utf-8-sig", newline="") as f:
+        gazetteer = {v["code"]: v["township_code"] for v in csv.DictReader(f)}
+    rows = _rows(out, "village_sample.csv")
+    assert [r["code"] for r in rows] == list(gazetteer)
+    sums: dict[str, int] = {}
+    for r in rows:
+        town = gazetteer[r["code"]]
+        assert shapely.contains_xy(polys[town_of_code[town]], float(r["seat_lon"]), float(r["seat_lat"])), r
+        assert int(r["population"]) > 0
+        sums[town] = sums.get(town, 0) + int(r["population"])
+    assert sums == {r["code"]: int(r["population"]) for r in _rows(out, "township_population.csv")}
 
 
 def test_township_populations(generated):

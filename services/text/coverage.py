@@ -1,0 +1,61 @@
+"""Texts of the coverage and siting analysis (分析研判: 覆盖盲区, 选址): refusals, candidate names, objectives, and the
+labels of the result fields."""
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    # refusals
+    "analysis.unknown_township": ("没有代码为 {township} 的乡镇街道", "no township with code {township}"),
+    "analysis.no_candidates": ("没有可用的候选点：候选点须在开放道路 {limit_m} 米以内",
+                               "no candidate site: a candidate must lie within {limit_m} m of an open road"),
+    "analysis.too_many_candidates": ("候选点过多（{count} 个，最多 {limit} 个）：请加大网格间距或缩小范围",
+                                     "too many candidates ({count}, at most {limit}): widen the grid or narrow the area"),
+    "analysis.points_needed": ("候选点含“自选点”时，须在 points 中给出坐标",
+                               "candidates include user points: give their coordinates in points"),
+    "analysis.no_solution": ("求解时限 {seconds} 秒内未找到解：请放宽时限或减少候选点",
+                             "no solution found within {seconds} s: allow more time or offer fewer candidates"),
+    "validation.list_value": ("“{value}” 不是允许的值", "'{value}' is not allowed"),  # an item of a comma list
+    # names of candidates that have none
+    "analysis.candidate.grid": ("网格点 {n}", "Grid point {n}"),
+    "analysis.candidate.point": ("自选点 {n}", "User point {n}"),
+    # what is analysed
+    "analysis.facility.shelter": ("避难场所", "Shelter"),
+    "analysis.facility.team": ("救援队伍", "Rescue team"),
+    "analysis.facility.depot": ("物资储备库", "Supply depot"),
+    "analysis.mode.walk": ("步行", "Walking"),
+    "analysis.mode.drive": ("车行", "Driving"),
+    "analysis.kind.hazard": ("隐患点", "Hazard point"),
+    "analysis.kind.village": ("村（社区）", "Village"),
+    "analysis.source.seats": ("乡镇驻地", "Township seats"),
+    "analysis.source.villages": ("村（社区）驻地", "Village seats"),
+    "analysis.source.grid": ("网格", "Grid"),
+    "analysis.source.points": ("自选点", "User points"),
+    "analysis.objective.coverage": ("覆盖最大（MCLP）：{minutes} 分钟内可达的受威胁人数最多",
+                                    "maximal covering (MCLP): the most threatened people within {minutes} min"),
+    "analysis.objective.p-median": ("总行程最小（p-中位）：先使可达人数最多，再使人·分钟最少",
+                                    "p-median: reach the most people, then the fewest person-minutes"),
+    "analysis.capacitated": ("按容量分配（{capacity} 人/新址）", "assigned under capacities ({capacity} per new site)"),
+    "analysis.team_standard": ("地面救援 {minutes} 分钟到达", "ground rescue within {minutes} min"),
+    "analysis.unreachable": ("不可达", "unreachable"),
+    "analysis.not_proven": ("求解时限内未证明最优，结果为当前最好解",
+                            "optimality not proven within the time limit: the best solution found"),
+    "analysis.sample_note": ("含示例数据（示例数据）", "includes sample data (示例数据)"),
+    # result fields (tables and exports)
+    "analysis.label.minutes": ("时间(分钟)", "Time (min)"),
+    "analysis.label.nearest": ("最近设施", "Nearest facility"),
+    "analysis.label.people": ("人数", "People"),
+    "analysis.label.beyond": ("超过 {minutes} 分钟(人)", "Beyond {minutes} min (people)"),
+    "analysis.label.unreachable_people": ("不可达(人)", "Unreachable (people)"),
+    "analysis.label.free_places": ("空余位置", "Free places"),
+    "analysis.label.short_people": ("缺口(人)", "Short (people)"),
+    "analysis.label.meets_standard": ("是否达标", "Meets the standard"),
+    "analysis.label.late_points": ("未达标隐患点", "Hazard points beyond"),
+    "analysis.label.covered_people": ("覆盖人数", "People covered"),
+    "analysis.label.covered_share": ("覆盖率", "Share covered"),
+    "analysis.label.person_minutes": ("人·分钟", "Person-minutes"),
+    "analysis.label.before": ("选址前", "Before"),
+    "analysis.label.after": ("选址后", "After"),
+    "analysis.label.adds_people": ("新增覆盖(人)", "Adds (people)"),
+    "analysis.label.person_minutes_change": ("人·分钟变化", "Change (person-minutes)"),
+    "analysis.label.rank": ("序号", "Rank"),
+    "analysis.label.site": ("建议新址", "Proposed site"),
+}
