@@ -199,10 +199,12 @@ window.qj.siteToLayer = function (feature, latlng) {
   return L.marker(latlng, {icon: L.divIcon({html: el.outerHTML, className: "", iconSize: [24, 24]}),
                            title: feature.properties.name || ""});
 };
-/* A coverage gap: a demand point beyond the chosen minutes of its nearest facility (red, sized by people). */
+/* A coverage gap: a demand point beyond the chosen minutes of its nearest facility (hazard points red, villages
+   orange; sized by people). */
 window.qj.gapToLayer = function (feature, latlng) {
-  var p = feature.properties, r = 4 + Math.min(10, Math.sqrt(p.people || 0) / 3);
-  var m = L.circleMarker(latlng, {radius: r, color: "#67000d", weight: 1, fillColor: "#d62828", fillOpacity: 0.8});
+  var p = feature.properties, village = p.kind === "village", r = 3 + Math.min(6, Math.sqrt(p.people || 0) / 6);
+  var m = L.circleMarker(latlng, {radius: r, color: village ? "#7f3b08" : "#67000d", weight: 1,
+                                  fillColor: village ? "#fdb863" : "#d62828", fillOpacity: village ? 0.7 : 0.85});
   m.bindTooltip(window.qj.textElement(p.label || p.name || ""), {direction: "top", className: "qj-tip"});
   return m;
 };

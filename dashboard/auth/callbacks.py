@@ -23,7 +23,7 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "duty-w-message": RECORDS,
     # 分析研判
     "an-cards": "analysis.read", "an-download": "analysis.read", "an-fig-incidents": "analysis.read",
-    "an-report-docx": "analysis.read",
+    "an-report-docx": "analysis.read", "an-cov-tables": "analysis.read", "an-site-result": "analysis.run",
     # records
     "data-template": READ, "data-result": RECORDS,
     # accounts

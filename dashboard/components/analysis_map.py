@@ -59,7 +59,9 @@ def analysis_map(lang: str) -> dl.Map:
                 dl.Overlay(density, name=t("an.layer.density", lang), checked=False),
                 dl.Overlay(gaps, name=t("an.layer.gaps", lang), checked=True),
                 dl.Overlay(sites, name=t("an.layer.sites", lang), checked=True)]
-    return dl.Map(id=MAP, children=[dl.LayersControl(overlays, collapsed=False, position="topright"),
+    # dash-leaflet's LayersControl tracks the checked overlays in ``overlays`` (unset, unchecking one fails)
+    return dl.Map(id=MAP, children=[dl.LayersControl(overlays, collapsed=False, position="topright",
+                                                     overlays=[o.name for o in overlays if o.checked]),
                                     dl.ScaleControl(position="bottomleft", imperial=False)],
                   bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=9.5, zoomSnap=0.25, minZoom=8, maxZoom=16,
                   className="qj-map an-map")

@@ -139,7 +139,9 @@ def table(data: Table, lang: str) -> html.Div:
                     "height": "auto", "minWidth": "60px", "maxWidth": "420px", "textAlign": "left"},
         style_cell_conditional=[{"if": {"column_type": "numeric"}, "textAlign": "right"}],
         style_header={"backgroundColor": "#eef2f7", "fontWeight": "bold"},
-        css=[{"selector": ".export", "rule": "margin: 0 0 4px; font-family: inherit; cursor: pointer;"}])
+        # the table's export button says "Export" whatever the language: its text is drawn from the catalogue
+        css=[{"selector": ".export", "rule": "margin: 0 0 4px; font-size: 0; cursor: pointer;"},
+             {"selector": ".export::after", "rule": f"content: '{t('an.export_table', lang)}'; font-size: 12px;"}])
     return html.Div([html.H4(data.title), grid, *([html.P(data.note, className="hint")] if data.note else [])],
                     className="an-table-wrap")
 

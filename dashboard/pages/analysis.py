@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dashboard.auth.principal import current_principal
+from dashboard.components import analysis_coverage as coverage_views
 from dashboard.components import analysis_map as amap
 from dashboard.components import analysis_trends as trend_views
 from dashboard.components import analysis_views as views
@@ -136,6 +137,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             dcc.Tab(label=t("an.tab.risk_index", lang), value="risk_index", children=[
                 html.P([html.B(t("risk.formula", lang)), " ", html.Span(id="an-method-note")], className="hint"),
                 html.Div(id=TABLES_RISK)]),
+            dcc.Tab(label=t("an.tab.coverage", lang), value="coverage",
+                    children=[coverage_views.coverage_panel(lang)]),
+            dcc.Tab(label=t("an.tab.siting", lang), value="siting", children=[coverage_views.siting_panel(lang)]),
             dcc.Tab(label=t("an.tab.trends", lang), value="trends", children=[
                 html.Div(id=TREND_MESSAGE, role="status"),
                 html.Div([html.Div(_graph(FIG_INCIDENTS, lang), className="an-panel wide"),

@@ -85,6 +85,7 @@ SECTIONS: list[tuple[str, str | SectionBuilder]] = [
     ("fire_sites", "services.analysis.report_sections:fire_sites_section"),  # the fire variant only
     ("distribution", "services.analysis.report_risk:distribution_section"),
     ("risk_index", "services.analysis.report_risk:risk_index_section"),
+    ("coverage", "services.analysis.report_coverage:coverage_section"),
     ("trends", "services.analysis.report_trends:trends_section"),
 ]
 
