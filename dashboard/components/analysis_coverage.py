@@ -74,10 +74,7 @@ def _gaps_with_labels(report, mode: str, minutes: float, lang: str) -> dict:
     return gaps
 
 
-@callback(Output(TABLES, "children"), Output(SUMMARY, "children"), Output(amap.GAPS, "data"),
-          Input("an-tabs", "value"), Input("an-township", "value"), Input("an-hazard", "value"), Input(MODE, "value"),
-          Input(MINUTES, "value"), State("an-lang", "data"))
-def _coverage(tab, townships, hazards, mode, minutes, lang):
+def show_coverage(tab, townships, hazards, mode, minutes, lang):
     """Gaps by road (drawn when the coverage tab opens; the gap points stay on the map after)."""
     if tab != "coverage":
         return dash.no_update, dash.no_update, dash.no_update
@@ -96,11 +93,7 @@ def _coverage(tab, townships, hazards, mode, minutes, lang):
     return [table(x, lang) for x in coverage_tables(report, lang, mode)], summary, gaps
 
 
-@callback(Output(RESULT, "children"), Output(amap.SITES, "data"), Input(RUN, "n_clicks"),
-          State(FACILITY, "value"), State(K, "value"), State(SITE_MINUTES, "value"), State(OBJECTIVE, "value"),
-          State(SITE_MODE, "value"), State(SOURCES, "value"), State("an-township", "value"),
-          State("an-hazard", "value"), State("an-lang", "data"), prevent_initial_call=True)
-def _siting(_runs, facility, k, minutes, objective, mode, sources, townships, hazards, lang):
+def run_siting(_runs, facility, k, minutes, objective, mode, sources, townships, hazards, lang):
     """Read in one unit, close it, solve exactly; the sites on the map and what each adds."""
     lang = normalise_language(lang)
     try:
@@ -114,11 +107,26 @@ def _siting(_runs, facility, k, minutes, objective, mode, sources, townships, ha
     except (FieldError, PlannerBusy) as exc:
         return html.P(exc.reason if lang == "zh" else exc.reason_en, className="short"), dash.no_update
     b, a = result.before, result.after
+    if not result.sites:  # nothing a new site would add (every sited site that adds nothing is dropped)
+        summary = t("an.site.none", lang, minutes=f"{query.minutes:g}", covered=f"{b.covered_people:,}",
+                    people=f"{result.demand_people:,}")
+        return [html.P(summary, className="an-summary")], site_features(result)
     summary = t("an.site.summary", lang, k=len(result.sites), facility=t(f"analysis.facility.{facility}", lang),
                 before=f"{b.covered_people:,}", after=f"{a.covered_people:,}", share=f"{a.covered_share:.1%}",
                 people=f"{result.demand_people:,}", minutes=f"{query.minutes:g}",
                 solver=result.solver, seconds=f"{result.solve_s:.2f}")
     return [html.P(summary, className="an-summary"), table(siting_table(result, lang), lang)], site_features(result)
+
+
+def register() -> None:
+    """Wire the tabs' callbacks; called by the page module, which Dash runs once for each app it makes."""
+    callback(Output(TABLES, "children"), Output(SUMMARY, "children"), Output(amap.GAPS, "data"),
+             Input("an-tabs", "value"), Input("an-township", "value"), Input("an-hazard", "value"),
+             Input(MODE, "value"), Input(MINUTES, "value"), State("an-lang", "data"))(show_coverage)
+    callback(Output(RESULT, "children"), Output(amap.SITES, "data"), Input(RUN, "n_clicks"),
+             State(FACILITY, "value"), State(K, "value"), State(SITE_MINUTES, "value"), State(OBJECTIVE, "value"),
+             State(SITE_MODE, "value"), State(SOURCES, "value"), State("an-township", "value"),
+             State("an-hazard", "value"), State("an-lang", "data"), prevent_initial_call=True)(run_siting)
 
 
 def _whole(value, name: str, low: int, high: int) -> int:

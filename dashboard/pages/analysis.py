@@ -40,6 +40,7 @@ from services.map.layers import sample_in_use, township_codes
 from services.text import normalise_language, t, term_options
 
 dash.register_page(__name__, path="/analysis", name=t("nav.analysis"), order=4)
+coverage_views.register()  # the coverage and siting tabs' callbacks
 
 LANG, TOWNSHIP, SECTOR, RISK, HAZARD, WARNING = ("an-lang", "an-township", "an-sector", "an-risk", "an-hazard",
                                                  "an-warning")

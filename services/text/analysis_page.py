@@ -133,6 +133,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "an.site.not_allowed": ("选址计算需指挥长、规划/监管或管理员角色", "siting needs the commander, planner or "
                             "administrator role"),
     "an.site.bad_number": ("{name} 应为 {low}–{high} 的整数", "{name} must be a whole number from {low} to {high}"),
+    "an.site.none": ("现有设施 {minutes} 分钟内已覆盖 {covered} 人（共 {people} 人），候选点中没有能再增加覆盖的新址",
+                     "the existing facilities already cover {covered} of {people} people within {minutes} min; no "
+                     "candidate would add any"),
     "an.site.summary": (("新增 {k} 处{facility}：{minutes} 分钟内覆盖受威胁人口由 {before} 人增至 {after} 人（共 {people} 人，"
                          "覆盖率 {share}）；{solver} 精确求解 {seconds} 秒"),
                         ("{k} new {facility} sites: people threatened within {minutes} min from {before} to {after} "

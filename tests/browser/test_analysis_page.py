@@ -1,5 +1,5 @@
-"""分析研判 in a browser: open it, filter a township and see the cards, charts and map change, read the tabs,
-run a siting, download the report; offline (every request to 127.0.0.1) and without errors in the console."""
+"""分析研判 in a browser: open it, filter a township and see the cards, charts and map change, read the tabs
+(coverage gaps, a siting run whose sites appear on the map), download the report; offline (every request to 127.0.0.1) and without errors in the console."""
 from __future__ import annotations
 
 import io
@@ -18,6 +18,10 @@ def choose(page, dropdown: str, option: str) -> None:
     page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
+
+
+def tab(page, label: str) -> None:
+    page.locator(".an-tabs .tab", has_text=label).click()
 
 
 def _card(page, index: int) -> str:
@@ -45,11 +49,23 @@ def test_a_planner_filters_a_township_reads_the_tabs_and_downloads_the_report(pa
     page.wait_for_function(f"() => document.querySelectorAll('#an-fig-township .bars path').length < {bars}")
     assert "城东街道" in page.locator("#an-tables-dist").inner_text()
 
-    page.get_by_text("综合风险指数", exact=True).last.click()
+    tab(page, "综合风险指数")
     assert "指标与权重" in page.locator("#an-tables-risk").inner_text()
-    page.get_by_text("趋势", exact=True).click()
+    tab(page, "覆盖缺口")
+    page.wait_for_selector("#an-cov-tables .dash-spreadsheet")
+    assert "隐患点" in page.locator("#an-cov-summary").inner_text()
+    tab(page, "选址分析")
+    choose(page, "an-township", "石会镇")  # 城东街道 is covered already; a rural town is not
+    page.click("#an-site-run")
+    page.wait_for_selector("#an-site-result .an-summary", timeout=60_000)
+    summary = page.locator("#an-site-result .an-summary").inner_text()
+    sites = int(summary.split("新增 ")[1].split(" ")[0])
+    assert sites >= 1, summary
+    page.wait_for_function(f"() => document.querySelectorAll('.qj-glyph.site').length === {sites}")
+    page.screenshot(path=str(tmp_path / "siting.png"))
+    tab(page, "趋势")
     page.wait_for_selector("#an-fig-incidents .main-svg")
-    page.get_by_text("研判报告", exact=True).click()
+    tab(page, "研判报告")
     link = page.locator("#an-report-docx")
     assert "townships=500114001" in link.get_attribute("href")
     with page.expect_download() as got:

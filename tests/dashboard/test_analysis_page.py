@@ -135,3 +135,38 @@ def test_township_staff_are_refused_the_analysis(app, seeded):
     viewer = signed_in(app.server.test_client(), seeded, "viewer")
     assert run(app, viewer, "an-cards", FILTERS)["an-cards"]["children"]
     assert viewer.get("/api/v1/analysis/report.docx?period=30d").status_code == 403  # reports are analysis.run
+
+
+def test_the_coverage_tab_shows_the_services_gaps_and_maps_them(app, seeded):
+    from services.analysis.coverage import CoverageQuery, coverage
+    from tests.conftest import read
+    client = signed_in(app.server.test_client(), seeded, "planner")
+    values = {"an-tabs.value": "coverage", "an-cov-mode.value": "drive", "an-cov-minutes.value": "30",
+              "an-lang.data": "zh"}
+    shown = run(app, client, "an-cov-tables", values)
+    report = read(seeded, coverage, CoverageQuery())
+    beyond = {p.code for p in report.points if p.shelter.drive.minutes is None or p.shelter.drive.minutes > 30}
+    assert {f["properties"]["code"] for f in shown["an-gaps"]["data"]["features"]} == beyond
+    totals = _grid(shown, "an-cov-tables", "全区：距最近开放避难场所的时间")
+    (people,), = _sql(seeded, "SELECT sum(threatened_people) FROM hazard_point")
+    hazard_drive = next(r for r in totals if r["c0"] == "隐患点" and r["c1"] == "车行")
+    assert hazard_drive["c3"] == people  # every threatened person counted once
+    teams = _grid(shown, "an-cov-tables", "救援队伍 30 分钟到达（地面救援标准）")
+    (points,), = _sql(seeded, "SELECT count(*) FROM hazard_point")
+    assert sum(r["c1"] for r in teams) == points
+    assert "an-gaps" not in run(app, client, "an-cov-tables", {**values, "an-tabs.value": "distribution"})
+
+
+def test_a_siting_run_puts_its_sites_on_the_map_and_only_planners_run_it(app, seeded):
+    client = signed_in(app.server.test_client(), seeded, "planner")
+    values = {"an-site-run.n_clicks": 1, "an-site-facility.value": "shelter", "an-site-k.value": 2,
+              "an-site-minutes.value": 30, "an-site-objective.value": "coverage", "an-site-mode.value": "drive",
+              "an-site-sources.value": ["seats"], "an-lang.data": "zh"}
+    shown = run(app, client, "an-site-result", values)
+    sites = shown["an-sites"]["data"]["features"]
+    assert 1 <= len(sites) <= 2 and [s["properties"]["order"] for s in sites] == list(range(1, len(sites) + 1))
+    rows = _grid({"x": {"children": shown["an-site-result"]["children"][1:]}}, "x", "建议新址及新增覆盖")
+    assert rows[0]["c1"] == "选址前" and rows[-1]["c4"] == rows[0]["c4"] + sum(r["c3"] for r in rows[1:])
+    bad = run(app, client, "an-site-result", {**values, "an-site-k.value": 99})
+    assert "k" in json.dumps(bad["an-site-result"]["children"], ensure_ascii=False)
+    run(app, signed_in(app.server.test_client(), seeded, "duty"), "an-site-result", values, status=403)
