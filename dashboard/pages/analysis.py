@@ -31,6 +31,7 @@ from services.analysis.report_trends import (
     warnings_by_level,
 )
 from services.analysis.risk_index import risk_index
+from services.analysis.snapshot_cache import remembered
 from services.analysis.trends import trend_filter, trends
 from services.data.geography import township_list
 from services.clock import now_utc
@@ -169,8 +170,11 @@ def _read(uow, townships, sectors, levels, hazards, warnings, scheme, density_me
     flt = parse_filter({"township": townships or [], "sector": sectors or [], "risk_level": levels or [],
                         "hazard_type": hazards or [], "warning_level": warnings or []}, township_codes(uow))
     classed = (density_measure,) if density_measure in DENSITY_MEASURES else DENSITY_MEASURES
-    return (risk_distribution(uow, flt, scheme=scheme or "natural_breaks", density_classed=classed),
-            risk_index(uow, flt.township))
+    uow.principal.require("analysis.read")  # before a remembered answer is handed out
+    scheme = scheme or "natural_breaks"
+    return (remembered(uow, "distribution", lambda: risk_distribution(uow, flt, scheme=scheme, density_classed=classed),
+                       flt, scheme, classed),
+            remembered(uow, "risk_index", lambda: risk_index(uow, flt.township), flt.township))
 
 
 def _tables(dist, index, lang: str) -> tuple[list, list]:

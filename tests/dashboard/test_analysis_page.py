@@ -170,3 +170,16 @@ def test_a_siting_run_puts_its_sites_on_the_map_and_only_planners_run_it(app, se
     bad = run(app, client, "an-site-result", {**values, "an-site-k.value": 99})
     assert "k" in json.dumps(bad["an-site-result"]["children"], ensure_ascii=False)
     run(app, signed_in(app.server.test_client(), seeded, "duty"), "an-site-result", values, status=403)
+
+
+def test_a_remembered_answer_is_dropped_when_a_record_changes(app, seeded):
+    """The page remembers answers per change number: a head count written through the API shows at once."""
+    client = signed_in(app.server.test_client(), seeded, "commander")
+    before = _grid(run(app, client, "an-cards", FILTERS), "an-tables-dist", "各乡镇风险要素")
+    (shelter, township, kept), = _sql(seeded, "SELECT s.id, t.name, s.occupancy_people FROM shelter s JOIN township t "
+                                              "ON t.code = s.township_code WHERE s.status <> '关闭' ORDER BY s.id LIMIT 1")
+    free = next(r["c11"] for r in before if r["c0"] == township)
+    assert client.post(f"/api/v1/shelters/{shelter}/occupancy", json={"occupancy_people": kept + 7}).status_code == 200
+    after = _grid(run(app, client, "an-cards", FILTERS), "an-tables-dist", "各乡镇风险要素")
+    assert next(r["c11"] for r in after if r["c0"] == township) == free - 7
+    assert client.post(f"/api/v1/shelters/{shelter}/occupancy", json={"occupancy_people": kept}).status_code == 200
