@@ -84,7 +84,8 @@ def _read_xlsx(content: bytes, limits: ImportLimits) -> list[list]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             _check_zip(archive, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError):  # a damaged directory can claim a zip version or an encryption zipfile does not do
         raise UnreadableFile("not_xlsx") from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)

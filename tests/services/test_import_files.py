@@ -255,3 +255,12 @@ def test_more_data_rows_than_the_cap_are_refused_naming_the_first_row_over(fresh
     assert call(capped, import_file, "enterprises", csv_bytes([enterprise_row(i) for i in range(1, 6)]), "e.csv").rows == 5
     with pytest.raises(ImportRejected):
         call(capped, import_file, "enterprises", workbook_bytes([enterprise_row(i) for i in range(1, 7)]), "e.xlsx")
+
+
+def test_a_workbook_whose_directory_claims_an_unknown_zip_version_is_refused():
+    """Found by the damaged-workbook property: a flipped byte made zipfile raise NotImplementedError."""
+    content = bytearray(GOOD)
+    end = content.rfind(b"PK\x01\x02")  # the last central-directory entry: "version needed to extract" at +6
+    content[end + 6] = 64
+    error = rejection(bytes(content), "damaged.xlsx")
+    assert error.reason_en.startswith(_MESSAGES["not_xlsx"][1].split("{")[0])
