@@ -14,11 +14,33 @@ from page_load import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 READY = "() => document.querySelectorAll('.qj-marker.qj-hazards').length > 0 && window.qj.rendered.townships === 30"
+ANALYSIS_READY = ("() => document.querySelectorAll('.an-graph .main-svg').length >= 5 && "
+                  "window.qj.rendered.townships >= 30")
 
 
 def choose(page, dropdown: str, option: str) -> None:
     page.locator(f"#{dropdown}").click()
     page.get_by_role("listbox").get_by_text(option, exact=True).click()
+
+
+def analysis(page, base: str, name: str, tabs: bool = True) -> None:
+    """分析研判: the first view, then (at full size) the coverage, siting and trend tabs."""
+    page.goto(base + "/analysis")
+    page.wait_for_function(ANALYSIS_READY, timeout=60_000)
+    page.wait_for_timeout(1200)
+    page.screenshot(path=str(OUT / f"{name}.png"))
+    if not tabs:
+        return
+    page.locator(".an-tabs .tab", has_text="覆盖缺口").click()
+    page.wait_for_selector("#an-cov-tables .dash-spreadsheet", timeout=60_000)
+    page.locator(".an-tabs").scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(OUT / f"{name}_coverage.png"))
+    page.locator(".an-tabs .tab", has_text="选址分析").click()
+    page.locator("#an-site-run").click()
+    page.wait_for_selector("#an-site-result .an-summary", timeout=60_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(OUT / f"{name}_siting.png"))
 
 
 def main() -> None:
@@ -67,6 +89,10 @@ def main() -> None:
             page.wait_for_function(READY, timeout=60_000)
             page.wait_for_timeout(800)
             page.screenshot(path=str(OUT / "map_english.png"))
+            analysis(page, base, "analysis")
+            laptop = browser.new_page(viewport={"width": 1366, "height": 768})
+            sign_in(laptop, base)
+            analysis(laptop, base, "analysis_1366", tabs=False)
             browser.close()
     print("\n".join(str(p.relative_to(ROOT)) for p in sorted(OUT.glob("*.png"))))
 
