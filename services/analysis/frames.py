@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy import func, or_, select
 
+from geo.candidates import metric_crs
 from services import vocabulary
 from services.clock import local_today
 from services.db.uow import UnitOfWork
@@ -32,8 +33,6 @@ from services.models import (
 from services.text import t
 
 WGS84 = "EPSG:4326"
-# CGCS2000 3-degree Gauss-Krüger zones without zone prefix: EPSG:4534 (CM 75°E) … EPSG:4554 (CM 135°E).
-_GK3_FIRST_EPSG, _GK3_FIRST_CM, _GK3_LAST_CM = 4534, 75, 135
 
 # Filter parameter → (the vocabulary it takes, the column it filters).
 FILTER_VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -79,12 +78,6 @@ def parse_filter(args: Mapping[str, object], known_townships: set[str]) -> Analy
                                 allowed=t("list.separator").join(allowed),
                                 allowed_en=t("list.separator", "en").join(allowed))
     return AnalysisFilter(township=townships, **chosen)
-
-
-def metric_crs(lon: float) -> str:
-    """The CGCS2000 3-degree Gauss-Krüger CRS (metres) whose central meridian is nearest ``lon`` (°E)."""
-    cm = min(max(3 * round(lon / 3), _GK3_FIRST_CM), _GK3_LAST_CM)
-    return f"EPSG:{_GK3_FIRST_EPSG + (cm - _GK3_FIRST_CM) // 3}"
 
 
 def district_crs(uow: UnitOfWork) -> str:
