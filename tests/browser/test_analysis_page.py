@@ -12,6 +12,10 @@ pytestmark = pytest.mark.browser
 READY = "() => document.querySelectorAll('.an-graph .main-svg').length >= 5 && window.qj.rendered.townships >= 30"
 
 
+SHADED = ("() => Array.from(document.querySelectorAll('.leaflet-overlay-pane path'))"
+          ".map(p => p.getAttribute('fill')).filter(f => f && f !== '#ffffff').length >= 30")
+
+
 def choose(page, dropdown: str, option: str) -> None:
     """Pick ``option`` in a (multi) dropdown as a user does: open it, type to search, take the option."""
     page.locator(f"#{dropdown}").click()
@@ -37,9 +41,7 @@ def test_a_planner_filters_a_township_reads_the_tabs_and_downloads_the_report(pa
     page.goto(f"{served}/analysis")
     page.wait_for_function(READY, timeout=60_000)
     enterprises, bars = _card(page, 0), _bars(page)
-    shaded = page.evaluate("() => Array.from(document.querySelectorAll('.leaflet-overlay-pane path'))"
-                           ".map(p => p.getAttribute('fill')).filter(f => f && f !== '#ffffff').length")
-    assert shaded >= 30  # every township carries a class colour
+    page.wait_for_function(SHADED)  # every township carries a class colour once the classes arrive
     page.screenshot(path=str(tmp_path / "analysis.png"))
 
     choose(page, "an-township", "城东街道")

@@ -87,9 +87,9 @@ def expected_rows(figures, lang="zh") -> dict[str, dict[str, list]]:
 def test_the_word_tables_hold_the_numbers_of_the_trends(world):
     report, figures = made(world)
     assert report.title == f"{world.region.name_zh}2025年第三季度风险研判报告"
-    assert [s.key for s in report.sections] == ["map", "trends"]
+    assert [s.key for s in report.sections] == ["map", "distribution", "risk_index", "coverage", "trends"]
     tables = docx_tables(report_docx(report))
-    assert len(tables) == 6
+    assert len(tables) == 15  # distribution 3, risk index 2, coverage 4, trends 6
     for title, rows in expected_rows(figures).items():
         found = {row[0]: row[1:] for row in tables[title][1:]}
         for label, values in rows.items():
@@ -114,7 +114,8 @@ def test_the_workbook_holds_the_same_numbers_as_numbers(world):
 def test_the_fire_variant_in_english(world):
     report, figures = made(world, "fire", "en")
     assert report.title.endswith("fire situation analysis, Q3 2025")
-    assert [s.key for s in report.sections] == ["map", "fire_sites", "trends"]
+    assert [s.key for s in report.sections] == ["map", "fire_sites", "distribution", "risk_index", "coverage",
+                                                "trends"]
     tables = docx_tables(report_docx(report))
     hazards = tables[t("report.table.fire_hazards", "en")]
     assert hazards[0][0] == "Warning level" and hazards[-1][:3] == ["Total", "1", "9"]
@@ -143,7 +144,7 @@ def test_a_section_added_to_the_registry_takes_its_place(world, monkeypatch):
         return Section("extra", "附加", ["一句话"], [Table("extra", "附加表", ["名称", "数量"], [["甲", 3]])])
     register_section("extra", extra, before="trends")
     report, _ = made(world)
-    assert [s.key for s in report.sections] == ["map", "extra", "trends"]
+    assert [s.key for s in report.sections] == ["map", "distribution", "risk_index", "coverage", "extra", "trends"]
     assert docx_tables(report_docx(report))["附加表"] == [["名称", "数量"], ["甲", "3"]]
 
 
