@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, dcc, html
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dashboard.components.widgets import dropdown
 from dashboard.auth.principal import current_principal
 from dashboard.components import analysis_coverage as coverage_views
 from dashboard.components import analysis_map as amap
@@ -62,7 +63,7 @@ FIGURES = (FIG_TOWNSHIP, FIG_SECTOR, FIG_HAZARD, FIG_WARNING, FIG_RISK)
 
 
 def _choice(label_key: str, options: list, value, component_id: str, lang: str, multi: bool = True):
-    return html.Label([t(label_key, lang), dcc.Dropdown(options, value, id=component_id, multi=multi,
+    return html.Label([t(label_key, lang), dropdown(options, value, lang=lang, id=component_id, multi=multi,
                                                         clearable=multi, placeholder=t("an.all", lang))])
 
 

@@ -10,6 +10,7 @@ import re
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.widgets import dropdown
 from dashboard import ids
 from dashboard.state import settings
 from services.clock import format_local
@@ -70,9 +71,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.H2(t("data.title", lang)),
         html.Div([
             html.Label([t("data.entity", lang),
-                        dcc.Dropdown(options, "enterprises", id=ids.DATA_ENTITY, clearable=False)]),
+                        dropdown(options, "enterprises", lang=lang, id=ids.DATA_ENTITY, clearable=False)]),
             html.Label([t("data.crs", lang),
-                        dcc.Dropdown(_crs_options(lang), "WGS84", id=ids.DATA_CRS, clearable=False)]),
+                        dropdown(_crs_options(lang), "WGS84", lang=lang, id=ids.DATA_CRS, clearable=False)]),
             html.A(t("data.template", lang), id=ids.DATA_TEMPLATE, href="/api/v1/templates/enterprises.xlsx",
                    className="button-link"),
         ], className="import-controls"),

@@ -5,6 +5,7 @@ import dash
 import dash_leaflet as dl
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.widgets import dropdown
 from dashboard.components.map_layers import boundary_layer, roads_layer
 from dashboard.components.refused import page_may_show, refused_page
 from dashboard.state import settings
@@ -47,9 +48,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         dcc.Download(id=PRINT_DOWNLOAD),
         html.H2(t("sup.title", lang)),
         html.Div([
-            html.Label([t("sup.depots", lang), dcc.Dropdown(depots, [], id=DEPOTS, multi=True)]),
-            html.Label([t("sup.shelters", lang), dcc.Dropdown(shelters, [], id=SHELTERS, multi=True)]),
-            html.Label([t("sup.vehicles", lang), dcc.Dropdown(trucks, [], id=VEHICLES, multi=True)]),
+            html.Label([t("sup.depots", lang), dropdown(depots, [], lang=lang, id=DEPOTS, multi=True)]),
+            html.Label([t("sup.shelters", lang), dropdown(shelters, [], lang=lang, id=SHELTERS, multi=True)]),
+            html.Label([t("sup.vehicles", lang), dropdown(trucks, [], lang=lang, id=VEHICLES, multi=True)]),
             html.Label([t("evac.days", lang), dcc.Input(id=DAYS, type="number", min=1, max=30, value=1)]),
             html.Label([t("sup.seconds", lang), dcc.Input(id=SECONDS, type="number", min=1, max=60, value=5)]),
             dcc.Checklist([{"label": t("sup.hazard", lang), "value": "on"}], [], id=HAZARD),

@@ -10,6 +10,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
+from dashboard.components.widgets import dropdown
 from dashboard.components.refused import page_may_show, refused_page
 from dashboard.state import settings
 from services.accounts import tokens, users
@@ -85,9 +86,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.Div([
             html.Label([t("users.col_username", lang), dcc.Input(id="users-new-name", maxLength=40)]),
             html.Label([t("users.display_name", lang), dcc.Input(id="users-new-display", maxLength=50)]),
-            html.Label([t("users.col_role", lang), dcc.Dropdown(roles, "viewer", id="users-new-role",
+            html.Label([t("users.col_role", lang), dropdown(roles, "viewer", lang=lang, id="users-new-role",
                                                                 clearable=False)]),
-            html.Label([t("users.col_township", lang), dcc.Dropdown(townships, None, id="users-new-township")]),
+            html.Label([t("users.col_township", lang), dropdown(townships, None, lang=lang, id="users-new-township")]),
             html.Label([t("users.col_phone", lang), dcc.Input(id="users-new-phone", maxLength=20, type="tel",
                                                                placeholder=t("users.phone_hint", lang))]),
             html.Button(t("users.add_button", lang), id="users-add", className="button-link", n_clicks=0),

@@ -76,3 +76,16 @@ def test_a_planner_filters_a_township_reads_the_tabs_and_downloads_the_report(pa
     assert any("城东街道" in cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert not page.recorder.console_errors, page.recorder.console_errors
     assert page.recorder.hosts <= {served.split("/")[2]}
+
+
+def test_the_dropdowns_speak_the_pages_language(page, served):
+    """Dash draws "Select All" and "No options found" in English unless told: in Chinese mode none is seen."""
+    page.goto(f"{served}/analysis")
+    page.wait_for_function(READY, timeout=60_000)
+    page.locator("#an-sector").click()
+    listbox = page.get_by_role("listbox").first
+    listbox.wait_for()
+    text = page.locator(".dash-dropdown-content, [role=listbox]").first.inner_text()
+    assert "Select All" not in text and "全选" in page.content()
+    page.keyboard.type("不存在的行业")
+    assert "No options found" not in page.content() and "没有匹配的选项" in page.content()
