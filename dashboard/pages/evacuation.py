@@ -169,13 +169,13 @@ def _refresh(exclude, people, days, _saves, shelter_id, value, lang):
     people = s.region.evacuation_target_people if people in (None, "") else max(0, int(people))
     days = s.evacuation.supply_days if days in (None, "") else min(60, max(1, int(days)))
     with unit_of_work(s) as uow:  # every figure of the page from one snapshot
-        summary = capacity_summary(uow, exclude_unsafe=bool(exclude))
+        summary = capacity_summary(uow, exclude_unsafe=bool(exclude), target_people=people)
         coverage = supply_coverage(uow, people, days)
     if summary.meets_target:
-        check = t("evac.meets", lang, target=summary.target_people, available=f"{summary.available_places:,}",
+        check = t("evac.meets", lang, target=f"{summary.target_people:,}", available=f"{summary.available_places:,}",
                   n=summary.shelters_counted)
     else:
-        check = t("evac.short", lang, target=summary.target_people, available=f"{summary.available_places:,}",
+        check = t("evac.short", lang, target=f"{summary.target_people:,}", available=f"{summary.available_places:,}",
                   gap=f"{summary.shortfall_people:,}")
     five_check = html.Span(t("evac.guaranteed" if coverage.guaranteed else "evac.not_guaranteed", lang),
                            className="ok" if coverage.guaranteed else "short")

@@ -150,6 +150,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "evac.col_capacity": ("容量", "Capacity"),
     "evac.col_occupancy": ("已安置", "Housed"),
     "evac.col_available": ("可用", "Free"),
+    "evac.col_blocked": ("不可用", "Unavailable"),
+    "evac.gauge_target": ("目标 {target} 人", "Target {target}"),
     "evac.col_name": ("名称", "Name"),
     "evac.col_status": ("状态", "Status"),
     "evac.col_safety": ("安全核查", "Safety check"),

@@ -25,7 +25,7 @@ def test_target_check_and_occupancy_update(page, served):
     page.goto(served + "/evacuation")
     page.wait_for_selector("#evac-check.ok, #evac-check.short")
     check = page.locator("#evac-check").inner_text()
-    assert f"{before['target_people']} 人" in check
+    assert f"{before['target_people']:,} 人" in check
     assert places_in_check(page) == before["available_places"]
     gauge = page.locator("#evac-gauge text.number").text_content().replace(",", "")
     assert int(gauge) == before["available_places"]
@@ -46,6 +46,24 @@ def test_target_check_and_occupancy_update(page, served):
     page.locator("#evac-form-save").click()
     page.wait_for_selector("#evac-form-message .short")
     assert "不能为负数" in page.locator("#evac-form-message").inner_text()
+    assert page.recorder.console_errors == []
+
+
+def test_changing_the_people_to_house_changes_the_check_and_the_gauge(page, served):
+    free = capacity(served)["available_places"]
+    page.goto(served + "/evacuation")
+    page.wait_for_selector("#evac-check.ok, #evac-check.short")
+    page.locator("#evac-people").fill(str(free + 25))
+    page.locator("#evac-people").press("Enter")
+    page.wait_for_selector("#evac-check.short")
+    text = page.locator("#evac-check").inner_text()
+    assert f"不满足 {free + 25:,} 人" in text and "缺口 25 人" in text
+    assert f"目标 {free + 25:,} 人" in page.locator("#evac-gauge").inner_text()
+    page.locator("#evac-people").fill("500")
+    page.locator("#evac-people").press("Enter")
+    page.wait_for_selector("#evac-check.ok")
+    assert "满足 500 人" in page.locator("#evac-check").inner_text()
+    assert "目标 500 人" in page.locator("#evac-gauge").inner_text()
     assert page.recorder.console_errors == []
 
 
