@@ -28,14 +28,13 @@ def gauge(summary: CapacitySummary, lang: str) -> go.Figure:
     top = gauge_top(available, target)
     fig = go.Figure(go.Indicator(
         mode="gauge+number", value=available, number={"valueformat": ",d"},
-        title={"text": t("evac.gauge", lang)},
+        title={"text": t("evac.gauge", lang) + "<br><span style='font-size:0.8em;color:#0b2545'>" +
+               t("evac.gauge_target", lang, target=f"{target:,}") + "</span>", "font": {"size": 16}},
         gauge={"axis": {"range": [0, top], "tickformat": ",d", "tickvals": sorted({0, target, round(top)})},
                "bar": {"color": _GREEN if summary.meets_target else _RED},
                "steps": [{"range": [0, target], "color": "#fde2e1"}] if target else [],
                "threshold": {"line": {"color": "#0b2545", "width": 6}, "thickness": 1, "value": target}}))
-    fig.add_annotation(text=t("evac.gauge_target", lang, target=f"{target:,}"), x=0.5, y=-0.02, xref="paper",
-                       yref="paper", showarrow=False, font={"size": 13, "color": "#0b2545"})
-    fig.update_layout(height=240, margin={"l": 30, "r": 30, "t": 60, "b": 24}, paper_bgcolor="white")
+    fig.update_layout(height=250, margin={"l": 40, "r": 40, "t": 70, "b": 16}, paper_bgcolor="white")
     return fig
 
 

@@ -1,0 +1,84 @@
+"""The evacuation plan in the 疏散安置 page through its callback, on both back-ends: a whole-district plan comes back
+as a few components (its map layers as GeoJSON data, its tables as DataTables), not thousands; the flows carry
+every housed person with a width by people; every hazard point is drawn, housed or not; the map fits the plan.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.app import create_app
+from tests.conftest import BACKENDS, _cleanup, make_settings, setup_database, signed_in
+from tests.dashboard.test_evacuation_page import run
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample(request, tmp_path_factory):
+    """A database with the full sample that the plan runs may write to (a run saves its plan)."""
+    settings = make_settings(request.param, tmp_path_factory.mktemp(f"plan-{request.param}"))
+    setup_database(settings, with_sample=True)
+    yield settings
+    _cleanup(settings)
+
+
+@pytest.fixture(scope="module")
+def app(sample):
+    application = create_app(sample)
+    application.server.test_client().get("/_dash-dependencies")
+    return application
+
+
+def _components(node) -> int:
+    """How many Dash components a callback answer holds (each is a React element the browser mounts)."""
+    if isinstance(node, dict):
+        return int("type" in node and "namespace" in node) + sum(_components(v) for v in node.values())
+    if isinstance(node, list):
+        return sum(_components(v) for v in node)
+    return 0
+
+
+def _whole_district(app, client, lang: str = "zh") -> dict:
+    return run(app, client, "plan-leaflet", {"plan-run.n_clicks": 1, "plan-max.value": 60, "evac-lang.data": lang,
+                                             "plan-types.value": [], "plan-levels.value": [],
+                                             "plan-townships.value": [], "evac-exclude.value": []})
+
+
+def test_a_whole_district_plan_is_a_few_components_with_its_layers_as_data(app, sample):
+    client = signed_in(app.server.test_client(), sample, "commander")
+    answer = _whole_district(app, client)
+    rows = answer["plan-result"]["children"]
+    grids = [c["props"]["children"] for c in rows if c.get("props", {}).get("className") in ("plan-rows", "plan-unmet")]
+    assert grids and all(g["type"] == "DataTable" for g in grids)
+    assignments = next(c["props"]["children"]["props"]["data"] for c in rows
+                       if c.get("props", {}).get("className") == "plan-rows")
+    assert _components(answer) < 60, _components(answer)  # today: thousands of Td, CircleMarker and Tooltip
+    plans = json.loads(client.get("/api/v1/evacuation/plans").get_data())["plans"]
+    saved = json.loads(client.get(f"/api/v1/evacuation/plans/{plans[0]['id']}").get_data())
+    demand = saved["demand"] if "demand" in saved else saved["plan"]["demand"]
+    assert len(demand) == 300 and len(assignments) == sum(len(d["assigned"]) for d in demand)
+
+    flows = answer["plan-flows"]["data"]["features"]
+    assert sum(f["properties"]["people"] for f in flows) == sum(a["people"] for d in demand for a in d["assigned"])
+    widths = sorted((f["properties"]["people"], f["properties"]["weight"]) for f in flows)
+    assert widths[0][1] < widths[-1][1] and all(a[1] <= b[1] for a, b in zip(widths, widths[1:]))  # by people
+    points = answer["plan-points"]["data"]["features"]
+    kinds = [p["properties"]["kind"] for p in points]
+    housed = sum(1 for d in demand if d["unmet"] == 0)
+    unhoused = sum(1 for d in demand if d["unmet"] == d["people"])
+    assert (kinds.count("housed"), kinds.count("unmet")) == (housed, unhoused)
+    assert kinds.count("housed") + kinds.count("partly") + kinds.count("unmet") == len(demand)
+    assert kinds.count("shelter") == len({a["shelter_id"] for d in demand for a in d["assigned"]})
+    (south, west), (north, east) = answer["plan-leaflet"]["viewport"]["bounds"]
+    assert all(south <= p["geometry"]["coordinates"][1] <= north and west <= p["geometry"]["coordinates"][0] <= east
+               for p in points)
+    legend = json.dumps(answer["plan-legend-wrap"]["children"], ensure_ascii=False)
+    assert "未能安置" in legend and "接收人员的避难场所" in legend
+
+
+def test_the_plan_map_in_english(app, sample):
+    client = signed_in(app.server.test_client(), sample, "commander")
+    answer = _whole_district(app, client, "en")
+    tips = [f["properties"]["tip"] for f in answer["plan-points"]["data"]["features"]]
+    assert tips and all("housed" in tip or "receives" in tip for tip in tips)
+    assert "Hazard point: not housed" in json.dumps(answer["plan-legend-wrap"]["children"])
