@@ -12,6 +12,7 @@ import dash_leaflet as dl
 from dash import dash_table, html
 
 from dashboard.components.map_layers import DISTRICT_BOUNDS, boundary_layer, roads_layer
+from services.clock import format_local, local_zone
 from services.evacuation.plan_result import SavedPlan
 from services.text import t, term
 
@@ -142,7 +143,7 @@ def table_loader() -> html.Div:
     return html.Div(dash_table.DataTable(data=[], columns=[{"name": "", "id": "x"}]), style={"display": "none"})
 
 
-def plan_summary(saved: SavedPlan | None, lang: str) -> list:
+def plan_summary(saved: SavedPlan | None, lang: str, settings=None) -> list:
     if not saved:
         return []
     plan, totals = saved.plan, saved.plan.totals
@@ -160,6 +161,9 @@ def plan_summary(saved: SavedPlan | None, lang: str) -> list:
                className="ok plan-totals" if not totals.unmet else "short plan-totals"),
         html.P(t("plan.objective", lang), className="hint"),
     ]
+    if settings is not None:  # when and by whom, in the deployment's zone (Asia/Shanghai), as on the printout
+        parts.insert(0, html.P(t("plan_print.made_by", lang, time=format_local(saved.created_at, settings),
+                                 zone=str(local_zone(settings)), actor=saved.made_by(lang)), className="plan-made"))
     if plan.road_network.synthetic:
         parts.append(html.P(t("plan.synthetic", lang), className="hint"))
     parts.append(html.Div([

@@ -95,8 +95,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
 
 
 def _plan_options(uow: UnitOfWork, lang: str) -> list[dict]:
-    return [{"label": t("plan.saved_option", lang, id=p.id, name=p.name,
-                        time=format_local(p.created_at, uow.settings)), "value": p.id} for p in list_plans(uow)]
+    return [{"label": t("plan.saved_option", lang, id=p.id, name=p.name, time=format_local(p.created_at, uow.settings),
+                        author=p.made_by(lang)), "value": p.id} for p in list_plans(uow)]
 
 
 def _plan_section(lang: str, townships: list[dict], saved: list[dict]) -> html.Div:
@@ -146,7 +146,7 @@ def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, 
     except ScenarioError as exc:
         message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
         return (*[dash.no_update] * 4, message, dash.no_update, dash.no_update, dash.no_update)
-    result = plan_summary(plan, lang)
+    result = plan_summary(plan, lang, settings())
     if plan and other:
         result = [plan_comparison([plan, other], lang), *result]
     viewport = plan_viewport(plan) if ctx.triggered_id != PLAN_COMPARE else None

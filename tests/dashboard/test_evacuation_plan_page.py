@@ -82,3 +82,55 @@ def test_the_plan_map_in_english(app, sample):
     tips = [f["properties"]["tip"] for f in answer["plan-points"]["data"]["features"]]
     assert tips and all("housed" in tip or "receives" in tip for tip in tips)
     assert "Hazard point: not housed" in json.dumps(answer["plan-legend-wrap"]["children"])
+
+
+def _sql(settings, sql: str, **params) -> list:
+    from sqlalchemy import text
+
+    from services.db import read_session
+    with read_session(settings.database_url) as session:
+        return list(session.execute(text(sql), params))
+
+
+def test_a_saved_plan_shows_its_local_time_and_author_everywhere_and_minutes_in_excel(app, sample):
+    import datetime as dt
+    import io
+    from zoneinfo import ZoneInfo
+
+    from openpyxl import load_workbook
+    from sqlalchemy import text
+
+    from services.db import read_session
+    from tests.conftest import account
+    with read_session(sample.database_url) as session:  # a person's name, not the account's
+        session.execute(text("UPDATE user_account SET display_name = '王指挥' WHERE username = :u"),
+                        {"u": account(sample, "commander")})
+        session.commit()
+    client = signed_in(app.server.test_client(), sample, "commander")
+    answer = _whole_district(app, client)
+    plan_id = answer["plan-saved"]["value"]
+    actor, created = _sql(sample, "SELECT actor, created_at FROM evacuation_plan WHERE id = :i", i=plan_id)[0]
+    display = _sql(sample, "SELECT display_name FROM user_account WHERE username = :u", u=actor)[0][0]
+    assert actor == account(sample, "commander") and display == "王指挥"
+    created = created if isinstance(created, dt.datetime) else dt.datetime.fromisoformat(created)
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=dt.timezone.utc)  # stored as UTC
+    local = created.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    author = f"{display}（{actor}）"
+    option = next(o["label"] for o in answer["plan-saved"]["options"] if o["value"] == plan_id)
+    assert local in option and author in option
+    made = answer["plan-result"]["children"][0]["props"]
+    assert made["className"] == "plan-made" and local in made["children"] and author in made["children"]
+    assert "Asia/Shanghai" in made["children"]
+    page = client.get(f"/api/v1/evacuation/plans/{plan_id}.html").get_data(as_text=True)
+    assert local in page and "Asia/Shanghai" in page and author in page
+    book = load_workbook(io.BytesIO(client.get(f"/api/v1/evacuation/plans/{plan_id}.xlsx").get_data()))
+    summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]}
+    assert summary["编制人"] == author and summary["编制时间（Asia/Shanghai）"] == local
+    saved = json.loads(client.get(f"/api/v1/evacuation/plans/{plan_id}").get_data())
+    totals = saved.get("totals") or saved["plan"]["totals"]
+    assert float(summary["最长行程（分钟）"]) == round(totals["max_travel_s"] / 60, 1)
+    assert float(summary["平均行程（分钟）"]) == round(totals["mean_travel_s"] / 60, 1)
+    english = run(app, client, "plan-leaflet", {"plan-saved.value": plan_id, "evac-lang.data": "en"},
+                  changed="plan-saved.value")
+    assert f"by {display} ({actor})" in english["plan-result"]["children"][0]["props"]["children"]
