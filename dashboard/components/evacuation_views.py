@@ -26,11 +26,13 @@ def gauge_top(available: int, target: int) -> float:
 def gauge(summary: CapacitySummary, lang: str) -> go.Figure:
     available, target = summary.available_places, summary.target_people
     top = gauge_top(available, target)
+    ticks = sorted({0, target, round(top)})  # the dial's end says "+" when the places run beyond it
     fig = go.Figure(go.Indicator(
         mode="gauge+number", value=available, number={"valueformat": ",d"},
         title={"text": t("evac.gauge", lang) + "<br><span style='font-size:0.8em;color:#0b2545'>" +
                t("evac.gauge_target", lang, target=f"{target:,}") + "</span>", "font": {"size": 16}},
-        gauge={"axis": {"range": [0, top], "tickformat": ",d", "tickvals": sorted({0, target, round(top)})},
+        gauge={"axis": {"range": [0, top], "tickvals": ticks, "ticktext": [
+                   f"{v:,}+" if v == ticks[-1] and available > top else f"{v:,}" for v in ticks]},
                "bar": {"color": _GREEN if summary.meets_target else _RED},
                "steps": [{"range": [0, target], "color": "#fde2e1"}] if target else [],
                "threshold": {"line": {"color": "#0b2545", "width": 6}, "thickness": 1, "value": target}}))

@@ -85,6 +85,8 @@ def test_the_people_to_house_is_the_number_checked_and_the_target_is_on_the_gaug
         assert gauge["threshold"]["value"] == target
         assert 0.25 <= target / top <= 0.95  # the target's mark is a visible part of the dial, not at its foot
         assert target in gauge["axis"]["tickvals"]
+    small_axis = small["evac-gauge"]["figure"]["data"][0]["gauge"]["axis"]
+    assert free > small_axis["range"][1] and small_axis["ticktext"][-1].endswith("+")  # beyond the dial: said so
 
 
 def test_a_closed_shelters_head_count_is_refused_and_not_written(app, client, seeded):

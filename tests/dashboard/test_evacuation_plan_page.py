@@ -76,6 +76,19 @@ def test_a_whole_district_plan_is_a_few_components_with_its_layers_as_data(app, 
     assert "未能安置" in legend and "接收人员的避难场所" in legend
 
 
+def test_the_map_fits_a_one_township_plan(app, sample):
+    client = signed_in(app.server.test_client(), sample, "commander")
+    whole = _whole_district(app, client)["plan-leaflet"]["viewport"]["bounds"]
+    answer = run(app, client, "plan-leaflet", {"plan-run.n_clicks": 1, "plan-max.value": 60, "evac-lang.data": "zh",
+                                               "plan-townships.value": ["500114001"]})
+    (south, west), (north, east) = answer["plan-leaflet"]["viewport"]["bounds"]
+    span = lambda b: (b[1][0] - b[0][0]) * (b[1][1] - b[0][1])
+    assert span([[south, west], [north, east]]) < span(whole) / 10  # 城东街道, not the district
+    for p in answer["plan-points"]["data"]["features"]:
+        lon, lat = p["geometry"]["coordinates"]
+        assert south <= lat <= north and west <= lon <= east
+
+
 def test_the_plan_map_in_english(app, sample):
     client = signed_in(app.server.test_client(), sample, "commander")
     answer = _whole_district(app, client, "en")
