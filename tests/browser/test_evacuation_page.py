@@ -49,6 +49,27 @@ def test_target_check_and_occupancy_update(page, served):
     assert page.recorder.console_errors == []
 
 
+def test_a_closed_shelter_shows_no_free_places_and_refuses_a_head_count(page, served):
+    before = capacity(served)
+    closed = next(s for s in before["shelters"] if s["status"] == "关闭")
+    assert closed["available_places"] == 0
+    page.goto(served + "/evacuation")
+    page.wait_for_selector("#evac-check.ok, #evac-check.short")
+    row = page.locator(".shelter-table tbody tr", has_text=closed["code"]).first
+    cells = row.locator("td").all_inner_texts()
+    assert cells[3:7] == [f"{closed['capacity_people']:,}", f"{closed['occupancy_people']:,}",
+                          f"{closed['blocked_places']:,}", "0"]
+    page.locator("#evac-form-shelter").click()
+    page.get_by_role("listbox").get_by_text(f"{closed['code']} {closed['name']}", exact=True).click()
+    page.locator("#evac-form-value").fill(str(closed["occupancy_people"] + 1))
+    page.locator("#evac-form-save").click()
+    page.wait_for_selector("#evac-form-message .short")
+    assert "已关闭，不能登记安置人数" in page.locator("#evac-form-message").inner_text()
+    after = next(s for s in capacity(served)["shelters"] if s["id"] == closed["id"])
+    assert after["occupancy_people"] == closed["occupancy_people"]
+    assert page.recorder.console_errors == []
+
+
 def test_changing_the_people_to_house_changes_the_check_and_the_gauge(page, served):
     free = capacity(served)["available_places"]
     page.goto(served + "/evacuation")
