@@ -147,3 +147,19 @@ def test_a_saved_plan_shows_its_local_time_and_author_everywhere_and_minutes_in_
     english = run(app, client, "plan-leaflet", {"plan-saved.value": plan_id, "evac-lang.data": "en"},
                   changed="plan-saved.value")
     assert f"by {display} ({actor})" in english["plan-result"]["children"][0]["props"]["children"]
+
+
+def test_a_saved_plan_as_map_layers_for_other_maps(app, sample):
+    client = signed_in(app.server.test_client(), sample, "commander")
+    plan_id = _whole_district(app, client)["plan-saved"]["value"]
+    layers = client.get(f"/api/v1/evacuation/plans/{plan_id}.geojson")
+    assert layers.status_code == 200
+    features = layers.get_json()["features"]
+    assigned = _sql(sample, "SELECT assigned FROM evacuation_plan WHERE id = :i", i=plan_id)[0][0]
+    flows = [f for f in features if f["properties"]["kind"] == "flow"]
+    assert sum(f["properties"]["people"] for f in flows) == assigned and all(f["properties"]["weight"] for f in flows)
+    hazards = [f for f in features if f["properties"]["kind"] in ("housed", "partly", "unmet")]
+    assert len(hazards) == 300 and all("people" in f["properties"]["tip_en"] for f in hazards)
+    assert client.get("/api/v1/evacuation/plans/99999.geojson").status_code == 404
+    township = signed_in(app.server.test_client(), sample, "township", "500114001")
+    assert township.get(f"/api/v1/evacuation/plans/{plan_id}.geojson").status_code == 403
