@@ -22,6 +22,8 @@ from dashboard.api.models.evacuation import (
 )
 from dashboard.api.models.map import CapacityQuery, CoverageQuery
 from dashboard.api.support import app_settings, bad, json_body, unit
+from dashboard.api.models.geojson import FeatureCollection
+from services.evacuation.plan_geojson import plan_features
 from services.evacuation.plan_printout import plan_html, plan_workbook
 from services.evacuation.plans import Scenario, ScenarioError, list_plans, load_plan, save_plan
 from services.evacuation.moves import update_occupancy
@@ -138,6 +140,17 @@ def plan_xlsx(plan_id: int):
         return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
     return Response(plan_workbook(plan, app_settings()), mimetype=XLSX,
                     headers={"Content-Disposition": f"attachment; filename=evacuation_plan_{plan_id}.xlsx"})
+
+
+@evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>.geojson")
+@responds(FeatureCollection, errors=(404, 503))
+def plan_geojson(plan_id: int):
+    """A saved plan as map layers: flows (``kind`` flow, ``people``, ``weight`` in px) and points (``kind``
+    shelter / housed / partly / unmet), each with a tooltip in Chinese (``tip``) and English (``tip_en``)."""
+    plan = _saved_plan(plan_id)
+    if plan is None:
+        return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+    return plan_features(plan)
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>.html")

@@ -143,6 +143,24 @@ window.qj.flowStyle = function (feature) {
   var n = feature.properties.people || 1;
   return {color: "#1d3557", weight: Math.min(8, 1 + Math.sqrt(n) / 2), opacity: 0.7};
 };
+/* Evacuation plan: flows with the width the server gave (by people), casing-free, round ends. */
+window.qj.planFlowStyle = function (feature) {
+  return {color: "#1d4e89", weight: feature.properties.weight || 2, opacity: 0.75, lineCap: "round",
+          lineJoin: "round"};
+};
+/* Evacuation plan points: shelters receiving people, hazard points housed / partly / not housed. */
+window.qj.planColours = {shelter: ["#0b6e4f", "#2a9d8f"], housed: ["#1d4e89", "#8ecae6"],
+                         partly: ["#b35c00", "#f4a261"], unmet: ["#9d0208", "#d62828"]};
+window.qj.planPoint = function (feature, latlng) {
+  var p = feature.properties, c = window.qj.planColours[p.kind] || ["#333", "#999"];
+  return L.circleMarker(latlng, {radius: p.radius || 5, color: c[0], weight: p.kind === "shelter" ? 2 : 1.2,
+                                 fillColor: c[1], fillOpacity: 0.9});
+};
+window.qj.planTip = function (feature, layer) {
+  if (feature.properties.tip) {
+    layer.bindTooltip(window.qj.textElement(feature.properties.tip), {className: "qj-tip", sticky: true});
+  }
+};
 /* Roads: width and colour by class, drawn under the point symbols. */
 window.qj.roadStyles = {
   motorway: {color: "#e07a1f", weight: 4}, trunk: {color: "#c0392b", weight: 3}, primary: {color: "#d35400", weight: 2.5},

@@ -16,7 +16,7 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "map-basemap-group": READ, "map-search-results": READ, "map-details-body": READ,
     "map-layer-blocks": READ, "map-layer-isochrones": READ,
     # evacuation and supplies
-    "plan-map": PLANS, "evac-gauge": PLANS, "sup-map": PLANS, "sup-download": PLANS,
+    "plan-leaflet": PLANS, "evac-gauge": PLANS, "sup-map": PLANS, "sup-download": PLANS,
     "sup-print-download": PLANS,
     # the duty view
     "duty-version": RECORDS, "duty-orders": RECORDS, "duty-message": RECORDS, "duty-dispatch-teams": RECORDS,

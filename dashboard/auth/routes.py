@@ -24,7 +24,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     # evacuation and supplies
     "evacuation_api.capacity": PLANS, "evacuation_api.progress": PLANS, "evacuation_api.plans": PLANS,
     "evacuation_api.get_plan": PLANS, "evacuation_api.plan_printable": PLANS,
-    "evacuation_api.plan_xlsx": PLANS, "evacuation_api.create_plan": "plan.save",
+    "evacuation_api.plan_xlsx": PLANS, "evacuation_api.plan_geojson": PLANS, "evacuation_api.create_plan": "plan.save",
     "evacuation_api.evacuation_move": "move.record", "evacuation_api.occupancy": "occupancy.update",
     "evacuation_api.coverage": PLANS, "evacuation_api.profile": PLANS,
     "evacuation_api.save_needs_profile": "needs.edit",

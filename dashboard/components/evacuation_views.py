@@ -12,14 +12,31 @@ from services.vocabulary import FIVE_HAVES
 _GREEN, _RED, _AMBER = "#2a9d8f", "#d62828", "#f4a261"
 
 
+def gauge_top(available: int, target: int) -> float:
+    """The gauge's full scale: the target sits at a quarter of it or more, so its mark is always seen.
+
+    Places far beyond the target fill the dial (the number above it says how many); places below it are drawn
+    against twice the target.
+    """
+    if target <= 0:
+        return max(available, 1) * 1.15
+    return max(target * 2, min(available * 1.1, target * 4))
+
+
 def gauge(summary: CapacitySummary, lang: str) -> go.Figure:
-    top = max(summary.available_places, summary.target_people) * 1.15 or 1
+    available, target = summary.available_places, summary.target_people
+    top = gauge_top(available, target)
+    ticks = sorted({0, target, round(top)})  # the dial's end says "+" when the places run beyond it
     fig = go.Figure(go.Indicator(
-        mode="gauge+number", value=summary.available_places, number={"valueformat": ",d"},
-        title={"text": t("evac.gauge", lang)},
-        gauge={"axis": {"range": [0, top]}, "bar": {"color": _GREEN if summary.meets_target else _RED},
-               "threshold": {"line": {"color": "#0b2545", "width": 4}, "value": summary.target_people}}))
-    fig.update_layout(height=240, margin={"l": 30, "r": 30, "t": 60, "b": 10}, paper_bgcolor="white")
+        mode="gauge+number", value=available, number={"valueformat": ",d"},
+        title={"text": t("evac.gauge", lang) + "<br><span style='font-size:0.8em;color:#0b2545'>" +
+               t("evac.gauge_target", lang, target=f"{target:,}") + "</span>", "font": {"size": 16}},
+        gauge={"axis": {"range": [0, top], "tickvals": ticks, "ticktext": [
+                   f"{v:,}+" if v == ticks[-1] and available > top else f"{v:,}" for v in ticks]},
+               "bar": {"color": _GREEN if summary.meets_target else _RED},
+               "steps": [{"range": [0, target], "color": "#fde2e1"}] if target else [],
+               "threshold": {"line": {"color": "#0b2545", "width": 6}, "thickness": 1, "value": target}}))
+    fig.update_layout(height=250, margin={"l": 40, "r": 40, "t": 70, "b": 16}, paper_bgcolor="white")
     return fig
 
 
@@ -57,18 +74,19 @@ def needs_table(coverage: SupplyCoverage, lang: str) -> html.Table:
 
 
 def township_table(summary: CapacitySummary, lang: str) -> html.Table:
-    rows = [[tw.name, tw.shelters, f"{tw.capacity_people:,}", f"{tw.occupancy_people:,}",
+    rows = [[tw.name, tw.shelters, f"{tw.capacity_people:,}", f"{tw.occupancy_people:,}", f"{tw.blocked_places:,}",
              f"{tw.available_places:,}"] for tw in summary.townships]
     return _table([t(k, lang) for k in ("evac.col_township", "evac.col_shelters", "evac.col_capacity",
-                                        "evac.col_occupancy", "evac.col_available")], rows, "data-table township-table")
+                                        "evac.col_occupancy", "evac.col_blocked", "evac.col_available")], rows,
+                  "data-table township-table")
 
 
 def shelter_table(summary: CapacitySummary, lang: str) -> html.Table:
     rows = [[s.code, s.name, s.township_name, f"{s.capacity_people:,}", f"{s.occupancy_people:,}",
-             f"{s.available_places:,}", t(f"occupancy.{s.occupancy_class}", lang),
+             f"{s.blocked_places:,}", f"{s.available_places:,}", t(f"occupancy.{s.occupancy_class}", lang),
              html.Span(t("list.semicolon", lang).join(r.text(lang) for r in s.unsafe_reasons), className="short")
              if s.unsafe_reasons else
              html.Span(t("evac.safe", lang), className="ok")] for s in summary.shelters]
     headers = [t(k, lang) for k in ("evac.col_code", "evac.col_name", "evac.col_township", "evac.col_capacity",
-                                    "evac.col_occupancy", "evac.col_available", "evac.col_status", "evac.col_safety")]
+                                    "evac.col_occupancy", "evac.col_blocked", "evac.col_available", "evac.col_status", "evac.col_safety")]
     return _table(headers, rows, "data-table shelter-table")

@@ -13,9 +13,15 @@ from dashboard.components.evacuation_views import (
 )
 from dashboard.components.plan_views import (
     PLAN_DRAW,
+    PLAN_FLOWS,
+    PLAN_LEAFLET,
+    PLAN_POINTS,
     plan_comparison,
+    plan_layers,
     plan_map,
     plan_summary,
+    plan_viewport,
+    table_loader,
 )
 from services.text import normalise_language, t, term_options
 from dashboard.components.refused import page_may_show, refused_page
@@ -89,8 +95,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
 
 
 def _plan_options(uow: UnitOfWork, lang: str) -> list[dict]:
-    return [{"label": t("plan.saved_option", lang, id=p.id, name=p.name,
-                        time=format_local(p.created_at, uow.settings)), "value": p.id} for p in list_plans(uow)]
+    return [{"label": t("plan.saved_option", lang, id=p.id, name=p.name, time=format_local(p.created_at, uow.settings),
+                        author=p.made_by(lang)), "value": p.id} for p in list_plans(uow)]
 
 
 def _plan_section(lang: str, townships: list[dict], saved: list[dict]) -> html.Div:
@@ -111,12 +117,13 @@ def _plan_section(lang: str, townships: list[dict], saved: list[dict]) -> html.D
                              className="plan-saved"),
                   html.Label([t("plan.compare", lang), dcc.Dropdown(saved, None, id=PLAN_COMPARE)],
                              className="plan-saved")], className="plan-pickers"),
-        html.Div([html.Div(plan_map(None, lang), id=PLAN_MAP, className="plan-map-wrap"),
-                  html.Div(id=PLAN_RESULT, className="plan-result")], className="plan-body"),
+        html.Div([html.Div(plan_map(lang), id=PLAN_MAP, className="plan-map-wrap evac-plan-map"),
+                  html.Div(id=PLAN_RESULT, className="plan-result")], className="plan-body"), table_loader(),
     ], className="plan-section")
 
 
-@callback(Output(PLAN_MAP, "children"), Output(PLAN_RESULT, "children"), Output(PLAN_SAVED, "options"),
+@callback(Output(PLAN_LEAFLET, "viewport"), Output(PLAN_FLOWS, "data"), Output(PLAN_POINTS, "data"),
+          Output("plan-legend-wrap", "children"), Output(PLAN_RESULT, "children"), Output(PLAN_SAVED, "options"),
           Output(PLAN_SAVED, "value"), Output(PLAN_COMPARE, "options"),
           Input(PLAN_RUN, "n_clicks"), Input(PLAN_SAVED, "value"), Input(PLAN_COMPARE, "value"),
           State(PLAN_NAME, "value"), State(PLAN_TYPES, "value"), State(PLAN_LEVELS, "value"),
@@ -138,11 +145,12 @@ def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, 
             options = _plan_options(uow, lang)
     except ScenarioError as exc:
         message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
-        return dash.no_update, message, dash.no_update, dash.no_update, dash.no_update
-    result = plan_summary(plan, lang)
+        return (*[dash.no_update] * 4, message, dash.no_update, dash.no_update, dash.no_update)
+    result = plan_summary(plan, lang, settings())
     if plan and other:
         result = [plan_comparison([plan, other], lang), *result]
-    return plan_map(plan, lang), result, options, saved_id, options
+    viewport = plan_viewport(plan) if ctx.triggered_id != PLAN_COMPARE else None
+    return (viewport or dash.no_update, *plan_layers(plan, lang), result, options, saved_id, options)
 
 
 def _save(shelter_id, value, lang) -> html.Span:
@@ -169,13 +177,13 @@ def _refresh(exclude, people, days, _saves, shelter_id, value, lang):
     people = s.region.evacuation_target_people if people in (None, "") else max(0, int(people))
     days = s.evacuation.supply_days if days in (None, "") else min(60, max(1, int(days)))
     with unit_of_work(s) as uow:  # every figure of the page from one snapshot
-        summary = capacity_summary(uow, exclude_unsafe=bool(exclude))
+        summary = capacity_summary(uow, exclude_unsafe=bool(exclude), target_people=people)
         coverage = supply_coverage(uow, people, days)
     if summary.meets_target:
-        check = t("evac.meets", lang, target=summary.target_people, available=f"{summary.available_places:,}",
+        check = t("evac.meets", lang, target=f"{summary.target_people:,}", available=f"{summary.available_places:,}",
                   n=summary.shelters_counted)
     else:
-        check = t("evac.short", lang, target=summary.target_people, available=f"{summary.available_places:,}",
+        check = t("evac.short", lang, target=f"{summary.target_people:,}", available=f"{summary.available_places:,}",
                   gap=f"{summary.shortfall_people:,}")
     five_check = html.Span(t("evac.guaranteed" if coverage.guaranteed else "evac.not_guaranteed", lang),
                            className="ok" if coverage.guaranteed else "short")

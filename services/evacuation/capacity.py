@@ -19,8 +19,10 @@ def capacity_people(declared_people: int | None, effective_area_m2: float,
     return int(math.floor(effective_area_m2 / area_per_person_m2 + 1e-9))
 
 
-def available_places(capacity: int, occupancy_people: int, blocked_places: int) -> int:
-    """Places still free: capacity − occupancy − blocked, never below zero."""
+def available_places(capacity: int, occupancy_people: int, blocked_places: int, status: str | None = None) -> int:
+    """Places still free: capacity − occupancy − blocked, never below zero; a closed shelter has none."""
+    if status == vocabulary.SHELTER_CLOSED:
+        return 0
     return max(0, capacity - occupancy_people - blocked_places)
 
 

@@ -66,10 +66,13 @@ def update_occupancy(uow: UnitOfWork, shelter_id: int, occupancy_people) -> Shel
     # the audited "from" is the value this write replaced, not one another writer changed meanwhile.
     before = uow.session.scalar(select(Shelter.occupancy_people).where(Shelter.id == shelter_id).with_for_update())
     row = uow.session.execute(
-        update(Shelter).where(Shelter.id == shelter_id, value + Shelter.blocked_places <= capacity_sql(settings))
+        update(Shelter).where(Shelter.id == shelter_id, Shelter.status != vocabulary.SHELTER_CLOSED,
+                              value + Shelter.blocked_places <= capacity_sql(settings))
         .values(occupancy_people=value).returning(Shelter.code)).first()
     if row is None:
         shelter = _shelter_or_404(uow, shelter_id)
+        if shelter.status == vocabulary.SHELTER_CLOSED:
+            raise Conflict.of("occupancy_people", "shelter.closed_occupancy", shelter=shelter.name)
         cap = shelter_capacity(settings, shelter.declared_capacity_people, shelter.effective_area_m2,
                                shelter.shelter_type)
         raise Conflict.of("occupancy_people", "shelter.over_capacity", people=value, blocked=shelter.blocked_places,

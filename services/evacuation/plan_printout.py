@@ -53,9 +53,13 @@ def plan_workbook(saved: SavedPlan, settings: Settings, lang: str = "zh") -> byt
     append_row(summary, [t("plan.col_plan", lang), saved.name])
     append_row(summary, [t("plan_print.made", lang, zone=str(local_zone(settings))),
                          format_local(saved.created_at, settings)])
+    append_row(summary, [t("plan_print.author", lang), saved.made_by(lang)])
     append_row(summary, [t("plan_print.objective", lang), t(OBJECTIVE_KEY, lang)])
-    for key in ("demand_points", "people", "assigned", "unmet", "max_travel_s", "mean_travel_s"):
+    for key in ("demand_points", "people", "assigned", "unmet"):
         append_row(summary, [t(f"plan_print.{key}", lang), getattr(totals, key)])
+    for key in ("max_travel_s", "mean_travel_s"):  # minutes, as on the page and the sheets below
+        seconds = getattr(totals, key)
+        append_row(summary, [t(f"plan_print.{key}", lang), "" if seconds is None else round(seconds / 60, 1)])
     if plan.road_network.synthetic:
         append_row(summary, [t("plan_print.network", lang), t("plan.synthetic", lang)])
     append_row(summary, [])
@@ -87,7 +91,7 @@ def plan_html(saved: SavedPlan, settings: Settings, lang: str = "zh") -> str:
     plan, totals = saved.plan, saved.plan.totals
     sep = t("list.separator", lang)
     made = t("plan_print.made_by", lang, time=format_local(saved.created_at, settings),
-             zone=str(local_zone(settings)), actor=saved.actor)
+             zone=str(local_zone(settings)), actor=saved.made_by(lang))
     figures = t("plan.totals", lang, points=totals.demand_points, people=f"{totals.people:,}",
                 assigned=f"{totals.assigned:,}", unmet=f"{totals.unmet:,}", max=_minutes(totals.max_travel_s),
                 mean=_minutes(totals.mean_travel_s))

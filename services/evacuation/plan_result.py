@@ -11,10 +11,15 @@ from dataclasses import asdict, dataclass, field
 
 from services.clock import as_utc
 from services.evacuation.scenario import Scenario
-from services.text import both
+from services.text import both, t
 from services.text.reasons import Reason
 
 OBJECTIVE_KEY = "plan.objective_flow"
+
+
+def made_by(author: str, actor: str, lang: str) -> str:
+    """Who made a plan as people read it: "display name (account)", or the account name alone."""
+    return t("plan.author", lang, name=author, username=actor) if author and author != actor else actor
 
 
 def objective_text() -> str:
@@ -142,6 +147,10 @@ class SavedPlan:
     created_at: dt.datetime
     actor: str
     plan: PlanResult
+    author: str = ""  # the display name of the account that made it ("" when there is none: system, deleted)
+
+    def made_by(self, lang: str) -> str:
+        return made_by(self.author, self.actor, lang)
 
     def to_json(self) -> dict:
         return {"id": self.id, "name": self.name, "created_at": as_utc(self.created_at).isoformat(),
@@ -164,6 +173,10 @@ class PlanListing:
     actor: str
     people: int
     assigned: int
+    author: str = ""  # as on SavedPlan
+
+    def made_by(self, lang: str) -> str:
+        return made_by(self.author, self.actor, lang)
 
     def to_json(self) -> dict:
         return {"id": self.id, "name": self.name, "created_at": as_utc(self.created_at).isoformat(),

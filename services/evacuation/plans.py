@@ -36,6 +36,7 @@ from services.evacuation.scenario import Scenario, ScenarioError  # noqa: F401 â
 from services.evacuation.shelters import capacity_summary
 from services.map.layers import LayerFilter, point_layer
 from services.models import EvacuationPlan
+from services.models.accounts import UserAccount
 from services.roads.network import road_graph
 from services.text.reasons import Reason
 
@@ -139,7 +140,16 @@ def save_plan(uow: UnitOfWork, scenario: Scenario) -> SavedPlan:
     uow.session.flush()
     audit.record(uow.session, actor=uow.actor, action="create", entity="evacuation_plan", entity_key=str(row.id),
                  detail=data["totals"])
-    return SavedPlan(row.id, row.name, row.created_at, row.actor, result)
+    return SavedPlan(row.id, row.name, row.created_at, row.actor, result, _authors(uow, {row.actor}).get(row.actor, ""))
+
+
+def _authors(uow: UnitOfWork, actors: set[str]) -> dict[str, str]:
+    """Account name â†’ display name, for the accounts among ``actors`` (system actors and deleted accounts: none)."""
+    if not actors:
+        return {}
+    rows = uow.session.execute(select(UserAccount.username, UserAccount.display_name)
+                               .where(UserAccount.username.in_(actors)))
+    return {u: d or "" for u, d in rows}
 
 
 def load_plan(uow: UnitOfWork, plan_id: int) -> SavedPlan | None:
@@ -148,11 +158,14 @@ def load_plan(uow: UnitOfWork, plan_id: int) -> SavedPlan | None:
     row = uow.session.get(EvacuationPlan, plan_id)
     if row is None:
         return None
-    return SavedPlan(row.id, row.name, row.created_at, row.actor, PlanResult.from_json(json.loads(row.result)))
+    return SavedPlan(row.id, row.name, row.created_at, row.actor, PlanResult.from_json(json.loads(row.result)),
+                     _authors(uow, {row.actor}).get(row.actor, ""))
 
 
 def list_plans(uow: UnitOfWork, limit: int = 100) -> list[PlanListing]:
     """The newest saved plans first (county-wide: ``plan.read``)."""
     uow.principal.require("plan.read")
     rows = uow.session.scalars(select(EvacuationPlan).order_by(EvacuationPlan.id.desc()).limit(limit)).all()
-    return [PlanListing(r.id, r.name, r.created_at, r.actor, r.people, r.assigned) for r in rows]
+    authors = _authors(uow, {r.actor for r in rows})
+    return [PlanListing(r.id, r.name, r.created_at, r.actor, r.people, r.assigned, authors.get(r.actor, ""))
+            for r in rows]

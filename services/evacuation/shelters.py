@@ -64,6 +64,7 @@ class TownshipCapacity:
     capacity_people: int = 0
     occupancy_people: int = 0
     available_places: int = 0
+    blocked_places: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,17 +136,19 @@ def shelters_in(uow: UnitOfWork, shelter_ids: list[int] | None = None) -> list[S
             id=s.id, code=s.code, name=s.name, township_code=s.township_code, township_name=township_name,
             shelter_type=s.shelter_type, status=s.status, capacity_people=cap,
             occupancy_people=s.occupancy_people, blocked_places=s.blocked_places,
-            available_places=available_places(cap, s.occupancy_people, s.blocked_places),
+            available_places=available_places(cap, s.occupancy_people, s.blocked_places, s.status),
             occupancy_class=occupancy_class(s.status, cap, s.occupancy_people, s.blocked_places),
             lon=s.lon, lat=s.lat))
     return _unsafe_reasons(uow, result)
 
 
-def capacity_summary(uow: UnitOfWork, *, exclude_unsafe: bool = False) -> CapacitySummary:
+def capacity_summary(uow: UnitOfWork, *, exclude_unsafe: bool = False,
+                     target_people: int | None = None) -> CapacitySummary:
     """District and township totals of places against the evacuation target (closed shelters count 0).
 
     Township staff see their own township: its shelters, against the people its hazard points threaten (the
-    district's target is the county's, not theirs).
+    district's target is the county's, not theirs). ``target_people`` checks another number of people instead
+    (the page's 转移人数).
     """
     settings = uow.settings
     home = uow.principal.township_filter()
@@ -161,7 +164,9 @@ def capacity_summary(uow: UnitOfWork, *, exclude_unsafe: bool = False) -> Capaci
         t.capacity_people += s.capacity_people
         t.occupancy_people += s.occupancy_people
         t.available_places += s.available_places
-    target = settings.region.evacuation_target_people if home is None else int(uow.session.scalar(
+        t.blocked_places += s.blocked_places
+    target = target_people if target_people is not None else \
+        settings.region.evacuation_target_people if home is None else int(uow.session.scalar(
         select(func.coalesce(func.sum(HazardPoint.threatened_people), 0)).where(HazardPoint.township_code == home)))
     available = sum(s.available_places for s in counted)
     return CapacitySummary(

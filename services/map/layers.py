@@ -206,7 +206,7 @@ def _add_computed(uow: UnitOfWork, layer: str, props: list[dict], rows) -> None:
             capacity = shelter_capacity(uow.settings, r["declared_capacity_people"], r["effective_area_m2"],
                                         r["shelter_type"])
             p["capacity_people"] = capacity
-            p["available_places"] = available_places(capacity, r["occupancy_people"], r["blocked_places"])
+            p["available_places"] = available_places(capacity, r["occupancy_people"], r["blocked_places"], r["status"])
             p["occupancy_class"] = occupancy_class(r["status"], capacity, r["occupancy_people"], r["blocked_places"])
             p["occupancy_people"] = r["occupancy_people"]
     elif layer == "depots":

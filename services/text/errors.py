@@ -4,6 +4,8 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     "shelter.full": ("{shelter} 只剩 {free} 个空位，不能安置 {people} 人", "{shelter} has {free} places left, not {people}"),
     "shelter.closed": ("{shelter} 已关闭", "{shelter} is closed"),
+    "shelter.closed_occupancy": ("{shelter} 已关闭，不能登记安置人数；请先将场所状态改为开放",
+                                 "{shelter} is closed: no one can be recorded as housed there until it is reopened"),
     "shelter.over_capacity": ("{people} 人加不可用位 {blocked} 超过容量 {capacity}",
                               "{people} people plus {blocked} blocked places exceed capacity {capacity}"),
     "shelter.not_found": ("没有编号为 {id} 的避难场所", "no shelter with id {id}"),

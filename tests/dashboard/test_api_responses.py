@@ -223,7 +223,7 @@ def _evacuation(call) -> None:
     plan = call("POST", "/api/v1/evacuation/plans", json={"hazard_types": ["滑坡"], "max_travel_min": 30}).get_json()
     assert plan["demand"] and any(d["assigned"] for d in plan["demand"])
     call("GET", "/api/v1/evacuation/plans")
-    for suffix in ("", ".xlsx", ".html"):
+    for suffix in ("", ".xlsx", ".html", ".geojson"):
         call("GET", "/api/v1/evacuation/plans/{plan_id}" + suffix, f"/api/v1/evacuation/plans/{plan['id']}{suffix}")
     assert call("GET", "/api/v1/evacuation/plans/{plan_id}", "/api/v1/evacuation/plans/999").status_code == 404
 

@@ -160,3 +160,49 @@ def test_field_reports_of_people_moved_feed_the_capacity_figures(two_shelters):
     assert client.post("/api/v1/evacuation/moves", json={"hazard_id": 99, "people": 1}).status_code == 404
     assert client.post("/api/v1/evacuation/moves", json={"hazard_id": 1, "people": 2}).get_json()["moved"] == 14
     assert client.get("/api/v1/evacuation/progress").get_json()["totals"]["moved"] == 14
+
+
+def test_a_closed_shelter_has_no_free_places_and_takes_no_occupancy(two_shelters):
+    from sqlalchemy import text
+    with read_session(two_shelters.database_url) as session:
+        session.execute(text("UPDATE shelter SET status = '关闭', occupancy_people = 10 WHERE code = 'S1'"))
+        session.commit()
+    summary = read(two_shelters, capacity_summary)
+    s1 = next(s for s in summary.shelters if s.code == "S1")
+    assert (s1.capacity_people, s1.occupancy_people, s1.available_places) == (100, 10, 0)
+    assert summary.available_places == 200 and summary.shelters_counted == 1  # S2 only
+    with pytest.raises(FieldError) as info:
+        call(two_shelters, update_occupancy, s1.id, "20", actor="x")
+    assert info.value.field == "occupancy_people" and "已关闭" in info.value.reason
+    assert "closed" in info.value.reason_en
+    with read_session(two_shelters.database_url) as session:  # nothing written, nothing audited
+        assert session.execute(text("SELECT occupancy_people FROM shelter WHERE code = 'S1'")).scalar() == 10
+        assert session.execute(text("SELECT count(*) FROM audit_log WHERE entity = 'shelter_occupancy'")).scalar() == 0
+
+
+def test_the_checked_number_of_people_is_the_one_asked_for(two_shelters):
+    assert read(two_shelters, capacity_summary).target_people == 3000  # the district's target by default
+    enough = read(two_shelters, capacity_summary, target_people=300)
+    assert (enough.target_people, enough.meets_target, enough.shortfall_people) == (300, True, 0)
+    short = read(two_shelters, capacity_summary, target_people=301)
+    assert (short.meets_target, short.shortfall_people) == (False, 1)
+
+
+def test_every_shelters_figures_add_up_from_the_database(seeded):
+    from sqlalchemy import text
+    summary = read(seeded, capacity_summary)
+    with read_session(seeded.database_url) as session:
+        rows = {r.code: r for r in session.execute(text(
+            "SELECT code, status, occupancy_people, blocked_places FROM shelter"))}
+    assert len(summary.shelters) == len(rows) and any(r.status == "关闭" for r in rows.values())
+    for s in summary.shelters:
+        row = rows[s.code]
+        assert (s.occupancy_people, s.blocked_places) == (row.occupancy_people, row.blocked_places)
+        expected = 0 if row.status == "关闭" else max(0, s.capacity_people - row.occupancy_people - row.blocked_places)
+        assert s.available_places == expected, s.code
+    open_rows = [s for s in summary.shelters if s.status != "关闭"]
+    assert summary.available_places == sum(s.available_places for s in open_rows)
+    for tw in summary.townships:
+        mine = [s for s in open_rows if s.township_code == tw.code]
+        assert tw.available_places == sum(s.available_places for s in mine)
+        assert tw.blocked_places == sum(s.blocked_places for s in mine)

@@ -88,6 +88,7 @@ class TownshipPlaces(Reply):
     capacity_people: int
     occupancy_people: int
     available_places: int
+    blocked_places: int = 0
 
 
 class Capacity(Reply):
