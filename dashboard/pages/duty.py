@@ -21,11 +21,11 @@ from services.clock import format_local, now_utc
 from services.data.geography import township_list, township_seats
 from services.db.uow import unit_of_work
 from services.dispatch.duty import change_counter, duty_figures
+from services.dispatch.feed import FEED_KINDS, duty_feed
 from services.dispatch.incidents import (
     IncidentReport,
     incident_detail,
     list_incidents,
-    recent_events,
     report_incident,
 )
 from services.dispatch.orders import active_orders, advance_order, assign_team
@@ -43,6 +43,7 @@ F_TITLE, F_KIND, F_LEVEL, F_TOWNSHIP, F_SUBMIT, F_MESSAGE = ("duty-title", "duty
                                                             "duty-township", "duty-submit", "duty-message")
 D_INCIDENT, D_TEAMS, D_ASSIGN = "duty-dispatch-incident", "duty-dispatch-teams", "duty-assign"
 ORDERS, WARNINGS, ADVANCE = "duty-orders", "duty-warnings", "duty-advance"
+FEED_FILTER = "duty-feed-kinds"
 W_LEVEL, W_HEADLINE, W_TOWNSHIPS, W_PEOPLE, W_ISSUE, W_MESSAGE = ("duty-w-level", "duty-w-headline",
                                                                  "duty-w-townships", "duty-w-people", "duty-w-issue",
                                                                  "duty-w-message")
@@ -88,7 +89,10 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 ], className="duty-form"),
                 dcc.Textarea(id=W_PEOPLE, placeholder=t("duty.recipients_hint", lang), className="duty-people"),
                 html.Div(id=W_MESSAGE, className="hint"),
-                html.H3(t("duty.feed", lang)), html.Ul(id=FEED, className="duty-feed"),
+                html.H3(t("duty.feed", lang)),
+                dcc.Checklist([{"label": t(f"duty.feed_kind.{k}", lang), "value": k} for k in FEED_KINDS],
+                              list(FEED_KINDS), id=FEED_FILTER, inline=True, className="duty-feed-kinds"),
+                html.Ul(id=FEED, className="duty-feed"),
             ], className="plan-result"),
         ], className="plan-body"),
     ], className="data-page evac-page")
@@ -111,11 +115,15 @@ def _event_line(e: dict, lang: str) -> str:
              text=e["text_en"] if lang == "en" else e["text"])
 
 
-def feed_items(uow, limit: int = 30, lang: str = "zh") -> list:
-    """The newest feed events (incidents' timelines, hazard patrols), newest first; a patrol that raised a warning
-    level stands out."""
-    return [html.Li(_event_line(e, lang), className="feed-raised" if e["params"].get("raised") else "feed-line")
-            for e in recent_events(uow, limit)]
+def feed_items(uow, limit: int = 30, lang: str = "zh", kinds=None) -> list:
+    """The newest feed lines of the kinds chosen (incidents, patrols, warnings, 叫应, closures, moves), newest
+    first; an alarm (a patrol that raised a level, an overdue 叫应) stands out in red."""
+    lines = duty_feed(uow, kinds=kinds, limit=limit)
+    items = [html.Li(t("duty.event_row", lang, time=_local(line.at.isoformat()),
+                       actor=line.actor or t("duty.feed_system", lang), text=line.text(lang)),
+                     className=("feed-raised" if line.alarm else "feed-line") + f" feed-{line.kind}")
+             for line in lines]
+    return items or [html.Li(t("duty.feed_empty", lang), className="hint")]
 
 
 def _message(exc: FieldError, lang: str) -> html.Span:
@@ -189,13 +197,20 @@ def _advance(_clicks, lang):
 @callback(Output(VERSION, "data"), Output(FIGURES, "children"), Output(INCIDENTS, "children"),
           Output(FEED, "children"), Output(POINTS, "data"), Output(D_INCIDENT, "options"),
           Output(ORDERS, "children"), Output(WARNINGS, "children"),
-          Input(TICK, "n_intervals"), State(VERSION, "data"), State(LANG, "data"))
-def _refresh(_tick, version, lang):
+          Input(TICK, "n_intervals"), State(VERSION, "data"), State(LANG, "data"), State(FEED_FILTER, "value"))
+def _refresh(_tick, version, lang, kinds=None):
     with unit_of_work(settings()) as uow:  # one snapshot: every figure below agrees with the others
-        return _redraw(uow, version, lang)
+        return _redraw(uow, version, lang, kinds)
 
 
-def _redraw(uow, version, lang):
+@callback(Output(FEED, "children", allow_duplicate=True), Input(FEED_FILTER, "value"), State(LANG, "data"),
+          prevent_initial_call=True)
+def _filter_feed(kinds, lang):
+    with unit_of_work(settings()) as uow:
+        return feed_items(uow, lang=lang, kinds=kinds or [])
+
+
+def _redraw(uow, version, lang, kinds=None):
     current = change_counter(uow)
     if current == version:
         raise dash.exceptions.PreventUpdate  # nothing changed: no redraw, no flicker
@@ -205,7 +220,7 @@ def _redraw(uow, version, lang):
                      html.Td(_local(i["occurred_at"]))]) for i in incidents]
     table = html.Table(html.Tbody(rows), className="data-table duty-incident-table") if rows else \
         html.P(t("duty.none", lang), className="hint")
-    feed = feed_items(uow, lang=lang)
+    feed = feed_items(uow, lang=lang, kinds=kinds)
     points = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [i["lon"], i["lat"]]},
          "properties": {"title": i["title"], "level": i["level"]}} for i in incidents]}

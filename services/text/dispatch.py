@@ -15,6 +15,17 @@ EVENTS: dict[str, tuple[str, str]] = {
     "event.order": ("{team}：{before} → {status}", "{team}: {before_en} → {status_en}"),
     # An event written before timeline codes whose text matched no template: kept as it was written.
     "event.text": ("{text}", "{text}"),
+    # The duty feed's other lines (services/dispatch/feed.py), from the records themselves.
+    "feed.warning_issued": ("发布{level}色预警 #{id}：{headline}", "{level_en} warning #{id} issued: {headline}"),
+    "feed.warning_lifted": ("解除预警 #{id}：{headline}", "Warning #{id} lifted: {headline}"),
+    "feed.ack": ("{name} 已叫应预警 #{id}（{headline}）", "{name} acknowledged warning #{id} ({headline})"),
+    "feed.ack_overdue": ("{name} 超时未叫应预警 #{id}（{headline}）",
+                         "{name} has not acknowledged warning #{id} in time ({headline})"),
+    "feed.closure": ("道路封闭 #{id}：{reason}", "Road closed #{id}: {reason}"),
+    "feed.closure_lifted": ("解除道路封闭 #{id}：{reason}", "Road closure #{id} lifted: {reason}"),
+    "feed.move": ("从 {hazard} 转移 {people} 人", "{people} people moved from {hazard}"),
+    "feed.move_housed": ("从 {hazard} 转移 {people} 人，安置于 {shelter}",
+                         "{people} people moved from {hazard}, housed at {shelter}"),
 }
 
 REASONS: dict[str, tuple[str, str]] = {

@@ -91,3 +91,31 @@ def test_issuing_a_warning_from_the_page(browser, served):
         assert page.recorder.console_errors == []
     finally:
         context.close()
+
+
+def test_the_feed_is_live_for_warnings_acknowledgements_and_closures_and_filters_by_kind(browser, served):
+    """The frozen feed: a warning, its 叫应 and a road closure made elsewhere appear at the top of the feed
+    within seconds; unticking kinds leaves only the kinds chosen."""
+    context, page = new_page(browser, served)
+    try:
+        page.goto(served + "/duty")
+        page.wait_for_selector(".duty-card")
+        warning = post(served, "/api/v1/warnings", {"level": "黄", "hazard_type": "地质灾害", "headline": "动态测试预警",
+                                                     "townships": ["500114112"], "include_hazard_monitors": False,
+                                                     "recipients": [{"name": "动态甲"}]})
+        page.wait_for_function("() => document.querySelector('.duty-feed li').innerText.includes('动态测试预警')",
+                               timeout=10_000)
+        post(served, f"/api/v1/warnings/{warning['id']}/ack", {"recipient_id": warning["recipients"][0]["id"]})
+        page.wait_for_function("() => document.querySelector('.duty-feed li').innerText.includes('动态甲 已叫应')",
+                               timeout=10_000)
+        post(served, "/api/v1/roads/blocks", {"point": [108.7748, 29.5328], "reason": "动态测试塌方"})
+        page.wait_for_function("() => document.querySelector('.duty-feed li').innerText.includes('动态测试塌方')",
+                               timeout=10_000)
+        for kind in ("事件", "巡查", "预警", "叫应", "转移"):
+            page.locator(".duty-feed-kinds label", has_text=kind).first.click()
+        page.wait_for_function("() => [...document.querySelectorAll('.duty-feed li')].every("
+                               "li => li.classList.contains('feed-closure'))", timeout=10_000)
+        assert "动态测试塌方" in page.locator(".duty-feed").inner_text()
+        assert page.recorder.console_errors == []
+    finally:
+        context.close()
