@@ -130,14 +130,21 @@ def _message(exc: FieldError, lang: str) -> html.Span:
     return html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
 
 
+def _parts(parts: list[tuple[str, int]], lang: str) -> list:
+    """A card's figures, each with what it is: 已转移 0 · 已安置 92 · 空余床位 100,866 · 转移目标 3,000."""
+    return [html.Span([html.Span(t(f"duty.part.{key}", lang), className="duty-part-label"),
+                       html.Span(t("duty.part.unit", lang, n=f"{n:,}"), className="duty-part-value")],
+                      className=f"duty-part duty-part-{key}") for key, n in parts]
+
+
 def _figures(f: dict, lang: str) -> list:
     by_level = " · ".join(t("duty.level_count", lang, level=k, n=v) for k, v in f["incidents_by_level"].items())
     cards = [(t("duty.incidents_active", lang), by_level),
              (t("duty.waiting", lang), t("duty.waiting_value", lang, waiting=f["recipients_waiting"],
                                          overdue=f["recipients_escalated"])),
-             (t("duty.teams_out", lang), f"{f['teams_out']}"),
-             (t("duty.evacuated", lang), (f"{f['people_moved']:,} / {f['people_evacuated']:,} / {f['places_free']:,} / "
-                                         f"{f['target_people']:,}"))]
+             (t("duty.teams_out", lang), t("duty.teams_value", lang, n=f["teams_out"])),
+             (t("duty.evacuated", lang), _parts([("moved", f["people_moved"]), ("housed", f["people_evacuated"]),
+                                                 ("free", f["places_free"]), ("target", f["target_people"])], lang))]
     return [html.Div([html.Div(label, className="duty-label"), html.Div(value, className="duty-value")],
                      className="duty-card" + (" alarm" if i == 1 and f["recipients_escalated"] else ""))
             for i, (label, value) in enumerate(cards)]
