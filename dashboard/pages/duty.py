@@ -24,6 +24,7 @@ from services.dispatch.duty import change_counter, duty_figures
 from services.dispatch.feed import FEED_KINDS, duty_feed
 from services.dispatch.incidents import (
     IncidentReport,
+    change_status,
     incident_detail,
     list_incidents,
     report_incident,
@@ -44,6 +45,8 @@ F_TITLE, F_KIND, F_LEVEL, F_TOWNSHIP, F_SUBMIT, F_MESSAGE = ("duty-title", "duty
 D_INCIDENT, D_TEAMS, D_ASSIGN = "duty-dispatch-incident", "duty-dispatch-teams", "duty-assign"
 ORDERS, WARNINGS, ADVANCE = "duty-orders", "duty-warnings", "duty-advance"
 FEED_FILTER = "duty-feed-kinds"
+DETAIL, STEP, STEP_NOTE, STEP_MESSAGE = "duty-detail", "duty-step", "duty-step-note", "duty-step-message"
+DETAIL_LOG = "duty-detail-log"
 W_LEVEL, W_HEADLINE, W_TOWNSHIPS, W_PEOPLE, W_ISSUE, W_MESSAGE = ("duty-w-level", "duty-w-headline",
                                                                  "duty-w-townships", "duty-w-people", "duty-w-issue",
                                                                  "duty-w-message")
@@ -76,6 +79,13 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 html.Div(id=F_MESSAGE, className="hint"),
                 html.H3(t("duty.dispatch", lang)),
                 dcc.Dropdown([], None, id=D_INCIDENT, placeholder=t("duty.choose_incident", lang)),
+                html.Div([
+                    html.Div(id=DETAIL),
+                    html.Div([dcc.Input(id=STEP_NOTE, type="text", placeholder=t("duty.step_note_hint", lang),
+                                        maxLength=500, className="duty-step-note")], className="duty-step-form"),
+                    html.Div(id=STEP_MESSAGE, className="hint"),
+                    html.Div(id=DETAIL_LOG),
+                ], className="duty-detail"),
                 html.Div(id=D_TEAMS, className="duty-teams"),
                 html.H3(t("duty.incidents", lang)), html.Div(id=INCIDENTS),
                 html.H3(t("duty.orders", lang)), html.Div(id=ORDERS, className="duty-teams"),
@@ -204,10 +214,11 @@ def _advance(_clicks, lang):
 @callback(Output(VERSION, "data"), Output(FIGURES, "children"), Output(INCIDENTS, "children"),
           Output(FEED, "children"), Output(POINTS, "data"), Output(D_INCIDENT, "options"),
           Output(ORDERS, "children"), Output(WARNINGS, "children"),
-          Input(TICK, "n_intervals"), State(VERSION, "data"), State(LANG, "data"), State(FEED_FILTER, "value"))
-def _refresh(_tick, version, lang, kinds=None):
+          Input(TICK, "n_intervals"), State(VERSION, "data"), State(LANG, "data"), State(FEED_FILTER, "value"),
+          State(D_INCIDENT, "value"))
+def _refresh(_tick, version, lang, kinds=None, chosen=None):
     with unit_of_work(settings()) as uow:  # one snapshot: every figure below agrees with the others
-        return _redraw(uow, version, lang, kinds)
+        return _redraw(uow, version, lang, kinds, chosen)
 
 
 @callback(Output(FEED, "children", allow_duplicate=True), Input(FEED_FILTER, "value"), State(LANG, "data"),
@@ -217,7 +228,7 @@ def _filter_feed(kinds, lang):
         return feed_items(uow, lang=lang, kinds=kinds or [])
 
 
-def _redraw(uow, version, lang, kinds=None):
+def _redraw(uow, version, lang, kinds=None, chosen=None):
     current = change_counter(uow)
     if current == version:
         raise dash.exceptions.PreventUpdate  # nothing changed: no redraw, no flicker
@@ -232,6 +243,11 @@ def _redraw(uow, version, lang, kinds=None):
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [i["lon"], i["lat"]]},
          "properties": {"title": i["title"], "level": i["level"]}} for i in incidents]}
     options = [{"label": f"#{i['id']} {i['title']}", "value": i["id"]} for i in incidents]
+    if chosen and all(i["id"] != chosen for i in incidents):  # closed while chosen: its detail stays in view
+        closed = incident_detail(uow, int(chosen))
+        if closed is not None:
+            options.append({"label": t("duty.closed_option", lang, id=closed["id"], title=closed["title"],
+                                       status=closed["status"]), "value": closed["id"]})
     return (current, _figures(duty_figures(uow), lang), table, feed, points, options, _orders(uow, lang),
             _warnings(uow, lang))
 
@@ -288,12 +304,7 @@ def _dispatch_view(uow, incident_id: int, teams: list[dict], message, lang: str)
     depots = [html.Li(t("duty.depot_row", lang, name=d["name"], n=d["vehicles_available"]) +
                       _minutes(d["travel_s"], lang)) for d in recommend_depots(uow, incident_id)]
     rows.append(html.Div([html.H4(t("duty.depots", lang)), html.Ul(depots, className="duty-timeline")]))
-    detail = incident_detail(uow, incident_id)
-    timeline = html.Div([html.H4(t("duty.timeline", lang)), html.Ol(
-        [html.Li(_event_line(e, lang)) for e in detail["timeline"]],
-        className="duty-timeline"), *_photos(uow, incident_id, lang)]) if detail else None
-    return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")]) + \
-        ([timeline] if timeline else [])
+    return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")])
 
 
 def _photos(uow, incident_id: int, lang: str) -> list:
@@ -339,3 +350,56 @@ def _send(warning_id: int) -> None:
     from services.dispatch.gateway import deliver
     with unit_of_work(settings()) as uow:
         deliver(uow.settings, warning_id, recipient_messages(uow, warning_id))
+
+
+@callback(Output(DETAIL, "children"), Output(DETAIL_LOG, "children"), Output(STEP_MESSAGE, "children"),
+          Output(STEP_NOTE, "value"),
+          Input(D_INCIDENT, "value"), Input(VERSION, "data"), Input({"type": STEP, "status": ALL}, "n_clicks"),
+          State(STEP_NOTE, "value"), State(LANG, "data"), prevent_initial_call=True)
+def _detail(incident_id, _version, _clicks, note, lang):
+    """The chosen incident: its state, the next steps of 接报 → 核实 → 处置中 → 已结束 (each with a note), its orders
+    and its timeline; redrawn whenever the change counter moves, so another officer's step shows here too."""
+    if not incident_id:
+        return [], [], [], dash.no_update
+    message, cleared, trigger = [], dash.no_update, clicked_id()
+    if trigger is not None:
+        if not (note or "").strip():
+            message = html.Span(t("duty.step_note_required", lang), className="short")
+        else:
+            try:
+                with unit_of_work(settings(), write=True, actor=ACTOR) as uow:
+                    change_status(uow, int(incident_id), trigger["status"], note=note.strip())
+                message, cleared = html.Span(t("duty.step_done", lang, status=trigger["status"]), className="ok"), ""
+            except FieldError as exc:  # moved meanwhile, or not this user's to move: say so; the view shows now
+                message = _message(exc, lang)
+    with unit_of_work(settings()) as uow:
+        return (*_detail_view(uow, int(incident_id), lang), message, cleared)
+
+
+def _detail_view(uow, incident_id: int, lang: str) -> tuple[list, list]:
+    """The head (facts, stages, step buttons: above the note) and the log (orders, timeline, photos: below it)."""
+    detail = incident_detail(uow, incident_id)
+    if detail is None:
+        return [html.P(t("duty.incident_gone", lang, id=incident_id), className="hint")], []
+    status = detail["status"]
+    steps = [html.Span(t("duty.step", lang, n=n, status=s),
+                       className="duty-stage" + (" done" if n < vocabulary.INCIDENT_STATUSES.index(status) + 1 else "")
+                       + (" current" if s == status else ""))
+             for n, s in enumerate(vocabulary.INCIDENT_STATUSES, 1)]
+    buttons = [html.Button(t("duty.step_to", lang, status=s), id={"type": STEP, "status": s}, n_clicks=0,
+                           className="duty-step-button" + (" closing" if s == vocabulary.INCIDENT_CLOSED else ""))
+               for s in vocabulary.INCIDENT_TRANSITIONS[status]] if uow.principal.may("incident.manage") else []
+    facts = t("duty.incident_facts", lang, id=detail["id"], title=detail["title"], kind=detail["kind"],
+              level=detail["level"], at=_local(detail["occurred_at"]), reporter=detail["reporter"])
+    counts = t("duty.incident_counts", lang, dead=detail["dead"], injured=detail["injured"],
+               missing=detail["missing"], affected=detail["people_affected"])
+    orders = [html.Li(t("duty.detail_order", lang, team=o["team"], status=o["status"])) for o in detail["orders"]]
+    head = [html.H4(facts, className="duty-detail-title"), html.P(counts, className="hint"),
+            html.Div(steps, className="duty-stages"),
+            html.Div(buttons, className="duty-step-buttons") if buttons else None]
+    return head, [
+        html.Ul(orders, className="duty-timeline") if orders else None,
+        html.H4(t("duty.timeline", lang)),
+        html.Ol([html.Li(_event_line(e, lang)) for e in reversed(detail["timeline"])],
+                className="duty-timeline duty-detail-timeline"),
+        *_photos(uow, incident_id, lang)]

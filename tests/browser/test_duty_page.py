@@ -33,7 +33,7 @@ def choose(page, dropdown_id: str, option: str) -> None:
 
 
 def teams_out(page) -> int:
-    return int(page.locator(".duty-card").nth(2).locator(".duty-value").inner_text())
+    return int(page.locator(".duty-card").nth(2).locator(".duty-value").inner_text().split()[0])  # "3 支"
 
 
 def test_report_and_dispatch_in_one_browser_are_seen_in_the_other(browser, served):
@@ -56,7 +56,8 @@ def test_report_and_dispatch_in_one_browser_are_seen_in_the_other(browser, serve
         a.get_by_role("listbox").get_by_text("双浏览器测试滑坡", exact=False).first.click()
         a.locator(".duty-teams button").first.click()
         a.wait_for_selector(".duty-teams .ok")
-        assert "派遣" in a.locator("ol.duty-timeline").inner_text()  # the incident timeline shows the order
+        a.wait_for_function("() => document.querySelector('ol.duty-timeline').innerText.includes('派遣')",
+                            timeout=10_000)  # the incident's timeline shows the order
         b.wait_for_function(f"() => parseInt(document.querySelectorAll('.duty-card')[2]"
                             f".querySelector('.duty-value').innerText) === {out_before + 1}", timeout=10_000)
         b.wait_for_function("() => document.querySelector('.duty-feed').innerText.includes('派遣')", timeout=10_000)
@@ -119,3 +120,36 @@ def test_the_feed_is_live_for_warnings_acknowledgements_and_closures_and_filters
         assert page.recorder.console_errors == []
     finally:
         context.close()
+
+
+def test_the_incident_workflow_with_a_note_at_each_step_is_seen_live_in_the_other_browser(browser, served):
+    """接报 → 核实 → 处置中 → 已结束 from the page, a note required at each step; another officer watching the same
+    incident sees each step on its timeline without reloading."""
+    incident = post(served, "/api/v1/incidents", {"title": "流程测试滑坡", "kind": "滑坡", "level": "Ⅳ",
+                                                   "lon": 108.7748, "lat": 29.5328})
+    context_a, a = new_page(browser, served)
+    context_b, b = new_page(browser, served)
+    try:
+        for page in (a, b):
+            page.goto(served + "/duty")
+            page.wait_for_selector(".duty-card")
+            page.locator("#duty-dispatch-incident").click()
+            page.get_by_role("listbox").get_by_text(f"#{incident['id']} 流程测试滑坡", exact=False).first.click()
+            page.wait_for_selector(".duty-stage.current")
+        assert a.locator(".duty-stage.current").inner_text() == "1 接报"
+        a.locator(".duty-step-button", has_text="核实").click()  # no note: refused, nothing moves
+        a.wait_for_selector("#duty-step-message .short")
+        assert a.locator(".duty-stage.current").inner_text() == "1 接报"
+        for status, note in (("核实", "现场核实属实"), ("处置中", "救援队已到场"), ("已结束", "险情排除")):
+            a.locator("#duty-step-note").fill(note)
+            a.locator(".duty-step-button", has_text=status).click()
+            a.wait_for_function(f"() => document.querySelector('.duty-stage.current').innerText.includes('{status}')",
+                                timeout=10_000)
+            b.wait_for_function(f"() => document.querySelector('.duty-detail-timeline li').innerText.includes('{note}')",
+                                timeout=10_000)
+            assert a.locator("#duty-step-note").input_value() == ""
+        assert b.locator(".duty-step-button").count() == 0  # closed: no step left
+        assert a.recorder.console_errors == [] and b.recorder.console_errors == []
+    finally:
+        context_a.close()
+        context_b.close()
