@@ -48,6 +48,9 @@ def shoot(browser, base: str, incident_id: int, lang: str, width: int, height: i
     page.wait_for_selector(".duty-stage.current")
     page.wait_for_timeout(1200)
     page.screenshot(path=str(OUT / f"duty_{lang}_{width}.png"))
+    page.locator("#duty-warnings").scroll_into_view_if_needed()  # the 叫应 board and the feed, lower in the panel
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(OUT / f"duty_{lang}_{width}_board.png"))
     page.close()
 
 

@@ -11,32 +11,31 @@ import re
 import dash
 import dash_leaflet as dl
 from dash import ALL, Input, Output, State, callback, dcc, html
-from flask import url_for
 
+from dashboard.components import duty_panels as panels
 from dashboard.components.clicks import clicked_id
+from dashboard.components.duty_panels import ACTOR, local, message, warnings_view
 from dashboard.components.map_layers import boundary_layer
 from dashboard.state import settings
 from services import vocabulary
-from services.clock import format_local, now_utc
+from services.clock import now_utc
 from services.data.geography import township_list, township_seats
 from services.db.uow import unit_of_work
 from services.dispatch.duty import change_counter, duty_figures
 from services.dispatch.feed import FEED_KINDS, duty_feed
 from services.dispatch.incidents import (
     IncidentReport,
-    change_status,
     incident_detail,
     list_incidents,
     report_incident,
 )
 from services.dispatch.orders import active_orders, advance_order, assign_team
 from services.dispatch.recommendations import recommend_depots, recommend_teams
-from services.dispatch.warnings import active_warnings
 from services.errors import FieldError
-from services.field.photos import photos_of
 from services.text import normalise_language, t, term, term_options
 
 dash.register_page(__name__, path="/duty", name=t("nav.duty"), order=3)
+panels.register()  # the incident detail and the 叫应 board
 
 TICK, VERSION, LANG, FIGURES, INCIDENTS, FEED, POINTS = ("duty-tick", "duty-version", "duty-lang", "duty-figures",
                                                          "duty-incidents", "duty-feed", "duty-points")
@@ -45,8 +44,6 @@ F_TITLE, F_KIND, F_LEVEL, F_TOWNSHIP, F_SUBMIT, F_MESSAGE = ("duty-title", "duty
 D_INCIDENT, D_TEAMS, D_ASSIGN = "duty-dispatch-incident", "duty-dispatch-teams", "duty-assign"
 ORDERS, WARNINGS, ADVANCE = "duty-orders", "duty-warnings", "duty-advance"
 FEED_FILTER = "duty-feed-kinds"
-DETAIL, STEP, STEP_NOTE, STEP_MESSAGE = "duty-detail", "duty-step", "duty-step-note", "duty-step-message"
-DETAIL_LOG = "duty-detail-log"
 W_LEVEL, W_HEADLINE, W_TOWNSHIPS, W_PEOPLE, W_ISSUE, W_MESSAGE = ("duty-w-level", "duty-w-headline",
                                                                  "duty-w-townships", "duty-w-people", "duty-w-issue",
                                                                  "duty-w-message")
@@ -79,13 +76,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 html.Div(id=F_MESSAGE, className="hint"),
                 html.H3(t("duty.dispatch", lang)),
                 dcc.Dropdown([], None, id=D_INCIDENT, placeholder=t("duty.choose_incident", lang)),
-                html.Div([
-                    html.Div(id=DETAIL),
-                    html.Div([dcc.Input(id=STEP_NOTE, type="text", placeholder=t("duty.step_note_hint", lang),
-                                        maxLength=500, className="duty-step-note")], className="duty-step-form"),
-                    html.Div(id=STEP_MESSAGE, className="hint"),
-                    html.Div(id=DETAIL_LOG),
-                ], className="duty-detail"),
+                panels.detail_panel(lang),
                 html.Div(id=D_TEAMS, className="duty-teams"),
                 html.H3(t("duty.incidents", lang)), html.Div(id=INCIDENTS),
                 html.H3(t("duty.orders", lang)), html.Div(id=ORDERS, className="duty-teams"),
@@ -108,36 +99,19 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     ], className="data-page evac-page")
 
 
-ACTOR = t("duty.actor")  # until accounts (issue 10) name the signed-in user
-
-
 def _level_options(lang: str) -> list[dict]:
     return [{"label": t("duty.level", lang, level=v), "value": v} for v in vocabulary.INCIDENT_LEVELS]
-
-
-def _local(iso: str) -> str:
-    return format_local(iso, settings(), "%m-%d %H:%M")
-
-
-def _event_line(e: dict, lang: str) -> str:
-    """A timeline event as the feed and the timeline show it, in the page's language."""
-    return t("duty.event_row", lang, time=_local(e["at"]), actor=e["actor"],
-             text=e["text_en"] if lang == "en" else e["text"])
 
 
 def feed_items(uow, limit: int = 30, lang: str = "zh", kinds=None) -> list:
     """The newest feed lines of the kinds chosen (incidents, patrols, warnings, 叫应, closures, moves), newest
     first; an alarm (a patrol that raised a level, an overdue 叫应) stands out in red."""
     lines = duty_feed(uow, kinds=kinds, limit=limit)
-    items = [html.Li(t("duty.event_row", lang, time=_local(line.at.isoformat()),
+    items = [html.Li(t("duty.event_row", lang, time=local(line.at.isoformat()),
                        actor=line.actor or t("duty.feed_system", lang), text=line.text(lang)),
                      className=("feed-raised" if line.alarm else "feed-line") + f" feed-{line.kind}")
              for line in lines]
     return items or [html.Li(t("duty.feed_empty", lang), className="hint")]
-
-
-def _message(exc: FieldError, lang: str) -> html.Span:
-    return html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
 
 
 def _parts(parts: list[tuple[str, int]], lang: str) -> list:
@@ -171,31 +145,6 @@ def _orders(uow, lang: str) -> list:
     return rows or [html.P(t("duty.no_orders", lang), className="hint")]
 
 
-def _warnings(uow, lang: str) -> list:
-    rows = []
-    for w in active_warnings(uow):
-        rows.append(html.Div([html.Span(t("duty.warning_row", lang, level=w["level"], headline=w["headline"])),
-                              html.Span(f"{t('duty.acked', lang)} {w['acknowledged']}/{w['recipients_total']}" +
-                                        (f" · {t('duty.escalated', lang)} {w['escalated']}" if w["escalated"] else ""),
-                                        className="short" if w["escalated"] else "")],
-                             className="block-row" + (" alarm" if w["escalated"] else "")))
-        if uow.principal.may("warning.issue"):
-            rows.append(_messages(uow, w["id"], lang))
-    return rows or [html.P(t("duty.no_warnings", lang), className="hint")]
-
-
-def _messages(uow, warning_id: int, lang: str) -> html.Details:
-    """Each recipient's message and personal link, to read out by phone to whoever has not confirmed."""
-    from services.dispatch.ack_links import recipient_messages
-    items = [html.Li([html.Strong(f"{m.name} {m.phone or ''}"), " ",
-                      html.Span(t("duty.acked_mark", lang) if m.acknowledged else t("duty.waiting_mark", lang),
-                                className="ok" if m.acknowledged else "short"),
-                      html.Div(m.text, className="ack-text"), html.A(m.link, href=m.link, className="ack-link")])
-             for m in recipient_messages(uow, warning_id, lang)]
-    return html.Details([html.Summary(t("duty.messages", lang)), html.Ul(items, className="ack-list")],
-                        className="ack-messages")
-
-
 @callback(Output(ORDERS, "children", allow_duplicate=True), Input({"type": ADVANCE, "order": ALL, "status": ALL},
                                                                  "n_clicks"),
           State(LANG, "data"), prevent_initial_call=True)
@@ -206,7 +155,7 @@ def _advance(_clicks, lang):
             with unit_of_work(settings(), write=True, actor=ACTOR) as uow:
                 advance_order(uow, int(trigger["order"]), trigger["status"])
         except FieldError as exc:  # e.g. someone else moved it first: say so; the list shows where it is now
-            note = [html.P(_message(exc, lang))]
+            note = [html.P(message(exc, lang))]
     with unit_of_work(settings()) as uow:
         return note + _orders(uow, lang)
 
@@ -235,7 +184,7 @@ def _redraw(uow, version, lang, kinds=None, chosen=None):
     incidents = list_incidents(uow, active_only=True)
     rows = [html.Tr([html.Td(f"#{i['id']}"), html.Td(i["title"]), html.Td(term(i["kind"], lang)),
                      html.Td(t("duty.level", lang, level=i["level"])), html.Td(term(i["status"], lang)),
-                     html.Td(_local(i["occurred_at"]))]) for i in incidents]
+                     html.Td(local(i["occurred_at"]))]) for i in incidents]
     table = html.Table(html.Tbody(rows), className="data-table duty-incident-table") if rows else \
         html.P(t("duty.none", lang), className="hint")
     feed = feed_items(uow, lang=lang, kinds=kinds)
@@ -249,7 +198,7 @@ def _redraw(uow, version, lang, kinds=None, chosen=None):
             options.append({"label": t("duty.closed_option", lang, id=closed["id"], title=closed["title"],
                                        status=closed["status"]), "value": closed["id"]})
     return (current, _figures(duty_figures(uow), lang), table, feed, points, options, _orders(uow, lang),
-            _warnings(uow, lang))
+            warnings_view(uow, lang))
 
 
 @callback(Output(F_MESSAGE, "children"), Input(F_SUBMIT, "n_clicks"),
@@ -266,7 +215,7 @@ def _report(_clicks, title, kind, level, township, lang):
             incident_id = report_incident(uow, IncidentReport(title=title or "", kind=kind, level=level, lon=seat[0],
                                                               lat=seat[1], occurred_at=now_utc(), reporter=ACTOR))
     except FieldError as exc:
-        return _message(exc, lang)
+        return message(exc, lang)
     return html.Span(t("duty.reported", lang, id=incident_id), className="ok")
 
 
@@ -287,7 +236,7 @@ def _dispatch(incident_id, _clicks, lang):
             message = html.P(t("duty.dispatched", lang), className="ok")
             teams = [tm for tm in teams if tm["team_id"] != chosen]  # busy now
         except FieldError as exc:
-            message = html.P(_message(exc, lang))
+            message = html.P(message(exc, lang))
     with unit_of_work(s) as uow:
         return _dispatch_view(uow, int(incident_id), teams[:5], message, lang)
 
@@ -305,19 +254,6 @@ def _dispatch_view(uow, incident_id: int, teams: list[dict], message, lang: str)
                       _minutes(d["travel_s"], lang)) for d in recommend_depots(uow, incident_id)]
     rows.append(html.Div([html.H4(t("duty.depots", lang)), html.Ul(depots, className="duty-timeline")]))
     return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")])
-
-
-def _photos(uow, incident_id: int, lang: str) -> list:
-    """The incident's photos as thumbnails; each opens the full photo in a new tab (both routes check the reader)."""
-    photos = photos_of(uow, "incident", incident_id)
-    if not photos:
-        return []
-    links = [html.A(html.Img(src=url_for("field_api.photo_thumbnail", photo_id=p.id),
-                             alt=t("duty.photo_alt", lang, n=n), className="duty-thumb"),
-                    href=url_for("field_api.photo", photo_id=p.id), target="_blank", rel="noopener",
-                    title=t("duty.photo_open", lang, by=p.uploaded_by, at=_local(p.uploaded_at)))
-             for n, p in enumerate(photos, 1)]
-    return [html.H4(t("duty.photos", lang, n=len(photos))), html.Div(links, className="duty-photos")]
 
 
 @callback(Output(W_MESSAGE, "children"), Input(W_ISSUE, "n_clicks"), State(W_LEVEL, "value"),
@@ -339,7 +275,7 @@ def _issue(_clicks, level, headline, townships, people, lang):
                                      headline=headline or "", townships=townships or [], recipients=recipients)
             warning_id = issue_warning(uow, request)
     except FieldError as exc:
-        return _message(exc, lang)
+        return message(exc, lang)
     _send(warning_id)
     return html.Span(t("duty.issued", lang, id=warning_id), className="ok")
 
@@ -350,56 +286,3 @@ def _send(warning_id: int) -> None:
     from services.dispatch.gateway import deliver
     with unit_of_work(settings()) as uow:
         deliver(uow.settings, warning_id, recipient_messages(uow, warning_id))
-
-
-@callback(Output(DETAIL, "children"), Output(DETAIL_LOG, "children"), Output(STEP_MESSAGE, "children"),
-          Output(STEP_NOTE, "value"),
-          Input(D_INCIDENT, "value"), Input(VERSION, "data"), Input({"type": STEP, "status": ALL}, "n_clicks"),
-          State(STEP_NOTE, "value"), State(LANG, "data"), prevent_initial_call=True)
-def _detail(incident_id, _version, _clicks, note, lang):
-    """The chosen incident: its state, the next steps of 接报 → 核实 → 处置中 → 已结束 (each with a note), its orders
-    and its timeline; redrawn whenever the change counter moves, so another officer's step shows here too."""
-    if not incident_id:
-        return [], [], [], dash.no_update
-    message, cleared, trigger = [], dash.no_update, clicked_id()
-    if trigger is not None:
-        if not (note or "").strip():
-            message = html.Span(t("duty.step_note_required", lang), className="short")
-        else:
-            try:
-                with unit_of_work(settings(), write=True, actor=ACTOR) as uow:
-                    change_status(uow, int(incident_id), trigger["status"], note=note.strip())
-                message, cleared = html.Span(t("duty.step_done", lang, status=trigger["status"]), className="ok"), ""
-            except FieldError as exc:  # moved meanwhile, or not this user's to move: say so; the view shows now
-                message = _message(exc, lang)
-    with unit_of_work(settings()) as uow:
-        return (*_detail_view(uow, int(incident_id), lang), message, cleared)
-
-
-def _detail_view(uow, incident_id: int, lang: str) -> tuple[list, list]:
-    """The head (facts, stages, step buttons: above the note) and the log (orders, timeline, photos: below it)."""
-    detail = incident_detail(uow, incident_id)
-    if detail is None:
-        return [html.P(t("duty.incident_gone", lang, id=incident_id), className="hint")], []
-    status = detail["status"]
-    steps = [html.Span(t("duty.step", lang, n=n, status=s),
-                       className="duty-stage" + (" done" if n < vocabulary.INCIDENT_STATUSES.index(status) + 1 else "")
-                       + (" current" if s == status else ""))
-             for n, s in enumerate(vocabulary.INCIDENT_STATUSES, 1)]
-    buttons = [html.Button(t("duty.step_to", lang, status=s), id={"type": STEP, "status": s}, n_clicks=0,
-                           className="duty-step-button" + (" closing" if s == vocabulary.INCIDENT_CLOSED else ""))
-               for s in vocabulary.INCIDENT_TRANSITIONS[status]] if uow.principal.may("incident.manage") else []
-    facts = t("duty.incident_facts", lang, id=detail["id"], title=detail["title"], kind=detail["kind"],
-              level=detail["level"], at=_local(detail["occurred_at"]), reporter=detail["reporter"])
-    counts = t("duty.incident_counts", lang, dead=detail["dead"], injured=detail["injured"],
-               missing=detail["missing"], affected=detail["people_affected"])
-    orders = [html.Li(t("duty.detail_order", lang, team=o["team"], status=o["status"])) for o in detail["orders"]]
-    head = [html.H4(facts, className="duty-detail-title"), html.P(counts, className="hint"),
-            html.Div(steps, className="duty-stages"),
-            html.Div(buttons, className="duty-step-buttons") if buttons else None]
-    return head, [
-        html.Ul(orders, className="duty-timeline") if orders else None,
-        html.H4(t("duty.timeline", lang)),
-        html.Ol([html.Li(_event_line(e, lang)) for e in reversed(detail["timeline"])],
-                className="duty-timeline duty-detail-timeline"),
-        *_photos(uow, incident_id, lang)]

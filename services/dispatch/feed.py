@@ -1,7 +1,8 @@
 """The duty officer's feed (动态): everything that happened, newest first, by kind.
 
 Six kinds: incident timelines (接报, status, orders, photos), hazard patrols, warnings issued and lifted, 叫应
-(each acknowledgement, and each recipient past the warning's timeout, once, at the moment they became overdue),
+(each acknowledgement, each escalation by the duty officer, and each recipient past the warning's timeout, once,
+at the moment they became overdue),
 road closures and their lifting, and evacuation moves. Each source is read newest first (``limit`` rows each) and
 the lines merged by time, so the newest events are always the ones shown, whatever the history. A line is a
 catalogue code with parameters, rendered in the reader's language when read.
@@ -113,6 +114,12 @@ def _warnings(uow: UnitOfWork, wanted: set, limit: int, now: dt.datetime) -> lis
         lines += [FeedLine(as_utc(r.acknowledged_at), ACK, r.name, "feed.ack",
                            {"id": w.id, "name": r.name, "headline": w.headline}, warning_id=w.id)
                   for r, w in acks if ours(w)]
+        raised = session.execute(select(WarningRecipient, Warning).join(Warning)
+                                 .where(WarningRecipient.escalated_at.is_not(None))
+                                 .order_by(WarningRecipient.escalated_at.desc()).limit(limit)).all()
+        lines += [FeedLine(as_utc(r.escalated_at), ACK, r.escalated_by or "", "feed.escalated",
+                           {"id": w.id, "name": r.name, "headline": w.headline}, alarm=True, warning_id=w.id)
+                  for r, w in raised if ours(w)]
         # Overdue: a recipient of a warning in force who has not confirmed past its timeout, at that moment.
         live = [w for w in session.scalars(select(Warning).where(Warning.lifted_at.is_(None),
                                                                  Warning.valid_until > now)) if ours(w)]

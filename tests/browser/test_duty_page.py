@@ -1,6 +1,9 @@
 """值班态势 in two browsers: what one duty officer does, the other sees within seconds, without reloading."""
 from __future__ import annotations
 
+import json
+import urllib.request
+
 import pytest
 
 from tests.browser.conftest import Recorder, sign_in
@@ -153,3 +156,28 @@ def test_the_incident_workflow_with_a_note_at_each_step_is_seen_live_in_the_othe
     finally:
         context_a.close()
         context_b.close()
+
+
+def test_the_ack_board_confirms_for_a_recipient_and_escalates_another_in_red(browser, served):
+    warning = post(served, "/api/v1/warnings", {"level": "黄", "hazard_type": "地质灾害", "headline": "叫应板测试",
+                                                 "townships": ["500114112"], "include_hazard_monitors": False,
+                                                 "recipients": [{"name": "板甲"}, {"name": "板乙"}]})
+    context, page = new_page(browser, served)
+    try:
+        page.goto(served + "/duty")
+        page.wait_for_selector(".board-row")
+        row = lambda name: page.locator(".board-row", has_text=name)  # noqa: E731
+        row("板甲").get_by_role("button", name="代为确认").click()
+        page.wait_for_function("() => [...document.querySelectorAll('.board-row')].some(li => "
+                               "li.innerText.includes('板甲') && li.classList.contains('board-acknowledged'))",
+                               timeout=10_000)
+        row("板乙").get_by_role("button", name="升级").click()
+        page.wait_for_function("() => [...document.querySelectorAll('.board-row')].some(li => "
+                               "li.innerText.includes('板乙') && li.classList.contains('alarm'))", timeout=10_000)
+        assert page.locator(".board-row.alarm", has_text="板乙").evaluate(
+            "el => getComputedStyle(el).color") == "rgb(180, 35, 24)"  # red
+        status = json.loads(urllib.request.urlopen(f"{served}/api/v1/warnings/{warning['id']}").read())
+        assert {r["name"]: r["state"] for r in status["recipients"]}["板甲"] == "acknowledged"
+        assert page.recorder.console_errors == []
+    finally:
+        context.close()
