@@ -246,10 +246,12 @@ def _minutes(travel_s: float | None, lang: str) -> str:
 
 
 def _dispatch_view(uow, incident_id: int, teams: list[dict], message, lang: str) -> list:
-    rows = [html.Div([html.Span(t("duty.team_row", lang, name=tm["name"], kind=tm["kind"], members=tm["members"])
-                                + (" ★" if tm["specialty_match"] else "") + _minutes(tm["travel_s"], lang)),
+    rows = [html.Div([html.Span([t("duty.team_row", lang, name=tm["name"], kind=tm["kind"], members=tm["members"])
+                                 + (" ★" if tm["specialty_match"] else "") + _minutes(tm["travel_s"], lang),
+                                 html.Span(t(tm["reason_code"], lang, **tm["reason_params"]),
+                                           className="team-reason")]),
                       html.Button(t("duty.assign", lang), id={"type": D_ASSIGN, "team": tm["team_id"]}, n_clicks=0)],
-                     className="block-row") for tm in teams]
+                     className=f"block-row team-{tm['fit']}") for tm in teams]
     depots = [html.Li(t("duty.depot_row", lang, name=d["name"], n=d["vehicles_available"]) +
                       _minutes(d["travel_s"], lang)) for d in recommend_depots(uow, incident_id)]
     rows.append(html.Div([html.H4(t("duty.depots", lang)), html.Ul(depots, className="duty-timeline")]))

@@ -23,6 +23,20 @@ EVENTS: dict[str, tuple[str, str]] = {
                          "{name} has not acknowledged warning #{id} in time ({headline})"),
     "feed.escalated": ("{name} 未叫应预警 #{id}，已升级（{headline}）",
                        "{name} had not acknowledged warning #{id}: escalated ({headline})"),
+    # Why a recommended team stands where it does (services/dispatch/recommendations.py).
+    "team.reason.specialist": ("专业对口：{kind}适用于{incident_kind}", "specialist for {incident_kind_en}: {kind_en}"),
+    "team.reason.specialist_farther": (
+        "专业对口：{kind}适用于{incident_kind}；比最近的{nearest}多 {extra} 分钟，仍排在前面",
+        "specialist for {incident_kind_en}: {kind_en}; {extra} min farther than the nearest, {nearest}, and "
+        "ranked above it"),
+    "team.reason.first_response": ("最近的队伍（{minutes} 分钟），专业不对口：可先期处置，等待对口队伍",
+                                   "nearest team ({minutes} min), not a specialist: can respond first while the "
+                                   "specialists come"),
+    "team.reason.general_backup": ("综合救援队伍：排在对口专业队伍之后", "general rescue: after the specialists"),
+    "team.reason.general": ("综合救援队伍：此类事件没有对口专业，按道路行程排序",
+                            "general rescue: no specialty for this kind of incident, by road time"),
+    "team.reason.other": ("专业不对口（{kind}）", "not a match ({kind_en})"),
+    "team.reason.unreachable": ("没有道路可达，无法估算行程", "no road reaches the incident: no travel time"),
     "feed.closure": ("道路封闭 #{id}：{reason}", "Road closed #{id}: {reason}"),
     "feed.closure_lifted": ("解除道路封闭 #{id}：{reason}", "Road closure #{id} lifted: {reason}"),
     "feed.move": ("从 {hazard} 转移 {people} 人", "{people} people moved from {hazard}"),
