@@ -181,3 +181,28 @@ def test_the_ack_board_confirms_for_a_recipient_and_escalates_another_in_red(bro
         assert page.recorder.console_errors == []
     finally:
         context.close()
+
+
+def test_a_handover_note_is_the_first_thing_the_next_officer_sees(browser, served):
+    context_a, a = new_page(browser, served)
+    context_b, b = new_page(browser, served)
+    try:
+        for page in (a, b):
+            page.goto(served + "/duty")
+            page.wait_for_selector(".duty-card")
+        a.locator(".duty-handover-form summary").click()
+        a.locator("#duty-handover-note").fill("交接测试：城西滑坡仍在处置")
+        a.locator("#duty-handover-submit").click()
+        a.wait_for_selector("#duty-handover-message .ok")
+        b.wait_for_selector(".duty-handover.unread", timeout=10_000)  # live, without a reload
+        assert "交接测试：城西滑坡仍在处置" in b.locator(".duty-handover.unread").inner_text()
+        box = b.locator(".duty-handover.unread").bounding_box()
+        assert box["y"] < b.locator(".duty-figures").bounding_box()["y"]  # above everything else
+        b.get_by_role("button", name="已阅，接班").click()
+        a.wait_for_function("() => document.querySelector('.duty-handover') && "
+                            "!document.querySelector('.duty-handover.unread') && "
+                            "document.querySelector('.duty-handover').innerText.includes('接班')", timeout=10_000)
+        assert a.recorder.console_errors == [] and b.recorder.console_errors == []
+    finally:
+        context_a.close()
+        context_b.close()
