@@ -21,6 +21,7 @@ from services.dispatch.incidents import (
 from services.dispatch.orders import advance_order, assign_team
 from services.dispatch.warnings import WarningRequest
 from services.errors import FieldError, NotFound
+from services.text import both
 
 incidents_api = Blueprint("incidents_api", __name__)
 CAP_TYPES = ("application/cap+xml", "application/xml", "text/xml")
@@ -252,4 +253,7 @@ def recommendations(incident_id: int):
     """Teams and depots nearest the incident by road time."""
     from services.dispatch.recommendations import recommend_depots, recommend_teams
     with unit() as uow:
-        return {"teams": recommend_teams(uow, incident_id), "depots": recommend_depots(uow, incident_id)}
+        teams = [{k: v for k, v in tm.items() if k not in ("reason_code", "reason_params")} |
+                 dict(zip(("reason", "reason_en"), both(tm["reason_code"], **tm["reason_params"])))
+                 for tm in recommend_teams(uow, incident_id)]
+        return {"teams": teams, "depots": recommend_depots(uow, incident_id)}

@@ -20,7 +20,8 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "sup-print-download": PLANS,
     # the duty view
     "duty-version": RECORDS, "duty-orders": RECORDS, "duty-message": RECORDS, "duty-dispatch-teams": RECORDS,
-    "duty-w-message": RECORDS,
+    "duty-w-message": RECORDS, "duty-feed": RECORDS, "duty-detail": RECORDS,
+    "duty-warnings": RECORDS, "duty-handover": RECORDS,
     # 分析研判
     "an-cards": "analysis.read", "an-download": "analysis.read", "an-fig-incidents": "analysis.read",
     "an-report-docx": "analysis.read", "an-cov-tables": "analysis.read", "an-site-result": "analysis.run",

@@ -11,31 +11,33 @@ import re
 import dash
 import dash_leaflet as dl
 from dash import ALL, Input, Output, State, callback, dcc, html
-from flask import url_for
 
+from dashboard.components import duty_handover as handover
+from dashboard.components import duty_panels as panels
 from dashboard.components.clicks import clicked_id
+from dashboard.components.duty_panels import ACTOR, local, message, warnings_view
 from dashboard.components.map_layers import boundary_layer
 from dashboard.state import settings
 from services import vocabulary
-from services.clock import format_local, now_utc
+from services.clock import now_utc
 from services.data.geography import township_list, township_seats
 from services.db.uow import unit_of_work
 from services.dispatch.duty import change_counter, duty_figures
+from services.dispatch.feed import FEED_KINDS, duty_feed
 from services.dispatch.incidents import (
     IncidentReport,
     incident_detail,
     list_incidents,
-    recent_events,
     report_incident,
 )
 from services.dispatch.orders import active_orders, advance_order, assign_team
 from services.dispatch.recommendations import recommend_depots, recommend_teams
-from services.dispatch.warnings import active_warnings
 from services.errors import FieldError
-from services.field.photos import photos_of
 from services.text import normalise_language, t, term, term_options
 
 dash.register_page(__name__, path="/duty", name=t("nav.duty"), order=3)
+panels.register()  # the incident detail and the 叫应 board
+handover.register()  # 交接班, first on the page
 
 TICK, VERSION, LANG, FIGURES, INCIDENTS, FEED, POINTS = ("duty-tick", "duty-version", "duty-lang", "duty-figures",
                                                          "duty-incidents", "duty-feed", "duty-points")
@@ -43,6 +45,7 @@ F_TITLE, F_KIND, F_LEVEL, F_TOWNSHIP, F_SUBMIT, F_MESSAGE = ("duty-title", "duty
                                                             "duty-township", "duty-submit", "duty-message")
 D_INCIDENT, D_TEAMS, D_ASSIGN = "duty-dispatch-incident", "duty-dispatch-teams", "duty-assign"
 ORDERS, WARNINGS, ADVANCE = "duty-orders", "duty-warnings", "duty-advance"
+FEED_FILTER = "duty-feed-kinds"
 W_LEVEL, W_HEADLINE, W_TOWNSHIPS, W_PEOPLE, W_ISSUE, W_MESSAGE = ("duty-w-level", "duty-w-headline",
                                                                  "duty-w-townships", "duty-w-people", "duty-w-issue",
                                                                  "duty-w-message")
@@ -55,6 +58,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=VERSION, data=-1),
         dcc.Interval(id=TICK, interval=1500),  # polls a counter; redraws only on change (goal: seen within 2 s)
+        handover.handover_panel(lang),
         html.Div(id=FIGURES, className="duty-figures"),
         html.Div([
             html.Div([dl.Map([boundary_layer(lang), dl.GeoJSON(id=POINTS, data={"type": "FeatureCollection",
@@ -75,6 +79,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 html.Div(id=F_MESSAGE, className="hint"),
                 html.H3(t("duty.dispatch", lang)),
                 dcc.Dropdown([], None, id=D_INCIDENT, placeholder=t("duty.choose_incident", lang)),
+                panels.detail_panel(lang),
                 html.Div(id=D_TEAMS, className="duty-teams"),
                 html.H3(t("duty.incidents", lang)), html.Div(id=INCIDENTS),
                 html.H3(t("duty.orders", lang)), html.Div(id=ORDERS, className="duty-teams"),
@@ -88,38 +93,35 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 ], className="duty-form"),
                 dcc.Textarea(id=W_PEOPLE, placeholder=t("duty.recipients_hint", lang), className="duty-people"),
                 html.Div(id=W_MESSAGE, className="hint"),
-                html.H3(t("duty.feed", lang)), html.Ul(id=FEED, className="duty-feed"),
+                html.H3(t("duty.feed", lang)),
+                dcc.Checklist([{"label": t(f"duty.feed_kind.{k}", lang), "value": k} for k in FEED_KINDS],
+                              list(FEED_KINDS), id=FEED_FILTER, inline=True, className="duty-feed-kinds"),
+                html.Ul(id=FEED, className="duty-feed"),
             ], className="plan-result"),
         ], className="plan-body"),
     ], className="data-page evac-page")
-
-
-ACTOR = t("duty.actor")  # until accounts (issue 10) name the signed-in user
 
 
 def _level_options(lang: str) -> list[dict]:
     return [{"label": t("duty.level", lang, level=v), "value": v} for v in vocabulary.INCIDENT_LEVELS]
 
 
-def _local(iso: str) -> str:
-    return format_local(iso, settings(), "%m-%d %H:%M")
+def feed_items(uow, limit: int = 30, lang: str = "zh", kinds=None) -> list:
+    """The newest feed lines of the kinds chosen (incidents, patrols, warnings, 叫应, closures, moves), newest
+    first; an alarm (a patrol that raised a level, an overdue 叫应) stands out in red."""
+    lines = duty_feed(uow, kinds=kinds, limit=limit)
+    items = [html.Li(t("duty.event_row", lang, time=local(line.at.isoformat()),
+                       actor=line.actor or t("duty.feed_system", lang), text=line.text(lang)),
+                     className=("feed-raised" if line.alarm else "feed-line") + f" feed-{line.kind}")
+             for line in lines]
+    return items or [html.Li(t("duty.feed_empty", lang), className="hint")]
 
 
-def _event_line(e: dict, lang: str) -> str:
-    """A timeline event as the feed and the timeline show it, in the page's language."""
-    return t("duty.event_row", lang, time=_local(e["at"]), actor=e["actor"],
-             text=e["text_en"] if lang == "en" else e["text"])
-
-
-def feed_items(uow, limit: int = 30, lang: str = "zh") -> list:
-    """The newest feed events (incidents' timelines, hazard patrols), newest first; a patrol that raised a warning
-    level stands out."""
-    return [html.Li(_event_line(e, lang), className="feed-raised" if e["params"].get("raised") else "feed-line")
-            for e in recent_events(uow, limit)]
-
-
-def _message(exc: FieldError, lang: str) -> html.Span:
-    return html.Span(exc.reason if lang == "zh" else exc.reason_en, className="short")
+def _parts(parts: list[tuple[str, int]], lang: str) -> list:
+    """A card's figures, each with what it is: 已转移 0 · 已安置 92 · 空余床位 100,866 · 转移目标 3,000."""
+    return [html.Span([html.Span(t(f"duty.part.{key}", lang), className="duty-part-label"),
+                       html.Span(t("duty.part.unit", lang, n=f"{n:,}"), className="duty-part-value")],
+                      className=f"duty-part duty-part-{key}") for key, n in parts]
 
 
 def _figures(f: dict, lang: str) -> list:
@@ -127,9 +129,9 @@ def _figures(f: dict, lang: str) -> list:
     cards = [(t("duty.incidents_active", lang), by_level),
              (t("duty.waiting", lang), t("duty.waiting_value", lang, waiting=f["recipients_waiting"],
                                          overdue=f["recipients_escalated"])),
-             (t("duty.teams_out", lang), f"{f['teams_out']}"),
-             (t("duty.evacuated", lang), (f"{f['people_moved']:,} / {f['people_evacuated']:,} / {f['places_free']:,} / "
-                                         f"{f['target_people']:,}"))]
+             (t("duty.teams_out", lang), t("duty.teams_value", lang, n=f["teams_out"])),
+             (t("duty.evacuated", lang), _parts([("moved", f["people_moved"]), ("housed", f["people_evacuated"]),
+                                                 ("free", f["places_free"]), ("target", f["target_people"])], lang))]
     return [html.Div([html.Div(label, className="duty-label"), html.Div(value, className="duty-value")],
                      className="duty-card" + (" alarm" if i == 1 and f["recipients_escalated"] else ""))
             for i, (label, value) in enumerate(cards)]
@@ -146,31 +148,6 @@ def _orders(uow, lang: str) -> list:
     return rows or [html.P(t("duty.no_orders", lang), className="hint")]
 
 
-def _warnings(uow, lang: str) -> list:
-    rows = []
-    for w in active_warnings(uow):
-        rows.append(html.Div([html.Span(t("duty.warning_row", lang, level=w["level"], headline=w["headline"])),
-                              html.Span(f"{t('duty.acked', lang)} {w['acknowledged']}/{w['recipients_total']}" +
-                                        (f" · {t('duty.escalated', lang)} {w['escalated']}" if w["escalated"] else ""),
-                                        className="short" if w["escalated"] else "")],
-                             className="block-row" + (" alarm" if w["escalated"] else "")))
-        if uow.principal.may("warning.issue"):
-            rows.append(_messages(uow, w["id"], lang))
-    return rows or [html.P(t("duty.no_warnings", lang), className="hint")]
-
-
-def _messages(uow, warning_id: int, lang: str) -> html.Details:
-    """Each recipient's message and personal link, to read out by phone to whoever has not confirmed."""
-    from services.dispatch.ack_links import recipient_messages
-    items = [html.Li([html.Strong(f"{m.name} {m.phone or ''}"), " ",
-                      html.Span(t("duty.acked_mark", lang) if m.acknowledged else t("duty.waiting_mark", lang),
-                                className="ok" if m.acknowledged else "short"),
-                      html.Div(m.text, className="ack-text"), html.A(m.link, href=m.link, className="ack-link")])
-             for m in recipient_messages(uow, warning_id, lang)]
-    return html.Details([html.Summary(t("duty.messages", lang)), html.Ul(items, className="ack-list")],
-                        className="ack-messages")
-
-
 @callback(Output(ORDERS, "children", allow_duplicate=True), Input({"type": ADVANCE, "order": ALL, "status": ALL},
                                                                  "n_clicks"),
           State(LANG, "data"), prevent_initial_call=True)
@@ -181,7 +158,7 @@ def _advance(_clicks, lang):
             with unit_of_work(settings(), write=True, actor=ACTOR) as uow:
                 advance_order(uow, int(trigger["order"]), trigger["status"])
         except FieldError as exc:  # e.g. someone else moved it first: say so; the list shows where it is now
-            note = [html.P(_message(exc, lang))]
+            note = [html.P(message(exc, lang))]
     with unit_of_work(settings()) as uow:
         return note + _orders(uow, lang)
 
@@ -189,29 +166,42 @@ def _advance(_clicks, lang):
 @callback(Output(VERSION, "data"), Output(FIGURES, "children"), Output(INCIDENTS, "children"),
           Output(FEED, "children"), Output(POINTS, "data"), Output(D_INCIDENT, "options"),
           Output(ORDERS, "children"), Output(WARNINGS, "children"),
-          Input(TICK, "n_intervals"), State(VERSION, "data"), State(LANG, "data"))
-def _refresh(_tick, version, lang):
+          Input(TICK, "n_intervals"), State(VERSION, "data"), State(LANG, "data"), State(FEED_FILTER, "value"),
+          State(D_INCIDENT, "value"))
+def _refresh(_tick, version, lang, kinds=None, chosen=None):
     with unit_of_work(settings()) as uow:  # one snapshot: every figure below agrees with the others
-        return _redraw(uow, version, lang)
+        return _redraw(uow, version, lang, kinds, chosen)
 
 
-def _redraw(uow, version, lang):
+@callback(Output(FEED, "children", allow_duplicate=True), Input(FEED_FILTER, "value"), State(LANG, "data"),
+          prevent_initial_call=True)
+def _filter_feed(kinds, lang):
+    with unit_of_work(settings()) as uow:
+        return feed_items(uow, lang=lang, kinds=kinds or [])
+
+
+def _redraw(uow, version, lang, kinds=None, chosen=None):
     current = change_counter(uow)
     if current == version:
         raise dash.exceptions.PreventUpdate  # nothing changed: no redraw, no flicker
     incidents = list_incidents(uow, active_only=True)
     rows = [html.Tr([html.Td(f"#{i['id']}"), html.Td(i["title"]), html.Td(term(i["kind"], lang)),
                      html.Td(t("duty.level", lang, level=i["level"])), html.Td(term(i["status"], lang)),
-                     html.Td(_local(i["occurred_at"]))]) for i in incidents]
+                     html.Td(local(i["occurred_at"]))]) for i in incidents]
     table = html.Table(html.Tbody(rows), className="data-table duty-incident-table") if rows else \
         html.P(t("duty.none", lang), className="hint")
-    feed = feed_items(uow, lang=lang)
+    feed = feed_items(uow, lang=lang, kinds=kinds)
     points = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [i["lon"], i["lat"]]},
          "properties": {"title": i["title"], "level": i["level"]}} for i in incidents]}
     options = [{"label": f"#{i['id']} {i['title']}", "value": i["id"]} for i in incidents]
+    if chosen and all(i["id"] != chosen for i in incidents):  # closed while chosen: its detail stays in view
+        closed = incident_detail(uow, int(chosen))
+        if closed is not None:
+            options.append({"label": t("duty.closed_option", lang, id=closed["id"], title=closed["title"],
+                                       status=closed["status"]), "value": closed["id"]})
     return (current, _figures(duty_figures(uow), lang), table, feed, points, options, _orders(uow, lang),
-            _warnings(uow, lang))
+            warnings_view(uow, lang))
 
 
 @callback(Output(F_MESSAGE, "children"), Input(F_SUBMIT, "n_clicks"),
@@ -228,7 +218,7 @@ def _report(_clicks, title, kind, level, township, lang):
             incident_id = report_incident(uow, IncidentReport(title=title or "", kind=kind, level=level, lon=seat[0],
                                                               lat=seat[1], occurred_at=now_utc(), reporter=ACTOR))
     except FieldError as exc:
-        return _message(exc, lang)
+        return message(exc, lang)
     return html.Span(t("duty.reported", lang, id=incident_id), className="ok")
 
 
@@ -249,7 +239,7 @@ def _dispatch(incident_id, _clicks, lang):
             message = html.P(t("duty.dispatched", lang), className="ok")
             teams = [tm for tm in teams if tm["team_id"] != chosen]  # busy now
         except FieldError as exc:
-            message = html.P(_message(exc, lang))
+            message = html.P(message(exc, lang))
     with unit_of_work(s) as uow:
         return _dispatch_view(uow, int(incident_id), teams[:5], message, lang)
 
@@ -259,32 +249,16 @@ def _minutes(travel_s: float | None, lang: str) -> str:
 
 
 def _dispatch_view(uow, incident_id: int, teams: list[dict], message, lang: str) -> list:
-    rows = [html.Div([html.Span(t("duty.team_row", lang, name=tm["name"], kind=tm["kind"], members=tm["members"])
-                                + (" ★" if tm["specialty_match"] else "") + _minutes(tm["travel_s"], lang)),
+    rows = [html.Div([html.Span([t("duty.team_row", lang, name=tm["name"], kind=tm["kind"], members=tm["members"])
+                                 + (" ★" if tm["specialty_match"] else "") + _minutes(tm["travel_s"], lang),
+                                 html.Span(t(tm["reason_code"], lang, **tm["reason_params"]),
+                                           className="team-reason")]),
                       html.Button(t("duty.assign", lang), id={"type": D_ASSIGN, "team": tm["team_id"]}, n_clicks=0)],
-                     className="block-row") for tm in teams]
+                     className=f"block-row team-{tm['fit']}") for tm in teams]
     depots = [html.Li(t("duty.depot_row", lang, name=d["name"], n=d["vehicles_available"]) +
                       _minutes(d["travel_s"], lang)) for d in recommend_depots(uow, incident_id)]
     rows.append(html.Div([html.H4(t("duty.depots", lang)), html.Ul(depots, className="duty-timeline")]))
-    detail = incident_detail(uow, incident_id)
-    timeline = html.Div([html.H4(t("duty.timeline", lang)), html.Ol(
-        [html.Li(_event_line(e, lang)) for e in detail["timeline"]],
-        className="duty-timeline"), *_photos(uow, incident_id, lang)]) if detail else None
-    return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")]) + \
-        ([timeline] if timeline else [])
-
-
-def _photos(uow, incident_id: int, lang: str) -> list:
-    """The incident's photos as thumbnails; each opens the full photo in a new tab (both routes check the reader)."""
-    photos = photos_of(uow, "incident", incident_id)
-    if not photos:
-        return []
-    links = [html.A(html.Img(src=url_for("field_api.photo_thumbnail", photo_id=p.id),
-                             alt=t("duty.photo_alt", lang, n=n), className="duty-thumb"),
-                    href=url_for("field_api.photo", photo_id=p.id), target="_blank", rel="noopener",
-                    title=t("duty.photo_open", lang, by=p.uploaded_by, at=_local(p.uploaded_at)))
-             for n, p in enumerate(photos, 1)]
-    return [html.H4(t("duty.photos", lang, n=len(photos))), html.Div(links, className="duty-photos")]
+    return ([message] if message else []) + (rows or [html.P(t("duty.no_team", lang), className="hint")])
 
 
 @callback(Output(W_MESSAGE, "children"), Input(W_ISSUE, "n_clicks"), State(W_LEVEL, "value"),
@@ -306,7 +280,7 @@ def _issue(_clicks, level, headline, townships, people, lang):
                                      headline=headline or "", townships=townships or [], recipients=recipients)
             warning_id = issue_warning(uow, request)
     except FieldError as exc:
-        return _message(exc, lang)
+        return message(exc, lang)
     _send(warning_id)
     return html.Span(t("duty.issued", lang, id=warning_id), className="ok")
 

@@ -13,7 +13,7 @@ from services.db.uow import UnitOfWork
 from services.dispatch.warnings import active_warnings
 from services.evacuation.moves import move_totals
 from services.evacuation.shelters import capacity_summary
-from services.models import DispatchOrder, Incident, RescueTeam
+from services.models import DispatchOrder, Incident
 
 
 def change_counter(uow: UnitOfWork) -> int:
@@ -31,8 +31,9 @@ def duty_figures(uow: UnitOfWork) -> dict:
     orders = select(DispatchOrder.team_id).where(DispatchOrder.status.in_(vocabulary.ACTIVE_ORDER_STATUSES))
     if home is not None:
         orders = orders.join(Incident, Incident.id == DispatchOrder.incident_id).where(Incident.township_code == home)
-    teams_out = session.scalar(select(func.count()).select_from(RescueTeam).where(
-        RescueTeam.status == vocabulary.TEAM_DEPLOYED, *(() if home is None else (RescueTeam.id.in_(orders),))))
+    # Teams out: the teams with an active order (sent, on the way, on site), whatever their roster status says;
+    # one active order per team is held by the database, so counting orders counts teams.
+    teams_out = session.scalar(select(func.count(func.distinct(orders.subquery().c.team_id))))
     active_orders = session.scalar(select(func.count()).select_from(orders.subquery()))
     warnings = active_warnings(uow)
     capacity = capacity_summary(uow)

@@ -10,6 +10,7 @@ from services.models.dispatch import (
     DispatchOrder,
     Incident,
     IncidentEvent,
+    ShiftHandover,
     Warning,
     WarningRecipient,
 )
@@ -27,4 +28,4 @@ from services.models.resources import (
 from services.models.risks import Enterprise, HazardPoint, MonitoringStation
 from services.models.roads import RoadBlock
 
-__all__ = ["AdminArea", "ApiToken", "UserAccount", "AuditLog", "ChangeCounter", 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPatrol', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'Photo', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow']
+__all__ = ["AdminArea", "ApiToken", "UserAccount", "AuditLog", "ChangeCounter", 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPatrol', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'Photo', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'ShiftHandover', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow']

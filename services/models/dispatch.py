@@ -145,3 +145,19 @@ class WarningRecipient(Base):
     # The personal 叫应 link's random part (services/dispatch/ack_links.py): valid while the warning is in force.
     ack_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    # 升级: the duty officer took a recipient who has not confirmed further up (called their superior), once.
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    escalated_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class ShiftHandover(Base):
+    """交接班: the note a duty officer leaves for the next; shown first on the duty view until someone reads it."""
+
+    __tablename__ = "shift_handover"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    author: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(Text)
+    read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    read_by: Mapped[str | None] = mapped_column(String(80))

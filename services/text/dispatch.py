@@ -15,6 +15,33 @@ EVENTS: dict[str, tuple[str, str]] = {
     "event.order": ("{team}：{before} → {status}", "{team}: {before_en} → {status_en}"),
     # An event written before timeline codes whose text matched no template: kept as it was written.
     "event.text": ("{text}", "{text}"),
+    # The duty feed's other lines (services/dispatch/feed.py), from the records themselves.
+    "feed.warning_issued": ("发布{level}色预警 #{id}：{headline}", "{level_en} warning #{id} issued: {headline}"),
+    "feed.warning_lifted": ("解除预警 #{id}：{headline}", "Warning #{id} lifted: {headline}"),
+    "feed.ack": ("{name} 已叫应预警 #{id}（{headline}）", "{name} acknowledged warning #{id} ({headline})"),
+    "feed.ack_overdue": ("{name} 超时未叫应预警 #{id}（{headline}）",
+                         "{name} has not acknowledged warning #{id} in time ({headline})"),
+    "feed.escalated": ("{name} 未叫应预警 #{id}，已升级（{headline}）",
+                       "{name} had not acknowledged warning #{id}: escalated ({headline})"),
+    # Why a recommended team stands where it does (services/dispatch/recommendations.py).
+    "team.reason.specialist": ("专业对口：{kind}适用于{incident_kind}", "specialist for {incident_kind_en}: {kind_en}"),
+    "team.reason.specialist_farther": (
+        "专业对口：{kind}适用于{incident_kind}；比最近的{nearest}多 {extra} 分钟，仍排在前面",
+        "specialist for {incident_kind_en}: {kind_en}; {extra} min farther than the nearest, {nearest}, and "
+        "ranked above it"),
+    "team.reason.first_response": ("最近的队伍（{minutes} 分钟），专业不对口：可先期处置，等待对口队伍",
+                                   "nearest team ({minutes} min), not a specialist: can respond first while the "
+                                   "specialists come"),
+    "team.reason.general_backup": ("综合救援队伍：排在对口专业队伍之后", "general rescue: after the specialists"),
+    "team.reason.general": ("综合救援队伍：此类事件没有对口专业，按道路行程排序",
+                            "general rescue: no specialty for this kind of incident, by road time"),
+    "team.reason.other": ("专业不对口（{kind}）", "not a match ({kind_en})"),
+    "team.reason.unreachable": ("没有道路可达，无法估算行程", "no road reaches the incident: no travel time"),
+    "feed.closure": ("道路封闭 #{id}：{reason}", "Road closed #{id}: {reason}"),
+    "feed.closure_lifted": ("解除道路封闭 #{id}：{reason}", "Road closure #{id} lifted: {reason}"),
+    "feed.move": ("从 {hazard} 转移 {people} 人", "{people} people moved from {hazard}"),
+    "feed.move_housed": ("从 {hazard} 转移 {people} 人，安置于 {shelter}",
+                         "{people} people moved from {hazard}, housed at {shelter}"),
 }
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -25,6 +52,11 @@ REASONS: dict[str, tuple[str, str]] = {
     "incident.level_invalid": ("等级应为 Ⅰ、Ⅱ、Ⅲ、Ⅳ 之一", "level must be Ⅰ, Ⅱ, Ⅲ or Ⅳ (I to IV)"),
     "incident.count_range": ("人数应在 0 到 {limit} 之间", "counts must be from 0 to {limit}"),
     "incident.outside": ("位置不在{region}范围内", "the place lies outside {region_en}"),
+    "warning.escalated_already": ("{name} 已由 {by} 升级", "{name} was escalated already by {by}"),
+    "handover.note_required": ("请填写交班留言", "write the handover note"),
+    "handover.note_long": ("交班留言不超过 {limit} 字", "the note is at most {limit} characters"),
+    "handover.not_found": ("没有编号为 {id} 的交班留言", "no handover note {id}"),
+    "handover.taken_over": ("已由 {by} 接班", "already taken over by {by}"),
     "warning.township_unknown": ("含有不是本区的乡镇街道代码", "unknown township code"),
     "warning.area_required": ("请选择预警范围（乡镇、隐患点或圈选）", "choose an area: townships, hazards or a polygon"),
     "warning.level_invalid": ("预警等级应为 蓝/黄/橙/红", "level must be 蓝, 黄, 橙 or 红 (blue, yellow, orange, red)"),

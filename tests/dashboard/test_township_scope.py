@@ -194,3 +194,16 @@ def test_the_duty_figures_of_township_staff_are_their_townships(sample):
     places = _one(sample, "SELECT count(*) FROM shelter WHERE township_code = :t", t=HOME)
     assert (mine["places_free"] < county["places_free"]) or places == _one(sample, "SELECT count(*) FROM shelter")
     assert county["target_people"] == sample.region.evacuation_target_people
+
+
+def test_teams_out_are_the_teams_with_an_active_order(sample):
+    """A team marked 出动 on the roster without an active order is not out; each team with one is, once."""
+    from services.dispatch.duty import duty_figures
+    from tests.conftest import call_as, principal_for
+    county = call_as(sample, principal_for(sample, "duty"), duty_figures, write=False)
+    assert county["teams_out"] == _one(sample, "SELECT count(DISTINCT team_id) FROM dispatch_order WHERE status IN "
+                                               "('已派', '出发', '到达')")
+    home = call_as(sample, principal_for(sample, "township", HOME), duty_figures, write=False)
+    assert home["teams_out"] == _one(sample, "SELECT count(DISTINCT o.team_id) FROM dispatch_order o JOIN incident i "
+                                             "ON i.id = o.incident_id WHERE o.status IN ('已派', '出发', '到达') "
+                                             "AND i.township_code = :t", t=HOME)

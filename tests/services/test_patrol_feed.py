@@ -116,7 +116,9 @@ def _duty_view(client, version: int):
             "outputs": [{"id": i, "property": p} for i, p in VIEW.items()],
             "inputs": [{"id": "duty-tick", "property": "n_intervals", "value": 1}],
             "state": [{"id": "duty-version", "property": "data", "value": version},
-                      {"id": "duty-lang", "property": "data", "value": "zh"}],
+                      {"id": "duty-lang", "property": "data", "value": "zh"},
+                      {"id": "duty-feed-kinds", "property": "value", "value": None},
+                      {"id": "duty-dispatch-incident", "property": "value", "value": None}],
             "changedPropIds": ["duty-tick.n_intervals"]}
     return client.post("/_dash-update-component", json=body)
 
@@ -132,7 +134,7 @@ def test_the_api_and_the_duty_view_show_patrols_as_they_come(points):
     redrawn = _duty_view(duty, version).get_json()["response"]  # the next poll, no reload
     assert redrawn["duty-version"]["data"] > version
     lines = redrawn["duty-feed"]["children"]
-    assert lines[0]["props"]["className"] == "feed-raised"
+    assert lines[0]["props"]["className"].split() == ["feed-raised", "feed-patrol"]
     assert "巡查 后坪滑坡1（城东街道）：危险，预警等级提升 黄 → 红" in json.dumps(lines[0], ensure_ascii=False)
     events = duty.get(f"/api/v1/events?since={version}").get_json()["events"]
     assert [(e["patrol_id"], e["incident_id"], e["params"]["raised"]) for e in events] == [(patrol.id, None, True)]

@@ -172,7 +172,10 @@ class TeamChoice(Reply):
     kind: str
     members: int
     specialty_match: bool
+    fit: str  # specialist (the incident's specialty), general (general rescue) or other
     travel_s: int | None  # null: no road reaches the incident
+    reason: str  # why the team stands where it does (Chinese), e.g. a specialist above a nearer team
+    reason_en: str
 
 
 class DepotChoice(Reply):
