@@ -102,7 +102,11 @@ def search_results(hits: list[SearchHit], text: str, lang: str) -> list:
         return []
     if not hits:
         return [html.Div(t("map.search_none", lang, q=text), className="search-none")]
-    return [html.Button([html.Span(h.name, className="hit-name"),
-                         html.Span(f"{t(f'layer.{h.layer}', lang)} · {h.township_name}", className="hit-meta")],
+    english = lang == "en"
+    return [html.Button([html.Span(h.name_en if english and h.name_en else h.name, className="hit-name"),
+                         html.Span(t(f"layer.{h.layer}", lang) if h.layer == "townships" else
+                                   f"{t(f'layer.{h.layer}', lang)} · "
+                                   f"{h.township_name_en if english and h.township_name_en else h.township_name}",
+                                   className="hit-meta")],
                         id={"type": ids.SEARCH_HIT, "layer": h.layer, "id": h.id}, className="search-hit", n_clicks=0)
             for h in hits]

@@ -41,6 +41,7 @@ from services.map.layers import (
     parse_filter,
     threatened_people_total,
     township_codes,
+    township_outline,
 )
 from services.map.search import search_features
 from services.roads.closures import active_blocks, block_area, block_segment, lift_block
@@ -189,15 +190,19 @@ def _details(*args):
             summary = summarise_area(uow, geometry)
         return area_panel(summary, lang), "details-panel", dash.no_update
     if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
-        if clicked_id() is None:
+        if clicked_id() is None:  # the hits were redrawn (search changed or cleared), nothing was clicked
             return dash.no_update, dash.no_update, dash.no_update
         layer, feature_id, fly = trigger["layer"], int(trigger["id"]), True
-    else:
+        if layer == "townships":
+            return hidden[0], hidden[1], _township_viewport(str(feature_id), crs)
+    elif isinstance(trigger, str) and trigger.removeprefix("map-layer-") in _LAYERS:
         clicked = args[_LAYERS.index(trigger.removeprefix("map-layer-"))]
         props = (clicked or {}).get("properties") or {}
         if props.get("cluster") or "id" not in props:
             return dash.no_update, dash.no_update, dash.no_update
         layer, feature_id, fly = props["layer"], int(props["id"]), False
+    else:
+        return dash.no_update, dash.no_update, dash.no_update
     if layer not in POINT_LAYERS:
         return hidden
     with unit_of_work(settings()) as uow:
@@ -209,6 +214,17 @@ def _details(*args):
     with unit_of_work(settings()) as uow:
         patrols = latest_patrols(uow, layer, feature_id)
     return feature_panel(details, lang, patrols), "details-panel", viewport
+
+
+def _township_viewport(code: str, crs: str):
+    """Fit the map to a township's outline (display coordinates), or leave the view when there is none."""
+    with unit_of_work(settings()) as uow:
+        outline = township_outline(uow, code)
+    if outline is None:
+        return dash.no_update
+    minlon, minlat, maxlon, maxlat = outline.bounds
+    (x0, y0), (x1, y1) = from_wgs84(minlon, minlat, crs), from_wgs84(maxlon, maxlat, crs)
+    return {"bounds": [[y0, x0], [y1, x1]], "transition": "flyToBounds"}
 
 
 def _blocks_view(uow: UnitOfWork, lang: str) -> tuple[dict, list]:

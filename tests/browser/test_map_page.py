@@ -195,3 +195,24 @@ def test_a_depot_shows_what_it_reaches_in_15_30_60_minutes(page, served):
                            "l => l.feature && l.feature.properties && l.feature.properties.minutes).length === 3")
     assert page.locator(".iso-message").inner_text() == "已显示 15 / 30 / 60 分钟道路可达范围"
     assert page.recorder.console_errors == []
+
+
+def test_every_search_state_works_and_townships_are_found_by_pinyin(page, served):
+    """Typing, clearing, blanks, an unknown word and a township's pinyin: results or a note, never a server error."""
+    server_errors = []
+    page.on("response", lambda r: server_errors.append(r.url) if r.status >= 500 else None)
+    open_map(page, served)
+    search = page.locator("#map-search")
+    search.fill("濯水")
+    page.wait_for_selector(".search-hit")
+    for text in ("", "   ", "濯水古镇", "", "没有这个名字xyz"):
+        search.fill(text)
+        page.wait_for_timeout(900)  # past the 0.4 s debounce and the answer
+    assert "没有这个名字xyz" in page.locator(".search-none").inner_text()
+    search.fill("zhuoshui")
+    page.wait_for_function("() => [...document.querySelectorAll('.search-hit .hit-name')]"
+                           ".some(e => e.innerText === '濯水镇')")
+    search.fill("")
+    page.wait_for_timeout(900)
+    assert page.locator(".search-hit").count() == 0
+    assert server_errors == [] and page.recorder.console_errors == []
