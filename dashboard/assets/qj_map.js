@@ -164,10 +164,26 @@ window.qj.blockStyle = function (feature) {
     ? {color: "#d62828", weight: 2, dashArray: "6 4", fillColor: "#d62828", fillOpacity: 0.12}
     : {color: "#d62828", weight: 7, opacity: 0.9};
 };
-/* Isochrones: the longer the time, the paler the area. */
-window.qj.isochroneStyle = function (feature) {
-  var m = feature.properties.minutes, colour = m <= 15 ? "#2a9d8f" : (m <= 30 ? "#e9c46a" : "#f4a261");
-  return {color: colour, weight: 1, fillColor: colour, fillOpacity: m <= 15 ? 0.35 : 0.2, interactive: false};
+/* A closure's badge (a no-entry sign at the middle of the closed road or area), sized to show at district zoom;
+   its reason as a tooltip. */
+window.qj.blockToLayer = function (feature, latlng) {
+  var el = document.createElement("div");
+  el.className = "qj-glyph qj-noentry";
+  el.appendChild(document.createElement("span"));
+  var marker = L.marker(latlng, {icon: L.divIcon({html: el, className: "qj-marker qj-blocks", iconSize: [20, 20]}),
+                                 keyboard: false, zIndexOffset: 800});
+  marker.bindTooltip(window.qj.textElement(feature.properties.reason), {direction: "top", className: "qj-tip"});
+  return marker;
+};
+/* The township chosen (filter or search): a thick outline, no fill, not in the way of clicks. */
+window.qj.outlineStyle = function () {
+  return {color: "#1d3557", weight: 4, opacity: 0.95, fill: false, dashArray: null, interactive: false};
+};
+/* Isochrones: one distinct colour per band (hideout.colours by minutes, from Python), the nearest on top. */
+window.qj.isochroneStyle = function (feature, context) {
+  var m = feature.properties.minutes, colours = (context && context.hideout && context.hideout.colours) || {};
+  var colour = colours[String(m)] || "#555555";
+  return {color: colour, weight: 1.5, fillColor: colour, fillOpacity: 0.3, interactive: false};
 };
 /* Incidents on the duty map: red badges sized by level; the title as text. */
 window.qj.incidentToLayer = function (feature, latlng) {

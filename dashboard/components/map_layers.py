@@ -16,6 +16,9 @@ POINT_LAYER_ORDER = (("stations", False), ("enterprises", True), ("teams", True)
 FIXED_COLOURS = {"depots": vocabulary.DEPOT_COLOUR, "stations": vocabulary.STATION_COLOURS[vocabulary.STATION_NORMAL]}
 CLUSTERED = {"enterprises"}
 DISTRICT_BOUNDS = [[29.07, 108.48], [29.88, 108.96]]
+# Road-time bands of the isochrones (minutes) and their colours: distinct hues, not shades of one.
+ISOCHRONE_COLOURS = {15: "#1b9e77", 30: "#7570b3", 60: "#d95f02"}
+EMPTY = {"type": "FeatureCollection", "features": []}
 
 
 def layer_url(layer: str, args: dict[str, str]) -> str:
@@ -76,12 +79,16 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
         *(dl.Overlay(point_layer(layer, urls[layer]), name=t(f"layer.{layer}", lang), checked=checked)
           for layer, checked in POINT_LAYER_ORDER),
     ]
-    reach = dl.GeoJSON(id=ids.map_layer("isochrones"), data={"type": "FeatureCollection", "features": []},
+    colours = {str(m): c for m, c in ISOCHRONE_COLOURS.items()}
+    reach = dl.GeoJSON(id=ids.map_layer("isochrones"), data=EMPTY,
                        style={"variable": "qj.isochroneStyle"}, coordsToLatLng={"variable": "qj.coordsToLatLng"},
-                       hideout={"crs": "WGS84"})
-    blocks = dl.GeoJSON(id=ids.map_layer("blocks"), data={"type": "FeatureCollection", "features": []},
+                       hideout={"crs": "WGS84", "colours": colours})
+    # Closures: the road drawn red, and a no-entry badge at its middle so that it shows at district zoom.
+    blocks = dl.GeoJSON(id=ids.map_layer("blocks"), data=EMPTY,
                         style={"variable": "qj.blockStyle"}, coordsToLatLng={"variable": "qj.coordsToLatLng"},
-                        hideout={"crs": "WGS84"})
+                        pointToLayer={"variable": "qj.blockToLayer"}, hideout={"crs": "WGS84"})
+    outline = dl.GeoJSON(id=ids.map_layer("outline"), data=EMPTY, style={"variable": "qj.outlineStyle"},
+                         coordsToLatLng={"variable": "qj.coordsToLatLng"}, hideout={"crs": "WGS84"})
     draw = dl.FeatureGroup([dl.EditControl(
         id=ids.DRAW, position="topleft",
         draw={"polyline": False, "marker": False, "circlemarker": False, "polygon": True, "rectangle": True,
@@ -93,7 +100,7 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
                               dl.LayersControl(overlays, id=ids.LAYERS_CONTROL, collapsed=False,
                                                               position="topright",
                                                               overlays=[o.name for o in overlays if o.checked]),
-                              reach, blocks, draw,
+                              outline, reach, blocks, draw,
                               dl.ScaleControl(position="bottomleft", imperial=False)],
         bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
         attributionControl=True, className="qj-map qj-zoom-low",

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import dash
 import shapely
+from shapely.geometry import shape
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import ids
@@ -18,13 +19,16 @@ from dashboard.components.details import (
     search_results,
 )
 from dashboard.components.map_layers import (
+    DISTRICT_BOUNDS,
+    EMPTY,
+    ISOCHRONE_COLOURS,
     POINT_LAYER_ORDER,
     basemap_tiles,
     layer_url,
     map_component,
     point_hideout,
 )
-from dashboard.components.map_panel import choropleth_legend, side_panel
+from dashboard.components.map_panel import choropleth_legend, isochrone_legend, side_panel
 from services.text import normalise_language, t, term
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
@@ -64,7 +68,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.MAP_LANG, data=lang),
         side_panel(lang, townships, counts, threatened, s.region.evacuation_target_people, basemaps()),
-        html.Div([map_component(lang, urls), details_container(lang)],
+        html.Div([map_component(lang, urls), details_container(lang), isochrone_legend(lang)],
                  className="map-wrap"),
     ], className="map-page")
 
@@ -193,8 +197,8 @@ def _details(*args):
         if clicked_id() is None:  # the hits were redrawn (search changed or cleared), nothing was clicked
             return dash.no_update, dash.no_update, dash.no_update
         layer, feature_id, fly = trigger["layer"], int(trigger["id"]), True
-        if layer == "townships":
-            return hidden[0], hidden[1], _township_viewport(str(feature_id), crs)
+        if layer == "townships":  # zoomed to and outlined by _township_focus
+            return hidden
     elif isinstance(trigger, str) and trigger.removeprefix("map-layer-") in _LAYERS:
         clicked = args[_LAYERS.index(trigger.removeprefix("map-layer-"))]
         props = (clicked or {}).get("properties") or {}
@@ -216,21 +220,38 @@ def _details(*args):
     return feature_panel(details, lang, patrols), "details-panel", viewport
 
 
-def _township_viewport(code: str, crs: str):
-    """Fit the map to a township's outline (display coordinates), or leave the view when there is none."""
+@callback(Output(ids.map_layer("outline"), "data"), Output(ids.map_layer("outline"), "hideout"),
+          Output(ids.MAP, "viewport", allow_duplicate=True),
+          Input(ids.FILTER_TOWNSHIP, "value"),
+          Input({"type": ids.SEARCH_HIT, "layer": "townships", "id": ALL}, "n_clicks"),
+          State(ids.BASEMAP, "value"), prevent_initial_call=True)
+def _township_focus(chosen, _hits, basemap_key):
+    """Choosing a township (filter or search hit) zooms to it and outlines it; no township: the whole district."""
+    crs = _display_crs(basemap_key)
+    if ctx.triggered_id == ids.FILTER_TOWNSHIP:
+        code = chosen
+    elif clicked_id() is not None:
+        code = str(ctx.triggered_id["id"])
+    else:  # the hits were redrawn, nothing was clicked
+        return dash.no_update, dash.no_update, dash.no_update
     with unit_of_work(settings()) as uow:
         outline = township_outline(uow, code)
     if outline is None:
-        return dash.no_update
+        return EMPTY, {"crs": crs}, {"bounds": DISTRICT_BOUNDS, "transition": "flyToBounds"}
     minlon, minlat, maxlon, maxlat = outline.bounds
     (x0, y0), (x1, y1) = from_wgs84(minlon, minlat, crs), from_wgs84(maxlon, maxlat, crs)
-    return {"bounds": [[y0, x0], [y1, x1]], "transition": "flyToBounds"}
+    return ({"type": "FeatureCollection", "features": [outline.feature]}, {"crs": crs},
+            {"bounds": [[y0, x0], [y1, x1]], "transition": "flyToBounds"})
 
 
 def _blocks_view(uow: UnitOfWork, lang: str) -> tuple[dict, list]:
     blocks = active_blocks(uow)
+    badges = [{"type": "Feature", "properties": {"id": b.id, "reason": b.reason, "badge": True},
+               "geometry": json.loads(shapely.to_geojson(shape(b.geometry).point_on_surface()))}
+              for b in blocks]  # the badge shows a closure at district zoom, where a segment is a few pixels
     data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": b.geometry, "properties": {"id": b.id, "reason": b.reason}} for b in blocks]}
+        {"type": "Feature", "geometry": b.geometry, "properties": {"id": b.id, "reason": b.reason}} for b in blocks
+    ] + badges}
     rows = [html.Div([html.Span(f"#{b.id} {t(f'map.block_kind.{b.kind}', lang)} · {b.reason}"),
                       html.Button(t("map.block_lift", lang), id={"type": ids.BLOCK_LIFT, "id": b.id}, n_clicks=0)],
                      className="block-row") for b in blocks]
@@ -279,23 +300,27 @@ def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
     return data, rows, message
 
 
-ISOCHRONE_MINUTES = [15, 30, 60]
+ISOCHRONE_MINUTES = list(ISOCHRONE_COLOURS)
+_LEGEND_SHOWN, _LEGEND_HIDDEN = "iso-legend", "iso-legend hidden"
 
 
 @callback(Output(ids.map_layer("isochrones"), "data"), Output(ids.ISOCHRONE_MESSAGE, "children"),
-          Input({"type": ids.ISOCHRONE, "lon": ALL, "lat": ALL}, "n_clicks"), State(ids.MAP_LANG, "data"),
-          prevent_initial_call=True)
-def _isochrones(clicks, lang):
+          Output(ids.ISOCHRONE_LEGEND, "className"),
+          Input({"type": ids.ISOCHRONE, "lon": ALL, "lat": ALL}, "n_clicks"), Input(ids.ISOCHRONE_CLEAR, "n_clicks"),
+          State(ids.MAP_LANG, "data"), prevent_initial_call=True)
+def _isochrones(clicks, _clear, lang):
+    if ctx.triggered_id == ids.ISOCHRONE_CLEAR:
+        return EMPTY, "", _LEGEND_HIDDEN
     trigger = clicked_id()
     if trigger is None:
-        return dash.no_update, dash.no_update
+        return dash.no_update, dash.no_update, dash.no_update
     minutes = " / ".join(str(m) for m in ISOCHRONE_MINUTES)
-    empty = {"type": "FeatureCollection", "features": []}
     try:
         with unit_of_work(settings()) as uow:
             data = isochrones_geojson(uow, float(trigger["lon"]), float(trigger["lat"]), ISOCHRONE_MINUTES)
     except FieldError as exc:  # the point is cut off from the open roads: say why instead of an empty layer
-        return empty, t("map.iso_failed", lang, reason=exc.reason if lang == "zh" else exc.reason_en)
+        return EMPTY, t("map.iso_failed", lang, reason=exc.reason if lang == "zh" else exc.reason_en), _LEGEND_HIDDEN
     if all(not (f["geometry"] or {}).get("coordinates") for f in data["features"]):
-        return empty, t("map.iso_empty", lang, minutes=minutes)
-    return data, t("map.iso_shown", lang, minutes=minutes)
+        return EMPTY, t("map.iso_empty", lang, minutes=minutes), _LEGEND_HIDDEN
+    data["features"].sort(key=lambda f: -f["properties"]["minutes"])  # the nearest band drawn last, on top
+    return data, t("map.iso_shown", lang, minutes=minutes), _LEGEND_SHOWN

@@ -194,7 +194,63 @@ def test_a_depot_shows_what_it_reaches_in_15_30_60_minutes(page, served):
     page.wait_for_function("() => window.qj.map && Object.values(window.qj.map._layers).filter("
                            "l => l.feature && l.feature.properties && l.feature.properties.minutes).length === 3")
     assert page.locator(".iso-message").inner_text() == "已显示 15 / 30 / 60 分钟道路可达范围"
+    legend = page.locator("#map-isochrone-legend")
+    assert legend.is_visible() and legend.locator(".legend-row").all_inner_texts() == [
+        "0–15 分钟", "15–30 分钟", "30–60 分钟"]
+    fills = page.evaluate("() => Object.values(window.qj.map._layers).filter(l => l.feature && l.feature.properties"
+                          " && l.feature.properties.minutes).map(l => [l.feature.properties.minutes, l.options.fillColor])")
+    assert len({colour for _, colour in fills}) == 3, fills  # one distinct colour per band
+    swatches = legend.locator(".swatch").evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert len(set(swatches)) == 3
+    legend.locator(".iso-clear").click()
+    page.wait_for_function("() => Object.values(window.qj.map._layers).filter("
+                           "l => l.feature && l.feature.properties && l.feature.properties.minutes).length === 0")
+    assert not legend.is_visible()
     assert page.recorder.console_errors == []
+
+
+OUTLINED = """(code) => Object.values(window.qj.map._layers).some(l => l.feature && l.feature.properties
+    && l.feature.properties.code === code && !('kind' in l.feature.properties)
+    && l.getBounds().contains(window.qj.map.getCenter()))"""
+
+
+def test_choosing_a_township_zooms_to_it_and_outlines_it(page, served):
+    open_map(page, served)
+    start = page.evaluate("() => window.qj.map.getZoom()")
+    choose(page, "filter-township", "濯水镇")
+    page.wait_for_function(OUTLINED, arg="500114112", timeout=20_000)
+    page.wait_for_function(f"() => window.qj.map.getZoom() >= {start + 1}")
+    page.locator("#filter-township .dash-dropdown-clear, #filter-township [aria-label*='Clear']").first.click()
+    page.wait_for_function(f"() => window.qj.map.getZoom() <= {start + 0.5}", timeout=20_000)
+    page.wait_for_function("() => !Object.values(window.qj.map._layers).some(l => l.feature && l.feature.properties"
+                           " && l.feature.properties.code && !('kind' in l.feature.properties))")
+    page.locator("#map-search").fill("lishui")  # by pinyin: 黎水镇
+    page.locator(".search-hit").filter(has_text="黎水镇").first.click()
+    page.wait_for_function(OUTLINED, arg="500114109", timeout=20_000)
+    assert page.recorder.console_errors == []
+
+
+def test_a_closure_shows_at_district_zoom(page, served):
+    roads = get_json(served, "/api/v1/roads")["features"]
+    road = next(f for f in roads if f["properties"]["class"] in ("trunk", "primary"))
+    (lon1, lat1), (lon2, lat2) = road["geometry"]["coordinates"][:2]
+    request = urllib.request.Request(served + "/api/v1/roads/blocks", method="POST",
+                                     data=json.dumps({"point": [(lon1 + lon2) / 2, (lat1 + lat2) / 2],
+                                                      "reason": "塌方测试"}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        block = json.load(response)
+    try:
+        open_map(page, served)
+        assert "qj-zoom-low" in page.locator("#map").get_attribute("class")
+        page.wait_for_selector(".qj-marker.qj-blocks")
+        badge = page.locator(".qj-marker.qj-blocks").first.bounding_box()
+        assert badge["width"] >= 16 and badge["height"] >= 16
+        page.locator(".qj-marker.qj-blocks").first.hover()
+        page.wait_for_function("() => [...document.querySelectorAll('.qj-tip')].some(e => e.innerText === '塌方测试')")
+    finally:
+        urllib.request.urlopen(urllib.request.Request(f"{served}/api/v1/roads/blocks/{block['id']}", method="DELETE"))
+
 
 
 def test_every_search_state_works_and_townships_are_found_by_pinyin(page, served):
