@@ -73,8 +73,7 @@ def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = ()) -> l
         html.Ul(nearby, className="details-nearby"),
         *_patrol_list(list(patrols), lang),
         *([html.Button(t("map.isochrones", lang), id={"type": ids.ISOCHRONE, "lon": d.lon, "lat": d.lat},
-                       n_clicks=0, className="button-link iso-button"),
-           html.Div(id=ids.ISOCHRONE_MESSAGE, className="hint iso-message")] if d.layer in ("depots", "teams") else []),
+                       n_clicks=0, className="button-link iso-button")] if d.layer in ("depots", "teams") else []),
         html.A(t("map.record", lang), href=f"/api/v1/features/{d.layer}/{d.id}", target="_blank",
                className="details-link"),
     ]

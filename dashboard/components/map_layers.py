@@ -27,20 +27,22 @@ def layer_url(layer: str, args: dict[str, str]) -> str:
     return f"/api/v1/layers/{layer}?{urlencode(query)}"
 
 
-def point_hideout(layer: str, crs: str = "WGS84") -> dict:
-    """Styling inputs of a point layer's JS functions, with the display coordinate system."""
+def point_hideout(layer: str, crs: str = "WGS84", lang: str = "zh") -> dict:
+    """Styling inputs of a point layer's JS functions, with the display coordinate system and the texts of the
+    chooser offered when a click lands on several overlapping symbols."""
     glyphs = vocabulary.GLYPHS if layer in ("enterprises", "hazards") else {}
     return {"colours": vocabulary.LAYER_COLOURS.get(layer, {}), "colour": FIXED_COLOURS.get(layer), "crs": crs,
-            "glyphs": glyphs}
+            "glyphs": glyphs, "pick_title": t("map.pick_title", lang),
+            "layer_names": {name: t(f"layer.{name}", lang) for name, _ in POINT_LAYER_ORDER}}
 
 
-def point_layer(layer: str, url: str) -> dl.GeoJSON:
+def point_layer(layer: str, url: str, lang: str) -> dl.GeoJSON:
     extra = {}
     if layer in CLUSTERED:
         extra = dict(cluster=True, clusterToLayer={"variable": "qj.clusterToLayer"}, zoomToBoundsOnClick=True,
                      superClusterOptions={"radius": 56, "maxZoom": 14})
     return dl.GeoJSON(id=ids.map_layer(layer), url=url, pointToLayer={"variable": "qj.pointToLayer"},
-                      hideout=point_hideout(layer), **extra)
+                      hideout=point_hideout(layer, lang=lang), **extra)
 
 
 def township_layer(lang: str) -> dl.GeoJSON:
@@ -76,7 +78,7 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
         dl.Overlay(boundary_layer(lang), name=t("layer.boundary", lang), checked=True),
         dl.Overlay(township_layer(lang), name=t("layer.townships", lang), checked=True),
         dl.Overlay(roads_layer(lang), name=t("layer.roads", lang), checked=True),
-        *(dl.Overlay(point_layer(layer, urls[layer]), name=t(f"layer.{layer}", lang), checked=checked)
+        *(dl.Overlay(point_layer(layer, urls[layer], lang), name=t(f"layer.{layer}", lang), checked=checked)
           for layer, checked in POINT_LAYER_ORDER),
     ]
     colours = {str(m): c for m, c in ISOCHRONE_COLOURS.items()}

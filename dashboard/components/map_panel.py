@@ -65,7 +65,8 @@ def isochrone_legend(lang: str) -> html.Div:
         rows.append(html.Div([html.Span(className="swatch square", style={"background": colour}),
                               html.Span(t("map.iso_band", lang, low=lower, high=minutes))], className="legend-row"))
         lower = minutes
-    return html.Div([html.H4(t("map.iso_legend", lang)), *rows,
+    return html.Div([html.Div(id=ids.ISOCHRONE_MESSAGE, className="hint iso-message"),
+                     html.H4(t("map.iso_legend", lang)), *rows,
                      html.Button(t("map.iso_clear", lang), id=ids.ISOCHRONE_CLEAR, n_clicks=0,
                                  className="button-link iso-clear")],
                     id=ids.ISOCHRONE_LEGEND, className="iso-legend hidden")

@@ -67,6 +67,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     urls = {layer: layer_url(layer, {}) for layer in _LAYERS}
     return html.Div([
         dcc.Store(id=ids.MAP_LANG, data=lang),
+        dcc.Store(id=ids.MAP_PICK),  # set by the overlap chooser (qj_map.js): {layer, id, at}
         side_panel(lang, townships, counts, threatened, s.region.evacuation_target_people, basemaps()),
         html.Div([map_component(lang, urls), details_container(lang), isochrone_legend(lang)],
                  className="map-wrap"),
@@ -153,7 +154,7 @@ def _basemap(key, lang):
     basemap = next((b for b in basemaps() if b.key == key), None)
     crs = basemap.crs if basemap else "WGS84"
     return [basemap_tiles(basemap), {"lang": lang, "crs": crs}, {"lang": lang, "crs": crs}] + [
-        point_hideout(layer, crs) for layer in _LAYERS]
+        point_hideout(layer, crs, lang) for layer in _LAYERS]
 
 
 @callback(Output(ids.SEARCH_RESULTS, "children"), Input(ids.SEARCH_INPUT, "value"), State(ids.MAP_LANG, "data"),
@@ -171,7 +172,7 @@ def _search(text, lang):
     Output(ids.DETAILS_BODY, "children"), Output(ids.DETAILS, "className"), Output(ids.MAP, "viewport"),
     [Input(ids.map_layer(layer), "clickData") for layer in _LAYERS],
     Input({"type": ids.SEARCH_HIT, "layer": ALL, "id": ALL}, "n_clicks"),
-    Input(ids.DRAW, "geojson"), Input(ids.DETAILS_CLOSE, "n_clicks"),
+    Input(ids.DRAW, "geojson"), Input(ids.DETAILS_CLOSE, "n_clicks"), Input(ids.MAP_PICK, "data"),
     State(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"), prevent_initial_call=True,
 )
 def _details(*args):
@@ -199,6 +200,11 @@ def _details(*args):
         layer, feature_id, fly = trigger["layer"], int(trigger["id"]), True
         if layer == "townships":  # zoomed to and outlined by _township_focus
             return hidden
+    elif trigger == ids.MAP_PICK:  # one of several overlapping symbols, chosen in the chooser
+        picked = args[len(_LAYERS) + 3] or {}
+        if picked.get("layer") not in POINT_LAYERS or not str(picked.get("id", "")).isdigit():
+            return dash.no_update, dash.no_update, dash.no_update
+        layer, feature_id, fly = picked["layer"], int(picked["id"]), False
     elif isinstance(trigger, str) and trigger.removeprefix("map-layer-") in _LAYERS:
         clicked = args[_LAYERS.index(trigger.removeprefix("map-layer-"))]
         props = (clicked or {}).get("properties") or {}
@@ -301,7 +307,7 @@ def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
 
 
 ISOCHRONE_MINUTES = list(ISOCHRONE_COLOURS)
-_LEGEND_SHOWN, _LEGEND_HIDDEN = "iso-legend", "iso-legend hidden"
+_LEGEND_SHOWN, _LEGEND_FAILED, _LEGEND_HIDDEN = "iso-legend", "iso-legend failed", "iso-legend hidden"
 
 
 @callback(Output(ids.map_layer("isochrones"), "data"), Output(ids.ISOCHRONE_MESSAGE, "children"),
@@ -319,8 +325,8 @@ def _isochrones(clicks, _clear, lang):
         with unit_of_work(settings()) as uow:
             data = isochrones_geojson(uow, float(trigger["lon"]), float(trigger["lat"]), ISOCHRONE_MINUTES)
     except FieldError as exc:  # the point is cut off from the open roads: say why instead of an empty layer
-        return EMPTY, t("map.iso_failed", lang, reason=exc.reason if lang == "zh" else exc.reason_en), _LEGEND_HIDDEN
+        return EMPTY, t("map.iso_failed", lang, reason=exc.reason if lang == "zh" else exc.reason_en), _LEGEND_FAILED
     if all(not (f["geometry"] or {}).get("coordinates") for f in data["features"]):
-        return EMPTY, t("map.iso_empty", lang, minutes=minutes), _LEGEND_HIDDEN
+        return EMPTY, t("map.iso_empty", lang, minutes=minutes), _LEGEND_FAILED
     data["features"].sort(key=lambda f: -f["properties"]["minutes"])  # the nearest band drawn last, on top
     return data, t("map.iso_shown", lang, minutes=minutes), _LEGEND_SHOWN

@@ -88,6 +88,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.iso_failed": ("无法计算可达范围：{reason}", "No reachable area: {reason}"),
     "map.iso_empty": ("{minutes} 分钟内沿道路无可达范围", "Nothing is reachable by road within {minutes} min"),
     "map.iso_legend": ("道路可达时间", "Time by road"),
+    "map.pick_title": ("此处有多个要素，请选择：", "Several features here; choose one:"),
     "map.iso_band": ("{low}–{high} 分钟", "{low}–{high} min"),
     "map.iso_clear": ("清除可达范围", "Clear reachable areas"),
     "map.close": ("关闭", "Close"),

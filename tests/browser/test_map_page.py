@@ -272,3 +272,62 @@ def test_every_search_state_works_and_townships_are_found_by_pinyin(page, served
     page.wait_for_timeout(900)
     assert page.locator(".search-hit").count() == 0
     assert server_errors == [] and page.recorder.console_errors == []
+
+
+# On-screen pairs where the centre of a ``top`` symbol lies inside an ``under`` symbol, and how many of those
+# centres another symbol covers (what a click there would open instead).
+COVERED = """(sel) => {
+  const out = {pairs: 0, wrong: 0, first: null};
+  const tops = [...document.querySelectorAll(sel.top)], unders = [...document.querySelectorAll(sel.under)];
+  for (const a of tops) {
+    const ra = a.getBoundingClientRect(), cx = ra.left + ra.width / 2, cy = ra.top + ra.height / 2;
+    if (!ra.width || cx < 300 || cy < 60 || cx > innerWidth - 10 || cy > innerHeight - 10) continue;
+    for (const b of unders) {
+      const rb = b.getBoundingClientRect();
+      if (a === b || !(cx > rb.left && cx < rb.right && cy > rb.top && cy < rb.bottom)) continue;
+      out.pairs++;
+      const hit = document.elementFromPoint(cx, cy), marker = hit && hit.closest('.qj-marker');
+      if (marker !== a) { out.wrong++; } else if (!out.first) { out.first = [cx, cy]; }
+    }
+  }
+  return out;
+}"""
+RESOURCES = ".qj-marker.qj-shelters, .qj-marker.qj-depots, .qj-marker.qj-teams"
+
+
+def test_resources_draw_above_enterprise_clusters_and_warned_hazards_above_quiet_ones(page, served):
+    open_map(page, served)
+    page.evaluate("() => window.qj.map.setView([29.5251, 108.7869], 13, {animate: false})")  # the city, zoom 13
+    page.wait_for_timeout(800)
+    resources = page.evaluate(COVERED, {"top": RESOURCES, "under": ".qj-cluster-icon"})
+    assert resources["pairs"] > 0 and resources["wrong"] == 0, resources
+    hazards = page.evaluate(COVERED, {"top": ".qj-marker.qj-hazards:not(:has(.quiet))",
+                                      "under": ".qj-marker.qj-hazards:has(.quiet), .qj-cluster-icon"})
+    assert hazards["wrong"] == 0, hazards
+    zoom = page.evaluate("() => window.qj.map.getZoom()")
+    page.mouse.click(*resources["first"])  # on a shelter, depot or team over a cluster: it opens, no zoom
+    page.wait_for_selector(".details-panel:not(.hidden) .details-title")
+    assert page.locator(".details-layer").inner_text() in ("应急避难场所", "物资储备库", "救援队伍")
+    assert page.evaluate("() => window.qj.map.getZoom()") == zoom
+    assert page.recorder.console_errors == []
+
+
+def test_a_click_on_overlapping_symbols_offers_a_chooser(page, served):
+    open_map(page, served)
+    page.evaluate("() => window.qj.map.setView([29.5251, 108.7869], 12.5, {animate: false})")
+    page.wait_for_timeout(800)
+    stack = page.evaluate(COVERED, {"top": ".qj-marker:not(.qj-cluster-icon):not(.qj-blocks)",
+                                    "under": ".qj-marker:not(.qj-cluster-icon):not(.qj-blocks)"})
+    assert stack["first"], stack
+    page.mouse.click(*stack["first"])
+    page.wait_for_selector(".qj-chooser .qj-chooser-item")
+    items = page.locator(".qj-chooser-item")
+    assert 2 <= items.count() <= 8 and page.locator(".qj-chooser-title").inner_text() == "此处有多个要素，请选择："
+    last = items.nth(items.count() - 1)
+    name, layer = last.locator(".qj-chooser-name").inner_text(), last.locator(".qj-chooser-layer").inner_text()
+    last.click()
+    page.wait_for_function("(name) => document.querySelector('.details-title') && "
+                           "document.querySelector('.details-title').innerText === name", arg=name)
+    assert page.locator(".details-layer").inner_text() == layer
+    page.wait_for_function("() => !document.querySelector('.qj-chooser')")  # closed (after its fade)
+    assert page.recorder.console_errors == []
