@@ -114,11 +114,78 @@ window.qj = Object.assign({}, window.qj, {
       latlng = window.qj.displayLatLng(feature.geometry.coordinates[0], feature.geometry.coordinates[1], h);
     }
     var marker = L.marker(latlng, {icon: window.qj.markerFor(p, h), keyboard: false,
-                                   riseOnHover: true, zIndexOffset: p.layer === "hazards" ? 500 : 0});
+                                   riseOnHover: true, zIndexOffset: window.qj.clickRank(p)});
     (window.qj.markers[p.layer] = window.qj.markers[p.layer] || {})[p.id] = marker;
+    marker.qjFeature = {layer: p.layer, id: p.id, name: p.name};
+    marker.on("click", function () { window.qj.offerChooser(marker, h); });
     marker.bindTooltip(window.qj.textElement(p.name), {direction: "top", className: "qj-tip",
                                                        offset: [0, -8]});
     return marker;
+  },
+  /* Which symbol is on top where several overlap (Leaflet adds the screen y, a few thousand at most): enterprises and
+     their clusters lowest, then stations, hazard points without a warning, shelters / depots / teams, and warned
+     hazard points on top, red above orange above yellow above blue. */
+  clickRank: function (p) {
+    if (p.layer === "hazards") {
+      var warned = {"蓝": 1, "黄": 2, "橙": 3, "红": 4}[p.warning_level] || 0;
+      return warned ? 400000 + warned * 20000 : 200000;
+    }
+    return {stations: 100000, shelters: 300000, depots: 300000, teams: 300000}[p.layer] || 0;
+  },
+  /* A click on a symbol that overlaps others (on screen, layers switched on): a short chooser of all of them; the
+     choice goes to the page through the map-pick store. The clicked one opens at once, as before. */
+  overlapping: function (marker) {
+    var a = marker._icon && marker._icon.getBoundingClientRect(), found = [];
+    if (!a) { return found; }
+    Object.keys(window.qj.markers).forEach(function (layer) {
+      var group = window.qj.markers[layer];
+      Object.keys(group).forEach(function (k) {
+        var m = group[k], b = m._map && m._icon && m._icon.getBoundingClientRect();
+        if (b && b.left < a.right && b.right > a.left && b.top < a.bottom && b.bottom > a.top) { found.push(m); }
+      });
+    });
+    found.sort(function (x, y) { return y.options.zIndexOffset - x.options.zIndexOffset; });
+    return found.slice(0, 8);
+  },
+  offerChooser: function (marker, h) {
+    var found = window.qj.overlapping(marker), map = marker._map;
+    if (found.length < 2 || !map) { return; }
+    var box = document.createElement("div"), names = h.layer_names || {};
+    box.className = "qj-chooser";
+    box.appendChild(window.qj.textElement(h.pick_title || "", "qj-chooser-title"));
+    found.forEach(function (m) {
+      var f = m.qjFeature, button = document.createElement("button");
+      button.type = "button";
+      button.className = "qj-chooser-item";
+      button.dataset.layer = f.layer;
+      button.dataset.id = String(f.id);
+      button.appendChild(window.qj.textElement(names[f.layer] || f.layer, "qj-chooser-layer"));
+      button.appendChild(window.qj.textElement(f.name, "qj-chooser-name"));
+      button.addEventListener("click", function (e) {
+        L.DomEvent.stopPropagation(e);
+        window.dash_clientside.set_props("map-pick", {data: {layer: f.layer, id: f.id, at: Date.now()}});
+        window.qj.closeChooser();
+      });
+      box.appendChild(button);
+    });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "qj-chooser-close";
+    close.textContent = "×";
+    close.addEventListener("click", function () { window.qj.closeChooser(); });
+    box.appendChild(close);
+    /* Over the map and over the details panel (a Leaflet popup would sit under the panel): beside the symbol. */
+    window.qj.closeChooser();
+    var wrap = map.getContainer().parentNode, at = map.latLngToContainerPoint(marker.getLatLng());
+    wrap.appendChild(box);
+    var left = Math.min(at.x + 16, wrap.clientWidth - box.offsetWidth - 8);
+    var top = Math.max(8, Math.min(at.y - 12, wrap.clientHeight - box.offsetHeight - 8));
+    box.style.left = Math.max(8, left) + "px";
+    box.style.top = top + "px";
+    window.setTimeout(function () { map.once("click movestart zoomstart", window.qj.closeChooser); }, 0);
+  },
+  closeChooser: function () {
+    document.querySelectorAll(".qj-chooser").forEach(function (el) { el.remove(); });
   },
   /* Map events: mark the container with the zoom band, so CSS can simplify symbols when zoomed out. */
   onZoom: function (e) {
@@ -182,10 +249,26 @@ window.qj.blockStyle = function (feature) {
     ? {color: "#d62828", weight: 2, dashArray: "6 4", fillColor: "#d62828", fillOpacity: 0.12}
     : {color: "#d62828", weight: 7, opacity: 0.9};
 };
-/* Isochrones: the longer the time, the paler the area. */
-window.qj.isochroneStyle = function (feature) {
-  var m = feature.properties.minutes, colour = m <= 15 ? "#2a9d8f" : (m <= 30 ? "#e9c46a" : "#f4a261");
-  return {color: colour, weight: 1, fillColor: colour, fillOpacity: m <= 15 ? 0.35 : 0.2, interactive: false};
+/* A closure's badge (a no-entry sign at the middle of the closed road or area), sized to show at district zoom;
+   its reason as a tooltip. */
+window.qj.blockToLayer = function (feature, latlng) {
+  var el = document.createElement("div");
+  el.className = "qj-glyph qj-noentry";
+  el.appendChild(document.createElement("span"));
+  var marker = L.marker(latlng, {icon: L.divIcon({html: el, className: "qj-marker qj-blocks", iconSize: [20, 20]}),
+                                 keyboard: false, zIndexOffset: 800});
+  marker.bindTooltip(window.qj.textElement(feature.properties.reason), {direction: "top", className: "qj-tip"});
+  return marker;
+};
+/* The township chosen (filter or search): a thick outline, no fill, not in the way of clicks. */
+window.qj.outlineStyle = function () {
+  return {color: "#1d3557", weight: 4, opacity: 0.95, fill: false, dashArray: null, interactive: false};
+};
+/* Isochrones: one distinct colour per band (hideout.colours by minutes, from Python), the nearest on top. */
+window.qj.isochroneStyle = function (feature, context) {
+  var m = feature.properties.minutes, colours = (context && context.hideout && context.hideout.colours) || {};
+  var colour = colours[String(m)] || "#555555";
+  return {color: colour, weight: 1.5, fillColor: colour, fillOpacity: 0.3, interactive: false};
 };
 /* Incidents on the duty map: red badges sized by level; the title as text. */
 window.qj.incidentToLayer = function (feature, latlng) {

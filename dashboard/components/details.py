@@ -73,8 +73,7 @@ def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = ()) -> l
         html.Ul(nearby, className="details-nearby"),
         *_patrol_list(list(patrols), lang),
         *([html.Button(t("map.isochrones", lang), id={"type": ids.ISOCHRONE, "lon": d.lon, "lat": d.lat},
-                       n_clicks=0, className="button-link iso-button"),
-           html.Div(id=ids.ISOCHRONE_MESSAGE, className="hint iso-message")] if d.layer in ("depots", "teams") else []),
+                       n_clicks=0, className="button-link iso-button")] if d.layer in ("depots", "teams") else []),
         html.A(t("map.record", lang), href=f"/api/v1/features/{d.layer}/{d.id}", target="_blank",
                className="details-link"),
     ]
@@ -102,7 +101,11 @@ def search_results(hits: list[SearchHit], text: str, lang: str) -> list:
         return []
     if not hits:
         return [html.Div(t("map.search_none", lang, q=text), className="search-none")]
-    return [html.Button([html.Span(h.name, className="hit-name"),
-                         html.Span(f"{t(f'layer.{h.layer}', lang)} · {h.township_name}", className="hit-meta")],
+    english = lang == "en"
+    return [html.Button([html.Span(h.name_en if english and h.name_en else h.name, className="hit-name"),
+                         html.Span(t(f"layer.{h.layer}", lang) if h.layer == "townships" else
+                                   f"{t(f'layer.{h.layer}', lang)} · "
+                                   f"{h.township_name_en if english and h.township_name_en else h.township_name}",
+                                   className="hit-meta")],
                         id={"type": ids.SEARCH_HIT, "layer": h.layer, "id": h.id}, className="search-hit", n_clicks=0)
             for h in hits]

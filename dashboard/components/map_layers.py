@@ -16,6 +16,9 @@ POINT_LAYER_ORDER = (("stations", False), ("enterprises", True), ("teams", True)
 FIXED_COLOURS = {"depots": vocabulary.DEPOT_COLOUR, "stations": vocabulary.STATION_COLOURS[vocabulary.STATION_NORMAL]}
 CLUSTERED = {"enterprises"}
 DISTRICT_BOUNDS = [[29.07, 108.48], [29.88, 108.96]]
+# Road-time bands of the isochrones (minutes) and their colours: distinct hues, not shades of one.
+ISOCHRONE_COLOURS = {15: "#1b9e77", 30: "#7570b3", 60: "#d95f02"}
+EMPTY = {"type": "FeatureCollection", "features": []}
 
 
 def layer_url(layer: str, args: dict[str, str]) -> str:
@@ -24,20 +27,22 @@ def layer_url(layer: str, args: dict[str, str]) -> str:
     return f"/api/v1/layers/{layer}?{urlencode(query)}"
 
 
-def point_hideout(layer: str, crs: str = "WGS84") -> dict:
-    """Styling inputs of a point layer's JS functions, with the display coordinate system."""
+def point_hideout(layer: str, crs: str = "WGS84", lang: str = "zh") -> dict:
+    """Styling inputs of a point layer's JS functions, with the display coordinate system and the texts of the
+    chooser offered when a click lands on several overlapping symbols."""
     glyphs = vocabulary.GLYPHS if layer in ("enterprises", "hazards") else {}
     return {"colours": vocabulary.LAYER_COLOURS.get(layer, {}), "colour": FIXED_COLOURS.get(layer), "crs": crs,
-            "glyphs": glyphs}
+            "glyphs": glyphs, "pick_title": t("map.pick_title", lang),
+            "layer_names": {name: t(f"layer.{name}", lang) for name, _ in POINT_LAYER_ORDER}}
 
 
-def point_layer(layer: str, url: str) -> dl.GeoJSON:
+def point_layer(layer: str, url: str, lang: str) -> dl.GeoJSON:
     extra = {}
     if layer in CLUSTERED:
         extra = dict(cluster=True, clusterToLayer={"variable": "qj.clusterToLayer"}, zoomToBoundsOnClick=True,
                      superClusterOptions={"radius": 56, "maxZoom": 14})
     return dl.GeoJSON(id=ids.map_layer(layer), url=url, pointToLayer={"variable": "qj.pointToLayer"},
-                      hideout=point_hideout(layer), **extra)
+                      hideout=point_hideout(layer, lang=lang), **extra)
 
 
 def township_layer(lang: str) -> dl.GeoJSON:
@@ -73,15 +78,19 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
         dl.Overlay(boundary_layer(lang), name=t("layer.boundary", lang), checked=True),
         dl.Overlay(township_layer(lang), name=t("layer.townships", lang), checked=True),
         dl.Overlay(roads_layer(lang), name=t("layer.roads", lang), checked=True),
-        *(dl.Overlay(point_layer(layer, urls[layer]), name=t(f"layer.{layer}", lang), checked=checked)
+        *(dl.Overlay(point_layer(layer, urls[layer], lang), name=t(f"layer.{layer}", lang), checked=checked)
           for layer, checked in POINT_LAYER_ORDER),
     ]
-    reach = dl.GeoJSON(id=ids.map_layer("isochrones"), data={"type": "FeatureCollection", "features": []},
+    colours = {str(m): c for m, c in ISOCHRONE_COLOURS.items()}
+    reach = dl.GeoJSON(id=ids.map_layer("isochrones"), data=EMPTY,
                        style={"variable": "qj.isochroneStyle"}, coordsToLatLng={"variable": "qj.coordsToLatLng"},
-                       hideout={"crs": "WGS84"})
-    blocks = dl.GeoJSON(id=ids.map_layer("blocks"), data={"type": "FeatureCollection", "features": []},
+                       hideout={"crs": "WGS84", "colours": colours})
+    # Closures: the road drawn red, and a no-entry badge at its middle so that it shows at district zoom.
+    blocks = dl.GeoJSON(id=ids.map_layer("blocks"), data=EMPTY,
                         style={"variable": "qj.blockStyle"}, coordsToLatLng={"variable": "qj.coordsToLatLng"},
-                        hideout={"crs": "WGS84"})
+                        pointToLayer={"variable": "qj.blockToLayer"}, hideout={"crs": "WGS84"})
+    outline = dl.GeoJSON(id=ids.map_layer("outline"), data=EMPTY, style={"variable": "qj.outlineStyle"},
+                         coordsToLatLng={"variable": "qj.coordsToLatLng"}, hideout={"crs": "WGS84"})
     draw = dl.FeatureGroup([dl.EditControl(
         id=ids.DRAW, position="topleft",
         draw={"polyline": False, "marker": False, "circlemarker": False, "polygon": True, "rectangle": True,
@@ -93,7 +102,7 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
                               dl.LayersControl(overlays, id=ids.LAYERS_CONTROL, collapsed=False,
                                                               position="topright",
                                                               overlays=[o.name for o in overlays if o.checked]),
-                              reach, blocks, draw,
+                              outline, reach, blocks, draw,
                               dl.ScaleControl(position="bottomleft", imperial=False)],
         bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
         attributionControl=True, className="qj-map qj-zoom-low",

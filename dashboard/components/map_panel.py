@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components.map_layers import POINT_LAYER_ORDER
+from dashboard.components.map_layers import ISOCHRONE_COLOURS, POINT_LAYER_ORDER
 from services.text import t, term_options
 from services import vocabulary
 from services.map.basemaps import Basemap
@@ -56,6 +56,20 @@ def choropleth_legend(choropleth: Choropleth | None, lang: str) -> list:
                               html.Span(f"{lower:g} – {upper:g}")], className="legend-row"))
         lower = upper
     return [html.H4(t(f"measure.{choropleth.measure}", lang)), *rows]
+
+
+def isochrone_legend(lang: str) -> html.Div:
+    """The key of the road-time bands, over the map while they are shown, with the button that clears them."""
+    rows, lower = [], 0
+    for minutes, colour in ISOCHRONE_COLOURS.items():
+        rows.append(html.Div([html.Span(className="swatch square", style={"background": colour}),
+                              html.Span(t("map.iso_band", lang, low=lower, high=minutes))], className="legend-row"))
+        lower = minutes
+    return html.Div([html.Div(id=ids.ISOCHRONE_MESSAGE, className="hint iso-message"),
+                     html.H4(t("map.iso_legend", lang)), *rows,
+                     html.Button(t("map.iso_clear", lang), id=ids.ISOCHRONE_CLEAR, n_clicks=0,
+                                 className="button-link iso-clear")],
+                    id=ids.ISOCHRONE_LEGEND, className="iso-legend hidden")
 
 
 def basemap_choice(lang: str, basemaps: list[Basemap]) -> html.Label:

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import dash
 import shapely
+from shapely.geometry import shape
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import ids
@@ -18,13 +19,16 @@ from dashboard.components.details import (
     search_results,
 )
 from dashboard.components.map_layers import (
+    DISTRICT_BOUNDS,
+    EMPTY,
+    ISOCHRONE_COLOURS,
     POINT_LAYER_ORDER,
     basemap_tiles,
     layer_url,
     map_component,
     point_hideout,
 )
-from dashboard.components.map_panel import choropleth_legend, side_panel
+from dashboard.components.map_panel import choropleth_legend, isochrone_legend, side_panel
 from services.text import normalise_language, t, term
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
@@ -41,6 +45,7 @@ from services.map.layers import (
     parse_filter,
     threatened_people_total,
     township_codes,
+    township_outline,
 )
 from services.map.search import search_features
 from services.roads.closures import active_blocks, block_area, block_segment, lift_block
@@ -62,8 +67,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     urls = {layer: layer_url(layer, {}) for layer in _LAYERS}
     return html.Div([
         dcc.Store(id=ids.MAP_LANG, data=lang),
+        dcc.Store(id=ids.MAP_PICK),  # set by the overlap chooser (qj_map.js): {layer, id, at}
         side_panel(lang, townships, counts, threatened, s.region.evacuation_target_people, basemaps()),
-        html.Div([map_component(lang, urls), details_container(lang)],
+        html.Div([map_component(lang, urls), details_container(lang), isochrone_legend(lang)],
                  className="map-wrap"),
     ], className="map-page")
 
@@ -148,7 +154,7 @@ def _basemap(key, lang):
     basemap = next((b for b in basemaps() if b.key == key), None)
     crs = basemap.crs if basemap else "WGS84"
     return [basemap_tiles(basemap), {"lang": lang, "crs": crs}, {"lang": lang, "crs": crs}] + [
-        point_hideout(layer, crs) for layer in _LAYERS]
+        point_hideout(layer, crs, lang) for layer in _LAYERS]
 
 
 @callback(Output(ids.SEARCH_RESULTS, "children"), Input(ids.SEARCH_INPUT, "value"), State(ids.MAP_LANG, "data"),
@@ -166,7 +172,7 @@ def _search(text, lang):
     Output(ids.DETAILS_BODY, "children"), Output(ids.DETAILS, "className"), Output(ids.MAP, "viewport"),
     [Input(ids.map_layer(layer), "clickData") for layer in _LAYERS],
     Input({"type": ids.SEARCH_HIT, "layer": ALL, "id": ALL}, "n_clicks"),
-    Input(ids.DRAW, "geojson"), Input(ids.DETAILS_CLOSE, "n_clicks"),
+    Input(ids.DRAW, "geojson"), Input(ids.DETAILS_CLOSE, "n_clicks"), Input(ids.MAP_PICK, "data"),
     State(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"), prevent_initial_call=True,
 )
 def _details(*args):
@@ -189,15 +195,24 @@ def _details(*args):
             summary = summarise_area(uow, geometry)
         return area_panel(summary, lang), "details-panel", dash.no_update
     if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
-        if clicked_id() is None:
+        if clicked_id() is None:  # the hits were redrawn (search changed or cleared), nothing was clicked
             return dash.no_update, dash.no_update, dash.no_update
         layer, feature_id, fly = trigger["layer"], int(trigger["id"]), True
-    else:
+        if layer == "townships":  # zoomed to and outlined by _township_focus
+            return hidden
+    elif trigger == ids.MAP_PICK:  # one of several overlapping symbols, chosen in the chooser
+        picked = args[len(_LAYERS) + 3] or {}
+        if picked.get("layer") not in POINT_LAYERS or not str(picked.get("id", "")).isdigit():
+            return dash.no_update, dash.no_update, dash.no_update
+        layer, feature_id, fly = picked["layer"], int(picked["id"]), False
+    elif isinstance(trigger, str) and trigger.removeprefix("map-layer-") in _LAYERS:
         clicked = args[_LAYERS.index(trigger.removeprefix("map-layer-"))]
         props = (clicked or {}).get("properties") or {}
         if props.get("cluster") or "id" not in props:
             return dash.no_update, dash.no_update, dash.no_update
         layer, feature_id, fly = props["layer"], int(props["id"]), False
+    else:
+        return dash.no_update, dash.no_update, dash.no_update
     if layer not in POINT_LAYERS:
         return hidden
     with unit_of_work(settings()) as uow:
@@ -211,10 +226,38 @@ def _details(*args):
     return feature_panel(details, lang, patrols), "details-panel", viewport
 
 
+@callback(Output(ids.map_layer("outline"), "data"), Output(ids.map_layer("outline"), "hideout"),
+          Output(ids.MAP, "viewport", allow_duplicate=True),
+          Input(ids.FILTER_TOWNSHIP, "value"),
+          Input({"type": ids.SEARCH_HIT, "layer": "townships", "id": ALL}, "n_clicks"),
+          State(ids.BASEMAP, "value"), prevent_initial_call=True)
+def _township_focus(chosen, _hits, basemap_key):
+    """Choosing a township (filter or search hit) zooms to it and outlines it; no township: the whole district."""
+    crs = _display_crs(basemap_key)
+    if ctx.triggered_id == ids.FILTER_TOWNSHIP:
+        code = chosen
+    elif clicked_id() is not None:
+        code = str(ctx.triggered_id["id"])
+    else:  # the hits were redrawn, nothing was clicked
+        return dash.no_update, dash.no_update, dash.no_update
+    with unit_of_work(settings()) as uow:
+        outline = township_outline(uow, code)
+    if outline is None:
+        return EMPTY, {"crs": crs}, {"bounds": DISTRICT_BOUNDS, "transition": "flyToBounds"}
+    minlon, minlat, maxlon, maxlat = outline.bounds
+    (x0, y0), (x1, y1) = from_wgs84(minlon, minlat, crs), from_wgs84(maxlon, maxlat, crs)
+    return ({"type": "FeatureCollection", "features": [outline.feature]}, {"crs": crs},
+            {"bounds": [[y0, x0], [y1, x1]], "transition": "flyToBounds"})
+
+
 def _blocks_view(uow: UnitOfWork, lang: str) -> tuple[dict, list]:
     blocks = active_blocks(uow)
+    badges = [{"type": "Feature", "properties": {"id": b.id, "reason": b.reason, "badge": True},
+               "geometry": json.loads(shapely.to_geojson(shape(b.geometry).point_on_surface()))}
+              for b in blocks]  # the badge shows a closure at district zoom, where a segment is a few pixels
     data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": b.geometry, "properties": {"id": b.id, "reason": b.reason}} for b in blocks]}
+        {"type": "Feature", "geometry": b.geometry, "properties": {"id": b.id, "reason": b.reason}} for b in blocks
+    ] + badges}
     rows = [html.Div([html.Span(f"#{b.id} {t(f'map.block_kind.{b.kind}', lang)} · {b.reason}"),
                       html.Button(t("map.block_lift", lang), id={"type": ids.BLOCK_LIFT, "id": b.id}, n_clicks=0)],
                      className="block-row") for b in blocks]
@@ -263,23 +306,27 @@ def _road_blocks(click, _area, _lifts, mode, reason, drawn, basemap_key, lang):
     return data, rows, message
 
 
-ISOCHRONE_MINUTES = [15, 30, 60]
+ISOCHRONE_MINUTES = list(ISOCHRONE_COLOURS)
+_LEGEND_SHOWN, _LEGEND_FAILED, _LEGEND_HIDDEN = "iso-legend", "iso-legend failed", "iso-legend hidden"
 
 
 @callback(Output(ids.map_layer("isochrones"), "data"), Output(ids.ISOCHRONE_MESSAGE, "children"),
-          Input({"type": ids.ISOCHRONE, "lon": ALL, "lat": ALL}, "n_clicks"), State(ids.MAP_LANG, "data"),
-          prevent_initial_call=True)
-def _isochrones(clicks, lang):
+          Output(ids.ISOCHRONE_LEGEND, "className"),
+          Input({"type": ids.ISOCHRONE, "lon": ALL, "lat": ALL}, "n_clicks"), Input(ids.ISOCHRONE_CLEAR, "n_clicks"),
+          State(ids.MAP_LANG, "data"), prevent_initial_call=True)
+def _isochrones(clicks, _clear, lang):
+    if ctx.triggered_id == ids.ISOCHRONE_CLEAR:
+        return EMPTY, "", _LEGEND_HIDDEN
     trigger = clicked_id()
     if trigger is None:
-        return dash.no_update, dash.no_update
+        return dash.no_update, dash.no_update, dash.no_update
     minutes = " / ".join(str(m) for m in ISOCHRONE_MINUTES)
-    empty = {"type": "FeatureCollection", "features": []}
     try:
         with unit_of_work(settings()) as uow:
             data = isochrones_geojson(uow, float(trigger["lon"]), float(trigger["lat"]), ISOCHRONE_MINUTES)
     except FieldError as exc:  # the point is cut off from the open roads: say why instead of an empty layer
-        return empty, t("map.iso_failed", lang, reason=exc.reason if lang == "zh" else exc.reason_en)
+        return EMPTY, t("map.iso_failed", lang, reason=exc.reason if lang == "zh" else exc.reason_en), _LEGEND_FAILED
     if all(not (f["geometry"] or {}).get("coordinates") for f in data["features"]):
-        return empty, t("map.iso_empty", lang, minutes=minutes)
-    return data, t("map.iso_shown", lang, minutes=minutes)
+        return EMPTY, t("map.iso_empty", lang, minutes=minutes), _LEGEND_FAILED
+    data["features"].sort(key=lambda f: -f["properties"]["minutes"])  # the nearest band drawn last, on top
+    return data, t("map.iso_shown", lang, minutes=minutes), _LEGEND_SHOWN

@@ -167,6 +167,11 @@ def _jsonable(value):
     return value
 
 
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (escape character backslash) for ``text`` anywhere: % and _ are matched as themselves."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _conditions(uow: UnitOfWork, model, flt: LayerFilter) -> list:
     conditions = []
     if flt.feature_id is not None:
@@ -184,10 +189,11 @@ def _conditions(uow: UnitOfWork, model, flt: LayerFilter) -> list:
     for name, values in flt.where.items():
         conditions.append(getattr(model, name).in_(values))
     if flt.q:
-        pattern = f"%{flt.q.replace('%', '').replace('_', '')}%"
+        pattern = like_pattern(flt.q)
         layer = next(k for k, m in POINT_LAYERS.items() if m is model)
         columns = [model.name, *(getattr(model, c) for c in SEARCH_FIELDS.get(layer, ("address",)))]
-        conditions.append(or_(*(c.ilike(pattern) for c in columns), Township.name.like(pattern)))
+        conditions.append(or_(*(c.ilike(pattern, escape="\\") for c in columns),
+                              Township.name.like(pattern, escape="\\"), Township.name_en.ilike(pattern, escape="\\")))
     return conditions
 
 
@@ -265,6 +271,31 @@ def townships_geojson(uow: UnitOfWork) -> dict:
         "seat_source": t.seat_source,
     }) for t in rows]
     return {"type": "FeatureCollection", "features": features}
+
+
+@dataclass(frozen=True)
+class TownshipOutline:
+    """One township's outline (WGS-84 GeoJSON Feature) and its bounds (min lon, min lat, max lon, max lat)."""
+
+    code: str
+    name: str
+    name_en: str
+    bounds: tuple[float, float, float, float]
+    feature: dict
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def township_outline(uow: UnitOfWork, code: str | None) -> TownshipOutline | None:
+    """The outline of the township with ``code``, or None when there is no such township."""
+    row = uow.session.get(Township, code) if code else None
+    if row is None:
+        return None
+    geometry = row.geom
+    bounds = tuple(round(float(v), 6) for v in geometry.bounds)
+    return TownshipOutline(row.code, row.name, row.name_en, bounds,  # type: ignore[arg-type]
+                           _feature(geometry, {"code": row.code, "name": row.name, "name_en": row.name_en}))
 
 
 def boundary_geojson(uow: UnitOfWork) -> dict:

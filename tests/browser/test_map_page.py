@@ -194,4 +194,140 @@ def test_a_depot_shows_what_it_reaches_in_15_30_60_minutes(page, served):
     page.wait_for_function("() => window.qj.map && Object.values(window.qj.map._layers).filter("
                            "l => l.feature && l.feature.properties && l.feature.properties.minutes).length === 3")
     assert page.locator(".iso-message").inner_text() == "已显示 15 / 30 / 60 分钟道路可达范围"
+    legend = page.locator("#map-isochrone-legend")
+    assert legend.is_visible() and legend.locator(".legend-row").all_inner_texts() == [
+        "0–15 分钟", "15–30 分钟", "30–60 分钟"]
+    fills = page.evaluate("() => Object.values(window.qj.map._layers).filter(l => l.feature && l.feature.properties"
+                          " && l.feature.properties.minutes).map(l => [l.feature.properties.minutes, l.options.fillColor])")
+    assert len({colour for _, colour in fills}) == 3, fills  # one distinct colour per band
+    swatches = legend.locator(".swatch").evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert len(set(swatches)) == 3
+    legend.locator(".iso-clear").click()
+    page.wait_for_function("() => Object.values(window.qj.map._layers).filter("
+                           "l => l.feature && l.feature.properties && l.feature.properties.minutes).length === 0")
+    assert not legend.is_visible()
+    assert page.recorder.console_errors == []
+
+
+OUTLINED = """(code) => Object.values(window.qj.map._layers).some(l => l.feature && l.feature.properties
+    && l.feature.properties.code === code && !('kind' in l.feature.properties)
+    && l.getBounds().contains(window.qj.map.getCenter()))"""
+
+
+def test_choosing_a_township_zooms_to_it_and_outlines_it(page, served):
+    open_map(page, served)
+    start = page.evaluate("() => window.qj.map.getZoom()")
+    choose(page, "filter-township", "濯水镇")
+    page.wait_for_function(OUTLINED, arg="500114112", timeout=20_000)
+    page.wait_for_function(f"() => window.qj.map.getZoom() >= {start + 1}")
+    page.locator("#filter-township .dash-dropdown-clear, #filter-township [aria-label*='Clear']").first.click()
+    page.wait_for_function(f"() => window.qj.map.getZoom() <= {start + 0.5}", timeout=20_000)
+    page.wait_for_function("() => !Object.values(window.qj.map._layers).some(l => l.feature && l.feature.properties"
+                           " && l.feature.properties.code && !('kind' in l.feature.properties))")
+    page.locator("#map-search").fill("lishui")  # by pinyin: 黎水镇
+    page.locator(".search-hit").filter(has_text="黎水镇").first.click()
+    page.wait_for_function(OUTLINED, arg="500114109", timeout=20_000)
+    assert page.recorder.console_errors == []
+
+
+def test_a_closure_shows_at_district_zoom(page, served):
+    roads = get_json(served, "/api/v1/roads")["features"]
+    road = next(f for f in roads if f["properties"]["class"] in ("trunk", "primary"))
+    (lon1, lat1), (lon2, lat2) = road["geometry"]["coordinates"][:2]
+    request = urllib.request.Request(served + "/api/v1/roads/blocks", method="POST",
+                                     data=json.dumps({"point": [(lon1 + lon2) / 2, (lat1 + lat2) / 2],
+                                                      "reason": "塌方测试"}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        block = json.load(response)
+    try:
+        open_map(page, served)
+        assert "qj-zoom-low" in page.locator("#map").get_attribute("class")
+        page.wait_for_selector(".qj-marker.qj-blocks")
+        badge = page.locator(".qj-marker.qj-blocks").first.bounding_box()
+        assert badge["width"] >= 16 and badge["height"] >= 16
+        page.locator(".qj-marker.qj-blocks").first.hover()
+        page.wait_for_function("() => [...document.querySelectorAll('.qj-tip')].some(e => e.innerText === '塌方测试')")
+    finally:
+        urllib.request.urlopen(urllib.request.Request(f"{served}/api/v1/roads/blocks/{block['id']}", method="DELETE"))
+
+
+
+def test_every_search_state_works_and_townships_are_found_by_pinyin(page, served):
+    """Typing, clearing, blanks, an unknown word and a township's pinyin: results or a note, never a server error."""
+    server_errors = []
+    page.on("response", lambda r: server_errors.append(r.url) if r.status >= 500 else None)
+    open_map(page, served)
+    search = page.locator("#map-search")
+    search.fill("濯水")
+    page.wait_for_selector(".search-hit")
+    for text in ("", "   ", "濯水古镇", "", "没有这个名字xyz"):
+        search.fill(text)
+        page.wait_for_timeout(900)  # past the 0.4 s debounce and the answer
+    assert "没有这个名字xyz" in page.locator(".search-none").inner_text()
+    search.fill("zhuoshui")
+    page.wait_for_function("() => [...document.querySelectorAll('.search-hit .hit-name')]"
+                           ".some(e => e.innerText === '濯水镇')")
+    search.fill("")
+    page.wait_for_timeout(900)
+    assert page.locator(".search-hit").count() == 0
+    assert server_errors == [] and page.recorder.console_errors == []
+
+
+# On-screen pairs where the centre of a ``top`` symbol lies inside an ``under`` symbol, and how many of those
+# centres another symbol covers (what a click there would open instead).
+COVERED = """(sel) => {
+  const out = {pairs: 0, wrong: 0, first: null};
+  const tops = [...document.querySelectorAll(sel.top)], unders = [...document.querySelectorAll(sel.under)];
+  for (const a of tops) {
+    const ra = a.getBoundingClientRect(), cx = ra.left + ra.width / 2, cy = ra.top + ra.height / 2;
+    if (!ra.width || cx < 300 || cy < 60 || cx > innerWidth - 10 || cy > innerHeight - 10) continue;
+    for (const b of unders) {
+      const rb = b.getBoundingClientRect();
+      if (a === b || !(cx > rb.left && cx < rb.right && cy > rb.top && cy < rb.bottom)) continue;
+      out.pairs++;
+      const hit = document.elementFromPoint(cx, cy), marker = hit && hit.closest('.qj-marker');
+      if (marker !== a) { out.wrong++; } else if (!out.first) { out.first = [cx, cy]; }
+    }
+  }
+  return out;
+}"""
+RESOURCES = ".qj-marker.qj-shelters, .qj-marker.qj-depots, .qj-marker.qj-teams"
+
+
+def test_resources_draw_above_enterprise_clusters_and_warned_hazards_above_quiet_ones(page, served):
+    open_map(page, served)
+    page.evaluate("() => window.qj.map.setView([29.5251, 108.7869], 13, {animate: false})")  # the city, zoom 13
+    page.wait_for_timeout(800)
+    resources = page.evaluate(COVERED, {"top": RESOURCES, "under": ".qj-cluster-icon"})
+    assert resources["pairs"] > 0 and resources["wrong"] == 0, resources
+    hazards = page.evaluate(COVERED, {"top": ".qj-marker.qj-hazards:not(:has(.quiet))",
+                                      "under": ".qj-marker.qj-hazards:has(.quiet), .qj-cluster-icon"})
+    assert hazards["wrong"] == 0, hazards
+    zoom = page.evaluate("() => window.qj.map.getZoom()")
+    page.mouse.click(*resources["first"])  # on a shelter, depot or team over a cluster: it opens, no zoom
+    page.wait_for_selector(".details-panel:not(.hidden) .details-title")
+    assert page.locator(".details-layer").inner_text() in ("应急避难场所", "物资储备库", "救援队伍")
+    assert page.evaluate("() => window.qj.map.getZoom()") == zoom
+    assert page.recorder.console_errors == []
+
+
+def test_a_click_on_overlapping_symbols_offers_a_chooser(page, served):
+    open_map(page, served)
+    page.evaluate("() => window.qj.map.setView([29.5251, 108.7869], 12.5, {animate: false})")
+    page.wait_for_timeout(800)
+    stack = page.evaluate(COVERED, {"top": ".qj-marker:not(.qj-cluster-icon):not(.qj-blocks)",
+                                    "under": ".qj-marker:not(.qj-cluster-icon):not(.qj-blocks)"})
+    assert stack["first"], stack
+    page.mouse.click(*stack["first"])
+    page.wait_for_selector(".qj-chooser .qj-chooser-item")
+    items = page.locator(".qj-chooser-item")
+    assert 2 <= items.count() <= 8 and page.locator(".qj-chooser-title").inner_text() == "此处有多个要素，请选择："
+    last = items.nth(items.count() - 1)
+    name, layer = last.locator(".qj-chooser-name").inner_text(), last.locator(".qj-chooser-layer").inner_text()
+    last.click()
+    page.wait_for_function("(name) => document.querySelector('.details-title') && "
+                           "document.querySelector('.details-title').innerText === name", arg=name)
+    assert page.locator(".details-layer").inner_text() == layer
+    page.wait_for_function("() => !document.querySelector('.qj-chooser')")  # closed (after its fade)
     assert page.recorder.console_errors == []

@@ -137,6 +137,8 @@ class SearchHit(Reply):
     township_name: str
     lon: float
     lat: float
+    name_en: str | None = None
+    township_name_en: str | None = None
 
 
 class SearchHits(Reply):
