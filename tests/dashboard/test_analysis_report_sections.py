@@ -2,7 +2,6 @@
 the Word tables (by caption) and the workbook's sheets hold the numbers the analysis routes return."""
 from __future__ import annotations
 
-
 import pytest
 
 from dashboard.app import create_app
