@@ -60,7 +60,7 @@ def test_a_closed_shelter_shows_no_free_places_and_refuses_a_head_count(page, se
     assert cells[3:7] == [f"{closed['capacity_people']:,}", f"{closed['occupancy_people']:,}",
                           f"{closed['blocked_places']:,}", "0"]
     page.locator("#evac-form-shelter").click()
-    page.get_by_role("listbox").get_by_text(f"{closed['code']} {closed['name']}", exact=True).click()
+    page.get_by_role("listbox").get_by_text(f"{closed['code']} {closed['name']}（已关闭）", exact=True).click()
     page.locator("#evac-form-value").fill(str(closed["occupancy_people"] + 1))
     page.locator("#evac-form-save").click()
     page.wait_for_selector("#evac-form-message .short")
