@@ -62,7 +62,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         return refused_page("/evacuation", "evac.title", lang)
     s = settings()
     with unit_of_work(s) as uow:  # the shelters, townships and saved plans from one snapshot
-        shelters = [{"label": f"{x.code} {x.name}", "value": x.id} for x in shelter_capacities(uow)]
+        shelters = [{"label": f"{x.code} {x.name}" if x.status != vocabulary.SHELTER_CLOSED else
+                     t("evac.closed_option", lang, code=x.code, name=x.name), "value": x.id}
+                    for x in shelter_capacities(uow)]
         townships = [{"label": name if lang == "zh" else name_en, "value": code}
                      for code, name, name_en in township_list(uow)]
         saved = _plan_options(uow, lang)

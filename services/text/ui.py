@@ -162,6 +162,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "evac.col_occupancy": ("已安置", "Housed"),
     "evac.col_available": ("可用", "Free"),
     "evac.col_blocked": ("不可用", "Unavailable"),
+    "evac.closed_option": ("{code} {name}（已关闭）", "{code} {name} (closed)"),
     "evac.gauge_target": ("目标 {target} 人", "Target {target}"),
     "evac.col_name": ("名称", "Name"),
     "evac.col_status": ("状态", "Status"),

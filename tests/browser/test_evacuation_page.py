@@ -60,7 +60,7 @@ def test_a_closed_shelter_shows_no_free_places_and_refuses_a_head_count(page, se
     assert cells[3:7] == [f"{closed['capacity_people']:,}", f"{closed['occupancy_people']:,}",
                           f"{closed['blocked_places']:,}", "0"]
     page.locator("#evac-form-shelter").click()
-    page.get_by_role("listbox").get_by_text(f"{closed['code']} {closed['name']}", exact=True).click()
+    page.get_by_role("listbox").get_by_text(f"{closed['code']} {closed['name']}（已关闭）", exact=True).click()
     page.locator("#evac-form-value").fill(str(closed["occupancy_people"] + 1))
     page.locator("#evac-form-save").click()
     page.wait_for_selector("#evac-form-message .short")
@@ -119,7 +119,8 @@ def test_a_whole_district_plan_is_drawn_quickly_with_its_legend(page, served):
                            "document.querySelectorAll('#plan-map path.leaflet-interactive').length > 300",
                            timeout=30_000)
     took = time.perf_counter() - start
-    assert took < 2.5, f"{took:.1f} s from the click to the drawn plan"  # bench/evacuation_page.py: under 1 s
+    # bench/evacuation_page.py measures under 1 s; 5 s leaves room for a loaded machine (before: 7–33 s)
+    assert took < 5, f"{took:.1f} s from the click to the drawn plan"
     legend = page.locator("#plan-legend").inner_text()
     assert "未能安置" in legend and "转移" in legend
     box = page.locator("#plan-map .plan-map").bounding_box()
