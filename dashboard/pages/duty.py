@@ -60,7 +60,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=VERSION, data=-1),
         dcc.Interval(id=TICK, interval=1500),  # polls a counter; redraws only on change (goal: seen within 2 s)
-        handover.handover_panel(lang), alert.alert_controls(lang),
+        html.Div([handover.handover_panel(lang), alert.alert_controls(lang)], className="duty-top"),
         html.Div(id=FIGURES, className="duty-figures"),
         html.Div([
             html.Div([dl.Map([boundary_layer(lang), dl.GeoJSON(id=POINTS, data={"type": "FeatureCollection",

@@ -32,6 +32,8 @@ EVENTS: dict[str, tuple[str, str]] = {
     "team.reason.first_response": ("最近的队伍（{minutes} 分钟），专业不对口：可先期处置，等待对口队伍",
                                    "nearest team ({minutes} min), not a specialist: can respond first while the "
                                    "specialists come"),
+    "team.reason.no_specialist": ("没有可派的对口专业队伍（{wanted}）：综合救援队伍按道路行程排序",
+                                  "no specialist team ({wanted_en}) is free: general rescue teams by road time"),
     "team.reason.general_backup": ("综合救援队伍：排在对口专业队伍之后", "general rescue: after the specialists"),
     "team.reason.general": ("综合救援队伍：此类事件没有对口专业，按道路行程排序",
                             "general rescue: no specialty for this kind of incident, by road time"),
