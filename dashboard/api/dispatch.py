@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 
 from dashboard.api.models import body, parse, parse_query, query, responds
 from dashboard.api.models.dispatch import (
-    Acknowledge, EmptyBody, CapImportQuery, EventFeed, EventsQuery, IncidentCreate, IncidentDetail, IncidentList,
+    Acknowledge, EmptyBody, CapImportQuery, DutyFeed, EventFeed, FeedQuery, EventsQuery, IncidentCreate, IncidentDetail, IncidentList,
     IncidentsQuery, OrderCreate, OrderState, Recommendations, StatusChange, WarningCreate, WarningDetail,
     WarningList, WarningMessages,
 )
@@ -122,6 +122,21 @@ def events():
     with unit() as uow:
         feed = events_since(uow, since)
     return {"events": feed, "last_id": feed[-1]["seq"] if feed else since}
+
+
+@incidents_api.get("/api/v1/feed")
+@query(FeedQuery)
+@responds(DutyFeed, errors=(400, 503))
+def feed():
+    """The duty feed, newest first (what the duty view shows): incidents, patrols, warnings, 叫应, closures and
+    evacuation moves; ``kinds`` (comma-separated) to choose, ``limit`` lines (1–200)."""
+    from services.dispatch.feed import FEED_KINDS, duty_feed
+    req = parse_query(FeedQuery, request.args)
+    kinds = None if req.kinds is None else [k.strip() for k in req.kinds.split(",") if k.strip()]
+    if kinds is not None and (not kinds or set(kinds) - set(FEED_KINDS)):
+        raise FieldError.of("kinds", "feed.kinds_invalid", kinds=", ".join(FEED_KINDS))
+    with unit() as uow:
+        return {"lines": [line.to_json() for line in duty_feed(uow, kinds=kinds, limit=req.limit)]}
 
 
 @incidents_api.get("/api/v1/warnings")

@@ -21,7 +21,8 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     # the duty view
     "duty-version": RECORDS, "duty-orders": RECORDS, "duty-message": RECORDS, "duty-dispatch-teams": RECORDS,
     "duty-w-message": RECORDS, "duty-feed": RECORDS, "duty-detail": RECORDS,
-    "duty-warnings": RECORDS, "duty-handover": RECORDS,
+    "duty-warnings": RECORDS, "duty-handover": RECORDS, "duty-alert": RECORDS,
+    "duty-alert-sink": RECORDS,  # client-side only (the tone and the flash): no server call to guard
     # 分析研判
     "an-cards": "analysis.read", "an-download": "analysis.read", "an-fig-incidents": "analysis.read",
     "an-report-docx": "analysis.read", "an-cov-tables": "analysis.read", "an-site-result": "analysis.run",

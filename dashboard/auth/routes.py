@@ -29,7 +29,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "evacuation_api.coverage": PLANS, "evacuation_api.profile": PLANS,
     "evacuation_api.save_needs_profile": "needs.edit",
     # incidents, dispatch and warnings
-    "incidents_api.events": RECORDS, "incidents_api.incidents": RECORDS, "incidents_api.incident": RECORDS,
+    "incidents_api.events": RECORDS, "incidents_api.feed": RECORDS, "incidents_api.incidents": RECORDS, "incidents_api.incident": RECORDS,
     "incidents_api.create_incident": "incident.report", "incidents_api.incident_status": "incident.manage",
     "incidents_api.recommendations": RECORDS, "incidents_api.create_order": "dispatch.order",
     "incidents_api.order_status": "dispatch.order",

@@ -12,6 +12,7 @@ import dash
 import dash_leaflet as dl
 from dash import ALL, Input, Output, State, callback, dcc, html
 
+from dashboard.components import duty_alert as alert
 from dashboard.components import duty_handover as handover
 from dashboard.components import duty_panels as panels
 from dashboard.components.clicks import clicked_id
@@ -38,6 +39,7 @@ from services.text import normalise_language, t, term, term_options
 dash.register_page(__name__, path="/duty", name=t("nav.duty"), order=3)
 panels.register()  # the incident detail and the 叫应 board
 handover.register()  # 交接班, first on the page
+alert.register()  # a tone and a flash on a new incident or an overdue 叫应
 
 TICK, VERSION, LANG, FIGURES, INCIDENTS, FEED, POINTS = ("duty-tick", "duty-version", "duty-lang", "duty-figures",
                                                          "duty-incidents", "duty-feed", "duty-points")
@@ -58,7 +60,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=VERSION, data=-1),
         dcc.Interval(id=TICK, interval=1500),  # polls a counter; redraws only on change (goal: seen within 2 s)
-        handover.handover_panel(lang),
+        html.Div([handover.handover_panel(lang), alert.alert_controls(lang)], className="duty-top"),
         html.Div(id=FIGURES, className="duty-figures"),
         html.Div([
             html.Div([dl.Map([boundary_layer(lang), dl.GeoJSON(id=POINTS, data={"type": "FeatureCollection",

@@ -8,6 +8,7 @@ from services.db.uow import UnitOfWork
 from services.errors import NotFound
 from services.models import Depot, DispatchOrder, Incident, RescueTeam, Vehicle
 from services.roads.network import seconds_to
+from services.text import t, term
 
 SPECIALTY = vocabulary.TEAM_SPECIALTIES
 GENERAL_TEAMS = vocabulary.GENERAL_TEAM_KINDS
@@ -52,8 +53,13 @@ def recommend_teams(uow: UnitOfWork, incident_id: int, limit: int = 5) -> list[d
     reachable = [r for r in rows if r["travel_s"] is not None]
     nearest = min(reachable, key=lambda r: (r["travel_s"], r["team_id"])) if reachable else None
     above_nearest = nearest is not None and rows.index(nearest) > 0
+    specialists_free = any(r["fit"] == SPECIALIST for r in rows)
     for r in rows:
         r["reason_code"], r["reason_params"] = _reason(r, nearest, above_nearest, incident.kind, bool(wanted))
+        if r["reason_code"] == "team.reason.general_backup" and not specialists_free:
+            r["reason_code"], r["reason_params"] = "team.reason.no_specialist", {
+                "wanted": t("list.separator").join(wanted),
+                "wanted_en": t("list.separator", "en").join(term(k, "en") for k in wanted)}
     return rows[:limit]
 
 

@@ -32,6 +32,8 @@ EVENTS: dict[str, tuple[str, str]] = {
     "team.reason.first_response": ("最近的队伍（{minutes} 分钟），专业不对口：可先期处置，等待对口队伍",
                                    "nearest team ({minutes} min), not a specialist: can respond first while the "
                                    "specialists come"),
+    "team.reason.no_specialist": ("没有可派的对口专业队伍（{wanted}）：综合救援队伍按道路行程排序",
+                                  "no specialist team ({wanted_en}) is free: general rescue teams by road time"),
     "team.reason.general_backup": ("综合救援队伍：排在对口专业队伍之后", "general rescue: after the specialists"),
     "team.reason.general": ("综合救援队伍：此类事件没有对口专业，按道路行程排序",
                             "general rescue: no specialty for this kind of incident, by road time"),
@@ -57,6 +59,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "handover.note_long": ("交班留言不超过 {limit} 字", "the note is at most {limit} characters"),
     "handover.not_found": ("没有编号为 {id} 的交班留言", "no handover note {id}"),
     "handover.taken_over": ("已由 {by} 接班", "already taken over by {by}"),
+    "feed.kinds_invalid": ("动态类型应为 {kinds} 之一（逗号分隔）", "kinds must be among {kinds}, comma-separated"),
     "warning.township_unknown": ("含有不是本区的乡镇街道代码", "unknown township code"),
     "warning.area_required": ("请选择预警范围（乡镇、隐患点或圈选）", "choose an area: townships, hazards or a polygon"),
     "warning.level_invalid": ("预警等级应为 蓝/黄/橙/红", "level must be 蓝, 黄, 橙 or 红 (blue, yellow, orange, red)"),

@@ -298,6 +298,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "duty.depot_row": ("{name}：可用车辆 {n}", "{name}: {n} vehicles free"),
     "duty.event_row": ("{time} {actor}：{text}", "{time} {actor}: {text}"),
     "duty.feed_kinds": ("显示", "Show"),
+    "duty.alert_mute": ("新事件、叫应超时提示音静音", "Mute the tone for new incidents and overdue acknowledgements"),
     "duty.handover.write": ("交班：给下一班留言", "Hand over: a note for the next officer"),
     "duty.handover.hint": ("未结事件、待叫应的人、要盯的点……", "Open incidents, who has not confirmed, what to watch…"),
     "duty.handover.submit": ("交班", "Hand over"),

@@ -173,9 +173,8 @@ def test_the_ack_board_confirms_for_a_recipient_and_escalates_another_in_red(bro
                                timeout=10_000)
         row("板乙").get_by_role("button", name="升级").click()
         page.wait_for_function("() => [...document.querySelectorAll('.board-row')].some(li => "
-                               "li.innerText.includes('板乙') && li.classList.contains('alarm'))", timeout=10_000)
-        assert page.locator(".board-row.alarm", has_text="板乙").evaluate(
-            "el => getComputedStyle(el).color") == "rgb(180, 35, 24)"  # red
+                               "li.innerText.includes('板乙') && li.classList.contains('alarm') && "
+                               "getComputedStyle(li).color === 'rgb(180, 35, 24)')", timeout=10_000)  # in red
         status = json.loads(urllib.request.urlopen(f"{served}/api/v1/warnings/{warning['id']}").read())
         assert {r["name"]: r["state"] for r in status["recipients"]}["板甲"] == "acknowledged"
         assert page.recorder.console_errors == []
@@ -206,3 +205,28 @@ def test_a_handover_note_is_the_first_thing_the_next_officer_sees(browser, serve
     finally:
         context_a.close()
         context_b.close()
+
+
+def test_a_new_incident_flashes_and_sounds_unless_muted(browser, served):
+    context, page = new_page(browser, served)
+    try:
+        page.goto(served + "/duty")
+        page.wait_for_selector(".duty-card")
+        page.wait_for_function("() => window.qjDutySeen !== undefined", timeout=15_000)  # the baseline
+        assert page.evaluate("() => window.qjDutyAlerts || 0") == 0  # opening the page is no alert
+        post(served, "/api/v1/incidents", {"title": "提示音测试", "kind": "滑坡", "level": "Ⅳ",
+                                           "lon": 108.7748, "lat": 29.5328})
+        page.wait_for_function("() => document.body.classList.contains('duty-flash')", timeout=10_000)
+        assert page.evaluate("() => window.qjDutyAlerts") == 1
+        page.locator(".duty-mute label").click()  # muted: the flash, no tone
+        page.wait_for_function("() => !document.body.classList.contains('duty-flash')", timeout=10_000)
+        post(served, "/api/v1/incidents", {"title": "静音测试", "kind": "滑坡", "level": "Ⅳ",
+                                           "lon": 108.7748, "lat": 29.5328})
+        page.wait_for_function("() => document.body.classList.contains('duty-flash')", timeout=10_000)
+        assert page.evaluate("() => window.qjDutyAlerts") == 1
+        page.reload()  # the mute is remembered
+        page.wait_for_selector(".duty-card")
+        assert page.locator(".duty-mute input").is_checked()
+        assert page.recorder.console_errors == []
+    finally:
+        context.close()

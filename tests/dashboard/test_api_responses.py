@@ -240,6 +240,7 @@ def _dispatch(call) -> None:
     call("POST", "/api/v1/orders/{order_id}/status", f"/api/v1/orders/{order['id']}/status", json={"status": "出发"})
     assert call("GET", "/api/v1/incidents/{incident_id}", one).get_json()["orders"]
     assert call("GET", "/api/v1/events", "/api/v1/events?since=0").get_json()["events"]
+    assert call("GET", "/api/v1/feed", "/api/v1/feed?kinds=incident&limit=5").get_json()["lines"]
     warning = call("POST", "/api/v1/warnings", json={
         "level": "橙", "hazard_type": "滑坡", "headline": "强降雨", "townships": ["500114003"],
         "recipients": [{"name": "张三", "phone": "13800000000"}]}).get_json()

@@ -120,3 +120,23 @@ def test_the_duty_view_filter_callback_draws_the_kinds_chosen(busy):
     body = run(app, client, "duty-feed", {"duty-feed-kinds.value": ["closure"], "duty-lang.data": "en"})
     shown = json.dumps(body)
     assert "Road closed" in shown and "Road closure" in shown and "Reported" not in shown
+
+
+def test_the_api_feed_is_newest_first_with_kinds_and_refuses_unknown_kinds(busy):
+    from dashboard.app import create_app
+    from tests.conftest import signed_in
+    settings, _ = busy
+    client = signed_in(create_app(settings).server.test_client(), settings, "duty")
+    lines = client.get("/api/v1/feed").get_json()["lines"]
+    assert [line["at"] for line in lines] == sorted((line["at"] for line in lines), reverse=True)
+    assert {"incident", "warning", "ack", "closure", "move"} <= {line["kind"] for line in lines}
+    newest = client.get("/api/v1/feed?limit=1").get_json()["lines"]
+    assert len(newest) == 1 and newest[0]["code"] == lines[0]["code"] == "feed.warning_lifted"
+    closures = client.get("/api/v1/feed?kinds=closure,move").get_json()["lines"]
+    assert {line["kind"] for line in closures} == {"closure", "move"}
+    assert "Road closed" in " ".join(line["text_en"] for line in closures)
+    for bad in ("kinds=nothing", "kinds=,", "limit=0", "limit=201"):
+        answer = client.get(f"/api/v1/feed?{bad}")
+        assert answer.status_code == 400 and answer.get_json()["parameter"] in ("kinds", "limit"), bad
+    away = signed_in(create_app(settings).server.test_client(), settings, "township", AWAY)
+    assert "feed.move" not in [line["code"] for line in away.get("/api/v1/feed").get_json()["lines"]]

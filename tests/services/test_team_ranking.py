@@ -90,3 +90,17 @@ def test_the_api_and_the_duty_view_show_the_reason(road):
     shown = json.dumps(run(app, client, "duty-dispatch-teams", {"duty-dispatch-incident.value": incident,
                                                                 "duty-lang.data": "zh"}), ensure_ascii=False)
     assert "可先期处置" in shown and "仍排在前面" in shown
+
+
+def test_without_a_free_specialist_general_teams_say_so(road):
+    incident = _world(road)
+    from sqlalchemy import text
+
+    from services.db import transaction
+    with transaction(road.database_url) as session:  # both specialists resting
+        session.execute(text("UPDATE rescue_team SET status = '休整' WHERE kind = '地质灾害救援'"))
+    ranked = read(road, recommend_teams, incident, limit=10)
+    assert [r["fit"] for r in ranked] == ["general", "other"]
+    assert ranked[0]["reason_code"] == "team.reason.no_specialist"
+    assert t(ranked[0]["reason_code"], "en", **ranked[0]["reason_params"]).startswith(
+        "no specialist team (Geological-hazard rescue)")

@@ -82,6 +82,11 @@ class EventsQuery(Request):
     since: int = Field(default=0, ge=0, le=2**62)  # the change number of the last event seen (``last_id``)
 
 
+class FeedQuery(Request):
+    kinds: Text(100) | None = None  # comma-separated: incident, patrol, warning, ack, closure, move (default: all)
+    limit: int = Field(default=50, ge=1, le=200)
+
+
 class CapImportQuery(Request):
     recipient: list[Text(80, min_length=1)] = Field(default_factory=list, max_length=500)  # names, each 责任人
 
@@ -109,6 +114,26 @@ class FeedEvent(TimelineEntry):
     seq: int | None  # the change number (commit order)
     incident_id: int | None
     patrol_id: int | None = None
+
+
+class DutyFeedLine(Reply):
+    """A line of the duty feed, newest first: an incident's timeline, a patrol, a warning issued or lifted, a 叫应
+    (or an overdue or escalated one: ``alarm``), a road closure or its lifting, an evacuation move."""
+
+    at: Timestamp
+    kind: str
+    actor: str
+    code: str
+    params: dict[str, Any]
+    alarm: bool
+    incident_id: int | None
+    warning_id: int | None
+    text: str
+    text_en: str
+
+
+class DutyFeed(Reply):
+    lines: list[DutyFeedLine]
 
 
 class EventFeed(Reply):
