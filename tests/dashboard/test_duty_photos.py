@@ -17,7 +17,9 @@ from tests.conftest import call_as, principal_for, signed_in
 
 HOME, AWAY = "500114001", "500114002"
 SEAT = (108.7869, 29.5251)  # 城东街道
-PANEL = "duty-dispatch-teams"
+PANEL = "duty-detail-log"  # the incident's orders, timeline and photos (dashboard/components/duty_panels.py)
+OUTPUTS = (("duty-detail", "children"), (PANEL, "children"), ("duty-step-message", "children"),
+           ("duty-step-note", "value"))
 
 
 def _jpeg(size=(800, 600)) -> bytes:
@@ -37,9 +39,12 @@ def _components(node):
 
 
 def _post_panel(client, incident_id: int, lang: str = "zh"):
-    body = {"output": f"{PANEL}.children", "outputs": {"id": PANEL, "property": "children"},
-            "inputs": [{"id": "duty-dispatch-incident", "property": "value", "value": incident_id}, []],
-            "state": [{"id": "duty-lang", "property": "data", "value": lang}],
+    body = {"output": ".." + "...".join(f"{i}.{p}" for i, p in OUTPUTS) + "..",
+            "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
+            "inputs": [{"id": "duty-dispatch-incident", "property": "value", "value": incident_id},
+                       {"id": "duty-version", "property": "data", "value": 1}, []],
+            "state": [{"id": "duty-step-note", "property": "value", "value": None},
+                      {"id": "duty-lang", "property": "data", "value": lang}],
             "changedPropIds": ["duty-dispatch-incident.value"]}
     return client.post("/_dash-update-component", json=body)
 
