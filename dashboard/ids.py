@@ -29,6 +29,7 @@ ISOCHRONE = "map-isochrone"  # pattern-matching: {"type": ISOCHRONE, "lon": ...,
 ISOCHRONE_MESSAGE = "map-isochrone-message"  # in the isochrones' key over the map (always there)
 ISOCHRONE_LEGEND = "map-isochrone-legend"  # over the map while isochrones are shown
 ISOCHRONE_CLEAR = "map-isochrone-clear"
+RADIUS = "map-radius"  # pattern-matching: {"type": RADIUS, "lon": ..., "lat": ..., "km": ...}
 EXPORT_PNG = "map-export-png"
 BASEMAP_GROUP = "map-basemap-group"
 CHOROPLETH_LEGEND = "map-choropleth-legend"

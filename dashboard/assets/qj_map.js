@@ -182,7 +182,12 @@ window.qj = Object.assign({}, window.qj, {
     var top = Math.max(8, Math.min(at.y - 12, wrap.clientHeight - box.offsetHeight - 8));
     box.style.left = Math.max(8, left) + "px";
     box.style.top = top + "px";
-    window.setTimeout(function () { map.once("click movestart zoomstart", window.qj.closeChooser); }, 0);
+    window.setTimeout(function () {
+      map.once("click movestart zoomstart", window.qj.closeChooser);
+      document.addEventListener("mousedown", function away(e) {  /* a click anywhere else closes it */
+        if (!box.contains(e.target)) { window.qj.closeChooser(); document.removeEventListener("mousedown", away); }
+      });
+    }, 0);
   },
   closeChooser: function () {
     document.querySelectorAll(".qj-chooser").forEach(function (el) { el.remove(); });
@@ -291,3 +296,14 @@ window.qj.gapToLayer = function (feature, latlng) {
   m.bindTooltip(window.qj.textElement(p.label || p.name || ""), {direction: "top", className: "qj-tip"});
   return m;
 };
+/* 一张图: new details (another feature, a radius, a drawn area) start at the top of the panel, not where the
+   previous ones were scrolled to. The body element outlives its contents; re-attached after a page change. */
+window.qj.watchDetails = function () {
+  var body = document.getElementById("map-details-body");
+  if (!body || body === window.qj.watchedDetails) { return; }
+  window.qj.watchedDetails = body;
+  new MutationObserver(function () {
+    if (body.parentNode) { body.parentNode.scrollTop = 0; }
+  }).observe(body, {childList: true});
+};
+window.setInterval(window.qj.watchDetails, 1000);

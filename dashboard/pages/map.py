@@ -16,6 +16,7 @@ from dashboard.components.details import (
     details_container,
     feature_panel,
     latest_patrols,
+    radius_panel,
     search_results,
 )
 from dashboard.components.map_layers import (
@@ -39,6 +40,7 @@ from services.errors import FieldError
 from services.map.area import area_from_geojson, summarise_area
 from services.map.choropleth import MEASURES, choropleth
 from services.map.features import feature_details
+from services.map.nearby import within_radius
 from services.map.layers import (
     POINT_LAYERS,
     filtered_counts,
@@ -173,6 +175,7 @@ def _search(text, lang):
     [Input(ids.map_layer(layer), "clickData") for layer in _LAYERS],
     Input({"type": ids.SEARCH_HIT, "layer": ALL, "id": ALL}, "n_clicks"),
     Input(ids.DRAW, "geojson"), Input(ids.DETAILS_CLOSE, "n_clicks"), Input(ids.MAP_PICK, "data"),
+    Input({"type": ids.RADIUS, "lon": ALL, "lat": ALL, "km": ALL}, "n_clicks"), State(ids.DETAILS_BODY, "children"),
     State(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"), prevent_initial_call=True,
 )
 def _details(*args):
@@ -194,6 +197,10 @@ def _details(*args):
         with unit_of_work(settings()) as uow:
             summary = summarise_area(uow, geometry)
         return area_panel(summary, lang), "details-panel", dash.no_update
+    if isinstance(trigger, dict) and trigger.get("type") == ids.RADIUS:
+        if clicked_id() is None:
+            return dash.no_update, dash.no_update, dash.no_update
+        return _radius(trigger, args[-3], lang), "details-panel", dash.no_update
     if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
         if clicked_id() is None:  # the hits were redrawn (search changed or cleared), nothing was clicked
             return dash.no_update, dash.no_update, dash.no_update
@@ -231,6 +238,16 @@ def _details(*args):
           Input(ids.FILTER_TOWNSHIP, "value"),
           Input({"type": ids.SEARCH_HIT, "layer": "townships", "id": ALL}, "n_clicks"),
           State(ids.BASEMAP, "value"), prevent_initial_call=True)
+def _radius(trigger: dict, shown, lang: str) -> list:
+    """Everything within the chosen km of the feature whose details are shown (its name from the panel)."""
+    props = [c.get("props", {}) for c in shown or [] if isinstance(c, dict)]
+    name = next((p.get("data-name") or p.get("children") for p in props if "details-title" in
+                 str(p.get("className", ""))), "")
+    with unit_of_work(settings()) as uow:
+        summary = within_radius(uow, float(trigger["lon"]), float(trigger["lat"]), float(trigger["km"]) * 1000)
+    return radius_panel(summary, str(name), lang)
+
+
 def _township_focus(chosen, _hits, basemap_key):
     """Choosing a township (filter or search hit) zooms to it and outlines it; no township: the whole district."""
     crs = _display_crs(basemap_key)
