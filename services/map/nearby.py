@@ -22,7 +22,7 @@ from services.models import Incident
 
 RADIUS_RANGE_M = (100.0, 50_000.0)
 MAX_LISTED = 30  # per list; the counts and sums cover everything inside
-HAZARDOUS_CHEMICALS = "危险化学品"
+HAZARDOUS_CHEMICALS = next(iter(vocabulary.ENTERPRISE_SECTORS))  # 危险化学品, the first sector
 _GEOD = Geod(ellps="WGS84")
 _RISK_ORDER = {level: i for i, level in enumerate(vocabulary.RISK_LEVELS)}  # 重大 first
 _WARNING_ORDER = {level: i for i, level in enumerate(reversed(vocabulary.WARNING_LEVELS))}  # 红 first
