@@ -192,6 +192,11 @@ window.qj = Object.assign({}, window.qj, {
   closeChooser: function () {
     document.querySelectorAll(".qj-chooser").forEach(function (el) { el.remove(); });
   },
+  /* While an area is drawn the symbols let clicks through to the drawing tool (they rank above its own marker). */
+  onDrawing: function (e) {
+    e.target.getContainer().classList.toggle("qj-drawing", e.type === "draw:drawstart");
+    window.qj.closeChooser();
+  },
   /* Map events: mark the container with the zoom band, so CSS can simplify symbols when zoomed out. */
   onZoom: function (e) {
     var map = e.target, low = map.getZoom() < 12.5;
@@ -307,3 +312,12 @@ window.qj.watchDetails = function () {
   }).observe(body, {childList: true});
 };
 window.setInterval(window.qj.watchDetails, 1000);
+/* 一张图 (live): a warning area in its warning colour (hideout-free: the colour comes with the feature). */
+window.qj.warningAreaStyle = function (feature) {
+  var c = feature.properties.colour || "#d62828";
+  return {color: c, weight: 2, dashArray: "6 3", fillColor: c, fillOpacity: 0.18};
+};
+window.qj.warningAreaOnEach = function (feature, layer) {
+  window.qj.count("warnings");
+  layer.bindTooltip(window.qj.textElement(feature.properties.headline), {sticky: true, className: "qj-tip"});
+};

@@ -350,3 +350,30 @@ def test_a_feature_shows_everything_within_a_few_km(page, served):
     page.wait_for_function("(name) => document.querySelector('.radius-title').innerText === name + ' 周边 10 公里'",
                            arg=name)
     assert page.recorder.console_errors == []
+
+
+def test_the_map_is_live_and_keeps_the_users_view(page, served):
+    open_map(page, served)
+    page.evaluate("() => window.qj.map.setView([29.40, 108.74], 12, {animate: false})")
+    page.wait_for_timeout(500)
+    before = page.evaluate("() => [window.qj.map.getCenter().lat, window.qj.map.getCenter().lng, window.qj.map.getZoom()]")
+    request = urllib.request.Request(served + "/api/v1/incidents", method="POST", headers={
+        "Content-Type": "application/json"}, data=json.dumps({
+            "title": "实时测试事件", "kind": "滑坡", "level": "Ⅲ", "lon": 108.74, "lat": 29.40}).encode())
+    with urllib.request.urlopen(request) as response:
+        incident = json.load(response)
+    try:
+        page.wait_for_selector(".qj-marker.qj-incidents", timeout=15_000)  # no reload
+        after = page.evaluate("() => [window.qj.map.getCenter().lat, window.qj.map.getCenter().lng,"
+                              " window.qj.map.getZoom()]")
+        assert after == pytest.approx(before, abs=1e-6)
+        assert page.recorder.console_errors == []
+    finally:  # the served database is shared with the other browser tests: leave it as it was
+        from sqlalchemy import create_engine, text
+
+        from tests.browser.conftest import SETTINGS
+        engine = create_engine(SETTINGS[served].database_url)
+        with engine.begin() as c:
+            c.execute(text("DELETE FROM incident_event WHERE incident_id = :i"), {"i": incident["id"]})
+            c.execute(text("DELETE FROM incident WHERE id = :i"), {"i": incident["id"]})
+        engine.dispose()

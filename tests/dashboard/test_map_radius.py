@@ -7,6 +7,7 @@ import json
 import pytest
 
 from dashboard import ids
+from dashboard.components.details import RADIUS_ROWS
 from dashboard.app import create_app
 from services.map.nearby import within_radius
 from tests.conftest import read, signed_in
@@ -58,7 +59,8 @@ def test_three_km_around_a_point_shows_the_services_figures(app, seeded):
     assert f"隐患点 {s.hazards} 处，受威胁 {s.threatened_people:,} 人" in shown
     assert f"其中危险化学品 {s.hazardous_chemicals} 家" in shown
     assert f"有空位的避难场所 {s.shelters_with_room} 处，空位 {s.free_places:,} 个" in shown
-    assert all(f.name in shown for f in s.teams + s.depots + s.enterprises[:5])
+    listed = s.teams[:RADIUS_ROWS] + s.depots[:RADIUS_ROWS] + s.enterprises[:RADIUS_ROWS] + s.shelters[:RADIUS_ROWS]
+    assert listed and all(f.name in shown for f in listed)  # the first of each list, nearest or riskiest first
 
 
 def test_in_english_the_panel_reads_in_english(app, seeded):
