@@ -182,10 +182,20 @@ window.qj = Object.assign({}, window.qj, {
     var top = Math.max(8, Math.min(at.y - 12, wrap.clientHeight - box.offsetHeight - 8));
     box.style.left = Math.max(8, left) + "px";
     box.style.top = top + "px";
-    window.setTimeout(function () { map.once("click movestart zoomstart", window.qj.closeChooser); }, 0);
+    window.setTimeout(function () {
+      map.once("click movestart zoomstart", window.qj.closeChooser);
+      document.addEventListener("mousedown", function away(e) {  /* a click anywhere else closes it */
+        if (!box.contains(e.target)) { window.qj.closeChooser(); document.removeEventListener("mousedown", away); }
+      });
+    }, 0);
   },
   closeChooser: function () {
     document.querySelectorAll(".qj-chooser").forEach(function (el) { el.remove(); });
+  },
+  /* While an area is drawn the symbols let clicks through to the drawing tool (they rank above its own marker). */
+  onDrawing: function (e) {
+    e.target.getContainer().classList.toggle("qj-drawing", e.type === "draw:drawstart");
+    window.qj.closeChooser();
   },
   /* Map events: mark the container with the zoom band, so CSS can simplify symbols when zoomed out. */
   onZoom: function (e) {
@@ -308,4 +318,24 @@ window.qj.gapToLayer = function (feature, latlng) {
                                   fillColor: village ? "#fdb863" : "#d62828", fillOpacity: village ? 0.7 : 0.85});
   m.bindTooltip(window.qj.textElement(p.label || p.name || ""), {direction: "top", className: "qj-tip"});
   return m;
+};
+/* 一张图: new details (another feature, a radius, a drawn area) start at the top of the panel, not where the
+   previous ones were scrolled to. The body element outlives its contents; re-attached after a page change. */
+window.qj.watchDetails = function () {
+  var body = document.getElementById("map-details-body");
+  if (!body || body === window.qj.watchedDetails) { return; }
+  window.qj.watchedDetails = body;
+  new MutationObserver(function () {
+    if (body.parentNode) { body.parentNode.scrollTop = 0; }
+  }).observe(body, {childList: true});
+};
+window.setInterval(window.qj.watchDetails, 1000);
+/* 一张图 (live): a warning area in its warning colour (hideout-free: the colour comes with the feature). */
+window.qj.warningAreaStyle = function (feature) {
+  var c = feature.properties.colour || "#d62828";
+  return {color: c, weight: 2, dashArray: "6 3", fillColor: c, fillOpacity: 0.18};
+};
+window.qj.warningAreaOnEach = function (feature, layer) {
+  window.qj.count("warnings");
+  layer.bindTooltip(window.qj.textElement(feature.properties.headline), {sticky: true, className: "qj-tip"});
 };

@@ -15,6 +15,7 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "map-layer-stations": READ, "map-export-html": READ, "filter-category": READ, "map-layer-townships": READ,
     "map-basemap-group": READ, "map-search-results": READ, "map-details-body": READ,
     "map-layer-blocks": READ, "map-layer-isochrones": READ, "map-layer-outline": READ,
+    "map-version": READ,
     # evacuation and supplies
     "plan-leaflet": PLANS, "evac-gauge": PLANS, "sup-map": PLANS, "sup-download": PLANS,
     "sup-print-download": PLANS,

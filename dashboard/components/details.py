@@ -11,6 +11,10 @@ from services import vocabulary
 from services.text import t, term
 from services.map.area import AreaSummary
 from services.map.features import FeatureDetails
+from services.map.nearby import NearbyFeature, RadiusSummary
+
+RADIUS_KM = (1, 3, 5, 10)
+RADIUS_ROWS = 6  # per list in the panel (the figures count everything): short enough to read at a glance
 from services.map.search import SearchHit
 
 
@@ -68,14 +72,61 @@ def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = ()) -> l
               for n in d.nearby]
     return [
         html.Div(t(f"layer.{d.layer}", lang), className="details-layer"),
-        html.H3(d.name, className="details-title"),
+        html.H3(d.name, className="details-title", **{"data-name": d.name}),
         html.Table(html.Tbody(rows), className="details-table"),
         html.Ul(nearby, className="details-nearby"),
         *_patrol_list(list(patrols), lang),
         *([html.Button(t("map.isochrones", lang), id={"type": ids.ISOCHRONE, "lon": d.lon, "lat": d.lat},
                        n_clicks=0, className="button-link iso-button")] if d.layer in ("depots", "teams") else []),
+        radius_buttons(d.lon, d.lat, lang),
         html.A(t("map.record", lang), href=f"/api/v1/features/{d.layer}/{d.id}", target="_blank",
                className="details-link"),
+    ]
+
+
+def radius_buttons(lon: float, lat: float, lang: str, chosen: float | None = None) -> html.Div:
+    """周边研判: one button per radius; each opens what lies within it."""
+    return html.Div([html.Span(t("map.radius", lang)), *(
+        html.Button(t("map.radius_km", lang, km=km), n_clicks=0,
+                    className="button-link radius-button" + (" chosen" if chosen == km else ""),
+                    id={"type": ids.RADIUS, "lon": lon, "lat": lat, "km": km}) for km in RADIUS_KM)],
+        className="radius-buttons")
+
+
+def _nearby_rows(features: tuple[NearbyFeature, ...], lang: str) -> html.Table | html.P:
+    if not features:
+        return html.P(t("map.radius_none", lang), className="hint")
+    rows = []
+    for f in features[:RADIUS_ROWS]:
+        if f.layer == "shelters":
+            extra = t("map.radius_free", lang, n=f"{f.people:,}")
+        elif f.layer == "hazards":
+            extra = t("map.radius_people", lang, n=f"{f.people:,}")
+        else:
+            extra = " · ".join(term(v, lang) for v in (f.kind, f.level) if v)
+        rows.append(html.Tr([html.Td(f.name), html.Td(extra), html.Td(t("map.radius_km", lang, km=f"{f.distance_m / 1000:.1f}"))]))
+    return html.Table(html.Tbody(rows), className="details-table radius-items")
+
+
+def radius_panel(s: RadiusSummary, name: str, lang: str) -> list:
+    """What lies within the radius of a feature: figures first, then each list (riskiest or nearest first)."""
+    km = f"{s.radius_m / 1000:g}"
+    risk = [html.Li(t("label_value", lang, label=t(f"risk.{level}", lang), value=s.enterprises_by_risk.get(level, 0)))
+            for level in vocabulary.RISK_LEVELS]
+    return [
+        html.H3(t("map.radius_title", lang, name=name, km=km), className="details-title radius-title",
+                **{"data-name": name}),
+        radius_buttons(s.lon, s.lat, lang, s.radius_m / 1000),
+        html.P(t("map.radius_hazards", lang, n=s.hazards, people=f"{s.threatened_people:,}"), className="radius-hazards"),
+        _nearby_rows(s.hazard_points, lang),
+        html.P(t("map.radius_enterprises", lang, n=sum(s.enterprises_by_risk.values()), chem=s.hazardous_chemicals),
+               className="radius-enterprises"),
+        html.Ul(risk, className="area-risk"), _nearby_rows(s.enterprises, lang),
+        html.P(t("map.radius_shelters", lang, n=s.shelters_with_room, free=f"{s.free_places:,}"),
+               className="radius-shelters"),
+        _nearby_rows(s.shelters, lang),
+        html.H4(t("layer.teams", lang)), _nearby_rows(s.teams, lang),
+        html.H4(t("layer.depots", lang)), _nearby_rows(s.depots, lang),
     ]
 
 

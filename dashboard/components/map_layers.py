@@ -89,6 +89,11 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
     blocks = dl.GeoJSON(id=ids.map_layer("blocks"), data=EMPTY,
                         style={"variable": "qj.blockStyle"}, coordsToLatLng={"variable": "qj.coordsToLatLng"},
                         pointToLayer={"variable": "qj.blockToLayer"}, hideout={"crs": "WGS84"})
+    warnings = dl.GeoJSON(id=ids.map_layer("warnings"), data=EMPTY, style={"variable": "qj.warningAreaStyle"},
+                          onEachFeature={"variable": "qj.warningAreaOnEach"},
+                          coordsToLatLng={"variable": "qj.coordsToLatLng"}, hideout={"crs": "WGS84"})
+    incidents = dl.GeoJSON(id=ids.map_layer("incidents"), data=EMPTY, pointToLayer={"variable": "qj.incidentToLayer"},
+                           hideout={"crs": "WGS84"})
     outline = dl.GeoJSON(id=ids.map_layer("outline"), data=EMPTY, style={"variable": "qj.outlineStyle"},
                          coordsToLatLng={"variable": "qj.coordsToLatLng"}, hideout={"crs": "WGS84"})
     draw = dl.FeatureGroup([dl.EditControl(
@@ -102,9 +107,10 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
                               dl.LayersControl(overlays, id=ids.LAYERS_CONTROL, collapsed=False,
                                                               position="topright",
                                                               overlays=[o.name for o in overlays if o.checked]),
-                              outline, reach, blocks, draw,
+                              warnings, outline, reach, blocks, incidents, draw,
                               dl.ScaleControl(position="bottomleft", imperial=False)],
         bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
         attributionControl=True, className="qj-map qj-zoom-low",
-        eventHandlers={"zoomend": {"variable": "qj.onZoom"}, "moveend": {"variable": "qj.onZoom"}},
+        eventHandlers={"zoomend": {"variable": "qj.onZoom"}, "moveend": {"variable": "qj.onZoom"},
+                       "draw:drawstart": {"variable": "qj.onDrawing"}, "draw:drawstop": {"variable": "qj.onDrawing"}},
     )

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import dash
 import shapely
@@ -16,6 +16,7 @@ from dashboard.components.details import (
     details_container,
     feature_panel,
     latest_patrols,
+    radius_panel,
     search_results,
 )
 from dashboard.components.map_layers import (
@@ -39,6 +40,8 @@ from services.errors import FieldError
 from services.map.area import area_from_geojson, summarise_area
 from services.map.choropleth import MEASURES, choropleth
 from services.map.features import feature_details
+from services.map.live import change_version, live_overlays
+from services.map.nearby import within_radius
 from services.map.layers import (
     POINT_LAYERS,
     filtered_counts,
@@ -68,6 +71,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.MAP_LANG, data=lang),
         dcc.Store(id=ids.MAP_PICK),  # set by the overlap chooser (qj_map.js): {layer, id, at}
+        dcc.Store(id=ids.MAP_VERSION), dcc.Interval(id=ids.MAP_TICK, interval=2000),  # live: polls a counter
         side_panel(lang, townships, counts, threatened, s.region.evacuation_target_people, basemaps()),
         html.Div([map_component(lang, urls), details_container(lang), isochrone_legend(lang)],
                  className="map-wrap"),
@@ -173,6 +177,7 @@ def _search(text, lang):
     [Input(ids.map_layer(layer), "clickData") for layer in _LAYERS],
     Input({"type": ids.SEARCH_HIT, "layer": ALL, "id": ALL}, "n_clicks"),
     Input(ids.DRAW, "geojson"), Input(ids.DETAILS_CLOSE, "n_clicks"), Input(ids.MAP_PICK, "data"),
+    Input({"type": ids.RADIUS, "lon": ALL, "lat": ALL, "km": ALL}, "n_clicks"), State(ids.DETAILS_BODY, "children"),
     State(ids.BASEMAP, "value"), State(ids.MAP_LANG, "data"), prevent_initial_call=True,
 )
 def _details(*args):
@@ -194,6 +199,10 @@ def _details(*args):
         with unit_of_work(settings()) as uow:
             summary = summarise_area(uow, geometry)
         return area_panel(summary, lang), "details-panel", dash.no_update
+    if isinstance(trigger, dict) and trigger.get("type") == ids.RADIUS:
+        if clicked_id() is None:
+            return dash.no_update, dash.no_update, dash.no_update
+        return _radius(trigger, args[-3], lang), "details-panel", dash.no_update
     if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
         if clicked_id() is None:  # the hits were redrawn (search changed or cleared), nothing was clicked
             return dash.no_update, dash.no_update, dash.no_update
@@ -224,6 +233,16 @@ def _details(*args):
     with unit_of_work(settings()) as uow:
         patrols = latest_patrols(uow, layer, feature_id)
     return feature_panel(details, lang, patrols), "details-panel", viewport
+
+
+def _radius(trigger: dict, shown, lang: str) -> list:
+    """Everything within the chosen km of the feature whose details are shown (its name from the panel)."""
+    props = [c.get("props", {}) for c in shown or [] if isinstance(c, dict)]
+    name = next((p.get("data-name") or p.get("children") for p in props if "details-title" in
+                 str(p.get("className", ""))), "")
+    with unit_of_work(settings()) as uow:
+        summary = within_radius(uow, float(trigger["lon"]), float(trigger["lat"]), float(trigger["km"]) * 1000)
+    return radius_panel(summary, str(name), lang)
 
 
 @callback(Output(ids.map_layer("outline"), "data"), Output(ids.map_layer("outline"), "hideout"),
@@ -330,3 +349,36 @@ def _isochrones(clicks, _clear, lang):
         return EMPTY, t("map.iso_empty", lang, minutes=minutes), _LEGEND_FAILED
     data["features"].sort(key=lambda f: -f["properties"]["minutes"])  # the nearest band drawn last, on top
     return data, t("map.iso_shown", lang, minutes=minutes), _LEGEND_SHOWN
+
+
+_LIVE_LAYERS = ("hazards", "teams", "shelters", "depots")  # warning levels, positions, occupancy change
+
+
+def _with_version(url: str | None, version: int) -> str | None:
+    """The layer URL with ``v=version``: a new URL makes the map fetch the layer again (its filters kept)."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "v"] + [("v", str(version))]
+    return f"{parts.path}?{urlencode(query)}"
+
+
+@callback([Output(ids.MAP_VERSION, "data"), Output(ids.map_layer("incidents"), "data"),
+           Output(ids.map_layer("warnings"), "data"),
+           Output(ids.map_layer("blocks"), "data", allow_duplicate=True),
+           Output(ids.BLOCK_LIST, "children", allow_duplicate=True)] +
+          [Output(ids.map_layer(layer), "url", allow_duplicate=True) for layer in _LIVE_LAYERS],
+          Input(ids.MAP_TICK, "n_intervals"),
+          [State(ids.MAP_VERSION, "data"), State(ids.MAP_LANG, "data")] +
+          [State(ids.map_layer(layer), "url") for layer in _LIVE_LAYERS], prevent_initial_call="initial_duplicate")
+def _live(_tick, version, lang, *urls):
+    """Redraw incidents, warning areas and closures, and refetch the changing point layers, when the change
+    counter moved; the user's view (centre, zoom, panel) is not touched."""
+    with unit_of_work(settings()) as uow:
+        if version is not None and change_version(uow) == version:
+            raise dash.exceptions.PreventUpdate  # nothing changed: no redraw, no refetch
+        live = live_overlays(uow)
+        blocks, rows = _blocks_view(uow, lang)
+    refetch = [dash.no_update] * len(_LIVE_LAYERS) if version is None else [
+        _with_version(url, live.version) for url in urls]  # on the first tick the layers have just been read
+    return [live.version, live.incidents, live.warnings, blocks, rows, *refetch]

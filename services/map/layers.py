@@ -136,7 +136,7 @@ def parse_filter(layer: str, args: Mapping[str, str], known_townships: set[str])
     """
     allowed = FILTER_FIELDS[layer]
     for name in args:
-        if name not in allowed and name not in ("township", "bbox", "q", "view"):
+        if name not in allowed and name not in ("township", "bbox", "q", "view", "v"):  # v: the map's version
             raise BadParameter.of(name, "filter.unsupported", name=name)
     township = args.get("township") or None
     if township is not None and township not in known_townships:

@@ -71,6 +71,7 @@ TEXT.update({
                          "area must be a polygon, or a point with properties.radius in metres, not {what}"),
     "area.radius": ("圆形范围需要 properties.radius：{low} 到 {high} 米的数字",
                     "a circle needs properties.radius, a number from {low} to {high} metres"),
+    "nearby.radius": ("周边范围半径应为 {low} 到 {high} 公里", "the radius must be from {low} to {high} km"),
     "area.centre": ("圆心坐标无效（经度 ±180，纬度 ±90）", "the centre is not a valid lon/lat"),
     "area.empty": ("范围为空多边形", "area is an empty polygon"),
     "area.vertices": ("范围顶点过多（最多 {limit} 个）", "area has too many vertices (at most {limit})"),

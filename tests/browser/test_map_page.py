@@ -331,3 +331,49 @@ def test_a_click_on_overlapping_symbols_offers_a_chooser(page, served):
     assert page.locator(".details-layer").inner_text() == layer
     page.wait_for_function("() => !document.querySelector('.qj-chooser')")  # closed (after its fade)
     assert page.recorder.console_errors == []
+
+
+def test_a_feature_shows_everything_within_a_few_km(page, served):
+    open_map(page, served)
+    control = page.locator(".leaflet-control-layers-overlays label")
+    for name in ("灾害隐患点", "企业", "救援队伍", "物资储备库"):
+        control.filter(has_text=name).locator("input").uncheck()
+    click_first_clear(page.locator(".qj-marker.qj-shelters"))
+    page.wait_for_selector(".details-panel:not(.hidden) .radius-button")
+    name = page.locator(".details-title").inner_text()
+    page.locator(".radius-button", has_text="3 公里").click()
+    page.wait_for_selector(".radius-title")
+    assert page.locator(".radius-title").inner_text() == f"{name} 周边 3 公里"
+    text = page.locator("#map-details").inner_text()
+    assert "受威胁" in text and "危险化学品" in text and "空位" in text and name in text  # itself, 0 km away
+    page.locator(".radius-button", has_text="10 公里").click()
+    page.wait_for_function("(name) => document.querySelector('.radius-title').innerText === name + ' 周边 10 公里'",
+                           arg=name)
+    assert page.recorder.console_errors == []
+
+
+def test_the_map_is_live_and_keeps_the_users_view(page, served):
+    open_map(page, served)
+    page.evaluate("() => window.qj.map.setView([29.40, 108.74], 12, {animate: false})")
+    page.wait_for_timeout(500)
+    before = page.evaluate("() => [window.qj.map.getCenter().lat, window.qj.map.getCenter().lng, window.qj.map.getZoom()]")
+    request = urllib.request.Request(served + "/api/v1/incidents", method="POST", headers={
+        "Content-Type": "application/json"}, data=json.dumps({
+            "title": "实时测试事件", "kind": "滑坡", "level": "Ⅲ", "lon": 108.74, "lat": 29.40}).encode())
+    with urllib.request.urlopen(request) as response:
+        incident = json.load(response)
+    try:
+        page.wait_for_selector(".qj-marker.qj-incidents", timeout=15_000)  # no reload
+        after = page.evaluate("() => [window.qj.map.getCenter().lat, window.qj.map.getCenter().lng,"
+                              " window.qj.map.getZoom()]")
+        assert after == pytest.approx(before, abs=1e-6)
+        assert page.recorder.console_errors == []
+    finally:  # the served database is shared with the other browser tests: leave it as it was
+        from sqlalchemy import create_engine, text
+
+        from tests.browser.conftest import SETTINGS
+        engine = create_engine(SETTINGS[served].database_url)
+        with engine.begin() as c:
+            c.execute(text("DELETE FROM incident_event WHERE incident_id = :i"), {"i": incident["id"]})
+            c.execute(text("DELETE FROM incident WHERE id = :i"), {"i": incident["id"]})
+        engine.dispose()
