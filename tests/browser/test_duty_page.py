@@ -9,6 +9,16 @@ import pytest
 from tests.browser.conftest import Recorder, sign_in
 
 
+def _undo(base: str, made: list[str]) -> None:
+    """Lift the warnings (POST …/lift) and closures (DELETE) a test made."""
+    import urllib.request
+    for path in made:
+        lift = path.endswith("/lift")
+        urllib.request.urlopen(urllib.request.Request(
+            base + path, data=b"{}" if lift else None, method="POST" if lift else "DELETE",
+            headers={"Content-Type": "application/json"} if lift else {}))
+
+
 def post(base: str, path: str, body: dict) -> dict:
     import json
     import urllib.request
@@ -101,18 +111,21 @@ def test_the_feed_is_live_for_warnings_acknowledgements_and_closures_and_filters
     """The frozen feed: a warning, its 叫应 and a road closure made elsewhere appear at the top of the feed
     within seconds; unticking kinds leaves only the kinds chosen."""
     context, page = new_page(browser, served)
+    made = []  # what this test adds to the shared database, lifted again so later tests see the map as it was
     try:
         page.goto(served + "/duty")
         page.wait_for_selector(".duty-card")
         warning = post(served, "/api/v1/warnings", {"level": "黄", "hazard_type": "地质灾害", "headline": "动态测试预警",
                                                      "townships": ["500114112"], "include_hazard_monitors": False,
                                                      "recipients": [{"name": "动态甲"}]})
+        made.append(f"/api/v1/warnings/{warning['id']}/lift")
         page.wait_for_function("() => document.querySelector('.duty-feed li').innerText.includes('动态测试预警')",
                                timeout=10_000)
         post(served, f"/api/v1/warnings/{warning['id']}/ack", {"recipient_id": warning["recipients"][0]["id"]})
         page.wait_for_function("() => document.querySelector('.duty-feed li').innerText.includes('动态甲 已叫应')",
                                timeout=10_000)
-        post(served, "/api/v1/roads/blocks", {"point": [108.7748, 29.5328], "reason": "动态测试塌方"})
+        block = post(served, "/api/v1/roads/blocks", {"point": [108.7748, 29.5328], "reason": "动态测试塌方"})
+        made.append(f"/api/v1/roads/blocks/{block['id']}")
         page.wait_for_function("() => document.querySelector('.duty-feed li').innerText.includes('动态测试塌方')",
                                timeout=10_000)
         for kind in ("事件", "巡查", "预警", "叫应", "转移"):
@@ -123,6 +136,7 @@ def test_the_feed_is_live_for_warnings_acknowledgements_and_closures_and_filters
         assert page.recorder.console_errors == []
     finally:
         context.close()
+        _undo(served, made)
 
 
 def test_the_incident_workflow_with_a_note_at_each_step_is_seen_live_in_the_other_browser(browser, served):
