@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.components.analysis_views import HAZARD_COLOURS, _layout
+from dashboard.components.analysis_views import HAZARD_COLOURS, styled
 from services import vocabulary
 from services.analysis.trends import Trends
 from services.text import t, term
@@ -19,7 +19,7 @@ def incidents_figure(found: Trends, lang: str) -> go.Figure:
     fig = go.Figure(bars)
     if not bars:
         fig.add_annotation(text=t("an.trend.none", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    return _layout(fig, 300, t("report.chart.incidents", lang), barmode="stack", xaxis={"type": "category"})
+    return styled(fig, 300, t("report.chart.incidents", lang), barmode="stack", xaxis={"type": "category"})
 
 
 def in_time_figure(found: Trends, lang: str) -> go.Figure:
@@ -29,7 +29,7 @@ def in_time_figure(found: Trends, lang: str) -> go.Figure:
                            marker_color=[vocabulary.WARNING_COLOURS[f.level] for f in due]))
     if not due:
         fig.add_annotation(text=t("an.trend.none", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    return _layout(fig, 300, t("report.chart.in_time", lang), yaxis={"range": [0, 105], "ticksuffix": "%"})
+    return styled(fig, 300, t("report.chart.in_time", lang), yaxis={"range": [0, 105], "ticksuffix": "%"})
 
 
 def arrival_figure(found: Trends, lang: str) -> go.Figure:
@@ -39,7 +39,7 @@ def arrival_figure(found: Trends, lang: str) -> go.Figure:
                            text=[f"{f.median_arrival_min:.0f}" for f in arrived], textposition="auto"))
     if not arrived:
         fig.add_annotation(text=t("an.trend.none", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    return _layout(fig, 300, t("report.chart.arrival", lang), margin={"l": 120, "r": 10, "t": 40, "b": 30})
+    return styled(fig, 300, t("report.chart.arrival", lang), margin={"l": 120, "r": 10, "t": 40, "b": 30})
 
 
 def moves_figure(found: Trends, lang: str) -> go.Figure:
@@ -48,4 +48,4 @@ def moves_figure(found: Trends, lang: str) -> go.Figure:
                                 name=t("report.col.people_moved", lang), line={"color": "#2a9d8f"}),
                      go.Scatter(x=[d.day for d in days], y=[d.housed for d in days], mode="lines",
                                 name=t("report.col.housed", lang), line={"color": "#e76f51"})])
-    return _layout(fig, 300, t("report.chart.moves", lang))
+    return styled(fig, 300, t("report.chart.moves", lang))

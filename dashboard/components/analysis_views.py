@@ -26,7 +26,7 @@ def graph_config(filename: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
-def _layout(fig: go.Figure, height: int, title: str, **extra) -> go.Figure:
+def styled(fig: go.Figure, height: int, title: str, **extra) -> go.Figure:
     base = {"height": height, "title": {"text": title, "font": {"size": 14}, "x": 0.01},
             "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "font": {"family": FONT, "size": 12},
             "paper_bgcolor": "white", "plot_bgcolor": "white", "legend": {"orientation": "h", "y": -0.18}}
@@ -68,7 +68,7 @@ def township_risk_figure(dist: Distribution, lang: str) -> go.Figure:
     fig = go.Figure([go.Bar(name=term(level, lang), x=names, y=[r.enterprises.by_risk_level.get(level, 0)
                                                                  for r in dist.townships],
                             marker_color=vocabulary.RISK_COLOURS[level]) for level in vocabulary.RISK_LEVELS])
-    return _layout(fig, 330, t("an.fig.township_risk", lang), barmode="stack", xaxis={"tickangle": -45})
+    return styled(fig, 330, t("an.fig.township_risk", lang), barmode="stack", xaxis={"tickangle": -45})
 
 
 def sector_treemap(dist: Distribution, lang: str) -> go.Figure:
@@ -92,7 +92,7 @@ def sector_treemap(dist: Distribution, lang: str) -> go.Figure:
                 colours.append(vocabulary.RISK_COLOURS[level])
     fig = go.Figure(go.Treemap(ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
                                marker={"colors": colours}, textinfo="label+value"))
-    return _layout(fig, 330, t("an.fig.sector_treemap", lang), margin={"l": 5, "r": 5, "t": 40, "b": 5})
+    return styled(fig, 330, t("an.fig.sector_treemap", lang), margin={"l": 5, "r": 5, "t": 40, "b": 5})
 
 
 def hazard_figure(dist: Distribution, lang: str) -> go.Figure:
@@ -102,7 +102,7 @@ def hazard_figure(dist: Distribution, lang: str) -> go.Figure:
     fig = go.Figure([go.Bar(name=term(col, lang), x=names, y=[row[j] for row in m.counts],
                             marker_color=HAZARD_COLOURS[j % len(HAZARD_COLOURS)])
                      for j, col in enumerate(m.columns) if m.column_totals[j]])
-    return _layout(fig, 330, t("an.fig.township_hazards", lang), barmode="stack", xaxis={"tickangle": -45})
+    return styled(fig, 330, t("an.fig.township_hazards", lang), barmode="stack", xaxis={"tickangle": -45})
 
 
 def warning_figure(dist: Distribution, lang: str) -> go.Figure:
@@ -111,7 +111,7 @@ def warning_figure(dist: Distribution, lang: str) -> go.Figure:
     counts = [dist.totals_hazards.by_warning_level.get(level, 0) for level in levels]
     fig = go.Figure(go.Bar(x=[term(level, lang) for level in levels], y=counts, text=counts, textposition="auto",
                            marker_color=[WARNING_COLOURS.get(level, "#bdbdbd") for level in levels]))
-    return _layout(fig, 330, t("an.fig.warning_levels", lang))
+    return styled(fig, 330, t("an.fig.warning_levels", lang))
 
 
 def risk_index_figure(index: RiskIndex, lang: str) -> go.Figure:
@@ -121,7 +121,7 @@ def risk_index_figure(index: RiskIndex, lang: str) -> go.Figure:
                vulnerability=f"{r.vulnerability:.2f}", capacity=f"{r.capacity:.2f}") for r in rows]
     fig = go.Figure(go.Bar(x=[r.risk for r in rows], y=[_name(r, lang) for r in rows], orientation="h",
                            hovertext=hover, marker_color="#b2182b"))
-    return _layout(fig, 452, t("an.fig.risk_index", lang), yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
+    return styled(fig, 452, t("an.fig.risk_index", lang), yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
                    margin={"l": 96, "r": 10, "t": 36, "b": 24})
 
 
