@@ -40,8 +40,10 @@ def _bars(page) -> int:
 def test_a_planner_filters_a_township_reads_the_tabs_and_downloads_the_report(page, served, tmp_path):
     page.goto(f"{served}/analysis")
     page.wait_for_function(READY, timeout=60_000)
+    # every township carries a class colour once the first refresh has answered (a cold analysis under a loaded CI
+    # machine has taken more than 30 s); the cards and charts are read only after it
+    page.wait_for_function(SHADED, timeout=120_000)
     enterprises, bars = _card(page, 0), _bars(page)
-    page.wait_for_function(SHADED)  # every township carries a class colour once the classes arrive
     page.screenshot(path=str(tmp_path / "analysis.png"))
 
     choose(page, "an-township", "城东街道")
