@@ -16,8 +16,7 @@ def _who(e: AuditEntry, lang: str) -> str:
         return e.actor[len(LINK_ACTOR):]
     if f"audit.actor.{e.actor}" in CATALOGUE:
         return t(f"audit.actor.{e.actor}", lang)
-    return t("paren", lang, text=e.actor_name, inner=e.actor) if e.actor_name and e.actor_name != e.actor \
-        else e.actor
+    return e.actor_name or e.actor  # the person's name, as the users page shows it
 
 
 def _key(e: AuditEntry) -> str:
