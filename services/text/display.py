@@ -41,6 +41,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "item.RESCUE-GENERATOR": ("发电机", "Generator"), "item.RESCUE-BOAT": ("冲锋舟", "Assault boat"),
     "item.RESCUE-LIGHT": ("应急照明灯", "Emergency light"), "item.RESCUE-RAINCOAT": ("雨衣雨靴", "Raincoat and boots"),
     "item.RESCUE-PUMP": ("抽水泵", "Water pump"),
+    "item.TYPED": ("指定物资", "Supplies as typed"),  # a route plan's demand typed in kg (services/supply/routes.py)
     # Units of the catalogue and the needs profile, as stored.
     "unit.千克": ("千克", "kg"), "unit.箱": ("箱", "boxes"), "unit.升": ("升", "L"), "unit.台": ("台", "units"),
     "unit.个": ("个", "pcs"), "unit.床": ("床", "pcs"), "unit.件": ("件", "pcs"), "unit.套": ("套", "sets"),
