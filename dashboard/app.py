@@ -1,6 +1,7 @@
 """The Dash app factory: shell, pages, API and offline-only asset serving."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import dash
@@ -11,6 +12,7 @@ from dashboard import ids
 from dashboard.api import register_api
 from dashboard.auth import install_auth
 from dashboard.components.shell import header, language_from_search
+from dashboard.components.widgets import draw_texts
 from dashboard.field import field_page
 from dashboard.tiles import tiles
 from services.db.uow import unit_of_work
@@ -19,6 +21,12 @@ from services.map.layers import sample_in_use
 from services.text import t
 
 _HERE = Path(__file__).resolve().parent
+
+
+def _draw_texts_script() -> str:
+    """The draw tool's texts in both languages as a script (dashboard/assets/qj_map.js hands them to leaflet-draw)."""
+    texts = json.dumps(draw_texts(), ensure_ascii=False).replace("<", "\\u003c")
+    return f"<script>window.qjDrawTexts = {texts};</script>"
 
 
 def create_app(settings: Settings) -> dash.Dash:
@@ -40,7 +48,8 @@ def create_app(settings: Settings) -> dash.Dash:
     register_api(app.server, settings)
     app.server.register_blueprint(tiles)
     app.server.register_blueprint(field_page)  # the phone page at /m: plain HTML, no Dash
-    app.index_string = app.index_string.replace("<html>", '<html lang="zh-CN">')
+    app.index_string = app.index_string.replace("<html>", '<html lang="zh-CN">').replace(
+        "{%scripts%}", _draw_texts_script() + "{%scripts%}")  # before the scripts that read them
     app.layout = html.Div([
         dcc.Location(id=ids.URL),
         html.Header(id=ids.HEADER, className="app-header"),

@@ -78,25 +78,26 @@ window.qj = Object.assign({}, window.qj, {
   },
   /* One marker: a coloured badge with a one-character symbol (category, hazard type, resource kind). */
   markerFor: function (p, h) {
-    /* Colours and glyphs come from services/vocabulary.py through the layer's hideout: declared once. */
+    /* Colours and glyphs come from services/vocabulary.py through the layer's hideout: declared once; the glyphs
+       in the reader's language (services/text/display.py), the fallbacks here only for a hideout without them. */
     var c = h.colours || {}, g = h.glyphs || {}, glyph = "", colour = h.colour || "#555", size = 18, cls = "";
     if (p.layer === "enterprises") {
-      glyph = g[p.sector] || "企"; colour = c[p.risk_level] || colour;
+      glyph = g[p.sector] || h.glyph || "企"; colour = c[p.risk_level] || colour;
       size = p.risk_level === "重大" ? 22 : (p.risk_level === "较大" ? 20 : 17);
     } else if (p.layer === "hazards") {
-      glyph = g[p.hazard_type] || "险"; colour = c[p.warning_level] || colour;
+      glyph = g[p.hazard_type] || h.glyph || "险"; colour = c[p.warning_level] || colour;
       size = Math.min(30, 15 + Math.sqrt(p.threatened_people || 0) * 1.2);
       /* Hazards without a warning shrink to dots at district zoom (CSS .qj-zoom-low), so warnings stand out. */
       cls = " hazard" + (p.warning_level === "无" ? " quiet" : "");
     } else if (p.layer === "shelters") {
-      glyph = "避"; colour = c[p.occupancy_class] || colour;
+      glyph = h.glyph || "避"; colour = c[p.occupancy_class] || colour;
       size = Math.min(30, 18 + Math.sqrt(p.capacity_people || 0) / 12); cls = " square";
     } else if (p.layer === "depots") {
-      glyph = "储"; size = 22; cls = " square" + ((p.below_minimum || p.expired) ? " alert" : "");
+      glyph = h.glyph || "储"; size = 22; cls = " square" + ((p.below_minimum || p.expired) ? " alert" : "");
     } else if (p.layer === "teams") {
-      glyph = "队"; colour = c[p.status] || colour; size = 20; cls = " rounded";
+      glyph = h.glyph || "队"; colour = c[p.status] || colour; size = 20; cls = " rounded";
     } else if (p.layer === "stations") {
-      glyph = "测"; colour = c[p.status] || colour; size = 15;
+      glyph = h.glyph || "测"; colour = c[p.status] || colour; size = 15;
     }
     var el = document.createElement("div");
     el.className = "qj-glyph" + cls;
@@ -339,3 +340,47 @@ window.qj.warningAreaOnEach = function (feature, layer) {
   window.qj.count("warnings");
   layer.bindTooltip(window.qj.textElement(feature.properties.headline), {sticky: true, className: "qj-tip"});
 };
+
+/* The draw tool in the page's language. leaflet-draw reads L.drawLocal whenever it builds a toolbar, its actions
+   or a tooltip; the texts come from the catalogue (window.qjDrawTexts, written into the page by dashboard/app.py),
+   chosen by the page's ?lang= each time they are read, so a language switch without a reload is followed too. */
+(function () {
+  var cache = {};
+  function language() {
+    var m = /[?&]lang=(en|zh)\b/.exec(window.location.search);
+    return m ? m[1] : "zh";
+  }
+  function merged(base, over) {
+    var out = {}, k;
+    for (k in base) { if (Object.prototype.hasOwnProperty.call(base, k)) { out[k] = base[k]; } }
+    for (k in over) {
+      if (Object.prototype.hasOwnProperty.call(over, k)) {
+        out[k] = (over[k] && typeof over[k] === "object" && base && typeof base[k] === "object") ?
+          merged(base[k], over[k]) : over[k];
+      }
+    }
+    return out;
+  }
+  function install(leaflet) {
+    if (!leaflet || leaflet.__qjDrawTexts) { return; }
+    var stored = leaflet.drawLocal;
+    Object.defineProperty(leaflet, "drawLocal", {
+      configurable: true,
+      get: function () {
+        var lang = language(), texts = window.qjDrawTexts && window.qjDrawTexts[lang];
+        if (!texts || !stored) { return stored; }
+        if (!cache[lang] || cache[lang].base !== stored) { cache[lang] = {base: stored, value: merged(stored, texts)}; }
+        return cache[lang].value;
+      },
+      set: function (value) { stored = value; }
+    });
+    leaflet.__qjDrawTexts = true;
+  }
+  if (window.L) {
+    install(window.L);
+  } else {
+    var held;
+    Object.defineProperty(window, "L", {configurable: true, get: function () { return held; },
+                                        set: function (value) { held = value; install(value); }});
+  }
+})();

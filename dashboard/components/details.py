@@ -64,8 +64,9 @@ def _patrol_list(patrols: list, lang: str) -> list:
 
 
 def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = ()) -> list:
-    rows = [html.Tr([html.Th(zh if lang == "zh" else en), html.Td(_value(v, lang))])
-            for _, zh, en, v in d.fields]
+    english = {"township_name": d.properties.get("township_name_en")} if lang == "en" else {}
+    rows = [html.Tr([html.Th(zh if lang == "zh" else en), html.Td(_value(english.get(field) or v, lang))])
+            for field, zh, en, v in d.fields]
     nearby = [html.Li([t("label_value", lang, label=t("map.nearest_shelter" if n.kind == "shelter" else
                                                      "map.nearest_depot", lang), value=""),
                        html.Strong(n.name), " · ", t("map.straight", lang, km=f"{n.distance_m / 1000:.1f}")])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import html
 
-from services.text import t
+from services.text import label, t
 from services.evacuation.shelters import CapacitySummary
 from services.supply.needs import SupplyCoverage
 from services.vocabulary import FIVE_HAVES
@@ -63,9 +63,10 @@ def needs_table(coverage: SupplyCoverage, lang: str) -> html.Table:
     rows = []
     for n in coverage.needs:
         procure = t("list.semicolon", lang).join(
-            t("evac.shortfall", lang, name=s.name, quantity=f"{s.quantity:,}", unit=s.unit,
+            t("evac.shortfall", lang, name=label("item", s.code, s.name, lang), quantity=f"{s.quantity:,}",
+              unit=label("unit", s.unit, s.unit, lang),
               kg=f"{s.weight_kg:,.0f}", m3=f"{s.volume_m3:,.1f}") for s in n.shortfall) or "—"
-        rows.append([t(f"have.{n.have}", lang), n.label, _num(n.required), _num(n.available),
+        rows.append([t(f"have.{n.have}", lang), label("need", n.key, n.label, lang), _num(n.required), _num(n.available),
                      html.Span(f"{min(n.coverage, 9.99) * 100:.0f}%", className="ok" if n.coverage >= 1 else "short"),
                      "—" if n.days_of_autonomy is None else f"{n.days_of_autonomy:.1f}", procure])
     headers = [t("evac.five_haves", lang), t("evac.need", lang), t("evac.required", lang), t("evac.available", lang),
@@ -73,16 +74,19 @@ def needs_table(coverage: SupplyCoverage, lang: str) -> html.Table:
     return _table(headers, rows, "data-table needs-table")
 
 
-def township_table(summary: CapacitySummary, lang: str) -> html.Table:
-    rows = [[tw.name, tw.shelters, f"{tw.capacity_people:,}", f"{tw.occupancy_people:,}", f"{tw.blocked_places:,}",
+def township_table(summary: CapacitySummary, lang: str, townships: dict[str, str] | None = None) -> html.Table:
+    """Places by township; ``townships`` names them in the reader's language by code (services.data.geography)."""
+    townships = townships or {}
+    rows = [[townships.get(tw.code, tw.name), tw.shelters, f"{tw.capacity_people:,}", f"{tw.occupancy_people:,}", f"{tw.blocked_places:,}",
              f"{tw.available_places:,}"] for tw in summary.townships]
     return _table([t(k, lang) for k in ("evac.col_township", "evac.col_shelters", "evac.col_capacity",
                                         "evac.col_occupancy", "evac.col_blocked", "evac.col_available")], rows,
                   "data-table township-table")
 
 
-def shelter_table(summary: CapacitySummary, lang: str) -> html.Table:
-    rows = [[s.code, s.name, s.township_name, f"{s.capacity_people:,}", f"{s.occupancy_people:,}",
+def shelter_table(summary: CapacitySummary, lang: str, townships: dict[str, str] | None = None) -> html.Table:
+    townships = townships or {}
+    rows = [[s.code, s.name, townships.get(s.township_code, s.township_name), f"{s.capacity_people:,}", f"{s.occupancy_people:,}",
              f"{s.blocked_places:,}", f"{s.available_places:,}", t(f"occupancy.{s.occupancy_class}", lang),
              html.Span(t("list.semicolon", lang).join(r.text(lang) for r in s.unsafe_reasons), className="short")
              if s.unsafe_reasons else

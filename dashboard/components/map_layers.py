@@ -30,9 +30,10 @@ def layer_url(layer: str, args: dict[str, str]) -> str:
 def point_hideout(layer: str, crs: str = "WGS84", lang: str = "zh") -> dict:
     """Styling inputs of a point layer's JS functions, with the display coordinate system and the texts of the
     chooser offered when a click lands on several overlapping symbols."""
-    glyphs = vocabulary.GLYPHS if layer in ("enterprises", "hazards") else {}
+    glyphs = {value: t(f"glyph.{value}", lang) for value in vocabulary.GLYPHS} if layer in ("enterprises",
+                                                                                            "hazards") else {}
     return {"colours": vocabulary.LAYER_COLOURS.get(layer, {}), "colour": FIXED_COLOURS.get(layer), "crs": crs,
-            "glyphs": glyphs, "pick_title": t("map.pick_title", lang),
+            "glyphs": glyphs, "glyph": t(f"glyph.layer.{layer}", lang), "pick_title": t("map.pick_title", lang),
             "layer_names": {name: t(f"layer.{name}", lang) for name, _ in POINT_LAYER_ORDER}}
 
 

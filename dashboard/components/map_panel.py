@@ -5,6 +5,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.map_layers import ISOCHRONE_COLOURS, POINT_LAYER_ORDER
+from dashboard.components.widgets import dropdown
 from services.text import t, term_options
 from services import vocabulary
 from services.map.basemaps import Basemap
@@ -25,8 +26,8 @@ _CHOICES = {
 def _dropdown(key: tuple[str, str], lang: str) -> html.Label:
     return html.Label([
         t(_FILTER_LABELS[key], lang),
-        dcc.Dropdown(term_options(_CHOICES[key], lang), [], id=ids.LAYER_FILTERS[key], multi=True,
-                     placeholder=t("map.any", lang), className="filter-dropdown"),
+        dropdown(term_options(_CHOICES[key], lang), [], lang=lang, id=ids.LAYER_FILTERS[key], multi=True,
+                 placeholder=t("map.any", lang), className="filter-dropdown"),
     ], className="filter")
 
 
@@ -76,8 +77,8 @@ def basemap_choice(lang: str, basemaps: list[Basemap]) -> html.Label:
     options = [{"label": t("map.basemap_offline", lang), "value": ""}] + [
         {"label": t("paren", lang, text=b.name, inner=b.crs), "value": b.key} for b in basemaps]
     hint = [] if basemaps else [html.Span(t("map.basemap_hint", lang), className="hint")]
-    return html.Label([t("map.basemap", lang), dcc.Dropdown(options, "", id=ids.BASEMAP, clearable=False,
-                                                            className="filter-dropdown"), *hint], className="filter")
+    return html.Label([t("map.basemap", lang), dropdown(options, "", lang=lang, id=ids.BASEMAP, clearable=False,
+                                                        className="filter-dropdown"), *hint], className="filter")
 
 
 def side_panel(lang: str, townships: list[tuple[str, str]], counts: dict[str, int], threatened: int,
@@ -98,12 +99,12 @@ def side_panel(lang: str, townships: list[tuple[str, str]], counts: dict[str, in
                             html.Strong(f"{threatened:,}", id=ids.FIGURE_THREATENED)], className="figure"),
                   html.Div(t("map.target", lang, n=target), className="figure-note")], className="figures"),
         html.H3(t("map.filters", lang)),
-        html.Label([t("map.township", lang), dcc.Dropdown(
-            [{"label": name, "value": code} for code, name in townships], None, id=ids.FILTER_TOWNSHIP,
+        html.Label([t("map.township", lang), dropdown(
+            [{"label": name, "value": code} for code, name in townships], None, lang=lang, id=ids.FILTER_TOWNSHIP,
             placeholder=t("map.all_townships", lang), className="filter-dropdown")], className="filter"),
         *(_dropdown(key, lang) for key in ids.LAYER_FILTERS),
-        html.Label([t("map.choropleth", lang), dcc.Dropdown(measures, "", id=ids.CHOROPLETH, clearable=False,
-                                                           className="filter-dropdown")], className="filter"),
+        html.Label([t("map.choropleth", lang), dropdown(measures, "", lang=lang, id=ids.CHOROPLETH, clearable=False,
+                                                       className="filter-dropdown")], className="filter"),
         html.Div(id=ids.CHOROPLETH_LEGEND, className="legend-block"),
         basemap_choice(lang, basemaps),
         html.H3(t("map.blocks", lang)),

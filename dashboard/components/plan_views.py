@@ -90,16 +90,22 @@ def table_loader() -> html.Div:
     return html.Div(dash_table.DataTable(data=[], columns=[{"name": "", "id": "x"}]), style={"display": "none"})
 
 
-def plan_summary(saved: SavedPlan | None, lang: str, settings=None) -> list:
+def plan_summary(saved: SavedPlan | None, lang: str, settings=None, townships: dict[str, str] | None = None) -> list:
+    """A saved plan's totals and rows; ``townships`` names townships in the reader's language, by code (or by the
+    Chinese name a plan saved before codes were kept carries)."""
     if not saved:
         return []
     plan, totals = saved.plan, saved.plan.totals
     if not totals.people:
         return [html.P(t("plan.none", lang), className="short")]
-    rows = [{"hazard": d.name, "township": d.township_name, "shelter": a.shelter_name, "people": a.people,
+    townships = townships or {}
+
+    def township(d) -> str:
+        return townships.get(d.township_code or d.township_name, d.township_name)
+    rows = [{"hazard": d.name, "township": township(d), "shelter": a.shelter_name, "people": a.people,
              "minutes": None if a.travel_s is None else round(a.travel_s / 60, 1)}
             for d in plan.demand for a in d.assigned]
-    unmet = [{"hazard": d.name, "township": d.township_name, "unmet": d.unmet,
+    unmet = [{"hazard": d.name, "township": township(d), "unmet": d.unmet,
               "reason": d.unmet_reason.text(lang) if d.unmet_reason else ""} for d in plan.demand if d.unmet]
     parts = [
         html.P(t("plan.totals", lang, points=totals.demand_points, people=f"{totals.people:,}",
@@ -118,12 +124,12 @@ def plan_summary(saved: SavedPlan | None, lang: str, settings=None) -> list:
                className="button-link plan-excel"),
         html.A(t("plan.print", lang), href=f"/api/v1/evacuation/plans/{saved.id}.html", target="_blank",
                className="button-link plan-print")], className="plan-links"))
-    hazard, township = ("hazard", t("plan.col_hazard", lang)), ("township", t("evac.col_township", lang))
+    hazard, township_col = ("hazard", t("plan.col_hazard", lang)), ("township", t("evac.col_township", lang))
     if unmet:
         parts += [html.H4(t("plan.unmet_title", lang)),
-                  _grid([hazard, township, ("unmet", t("plan.col_people", lang)),
+                  _grid([hazard, township_col, ("unmet", t("plan.col_people", lang)),
                          ("reason", t("plan.col_reason", lang))], unmet, "plan-unmet")]
-    parts.append(_grid([hazard, township, ("shelter", t("plan.col_shelter", lang)),
+    parts.append(_grid([hazard, township_col, ("shelter", t("plan.col_shelter", lang)),
                         ("people", t("plan.col_people", lang)), ("minutes", t("plan.col_minutes", lang))],
                        rows, "plan-rows"))
     return parts

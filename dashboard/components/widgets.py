@@ -18,3 +18,21 @@ def dropdown_labels(lang: str) -> dict[str, str]:
 def dropdown(options, value, *, lang: str, **props) -> dcc.Dropdown:
     """A dcc.Dropdown whose own texts are in ``lang``."""
     return dcc.Dropdown(options, value, labels=dropdown_labels(lang), **props)
+
+
+def draw_texts() -> dict[str, dict]:
+    """The draw tool's texts (leaflet-draw's ``L.drawLocal``) in each language, nested as leaflet-draw reads them;
+    dashboard/assets/qj_map.js hands leaflet-draw the ones of the page's language."""
+    from services.text import LANGUAGES
+    from services.text.display import DRAW_TEXT
+    texts: dict[str, dict] = {}
+    for lang in LANGUAGES:
+        tree: dict = {}
+        for path in DRAW_TEXT:
+            *parents, leaf = path.split(".")
+            node = tree
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = t(f"drawtool.{path}", lang)
+        texts[lang] = tree
+    return texts

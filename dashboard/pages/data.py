@@ -10,13 +10,14 @@ import re
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.audit_view import audit_list
 from dashboard.components.widgets import dropdown
 from dashboard import ids
 from dashboard.state import settings
 from services.clock import format_local
 from services.data.imports import ImportRejected, import_table, read_file
 from services.data.specs import SPECS
-from services.db.audit import recent
+from services.data.audit_log import audit_entries
 from services.db.uow import UnitOfWork, unit_of_work
 from services.map.layers import entity_counts
 from services.text import normalise_language, t
@@ -41,11 +42,9 @@ def _local_time(at: dt.datetime) -> str:
     return format_local(at, settings())
 
 
-def _audit_table(uow: UnitOfWork, lang: str) -> html.Table:
-    rows = [[_local_time(a.at), a.actor, a.action, a.entity, (a.entity_key or "") + " " + (a.detail or "")]
-            for a in recent(uow.session)]
-    return _table([t(k, lang) for k in ("data.col_time", "data.col_actor", "data.col_action", "data.col_entity",
-                                         "data.col_detail")], rows, "data-table")
+def _audit_table(uow: UnitOfWork, lang: str) -> html.Ol:
+    """The newest changes, one sentence each, built from the rows' codes and parameters."""
+    return audit_list(audit_entries(uow), _local_time, lang)
 
 
 def _counts(uow: UnitOfWork, lang: str) -> html.Ul:

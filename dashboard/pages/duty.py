@@ -18,6 +18,7 @@ from dashboard.components import duty_panels as panels
 from dashboard.components.clicks import clicked_id
 from dashboard.components.duty_panels import ACTOR, local, message, warnings_view
 from dashboard.components.map_layers import boundary_layer
+from dashboard.components.widgets import dropdown
 from dashboard.state import settings
 from services import vocabulary
 from services.clock import now_utc
@@ -56,7 +57,8 @@ W_LEVEL, W_HEADLINE, W_TOWNSHIPS, W_PEOPLE, W_ISSUE, W_MESSAGE = ("duty-w-level"
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     with unit_of_work(settings()) as uow:
-        townships = [{"label": name, "value": code} for code, name, _ in township_list(uow)]
+        townships = [{"label": name if lang == "zh" else name_en, "value": code}
+                     for code, name, name_en in township_list(uow)]
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=VERSION, data=-1),
         dcc.Interval(id=TICK, interval=1500),  # polls a counter; redraws only on change (goal: seen within 2 s)
@@ -72,25 +74,26 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 html.H3(t("duty.report", lang)),
                 html.Div([
                     dcc.Input(id=F_TITLE, type="text", placeholder=t("duty.title_hint", lang)),
-                    dcc.Dropdown(term_options(vocabulary.INCIDENT_KINDS, lang), vocabulary.INCIDENT_KINDS[0],
-                                 id=F_KIND, clearable=False),
-                    dcc.Dropdown(_level_options(lang), vocabulary.INCIDENT_LEVELS[-1], id=F_LEVEL, clearable=False),
-                    dcc.Dropdown(townships, None, id=F_TOWNSHIP, placeholder=t("map.township", lang)),
+                    dropdown(term_options(vocabulary.INCIDENT_KINDS, lang), vocabulary.INCIDENT_KINDS[0], lang=lang,
+                             id=F_KIND, clearable=False),
+                    dropdown(_level_options(lang), vocabulary.INCIDENT_LEVELS[-1], lang=lang, id=F_LEVEL,
+                             clearable=False),
+                    dropdown(townships, None, lang=lang, id=F_TOWNSHIP, placeholder=t("map.township", lang)),
                     html.Button(t("duty.submit", lang), id=F_SUBMIT, n_clicks=0, className="button-link"),
                 ], className="duty-form"),
                 html.Div(id=F_MESSAGE, className="hint"),
                 html.H3(t("duty.dispatch", lang)),
-                dcc.Dropdown([], None, id=D_INCIDENT, placeholder=t("duty.choose_incident", lang)),
+                dropdown([], None, lang=lang, id=D_INCIDENT, placeholder=t("duty.choose_incident", lang)),
                 panels.detail_panel(lang),
                 html.Div(id=D_TEAMS, className="duty-teams"),
                 html.H3(t("duty.incidents", lang)), html.Div(id=INCIDENTS),
                 html.H3(t("duty.orders", lang)), html.Div(id=ORDERS, className="duty-teams"),
                 html.H3(t("duty.warnings", lang)), html.Div(id=WARNINGS, className="duty-teams"),
                 html.Div([
-                    dcc.Dropdown(term_options(vocabulary.WARNING_COLOUR_LEVELS, lang), vocabulary.WARNING_YELLOW,
-                                 id=W_LEVEL, clearable=False),
+                    dropdown(term_options(vocabulary.WARNING_COLOUR_LEVELS, lang), vocabulary.WARNING_YELLOW,
+                             lang=lang, id=W_LEVEL, clearable=False),
                     dcc.Input(id=W_HEADLINE, type="text", placeholder=t("duty.warning_headline", lang)),
-                    dcc.Dropdown(townships, [], id=W_TOWNSHIPS, multi=True, placeholder=t("map.township", lang)),
+                    dropdown(townships, [], lang=lang, id=W_TOWNSHIPS, multi=True, placeholder=t("map.township", lang)),
                     html.Button(t("duty.issue", lang), id=W_ISSUE, n_clicks=0, className="button-link"),
                 ], className="duty-form"),
                 dcc.Textarea(id=W_PEOPLE, placeholder=t("duty.recipients_hint", lang), className="duty-people"),

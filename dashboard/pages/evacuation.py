@@ -25,9 +25,10 @@ from dashboard.components.plan_views import (
 )
 from services.text import normalise_language, t, term_options
 from dashboard.components.refused import page_may_show, refused_page
+from dashboard.components.widgets import dropdown
 from dashboard.state import settings
 from services import vocabulary
-from services.data.geography import township_list
+from services.data.geography import township_list, township_names
 from services.clock import format_local
 from services.db.uow import UnitOfWork, unit_of_work
 from services.errors import FieldError
@@ -87,7 +88,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.Div(id=NEEDS),
         _plan_section(lang, townships, saved),
         html.H3(t("evac.update", lang)),
-        html.Div([dcc.Dropdown(shelters, None, id=FORM_SHELTER, className="evac-form-shelter"),
+        html.Div([dropdown(shelters, None, lang=lang, id=FORM_SHELTER, className="evac-form-shelter"),
                   dcc.Input(id=FORM_VALUE, type="text", placeholder="0"),
                   html.Button(t("evac.save", lang), id=FORM_SAVE, n_clicks=0, className="button-link"),
                   html.Span(id=FORM_MESSAGE)], className="evac-form"),
@@ -106,18 +107,18 @@ def _plan_section(lang: str, townships: list[dict], saved: list[dict]) -> html.D
         html.H3(t("plan.title", lang)),
         html.Div([
             html.Label([t("plan.name", lang), dcc.Input(id=PLAN_NAME, type="text", value=t("plan.title", lang))]),
-            html.Label([t("plan.hazard_types", lang), dcc.Dropdown(term_options(vocabulary.HAZARD_TYPES, lang), [], id=PLAN_TYPES,
+            html.Label([t("plan.hazard_types", lang), dropdown(term_options(vocabulary.HAZARD_TYPES, lang), [], lang=lang, id=PLAN_TYPES,
                                                                    multi=True)]),
-            html.Label([t("plan.warning_levels", lang), dcc.Dropdown(term_options(vocabulary.WARNING_LEVELS, lang), [], id=PLAN_LEVELS,
+            html.Label([t("plan.warning_levels", lang), dropdown(term_options(vocabulary.WARNING_LEVELS, lang), [], lang=lang, id=PLAN_LEVELS,
                                                                      multi=True)]),
-            html.Label([t("plan.townships", lang), dcc.Dropdown(townships, [], id=PLAN_TOWNSHIPS, multi=True)]),
+            html.Label([t("plan.townships", lang), dropdown(townships, [], lang=lang, id=PLAN_TOWNSHIPS, multi=True)]),
             html.Label([t("plan.max_travel", lang), dcc.Input(id=PLAN_MAX, type="number", min=1, max=600, value=60)]),
             html.Button(t("plan.run", lang), id=PLAN_RUN, n_clicks=0, className="button-link"),
         ], className="plan-form"),
         html.P(t("plan.area_hint", lang), className="hint"),
-        html.Div([html.Label([t("plan.saved_plans", lang), dcc.Dropdown(saved, None, id=PLAN_SAVED)],
+        html.Div([html.Label([t("plan.saved_plans", lang), dropdown(saved, None, lang=lang, id=PLAN_SAVED)],
                              className="plan-saved"),
-                  html.Label([t("plan.compare", lang), dcc.Dropdown(saved, None, id=PLAN_COMPARE)],
+                  html.Label([t("plan.compare", lang), dropdown(saved, None, lang=lang, id=PLAN_COMPARE)],
                              className="plan-saved")], className="plan-pickers"),
         html.Div([html.Div(plan_map(lang), id=PLAN_MAP, className="plan-map-wrap evac-plan-map"),
                   html.Div(id=PLAN_RESULT, className="plan-result")], className="plan-body"), table_loader(),
@@ -145,10 +146,11 @@ def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, 
             plan = load_plan(uow, int(saved_id)) if saved_id else None
             other = load_plan(uow, int(compare_id)) if compare_id else None
             options = _plan_options(uow, lang)
+            names = township_names(uow, lang)
     except ScenarioError as exc:
         message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
         return (*[dash.no_update] * 4, message, dash.no_update, dash.no_update, dash.no_update)
-    result = plan_summary(plan, lang, settings())
+    result = plan_summary(plan, lang, settings(), townships=names)
     if plan and other:
         result = [plan_comparison([plan, other], lang), *result]
     viewport = plan_viewport(plan) if ctx.triggered_id != PLAN_COMPARE else None
@@ -181,6 +183,7 @@ def _refresh(exclude, people, days, _saves, shelter_id, value, lang):
     with unit_of_work(s) as uow:  # every figure of the page from one snapshot
         summary = capacity_summary(uow, exclude_unsafe=bool(exclude), target_people=people)
         coverage = supply_coverage(uow, people, days)
+        names = township_names(uow, lang)
     if summary.meets_target:
         check = t("evac.meets", lang, target=f"{summary.target_people:,}", available=f"{summary.available_places:,}",
                   n=summary.shelters_counted)
@@ -193,4 +196,4 @@ def _refresh(exclude, people, days, _saves, shelter_id, value, lang):
             "evac-check ok" if summary.meets_target else "evac-check short",
             t("evac.five", lang, people=f"{coverage.people:,}", days=coverage.days, version=coverage.profile_version),
             five_check, five_haves_figure(coverage, lang), needs_table(coverage, lang),
-            township_table(summary, lang), shelter_table(summary, lang), message)
+            township_table(summary, lang, names), shelter_table(summary, lang, names), message)

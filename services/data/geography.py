@@ -154,3 +154,11 @@ def township_seats(uow: UnitOfWork) -> list[TownshipSeat]:
     """(code, lon, lat) of every township seat, by code."""
     return [TownshipSeat(*r) for r in uow.session.execute(
         select(Township.code, Township.seat_lon, Township.seat_lat).order_by(Township.code))]
+
+
+def township_names(uow: UnitOfWork, lang: str) -> dict[str, str]:
+    """Each township's name in ``lang`` (English: its pinyin name), by code and, for records that kept only the
+    Chinese name (plans saved before they kept codes), by that name too."""
+    rows = uow.session.execute(select(Township.code, Township.name, Township.name_en)).all()
+    shown = {code: (name_en if lang == "en" else name) for code, name, name_en in rows}
+    return {**{name: shown[code] for code, name, _ in rows}, **shown}

@@ -64,10 +64,12 @@ class DemandRow:
     assigned: tuple[Assignment, ...]
     unmet: int
     unmet_reason: Reason | None
+    township_code: str | None = None  # None in plans saved before codes were kept (their name is Chinese)
 
     def to_json(self) -> dict:
         reason = self.unmet_reason
-        return {"id": self.id, "name": self.name, "township_name": self.township_name, "lon": self.lon,
+        return {"id": self.id, "name": self.name, "township_code": self.township_code,
+                "township_name": self.township_name, "lon": self.lon,
                 "lat": self.lat, "people": self.people, "assigned": [a.to_json() for a in self.assigned],
                 "unmet": self.unmet, "unmet_reason": reason.text("zh") if reason else None,
                 "unmet_reason_en": reason.text("en") if reason else None,
@@ -82,7 +84,7 @@ class DemandRow:
         else:
             reason = None
         return cls(d["id"], d["name"], d["township_name"], d["lon"], d["lat"], d["people"],
-                   tuple(Assignment.from_json(a) for a in d["assigned"]), d["unmet"], reason)
+                   tuple(Assignment.from_json(a) for a in d["assigned"]), d["unmet"], reason, d.get("township_code"))
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class PlanShelter:
     available_before: int
     arrivals: int
     remaining: int
+    township_code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ def _demand(uow: UnitOfWork, scenario: Scenario) -> list[dict]:
                                      np.array([f.lat for f in features], dtype=float))
         features = tuple(f for f, keep in zip(features, inside) if keep)
     return [{"id": f.id, "name": f.properties["name"], "township_name": f.properties["township_name"],
+             "township_code": f.properties["township_code"],
              "lon": f.lon, "lat": f.lat, "people": int(f.properties["threatened_people"])}
             for f in features if f.properties["threatened_people"] > 0]
 
@@ -107,7 +108,7 @@ def plan(uow: UnitOfWork, scenario: Scenario) -> PlanResult:
                          for j in np.nonzero(flows[i])[0])
         reason = _unmet_reason(scenario, seconds[i], limit_s, bool(shelters)) if unmet[i] else None
         rows.append(DemandRow(d["id"], d["name"], d["township_name"], d["lon"], d["lat"], d["people"], assigned,
-                              int(unmet[i]), reason))
+                              int(unmet[i]), reason, d["township_code"]))
     arrivals = flows.sum(axis=0) if len(demand) else np.zeros(len(shelters), dtype=np.int64)
     used = flows > 0
     people_s = (flows * np.where(used, seconds, 0)).sum()
@@ -119,7 +120,7 @@ def plan(uow: UnitOfWork, scenario: Scenario) -> PlanResult:
         scenario, RoadNetworkUsed(graph.synthetic, graph.node_count, graph.edge_count, int(graph.blocked.sum())),
         totals, tuple(rows),
         tuple(PlanShelter(s.id, s.name, s.township_name, s.lon, s.lat, s.available_places, int(arrivals[j]),
-                          s.available_places - int(arrivals[j])) for j, s in enumerate(shelters)),
+                          s.available_places - int(arrivals[j]), s.township_code) for j, s in enumerate(shelters)),
         objective_text())
 
 

@@ -55,6 +55,7 @@ def feature_details(uow: UnitOfWork, layer: str, feature_id: int) -> FeatureDeta
     depots = session.execute(select(Depot.id, Depot.name, Depot.lon, Depot.lat)).all()
     props = _record_properties(uow, layer, record)
     props["township_name"] = township.name if township else None
+    props["township_name_en"] = township.name_en if township else None  # shown in English pages
     labels = _labels(layer)
     fields = [(k, *labels.get(k, (k, k)), v) for k, v in props.items() if k not in _HIDDEN and k in labels]
     nearby = []

@@ -19,6 +19,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from geo.roads import RoadGraph
+from services import vocabulary
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, NotFound
@@ -27,7 +28,7 @@ from services.models import HazardPoint, RoadBlock, utcnow
 from services.roads.network import base_graph
 
 SNAP_LIMIT_M = 200.0
-BLOCKING_WARNINGS = ("红", "橙")
+BLOCKING_WARNINGS = (vocabulary.WARNING_RED, vocabulary.WARNING_ORANGE)
 REASON_CHARS = 200
 
 

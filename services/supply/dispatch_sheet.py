@@ -14,7 +14,7 @@ import openpyxl
 
 from services.data.spreadsheet import append_row, sheet_title
 from services.supply.route_plan import RoutePlan, Stop
-from services.text import t, term
+from services.text import label, t, term
 
 _PAGE_STYLE = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif}section{page-break-after:always}"
                "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 6px;text-align:left}"
@@ -23,8 +23,9 @@ _PAGE_STYLE = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif
 
 def items_text(stop: Stop, lang: str = "zh") -> str:
     """The items unloaded at a stop, e.g. ``大米 200袋、饮用水 50箱``."""
-    return t("list.separator", lang).join(t("export.sheet.item", lang, name=x.name, quantity=f"{x.quantity:g}",
-                                            unit=x.unit) for x in stop.items)
+    return t("list.separator", lang).join(t("export.sheet.item", lang, name=label("item", x.code, x.name, lang),
+                                            quantity=f"{x.quantity:g}", unit=label("unit", x.unit, x.unit, lang))
+                                          for x in stop.items)
 
 
 def clock_text(seconds: float) -> str:

@@ -17,6 +17,7 @@ from services.text import (
     analysis_page,
     coverage,
     dispatch,
+    display,
     errors,
     exports,
     field,
@@ -47,7 +48,7 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("validation.", validation.TEXT), ("", planning.TEXT),
                                                ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT),
                                                ("", analysis.TEXT), ("", analysis_page.TEXT), ("", reports.TEXT),
-                                               ("", coverage.TEXT))
+                                               ("", coverage.TEXT), ("", display.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 
@@ -79,6 +80,15 @@ def term(value, lang: str = "zh"):
     texts = CATALOGUE.get(f"term.{value}") if isinstance(value, str) else None
     if texts is None:
         return value
+    return texts[1] if lang == "en" else texts[0]
+
+
+def label(prefix: str, code, fallback, lang: str = "zh"):
+    """The catalogue's text of a code the data carries (``item.<code>``, ``need.<key>``, ``unit.<unit>``), in
+    ``lang``; a code without an entry (a county's own item) is shown as its data names it (``fallback``)."""
+    texts = CATALOGUE.get(f"{prefix}.{code}") if isinstance(code, str) else None
+    if texts is None:
+        return fallback
     return texts[1] if lang == "en" else texts[0]
 
 

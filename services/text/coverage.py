@@ -38,7 +38,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "analysis.unreachable": ("不可达", "unreachable"),
     "analysis.not_proven": ("求解时限内未证明最优，结果为当前最好解",
                             "optimality not proven within the time limit: the best solution found"),
-    "analysis.sample_note": ("含示例数据（示例数据）", "includes sample data (示例数据)"),
+    "analysis.sample_note": ("含示例数据（示例数据）", "includes sample data"),
     # result fields (tables and exports)
     "analysis.label.minutes": ("时间(分钟)", "Time (min)"),
     "analysis.label.nearest": ("最近设施", "Nearest facility"),

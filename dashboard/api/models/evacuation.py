@@ -218,6 +218,7 @@ class Assignment(Reply):
 class PlanDemand(Reply):
     id: int
     name: str
+    township_code: str | None = None
     township_name: str
     lon: float
     lat: float
@@ -232,6 +233,7 @@ class PlanDemand(Reply):
 class PlanShelter(Reply):
     id: int
     name: str
+    township_code: str | None = None
     township_name: str
     lon: float
     lat: float
