@@ -129,8 +129,8 @@ def _cleanup(settings: Settings) -> None:
 @pytest.fixture(scope="session", params=BACKENDS)
 def seeded(request, tmp_path_factory) -> Settings:
     """A database with geography, catalogue and the full sample; read-only for tests."""
-    settings = make_settings(request.param, tmp_path_factory.mktemp(f"seeded-{request.param}"))
-    setup_database(settings, with_sample=True)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"seeded-{request.param}"), tmp_path_factory,
+                        with_sample=True)
     yield settings
     _cleanup(settings)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from dashboard.app import create_app
-from tests.conftest import make_settings, require
+from tests.conftest import prepared, require
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -79,7 +79,7 @@ def sign_in(pg, base: str, user: str = BROWSER_USER, password: str = BROWSER_PAS
 @pytest.fixture(scope="session")
 def served(tmp_path_factory):
     """Base URL of the app serving a seeded SQLite database, with no basemap configured."""
-    server, url = _serve(make_settings("sqlite", tmp_path_factory.mktemp("served")))
+    server, url = _serve(prepared("sqlite", tmp_path_factory.mktemp("served"), tmp_path_factory, with_sample=True))
     yield url
     server.close()
 
@@ -122,7 +122,7 @@ def served_with_tiles(tmp_path_factory):
         {"key": "local", "name": "本地瓦片", "folder": "tiles", "crs": "WGS84", "max_zoom": 12},
         {"key": "local-gcj", "name": "本地瓦片(GCJ)", "folder": "tiles", "crs": "GCJ02", "max_zoom": 12},
     ], ensure_ascii=False), encoding="utf-8")
-    settings = dataclasses.replace(make_settings("sqlite", root), basemaps_file=config)
+    settings = dataclasses.replace(prepared("sqlite", root, tmp_path_factory, with_sample=True), basemaps_file=config)
     server, url = _serve(settings)
     yield url
     server.close()

@@ -10,11 +10,10 @@ import pytest
 from sqlalchemy import text
 
 from dashboard.app import create_app
-from services.data.seed import setup_database
 from services.db import get_engine
 from services.evacuation.plans import Scenario, ScenarioError
 from services.map.area import MAX_VERTICES, polygon_from_geojson
-from tests.conftest import BACKENDS, _cleanup, make_settings, signed_in
+from tests.conftest import prepared, BACKENDS, _cleanup, signed_in
 
 BOW_TIE = [[108.70, 29.50], [108.80, 29.60], [108.80, 29.50], [108.70, 29.60], [108.70, 29.50]]  # crosses at the middle
 SQUARE = [[108.76, 29.52], [108.79, 29.52], [108.79, 29.55], [108.76, 29.55], [108.76, 29.52]]
@@ -59,8 +58,7 @@ def _wrap(endpoint: str, geometry_json: str) -> tuple[str, str, str]:
 @pytest.fixture(scope="module", params=BACKENDS)
 def empty(request, tmp_path_factory):
     """Geography and catalogue only; nothing here may be written by a refused request."""
-    settings = make_settings(request.param, tmp_path_factory.mktemp(f"geometry-{request.param}"))
-    setup_database(settings, with_sample=False)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"geometry-{request.param}"), tmp_path_factory, with_sample=False)
     yield settings
     _cleanup(settings)
 

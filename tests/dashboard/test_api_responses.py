@@ -10,8 +10,7 @@ import pytest
 
 from dashboard.api.models import JSON
 from dashboard.app import create_app
-from services.data.seed import setup_database
-from tests.conftest import BACKENDS, _cleanup, make_settings, signed_in
+from tests.conftest import prepared, BACKENDS, _cleanup, signed_in
 
 # The routes that store a new record answer 201; every other route answers 200 (an oracle kept apart from the
 # declarations: a new route must be put in one of these sets or in neither on purpose).
@@ -133,9 +132,8 @@ def _validator(doc: dict, name: str):
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def sample(request, tmp_path_factory):
-    base = make_settings(request.param, tmp_path_factory.mktemp(f"answers-{request.param}"))
+    base = prepared(request.param, tmp_path_factory.mktemp(f"answers-{request.param}"), tmp_path_factory, with_sample=True)
     settings = dataclasses.replace(base, route_solver=dataclasses.replace(base.route_solver, max_seconds=0.5))
-    setup_database(settings, with_sample=True)
     yield signed_in(create_app(settings).server.test_client(), settings)
     _cleanup(settings)
 

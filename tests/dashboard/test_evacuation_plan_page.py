@@ -9,15 +9,14 @@ import json
 import pytest
 
 from dashboard.app import create_app
-from tests.conftest import BACKENDS, _cleanup, make_settings, setup_database, signed_in
+from tests.conftest import prepared, BACKENDS, _cleanup, signed_in
 from tests.dashboard.test_evacuation_page import run
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def sample(request, tmp_path_factory):
     """A database with the full sample that the plan runs may write to (a run saves its plan)."""
-    settings = make_settings(request.param, tmp_path_factory.mktemp(f"plan-{request.param}"))
-    setup_database(settings, with_sample=True)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"plan-{request.param}"), tmp_path_factory, with_sample=True)
     yield settings
     _cleanup(settings)
 

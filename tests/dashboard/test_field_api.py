@@ -13,9 +13,8 @@ from sqlalchemy import text
 
 from config import PhotoLimits
 from dashboard.app import create_app
-from services.data.seed import setup_database
 from services.db import read_session
-from tests.conftest import BACKENDS, TEST_PASSWORD, _cleanup, account, make_settings, signed_in
+from tests.conftest import prepared, BACKENDS, TEST_PASSWORD, _cleanup, account, signed_in
 
 HOME, AWAY = "500114001", "500114002"
 SEATS = {HOME: (108.7869, 29.5251), AWAY: (108.78149, 29.52086)}
@@ -24,9 +23,8 @@ LIMITS = PhotoLimits(max_per_record=2, max_bytes=40_000, max_pixels=4_000_000)
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def sample(request, tmp_path_factory):
-    base = make_settings(request.param, tmp_path_factory.mktemp(f"field-{request.param}"))
+    base = prepared(request.param, tmp_path_factory.mktemp(f"field-{request.param}"), tmp_path_factory, with_sample=True)
     settings = dataclasses.replace(base, photos=LIMITS)
-    setup_database(settings, with_sample=True)
     yield settings
     _cleanup(settings)
 

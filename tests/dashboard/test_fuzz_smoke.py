@@ -21,17 +21,15 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from dashboard.app import create_app
-from services.data.seed import setup_database
-from tests.conftest import BACKENDS, _cleanup, make_settings, token_for
+from tests.conftest import prepared, BACKENDS, _cleanup, token_for
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def api_schema(request, tmp_path_factory):
     """The document of an app on its own sample database (the cases write: the shared ``seeded`` stays clean)."""
-    base = make_settings(request.param, tmp_path_factory.mktemp(f"fuzz-{request.param}"))
+    base = prepared(request.param, tmp_path_factory.mktemp(f"fuzz-{request.param}"), tmp_path_factory, with_sample=True)
     # Bounded the way a deployment bounds it (QJ_ROUTE_SOLVER_MAX_S): a plan solves for at most half a second.
     app_settings = dataclasses.replace(base, route_solver=dataclasses.replace(base.route_solver, max_seconds=0.5))
-    setup_database(app_settings, with_sample=True)
     headers = {"Authorization": f"Bearer {token_for(app_settings)}"}  # an admin: every operation is allowed
     server = create_app(app_settings).server
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", server, headers=headers)

@@ -7,9 +7,8 @@ import pytest
 from dashboard.api.models import XLSX
 from dashboard.api.models.reports import DOCX
 from dashboard.app import create_app
-from services.data.seed import setup_database
 from services.text import t, term
-from tests.conftest import BACKENDS, _cleanup, make_settings, signed_in
+from tests.conftest import prepared, BACKENDS, _cleanup, signed_in
 from tests.services.test_report import docx_tables, shown, xlsx_tables
 from tests.services.trend_world import CX, QUARTER, build_world
 
@@ -18,8 +17,7 @@ QUARTERLY = f"period=quarter&quarter={QUARTER}"
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
-    settings = make_settings(request.param, tmp_path_factory.mktemp(f"reports-api-{request.param}"))
-    setup_database(settings, with_sample=False)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"reports-api-{request.param}"), tmp_path_factory, with_sample=False)
     build_world(settings)
     yield settings
     _cleanup(settings)

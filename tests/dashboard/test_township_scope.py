@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from dashboard.app import create_app
-from services.data.seed import setup_database
 from services.db import read_session
-from tests.conftest import BACKENDS, _cleanup, make_settings, signed_in
+from tests.conftest import prepared, BACKENDS, _cleanup, signed_in
 
 HOME, AWAY = "500114001", "500114002"   # 城东街道, 城南街道
 SEATS = {HOME: (108.7869, 29.5251), AWAY: (108.78149, 29.52086)}
@@ -20,8 +19,7 @@ SEATS = {HOME: (108.7869, 29.5251), AWAY: (108.78149, 29.52086)}
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def sample(request, tmp_path_factory):
-    settings = make_settings(request.param, tmp_path_factory.mktemp(f"scope-{request.param}"))
-    setup_database(settings, with_sample=True)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"scope-{request.param}"), tmp_path_factory, with_sample=True)
     yield settings
     _cleanup(settings)
 

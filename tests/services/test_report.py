@@ -22,18 +22,16 @@ from services.analysis.report import (
 from services.analysis.report_docx import report_docx
 from services.analysis.report_xlsx import HEADER_ROW, report_xlsx
 from services.analysis.trends import trends
-from services.data.seed import setup_database
 from services.db.uow import unit_of_work
 from services.errors import Forbidden
 from services.text import t, term
-from tests.conftest import BACKENDS, _cleanup, make_settings, principal_for
+from tests.conftest import prepared, BACKENDS, _cleanup, principal_for
 from tests.services.trend_world import QUARTER, build_world
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
-    settings = make_settings(request.param, tmp_path_factory.mktemp(f"report-{request.param}"))
-    setup_database(settings, with_sample=False)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"report-{request.param}"), tmp_path_factory, with_sample=False)
     build_world(settings)
     yield settings
     _cleanup(settings)

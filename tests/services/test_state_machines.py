@@ -16,10 +16,9 @@ from sqlalchemy import text
 
 from services import vocabulary
 from services.data.imports import import_file
-from services.data.seed import setup_database
 from services.db import read_session
 from services.errors import FieldError
-from tests.conftest import BACKENDS, _cleanup, call, csv_for, make_settings
+from tests.conftest import prepared, BACKENDS, _cleanup, call, csv_for
 
 CITY = (108.7748, 29.5328)
 CAPACITY = {"S1": 20, "S2": 35}
@@ -27,8 +26,7 @@ CAPACITY = {"S1": 20, "S2": 35}
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
-    settings = make_settings(request.param, tmp_path_factory.mktemp(f"machines-{request.param}"))
-    setup_database(settings, with_sample=False)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"machines-{request.param}"), tmp_path_factory, with_sample=False)
     rows = [{"场所编号": code, "名称": f"场所{code}", "场所类型": "紧急", "场所级别": "Ⅲ", "依托设施": "广场",
              "有效面积(平方米)": "1000", "核定容量(人)": str(cap), "已安置人数": "0", "不可用位数": "0", "状态": "开放",
              "有饭吃": "是", "有衣穿": "是", "有干净水": "是", "有住处": "是", "有医疗": "是",

@@ -14,11 +14,10 @@ from config import AnalysisRules
 from services import vocabulary
 from services.analysis.period import PeriodError, quarter_period, resolve_period
 from services.analysis.trends import trend_filter, trends
-from services.data.seed import setup_database
 from services.db.uow import unit_of_work
 from services.errors import FieldError, Forbidden
 from services.models import Incident, Warning, WarningRecipient
-from tests.conftest import BACKENDS, _cleanup, make_settings, principal_for
+from tests.conftest import prepared, BACKENDS, _cleanup, principal_for
 from tests.services.trend_world import CX, QUARTER, SINCE, UNTIL, ZY, at, build_world
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -26,8 +25,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
-    settings = make_settings(request.param, tmp_path_factory.mktemp(f"trends-{request.param}"))
-    setup_database(settings, with_sample=False)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"trends-{request.param}"), tmp_path_factory, with_sample=False)
     build_world(settings)
     yield settings
     _cleanup(settings)
