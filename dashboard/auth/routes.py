@@ -18,7 +18,7 @@ READ, RECORDS, PLANS = "map.read", "records.read", "plan.read"
 ROUTE_PERMISSIONS: dict[str, str] = {
     # the map
     "api.townships": READ, "api.boundary": READ, "api.layer": READ, "api.feature": READ, "api.search": READ,
-    "api.area": READ, "api.choropleth_measure": READ, "tiles.tile": READ, "openapi_api.openapi": READ,
+    "api.area": READ, "api.nearby": READ, "api.choropleth_measure": READ, "tiles.tile": READ, "openapi_api.openapi": READ,
     "export.map_html_download": READ, "export.map_png_download": READ,
     "api.template": READ, "api.records": "records.export",
     # evacuation and supplies
