@@ -8,7 +8,8 @@ from flask import Blueprint, Response, request
 
 from dashboard.api.models import body, parse, parse_query, query, responds
 from dashboard.api.models.dispatch import (
-    Acknowledge, EmptyBody, CapImportQuery, DutyFeed, EventFeed, FeedQuery, EventsQuery, IncidentCreate, IncidentDetail, IncidentList,
+    Acknowledge, EmptyBody, CapImportQuery, DutyFeed, EventFeed, FeedQuery, EventsQuery, HandoverCreate,
+    HandoverLatest, IncidentCreate, IncidentDetail, IncidentList,
     IncidentsQuery, OrderCreate, OrderState, Recommendations, StatusChange, WarningCreate, WarningDetail,
     WarningList, WarningMessages,
 )
@@ -18,6 +19,7 @@ from services.clock import from_user, now_utc
 from services.dispatch.incidents import (
     IncidentReport, change_status, events_since, incident_detail, list_incidents, report_incident,
 )
+from services.dispatch import handover as handovers
 from services.dispatch.orders import advance_order, assign_team
 from services.dispatch.warnings import WarningRequest
 from services.errors import FieldError, NotFound
@@ -272,3 +274,23 @@ def recommendations(incident_id: int):
                  dict(zip(("reason", "reason_en"), both(tm["reason_code"], **tm["reason_params"])))
                  for tm in recommend_teams(uow, incident_id)]
         return {"teams": teams, "depots": recommend_depots(uow, incident_id)}
+
+
+@incidents_api.get("/api/v1/handover/latest")
+@responds(HandoverLatest, errors=(503,))
+def latest_handover():
+    """交接班: the newest handover note, read (接班, with who and when) or not yet; null when there is none."""
+    with unit() as uow:
+        newest = handovers.latest_handover(uow)
+    return {"handover": newest.to_json() if newest else None}
+
+
+@incidents_api.post("/api/v1/handover")
+@body(HandoverCreate)
+@responds(HandoverLatest, 201, errors=(400, 415, 503))
+def create_handover():
+    """交接班: leave a handover note for the next officer (audited under the signed-in user); the note comes back."""
+    req = parse(HandoverCreate, json_body())
+    with unit(write=True) as uow:
+        written = handovers.handover(uow, handovers.write_handover(uow, req.note))
+    return {"handover": written.to_json()}

@@ -19,6 +19,8 @@ from dashboard.api.models.map import (
     LayerPath,
     LayerQuery,
     MeasurePath,
+    NearbyQuery,
+    NearbySummary,
     SearchHits,
     SearchQuery,
 )
@@ -176,3 +178,15 @@ def area():
     with unit() as uow:
         summary = summarise_area(uow, area)
     return asdict(summary)
+
+
+@api.get("/api/v1/nearby")
+@query(NearbyQuery)
+@responds(NearbySummary, errors=(400, 503))
+def nearby():
+    """周边研判: what lies within ``radius_m`` metres (straight line) of (``lon``, ``lat``): people threatened,
+    enterprises by risk (hazardous chemicals first), shelters with free places, teams and depots (read only)."""
+    from services.map.nearby import within_radius
+    req = parse_query(NearbyQuery, request.args)
+    with unit() as uow:
+        return within_radius(uow, req.lon, req.lat, req.radius_m).to_json()

@@ -384,3 +384,19 @@ window.qj.warningAreaOnEach = function (feature, layer) {
                                         set: function (value) { held = value; install(value); }});
   }
 })();
+/* 一张图: the evacuation plan layer (/api/v1/evacuation/plans/<id>.geojson: flows and points in one collection),
+   drawn as on the 疏散安置 page; flows carry the class qj-plan-flow, points qj-plan-point (counted by tests). */
+window.qj.mapPlanStyle = function (feature) {
+  if (feature.properties.kind !== "flow") { return {}; }
+  return Object.assign(window.qj.planFlowStyle(feature), {className: "qj-plan-flow"});
+};
+window.qj.mapPlanPoint = function (feature, latlng) {
+  var marker = window.qj.planPoint(feature, latlng);
+  marker.options.className = "qj-plan-point qj-plan-" + feature.properties.kind;
+  return marker;
+};
+window.qj.mapPlanTip = function (feature, layer, context) {
+  var p = feature.properties, en = context && context.hideout && context.hideout.lang === "en";
+  var tip = en && p.tip_en ? p.tip_en : p.tip;
+  if (tip) { layer.bindTooltip(window.qj.textElement(tip), {className: "qj-tip", sticky: true}); }
+};

@@ -16,6 +16,8 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "map-basemap-group": READ, "map-search-results": READ, "map-details-body": READ,
     "map-layer-blocks": READ, "map-layer-isochrones": READ, "map-layer-outline": READ,
     "map-version": READ,
+    "map-radius-circle": READ,  # the 周边研判 circle (dashboard/components/map_radius.py)
+    "map-layer-plan": PLANS,  # the evacuation plan as a layer of the map (dashboard/components/map_plan.py)
     # evacuation and supplies
     "plan-leaflet": PLANS, "evac-gauge": PLANS, "sup-map": PLANS, "sup-download": PLANS,
     "sup-print-download": PLANS,

@@ -18,7 +18,7 @@ READ, RECORDS, PLANS = "map.read", "records.read", "plan.read"
 ROUTE_PERMISSIONS: dict[str, str] = {
     # the map
     "api.townships": READ, "api.boundary": READ, "api.layer": READ, "api.feature": READ, "api.search": READ,
-    "api.area": READ, "api.choropleth_measure": READ, "tiles.tile": READ, "openapi_api.openapi": READ,
+    "api.area": READ, "api.nearby": READ, "api.choropleth_measure": READ, "tiles.tile": READ, "openapi_api.openapi": READ,
     "export.map_html_download": READ, "export.map_png_download": READ,
     "api.template": READ, "api.records": "records.export",
     # evacuation and supplies
@@ -37,6 +37,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "incidents_api.issue": "warning.issue", "incidents_api.import_warning_cap": "warning.issue",
     "incidents_api.ack": "warning.acknowledge", "incidents_api.lift": "warning.lift",
     "incidents_api.warning_messages": "warning.issue",
+    "incidents_api.latest_handover": "incident.manage", "incidents_api.create_handover": "incident.manage",  # 交接班
     # roads and routing
     "roads_api.roads": READ, "roads_api.blocks": READ, "roads_api.add_block": "road.close",
     "roads_api.remove_block": "road.close", "roads_api.isochrones": READ, "roads_api.matrix": READ,

@@ -74,13 +74,17 @@ def basemap_tiles(basemap: Basemap | None) -> list:
     return [dl.TileLayer(url=basemap.url, maxZoom=basemap.max_zoom, attribution=basemap.attribution, **extra)]
 
 
-def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
+def map_component(lang: str, urls: dict[str, str], extra_overlays: tuple | list = (),
+                  extra_layers: tuple | list = ()) -> dl.Map:
+    """The map; ``extra_overlays`` (the evacuation plan, dashboard/components/map_plan.py) end the layers control's
+    list, ``extra_layers`` (the 周边研判 circle, dashboard/components/map_radius.py) are drawn above the rest."""
     overlays = [
         dl.Overlay(boundary_layer(lang), name=t("layer.boundary", lang), checked=True),
         dl.Overlay(township_layer(lang), name=t("layer.townships", lang), checked=True),
         dl.Overlay(roads_layer(lang), name=t("layer.roads", lang), checked=True),
         *(dl.Overlay(point_layer(layer, urls[layer], lang), name=t(f"layer.{layer}", lang), checked=checked)
           for layer, checked in POINT_LAYER_ORDER),
+        *extra_overlays,
     ]
     colours = {str(m): c for m, c in ISOCHRONE_COLOURS.items()}
     reach = dl.GeoJSON(id=ids.map_layer("isochrones"), data=EMPTY,
@@ -108,7 +112,7 @@ def map_component(lang: str, urls: dict[str, str]) -> dl.Map:
                               dl.LayersControl(overlays, id=ids.LAYERS_CONTROL, collapsed=False,
                                                               position="topright",
                                                               overlays=[o.name for o in overlays if o.checked]),
-                              warnings, outline, reach, blocks, incidents, draw,
+                              warnings, outline, reach, blocks, incidents, *extra_layers, draw,
                               dl.ScaleControl(position="bottomleft", imperial=False)],
         bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
         attributionControl=True, className="qj-map qj-zoom-low",

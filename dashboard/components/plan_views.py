@@ -119,11 +119,14 @@ def plan_summary(saved: SavedPlan | None, lang: str, settings=None, townships: d
                                  zone=str(local_zone(settings)), actor=saved.made_by(lang)), className="plan-made"))
     if plan.road_network.synthetic:
         parts.append(html.P(t("plan.synthetic", lang), className="hint"))
-    parts.append(html.Div([
-        html.A(t("plan.excel", lang), href=f"/api/v1/evacuation/plans/{saved.id}.xlsx",
-               className="button-link plan-excel"),
-        html.A(t("plan.print", lang), href=f"/api/v1/evacuation/plans/{saved.id}.html", target="_blank",
-               className="button-link plan-print")], className="plan-links"))
+    if saved.stored:
+        parts.append(html.Div([
+            html.A(t("plan.excel", lang), href=f"/api/v1/evacuation/plans/{saved.id}.xlsx",
+                   className="button-link plan-excel"),
+            html.A(t("plan.print", lang), href=f"/api/v1/evacuation/plans/{saved.id}.html", target="_blank",
+                   className="button-link plan-print")], className="plan-links"))
+    else:  # a what-if (试算): nothing stored to download or print
+        parts.append(html.P(t("plan.unsaved", lang), className="hint plan-unsaved"))
     hazard, township_col = ("hazard", t("plan.col_hazard", lang)), ("township", t("evac.col_township", lang))
     if unmet:
         parts += [html.H4(t("plan.unmet_title", lang)),

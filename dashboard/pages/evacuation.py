@@ -24,21 +24,23 @@ from dashboard.components.plan_views import (
     table_loader,
 )
 from services.text import normalise_language, t, term_options
+from dashboard.auth.principal import current_principal
 from dashboard.components.refused import page_may_show, refused_page
 from dashboard.components.widgets import dropdown
+from services.accounts.permissions import ROLES, allowed
 from dashboard.state import settings
 from services import vocabulary
 from services.data.geography import township_list, township_names
 from services.clock import format_local
 from services.db.uow import UnitOfWork, unit_of_work
-from services.errors import FieldError
+from services.errors import FieldError, Forbidden
 from services.evacuation.moves import update_occupancy
 from services.evacuation.plans import (
     Scenario,
-    ScenarioError,
     list_plans,
     load_plan,
     save_plan,
+    what_if,
 )
 from services.evacuation.shelters import capacity_summary, shelter_capacities
 from services.map.layers import township_codes
@@ -53,6 +55,7 @@ PLAN_NAME, PLAN_TYPES, PLAN_LEVELS, PLAN_TOWNSHIPS, PLAN_MAX, PLAN_RUN, PLAN_SAV
     "plan-name", "plan-types", "plan-levels", "plan-townships", "plan-max", "plan-run", "plan-saved", "plan-map",
     "plan-result")
 PLAN_COMPARE = "plan-compare"
+PLAN_TRY, PLAN_SAVE_NOTE = "plan-try", "plan-save-note"  # 试算: compute and show, store nothing
 FORM_SHELTER, FORM_VALUE, FORM_SAVE, FORM_MESSAGE, LANG = (
     "evac-form-shelter", "evac-form-value", "evac-form-save", "evac-form-message", "evac-lang")
 
@@ -102,6 +105,28 @@ def _plan_options(uow: UnitOfWork, lang: str) -> list[dict]:
                         author=p.made_by(lang)), "value": p.id} for p in list_plans(uow)]
 
 
+def _may_save() -> bool:
+    principal = current_principal()
+    return principal is not None and principal.may("plan.save")
+
+
+def _run_buttons(lang: str) -> list:
+    """试算 for everyone who sees the page; 计算并保存 only for roles holding ``plan.save`` (hidden, not refused)."""
+    save = html.Button(t("plan.run", lang), id=PLAN_RUN, n_clicks=0, className="button-link plan-run",
+                       disabled=not _may_save(), hidden=not _may_save())
+    return [html.Button(t("plan.try", lang), id=PLAN_TRY, n_clicks=0, className="button-link plan-try"), save]
+
+
+def _save_note(lang: str) -> list:
+    """Why there is no save button, for a role that may read plans but not save them."""
+    principal = current_principal()
+    if principal is None or _may_save():
+        return []
+    savers = t("list.separator", lang).join(t(f"role.{r}", lang) for r in ROLES if allowed(r, "plan.save"))
+    return [html.P(t("plan.save_needs_role", lang, role=t(f"role.{principal.role}", lang), savers=savers),
+                   id=PLAN_SAVE_NOTE, className="hint plan-save-note")]
+
+
 def _plan_section(lang: str, townships: list[dict], saved: list[dict]) -> html.Div:
     return html.Div([
         html.H3(t("plan.title", lang)),
@@ -113,9 +138,9 @@ def _plan_section(lang: str, townships: list[dict], saved: list[dict]) -> html.D
                                                                      multi=True)]),
             html.Label([t("plan.townships", lang), dropdown(townships, [], lang=lang, id=PLAN_TOWNSHIPS, multi=True)]),
             html.Label([t("plan.max_travel", lang), dcc.Input(id=PLAN_MAX, type="number", min=1, max=600, value=60)]),
-            html.Button(t("plan.run", lang), id=PLAN_RUN, n_clicks=0, className="button-link"),
+            *_run_buttons(lang),
         ], className="plan-form"),
-        html.P(t("plan.area_hint", lang), className="hint"),
+        html.P(t("plan.area_hint", lang), className="hint"), *_save_note(lang),
         html.Div([html.Label([t("plan.saved_plans", lang), dropdown(saved, None, lang=lang, id=PLAN_SAVED)],
                              className="plan-saved"),
                   html.Label([t("plan.compare", lang), dropdown(saved, None, lang=lang, id=PLAN_COMPARE)],
@@ -131,24 +156,29 @@ def _plan_section(lang: str, townships: list[dict], saved: list[dict]) -> html.D
           Input(PLAN_RUN, "n_clicks"), Input(PLAN_SAVED, "value"), Input(PLAN_COMPARE, "value"),
           State(PLAN_NAME, "value"), State(PLAN_TYPES, "value"), State(PLAN_LEVELS, "value"),
           State(PLAN_TOWNSHIPS, "value"), State(PLAN_MAX, "value"), State(EXCLUDE, "value"), State(PLAN_DRAW, "geojson"),
-          State(LANG, "data"), prevent_initial_call=True)
-def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, exclude, drawn, lang):
-    run = ctx.triggered_id == PLAN_RUN
+          State(LANG, "data"), Input(PLAN_TRY, "n_clicks"), prevent_initial_call=True)
+def _plan(_runs, saved_id, compare_id, name, types, levels, townships, max_min, exclude, drawn, lang, _tries):
+    run, trying = ctx.triggered_id == PLAN_RUN, ctx.triggered_id == PLAN_TRY
     try:  # one unit: a run saves its plan in it, and what is shown comes from the same snapshot
         with unit_of_work(settings(), write=run) as uow:
-            if run:
+            tried = None
+            if run or trying:
                 drawn_features = (drawn or {}).get("features") or []
                 scenario = Scenario.from_json({
                     "name": name or t("plan.title", lang), "hazard_types": types or [], "warning_levels": levels or [],
                     "townships": townships or [], "max_travel_min": max_min, "exclude_unsafe": bool(exclude),
                     "area": drawn_features[-1]["geometry"] if drawn_features else None}, township_codes(uow))
-                saved_id = save_plan(uow, scenario).id
-            plan = load_plan(uow, int(saved_id)) if saved_id else None
+                if run:
+                    saved_id = save_plan(uow, scenario).id
+                else:  # 试算: shown, not stored; the saved plans' picker lets go of its choice
+                    tried, saved_id = what_if(uow, scenario), None
+            plan = tried or (load_plan(uow, int(saved_id)) if saved_id else None)
             other = load_plan(uow, int(compare_id)) if compare_id else None
             options = _plan_options(uow, lang)
             names = township_names(uow, lang)
-    except ScenarioError as exc:
-        message = html.P(f"{exc.field}: {exc.reason if lang == 'zh' else exc.reason_en}", className="short")
+    except FieldError as exc:  # a bad scenario, or a refusal (a save by a role without plan.save): said, not a 403
+        reason = exc.reason if lang == "zh" else exc.reason_en
+        message = html.P(reason if isinstance(exc, Forbidden) else f"{exc.field}: {reason}", className="short")
         return (*[dash.no_update] * 4, message, dash.no_update, dash.no_update, dash.no_update)
     result = plan_summary(plan, lang, settings(), townships=names)
     if plan and other:

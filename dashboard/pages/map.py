@@ -30,6 +30,10 @@ from dashboard.components.map_layers import (
     point_hideout,
 )
 from dashboard.components.map_panel import choropleth_legend, isochrone_legend, side_panel
+from dashboard.components.map_plan import plan_box, plan_overlay
+from dashboard.components.map_plan import register as register_plan_layer
+from dashboard.components.map_radius import circle_layer
+from dashboard.components.map_radius import register as register_spot_radius
 from services.text import normalise_language, t, term
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
@@ -55,6 +59,8 @@ from services.roads.closures import active_blocks, block_area, block_segment, li
 from services.roads.network import isochrones_geojson
 
 dash.register_page(__name__, path="/", name=t("nav.map"), order=0)
+register_plan_layer()  # the evacuation plan as a layer (plan.read)
+register_spot_radius()  # 周边研判 from a free click, and the radius circle while a result is shown
 
 _LAYERS = [layer for layer, _ in POINT_LAYER_ORDER]
 _FILTER_KEYS = list(ids.LAYER_FILTERS)
@@ -73,8 +79,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         dcc.Store(id=ids.MAP_PICK),  # set by the overlap chooser (qj_map.js): {layer, id, at}
         dcc.Store(id=ids.MAP_VERSION), dcc.Interval(id=ids.MAP_TICK, interval=2000),  # live: polls a counter
         side_panel(lang, townships, counts, threatened, s.region.evacuation_target_people, basemaps()),
-        html.Div([map_component(lang, urls), details_container(lang), isochrone_legend(lang)],
-                 className="map-wrap"),
+        html.Div([map_component(lang, urls, plan_overlay(lang), [circle_layer()]), details_container(lang), isochrone_legend(lang),
+                  *plan_box(lang)], className="map-wrap"),
     ], className="map-page")
 
 

@@ -60,6 +60,13 @@ def latest_handover(uow: UnitOfWork) -> Handover | None:
     return _handover(row) if row is not None else None
 
 
+def handover(uow: UnitOfWork, handover_id: int) -> Handover | None:
+    """One handover note by its id, or None."""
+    uow.principal.require("incident.manage")
+    row = uow.session.get(ShiftHandover, handover_id)
+    return _handover(row) if row is not None else None
+
+
 def take_over(uow: UnitOfWork, handover_id: int) -> None:
     """The next officer has read the note (接班); once: a second reader is told who took over."""
     uow.principal.require("incident.manage")

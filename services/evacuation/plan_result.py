@@ -15,6 +15,7 @@ from services.text import both, t
 from services.text.reasons import Reason
 
 OBJECTIVE_KEY = "plan.objective_flow"
+UNSAVED_ID = 0  # the id of a plan computed and not stored (试算, services.evacuation.plans.what_if)
 
 
 def made_by(author: str, actor: str, lang: str) -> str:
@@ -155,6 +156,11 @@ class SavedPlan:
     def made_by(self, lang: str) -> str:
         return made_by(self.author, self.actor, lang)
 
+    @property
+    def stored(self) -> bool:
+        """Whether the plan is in the database (a what-if is not: it has no workbook, printout or GeoJSON)."""
+        return self.id != UNSAVED_ID
+
     def to_json(self) -> dict:
         return {"id": self.id, "name": self.name, "created_at": as_utc(self.created_at).isoformat(),
                 "actor": self.actor, **self.plan.to_json()}
@@ -180,6 +186,11 @@ class PlanListing:
 
     def made_by(self, lang: str) -> str:
         return made_by(self.author, self.actor, lang)
+
+    @property
+    def stored(self) -> bool:
+        """Whether the plan is in the database (a what-if is not: it has no workbook, printout or GeoJSON)."""
+        return self.id != UNSAVED_ID
 
     def to_json(self) -> dict:
         return {"id": self.id, "name": self.name, "created_at": as_utc(self.created_at).isoformat(),

@@ -18,9 +18,11 @@ from geo import travel
 from geo.assignment import assign
 from geo.roads import RoadGraph
 from services import vocabulary
+from services.clock import now_utc
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.evacuation.plan_result import (
+    UNSAVED_ID,
     Assignment,
     DemandRow,
     PlanListing,
@@ -85,7 +87,8 @@ def _unmet_reason(scenario: Scenario, seconds_i: np.ndarray, limit_s: float, any
 
 
 def plan(uow: UnitOfWork, scenario: Scenario) -> PlanResult:
-    """Compute a plan for ``scenario`` (not saved) from one snapshot: hazard points, shelters, roads."""
+    """Compute a plan for ``scenario`` (not saved) from one snapshot: hazard points, shelters, roads (``plan.read``)."""
+    uow.principal.require("plan.read")
     demand = _demand(uow, scenario)
     summary = capacity_summary(uow, exclude_unsafe=scenario.exclude_unsafe)
     shelters = [s for s in summary.shelters if s.status != vocabulary.SHELTER_CLOSED and s.available_places > 0
@@ -142,6 +145,17 @@ def save_plan(uow: UnitOfWork, scenario: Scenario) -> SavedPlan:
     audit.record(uow.session, actor=uow.actor, action="create", entity="evacuation_plan", entity_key=str(row.id),
                  detail=data["totals"])
     return SavedPlan(row.id, row.name, row.created_at, row.actor, result, _authors(uow, {row.actor}).get(row.actor, ""))
+
+
+def what_if(uow: UnitOfWork, scenario: Scenario) -> SavedPlan:
+    """Compute a plan and keep nothing (试算): ``plan.read`` is enough, nothing is written or audited.
+
+    It comes back as a plan with id ``UNSAVED_ID`` (0), made now by ``uow.actor``, so that pages show it as they show
+    a saved one, without the links (workbook, printout) that only a stored plan has.
+    """
+    result = plan(uow, scenario)
+    return SavedPlan(UNSAVED_ID, scenario.name[:100], now_utc(), uow.actor, result, uow.principal.display_name
+                     if uow.principal.display_name != uow.actor else "")
 
 
 def _authors(uow: UnitOfWork, actors: set[str]) -> dict[str, str]:

@@ -45,4 +45,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "label.is_sample": ("示例数据", "Sample data"),
     "label.occupancy_people": ("已安置人数", "People housed"),
     "label.people": ("人数", "People"),
+    # 试算: a plan computed and not stored, for roles that may read plans but not save them (planners, viewers)
+    "plan.try": ("试算（不保存）", "Try (not saved)"),
+    "plan.unsaved": ("试算结果，未保存：不能下载或打印。", "A what-if, not saved: it has no workbook or printout."),
+    "plan.save_needs_role": ("{role}可以试算方案，但不能保存；保存方案由{savers}进行。",
+                             "As {role} you can try plans but not save them; {savers} save plans."),
+    # 一张图: the evacuation plan as a layer (dashboard/components/map_plan.py)
+    "layer.plan": ("疏散方案（已保存）", "Evacuation plan (saved)"),
+    "map.plan_title": ("图上的疏散方案", "Plan on the map"),
+    "map.plan_none": ("尚无已保存的疏散方案：请在“疏散安置”页计算并保存。",
+                      "No saved evacuation plan yet: compute and save one on the Evacuation page."),
 }

@@ -104,6 +104,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.radius_free": ("空位 {n}", "{n} free"),
     "map.radius_people": ("受威胁 {n} 人", "{n} threatened"),
     "map.radius_none": ("无", "none"),
+    "map.spot": ("所选位置 {lon}, {lat}", "Spot {lon}, {lat}"),
+    "map.spot_layer": ("地图上点选的位置", "A spot clicked on the map"),
     "map.pick_title": ("此处有多个要素，请选择：", "Several features here; choose one:"),
     "map.iso_band": ("{low}–{high} 分钟", "{low}–{high} min"),
     "map.iso_clear": ("清除可达范围", "Clear reachable areas"),

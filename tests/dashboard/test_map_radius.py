@@ -20,7 +20,8 @@ def _wire(d: dict) -> str:
 
 
 def press_radius(app, client, km: int, lang: str, name: str = "测试点") -> list:
-    key = next(k for k in app.callback_map if k.lstrip(".").startswith(ids.DETAILS_BODY + "."))
+    key = next(k for k in app.callback_map if k.lstrip(".").startswith(ids.DETAILS_BODY + ".")
+               and "@" not in k)  # the details callback, not the free click's (allow_duplicate outputs)
     spec = app.callback_map[key]
     button = {"type": ids.RADIUS, "lon": CITY[0], "lat": CITY[1], "km": km}
     shown = [{"type": "H3", "namespace": "dash_html_components",

@@ -264,3 +264,24 @@ class RecipientMessage(Reply):
 
 class WarningMessages(Reply):
     messages: list[RecipientMessage]
+
+
+class HandoverCreate(Request):
+    """交接班: the note a duty officer leaves for the next (what is open, what to watch); lines allowed."""
+
+    note: Text(4000, min_length=1)
+
+
+class Handover(Reply):
+    id: int
+    written_at: Timestamp
+    author: str
+    note: str
+    read_at: Timestamp | None
+    read_by: str | None
+
+
+class HandoverLatest(Reply):
+    """The newest handover note (read or not), or null when none was ever left."""
+
+    handover: Handover | None

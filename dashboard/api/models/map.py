@@ -183,3 +183,40 @@ class OpenAPIDocument(Reply):
     info: dict[str, Any]
     paths: dict[str, Any]
     components: dict[str, Any]
+
+
+class NearbyQuery(Request):
+    """周边研判: a point (WGS-84) and a radius in metres (100 m to 50 km)."""
+
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(gt=-90, lt=90)
+    radius_m: float = Field(ge=100, le=50_000)
+
+
+class NearbyItem(Reply):
+    layer: str
+    id: int
+    name: str
+    distance_m: int
+    level: str | None
+    kind: str | None
+    people: int | None
+
+
+class NearbySummary(Reply):
+    """What lies within the radius: counts and sums over everything inside, lists of at most 30 each."""
+
+    lon: float
+    lat: float
+    radius_m: float
+    hazards: int
+    threatened_people: int
+    enterprises_by_risk: dict[str, int]
+    hazardous_chemicals: int
+    shelters_with_room: int
+    free_places: int
+    hazard_points: list[NearbyItem]
+    enterprises: list[NearbyItem]
+    shelters: list[NearbyItem]
+    teams: list[NearbyItem]
+    depots: list[NearbyItem]
