@@ -122,7 +122,9 @@ def test_clicking_a_shelter_and_an_enterprise_shows_their_details(page, served):
     control.filter(has_text="应急避难场所").locator("input").uncheck()
     control.filter(has_text="企业").locator("input").check()
     choose(page, "filter-risk", "重大")
-    page.wait_for_function("() => document.querySelectorAll('.qj-marker.qj-enterprises').length > 0")
+    # the filtered layer has replaced the unfiltered one: every enterprise marker drawn is a 重大 one (22 px)
+    page.wait_for_function("() => { const m = Array.from(document.querySelectorAll('.qj-marker.qj-enterprises'));"
+                           " return m.length > 0 && m.every(e => e.style.width === '22px'); }")
     click_first_clear(page.locator(".qj-marker.qj-enterprises"))
     page.wait_for_function("() => document.querySelector('#map-details').innerText.includes('统一社会信用代码')")
     assert "重大" in panel.inner_text()
