@@ -24,8 +24,10 @@ run: $(VENV)/.runtime
 	$(PY) app.py serve
 
 ## make test: set up and run the whole suite (SQLite, PostGIS if reachable, headless chromium if installed)
+## (two workers, as many as the 2-core reference machine has; TEST_WORKERS=0 runs in one process)
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 init-db: $(VENV)/.runtime
 	$(PY) app.py init-db

@@ -22,6 +22,14 @@ STRICT = os.environ.get("QJ_STRICT") == "1"
 BACKENDS = ("sqlite", "postgis")
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Under pytest-xdist (``make test``), the browser tests run on one worker, one after another: they share a
+    served app and a chromium per worker, and two browsers at once on two cores only slow each other."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip the test when ``condition`` is false; in strict mode (CI) fail instead."""
     if condition:
