@@ -1,6 +1,8 @@
-"""Screenshots of the map for docs/screenshots/ (1920×1080, headless chromium, the sample database).
+"""Screenshots for docs/screenshots/ (headless chromium, the sample database): the map's views at 1920×1080, then
+every page in both languages at 1920×1080 and 1366×768, named {page}-{lang}-{width}.png (map-zh-1920.png,
+duty-en-1366.png, ...), after a little activity (an incident, a warning, a closure) so the duty view has content.
 
-    python bench/screenshots.py
+    python bench/screenshots.py          (make screenshots)
 """
 from __future__ import annotations
 
@@ -10,12 +12,59 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, clean_env, free_port, run_app, served_app, sign_in  # noqa: E402
+from duty_screenshots import activity  # noqa: E402
 from page_load import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 READY = "() => document.querySelectorAll('.qj-marker.qj-hazards').length > 0 && window.qj.rendered.townships === 30"
 ANALYSIS_READY = ("() => document.querySelectorAll('.an-graph .main-svg').length >= 5 && "
                   "window.qj.rendered.townships >= 30")
+
+
+SIZES = ((1920, 1080), (1366, 768))
+LANGUAGES = ("zh", "en")
+
+
+def _supply_plan(page, _incident_id: int) -> None:
+    page.locator("#sup-seconds").fill("3")
+    page.locator("#sup-run").click()
+    page.wait_for_selector(".plan-totals", timeout=60_000)
+
+
+def _duty_incident(page, incident_id: int) -> None:
+    page.locator("#duty-dispatch-incident").click()
+    page.get_by_role("listbox").get_by_text(f"#{incident_id} ", exact=False).first.click()
+    page.wait_for_selector(".duty-stage.current", timeout=60_000)
+
+
+# name, path, what shows the page is drawn (a selector or a function), what to do before the picture
+PAGES = (("map", "/", READY, None),
+         ("evacuation", "/evacuation", "#evac-check.ok, #evac-check.short", None),
+         ("supply", "/supply", ".plan-map.leaflet-container", _supply_plan),
+         ("duty", "/duty", ".duty-card", _duty_incident),
+         ("analysis", "/analysis", ANALYSIS_READY, None),
+         ("data", "/data", ".upload-box", None),
+         ("users", "/users", ".users-page table", None),
+         ("field", "/m", ".m-tabs", None))
+
+
+def every_page(browser, base: str, incident_id: int) -> None:
+    """Each page in each language at each size: {page}-{lang}-{width}.png."""
+    for lang in LANGUAGES:
+        for width, height in SIZES:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            sign_in(page, base)
+            for name, path, ready, step in PAGES:
+                page.goto(f"{base}{path}?lang={lang}")
+                if ready.startswith("()"):
+                    page.wait_for_function(ready, timeout=60_000)
+                else:
+                    page.wait_for_selector(ready, timeout=60_000)
+                if step is not None:
+                    step(page, incident_id)
+                page.wait_for_timeout(1200)  # tiles, charts and the maps' fit-to-bounds settle
+                page.screenshot(path=str(OUT / f"{name}-{lang}-{width}.png"))
+            page.close()
 
 
 def choose(page, dropdown: str, option: str) -> None:
@@ -93,6 +142,8 @@ def main() -> None:
             laptop = browser.new_page(viewport={"width": 1366, "height": 768})
             sign_in(laptop, base)
             analysis(laptop, base, "analysis_1366", tabs=False)
+            laptop.close()
+            every_page(browser, base, activity(base))
             browser.close()
     print("\n".join(str(p.relative_to(ROOT)) for p in sorted(OUT.glob("*.png"))))
 

@@ -82,8 +82,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.Div([html.H3(t("data.counts", lang)), html.Div(counts, id=ids.DATA_COUNTS)],
                  className="data-block"),
         html.Div([html.H3(t("data.audit", lang)), html.Div(audit_table, id=ids.DATA_AUDIT)],
-                 className="data-block"),
-    ], className="data-page")
+                 className="data-block data-audit"),
+    ], className="data-page data-import-page")
 
 
 @callback(Output(ids.DATA_TEMPLATE, "href"), Input(ids.DATA_ENTITY, "value"))

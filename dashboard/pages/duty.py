@@ -17,7 +17,7 @@ from dashboard.components import duty_handover as handover
 from dashboard.components import duty_panels as panels
 from dashboard.components.clicks import clicked_id
 from dashboard.components.duty_panels import ACTOR, local, message, warnings_view
-from dashboard.components.map_layers import boundary_layer
+from dashboard.components.map_layers import DISTRICT_BOUNDS, boundary_layer
 from dashboard.components.widgets import dropdown
 from dashboard.state import settings
 from services import vocabulary
@@ -68,9 +68,12 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             html.Div([dl.Map([boundary_layer(lang), dl.GeoJSON(id=POINTS, data={"type": "FeatureCollection",
                                                                                   "features": []},
                                                                pointToLayer={"variable": "qj.incidentToLayer"})],
-                             center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25, className="plan-map",
+                             bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25,
+                             className="plan-map",
                              attributionControl=False)], className="plan-map-wrap"),
-            html.Div([
+            # the work beside the map: what to do (report, dispatch) and what is going on (incidents, orders,
+            # warnings, feed); two columns on a wide screen, one below the other on a laptop
+            html.Div([html.Div([
                 html.H3(t("duty.report", lang)),
                 html.Div([
                     dcc.Input(id=F_TITLE, type="text", placeholder=t("duty.title_hint", lang)),
@@ -86,6 +89,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 dropdown([], None, lang=lang, id=D_INCIDENT, placeholder=t("duty.choose_incident", lang)),
                 panels.detail_panel(lang),
                 html.Div(id=D_TEAMS, className="duty-teams"),
+            ], className="plan-result duty-act"), html.Div([
                 html.H3(t("duty.incidents", lang)), html.Div(id=INCIDENTS),
                 html.H3(t("duty.orders", lang)), html.Div(id=ORDERS, className="duty-teams"),
                 html.H3(t("duty.warnings", lang)), html.Div(id=WARNINGS, className="duty-teams"),
@@ -102,9 +106,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 dcc.Checklist([{"label": t(f"duty.feed_kind.{k}", lang), "value": k} for k in FEED_KINDS],
                               list(FEED_KINDS), id=FEED_FILTER, inline=True, className="duty-feed-kinds"),
                 html.Ul(id=FEED, className="duty-feed"),
-            ], className="plan-result"),
+            ], className="plan-result duty-watch")], className="duty-side"),
         ], className="plan-body"),
-    ], className="data-page evac-page")
+    ], className="data-page evac-page work-page duty-page")
 
 
 def _level_options(lang: str) -> list[dict]:

@@ -59,7 +59,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.P(t("sup.note", lang), className="hint"),
         html.Div([html.Div(_map([], lang), id=MAP, className="plan-map-wrap"),
                   html.Div(id=RESULT, className="plan-result")], className="plan-body"),
-    ], className="data-page evac-page")
+    ], className="data-page evac-page work-page supply-page")
 
 
 def _map(vehicles: tuple[VehicleRoute, ...], lang: str) -> dl.Map:
