@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from services.text.reasons import Reason
+
+if TYPE_CHECKING:
+    from services.supply.routes import Place
 
 _SLACK = 1e-6  # the solver rounds a load up to whole kg and litres: stay below the truck's whole capacity
 
@@ -97,3 +101,41 @@ def pack(lines: list[Line], payload_kg: float, volume_m3: float) -> Packed:
                                      "loads": len(loads)}) if by_weight else
              Reason("sup.split.m3", {"m3": f"{m3:,.1f}", "capacity_m3": f"{volume_m3:,.1f}", "loads": len(loads)}))
     return Packed(tuple(tuple(load) for load in loads), split)
+
+
+@dataclass(frozen=True)
+class ShelterLoad:
+    """One visit of the plan: one truck-load of a shelter's lines, in wave 1 (critical items) or wave 2 (after)."""
+
+    shelter: Place             # services.supply.routes.Place
+    row: int                   # the shelter's row of the travel matrices
+    lines: tuple[Line, ...]
+    wave: int
+    window_s: float | None
+    split: Reason | None       # why the shelter gets more than one load
+
+    @property
+    def kg(self) -> float:
+        return sum(x.kg for x in self.lines)
+
+    @property
+    def m3(self) -> float:
+        return sum(x.m3 for x in self.lines)
+
+
+def shelter_loads(shelter: Place, row: int, lines: list[Line], max_kg: float, max_m3: float,
+                  latest: float | None, critical_within_hours: float | None) -> list[ShelterLoad]:
+    """A shelter's truck-loads, critical units first; loads with no critical item wait for wave 2 when some do.
+
+    ``latest`` is the shelter's time window end (minutes, or None); critical loads must also arrive within
+    ``critical_within_hours`` (None: no such rule)."""
+    packed = pack(lines, max_kg, max_m3)
+    ordered = any(x.critical for x in lines) and len(packed.loads) > 1
+    loads = []
+    for load in packed.loads:
+        critical = any(x.critical for x in load)
+        window = latest * 60 if latest is not None else None
+        if critical and critical_within_hours is not None:
+            window = min(window if window is not None else math.inf, critical_within_hours * 3600)
+        loads.append(ShelterLoad(shelter, row, load, 2 if ordered and not critical else 1, window, packed.split))
+    return loads

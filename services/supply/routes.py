@@ -43,7 +43,7 @@ from services.errors import FieldError
 from services.models import Depot, Shelter, SupplyItem, Vehicle
 from services.roads.network import road_graph
 from services.supply.needs import current_profile, required_amount
-from services.supply.loads import Line, pack
+from services.supply.loads import Line, ShelterLoad, shelter_loads
 from services.supply.replan import Capacity, RouteShape, plan_changes, stable_assignment
 from services.supply.route_plan import RoutePlan, RouteTotals, Stop, StopItem, Unserved, VehicleRoute
 from services.supply.solver_slots import solver_slot
@@ -187,42 +187,6 @@ def load_route_inputs(uow: UnitOfWork, req: RoutePlanRequest) -> RouteInputs:
                        road_graph(uow, hazard_blocks=req.hazard_blocks))
 
 
-@dataclass(frozen=True)
-class _Load:
-    """One visit of the plan: one truck-load of a shelter's lines, in wave 1 (critical items) or wave 2 (after)."""
-
-    shelter: Place
-    row: int                   # the shelter's row of the travel matrices
-    lines: tuple[Line, ...]
-    wave: int
-    window_s: float | None
-    split: Reason | None       # why the shelter gets more than one load
-
-    @property
-    def kg(self) -> float:
-        return sum(x.kg for x in self.lines)
-
-    @property
-    def m3(self) -> float:
-        return sum(x.m3 for x in self.lines)
-
-
-def _loads(req: RoutePlanRequest, shelter: Place, row: int, lines: list[Line], max_kg: float,
-           max_m3: float) -> list[_Load]:
-    """A shelter's truck-loads, critical units first; loads with no critical item wait for wave 2 when some do."""
-    packed = pack(lines, max_kg, max_m3)
-    latest = req.latest_arrival_min.get(shelter.id)
-    ordered = any(x.critical for x in lines) and len(packed.loads) > 1
-    loads = []
-    for load in packed.loads:
-        critical = any(x.critical for x in load)
-        window = latest * 60 if latest is not None else None
-        if critical and req.critical_within_hours is not None:
-            window = min(window if window is not None else math.inf, req.critical_within_hours * 3600)
-        loads.append(_Load(shelter, row, load, 2 if ordered and not critical else 1, window, packed.split))
-    return loads
-
-
 def _lines(inputs: RouteInputs, shelter: Place) -> list[Line]:
     typed = inputs.request.demands.get(shelter.id)
     if typed:
@@ -236,7 +200,7 @@ class _Trip:
     truck: int
     wave: int
     route: TruckRoute
-    loads: list[_Load]
+    loads: list[ShelterLoad]
     ready_s: list[float | None]  # each stop's earliest unloading (wave 2: after the shelter's critical items)
 
 
@@ -248,7 +212,7 @@ class _Solver:
         self.n_depots = len(inputs.depots)
         self.depot_index = {d.id: i for i, d in enumerate(inputs.depots)}
 
-    def solve(self, loads: list[_Load], wave: int, start_s: dict[int, float],
+    def solve(self, loads: list[ShelterLoad], wave: int, start_s: dict[int, float],
               ready_s: dict[int, float]) -> tuple[DeliveryProblem, DeliveryPlan]:
         req = self.inputs.request
         problem = DeliveryProblem(
@@ -261,7 +225,7 @@ class _Solver:
             return problem, solve_deliveries(problem, req.seconds, initial=self._initial(loads, wave),
                                              keep_within=KEEP_WITHIN, move_cost_m=MOVE_COST_M)
 
-    def _initial(self, loads: list[_Load], wave: int) -> dict[int, list[int]] | None:
+    def _initial(self, loads: list[ShelterLoad], wave: int) -> dict[int, list[int]] | None:
         """The previous plan's routes of this wave, on this plan's loads (a warm start), or None."""
         previous = self.inputs.request.previous
         if previous is None:
@@ -303,7 +267,8 @@ def solve_supply_routes(settings: Settings, inputs: RouteInputs) -> RoutePlan:
         if not np.isfinite(seconds[:n_depots, k]).any() or not np.isfinite(seconds[k, :n_depots]).any():
             unserved.append(Unserved(s.id, s.name, round(sum(x.kg for x in lines)), Reason("sup.unserved.unreachable")))
             continue
-        loads += _loads(req, s, k, lines, max_kg, max_m3)
+        loads += shelter_loads(s, k, lines, max_kg, max_m3, req.latest_arrival_min.get(s.id),
+                               req.critical_within_hours)
     if not loads:
         return RoutePlan(True, graph.synthetic, (), tuple(unserved), RouteTotals(0, 0, 0),
                          () if req.previous is not None else None)
@@ -367,7 +332,7 @@ def _legs(graph: RoadGraph, snapped: travel.Snapped, sequence: list[int]) -> tup
     return {"type": "LineString", "coordinates": coords}, roads
 
 
-def _skipped(solution: DeliveryPlan, problem: DeliveryProblem, loads: list[_Load]) -> list[Unserved]:
+def _skipped(solution: DeliveryPlan, problem: DeliveryProblem, loads: list[ShelterLoad]) -> list[Unserved]:
     result = []
     for index in solution.unvisited:
         s, window_s = loads[index].shelter, loads[index].window_s
@@ -379,7 +344,7 @@ def _skipped(solution: DeliveryPlan, problem: DeliveryProblem, loads: list[_Load
     return result
 
 
-def _stop(x: _Load, planned, trip: int, wave: int, ready_s: float | None, roads: tuple[str, ...]) -> Stop:
+def _stop(x: ShelterLoad, planned, trip: int, wave: int, ready_s: float | None, roads: tuple[str, ...]) -> Stop:
     return Stop(x.shelter.id, x.shelter.name, round(x.kg), round(x.m3, 2), round(planned.eta_s),
                 None if x.window_s is None else round(x.window_s), bool(planned.late), all(y.critical for y in x.lines),
                 tuple(StopItem(y.code, y.name, y.unit, round(y.quantity, 1), y.critical) for y in x.lines),
