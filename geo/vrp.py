@@ -41,6 +41,8 @@ class Visit:
     latest_s: float | None = None  # seconds from the start of the shift; None: any time
     name: str = ""
     ready_s: float | None = None   # unloading starts no earlier (a truck that comes sooner waits); None: any time
+    group: int | None = None       # visits of one group are alternatives: at most one of them is made
+    prize: int | None = None       # what making it is worth (None: the problem's prize)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ def _model(problem: DeliveryProblem) -> pyvrp.Model:
     depot_locs = [model.add_location(x=0, y=0) for _ in range(problem.depots)]
     depots = [model.add_depot(loc) for loc in depot_locs]
     locs = [(loc, i) for i, loc in enumerate(depot_locs)]
+    groups = {g: model.add_client_group(required=False) for g in sorted({v.group for v in problem.visits
+                                                                          if v.group is not None})}
     for visit in problem.visits:
         loc = model.add_location(x=0, y=0, name=visit.name)
         locs.append((loc, visit.place))
@@ -103,7 +107,8 @@ def _model(problem: DeliveryProblem) -> pyvrp.Model:
         # the ones it cannot carry or reach in a shift are left out.
         model.add_client(loc, delivery=[math.ceil(visit.kg), math.ceil(visit.m3 * 1000)],
                          service_duration=int(problem.service_s), name=visit.name, required=False,
-                         prize=problem.prize, **window)
+                         prize=problem.prize if visit.prize is None else visit.prize,
+                         group=groups.get(visit.group), **window)
     for truck in problem.trucks:
         model.add_vehicle_type(num_available=1, capacity=[int(truck.payload_kg), int(truck.volume_m3 * 1000)],
                                start_depot=depots[truck.depot], end_depot=depots[truck.depot],
@@ -194,12 +199,24 @@ def repair(problem: DeliveryProblem, initial: dict[int, list[int]]) -> dict[int,
     still fit (load, windows, shift), then every visit left is inserted where it adds the fewest metres."""
     routes: dict[int, list[int]] = {truck: [] for truck in range(len(problem.trucks))}
     placed: set[int] = set()
+    taken: set[int] = set()  # groups one of whose visits is made
+
+    def free(visit: int) -> bool:
+        return visit not in placed and problem.visits[visit].group not in taken
+
+    def place(visit: int) -> None:
+        placed.add(visit)
+        if problem.visits[visit].group is not None:
+            taken.add(problem.visits[visit].group)
+
     for truck, visits in initial.items():
         for visit in visits:
-            if visit not in placed and _fits(problem, truck, routes[truck] + [visit]):
+            if free(visit) and _fits(problem, truck, routes[truck] + [visit]):
                 routes[truck].append(visit)
-                placed.add(visit)
-    for visit in (v for v in range(len(problem.visits)) if v not in placed):
+                place(visit)
+    for visit in range(len(problem.visits)):
+        if not free(visit):
+            continue
         best: tuple[float, int, int] | None = None
         for truck, visits in routes.items():
             base = _metres(problem, truck, visits)
@@ -211,6 +228,7 @@ def repair(problem: DeliveryProblem, initial: dict[int, list[int]]) -> dict[int,
                         best = (added, truck, at)
         if best is not None:
             routes[best[1]].insert(best[2], visit)
+            place(visit)
     return routes
 
 

@@ -113,6 +113,8 @@ class ShelterLoad:
     wave: int
     window_s: float | None
     split: Reason | None       # why the shelter gets more than one load
+    role: str = "load"         # "load"; or, for a demand one truck carries: "whole", or its "critical" part
+    group: int | None = None   # "whole" and "critical" of one shelter are alternatives (wave 1); "rest" follows
 
     @property
     def kg(self) -> float:
@@ -131,11 +133,19 @@ def shelter_loads(shelter: Place, row: int, lines: list[Line], max_kg: float, ma
     ``critical_within_hours`` (None: no such rule)."""
     packed = pack(lines, max_kg, max_m3)
     ordered = any(x.critical for x in lines) and len(packed.loads) > 1
-    loads = []
-    for load in packed.loads:
-        critical = any(x.critical for x in load)
-        window = latest * 60 if latest is not None else None
-        if critical and critical_within_hours is not None:
-            window = min(window if window is not None else math.inf, critical_within_hours * 3600)
-        loads.append(ShelterLoad(shelter, row, load, 2 if ordered and not critical else 1, window, packed.split))
-    return loads
+    base = latest * 60 if latest is not None else None
+    urgent = base if critical_within_hours is None else \
+        min(base if base is not None else math.inf, critical_within_hours * 3600)
+    mixed = any(x.critical for x in lines) and any(not x.critical for x in lines)
+    if len(packed.loads) == 1 and mixed and critical_within_hours is not None:
+        # One truck carries it all, but bringing it all in one stop may cost other shelters their critical items
+        # within the window: the solve chooses between the whole load and its critical part (the rest then
+        # follows in wave 2).
+        why = Reason("sup.split.window", {"hours": f"{critical_within_hours:g}"})
+        critical = tuple(x for x in packed.loads[0] if x.critical)
+        rest = tuple(x for x in packed.loads[0] if not x.critical)
+        return [ShelterLoad(shelter, row, packed.loads[0], 1, urgent, None, "whole", row),
+                ShelterLoad(shelter, row, critical, 1, urgent, why, "critical", row),
+                ShelterLoad(shelter, row, rest, 2, base, why, "rest", row)]
+    return [ShelterLoad(shelter, row, load, 2 if ordered and not any(x.critical for x in load) else 1,
+                        urgent if any(x.critical for x in load) else base, packed.split) for load in packed.loads]

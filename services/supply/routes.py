@@ -15,9 +15,13 @@ later than its other supplies. A shelter's demand goes as one load when one truc
 items first); a larger demand is split into loads, critical units first (services/supply/loads.py), and the plan
 runs in two waves: wave 1 carries every load with critical items (within ``critical_within_hours``), wave 2 the
 shelters' remaining loads, each unloaded no earlier than the last critical load of its shelter (a time-window
-start), by trucks that set out when back from wave 1 and reloaded (``RELOAD_S``). A truck calls at a shelter
-twice only when the shelter's demand exceeds a truck, and each such stop carries the reason (``Stop.split``).
-When a shelter's critical load cannot be carried, its other loads wait too (``sup.unserved.after_critical``).
+start), by trucks that set out when back from wave 1 and reloaded (``RELOAD_S``). For a demand one truck carries,
+wave 1 chooses between the whole load and its critical part alone (alternatives of one PyVRP client group; the
+whole is worth a little more, ``WHOLE_PRIZE``, never a second shelter's critical items), the rest then following
+in wave 2. A truck calls at a shelter twice only when the shelter's demand exceeds a truck or its critical items
+could not wait for the whole load, and each such stop carries the reason (``Stop.split``). When a shelter's
+critical load cannot be carried, its other loads wait too (``sup.unserved.after_critical``). The request's time
+limit is shared between the two solves.
 
 A re-plan from a previous plan keeps trucks on their routes where it can (services/supply/replan.py) and says
 what changed. A shelter no vehicle can reach, or whose demand no vehicle can carry in time, is reported by name
@@ -36,7 +40,7 @@ from sqlalchemy import select
 from config import Settings
 from geo import travel
 from geo.roads import RoadGraph
-from geo.vrp import DeliveryPlan, DeliveryProblem, TruckRoute, Truck, Visit, solve_deliveries
+from geo.vrp import DEFAULT_PRIZE, DeliveryPlan, DeliveryProblem, TruckRoute, Truck, Visit, solve_deliveries
 from services import vocabulary
 from services.db.uow import UnitOfWork
 from services.errors import FieldError
@@ -55,6 +59,7 @@ SERVICE_S = 20 * 60  # unloading at a shelter
 RELOAD_S = 20 * 60   # loading again at the depot between a truck's trips
 CRITICAL_HAVES = ("water", "food", "medical")  # the 五有 whose items are ★ critical
 KEEP_WITHIN = 0.02   # a re-plan keeps the previous routes (repaired) unless new ones cost 2 % less (geo/vrp.py)
+WHOLE_PRIZE = DEFAULT_PRIZE * 11 // 10  # a whole demand in one stop beats its critical part, not two shelters' critical
 MOVE_COST_M = 5000   # in a re-plan, handing a shelter's load to another truck costs the search as 5 km of driving
 
 
@@ -212,17 +217,17 @@ class _Solver:
         self.n_depots = len(inputs.depots)
         self.depot_index = {d.id: i for i, d in enumerate(inputs.depots)}
 
-    def solve(self, loads: list[ShelterLoad], wave: int, start_s: dict[int, float],
-              ready_s: dict[int, float]) -> tuple[DeliveryProblem, DeliveryPlan]:
+    def solve(self, loads: list[ShelterLoad], wave: int, start_s: dict[int, float], ready_s: dict[int, float],
+              limit_s: float) -> tuple[DeliveryProblem, DeliveryPlan]:
         req = self.inputs.request
         problem = DeliveryProblem(
             self.seconds, self.metres, self.n_depots,
             [Truck(self.depot_index[v.depot_id], v.payload_kg, v.volume_m3, v.plate, start_s.get(i, 0.0))
              for i, v in enumerate(self.inputs.trucks)],
-            [Visit(x.row, x.kg, x.m3, x.window_s, x.shelter.name, ready_s.get(x.shelter.id) if wave == 2 else None)
-             for x in loads], service_s=SERVICE_S, shift_s=req.shift_hours * 3600)
+            [Visit(x.row, x.kg, x.m3, x.window_s, x.shelter.name, ready_s.get(x.shelter.id) if wave == 2 else None,
+                   x.group, WHOLE_PRIZE if x.role == "whole" else None) for x in loads], service_s=SERVICE_S, shift_s=req.shift_hours * 3600)
         with solver_slot(self.settings):
-            return problem, solve_deliveries(problem, req.seconds, initial=self._initial(loads, wave),
+            return problem, solve_deliveries(problem, limit_s, initial=self._initial(loads, wave),
                                              keep_within=KEEP_WITHIN, move_cost_m=MOVE_COST_M)
 
     def _initial(self, loads: list[ShelterLoad], wave: int) -> dict[int, list[int]] | None:
@@ -237,7 +242,12 @@ class _Solver:
         initial = {}
         for v in previous.vehicles:
             if v.plate in plate_index:
-                visits = [free[s.shelter_id].pop(0) for s in v.stops if s.wave == wave and free.get(s.shelter_id)]
+                visits = []
+                for s in (s for s in v.stops if s.wave == wave and free.get(s.shelter_id)):
+                    mine = free[s.shelter_id]  # the same alternative as before: the critical part, or the whole
+                    k = next((k for k in mine if (loads[k].role == "critical") == s.critical), mine[0])
+                    mine.remove(k)
+                    visits.append(k)
                 if visits:
                     initial[plate_index[v.plate]] = visits
         return initial or None
@@ -275,7 +285,9 @@ def solve_supply_routes(settings: Settings, inputs: RouteInputs) -> RoutePlan:
     solver = _Solver(settings, inputs, seconds, metres)
     trips, feasible = [], True
     first = [x for x in loads if x.wave == 1]
-    problem, solution = solver.solve(first, 1, {}, {})
+    # the request's time limit is shared: most of it for wave 1 when a wave 2 is planned already
+    share = 0.6 if any(x.wave == 2 for x in loads) else 0.8
+    problem, solution = solver.solve(first, 1, {}, {}, req.seconds * share)
     feasible &= solution.feasible
     critical_s: dict[int, float] = {}
     start_s: dict[int, float] = {}
@@ -286,13 +298,19 @@ def solve_supply_routes(settings: Settings, inputs: RouteInputs) -> RoutePlan:
         for stop in route.stops:
             x = first[stop.visit]
             critical_s[x.shelter.id] = max(critical_s.get(x.shelter.id, 0.0), stop.eta_s)
-    left = [first[i] for i in solution.unvisited]
+    made = [x for trip in trips for x in trip.loads]
+    groups_made = {x.group for x in made if x.group is not None}
+    parted = {x.shelter.id for x in made if x.role == "critical"}  # their rest follows in wave 2
+    # left over: tried again on a second trip (a whole demand as one stop), and their shelters' other loads wait
+    left = [dataclasses.replace(first[i], group=None) for i in solution.unvisited
+            if first[i].role != "critical" and (first[i].group is None or first[i].group not in groups_made)]
     waiting = {x.shelter.id for x in left}
-    second = [x for x in loads if x.wave == 2 and x.shelter.id not in waiting] + left
+    second = [x for x in loads if x.wave == 2 and x.shelter.id not in waiting
+              and (x.role != "rest" or x.shelter.id in parted)] + left
     unserved += [Unserved(x.shelter.id, x.shelter.name, round(x.kg), Reason("sup.unserved.after_critical"))
-                 for x in loads if x.wave == 2 and x.shelter.id in waiting]
+                 for x in loads if x.wave == 2 and x.role != "rest" and x.shelter.id in waiting]
     if second:
-        problem2, solution2 = solver.solve(second, 2, start_s, critical_s)
+        problem2, solution2 = solver.solve(second, 2, start_s, critical_s, req.seconds * (1 - share))
         feasible &= solution2.feasible
         trips += [_Trip(route.truck, 2, route, [second[stop.visit] for stop in route.stops],
                         [problem2.visits[stop.visit].ready_s for stop in route.stops]) for route in solution2.routes]

@@ -40,6 +40,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sup.split.kg": ("需求 {kg} 千克超过车辆最大载重 {capacity_kg} 千克，分 {loads} 次送达（★ 紧急物资先到）",
                      "demand of {kg} kg exceeds the largest payload, {capacity_kg} kg: delivered in {loads} loads "
                      "(★ critical items first)"),
+    "sup.split.window": ("紧急物资须在 {hours} 小时内送达：先送紧急物资，其他物资随后送达",
+                         "critical items must arrive within {hours} h: they go first, the rest follows"),
     "sup.split.m3": ("需求 {m3} 立方米超过车辆最大容积 {capacity_m3} 立方米，分 {loads} 次送达（★ 紧急物资先到）",
                      "demand of {m3} m³ exceeds the largest volume, {capacity_m3} m³: delivered in {loads} loads "
                      "(★ critical items first)"),

@@ -86,17 +86,23 @@ def delivered(world: World, result: dict) -> dict[int, tuple[float, float]]:
 def check_repeat_calls(world: World, result: dict) -> int:
     """A vehicle calls at a shelter more than once only when what the shelter receives exceeds that vehicle's
     payload or volume, and each such stop says why in both languages. Returns the number of repeated calls."""
-    received, repeats = delivered(world, result), 0
+    received, repeats, critical = delivered(world, result), 0, critical_codes(world)
     for vehicle in result["vehicles"]:
         row = world.vehicles[vehicle["plate"]]
         ids = [s["shelter_id"] for s in vehicle["stops"]]
         for shelter_id in {i for i in ids if ids.count(i) > 1}:
             kg, m3 = received[shelter_id]
-            assert kg > row.payload_kg or m3 > row.volume_m3, (vehicle["plate"], shelter_id, kg, m3)
-            for stop in (s for s in vehicle["stops"] if s["shelter_id"] == shelter_id):
-                assert stop["split"]["code"] in ("sup.split.kg", "sup.split.m3")
-                assert stop["split_text"].startswith("需求") and "次送达" in stop["split_text"]
-                assert stop["split_text_en"].startswith("demand of") and "loads" in stop["split_text_en"]
+            mine = [s for s in vehicle["stops"] if s["shelter_id"] == shelter_id]
+            if mine[0]["split"]["code"] == "sup.split.window":  # the critical part first, within its window
+                assert {i["code"] for i in mine[0]["items"]} <= critical and mine[0]["latest_s"] is not None
+                assert all(s["split_text"].startswith("紧急物资须在") and s["split_text_en"].startswith(
+                    "critical items must arrive within") for s in mine)
+            else:  # the shelter receives more than the vehicle carries
+                assert kg > row.payload_kg or m3 > row.volume_m3, (vehicle["plate"], shelter_id, kg, m3)
+                for stop in mine:
+                    assert stop["split"]["code"] in ("sup.split.kg", "sup.split.m3")
+                    assert stop["split_text"].startswith("需求") and "次送达" in stop["split_text"]
+                    assert stop["split_text_en"].startswith("demand of") and "loads" in stop["split_text_en"]
             repeats += 1
     return repeats
 
