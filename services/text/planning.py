@@ -35,6 +35,16 @@ TEXT: dict[str, tuple[str, str]] = {
                             "cannot arrive in time: {fastest_min} min at the fastest, {window_min} min required"),
     "sup.unserved.capacity": ("运力不足：车辆载重、容积或班次时长不够",
                               "not enough transport: payload, volume or shift length falls short"),
+    "sup.unserved.after_critical": ("紧急物资（★）未能送达，其他物资不先于紧急物资送出",
+                                    "the critical items (★) cannot be delivered, and the rest does not go ahead of them"),
+    "sup.split.kg": ("需求 {kg} 千克超过车辆最大载重 {capacity_kg} 千克，分 {loads} 次送达（★ 紧急物资先到）",
+                     "demand of {kg} kg exceeds the largest payload, {capacity_kg} kg: delivered in {loads} loads "
+                     "(★ critical items first)"),
+    "sup.split.window": ("紧急物资须在 {hours} 小时内送达：先送紧急物资，其他物资随后送达",
+                         "critical items must arrive within {hours} h: they go first, the rest follows"),
+    "sup.split.m3": ("需求 {m3} 立方米超过车辆最大容积 {capacity_m3} 立方米，分 {loads} 次送达（★ 紧急物资先到）",
+                     "demand of {m3} m³ exceeds the largest volume, {capacity_m3} m³: delivered in {loads} loads "
+                     "(★ critical items first)"),
     "sup.typed_item": ("指定物资", "Supplies as typed"),
     "sup.typed_unit": ("千克", "kg"),
     "label.township_name": ("乡镇街道", "Township"),

@@ -233,11 +233,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "sup.seconds": ("求解时限（秒）", "Time limit (s)"),
     "sup.hazard": ("红/橙预警隐患点影响范围内道路视为阻断", "Treat roads in red/orange hazard zones as closed"),
     "sup.run": ("计算路线", "Plan routes"),
-    "sup.note": ("需求 = 安置人数 × 物资需求方案 × 天数；紧急物资（水、食品、药品）单独配送并须在 4 小时内送达；"
-                 "路线避开已阻断道路；PyVRP 在时限内求解。再次计算时与上一次方案对比。",
-                 "Demand = people housed × needs profile × days; critical items (water, food, medicine) go as their own "
-                 "stop and must arrive within 4 h; closed roads are avoided; PyVRP within the time limit. "
-                 "Planning again compares with the previous plan."),
+    "sup.note": ("需求 = 安置人数 × 物资需求方案 × 天数；★ 紧急物资（水、食品、药品）须在 4 小时内送达，且不晚于该场所的"
+                 "其他物资（一车装得下时同车先卸，装不下时第一趟先送紧急物资）；路线避开已阻断道路；PyVRP 在时限内求解。"
+                 "再次计算时尽量保持各车原路线，并列出变化。",
+                 "Demand = people housed × needs profile × days; ★ critical items (water, food, medicine) must arrive "
+                 "within 4 h and no later than the shelter's other supplies (unloaded first when one truck carries it "
+                 "all, on the first trip when it does not); closed roads are avoided; PyVRP within the time limit. "
+                 "Planning again keeps each truck on its route where it can and lists what changed."),
     "sup.totals": ("{vehicles} 辆车运送 {kg} 千克，总里程 {km} 公里，总用时 {hours} 小时",
                    "{vehicles} vehicles carry {kg} kg; {km} km, {hours} h in all"),
     "sup.sheet": ("下载调度单（Excel，每车一页）", "Download dispatch sheets (Excel, one per vehicle)"),
@@ -256,6 +258,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "sup.eta": ("预计到达", "ETA"),
     "sup.shelter_option": ("{code} {name}（{people} 人）", "{code} {name} ({people} people)"),
     "sup.unserved_row": ("{name}：{kg} kg — {reason}", "{name}: {kg} kg — {reason}"),
+    "sup.driver": ("驾驶员 {name} · {phone}", "Driver {name} · {phone}"),
+    "sup.unknown": ("未登记", "not recorded"),
+    "sup.trip": ("第 {trip} 趟", "trip {trip}"),
+    "sup.wait": ("等候紧急物资先到 {minutes} 分钟", "waits {minutes} min for the critical items to arrive first"),
+    "sup.changes": ("与上一次方案相比", "Changes from the previous plan"),
+    "sup.chg_vehicle": ("车辆", "Vehicle"), "sup.chg_status": ("变化", "Change"),
+    "sup.chg_added": ("新增场所", "Shelters added"), "sup.chg_removed": ("移出场所", "Shelters removed"),
+    "sup.chg_time": ("用时变化", "Time change"),
+    "sup.chg_minutes": ("{sign}{minutes} 分钟", "{sign}{minutes} min"),
+    "sup.chg.same": ("路线不变", "same route"), "sup.chg.changed": ("路线调整", "route changed"),
+    "sup.chg.new": ("新派车辆", "newly sent"), "sup.chg.dropped": ("不再出车", "no longer sent"),
+    "sup.chg_summary": ("{same} 辆车路线不变，{changed} 辆调整，{new} 辆新派，{dropped} 辆不再出车",
+                        "{same} vehicles keep their route, {changed} changed, {new} newly sent, {dropped} no longer sent"),
     "sup.vehicle_heading": ("{plate}（{kind}）· {depot} · {kg} kg · {km} km · {time}",
                             "{plate} ({kind_en}) · {depot} · {kg} kg · {km} km · {time}"),
     "duty.report": ("事件接报", "Report an incident"),

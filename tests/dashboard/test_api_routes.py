@@ -26,10 +26,10 @@ def test_a_plan_while_the_solver_is_taken_waits_then_answers_503_with_the_reason
     app = create_app(settings).server
     started, release, real = threading.Event(), threading.Event(), routes.solve_deliveries
 
-    def slow_solve(problem, seconds):
+    def slow_solve(problem, seconds, **options):
         started.set()
         release.wait(20)
-        return real(problem, seconds)
+        return real(problem, seconds, **options)
 
     monkeypatch.setattr(routes, "solve_deliveries", slow_solve)
     first: list = []

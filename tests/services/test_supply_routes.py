@@ -23,6 +23,7 @@ from services.supply.routes import RoutePlanRequest, available_trucks, load_rout
 from tests.conftest import call, read, signed_in
 
 UNLOADING_S = 20 * 60  # service time at each stop, as the planner documents
+RELOADING_S = 20 * 60  # loading again at the depot between trips, as the planner documents
 
 
 def plan_supply_routes(settings, req: RoutePlanRequest) -> dict:
@@ -89,10 +90,10 @@ class Roads:
 
 
 def check_payloads(world: World, result: dict) -> None:
-    """Each vehicle carries no more kg and m³ than its row says (item lines × catalogue unit weights)."""
-    for vehicle in result["vehicles"]:
+    """Each vehicle carries no more kg and m³ on a trip than its row says (item lines × catalogue unit weights)."""
+    for vehicle, trip in ((v, n) for v in result["vehicles"] for n in sorted({s["trip"] for s in v["stops"]})):
         row = world.vehicles[vehicle["plate"]]
-        lines = [i for s in vehicle["stops"] for i in s["items"]]
+        lines = [i for s in vehicle["stops"] if s["trip"] == trip for i in s["items"]]
         kg = sum(i["quantity"] * world.items[i["code"]].unit_weight_kg for i in lines)
         m3 = sum(i["quantity"] * world.items[i["code"]].unit_volume_m3 for i in lines)
         slack_kg = sum(0.05 * world.items[i["code"]].unit_weight_kg for i in lines)  # quantities shown to 0.1
@@ -102,21 +103,28 @@ def check_payloads(world: World, result: dict) -> None:
 
 
 def check_etas_and_lateness(world: World, roads: Roads, result: dict) -> int:
-    """Every stop's ETA is the road time from the depot through the earlier stops plus their unloading, and
-    ``late`` says whether that is after the stop's latest arrival. Returns how many stops are late."""
+    """Every stop's ETA is the road time from the depot through the earlier stops plus their unloading (and, on a
+    later trip, the way back to the depot and reloading; a stop that may not start before ``ready_s`` waits for it),
+    and ``late`` says whether the arrival is after the stop's latest arrival. Returns how many stops are late."""
     late = 0
     for vehicle in result["vehicles"]:
         depot = world.depots[world.vehicles[vehicle["plate"]].depot_id]
-        here, clock_s = (depot.lon, depot.lat), 0.0
+        here, clock_s, trip = (depot.lon, depot.lat), 0.0, 1
         for stop in vehicle["stops"]:
+            if stop["trip"] != trip:
+                assert stop["trip"] == trip + 1, vehicle["plate"]
+                clock_s += roads.seconds(here, (depot.lon, depot.lat)) + RELOADING_S
+                here, trip = (depot.lon, depot.lat), stop["trip"]
             shelter = world.shelters[stop["shelter_id"]]
             clock_s += roads.seconds(here, (shelter.lon, shelter.lat))
-            assert stop["eta_s"] == pytest.approx(clock_s, abs=1), (vehicle["plate"], stop["name"])
+            arrival_s = clock_s
+            clock_s = max(clock_s, stop["ready_s"] or 0)
+            assert stop["eta_s"] == pytest.approx(clock_s, abs=2), (vehicle["plate"], stop["name"])
             assert isinstance(stop["late"], bool)
             if stop["latest_s"] is None:
                 assert stop["late"] is False
-            elif abs(clock_s - stop["latest_s"]) > 1:
-                assert stop["late"] is (clock_s > stop["latest_s"]), (vehicle["plate"], stop["name"])
+            elif abs(arrival_s - stop["latest_s"]) > 1:
+                assert stop["late"] is (arrival_s > stop["latest_s"]), (vehicle["plate"], stop["name"])
             late += stop["late"]
             clock_s += UNLOADING_S
             here = (shelter.lon, shelter.lat)
@@ -262,16 +270,17 @@ def test_blocking_the_only_road_to_a_shelter_leaves_it_unserved_with_the_reason(
     assert {s["name"] for v in again["vehicles"] for s in v["stops"]} == {"测试场所"}
 
 
-def test_critical_items_arrive_first_and_stops_carry_item_lines(seeded):
+def test_critical_items_have_their_window_and_come_first_on_each_stop(seeded):
     result = plan_supply_routes(seeded, RoutePlanRequest(seconds=1, critical_within_hours=3))
     stops = [s for v in result["vehicles"] for s in v["stops"]]
-    critical = [s for s in stops if s["critical"]]
-    assert critical and all(s["latest_s"] == 3 * 3600 for s in critical)
+    with_critical = [s for s in stops if any(i["critical"] for i in s["items"])]
+    assert with_critical and all(s["latest_s"] == 3 * 3600 for s in with_critical)
     check_etas_and_lateness(World(seeded), Roads(seeded), result)
-    names = {item["name"] for s in critical for item in s["items"]}
-    assert "瓶装饮用水" in names and "棉被" not in names
-    others = [item["name"] for s in stops if not s["critical"] for item in s["items"]]
-    assert "棉被" in others
+    flags = {item["name"]: item["critical"] for s in stops for item in s["items"]}
+    assert flags["瓶装饮用水"] is True and flags["棉被"] is False
+    for s in stops:  # ★ first: no critical line after a non-critical one
+        marks = [i["critical"] for i in s["items"]]
+        assert marks == sorted(marks, reverse=True), s["name"]
 
 
 def test_a_fleet_too_small_reports_what_it_cannot_carry(seeded):
@@ -304,9 +313,9 @@ def test_the_solve_holds_no_database_connection(seeded, monkeypatch):
     from services.supply import routes
     real, open_during_solve = routes.solve_deliveries, []
 
-    def watched(problem, seconds):
+    def watched(problem, seconds, **options):
         open_during_solve.append(get_engine(seeded.database_url).pool.checkedout())
-        return real(problem, seconds)
+        return real(problem, seconds, **options)
 
     monkeypatch.setattr(routes, "solve_deliveries", watched)
     response = signed_in(create_app(seeded).server.test_client(), seeded).post("/api/v1/routes/plan", json={"seconds": 0.5})

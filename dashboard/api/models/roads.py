@@ -107,6 +107,7 @@ class LoadLine(Reply):
     name: str
     unit: str
     quantity: Number
+    critical: bool = False  # ★ water, food, medicine (listed first)
 
 
 class Stop(Reply):
@@ -119,6 +120,16 @@ class Stop(Reply):
     late: bool
     critical: bool
     items: list[LoadLine]
+    trip: int = 1                   # the vehicle's trip (it reloads at its depot between trips)
+    wave: int = 1                   # 1: critical items (or the whole demand); 2: the rest, after them
+    ready_s: int | None = None      # unloading starts no earlier: after the shelter's critical items
+    wait_s: int = 0
+    split: CodedReason | None = None  # why the shelter gets more than one load
+    split_text: str | None = None
+    split_text_en: str | None = None
+    roads: list[str] = []           # roads followed from the previous stop or the depot, in order
+    contact_person: str | None = None
+    contact_phone: str | None = None
 
 
 class VehicleRoute(Reply):
@@ -130,6 +141,19 @@ class VehicleRoute(Reply):
     distance_m: Number
     duration_s: Number
     geometry: LineString
+    driver_name: str | None = None
+    driver_phone: str | None = None
+    trips: int = 1
+
+
+class TruckChange(Reply):
+    """What a re-plan changed for one vehicle."""
+
+    plate: str
+    status: str  # same, changed, new, dropped
+    added: list[str]
+    removed: list[str]
+    duration_change_s: int
 
 
 class Unserved(Reply):
@@ -155,3 +179,4 @@ class SupplyPlan(Reply):
     vehicles: list[VehicleRoute]
     unserved: list[Unserved]
     totals: SupplyTotals
+    changes: list[TruckChange] | None = None  # against the previous plan, when re-planned from one
