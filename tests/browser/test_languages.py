@@ -36,7 +36,7 @@ def data_names(served: str) -> list[str]:
         Depot, Enterprise, HazardPoint, MonitoringStation, RescueTeam, Shelter, UserAccount, Vehicle, Village,
     )
     from services.models.dispatch import WarningRecipient
-    columns = [UserAccount.display_name, Vehicle.plate, Village.name, HazardPoint.village, Enterprise.industrial_park,
+    columns = [UserAccount.display_name, Vehicle.plate, Vehicle.driver_name, Village.name, HazardPoint.village, Enterprise.industrial_park,
                WarningRecipient.name, RescueTeam.specialties, RescueTeam.equipment]
     for model in (Enterprise, HazardPoint, Shelter, Depot, RescueTeam, MonitoringStation):
         columns += [model.name, model.address, model.contact_person]

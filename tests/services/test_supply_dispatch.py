@@ -12,7 +12,7 @@ from services.roads.network import road_graph
 from services.supply.dispatch_sheet import dispatch_html
 from services.supply.route_plan import RoutePlan
 from services.supply.routes import RoutePlanRequest
-from services.text import t
+from services.text import label, t
 from tests.conftest import call
 from tests.services.test_supply_routes import Roads, World, check_etas_and_lateness, check_payloads, plan_supply_routes
 
@@ -213,7 +213,7 @@ def test_dispatch_sheets_carry_driver_roads_contacts_and_items_critical_first(se
     graph = call(seeded, road_graph, write=False)
     names = set(graph.edge_name) - {""}
     critical = critical_codes(world)
-    item_names = {i.name: i.code for i in world.items.values()}
+    item_names = {label("item", i.code, i.name, lang): i.code for i in world.items.values()}  # as the sheet names them
     assert len(parser.sections) == len(result["vehicles"])
     roads_seen = 0
     for vehicle, section in zip(result["vehicles"], parser.sections):
