@@ -24,7 +24,7 @@ from dashboard.api.openapi import openapi_api
 from dashboard.api.reports import reports_api
 from dashboard.api.roads import roads_api
 from dashboard.api.support import register_error_answers
-from services.text import both
+from services.text import both, t
 
 
 def register_api(server: Flask, settings: Settings) -> None:
@@ -126,7 +126,8 @@ def answer_unknown_api_path():
     except MethodNotAllowed as exc:
         allowed = sorted(set(exc.valid_methods or ()) - {"HEAD", "OPTIONS"})
         reason, reason_en = both("api.method_not_allowed", path=path, method=request.method,
-                                 allowed="、".join(allowed), allowed_en=", ".join(allowed))
+                                 allowed=t("list.separator").join(allowed),
+                                 allowed_en=t("list.separator", "en").join(allowed))
         response = jsonify({"error": "method_not_allowed", "parameter": "method", "reason": reason,
                             "reason_en": reason_en})
         response.status_code, response.headers["Allow"] = 405, ", ".join(allowed)

@@ -29,6 +29,7 @@ from services.evacuation.plans import Scenario, ScenarioError, list_plans, load_
 from services.evacuation.moves import update_occupancy
 from services.evacuation.shelters import capacity_summary
 from services.supply.needs import current_profile, supply_coverage
+from services.text import both
 
 evacuation_api = Blueprint("evacuation_api", __name__)
 
@@ -127,7 +128,7 @@ def get_plan(plan_id: int):
     """A saved plan with its scenario, assignments and routes."""
     plan = _saved_plan(plan_id)
     if plan is None:
-        return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+        return bad("id", *both("plan.not_found", id=plan_id), 404)
     return plan
 
 
@@ -137,7 +138,7 @@ def plan_xlsx(plan_id: int):
     """A saved plan as an Excel workbook: a summary, then one sheet per township."""
     plan = _saved_plan(plan_id)
     if plan is None:
-        return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+        return bad("id", *both("plan.not_found", id=plan_id), 404)
     return Response(plan_workbook(plan, app_settings()), mimetype=XLSX,
                     headers={"Content-Disposition": f"attachment; filename=evacuation_plan_{plan_id}.xlsx"})
 
@@ -149,7 +150,7 @@ def plan_geojson(plan_id: int):
     shelter / housed / partly / unmet), each with a tooltip in Chinese (``tip``) and English (``tip_en``)."""
     plan = _saved_plan(plan_id)
     if plan is None:
-        return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+        return bad("id", *both("plan.not_found", id=plan_id), 404)
     return plan_features(plan)
 
 
@@ -159,7 +160,7 @@ def plan_printable(plan_id: int):
     """A saved plan as a printable page."""
     plan = _saved_plan(plan_id)
     if plan is None:
-        return bad("id", f"没有编号为 {plan_id} 的疏散方案", f"no plan with id {plan_id}", 404)
+        return bad("id", *both("plan.not_found", id=plan_id), 404)
     return Response(plan_html(plan, app_settings()), content_type="text/html; charset=utf-8")
 
 

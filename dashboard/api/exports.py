@@ -26,6 +26,7 @@ from services.map.layers import (
     township_codes,
 )
 from services.map.render_worker import RenderTimeout, render_view_limited
+from services.text import both, t
 
 export = Blueprint("export", __name__)
 
@@ -34,10 +35,13 @@ QUERY_ARGS = ("layers", "township", "bbox", "choropleth", "lang", "paper", "dpi"
 DPI_RANGE = (50, 300)
 
 
-def _check_choice(name: str, value: str, allowed, what_zh: str, what_en: str) -> None:
+def _check_choice(name: str, value: str, allowed, what: str) -> None:
+    """``value`` is one of ``allowed``, else BadParameter naming the parameter as the catalogue's ``what``."""
     if value not in allowed:
+        what_zh, what_en = both(what)
         raise BadParameter.of(name, "filter.choice", what=what_zh, what_en=what_en, value=value,
-                              allowed="、".join(allowed), allowed_en=", ".join(allowed))
+                              allowed=t("list.separator").join(allowed),
+                              allowed_en=t("list.separator", "en").join(allowed))
 
 
 def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> ExportRequest:
@@ -54,12 +58,12 @@ def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> Exp
             raise BadParameter.of(name, "filter.unsupported", name=name)
     layers = DEFAULT_LAYERS if args.get("layers") is None else [v for v in args["layers"].split(",") if v]
     for layer in layers:
-        _check_choice("layers", layer, tuple(POINT_LAYERS), "图层", "layer")
+        _check_choice("layers", layer, tuple(POINT_LAYERS), "choice.layer")
     lang, paper, dpi = args.get("lang") or "zh", args.get("paper") or "a4", args.get("dpi") or "150"
-    _check_choice("lang", lang, ("zh", "en"), "语言", "language")
-    _check_choice("paper", paper, tuple(PAPER_MM), "纸张", "paper size")
+    _check_choice("lang", lang, ("zh", "en"), "choice.language")
+    _check_choice("paper", paper, tuple(PAPER_MM), "choice.paper")
     if args.get("choropleth"):
-        _check_choice("choropleth", args["choropleth"], MEASURES, "指标", "measure")
+        _check_choice("choropleth", args["choropleth"], MEASURES, "choice.measure")
     if not (dpi.isascii() and dpi.isdigit()) or not DPI_RANGE[0] <= int(dpi) <= DPI_RANGE[1]:
         raise BadParameter.of("dpi", "filter.dpi", low=DPI_RANGE[0], high=DPI_RANGE[1])
     common = {k: args[k] for k in ("township", "bbox") if args.get(k)}
@@ -80,9 +84,8 @@ def parse_export_args(args: Mapping[str, str], known_townships: set[str]) -> Exp
 def export_filename(settings: Settings, lang: str, when: dt.datetime, suffix: str) -> str:
     """黔江区一张图_20261125.html, or Qianjiang_District_map_20261125.html in English."""
     day = to_local(when, settings).strftime("%Y%m%d")
-    if lang == "en":
-        return f"{'_'.join(settings.region.name_en.split())}_map_{day}.{suffix}"
-    return f"{settings.region.name_zh}一张图_{day}.{suffix}"
+    return t("export.map_filename", lang, region=settings.region.name_zh,
+             region_en="_".join(settings.region.name_en.split()), day=day, suffix=suffix)
 
 
 def content_disposition(filename: str, fallback: str) -> str:

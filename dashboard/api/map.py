@@ -37,8 +37,16 @@ from services.map.layers import (
     township_codes,
     townships_geojson,
 )
+from services.text import both, t
 
 api = Blueprint("api", __name__)
+
+
+def _unknown_choice(what: str, value: str, allowed) -> tuple[str, str]:
+    """(zh, en) reason for a path value that is none of ``allowed``, naming it as the catalogue's ``what``."""
+    what_zh, what_en = both(what)
+    return both("filter.choice", what=what_zh, what_en=what_en, value=value,
+                allowed=t("list.separator").join(allowed), allowed_en=t("list.separator", "en").join(allowed))
 
 
 @api.get("/healthz")
@@ -52,9 +60,10 @@ def healthz():
         with unit() as uow:
             counts = entity_counts(uow)
     except (OperationalError, InterfaceError) as exc:
+        reason, reason_en = both("health.unavailable")
         return HealthUnavailable.model_validate({
             "status": "unavailable", "database": settings.database_kind, "region": region,
-            "reason": "数据库无法连接", "reason_en": "the database cannot be reached",
+            "reason": reason, "reason_en": reason_en,
             "detail": type(exc.orig).__name__ if getattr(exc, "orig", None) else type(exc).__name__,
         }).model_dump(), 503
     return {"status": "ok", "database": settings.database_kind, "region": region, "counts": counts}
@@ -83,11 +92,11 @@ def boundary():
 def layer(layer: str):
     """One point layer, filtered by township, bounding box, text and the layer's vocabulary fields."""
     if layer not in POINT_LAYERS:
-        return bad("layer", f"未知图层“{layer}”（可选：{'、'.join(POINT_LAYERS)}）",
-                    f"unknown layer '{layer}' (one of: {', '.join(POINT_LAYERS)})", 404)
+        return bad("layer", *_unknown_choice("choice.layer", layer, POINT_LAYERS), 404)
     view = request.args.get("view", "full")
     if view not in VIEWS:
-        return bad("view", f"“{view}” 不是可用的视图（full 或 map）", f"view must be one of {', '.join(VIEWS)}")
+        return bad("view", *both("filter.view", view=view, allowed=t("list.separator").join(VIEWS),
+                                 allowed_en=t("list.separator", "en").join(VIEWS)))
     with unit() as uow:
         flt = parse_filter(layer, request.args, township_codes(uow))
         result = point_layer(uow, layer, flt, view)
@@ -100,7 +109,7 @@ def layer(layer: str):
 def template(entity: str):
     """The import template of an entity, with its Chinese headers."""
     if entity not in SPECS:
-        return bad("entity", f"未知数据类型“{entity}”", f"unknown entity '{entity}'", 404)
+        return bad("entity", *both("entity.unknown", entity=entity), 404)
     return send_file(template_xlsx(SPECS[entity]), as_attachment=True,
                      download_name=f"{entity}_template.xlsx",
                      mimetype=XLSX)
@@ -113,7 +122,7 @@ def records(entity: str):
     """Every record of the entity as an .xlsx in its import format (edit and import it back)."""
     from services.data.exports import records_xlsx
     if entity not in SPECS:
-        return bad("entity", f"未知数据类型“{entity}”", f"unknown entity '{entity}'", 404)
+        return bad("entity", *both("entity.unknown", entity=entity), 404)
     with unit() as uow:
         workbook = records_xlsx(uow, entity)
     return send_file(workbook, as_attachment=True, download_name=f"{entity}.xlsx", mimetype=XLSX)
@@ -126,11 +135,11 @@ def feature(layer: str, feature_id: int):
     """One record of a point layer: its fields with labels, and the shelters and depots nearby."""
     from services.map.features import feature_details
     if layer not in POINT_LAYERS:
-        return bad("layer", f"未知图层“{layer}”", f"unknown layer '{layer}'", 404)
+        return bad("layer", *both("filter.layer", layer=layer), 404)
     with unit() as uow:
         details = feature_details(uow, layer, feature_id)
     if details is None:
-        return bad("id", f"{layer} 中没有编号 {feature_id}", f"no {layer} with id {feature_id}", 404)
+        return bad("id", *both("feature.not_found", layer=layer, id=feature_id), 404)
     return {
         "layer": details.layer, "id": details.id, "name": details.name, "lon": details.lon, "lat": details.lat,
         "fields": [{"field": f, "label": zh, "label_en": en, "value": v} for f, zh, en, v in details.fields],
@@ -147,7 +156,7 @@ def search():
     from services.map.search import search_features
     req = parse_query(SearchQuery, request.args)
     if not req.q:  # only spaces
-        return bad("q", "查询词应为1到100个字", "q must be 1 to 100 characters")
+        return bad("q", *both("search.q_length"))
     with unit() as uow:
         hits = search_features(uow, req.q)
     return {"hits": [asdict(hit) for hit in hits]}
@@ -160,8 +169,7 @@ def choropleth_measure(measure: str):
     """One measure per township (people threatened, major-risk enterprises or shelter places per 1000), classed."""
     from services.map.choropleth import MEASURES, choropleth
     if measure not in MEASURES:
-        return bad("measure", f"未知指标“{measure}”（可选：{'、'.join(MEASURES)}）",
-                    f"unknown measure '{measure}' (one of: {', '.join(MEASURES)})", 404)
+        return bad("measure", *_unknown_choice("choice.measure", measure, MEASURES), 404)
     with unit() as uow:
         return choropleth(uow, measure).to_json()
 

@@ -12,6 +12,7 @@ from config import Settings
 from dashboard.api.models import JSON, Answer, Error, responds
 from dashboard.api.models.map import OpenAPIDocument
 from dashboard.api.support import app_settings
+from services.text import t
 
 openapi_api = Blueprint("openapi_api", __name__)
 
@@ -50,7 +51,7 @@ def openapi():
 def openapi_document(settings: Settings, app: Flask) -> dict:
     doc = {
         "openapi": "3.1.0",
-        "info": {"title": f"{settings.region.name_zh}应急一张图 API", "version": "1.0.0",
+        "info": {"title": t("api.title", region=settings.region.name_zh), "version": "1.0.0",
                  "description": "Risks and emergency resources of one county; all coordinates WGS-84 (EPSG:4326)."},
         "paths": {},
         "components": {"schemas": {}, "securitySchemes": {

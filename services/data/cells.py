@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.data.specs import Column
-from services.text import both
+from services.data.specs import FALSE_CELLS, TRUE_CELLS, Column
+from services.text import both, t
 
 
 
@@ -25,7 +25,7 @@ class RowError:
     code: str = ""
 
     def __str__(self) -> str:
-        return f"第{self.row}行 {self.column}: {self.reason}"
+        return t("import.row_message", row=self.row, column=self.column, reason=self.reason)
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "code": self.code, "reason": self.reason,
@@ -49,8 +49,6 @@ class CellError(ValueError):
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
-_TRUE = {"是", "有", "y", "yes", "true", "1", "√"}
-_FALSE = {"否", "无", "n", "no", "false", "0", "×"}
 
 
 def credit_check_char(first17: str) -> str:
@@ -132,14 +130,15 @@ def parse_cell(column: Column, raw) -> object:
         return _decimal(text, column)
     if kind == "bool":
         key = text.lower()
-        if key in _TRUE:
+        if key in TRUE_CELLS:
             return True
-        if key in _FALSE:
+        if key in FALSE_CELLS:
             return False
         raise CellError("bool", value=text)
     if kind == "choice":
         if text not in column.choices:
-            raise CellError("choice", value=text, choices="、".join(column.choices))
+            raise CellError("choice", value=text, choices=t("list.separator").join(column.choices),
+                            choices_en=t("list.separator", "en").join(column.choices))
         return text
     if kind == "date":
         try:

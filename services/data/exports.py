@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from services.errors import Forbidden
 from services.data.imports import MODELS
-from services.data.specs import SPECS, Column, EntitySpec
+from services.data.specs import NO, SPECS, YES, Column, EntitySpec
 from services.data.spreadsheet import append_row, sheet_title
 from services.db.uow import UnitOfWork
 from services.models import Depot, RescueTeam, StockLine, Township
@@ -55,7 +55,7 @@ def _value(column: Column, record, names: _Names):
     if value is None:
         return None
     if column.kind == "bool":
-        return "是" if value else "否"
+        return YES if value else NO
     if column.kind == "date":
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -14,6 +14,7 @@ import numpy as np
 from sqlalchemy import delete, select, update
 
 from geo.boundaries import approximate_township_polygons, county_boundary
+from services import vocabulary
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.models import AdminArea, Township, Village
@@ -63,7 +64,8 @@ def read_gazetteer(path: Path) -> list[TownshipRecord]:
         ]
 
 
-_KIND_EN = {"街道": "Subdistrict", "镇": "Town", "乡": "Township"}
+# The English names' suffix by township kind (街道, 镇, 乡): part of the stored name_en, not a label.
+_KIND_EN = dict(zip(vocabulary.TOWNSHIP_KINDS, ("Subdistrict", "Town", "Township"), strict=True))
 
 
 def read_neighbours(path: Path) -> list[dict[str, str]]:

@@ -22,7 +22,7 @@ from config import ImportLimits
 from geo.coords import normalise_crs, to_wgs84
 from services import vocabulary
 from services.data.cells import CellError, RowError, parse_cell, row_error
-from services.data.specs import SPECS, EntitySpec
+from services.data.specs import CRS_HEADER, SPECS, EntitySpec
 from services.data.spreadsheet import UnreadableFile, read_rows
 from services.db import audit
 from services.db.locks import transaction_lock
@@ -40,6 +40,7 @@ from services.models import (
     Township,
     Vehicle,
 )
+from services.text import both
 
 MODELS = {
     "enterprises": Enterprise, "hazards": HazardPoint, "shelters": Shelter, "depots": Depot,
@@ -113,7 +114,7 @@ def read_file(content: bytes, filename: str, *, crs: str = "WGS84",
     try:
         crs = normalise_crs(crs)
     except ValueError:
-        raise ImportRejected([row_error(1, "坐标系", "crs", value=crs)]) from None
+        raise ImportRejected([row_error(1, CRS_HEADER, "crs", value=crs)]) from None
     header, rows = read_table(content, filename, limits)
     return ImportFile(filename, crs, tuple(header), tuple(rows))
 
@@ -199,15 +200,16 @@ def _check_record(spec: EntitySpec, rec: dict, row_no: int, crs: str, ctx: _Cont
         seen.setdefault(key, row_no)
     if spec.key == "enterprises" and rec.get("sector") and rec.get("category"):
         if rec["category"] not in vocabulary.ENTERPRISE_SECTORS[rec["sector"]]:
-            errs.append(row_error(row_no, "类别", "category", value=rec["category"], sector=rec["sector"]))
-    for ref_field, ids, what, what_en in (("depot_code", ctx.depot_ids, "储备库", "depots"),
-                                          ("team_code", ctx.team_ids, "救援队伍", "rescue teams"),
-                                          ("item_code", ctx.item_codes, "物资目录", "the supply catalogue")):
+            errs.append(row_error(row_no, _header(spec, "category"), "category", value=rec["category"], sector=rec["sector"]))
+    for ref_field, ids, what in (("depot_code", ctx.depot_ids, "import.ref.depots"),
+                                 ("team_code", ctx.team_ids, "import.ref.teams"),
+                                 ("item_code", ctx.item_codes, "import.ref.items")):
         if ref_field in rec and rec[ref_field] is not None and rec[ref_field] not in ids:
+            what_zh, what_en = both(what)
             errs.append(row_error(row_no, _header(spec, ref_field), "unknown_ref", value=rec[ref_field],
-                                  what=what, what_en=what_en))
+                                  what=what_zh, what_en=what_en))
     if spec.has_location:
-        errs.extend(_check_location(rec, row_no, crs, ctx))
+        errs.extend(_check_location(spec, rec, row_no, crs, ctx))
     return errs
 
 
@@ -215,18 +217,18 @@ def _header(spec: EntitySpec, field_name: str) -> str:
     return spec.column(field_name).header
 
 
-def _check_location(rec: dict, row_no: int, crs: str, ctx: _Context) -> list[RowError]:
+def _check_location(spec: EntitySpec, rec: dict, row_no: int, crs: str, ctx: _Context) -> list[RowError]:
     errs: list[RowError] = []
     if rec.get("township") is not None:
         code = ctx.township_by_key.get(str(rec["township"]))
         if code is None:
-            errs.append(row_error(row_no, "乡镇街道", "township", value=rec["township"]))
+            errs.append(row_error(row_no, _header(spec, "township"), "township", value=rec["township"]))
         rec["township_code"] = code
     if rec.get("lon") is None or rec.get("lat") is None:
         return errs
     lon, lat = to_wgs84(float(rec["lon"]), float(rec["lat"]), crs)
     if not ctx.district.contains(Point(lon, lat)):
-        errs.append(row_error(row_no, "经度", "outside", lon=rec["lon"], lat=rec["lat"], region=ctx.region_name))
+        errs.append(row_error(row_no, _header(spec, "lon"), "outside", lon=rec["lon"], lat=rec["lat"], region=ctx.region_name))
         return errs
     rec["lon"], rec["lat"] = round(lon, 7), round(lat, 7)
     if rec.get("township_code") is None and not errs:

@@ -63,7 +63,14 @@ def _contact(person: str = "联系人", phone: str = "联系电话") -> tuple[Co
     )
 
 
-_YES_NO = ("是", "否")
+# A yes/no column: the two values an export writes (and the template shows), and every spelling the import
+# accepts (compared lower-cased). Part of the file format, like the headers.
+YES, NO = "是", "否"
+TRUE_CELLS = frozenset({YES, "有", "y", "yes", "true", "1", "√"})
+FALSE_CELLS = frozenset({NO, "无", "n", "no", "false", "0", "×"})
+# The coordinate system a file is declared in is no column, but errors and the template's notes sheet name it as
+# if it were one: this pseudo-header, in the file format's Chinese, with its English like every header.
+CRS_HEADER, CRS_HEADER_EN = "坐标系", "CRS"
 
 ENTERPRISES = EntitySpec(
     "enterprises", "企业", "Enterprises",

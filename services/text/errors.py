@@ -124,3 +124,15 @@ TEXT.update({  # road closures and the road network (services/roads, dashboard/a
     "route.unreachable": ("终点不可达（道路阻断或路网不连通）", "the destination cannot be reached (closed roads)"),
     "route.minutes": ("minutes 应为 1 到 6 个 0–240 的数", "minutes must be 1 to 6 numbers in 0-240"),
 })
+TEXT.update({  # the map, template and plan endpoints (dashboard/api/map.py, evacuation.py, exports.py)
+    "api.title": ("{region}应急一张图 API", "{region} Emergency Map API"),
+    "health.unavailable": ("数据库无法连接", "the database cannot be reached"),
+    "entity.unknown": ("未知数据类型“{entity}”", "unknown entity '{entity}'"),
+    "feature.not_found": ("{layer} 中没有编号 {id}", "no {layer} with id {id}"),
+    "search.q_length": ("查询词应为1到100个字", "q must be 1 to 100 characters"),
+    "filter.view": ("“{view}” 不是可用的视图（可选：{allowed}）", "'{view}' is not a view (one of: {allowed_en})"),
+    "plan.not_found": ("没有编号为 {id} 的疏散方案", "no plan with id {id}"),
+    # What filter.choice's {what} names.
+    "choice.layer": ("图层", "layer"), "choice.measure": ("指标", "measure"), "choice.language": ("语言", "language"),
+    "choice.paper": ("纸张", "paper size"),
+})

@@ -44,3 +44,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "measure.shelter_places_per_1000": ("每千人避难可用位数（人口为示例数据）",
                                         "Shelter places per 1000 residents (sample population)"),
 }
+TEXT.update({  # the downloaded map's file name (dashboard/api/exports.py); region_en has underscores for spaces
+    "map_filename": ("{region}一张图_{day}.{suffix}", "{region_en}_map_{day}.{suffix}"),
+})

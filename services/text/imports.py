@@ -8,7 +8,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "decimals": ("“{value}” 的小数超过 {decimals} 位", "'{value}' has more than {decimals} decimal places"),
     "range": ("{value} 超出范围（{minimum}～{maximum}）", "{value} is out of range ({minimum} to {maximum})"),
     "too_long": ("长度超过 {max_length} 个字符", "is longer than {max_length} characters"),
-    "choice": ("“{value}” 不是允许的值（可选：{choices}）", "'{value}' is not allowed (one of: {choices})"),
+    "choice": ("“{value}” 不是允许的值（可选：{choices}）", "'{value}' is not allowed (one of: {choices_en})"),
     "bool": ("“{value}” 应为 是 或 否", "'{value}' must be 是 or 否 (yes/no)"),
     "date": ("“{value}” 不是日期（应为 YYYY-MM-DD）", "'{value}' is not a date (YYYY-MM-DD)"),
     "phone": ("“{value}” 不是电话号码", "'{value}' is not a phone number"),
@@ -56,3 +56,34 @@ TEXT: dict[str, tuple[str, str]] = {
                 "Excel or WPS and save it again"),
     "crs": ("未知坐标系“{value}”（可选：WGS84、GCJ02、BD09）", "unknown coordinate system '{value}'"),
 }
+TEXT.update({
+    "row_message": ("第{row}行 {column}: {reason}", "Row {row} {column}: {reason_en}"),  # RowError as one line
+    # What a reference column names (unknown_ref's {what}).
+    "ref.depots": ("储备库", "depots"), "ref.teams": ("救援队伍", "rescue teams"),
+    "ref.items": ("物资目录", "the supply catalogue"),
+})
+# The downloadable import templates (services/data/templates.py): each column described in a cell comment and on
+# the notes sheet.
+TEXT.update({
+    "template.kind.text": ("文本", "text"), "template.kind.int": ("整数", "whole number"),
+    "template.kind.float": ("数字", "number"), "template.kind.date": ("日期 YYYY-MM-DD", "date YYYY-MM-DD"),
+    "template.kind.bool": ("是/否", "是/否 (yes/no)"), "template.kind.choice": ("选项", "choice"),
+    "template.kind.lon": ("经度（度）", "longitude (degrees)"), "template.kind.lat": ("纬度（度）", "latitude (degrees)"),
+    "template.kind.credit_code": ("18位统一社会信用代码", "18-character unified social credit code"),
+    "template.kind.phone": ("电话", "phone number"),
+    "template.kind.township": ("乡镇街道名称或9位代码（可空：按坐标自动判定）",
+                               "township name or 9-digit code (may be empty: found from the coordinates)"),
+    "template.kind.decimal": ("数字（最多 {decimals} 位小数）", "number (at most {decimals} decimal places)"),
+    "template.required": ("必填", "required"), "template.optional": ("选填", "optional"),
+    "template.choices": ("可选值：{choices}", "one of: {choices_en}"),
+    "template.range": ("范围：{low}～{high}", "range: {low} to {high}"),
+    "template.separator": ("；", "; "),
+    "template.notes": ("说明", "Notes"), "template.column": ("列名", "Column"),
+    "template.description": ("说明", "Description"),
+    "template.crs": ("导入时声明：WGS84（含 CGCS2000）、GCJ02（高德/腾讯）或 BD09（百度）",
+                     "declared when importing: WGS84 (including CGCS2000), GCJ02 (Amap/Tencent) or BD09 (Baidu)"),
+    "template.validation": ("整体校验", "Validation"),
+    "template.validation_note": ("任一行有误则整份文件不导入，并列出行号、列名和原因",
+                                 "if any row is wrong, nothing of the file is imported and every problem is listed "
+                                 "with its row, column and reason"),
+})

@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field, StrictBool
 from dashboard.api.models import CodedReason, Number, RecordId, Reply, Request, Text, Timestamp
 from services import vocabulary
 from services.evacuation.moves import MAX_OCCUPANCY, MAX_PEOPLE_PER_MOVE
+from services.text import t
 from services.vocabulary import FIVE_HAVES
 
 
@@ -46,7 +47,7 @@ class ProfileSave(Request):
 class ScenarioBody(Request):
     """An evacuation scenario: which hazard points move (empty lists: all), to shelters within a travel time."""
 
-    name: Text(100) = "疏散方案"
+    name: Text(100) = t("plan.title")  # as services/evacuation/scenario.py names a plan
     hazard_types: list[Literal[vocabulary.HAZARD_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
     warning_levels: list[Literal[vocabulary.WARNING_LEVELS]] = Field(default_factory=list)  # type: ignore[valid-type]
     townships: list[Text(9)] = Field(default_factory=list, max_length=100)  # official township codes
