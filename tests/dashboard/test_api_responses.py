@@ -18,7 +18,8 @@ CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "
            ("POST", "/api/v1/warnings/cap"), ("POST", "/api/v1/supplies/profile"),
            ("POST", "/api/v1/evacuation/plans"), ("POST", "/api/v1/evacuation/moves"),
            ("POST", "/api/v1/roads/blocks"), ("POST", "/api/v1/hazards/<id:hazard_id>/patrols"),
-           ("POST", "/api/v1/incidents/<id:incident_id>/photos"), ("POST", "/api/v1/patrols/<id:patrol_id>/photos")}
+           ("POST", "/api/v1/incidents/<id:incident_id>/photos"), ("POST", "/api/v1/patrols/<id:patrol_id>/photos"),
+           ("POST", "/api/v1/handover")}
 COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
             ("POST", "/api/v1/routes/plan"), ("POST", "/api/v1/analysis/siting")}  # POST for a body, nothing stored
 
@@ -190,6 +191,7 @@ def _map_and_exports(call) -> None:
     call("GET", "/api/v1/search", "/api/v1/search?q=黔江")
     assert call("GET", "/api/v1/search", "/api/v1/search?q=").status_code == 400
     call("GET", "/api/v1/choropleth/{measure}", "/api/v1/choropleth/shelter_places_per_1000")
+    assert call("GET", "/api/v1/nearby", "/api/v1/nearby?lon=108.77&lat=29.53&radius_m=3000").get_json()
     call("POST", "/api/v1/area", json={"type": "Feature", "geometry": {"type": "Point", "coordinates": [108.77, 29.53]},
                                        "properties": {"radius": 3000}})
     call("GET", "/api/v1/templates/{entity}.xlsx", "/api/v1/templates/hazards.xlsx")
@@ -239,6 +241,8 @@ def _dispatch(call) -> None:
     assert call("GET", "/api/v1/incidents/{incident_id}", one).get_json()["orders"]
     assert call("GET", "/api/v1/events", "/api/v1/events?since=0").get_json()["events"]
     assert call("GET", "/api/v1/feed", "/api/v1/feed?kinds=incident&limit=5").get_json()["lines"]
+    note = call("POST", "/api/v1/handover", json={"note": "夜间关注城西滑坡"}).get_json()
+    assert call("GET", "/api/v1/handover/latest").get_json()["handover"]["id"] == note["handover"]["id"]
     warning = call("POST", "/api/v1/warnings", json={
         "level": "橙", "hazard_type": "滑坡", "headline": "强降雨", "townships": ["500114003"],
         "recipients": [{"name": "张三", "phone": "13800000000"}]}).get_json()
