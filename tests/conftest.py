@@ -23,11 +23,12 @@ BACKENDS = ("sqlite", "postgis")
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Under pytest-xdist (``make test``), the browser tests run on one worker, one after another: they share a
-    served app and a chromium per worker, and two browsers at once on two cores only slow each other."""
+    """Under pytest-xdist (``make test``, ``--dist loadgroup``) a module's tests run on one worker in their order
+    (module fixtures are set up once, and some tests read what an earlier one wrote), and the browser tests all on one,
+    one after another: they share a served app and a chromium, and two browsers on two cores only slow each other."""
     for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def require(condition: bool, reason: str) -> None:

@@ -35,9 +35,10 @@ def data_names(served: str) -> list[str]:
     from services.models import (  # noqa: F401  (the models the names come from)
         Depot, Enterprise, HazardPoint, MonitoringStation, RescueTeam, Shelter, UserAccount, Vehicle, Village,
     )
-    from services.models.dispatch import WarningRecipient
-    columns = [UserAccount.display_name, Vehicle.plate, Vehicle.driver_name, Village.name, HazardPoint.village, Enterprise.industrial_park,
-               WarningRecipient.name, RescueTeam.specialties, RescueTeam.equipment]
+    from services.models.dispatch import Incident, Warning, WarningRecipient
+    columns = [UserAccount.display_name, Vehicle.plate, Vehicle.driver_name, Village.name, HazardPoint.village,
+               Enterprise.industrial_park, WarningRecipient.name, Incident.title, Warning.headline,
+               RescueTeam.specialties, RescueTeam.equipment]  # incidents and warnings as their authors typed them
     for model in (Enterprise, HazardPoint, Shelter, Depot, RescueTeam, MonitoringStation):
         columns += [model.name, model.address, model.contact_person]
     names: set[str] = set()
