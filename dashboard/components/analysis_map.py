@@ -46,8 +46,12 @@ def legend(title: str, classes: list[ValueClass], colours: list[str], lang: str,
     return [html.Div(title, className="an-legend-title"), *rows, *([html.Div(note, className="hint")] if note else [])]
 
 
-def analysis_map(lang: str) -> dl.Map:
-    townships = dl.GeoJSON(url="/api/v1/townships", id=TOWNSHIPS, hideout={"lang": lang, "crs": "WGS84"},
+def analysis_map(lang: str, townships_data: dict) -> dl.Map:
+    """The map; the townships' outlines come with the layout (about 55 kB), not by ``url``: dash-leaflet 1.1.3's
+    GeoJSON drops any property change that arrives while its url is still loading (``updateGeojson`` returns while
+    busy and draws the fetched data with the props of the moment it started), so classes that the first refresh sends
+    before a slow fetch ends were lost and the townships stayed white."""
+    townships = dl.GeoJSON(data=townships_data, id=TOWNSHIPS, hideout={"lang": lang, "crs": "WGS84"},
                            style={"variable": "qj.townshipStyle"}, onEachFeature={"variable": "qj.townshipOnEach"},
                            coordsToLatLng={"variable": "qj.coordsToLatLng"})
     density = dl.GeoJSON(id=DENSITY, data=EMPTY, hideout={"measure": "", "uppers": [], "colours": []},

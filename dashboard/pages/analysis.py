@@ -37,6 +37,7 @@ from services.analysis.trends import trend_filter, trends
 from services.data.geography import township_list
 from services.clock import now_utc
 from services.db.uow import unit_of_work
+from services.map.layers import townships_geojson
 from services.errors import FieldError
 from services.map.layers import sample_in_use, township_codes
 from services.text import normalise_language, t, term_options
@@ -116,6 +117,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         townships = [{"label": name if lang == "zh" else name_en, "value": code}
                      for code, name, name_en in township_list(uow)]
         sample = sample_in_use(uow)
+        outlines = townships_geojson(uow)
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Download(id=DOWNLOAD),
         html.Div([html.H2(t("an.title", lang)),
@@ -126,7 +128,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.Div(id=MESSAGE, role="status"),
         html.Div(id=CARDS, className="an-cards"),
         html.Div([
-            html.Div([amap.analysis_map(lang), html.Div(id=amap.LEGEND, className="an-legend")],
+            html.Div([amap.analysis_map(lang, outlines), html.Div(id=amap.LEGEND, className="an-legend")],
                      className="an-map-wrap"),
             html.Div(_graph(FIG_RISK, lang), className="an-panel an-risk-panel"),
         ], className="an-row"),
