@@ -379,3 +379,26 @@ def test_the_map_is_live_and_keeps_the_users_view(page, served):
             c.execute(text("DELETE FROM incident_event WHERE incident_id = :i"), {"i": incident["id"]})
             c.execute(text("DELETE FROM incident WHERE id = :i"), {"i": incident["id"]})
         engine.dispose()
+
+
+def test_a_filter_chosen_while_a_layer_is_still_loading_is_the_one_drawn(page, served):
+    """dash-leaflet 1.1.3's GeoJSON ignores a new url that arrives while the previous one is loading: on a slow
+    answer the map kept drawing every hazard point while the filter said 濯水镇 (and the count agreed with the filter)."""
+    counts = open_map(page, served)
+    expected = api_count(served, "hazards", township="500114112", hazard_type="滑坡")
+    assert 0 < expected < api_count(served, "hazards", hazard_type="滑坡") < counts["hazards"]
+    slow = {"n": 0}
+
+    def delayed(route):
+        slow["n"] += 1
+        if slow["n"] == 1:
+            page.wait_for_timeout(4000)  # the first answer after the filter takes its time
+        route.continue_()
+    page.route("**/api/v1/layers/hazards*", delayed)
+    choose(page, "filter-hazard-type", "滑坡")  # a first change: its hazard layer answer is slow …
+    page.wait_for_timeout(500)
+    choose(page, "filter-township", "濯水镇")  # … and the user narrows further before it arrived
+    page.wait_for_function(f"() => document.querySelector('#count-hazards').innerText === '{expected} 处'")
+    wait_on_map(page, "hazards", expected)
+    page.wait_for_timeout(4500)  # the slow first answer has come and gone: the map still shows the last choice
+    assert on_map(page, "hazards") == expected

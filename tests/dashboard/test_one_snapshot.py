@@ -61,9 +61,9 @@ def test_a_supply_plan_reads_in_one_unit_and_solves_after_it_closed(seeded, sess
     page = _page("supply")
     real, held = routes.solve_deliveries, []
     monkeypatch.setattr(routes, "solve_deliveries",
-                        lambda problem, s: held.append(get_engine(seeded.database_url).pool.checkedout()) or
-                        real(problem, s))
+                        lambda problem, s, **options: held.append(get_engine(seeded.database_url).pool.checkedout())
+                        or real(problem, s, **options))
     with app.server.app_context():
         _map, _result, stored = page._run(1, [], [], [], 1, 1, [], None, "zh")
-    assert stored["totals"] and held == [0]  # no connection held while PyVRP runs
+    assert stored["totals"] and held and set(held) == {0}  # no connection held while PyVRP runs (either wave)
     assert sessions == {"units": [False], "all": [False]}  # the road graph's closures read in the same unit

@@ -69,6 +69,7 @@ def test_township_staff_set_head_counts_only_of_their_shelters(sample):
 
 def test_township_staff_read_only_their_incidents(sample):
     township, duty, _ = _clients(sample)
+    assert duty.post("/api/v1/incidents", json=_incident(SEATS[HOME], "城东事件")).status_code == 201  # its own
     away_id = duty.post("/api/v1/incidents", json=_incident(SEATS[AWAY], "城南事件")).get_json()["id"]
     listed = township.get("/api/v1/incidents").get_json()
     rows = listed["incidents"] if isinstance(listed, dict) else listed
