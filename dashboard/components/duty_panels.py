@@ -15,7 +15,7 @@ from services.clock import format_local
 from services.db.uow import unit_of_work
 from services.dispatch.ack_board import ack_board, escalate
 from services.dispatch.incidents import change_status, incident_detail
-from services.dispatch.warnings import active_warnings
+from services.dispatch.warnings import active_warnings, role_text
 from services.errors import FieldError
 from services.field.photos import photos_of
 from services.text import t
@@ -157,7 +157,7 @@ def _board(board, lang: str) -> html.Ul:
         if r.state in ("waiting", "overdue"):
             controls.append(html.Button(t("duty.board_escalate", lang), id={"type": B_ESCALATE, **key}, n_clicks=0,
                                         title=t("duty.board_escalate_tip", lang)))
-        items.append(html.Li([html.Span(t("duty.board_person", lang, name=r.name, role=r.role, phone=r.phone or ""),
+        items.append(html.Li([html.Span(t("duty.board_person", lang, name=r.name, role=role_text(r.role, lang), phone=r.phone or ""),
                                         className="board-person"),
                               html.Span(state, className="board-state"), html.Span(controls, className="board-controls")],
                              className=f"board-row board-{r.state}" + (" alarm" if r.alarm else "")))

@@ -20,7 +20,7 @@ from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, Forbidden, NotFound
 from services.map.area import circle_polygon, polygon_from_geojson
 from services.models import HazardPoint, Township, UserAccount, Warning, WarningRecipient, utcnow
-from services.text import t
+from services.text import t, term
 
 LEVELS = vocabulary.WARNING_COLOUR_LEVELS
 
@@ -231,3 +231,18 @@ def active_warnings(uow: UnitOfWork, now: dt.datetime | None = None) -> list[dic
         overdue = now > w.issued_at + dt.timedelta(minutes=w.ack_timeout_min)
         result.append(_summary(w, now, total, acked, total - acked if overdue else 0))
     return result
+
+
+def role_text(role: str | None, lang: str = "zh") -> str:
+    """A recipient's role as the reader sees it: a vocabulary role (责任人, 监测员, 乡镇值守) in the reader's language,
+    a hazard point's monitor as ``warning.monitor_role`` stored it (Chinese, with the point's name) re-rendered in the
+    reader's language, any role a person typed (乡长) as typed."""
+    if not role:
+        return ""
+    if role in vocabulary.RECIPIENT_ROLES:
+        return term(role, lang)
+    head, tail = t("warning.monitor_role", "zh", hazard="\0").split("\0")
+    if role.startswith(head) and role.endswith(tail) and len(role) > len(head) + len(tail):
+        return t("warning.monitor_role", lang, hazard=role[len(head):len(role) - len(tail)])
+    return role
+

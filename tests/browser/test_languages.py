@@ -35,16 +35,25 @@ def data_names(served: str) -> list[str]:
     from services.models import (  # noqa: F401  (the models the names come from)
         Depot, Enterprise, HazardPoint, MonitoringStation, RescueTeam, Shelter, UserAccount, Vehicle, Village,
     )
-    from services.models.dispatch import Incident, Warning, WarningRecipient
+    from services.dispatch.warnings import role_text
+    from services.models.dispatch import Incident, IncidentEvent, Warning, WarningRecipient
+    from services.models.roads import RoadBlock
     columns = [UserAccount.display_name, Vehicle.plate, Vehicle.driver_name, Village.name, HazardPoint.village,
                Enterprise.industrial_park, WarningRecipient.name, Incident.title, Warning.headline,
                RescueTeam.specialties, RescueTeam.equipment]  # incidents and warnings as their authors typed them
     for model in (Enterprise, HazardPoint, Shelter, Depot, RescueTeam, MonitoringStation):
         columns += [model.name, model.address, model.contact_person]
+    columns.append(RoadBlock.reason)  # a closure's reason as the duty officer typed it
     names: set[str] = set()
     with unit_of_work(SETTINGS[served]) as uow:
         for column in columns:
             names.update(v for v in uow.session.scalars(select(column).distinct()) if v and CJK.search(v))
+        # roles a person typed (乡长); the vocabulary's and the monitors' roles are rendered, so they are not exempt
+        names.update(r for r in uow.session.scalars(select(WarningRecipient.role).distinct())
+                     if r and CJK.search(r) and role_text(r, "en") == r)
+        # notes typed at a step of an incident (a parameter kept as typed)
+        names.update(p["note"] for p in uow.session.scalars(select(IncidentEvent.params))
+                     if isinstance(p, dict) and isinstance(p.get("note"), str) and CJK.search(p["note"]))
     return sorted(names, key=len, reverse=True)
 
 

@@ -234,3 +234,11 @@ def test_the_duty_view_reads_warnings_in_two_queries_however_many_there_are(haza
             event.remove(engine, "before_cursor_execute", listener)
     assert len(active) == 6 and all(w["recipients_total"] == 3 for w in active)
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+
+
+def test_a_recipients_role_reads_in_the_readers_language():
+    from services.dispatch.warnings import role_text
+    assert role_text("监测员（马家湾滑坡）", "en") == "Monitor (马家湾滑坡)"  # the point's name is data
+    assert role_text("监测员（马家湾滑坡）", "zh") == "监测员（马家湾滑坡）"
+    assert role_text("责任人", "en") != "责任人" and role_text("责任人", "zh") == "责任人"
+    assert role_text("乡长", "en") == "乡长" and role_text(None, "en") == ""  # typed by a person: as typed
