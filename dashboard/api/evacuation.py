@@ -12,6 +12,7 @@ from dashboard.api.models.evacuation import (
     OccupancySet,
     Plan,
     PlanList,
+    PrintoutQuery,
     Profile,
     ProfileSave,
     ProfileVersion,
@@ -27,6 +28,7 @@ from services.evacuation.plan_geojson import plan_features
 from services.evacuation.plan_printout import plan_html, plan_workbook
 from services.evacuation.plans import Scenario, ScenarioError, list_plans, load_plan, save_plan
 from services.evacuation.moves import update_occupancy
+from services.data.geography import township_names
 from services.evacuation.shelters import capacity_summary
 from services.supply.needs import current_profile, supply_coverage
 from services.text import both
@@ -113,6 +115,13 @@ def _saved_plan(plan_id: int):
         return load_plan(uow, plan_id)
 
 
+def _printable(plan_id: int):
+    """A saved plan, the language asked for and the township names in it (one snapshot); the plan is None if unknown."""
+    lang = parse_query(PrintoutQuery, request.args).lang
+    with unit() as uow:
+        return load_plan(uow, plan_id), lang, township_names(uow, lang)
+
+
 @evacuation_api.get("/api/v1/evacuation/plans")
 @responds(PlanList, errors=(503,))
 def plans():
@@ -133,13 +142,14 @@ def get_plan(plan_id: int):
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>.xlsx")
-@responds(None, media_type=XLSX, errors=(404, 503))
+@query(PrintoutQuery)
+@responds(None, media_type=XLSX, errors=(400, 404, 503))
 def plan_xlsx(plan_id: int):
-    """A saved plan as an Excel workbook: a summary, then one sheet per township."""
-    plan = _saved_plan(plan_id)
+    """A saved plan as an Excel workbook: a summary, then one sheet per township (``lang``: zh or en)."""
+    plan, lang, names = _printable(plan_id)
     if plan is None:
         return bad("id", *both("plan.not_found", id=plan_id), 404)
-    return Response(plan_workbook(plan, app_settings()), mimetype=XLSX,
+    return Response(plan_workbook(plan, app_settings(), lang, names), mimetype=XLSX,
                     headers={"Content-Disposition": f"attachment; filename=evacuation_plan_{plan_id}.xlsx"})
 
 
@@ -155,13 +165,14 @@ def plan_geojson(plan_id: int):
 
 
 @evacuation_api.get("/api/v1/evacuation/plans/<id:plan_id>.html")
-@responds(None, media_type="text/html", errors=(404, 503))
+@query(PrintoutQuery)
+@responds(None, media_type="text/html", errors=(400, 404, 503))
 def plan_printable(plan_id: int):
-    """A saved plan as a printable page."""
-    plan = _saved_plan(plan_id)
+    """A saved plan as a printable page (``lang``: zh or en)."""
+    plan, lang, names = _printable(plan_id)
     if plan is None:
         return bad("id", *both("plan.not_found", id=plan_id), 404)
-    return Response(plan_html(plan, app_settings()), content_type="text/html; charset=utf-8")
+    return Response(plan_html(plan, app_settings(), lang, names), content_type="text/html; charset=utf-8")
 
 
 @evacuation_api.post("/api/v1/evacuation/moves")

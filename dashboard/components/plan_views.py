@@ -121,9 +121,10 @@ def plan_summary(saved: SavedPlan | None, lang: str, settings=None, townships: d
         parts.append(html.P(t("plan.synthetic", lang), className="hint"))
     if saved.stored:
         parts.append(html.Div([
-            html.A(t("plan.excel", lang), href=f"/api/v1/evacuation/plans/{saved.id}.xlsx",
+            html.A(t("plan.excel", lang), href=f"/api/v1/evacuation/plans/{saved.id}.xlsx?lang={lang}",
                    className="button-link plan-excel"),
-            html.A(t("plan.print", lang), href=f"/api/v1/evacuation/plans/{saved.id}.html", target="_blank",
+            html.A(t("plan.print", lang), href=f"/api/v1/evacuation/plans/{saved.id}.html?lang={lang}",
+                   target="_blank",
                    className="button-link plan-print")], className="plan-links"))
     else:  # a what-if (试算): nothing stored to download or print
         parts.append(html.P(t("plan.unsaved", lang), className="hint plan-unsaved"))

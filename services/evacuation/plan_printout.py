@@ -21,10 +21,17 @@ _PAGE_STYLE = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif
                "@page{size:A4;margin:12mm}")
 
 
-def _by_township(saved: SavedPlan) -> list[tuple[str, list[DemandRow]]]:
+def _township(code: str | None, name: str, names: dict[str, str] | None) -> str:
+    """A township as the reader reads it: by its code (or, in plans saved before codes were kept, its stored name)
+    in ``names`` (services.data.geography.township_names), else as stored."""
+    names = names or {}
+    return names.get(code or "", names.get(name, name))
+
+
+def _by_township(saved: SavedPlan, names: dict[str, str] | None = None) -> list[tuple[str, list[DemandRow]]]:
     groups: dict[str, list[DemandRow]] = {}
     for d in saved.plan.demand:
-        groups.setdefault(d.township_name, []).append(d)
+        groups.setdefault(_township(d.township_code, d.township_name, names), []).append(d)
     return sorted(groups.items())
 
 
@@ -36,7 +43,8 @@ def _reason(d: DemandRow, lang: str) -> str:
     return d.unmet_reason.text(lang) if d.unmet_reason else ""
 
 
-def plan_workbook(saved: SavedPlan, settings: Settings, lang: str = "zh") -> bytes:
+def plan_workbook(saved: SavedPlan, settings: Settings, lang: str = "zh",
+                  townships: dict[str, str] | None = None) -> bytes:
     """The plan as an Excel workbook: a summary sheet, then one sheet per township of the demand points.
 
     Every cell goes through ``append_row``: a name from the data is text, never a live formula.
@@ -66,10 +74,11 @@ def plan_workbook(saved: SavedPlan, settings: Settings, lang: str = "zh") -> byt
     append_row(summary, [t(k, lang) for k in ("plan.col_shelter", "evac.col_township", "plan_print.available_before",
                                               "plan_print.arrivals", "plan_print.remaining")])
     for s in plan.shelters:
-        append_row(summary, [s.name, s.township_name, s.available_before, s.arrivals, s.remaining])
+        append_row(summary, [s.name, _township(s.township_code, s.township_name, townships), s.available_before,
+                             s.arrivals, s.remaining])
     heads = ("plan.col_hazard", "plan_print.people_to_move", "plan.col_shelter", "plan.col_people",
              "plan.col_minutes", "plan.unmet_title", "plan.col_reason")
-    for township, rows in _by_township(saved):
+    for township, rows in _by_township(saved, townships):
         sheet = book.create_sheet(sheet_title(township))
         append_row(sheet, [t(k, lang) for k in heads])
         for cell in sheet[1]:
@@ -86,7 +95,7 @@ def plan_workbook(saved: SavedPlan, settings: Settings, lang: str = "zh") -> byt
     return buffer.getvalue()
 
 
-def plan_html(saved: SavedPlan, settings: Settings, lang: str = "zh") -> str:
+def plan_html(saved: SavedPlan, settings: Settings, lang: str = "zh", townships: dict[str, str] | None = None) -> str:
     """A printable page of the plan (A4, tables per township); every text from data is escaped."""
     plan, totals = saved.plan, saved.plan.totals
     sep = t("list.separator", lang)
@@ -102,7 +111,7 @@ def plan_html(saved: SavedPlan, settings: Settings, lang: str = "zh") -> str:
     heads = "".join(f"<th>{escape(t(k, lang))}</th>" for k in (
         "plan.col_hazard", "plan_print.people_to_move", "plan.col_shelter", "plan.col_people", "plan.col_minutes",
         "plan_print.via", "plan.unmet_title"))
-    for township, rows in _by_township(saved):
+    for township, rows in _by_township(saved, townships):
         body = []
         for d in rows:
             unmet = t("plan_print.unmet_cell", lang, unmet=d.unmet, reason=_reason(d, lang)) if d.unmet else ""

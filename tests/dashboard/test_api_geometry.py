@@ -58,7 +58,8 @@ def _wrap(endpoint: str, geometry_json: str) -> tuple[str, str, str]:
 @pytest.fixture(scope="module", params=BACKENDS)
 def empty(request, tmp_path_factory):
     """Geography and catalogue only; nothing here may be written by a refused request."""
-    settings = prepared(request.param, tmp_path_factory.mktemp(f"geometry-{request.param}"), tmp_path_factory, with_sample=False)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"geometry-{request.param}"), tmp_path_factory,
+                        with_sample=False)
     yield settings
     _cleanup(settings)
 

@@ -133,7 +133,8 @@ def _validator(doc: dict, name: str):
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def sample(request, tmp_path_factory):
-    base = prepared(request.param, tmp_path_factory.mktemp(f"answers-{request.param}"), tmp_path_factory, with_sample=True)
+    base = prepared(request.param, tmp_path_factory.mktemp(f"answers-{request.param}"), tmp_path_factory,
+                    with_sample=True)
     settings = dataclasses.replace(base, route_solver=dataclasses.replace(base.route_solver, max_seconds=0.5))
     yield signed_in(create_app(settings).server.test_client(), settings)
     _cleanup(settings)

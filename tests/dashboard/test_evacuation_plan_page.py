@@ -16,7 +16,8 @@ from tests.dashboard.test_evacuation_page import run
 @pytest.fixture(scope="module", params=BACKENDS)
 def sample(request, tmp_path_factory):
     """A database with the full sample that the plan runs may write to (a run saves its plan)."""
-    settings = prepared(request.param, tmp_path_factory.mktemp(f"plan-{request.param}"), tmp_path_factory, with_sample=True)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"plan-{request.param}"), tmp_path_factory,
+                        with_sample=True)
     yield settings
     _cleanup(settings)
 
@@ -162,3 +163,31 @@ def test_a_saved_plan_as_map_layers_for_other_maps(app, sample):
     assert client.get("/api/v1/evacuation/plans/99999.geojson").status_code == 404
     township = signed_in(app.server.test_client(), sample, "township", "500114001")
     assert township.get(f"/api/v1/evacuation/plans/{plan_id}.geojson").status_code == 403
+
+
+def test_the_printouts_name_townships_in_the_language_asked_for(app, sample):
+    import io
+    from html import escape
+
+    import openpyxl
+    from sqlalchemy import create_engine, text
+    client = signed_in(app.server.test_client(), sample)
+    plan = client.post("/api/v1/evacuation/plans", json={"name": "printout"}).get_json()
+    engine = create_engine(sample.database_url)
+    with engine.connect() as conn:
+        names = {n: en for n, en in conn.execute(text("SELECT name, name_en FROM township"))}
+    engine.dispose()
+    towns = {d["township_name"] for d in plan["demand"]}
+    assert towns and towns <= set(names)
+    english = client.get(f"/api/v1/evacuation/plans/{plan['id']}.html?lang=en").get_data(as_text=True)
+    chinese = client.get(f"/api/v1/evacuation/plans/{plan['id']}.html").get_data(as_text=True)
+    for town in towns:  # a heading per township (names of points and shelters may hold a township's name: data)
+        assert f"<h2>{town}</h2>" in chinese and f"<h2>{town}</h2>" not in english
+        assert f"<h2>{escape(names[town])}</h2>" in english
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/v1/evacuation/plans/{plan['id']}.xlsx?lang=en").data))
+    assert not towns & set(book.sheetnames) and {names[town][:31] for town in towns} <= set(book.sheetnames)
+    summary = book.worksheets[0]
+    column = [c.value for c in next(summary.iter_cols(min_col=2, max_col=2))]
+    assert not towns & set(column)  # the shelters' townships in English too
+    bad = client.get(f"/api/v1/evacuation/plans/{plan['id']}.html?lang=fr")
+    assert bad.status_code == 400 and "lang" in bad.get_data(as_text=True)

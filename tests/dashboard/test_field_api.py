@@ -23,7 +23,8 @@ LIMITS = PhotoLimits(max_per_record=2, max_bytes=40_000, max_pixels=4_000_000)
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def sample(request, tmp_path_factory):
-    base = prepared(request.param, tmp_path_factory.mktemp(f"field-{request.param}"), tmp_path_factory, with_sample=True)
+    base = prepared(request.param, tmp_path_factory.mktemp(f"field-{request.param}"), tmp_path_factory,
+                    with_sample=True)
     settings = dataclasses.replace(base, photos=LIMITS)
     yield settings
     _cleanup(settings)

@@ -17,7 +17,8 @@ QUARTERLY = f"period=quarter&quarter={QUARTER}"
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
-    settings = prepared(request.param, tmp_path_factory.mktemp(f"reports-api-{request.param}"), tmp_path_factory, with_sample=False)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"reports-api-{request.param}"), tmp_path_factory,
+                        with_sample=False)
     build_world(settings)
     yield settings
     _cleanup(settings)

@@ -19,7 +19,8 @@ SEATS = {HOME: (108.7869, 29.5251), AWAY: (108.78149, 29.52086)}
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def sample(request, tmp_path_factory):
-    settings = prepared(request.param, tmp_path_factory.mktemp(f"scope-{request.param}"), tmp_path_factory, with_sample=True)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"scope-{request.param}"), tmp_path_factory,
+                        with_sample=True)
     yield settings
     _cleanup(settings)
 

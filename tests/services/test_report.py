@@ -31,7 +31,8 @@ from tests.services.trend_world import QUARTER, build_world
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
-    settings = prepared(request.param, tmp_path_factory.mktemp(f"report-{request.param}"), tmp_path_factory, with_sample=False)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"report-{request.param}"), tmp_path_factory,
+                        with_sample=False)
     build_world(settings)
     yield settings
     _cleanup(settings)

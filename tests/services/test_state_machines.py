@@ -26,7 +26,8 @@ CAPACITY = {"S1": 20, "S2": 35}
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
-    settings = prepared(request.param, tmp_path_factory.mktemp(f"machines-{request.param}"), tmp_path_factory, with_sample=False)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"machines-{request.param}"), tmp_path_factory,
+                        with_sample=False)
     rows = [{"场所编号": code, "名称": f"场所{code}", "场所类型": "紧急", "场所级别": "Ⅲ", "依托设施": "广场",
              "有效面积(平方米)": "1000", "核定容量(人)": str(cap), "已安置人数": "0", "不可用位数": "0", "状态": "开放",
              "有饭吃": "是", "有衣穿": "是", "有干净水": "是", "有住处": "是", "有医疗": "是",

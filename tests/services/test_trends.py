@@ -25,7 +25,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
-    settings = prepared(request.param, tmp_path_factory.mktemp(f"trends-{request.param}"), tmp_path_factory, with_sample=False)
+    settings = prepared(request.param, tmp_path_factory.mktemp(f"trends-{request.param}"), tmp_path_factory,
+                        with_sample=False)
     build_world(settings)
     yield settings
     _cleanup(settings)

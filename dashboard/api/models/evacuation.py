@@ -13,6 +13,12 @@ from services.text import t
 from services.vocabulary import FIVE_HAVES
 
 
+class PrintoutQuery(Request):
+    """A saved plan on paper: its texts and township names in ``lang``."""
+
+    lang: Literal["zh", "en"] = "zh"
+
+
 class OccupancySet(Request):
     occupancy_people: int = Field(ge=0, le=MAX_OCCUPANCY, strict=True)
 
