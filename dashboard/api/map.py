@@ -12,6 +12,7 @@ from dashboard.api.models.map import (
     AreaSummary,
     Choropleth,
     EntityPath,
+    TemplateQuery,
     FeatureDetails,
     FeaturePath,
     Health,
@@ -105,12 +106,14 @@ def layer(layer: str):
 
 @api.get("/api/v1/templates/<entity>.xlsx")
 @path(EntityPath)
-@responds(None, media_type=XLSX, errors=(404,))
+@query(TemplateQuery)
+@responds(None, media_type=XLSX, errors=(400, 404))
 def template(entity: str):
-    """The import template of an entity, with its Chinese headers."""
+    """The import template of an entity, with its Chinese headers (the file format) and its notes in ``lang``."""
+    lang = parse_query(TemplateQuery, request.args).lang
     if entity not in SPECS:
         return bad("entity", *both("entity.unknown", entity=entity), 404)
-    return send_file(template_xlsx(SPECS[entity]), as_attachment=True,
+    return send_file(template_xlsx(SPECS[entity], lang), as_attachment=True,
                      download_name=f"{entity}_template.xlsx",
                      mimetype=XLSX)
 

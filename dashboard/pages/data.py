@@ -73,7 +73,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                         dropdown(options, "enterprises", lang=lang, id=ids.DATA_ENTITY, clearable=False)]),
             html.Label([t("data.crs", lang),
                         dropdown(_crs_options(lang), "WGS84", lang=lang, id=ids.DATA_CRS, clearable=False)]),
-            html.A(t("data.template", lang), id=ids.DATA_TEMPLATE, href="/api/v1/templates/enterprises.xlsx",
+            html.A(t("data.template", lang), id=ids.DATA_TEMPLATE, href=f"/api/v1/templates/enterprises.xlsx?lang={lang}",
                    className="button-link"),
         ], className="import-controls"),
         dcc.Upload(html.Div(t("data.upload", lang)), id=ids.DATA_UPLOAD, className="upload-box", multiple=False,
@@ -86,9 +86,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     ], className="data-page data-import-page")
 
 
-@callback(Output(ids.DATA_TEMPLATE, "href"), Input(ids.DATA_ENTITY, "value"))
-def _template_link(entity: str) -> str:
-    return f"/api/v1/templates/{entity}.xlsx"
+@callback(Output(ids.DATA_TEMPLATE, "href"), Input(ids.DATA_ENTITY, "value"), State("data-lang", "data"))
+def _template_link(entity: str, lang: str) -> str:
+    return f"/api/v1/templates/{entity}.xlsx?lang={normalise_language(lang)}"
 
 
 @callback(

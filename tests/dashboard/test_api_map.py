@@ -184,3 +184,16 @@ def test_needs_profile_can_be_revised_through_the_api(client):
     bad = client.post("/api/v1/supplies/profile", json={"needs": [{"key": "x", "have": "joy"}]})
     assert bad.status_code == 400 and bad.get_json()["parameter"] == "needs.0.have"
     assert client.get("/api/v1/supplies/profile").get_json()["version"] == version
+
+
+def test_the_import_template_speaks_the_language_asked_for(client):
+    import io
+
+    import openpyxl
+    for lang, notes in (("zh", "说明"), ("en", "Notes")):
+        answer = client.get(f"/api/v1/templates/hazards.xlsx?lang={lang}")
+        assert answer.status_code == 200
+        assert openpyxl.load_workbook(io.BytesIO(answer.data)).sheetnames[1] == notes
+    assert openpyxl.load_workbook(io.BytesIO(client.get("/api/v1/templates/hazards.xlsx").data)).sheetnames[1] == "说明"
+    refused = client.get("/api/v1/templates/hazards.xlsx?lang=de")
+    assert refused.status_code == 400 and "lang" in refused.get_data(as_text=True)

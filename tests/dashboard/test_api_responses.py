@@ -62,7 +62,7 @@ def test_each_operation_documents_only_the_statuses_it_can_give(doc):
         return set(doc["paths"][path][method]["responses"])
     guarded = {"401", "403"}  # every route but /healthz: the sign-in guard and the permission table
     assert statuses("/api/v1/roads", "get") == {"200", "503"} | guarded
-    assert statuses("/api/v1/templates/{entity}.xlsx", "get") == {"200", "404"} | guarded  # no database involved
+    assert statuses("/api/v1/templates/{entity}.xlsx", "get") == {"200", "400", "404"} | guarded  # no database; 400: lang
     assert statuses("/api/v1/incidents", "post") == {"201", "400", "415", "503"} | guarded
     assert statuses("/api/v1/orders/{order_id}/status", "post") == {"200", "400", "404", "409", "415", "503"} | guarded
     assert statuses("/api/v1/openapi.json", "get") == {"200"} | guarded

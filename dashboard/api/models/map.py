@@ -52,6 +52,13 @@ class ExportQuery(Request):
 
 
 
+class TemplateQuery(Request):
+    """An import template: its notes sheet (what each column takes) in ``lang``; the headers are the file format
+    and stay Chinese."""
+
+    lang: Literal["zh", "en"] = "zh"
+
+
 class LayerPath(Request):
     layer: LayerName
 
