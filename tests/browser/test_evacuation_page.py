@@ -102,7 +102,7 @@ def test_computing_a_plan_shows_totals_flows_and_its_excel(page, served):
     assert f"{saved['people']:,} 人" in totals and f"安置 {saved['assigned']:,} 人" in totals
     assert page.locator("#plan-flows path, .plan-map path.leaflet-interactive").count() > 0
     href = page.locator(".plan-excel").get_attribute("href")
-    assert href == f"/api/v1/evacuation/plans/{saved['id']}.xlsx"
+    assert href == f"/api/v1/evacuation/plans/{saved['id']}.xlsx?lang=zh"  # the page's language
     assert page.recorder.console_errors == []
 
 
