@@ -6,10 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.data.specs import FALSE_CELLS, TRUE_CELLS, Column
+from services.data.specs import (
+    CELL_UNITS,
+    DATE_MARKS,
+    DMS_MARKS,
+    FALSE_CELLS,
+    HEMISPHERES,
+    TRUE_CELLS,
+    WEST_OR_SOUTH,
+    Column,
+)
 from services.text import both, t
 
 
@@ -48,7 +58,6 @@ class CellError(ValueError):
 
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 
 
 def credit_check_char(first17: str) -> str:
@@ -75,6 +84,100 @@ def _digits(text: str, integer: bool) -> str:
     raise CellError("not_integer" if integer else "not_number", value=text)
 
 
+UNITS = CELL_UNITS
+_WITH_UNIT = re.compile(r"(?P<number>[+-]?[\d.,]+(?:[eE][+-]?\d+)?)\s*(?P<unit>[^\d\s.,+-][^\d]*)")
+_HEADER_UNIT = re.compile(r"[(\uff08]([^()\uff08\uff09]+)[)\uff09]\s*$")  # half- or full-width brackets
+
+
+def column_unit(column: Column) -> str | None:
+    """The unit a column's header names at its end (``威胁财产(万元)`` → 万元), if it is one of ``UNITS``."""
+    found = _HEADER_UNIT.search(column.header)
+    return found.group(1).strip() if found and found.group(1).strip() in UNITS else None
+
+
+def _without_unit(text: str, integer: bool, column: Column) -> str:
+    """A number written with its unit (``11人``, ``3.5万元``) as a number in the column's unit (a 万元 column takes
+    ``35000元`` as 3.5); a unit of another dimension than the column's, or an unknown one, is refused."""
+    found = _WITH_UNIT.fullmatch(text)
+    if not found:
+        raise CellError("not_integer" if integer else "not_number", value=text)
+    unit = found.group("unit").strip()
+    if unit not in UNITS:  # not a unit at all ("108.9x"): a number typed wrong
+        raise CellError("not_integer" if integer else "not_number", value=text)
+    dimension, factor = UNITS[unit]
+    expected = column_unit(column)
+    if expected is None:  # a header without a unit: only counts (人, 户, 个 …) read as the plain number
+        if dimension != "count":
+            raise CellError("unit_unknown", value=text, unit=unit)
+        return _digits(found.group("number"), integer)
+    expected_dimension, expected_factor = UNITS[expected]
+    if dimension != expected_dimension:
+        raise CellError("unit_mismatch", value=text, unit=unit, expected=expected)
+    number = float(_digits(found.group("number"), False)) * factor / expected_factor
+    return repr(round(number, 9))
+
+
+def _numeric_text(text: str) -> str:
+    """Full-width digits, signs and points as ASCII (NFKC), thousands separators kept for ``_digits`` to check."""
+    return unicodedata.normalize("NFKC", text).strip()  # the ideographic space becomes a space too
+
+
+_HEMISPHERE_WORDS = "|".join(map(re.escape, HEMISPHERES))
+_HEMISPHERE = re.compile(rf"^({_HEMISPHERE_WORDS})\s*|\s*({_HEMISPHERE_WORDS})$")
+_DMS_MARK = re.compile(rf"[{re.escape(DMS_MARKS)}]|\d\s*[dms]\b|\d:\d")
+_DMS_REST = re.compile(rf"[{re.escape(DMS_MARKS)}dms:\s]")
+
+
+def _degrees(text: str) -> str | None:
+    """Degrees-minutes-seconds as decimal degrees (``108°46′14.5″``, ``108°46'14.5"``, ``108度46分14.5秒``,
+    ``E108d46m14.5s``, ``108:46:14.5``; a hemisphere letter or 东经/北纬 at either end); None if it is not one."""
+    if not _DMS_MARK.search(text):
+        return None
+    sign, body = 1, text.strip()
+    for mark in _HEMISPHERE.findall(body):
+        if any(m in WEST_OR_SOUTH for m in mark if m):
+            sign = -1
+    body = _HEMISPHERE.sub("", body)
+    parts = re.findall(r"\d+(?:\.\d+)?", body)
+    rest = re.sub(r"\d+(?:\.\d+)?", "", body)
+    if not 1 <= len(parts) <= 3 or _DMS_REST.sub("", rest):
+        raise CellError("dms", value=text)
+    degrees, minutes, seconds = (float(p) for p in (parts + ["0", "0"])[:3])
+    if minutes >= 60 or seconds >= 60 or (len(parts) > 1 and not degrees.is_integer()):
+        raise CellError("dms", value=text)
+    return repr(round(sign * (degrees + minutes / 60 + seconds / 3600), 9))
+
+
+_YEAR, _MONTH, _DAY = DATE_MARKS
+_DATE = re.compile(rf"(\d{{4}})\s*[-/.{_YEAR}]\s*(\d{{1,2}})\s*[-/.{_MONTH}]\s*(\d{{1,2}})\s*{_DAY}?(?:[ T].*)?")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (which counts a 29 February 1900)
+
+
+def _date(text: str) -> dt.date:
+    """2026-07-02, 2026/7/2, 2026.07.02, 2026年7月2日 (a time after it is ignored), or an Excel day serial."""
+    found = _DATE.fullmatch(text)
+    try:
+        if found:
+            return dt.date(*(int(g) for g in found.groups()))
+        if re.fullmatch(r"\d{5}(\.0+)?", text) and 20000 <= float(text) <= 80000:  # 1954-10-03 … 2119-01-08
+            return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+    except ValueError:
+        pass
+    raise CellError("date", value=text)
+
+
+def _phone(text: str) -> str:
+    """A phone number as offices type it, in one form: full-width digits, spaces, dots, dashes and parentheses
+    dropped; a landline keeps one dash after its area code (010 and 02x: three digits, others four)."""
+    digits = re.sub(r"[\s().\-]", "", text)
+    if not re.fullmatch(r"\+?\d{6,20}", digits):
+        raise CellError("phone", value=text)
+    if digits.startswith("0") and 10 <= len(digits) <= 12:
+        area = 3 if digits.startswith(("010", "02")) else 4
+        return f"{digits[:area]}-{digits[area:]}"
+    return digits
+
+
 def _in_range(value, text: str, column: Column) -> None:
     if (column.minimum is not None and value < column.minimum) or (
             column.maximum is not None and value > column.maximum):
@@ -83,7 +186,11 @@ def _in_range(value, text: str, column: Column) -> None:
 
 def _decimal(text: str, column: Column) -> Decimal:
     """A counted quantity exactly as written (0.1 is one tenth), with at most ``column.decimals`` places."""
-    value = Decimal(_digits(text, False))
+    try:
+        written = _digits(text, False)
+    except CellError:
+        written = _without_unit(text, False, column)
+    value = Decimal(written)
     _in_range(value, text, column)  # before the places: 1e-999999 is a range problem only if below the minimum
     if value != 0 and value.normalize().as_tuple().exponent < -column.decimals:
         raise CellError("decimals", value=text, decimals=column.decimals)
@@ -91,7 +198,15 @@ def _decimal(text: str, column: Column) -> Decimal:
 
 
 def _number(text: str, integer: bool, column: Column):
-    text_digits = _digits(text, integer)
+    try:
+        text_digits = _digits(text, integer)
+    except CellError:
+        if column.kind in ("lon", "lat"):  # a coordinate has no unit, but it may be in degrees-minutes-seconds
+            text_digits = _degrees(text)
+            if text_digits is None:
+                raise
+        else:
+            text_digits = _without_unit(text, integer, column)
     # Excel keeps 15 significant digits and openpyxl writes 16, so a value is kept as Excel would keep it:
     # then an exported file reads back to the very same number.
     value = float(f"{float(text_digits):.15g}")
@@ -124,6 +239,8 @@ def parse_cell(column: Column, raw) -> object:
     if control:
         raise CellError("control_char", char=f"U+{ord(control.group()):04X}", position=control.start() + 1)
     kind = column.kind
+    if kind in ("int", "float", "decimal", "lon", "lat", "date", "phone", "credit_code"):
+        text = _numeric_text(text)
     if kind in ("int", "float", "lon", "lat"):
         return _number(text, kind == "int", column)
     if kind == "decimal":
@@ -141,14 +258,9 @@ def parse_cell(column: Column, raw) -> object:
                             choices_en=t("list.separator", "en").join(column.choices))
         return text
     if kind == "date":
-        try:
-            return dt.date.fromisoformat(text[:10].replace("/", "-"))
-        except ValueError:
-            raise CellError("date", value=text) from None
+        return _date(text)
     if kind == "phone":
-        if not _PHONE.match(text):
-            raise CellError("phone", value=text)
-        return text
+        return _phone(text)
     if kind == "credit_code":
         code = text.upper()
         if len(code) != 18 or any(c not in _CREDIT_CHARS for c in code):

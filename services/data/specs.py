@@ -71,6 +71,19 @@ FALSE_CELLS = frozenset({NO, "无", "n", "no", "false", "0", "×"})
 # The coordinate system a file is declared in is no column, but errors and the template's notes sheet name it as
 # if it were one: this pseudo-header, in the file format's Chinese, with its English like every header.
 CRS_HEADER, CRS_HEADER_EN = "坐标系", "CRS"
+# How offices write numbers, coordinates and dates in a cell (services/data/cells.py reads them): part of the
+# file format too. Units by dimension, as a factor of the dimension's base unit (yuan, people, kg).
+CELL_UNITS: dict[str, tuple[str, float]] = {
+    "元": ("money", 1.0), "万元": ("money", 1e4), "亿元": ("money", 1e8), "万": ("money", 1e4),
+    "人": ("count", 1.0), "户": ("count", 1.0), "个": ("count", 1.0), "名": ("count", 1.0), "处": ("count", 1.0),
+    "座": ("count", 1.0), "辆": ("count", 1.0), "台": ("count", 1.0), "套": ("count", 1.0), "支": ("count", 1.0),
+    "kg": ("mass", 1.0), "千克": ("mass", 1.0), "公斤": ("mass", 1.0), "吨": ("mass", 1000.0), "t": ("mass", 1000.0),
+}
+# before or after a coordinate; letters in capitals only (a lower-case s is the seconds mark of 14.5s)
+HEMISPHERES = ("东经", "北纬", "西经", "南纬", "E", "N", "W", "S")
+WEST_OR_SOUTH = frozenset({"西经", "南纬", "W", "S"})
+DMS_MARKS = "°度′'’分″\"”秒"  # degree, minute and second marks as typed (ASCII d, m, s and colons too)
+DATE_MARKS = ("年", "月", "日")  # 2026年7月2日
 
 ENTERPRISES = EntitySpec(
     "enterprises", "企业", "Enterprises",

@@ -45,7 +45,8 @@ def cell_text(column: Column, places: dict) -> st.SearchStrategy[str]:
     elif kind == "bool":
         base = st.sampled_from(["是", "否", "Y", "no", "1", "0"])
     elif kind == "phone":
-        base = st.from_regex(r"\+?[0-9][0-9\- ]{5,18}[0-9]", fullmatch=True)
+        # as offices type them (spaces, dashes, brackets): at least six digits; stored in one form (cells._phone)
+        base = st.from_regex(r"\+?\(?[0-9]{2,4}\)?[\- ]?[0-9]{4,8}([\- ]?[0-9]{1,4})?", fullmatch=True)
     elif kind == "credit_code":
         base = st.text(st.sampled_from(_CREDIT_CHARS), min_size=17, max_size=17).map(lambda b: b + credit_check_char(b))
     elif kind == "township":
