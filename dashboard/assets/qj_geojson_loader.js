@@ -23,12 +23,12 @@
         var current = true;
         window.fetch(url, {credentials: "same-origin"})
           .then(function (r) { return r.ok ? r.json() : null; })
-          .then(function (geojson) { if (current && geojson) { setLoaded({url: url, data: geojson}); } })
+          .then(function (geojson) { if (current && geojson) { setLoaded(geojson); } })
           .catch(function () { /* offline or refused: the layer keeps what it drew */ });
         return function () { current = false; };
       }, [url, own]);
       if (!own) { return React.createElement(Original, props); }
-      var passed = Object.assign({}, props, {data: loaded ? loaded.data : EMPTY});
+      var passed = Object.assign({}, props, {data: loaded || EMPTY});
       delete passed.url;
       return React.createElement(Original, passed);
     };

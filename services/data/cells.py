@@ -84,15 +84,14 @@ def _digits(text: str, integer: bool) -> str:
     raise CellError("not_integer" if integer else "not_number", value=text)
 
 
-UNITS = CELL_UNITS
 _WITH_UNIT = re.compile(r"(?P<number>[+-]?[\d.,]+(?:[eE][+-]?\d+)?)\s*(?P<unit>[^\d\s.,+-][^\d]*)")
 _HEADER_UNIT = re.compile(r"[(\uff08]([^()\uff08\uff09]+)[)\uff09]\s*$")  # half- or full-width brackets
 
 
 def column_unit(column: Column) -> str | None:
-    """The unit a column's header names at its end (``威胁财产(万元)`` → 万元), if it is one of ``UNITS``."""
+    """The unit a column's header names at its end (``威胁财产(万元)`` → 万元), if it is one of ``CELL_UNITS``."""
     found = _HEADER_UNIT.search(column.header)
-    return found.group(1).strip() if found and found.group(1).strip() in UNITS else None
+    return found.group(1).strip() if found and found.group(1).strip() in CELL_UNITS else None
 
 
 def _without_unit(text: str, integer: bool, column: Column) -> str:
@@ -102,15 +101,15 @@ def _without_unit(text: str, integer: bool, column: Column) -> str:
     if not found:
         raise CellError("not_integer" if integer else "not_number", value=text)
     unit = found.group("unit").strip()
-    if unit not in UNITS:  # not a unit at all ("108.9x"): a number typed wrong
+    if unit not in CELL_UNITS:  # not a unit at all ("108.9x"): a number typed wrong
         raise CellError("not_integer" if integer else "not_number", value=text)
-    dimension, factor = UNITS[unit]
+    dimension, factor = CELL_UNITS[unit]
     expected = column_unit(column)
     if expected is None:  # a header without a unit: only counts (人, 户, 个 …) read as the plain number
         if dimension != "count":
             raise CellError("unit_unknown", value=text, unit=unit)
         return _digits(found.group("number"), integer)
-    expected_dimension, expected_factor = UNITS[expected]
+    expected_dimension, expected_factor = CELL_UNITS[expected]
     if dimension != expected_dimension:
         raise CellError("unit_mismatch", value=text, unit=unit, expected=expected)
     number = float(_digits(found.group("number"), False)) * factor / expected_factor
