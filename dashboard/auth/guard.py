@@ -5,11 +5,13 @@ Each Flask endpoint is listed in ``dashboard/auth/routes.py`` and each Dash call
 refused (and fails tests/dashboard/test_permissions.py). Anonymous requests get 401 under /api and /_dash, a
 redirect to the sign-in page elsewhere. State-changing requests from a browser session carry Flask-WTF's CSRF
 token (forms: a hidden field; Dash: the ``_csrf_token`` cookie, which dash-renderer sends as ``X-CSRFToken``);
-bearer-token requests carry no cookie and so cannot be forged by another site.
+bearer-token requests carry no cookie and so cannot be forged by another site. A state-changing browser request
+whose Origin (or, without one, Referer) names another site is refused before the token is looked at.
 """
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, jsonify, redirect, request, session
 from flask_login import current_user, logout_user
@@ -88,6 +90,25 @@ def principal_of_request() -> Principal | None:
     return g.get("qj_principal") if has_request_context() else None
 
 
+def _check_origin() -> None:
+    """Refuse a state-changing browser request sent from another site (Origin, else Referer, against Host).
+
+    A proxy in front of the app must pass the Host header through (nginx ``proxy_set_header Host $host``).
+    """
+    origin = request.headers.get("Origin")
+    claimed = origin if origin is not None else request.headers.get("Referer")
+    if not claimed:
+        return  # neither header (a non-browser client): the token check decides
+    parts = urlsplit(claimed)
+    if claimed == "null" or (parts.scheme, parts.netloc) != (request.scheme, request.host):
+        raise CSRFError("cross-origin request")
+
+
+def _protect() -> None:
+    _check_origin()
+    current_app.extensions["csrf"].protect()  # raises CSRFError, answered by csrf_refused
+
+
 def guard():
     """before_request: resolve the principal, refuse what the table does not allow, check CSRF."""
     settings = current_app.config["QJ_SETTINGS"]
@@ -95,7 +116,7 @@ def guard():
     unsafe = request.method not in SAFE_METHODS
     if permission is None:  # public: nobody needs to be looked up (the sign-in form still carries its token)
         if unsafe:
-            current_app.extensions["csrf"].protect()  # raises CSRFError, answered by csrf_refused
+            _protect()
         _adopt(None)
         return None
     token_principal = _principal_from_token(settings)
@@ -110,7 +131,7 @@ def guard():
             return _answer(401, "permission.sign_in_required")
         return redirect(f"/login?next={request.full_path.rstrip('?')}")
     if unsafe and principal.via != "token":
-        current_app.extensions["csrf"].protect()  # a browser session: the form field or Dash's X-CSRFToken
+        _protect()  # a browser session: same origin, and the form field or Dash's X-CSRFToken
     if session.get("qj_must_change") and principal.via == "session" and not _machine_request() \
             and request.endpoint != "auth_pages.password":
         return redirect("/account/password")

@@ -182,3 +182,17 @@ def test_anonymous_reading_of_the_map_is_a_setting_and_never_writes(seeded):
     assert client.get("/api/v1/incidents").status_code == 401  # records are not the map
     assert client.post("/api/v1/roads/blocks", json={"point": [108.77, 29.53], "reason": "x"}).status_code == 401
     assert create_app(seeded).server.test_client().get("/api/v1/townships").status_code == 401  # the default
+
+
+def test_a_cross_origin_post_is_refused_even_with_the_token(app, seeded):
+    client, csrf = _session(app, seeded)
+    body = {"incident_id": 999999, "team_id": 1}
+    for headers in ({"Origin": "http://evil.example"}, {"Origin": "null"},
+                    {"Referer": "http://evil.example/page"}, {"Origin": "https://localhost"}):
+        answer = client.post("/api/v1/orders", json=body, headers={"X-CSRFToken": csrf, **headers})
+        assert answer.status_code == 400 and answer.get_json()["error"] == "csrf", headers
+    same = client.post("/api/v1/orders", json=body, headers={"X-CSRFToken": csrf, "Origin": "http://localhost"})
+    assert same.status_code == 404  # same origin: through to the service (no such incident)
+    referred = client.post("/api/v1/orders", json=body,
+                           headers={"X-CSRFToken": csrf, "Referer": "http://localhost/duty"})
+    assert referred.status_code == 404
