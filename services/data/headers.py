@@ -19,6 +19,7 @@ from services.data.specs import CELL_UNITS, HEADER_SYNONYMS, NOTE_ROW_STARTS, SP
 HEADER_SCAN_ROWS = 30       # a header further down than this is no header
 MIN_HEADER_MATCHES = 2      # fewer known headers than this in the best row: fall back to the first row
 _SPACE = re.compile(r"\s+")
+_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])")  # "受威胁\n人数" is one word
 _TRAILING_BRACKET = re.compile(r"\(([^()]*)\)$")
 _MARKS = "*※#"              # "*经度": a required-column mark of many templates
 
@@ -32,8 +33,9 @@ def normalise_header(text) -> str:
 
 
 def shown_header(text) -> str:
-    """A header as messages show it: its line breaks and runs of spaces as one space."""
-    return " ".join(str(text or "").split())
+    """A header as messages show it: a line break between Chinese characters dropped, other line breaks and runs
+    of spaces as one space."""
+    return " ".join(_CJK_BREAK.sub("", str(text or "")).split())
 
 
 def _bracket(normalised: str) -> tuple[str, str | None]:

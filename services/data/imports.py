@@ -11,6 +11,8 @@ SQLite's write lock is not held while a large workbook is parsed.
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +107,7 @@ class ImportReport:
 
 
 @dataclass
-class _Context:
+class ValidationContext:
     """What validation needs from the database: townships, the district and referenced codes."""
 
     region_name: str
@@ -161,13 +163,13 @@ def locate_table(spec: EntitySpec | None, file: ImportFile) -> SourceTable:
     return SourceTable(sheet.name, r + 1, header, tuple(rows))
 
 
-def _load_context(uow: UnitOfWork) -> _Context:
+def load_context(uow: UnitOfWork) -> ValidationContext:
     session, settings = uow.session, uow.settings
     townships = session.scalars(select(Township).order_by(Township.code)).all()
     polys = [t.geom for t in townships]
     district = session.get(AdminArea, settings.region.adcode).geom
     shapely.prepare(district)
-    return _Context(
+    return ValidationContext(
         region_name=settings.region.name_zh,
         district=district,
         township_codes=[t.code for t in townships],
@@ -179,7 +181,7 @@ def _load_context(uow: UnitOfWork) -> _Context:
     )
 
 
-def _township_of(ctx: _Context, lon: float, lat: float) -> str | None:
+def _township_of(ctx: ValidationContext, lon: float, lat: float) -> str | None:
     point = Point(lon, lat)
     for idx in ctx.township_tree.query(point, predicate="intersects"):
         return ctx.township_codes[int(idx)]
@@ -231,7 +233,7 @@ def _letter_header(header: Sequence[str], position: int) -> str:
     return shown_header(header[position]) or get_column_letter(position + 1)
 
 
-def validate_rows(spec: EntitySpec, table: SourceTable, crs: str, ctx: _Context,
+def validate_rows(spec: EntitySpec, table: SourceTable, crs: str, ctx: ValidationContext,
                   mapping: Sequence[str | None] | None = None) -> tuple[list[dict], list[RowError]]:
     """Typed records for every row, or the errors; rows numbered as the spreadsheet shows them."""
     header = list(table.header)
@@ -249,7 +251,7 @@ def validate_rows(spec: EntitySpec, table: SourceTable, crs: str, ctx: _Context,
         for col in spec.columns:
             i = fields.get(col.field)
             cell = raw[i] if i is not None and i < len(raw) else None
-            if i in units and cell is not None and str(cell).strip() != "" and not isinstance(cell, bool):
+            if i in units and _bare_number(cell):
                 cell = f"{cell}{units[i]}"  # a bare number in a 元 column of a 万元 field: read as 元
             try:
                 record[col.field] = parse_cell(col, cell)
@@ -261,6 +263,16 @@ def validate_rows(spec: EntitySpec, table: SourceTable, crs: str, ctx: _Context,
     if not records and not errors:
         errors.append(row_error(table.header_row + 1, spec.headers[0], "empty_file"))
     return records, errors
+
+
+_BARE_NUMBER = re.compile(r"[+-]?[\d.,]+(?:[eE][+-]?\d+)?")
+
+
+def _bare_number(cell) -> bool:
+    """A number without a unit of its own (``35000``, ``３５０００``), which takes the unit of its column's header."""
+    if isinstance(cell, bool) or cell is None:
+        return False
+    return isinstance(cell, (int, float)) or bool(_BARE_NUMBER.fullmatch(unicodedata.normalize("NFKC", str(cell)).strip()))
 
 
 def _repeated_headers(spec: EntitySpec, header: list[str], header_row: int) -> list[RowError]:
@@ -278,7 +290,7 @@ def _repeated_headers(spec: EntitySpec, header: list[str], header_row: int) -> l
     return errors
 
 
-def _check_record(spec: EntitySpec, rec: dict, row_no: int, crs: str, ctx: _Context,
+def _check_record(spec: EntitySpec, rec: dict, row_no: int, crs: str, ctx: ValidationContext,
                   seen: dict[str, int], names: dict[str, str]) -> list[RowError]:
     errs: list[RowError] = []
     if spec.id_field and rec.get(spec.id_field) is not None:
@@ -305,7 +317,7 @@ def _header(spec: EntitySpec, field_name: str) -> str:
     return spec.column(field_name).header
 
 
-def _check_location(spec: EntitySpec, rec: dict, row_no: int, crs: str, ctx: _Context,
+def _check_location(spec: EntitySpec, rec: dict, row_no: int, crs: str, ctx: ValidationContext,
                     names: dict[str, str]) -> list[RowError]:
     """Township (by name, short name or code) and village resolved, the point converted and checked."""
     errs: list[RowError] = []
@@ -364,7 +376,7 @@ def import_table(uow: UnitOfWork, entity: str, table: ImportFile, *, mapping: Se
     source = locate_table(spec, table)
     session = uow.session
     transaction_lock(uow, f"qj-import:{entity}")
-    ctx = _load_context(uow)
+    ctx = load_context(uow)
     records, errors = validate_rows(spec, source, table.crs, ctx, mapping)
     if errors:
         raise ImportRejected(errors)
@@ -381,7 +393,7 @@ def _ignored(spec: EntitySpec, source: SourceTable, mapping: Sequence[str | None
                  if h and (i >= len(fields) or fields[i] is None))
 
 
-def _write(session: Session, spec: EntitySpec, records: list[dict], ctx: _Context,
+def _write(session: Session, spec: EntitySpec, records: list[dict], ctx: ValidationContext,
            is_sample: bool) -> tuple[int, int]:
     model = MODELS[spec.key]
     if spec.key == "stock":
@@ -410,7 +422,7 @@ def _write(session: Session, spec: EntitySpec, records: list[dict], ctx: _Contex
     return created, len(records) - created
 
 
-def _write_stock(session: Session, records: list[dict], ctx: _Context, is_sample: bool) -> int:
+def _write_stock(session: Session, records: list[dict], ctx: ValidationContext, is_sample: bool) -> int:
     """Stock files replace the stock of every depot they name (a stock-taking, 盘点)."""
     depot_ids = {ctx.depot_ids[r["depot_code"]] for r in records}
     session.execute(delete(StockLine).where(StockLine.depot_id.in_(depot_ids)))

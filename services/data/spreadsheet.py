@@ -26,6 +26,7 @@ from openpyxl.workbook.child import INVALID_TITLE_REGEX
 from openpyxl.worksheet.worksheet import Worksheet
 
 from config import ImportLimits
+from services.data.headers import is_blank, is_note_row
 
 _LOG = logging.getLogger(__name__)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"          # compound file: .xls, .et, encrypted .xlsx
@@ -179,15 +180,15 @@ def _read_calamine(content: bytes, limits: ImportLimits) -> list[Sheet]:
 def fill_merged(rows: list[list], ranges: Iterable[tuple[int, int, int, int]]) -> None:
     """Give every cell of a merged range the value of its first cell, in place (0-based inclusive bounds).
 
-    Below its first row a range fills only rows that hold data of their own, so a township merged down past the
-    last record adds no record; the fill never widens the sheet past its widest row (a range A1:XFD1048576 is no
+    Below its first row a range fills only rows that hold data of their own (a note such as 填表人：… is none), so a
+    township merged down past the last record adds no record; the fill never widens the sheet past its widest row (a range A1:XFD1048576 is no
     bomb).
     """
     if not rows:
         return
     width = max(len(r) for r in rows)
     budget = 2 * len(rows) * width  # real ranges never overlap: more writes than this is a crafted file
-    own_data = [any(c is not None and str(c).strip() != "" for c in r) for r in rows]
+    own_data = [not is_blank(r) and not is_note_row(r) for r in rows]
     for r1, c1, r2, c2 in ranges:
         if r1 >= len(rows) or c1 >= len(rows[r1]) or rows[r1][c1] is None or str(rows[r1][c1]).strip() == "":
             continue
