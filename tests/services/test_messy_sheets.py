@@ -47,7 +47,7 @@ EXPECTED = [  # (code, households, people, property 10k yuan, radius, village, t
 ]
 
 
-def messy_xlsx(records=RECORDS, *, merge_township=True) -> bytes:
+def messy_xlsx(records=RECORDS, *, merge_township=True, header=HEADER) -> bytes:
     book = openpyxl.Workbook()
     notes = book.active
     notes.title = "填表说明"
@@ -55,10 +55,10 @@ def messy_xlsx(records=RECORDS, *, merge_township=True) -> bytes:
         notes.append(row)
     sheet = book.create_sheet("隐患点")
     sheet.append([TITLE])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     sheet.append([UNIT_LINE])
     sheet.append([])
-    sheet.append(HEADER)
+    sheet.append(header)
     for record in records:
         sheet.append(record)
     if merge_township:
