@@ -67,6 +67,14 @@ class ImportPreview:
         return self.error_total == 0 and self.total_rows > 0
 
 
+def file_columns(entity: str, table: ImportFile) -> tuple[MappedColumn, ...]:
+    """The columns of ``table``'s header with the field each is imported as by default; no database."""
+    source = locate_table(SPECS[entity], table)
+    auto = column_fields(SPECS[entity], source.header)
+    return tuple(MappedColumn(i, get_column_letter(i + 1), shown_header(h), auto[i], auto[i])
+                 for i, h in enumerate(source.header))
+
+
 def preview_import(uow: UnitOfWork, entity: str, table: ImportFile, mapping: Sequence[str | None] | None = None,
                    *, rows: int = PREVIEW_ROWS) -> ImportPreview:
     """What importing ``table`` as ``entity`` with ``mapping`` (None: from the headers) would store, and why it
