@@ -144,7 +144,7 @@ def _mapping(values) -> list[str | None]:
     Output(ids.DATA_PREVIEW_ROWS, "children"), Output(ids.DATA_CONFIRM, "disabled"),
     Input({"type": ids.DATA_MAP, "col": ALL}, "value"), Input(ids.DATA_CRS, "value"),
     State(ids.DATA_UPLOAD, "contents"), State(ids.DATA_UPLOAD, "filename"), State(ids.DATA_ENTITY, "value"),
-    State("data-lang", "data"), prevent_initial_call=True,
+    State("data-lang", "data"),  # fires when the mapping's dropdowns appear (they come with the preview)
 )
 def _preview_rows(values, crs: str, contents: str, filename: str, entity: str, lang: str):
     """The rows as they would be stored with the mapping shown, and every error; nothing is written."""
