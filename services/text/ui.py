@@ -412,5 +412,5 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.col_action": ("操作", "Action"),
     "data.col_entity": ("对象", "Entity"),
     "data.col_detail": ("详情", "Detail"),
-    "data.row_note": ("行号与 Excel 中一致（表头为第1行）", "Row numbers as in Excel (header is row 1)"),
+    "data.row_note": ("行号与 Excel 中看到的行号一致", "Row numbers as Excel shows them"),
 }
