@@ -64,3 +64,7 @@ DATA_RESULT = "data-result"
 DATA_TEMPLATE = "data-template"
 DATA_COUNTS = "data-counts"
 DATA_AUDIT = "data-audit"
+DATA_PREVIEW = "data-preview"            # the import preview: mapping, rows as understood, errors, confirm
+DATA_PREVIEW_ROWS = "data-preview-rows"
+DATA_CONFIRM = "data-confirm"
+DATA_MAP = "data-map"                    # pattern-matching type of the column → field dropdowns ({"col": i})

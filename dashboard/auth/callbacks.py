@@ -30,7 +30,8 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "an-cards": "analysis.read", "an-download": "analysis.read", "an-fig-incidents": "analysis.read",
     "an-report-docx": "analysis.read", "an-cov-tables": "analysis.read", "an-site-result": "analysis.run",
     # records
-    "data-template": READ, "data-result": RECORDS,
+    "data-template": READ, "data-result": "data.import", "data-preview": "data.import",
+    "data-preview-rows": "data.import",  # the import preview (dashboard/pages/data.py) shows nothing it does not import
     # accounts
     "users-message": "user.manage",
 }

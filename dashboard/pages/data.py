@@ -1,4 +1,8 @@
-"""数据管理: import CSV/Excel files with validation, download templates, see counts and the audit log."""
+"""数据管理: import CSV/Excel/WPS files with validation, download templates, see counts and the audit log.
+
+An upload first shows a preview (the column → field mapping, editable; the first rows as they would be stored; the
+errors); the confirm button writes it with the mapping shown, all or nothing.
+"""
 from __future__ import annotations
 
 import base64
@@ -8,7 +12,7 @@ import logging
 import re
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import ALL, Input, Output, State, callback, dcc, html
 
 from dashboard.components.audit_view import audit_list
 from dashboard.components.widgets import dropdown
@@ -16,6 +20,7 @@ from dashboard import ids
 from dashboard.state import settings
 from services.clock import format_local
 from services.data.imports import ImportRejected, import_table, read_file
+from services.data.preview import ImportPreview, MappedColumn, file_columns, preview_import
 from services.data.specs import SPECS
 from services.data.audit_log import audit_entries
 from services.db.uow import UnitOfWork, unit_of_work
@@ -78,6 +83,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         ], className="import-controls"),
         dcc.Upload(html.Div(t("data.upload", lang)), id=ids.DATA_UPLOAD, className="upload-box", multiple=False,
                    max_size=settings().imports.max_upload_bytes),
+        html.Div(id=ids.DATA_PREVIEW, className="import-preview"),
         html.Div(id=ids.DATA_RESULT, className="import-result"),
         html.Div([html.H3(t("data.counts", lang)), html.Div(counts, id=ids.DATA_COUNTS)],
                  className="data-block"),
@@ -91,33 +97,127 @@ def _template_link(entity: str, lang: str) -> str:
     return f"/api/v1/templates/{entity}.xlsx?lang={normalise_language(lang)}"
 
 
+_IGNORE = "-"  # the dropdown value of a column not imported
+
+
 @callback(
-    Output(ids.DATA_RESULT, "children"), Output(ids.DATA_COUNTS, "children"), Output(ids.DATA_AUDIT, "children"),
-    Input(ids.DATA_UPLOAD, "contents"),
-    State(ids.DATA_UPLOAD, "filename"), State(ids.DATA_ENTITY, "value"), State(ids.DATA_CRS, "value"),
-    State("data-lang", "data"), prevent_initial_call=True,
+    Output(ids.DATA_PREVIEW, "children"), Output(ids.DATA_RESULT, "children"),
+    Input(ids.DATA_UPLOAD, "contents"), Input(ids.DATA_ENTITY, "value"),
+    State(ids.DATA_UPLOAD, "filename"), State("data-lang", "data"), prevent_initial_call=True,
 )
-def _import(contents: str, filename: str, entity: str, crs: str, lang: str):
+def _preview_mapping(contents: str, entity: str, filename: str, lang: str):
+    """An upload (or another data type): the columns of the file found, each with its field as a dropdown."""
     lang = normalise_language(lang)
+    if contents is None:
+        return [], dash.no_update
+    content, problem = _decode_upload(contents, filename, entity)
+    if problem:
+        return [], html.P(t(problem, lang, entity=str(entity)[:40]), className="import-error")
+    try:
+        columns = file_columns(entity, read_file(content, filename, limits=settings().imports))
+    except ImportRejected as exc:
+        return [], _rejection(exc, lang)
+    return _mapping_block(entity, columns, lang), []
+
+
+def _mapping_block(entity: str, columns: tuple[MappedColumn, ...], lang: str) -> list:
+    spec = SPECS[entity]
+    options = [{"label": t("data.ignore", lang), "value": _IGNORE}] + [
+        {"label": c.header if lang == "zh" else c.header_en, "value": c.field} for c in spec.columns]
+    rows = [html.Tr([html.Td(c.letter), html.Td(c.header),
+                     html.Td(dropdown(options, c.field or _IGNORE, lang=lang,
+                                      id={"type": ids.DATA_MAP, "col": c.position}, clearable=False))])
+            for c in columns]
+    return [html.H3(t("data.preview", lang)), html.H4(t("data.mapping", lang)),
+            html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in
+                                            ("data.col_letter", "data.col_header", "data.col_field")])),
+                        html.Tbody(rows)], className="data-table mapping"),
+            html.Div(id=ids.DATA_PREVIEW_ROWS),
+            html.Button(t("data.confirm", lang), id=ids.DATA_CONFIRM, disabled=True, className="button-primary")]
+
+
+def _mapping(values) -> list[str | None]:
+    return [None if v in (None, _IGNORE) else str(v) for v in (values or [])]
+
+
+@callback(
+    Output(ids.DATA_PREVIEW_ROWS, "children"), Output(ids.DATA_CONFIRM, "disabled"),
+    Input({"type": ids.DATA_MAP, "col": ALL}, "value"), Input(ids.DATA_CRS, "value"),
+    State(ids.DATA_UPLOAD, "contents"), State(ids.DATA_UPLOAD, "filename"), State(ids.DATA_ENTITY, "value"),
+    State("data-lang", "data"),  # fires when the mapping's dropdowns appear (they come with the preview)
+)
+def _preview_rows(values, crs: str, contents: str, filename: str, entity: str, lang: str):
+    """The rows as they would be stored with the mapping shown, and every error; nothing is written."""
+    lang = normalise_language(lang)
+    content, problem = _decode_upload(contents, filename, entity)
+    if problem or not values:
+        return [], True
+    try:
+        table = read_file(content, filename, crs=str(crs), limits=settings().imports)
+        with unit_of_work(settings()) as uow:
+            preview = preview_import(uow, entity, table, _mapping(values))
+    except ImportRejected as exc:
+        return _rejection(exc, lang), True
+    return _preview_view(preview, lang), not preview.importable
+
+
+def _preview_view(preview: ImportPreview, lang: str) -> list:
+    spec = SPECS[preview.entity]
+    out = [html.P(t("data.preview_where", lang, filename=preview.filename, sheet=preview.sheet,
+                    row=preview.header_row, rows=preview.total_rows), className="hint"),
+           html.H4(t("data.preview_rows", lang, n=len(preview.rows)))]
+    heads = [t("data.col_row", lang)] + [spec.column(f).header if lang == "zh" else spec.column(f).header_en
+                                         for f in preview.fields]
+    out.append(_table(heads, [[r.row, *(_shown(r.values.get(f), lang) for f in preview.fields)] for r in preview.rows],
+                      "data-table preview"))
+    if preview.error_total:
+        out.append(_rejection(ImportRejected(list(preview.errors), preview.error_total), lang, "data.preview_errors"))
+    else:
+        out.append(html.P(t("data.preview_ok", lang, rows=preview.total_rows), className="import-ok"))
+    return out
+
+
+def _shown(value, lang: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return t("map.yes", lang) if value else ""
+    return str(value)
+
+
+@callback(
+    Output(ids.DATA_RESULT, "children", allow_duplicate=True), Output(ids.DATA_COUNTS, "children"),
+    Output(ids.DATA_AUDIT, "children"), Output(ids.DATA_PREVIEW, "children", allow_duplicate=True),
+    Input(ids.DATA_CONFIRM, "n_clicks"),
+    State(ids.DATA_UPLOAD, "contents"), State(ids.DATA_UPLOAD, "filename"), State(ids.DATA_ENTITY, "value"),
+    State(ids.DATA_CRS, "value"), State({"type": ids.DATA_MAP, "col": ALL}, "value"), State("data-lang", "data"),
+    prevent_initial_call=True,
+)
+def _import(clicks, contents: str, filename: str, entity: str, crs: str, values, lang: str):
+    """The confirmed import, written with the mapping of the preview; the preview closes once it is written."""
+    lang = normalise_language(lang)
+    unchanged = dash.no_update
+    if not clicks:
+        return unchanged, unchanged, unchanged, unchanged
     content, problem = _decode_upload(contents, filename, entity)
     if problem:
         message = html.P(t(problem, lang, entity=str(entity)[:40]), className="import-error")
-        return message, dash.no_update, dash.no_update
+        return message, unchanged, unchanged, unchanged
     try:
         table = read_file(content, filename, crs=str(crs), limits=settings().imports)  # parsed before the write lock
         with unit_of_work(settings(), write=True) as uow:
-            result = import_table(uow, entity, table)
+            result = import_table(uow, entity, table, mapping=_mapping(values) if values else None)
     except ImportRejected as exc:
-        return _rejection(exc, lang), dash.no_update, dash.no_update
+        return _rejection(exc, lang), unchanged, unchanged, unchanged
     except Exception:  # noqa: BLE001 — a fault of ours: logged, and the user told nothing was written
         logging.getLogger(__name__).exception("import of %s failed", filename)
-        return html.P(t("data.failed", lang), className="import-error"), dash.no_update, dash.no_update
+        return html.P(t("data.failed", lang), className="import-error"), unchanged, unchanged, unchanged
     ok = [html.P(t("data.ok", lang, rows=result.rows, created=result.created, updated=result.updated,
                    crs=result.crs), className="import-ok")]
     if result.ignored_columns:
         ok.append(html.P(t("data.ignored", lang, cols=t("list.separator", lang).join(result.ignored_columns)),
                          className="hint"))
-    return ok, *_figures(lang)
+    return ok, *_figures(lang), []
 
 
 def _decode_upload(contents, filename, entity) -> tuple[bytes, str | None]:
@@ -134,10 +234,10 @@ def _decode_upload(contents, filename, entity) -> tuple[bytes, str | None]:
         return b"", "data.bad_upload"
 
 
-def _rejection(exc: ImportRejected, lang: str) -> html.Div:
+def _rejection(exc: ImportRejected, lang: str, key: str = "data.rejected") -> html.Div:
     rows = [[e.row, e.column, e.reason if lang == "zh" else e.reason_en] for e in exc.errors]
     return html.Div([
-        html.P(t("data.rejected", lang, n=exc.total), className="import-error"),
+        html.P(t(key, lang, n=exc.total), className="import-error"),
         html.P(t("data.row_note", lang), className="hint"),
         _table([t("data.col_row", lang), t("data.col_column", lang), t("data.col_reason", lang)], rows,
                "data-table errors"),

@@ -228,6 +228,65 @@ STATIONS = EntitySpec(
     id_field="code",
 )
 
+# Headers as offices write them, one table per entity: field → other names of the column (the spec's header
+# is always the first name). Compared after services/data/headers.py's normalisation (full-width → half-width,
+# spaces and line breaks dropped), so "受威胁\n人数" and "经度（°）" need no entry of their own.
+_LOCATION_NAMES: dict[str, tuple[str, ...]] = {
+    "address": ("详细地址", "具体位置", "位置", "所在地址", "地理位置", "住址"),
+    "township": ("乡镇", "乡镇(街道)", "所属乡镇", "所在乡镇", "镇街", "乡(镇、街道)", "乡镇街道名称", "乡镇代码"),
+    "lon": ("东经", "X坐标", "经度坐标", "坐标X"),
+    "lat": ("北纬", "Y坐标", "纬度坐标", "坐标Y"),
+}
+_PHONES = ("联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "电话号码")
+HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "enterprises": {
+        "credit_code": ("信用代码", "社会信用代码", "统一代码"), "name": ("单位名称", "名称", "企业(单位)名称"),
+        "sector": ("所属行业", "行业类别"), "category": ("企业类别", "行业小类"), "scale": ("企业规模",),
+        "risk_level": ("风险级别", "安全风险等级"), "open_hidden_dangers": ("隐患数", "未整改隐患"),
+        "industrial_park": ("园区",), "contact_person": ("负责人", "安全负责人", "法定代表人"),
+        "contact_phone": _PHONES, **_LOCATION_NAMES,
+    },
+    "hazards": {
+        "code": ("编号", "统一编号", "灾害点编号", "隐患编号"), "name": ("隐患点名称", "灾害点名称", "隐患点"),
+        "hazard_type": ("类型", "灾种", "灾害种类", "隐患类型"),
+        "threatened_households": ("受威胁户数", "威胁户", "威胁住户"),
+        "threatened_people": ("受威胁人数", "威胁人口", "受威胁人口", "威胁人员"),
+        "threatened_property_10k_yuan": ("受威胁财产(万元)", "威胁财产", "潜在经济损失(万元)"),
+        "stability": ("稳定性现状", "稳定状态"), "influence_radius_m": ("影响范围(米)", "影响半径"),
+        "village": ("村", "村社区", "村(居)", "所在村", "村/社区", "村(社区)名称", "村居"),
+        "contact_person": ("监测责任人", "监测员", "群测群防员", "责任人"),
+        "contact_phone": ("监测人联系电话", "监测员电话", *_PHONES), **_LOCATION_NAMES,
+    },
+    "shelters": {
+        "code": ("编号",), "name": ("场所名称", "避难场所名称"), "shelter_type": ("类型",),
+        "shelter_class": ("级别",), "effective_area_m2": ("有效面积(m2)", "有效面积", "有效避难面积(平方米)"),
+        "declared_capacity_people": ("容纳人数", "可容纳人数", "核定容量"), "occupancy_people": ("已安置",),
+        "contact_person": ("联系人", "管理人"), "contact_phone": _PHONES, **_LOCATION_NAMES,
+    },
+    "depots": {
+        "code": ("编号", "仓库编号"), "name": ("仓库名称", "储备库名称"), "capacity_m3": ("库容(m3)", "库容"),
+        "contact_person": ("联系人", "管理人"), "contact_phone": _PHONES, **_LOCATION_NAMES,
+    },
+    "stock": {"depot_code": ("仓库编号",), "item_code": ("物资代码", "编码"), "quantity": ("库存数量", "数量"),
+              "minimum_quantity": ("最低储备",), "expires_on": ("有效期", "保质期至", "到期日期")},
+    "teams": {
+        "code": ("编号",), "name": ("队伍名称",), "kind": ("类型", "队伍类别"), "members": ("队员人数", "人员数量"),
+        "contact_person": ("队长", "联系人"), "contact_phone": _PHONES, **_LOCATION_NAMES,
+    },
+    "vehicles": {"plate": ("车牌", "车牌号码", "号牌号码"), "kind": ("类型",), "driver_phone": ("司机电话", *_PHONES),
+                 "driver_name": ("司机", "驾驶人")},
+    "stations": {"code": ("编号", "测站编码"), "name": ("站点名称", "测站名称"), "kind": ("类型", "站类"),
+                 **_LOCATION_NAMES},
+}
+# A row below the data with only one cell, starting with one of these, is a note of the sheet (填表人, 审核人),
+# not a record: it is skipped, as the title rows above the header are.
+NOTE_ROW_STARTS = ("填表人", "审核人", "制表人", "填报人", "负责人签字", "备注", "注:", "说明", "合计", "总计")
+# Township and village names as written: the gazetteer's full name, or the name without its kind (石会 for 石会镇,
+# 城西 for 城西街道), and village names with or without 村民委员会/居民委员会 and 村/社区 (关云村村民委员会,
+# 关云村, 关云).
+TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "民族乡", "镇", "乡")
+VILLAGE_SUFFIXES = (("村民委员会", "居民委员会", "村委会", "居委会"), ("社区", "村"))
+
 SPECS: dict[str, EntitySpec] = {
     s.key: s for s in (ENTERPRISES, HAZARDS, SHELTERS, DEPOTS, STOCK, TEAMS, VEHICLES, STATIONS)
 }

@@ -22,6 +22,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "credit_check": ("“{value}” 校验位错误（应为 {expected}）",
                      "'{value}' has a wrong check character (expected {expected})"),
     "township": ("“{value}” 不是本区的乡镇街道", "'{value}' is not a township of this district"),
+    "township_ambiguous": ("“{value}” 可指多个乡镇街道（{names}），请写全称或9位代码",
+                           "'{value}' may mean several townships ({names_en}): write the full name or the 9-digit code"),
+    "village_ambiguous": ("“{value}” 可指多个村（社区）（{names}），请写全称、12位代码，或填写乡镇街道",
+                          "'{value}' may mean several villages ({names_en}): write the full name or the 12-digit "
+                          "code, or fill in the township"),
+    "village_elsewhere": ("村（社区）“{value}” 属于{township}，不属于本行的{row_township}",
+                          "village '{value}' lies in {township}, not in this row's {row_township}"),
+    "mapping_unknown": ("列对应的字段“{value}”不存在", "the field '{value}' chosen for this column does not exist"),
+    "mapping_twice": ("字段“{value}”对应了两列（{first_letter}列和{second_letter}列），请只保留一列",
+                      "the field '{value}' is given two columns ({first_letter} and {second_letter}): keep one"),
+    "merged_cells": ("工作表的合并单元格相互重叠，文件已损坏或被恶意构造，未导入",
+                     "the sheet's merged cells overlap, which no real sheet does: refused as damaged or hostile"),
     "outside": ("点位 ({lon}, {lat}) 不在{region}范围内", "point ({lon}, {lat}) lies outside {region}"),
     "duplicate": ("“{value}” 与第{other}行重复", "'{value}' repeats row {other}"),
     "category": ("类别“{value}”不属于行业“{sector}”", "category '{value}' does not belong to sector '{sector}'"),
@@ -50,8 +62,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "encrypted": ("工作簿设有打开密码（已加密），无法读取；请在 Excel 或 WPS 中取消密码后另存为 .xlsx 再导入",
                   "the workbook is password-protected (encrypted): remove the password in Excel or WPS and save "
                   "it as .xlsx"),
-    "old_excel": ("这是旧版 Excel（.xls）或 WPS 表格（.et）文件，无法直接读取；请另存为 .xlsx 后再导入",
-                  "this is an old Excel (.xls) or WPS (.et) file: save it as .xlsx and import that"),
+    "old_excel": ("无法读取这个旧版 Excel（.xls）或 WPS 表格（.et）文件（已损坏，或是不支持的版本）；"
+                  "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入",
+                  "this old Excel (.xls) or WPS (.et) file cannot be read (damaged, or a version not supported): "
+                  "open it in Excel or WPS, save it as .xlsx and import that"),
     "no_sheet": ("工作簿中没有工作表", "the workbook has no worksheet"),
     "binary": ("文件不是文本格式的 CSV（含二进制内容）；请上传 .xlsx，或 UTF-8 编码的 CSV",
                "the file is not a text CSV (it holds binary data): upload an .xlsx or a UTF-8 CSV"),

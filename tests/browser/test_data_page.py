@@ -1,4 +1,5 @@
-"""数据管理 in the browser: a bad file is refused with row, column and reason; a hostile name stays text."""
+"""数据管理 in the browser: an upload shows its preview; a bad file is refused there with row, column and reason
+and cannot be confirmed; a good one is written on confirm; a hostile name stays text."""
 from __future__ import annotations
 
 import csv
@@ -37,9 +38,10 @@ def test_uploading_a_file_with_a_bad_row_shows_row_column_reason_and_writes_noth
     bad.write_text("\n".join([header[0], header[1].replace("QJ-SH-", "NEW-SH-"), ",".join(fields)]) + "\n",
                    encoding="utf-8")
     upload(page, served, "应急避难场所", bad)
-    page.wait_for_selector(".import-error")
-    assert "未写入任何数据" in page.locator(".import-error").inner_text()
+    page.wait_for_selector("#data-preview-rows .import-error")
+    assert "发现 1 处错误" in page.locator("#data-preview-rows .import-error").inner_text()
     assert page.locator(".data-table.errors tbody tr").all_inner_texts() == ["3\t有效面积(平方米)\t“很大” 不是数字"]
+    assert page.locator("#data-confirm").is_disabled()
     assert healthz(served)["counts"]["shelters"] == before
     assert page.recorder.console_errors == []
 
@@ -56,7 +58,9 @@ def test_a_name_with_script_is_shown_as_text_everywhere(page, served, tmp_path):
     path = tmp_path / "hostile.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
     upload(page, served, "企业", path)
-    page.wait_for_selector(".import-ok")
+    page.wait_for_selector("#data-preview-rows .import-ok")  # the preview: no errors
+    page.locator("#data-confirm").click()
+    page.wait_for_selector("#data-result .import-ok")
     page.goto(served + "/")
     page.locator("#map-search").fill("<script>")
     hit = page.locator(".search-hit").first
