@@ -128,12 +128,15 @@ def _mapping_block(entity: str, columns: tuple[MappedColumn, ...], lang: str) ->
                      html.Td(dropdown(options, c.field or _IGNORE, lang=lang,
                                       id={"type": ids.DATA_MAP, "col": c.position}, clearable=False))])
             for c in columns]
-    return [html.H3(t("data.preview", lang)), html.H4(t("data.mapping", lang)),
-            html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in
-                                            ("data.col_letter", "data.col_header", "data.col_field")])),
-                        html.Tbody(rows)], className="data-table mapping"),
-            html.Div(id=ids.DATA_PREVIEW_ROWS),
-            html.Button(t("data.confirm", lang), id=ids.DATA_CONFIRM, disabled=True, className="button-primary")]
+    mapping = html.Div([html.H4(t("data.mapping", lang)),
+                        html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in
+                                                        ("data.col_letter", "data.col_header", "data.col_field")])),
+                                    html.Tbody(rows)], className="data-table mapping")], className="preview-mapping")
+    understood = html.Div([
+        html.Div(id=ids.DATA_PREVIEW_ROWS),
+        html.Button(t("data.confirm", lang), id=ids.DATA_CONFIRM, disabled=True, className="button-link"),
+    ], className="preview-understood")
+    return [html.H3(t("data.preview", lang)), html.Div([understood, mapping], className="preview-grid")]
 
 
 def _mapping(values) -> list[str | None]:
