@@ -63,6 +63,13 @@ def split_edges(graph: RoadGraph, inner: np.ndarray, closed: np.ndarray | None =
         starts, counts = graph.edge_path_start, graph.edge_path_count
         blocked_old = blocked_old | (run[starts + counts - 1] - run[starts] > 0)
         own = None
+    drive_old, walk_old = graph.edge_drive, graph.edge_walk
+    if closed is not None and len(parent):
+        # an edge split into pieces is replaced by them: out of every mode, not counted as blocked
+        replaced = np.zeros(m, dtype=bool)
+        replaced[parent] = True
+        blocked_old = blocked_old & ~replaced
+        drive_old, walk_old = drive_old & ~replaced, walk_old & ~replaced
     view = replace(
         graph,
         node_lon=np.concatenate([graph.node_lon, graph.vertex_lon[inner]]),
@@ -74,8 +81,8 @@ def split_edges(graph: RoadGraph, inner: np.ndarray, closed: np.ndarray | None =
         edge_name=graph.edge_name + [graph.edge_name[e] for e in plist],
         edge_road=np.concatenate([graph.edge_road, graph.edge_road[parent]]),
         blocked=np.concatenate([blocked_old, blocked_new]),
-        edge_drive=np.concatenate([graph.edge_drive, graph.edge_drive[parent]]),
-        edge_walk=np.concatenate([graph.edge_walk, graph.edge_walk[parent]]),
+        edge_drive=np.concatenate([drive_old, graph.edge_drive[parent]]),
+        edge_walk=np.concatenate([walk_old, graph.edge_walk[parent]]),
         vertex_node=vertex_node,
         edge_path_start=np.concatenate([graph.edge_path_start, new_start]),
         edge_path_count=np.concatenate([graph.edge_path_count, count]),

@@ -54,22 +54,28 @@ class BuildArrays:
 
 def _flatten(features: list[dict]):
     """Coordinates of every line (n, 2), the feature of each, and a mask of vertices that start a segment."""
-    coords, owner, starts = [], [], []
+    coords: list = []
+    sizes: list[int] = []
+    owners: list[int] = []
     for f_index, feature in enumerate(features):
         geometry = feature["geometry"]
         lines = [geometry["coordinates"]] if geometry["type"] == "LineString" else geometry["coordinates"]
         for line in lines:
-            array = np.asarray(line, dtype=float).reshape(len(line), -1)[:, :2]
-            if len(array) < 2:
-                continue
-            coords.append(array)
-            owner.append(np.full(len(array), f_index, dtype=np.int64))
-            first = np.ones(len(array), dtype=bool)
-            first[-1] = False
-            starts.append(first)
+            if len(line) >= 2:
+                coords.extend(line)
+                sizes.append(len(line))
+                owners.append(f_index)
     if not coords:
         return np.zeros((0, 2)), np.zeros(0, np.int64), np.zeros(0, bool)
-    return np.concatenate(coords), np.concatenate(owner), np.concatenate(starts)
+    try:
+        array = np.array(coords, dtype=float)[:, :2]
+    except ValueError:  # some vertices carry a Z or M value: take (x, y) of each
+        array = np.array([c[:2] for c in coords], dtype=float)
+    sizes_ = np.array(sizes, dtype=np.int64)
+    owner = np.repeat(np.array(owners, dtype=np.int64), sizes_)
+    starts = np.ones(len(array), dtype=bool)
+    starts[np.cumsum(sizes_) - 1] = False  # the last vertex of a line starts no segment
+    return array, owner, starts
 
 
 def _largest_scc(n: int, a: np.ndarray, b: np.ndarray, both: np.ndarray, use: np.ndarray):
