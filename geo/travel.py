@@ -94,6 +94,16 @@ def snap(graph: RoadGraph, lon, lat) -> Snapped:
     return Snapped(lon, lat, np.asarray(nodes, dtype=np.int64), np.asarray(access_m, dtype=float))
 
 
+def no_road_near(graph: RoadGraph, lon, lat) -> np.ndarray:
+    """Mask: the point has no road of the graph's mode within ``MAX_ACCESS_M`` even with every closure lifted
+    (the reason "no road within 500 m", never "closed roads")."""
+    lon, lat = np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
+    if not len(lon):
+        return np.zeros(0, dtype=bool)
+    whole = graph.with_blocked(np.zeros(graph.edge_count, dtype=bool)) if graph.blocked.any() else graph
+    return whole.snap(lon, lat)[1] > MAX_ACCESS_M
+
+
 def _snapped(graph: RoadGraph, points) -> Snapped:
     if isinstance(points, Snapped):
         return points

@@ -99,8 +99,7 @@ def plan(uow: UnitOfWork, scenario: Scenario) -> PlanResult:
     graph = road_graph(uow, hazard_blocks=scenario.block_hazard_roads)
     limit_s = scenario.max_travel_min * 60
     routes: dict = {}
-    cut_off = (travel.snap(graph, [d["lon"] for d in demand], [d["lat"] for d in demand]).cut_off if demand
-               else np.zeros(0, dtype=bool))
+    cut_off = travel.no_road_near(graph, [d["lon"] for d in demand], [d["lat"] for d in demand])
     if demand and shelters:
         seconds, d_nodes, s_nodes = _travel(graph, demand, shelters, limit_s)
         result = assign(seconds, [d["people"] for d in demand], [s.available_places for s in shelters], limit_s)

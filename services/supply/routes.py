@@ -275,7 +275,7 @@ def solve_supply_routes(settings: Settings, inputs: RouteInputs) -> RoutePlan:
     for k, s in enumerate(shelters, start=n_depots):
         lines = _lines(inputs, s)
         if not np.isfinite(seconds[:n_depots, k]).any() or not np.isfinite(seconds[k, :n_depots]).any():
-            reason = (Reason("sup.unserved.no_road", {"limit": f"{MAX_ACCESS_M:g}"}) if snapped.cut_off[k]
+            reason = (Reason("sup.unserved.no_road", {"limit": f"{MAX_ACCESS_M:g}"}) if travel.no_road_near(graph, s.lon, s.lat)[0]
                       else Reason("sup.unserved.unreachable"))
             unserved.append(Unserved(s.id, s.name, round(sum(x.kg for x in lines)), reason))
             continue
