@@ -143,18 +143,40 @@ def _template(args, settings) -> int:
 
 
 def _import_roads(args, settings) -> int:
-    from geo.road_import import RoadImportError, read_roads, write_network
-    from geo.roads import from_features
+    """Replace the road network from a file; refused when township seats lie 500 m from any road (the
+    network does not cover the region), unless --allow-partial imports it with that warning."""
+    from geo.road_import import RoadImportError, read_roads, seats_without_road, write_network
+    from geo.road_tags import TagReport
+    from geo.roads import MAX_ACCESS_M, from_features
+    from services.data.geography import read_gazetteer
+    from services.text import t
+    say = lambda key, **p: f"{t(key, 'zh', **p)} / {t(key, 'en', **p)}"  # noqa: E731
+    report = TagReport()
     try:
-        features = read_roads(args.file, class_field=args.class_field, default_class=args.default_class)
+        features = read_roads(args.file, class_field=args.class_field, default_class=args.default_class,
+                              layer=args.layer, report=report, service_roads=args.service_roads)
     except RoadImportError as exc:
-        print(f"道路未导入 / roads not imported: {exc}", file=sys.stderr)
+        print(say("road.import.failed", reason=str(exc)), file=sys.stderr)
         return 2
+    seats = read_gazetteer(settings.region.townships_csv)
+    gaps = seats_without_road(features, [(r.seat_lon, r.seat_lat) for r in seats], MAX_ACCESS_M)
+    if gaps:
+        names = "、".join(seats[i].name for i in gaps[:10]) + ("…" if len(gaps) > 10 else "")
+        print(say("road.import.gaps", count=len(gaps), limit=f"{MAX_ACCESS_M:g}", names=names), file=sys.stderr)
+        if not args.allow_partial:
+            print(say("road.import.refused"), file=sys.stderr)
+            return 3
     graph = from_features(features)
     out = settings.instance_dir / "roads" / "network.geojson"
     write_network(features, out, source=str(args.file))
-    print(f"导入 {len(features)} 条道路：{graph.node_count} 个节点，{graph.edge_count} 条有向边 → {out}")
-    print("重启服务后生效 / restart the app to use it (QJ_ROAD_NETWORK overrides)")
+    print(say("road.import.done", features=len(features), nodes=graph.node_count, edges=graph.edge_count, out=out))
+    print(say("road.import.tags", not_drivable=report.not_drivable, not_walkable=report.not_walkable,
+              maxspeed_used=report.maxspeed_used, maxspeed_ignored=sum(report.maxspeed_ignored.values()),
+              oneway_unknown=sum(report.oneway_unknown.values()), cut=report.cut_at_edge))
+    for c in graph.components:
+        print(say("road.import.fragments", mode=c.mode, fragments=c.fragments,
+                  vertices=c.dropped_vertices, km=f"{c.dropped_km:.1f}"))
+    print(say("road.import.restart"))
     return 0
 
 
@@ -230,6 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     roads.add_argument("file")
     roads.add_argument("--class-field", default="class", help="property holding the road class (OSM values work)")
     roads.add_argument("--default-class", default=None, help="class of roads whose file has no class field")
+    roads.add_argument("--layer", default=None, help="layer of a multi-layer file (GeoPackage)")
+    roads.add_argument("--service-roads", choices=("public", "all", "none"), default="public",
+                       help="highway=service roads drivable: public (no driveways, parking aisles), all, or none")
+    roads.add_argument("--allow-partial", action="store_true",
+                       help="import even when township seats have no road within 500 m (with a warning)")
     vrp = sub.add_parser("solve-vrp", help="solve a CVRPLIB/TSPLIB .vrp file with PyVRP and print JSON")
     vrp.add_argument("file")
     vrp.add_argument("--seconds", type=float, default=10.0, help="time limit")

@@ -3,8 +3,8 @@
 Every facility is joined to a virtual source node by an arc that costs its walk to the road, so one search
 from that node gives, for every road node, the least cost over all facilities of "walk to the road, then
 drive (or walk)"; the facility each node was reached from is the first hop of its shortest-path tree, found by
-pointer jumping over the predecessors. Walking mode runs on lengths (metres) with motorways left out; the
-walking legs to and from the road are those of ``geo.travel`` (``ACCESS_SPEED_KMH``, ``MAX_ACCESS_M``).
+pointer jumping over the predecessors. Walking mode runs on lengths (metres) on the walking edges (both ways
+of one-way streets, no motorways, no foot=no roads: ``RoadGraph.for_mode``); the walking legs to and from the road are those of ``geo.travel`` (``ACCESS_SPEED_KMH``, ``MAX_ACCESS_M``).
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from geo.roads import RoadGraph
 from geo.travel import WALK_M_PER_S, Snapped, snap, travel_matrix
 
 MODES = ("walk", "drive")
-NOT_WALKABLE = ("motorway",)  # road classes closed to people on foot
 _TINY = 1e-9  # an arc of zero cost would vanish from a sparse matrix
 
 
@@ -38,19 +37,9 @@ class Nearest:
     seconds: np.ndarray
 
 
-_WALK_VIEWS: dict[int, tuple[RoadGraph, RoadGraph]] = {}
-
-
 def walking_graph(graph: RoadGraph) -> RoadGraph:
-    """``graph`` without the roads closed to walkers (its blocked edges stay blocked); cached per graph."""
-    cached = _WALK_VIEWS.get(id(graph))
-    if cached is None or cached[0] is not graph:
-        if len(_WALK_VIEWS) > 16:
-            _WALK_VIEWS.clear()
-        closed = np.isin(np.asarray(graph.edge_class, dtype=object), NOT_WALKABLE)
-        view = graph.with_blocked(graph.blocked | closed) if closed.any() else graph
-        cached = _WALK_VIEWS[id(graph)] = (graph, view)
-    return cached[1]
+    """``graph`` for people on foot: one-way streets both ways, roads closed to walkers left out (blocks kept)."""
+    return graph.for_mode("walk")
 
 
 def mode_graph(graph: RoadGraph, mode: str) -> tuple[RoadGraph, str, float]:
@@ -59,7 +48,7 @@ def mode_graph(graph: RoadGraph, mode: str) -> tuple[RoadGraph, str, float]:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if mode == "walk":
         return walking_graph(graph), "metres", 1.0 / WALK_M_PER_S
-    return graph, "seconds", 1.0
+    return graph.for_mode("drive"), "seconds", 1.0
 
 
 def _snapped(graph: RoadGraph, points_lonlat) -> Snapped:
@@ -120,9 +109,10 @@ def nearest(graph: RoadGraph, facilities_lonlat, points_lonlat, *, mode: str = "
     usable = np.nonzero(~facilities.cut_off)[0]
     if not len(usable) or not len(points):
         return Nearest(index, seconds)
+    road, (f_nodes, p_nodes) = road.attach(facilities.nodes, points.nodes)
     access = facilities.access(weight)[usable]
-    order = np.lexsort((access, facilities.nodes[usable]))  # per node, the facility with the shortest walk first
-    nodes, access, owners = facilities.nodes[usable][order], access[order], usable[order]
+    order = np.lexsort((access, f_nodes[usable]))  # per node, the facility with the shortest walk first
+    nodes, access, owners = f_nodes[usable][order], access[order], usable[order]
     first = np.ones(len(nodes), dtype=bool)
     first[1:] = nodes[1:] != nodes[:-1]
     nodes, access, owners = nodes[first], access[first], owners[first]
@@ -131,8 +121,8 @@ def nearest(graph: RoadGraph, facilities_lonlat, points_lonlat, *, mode: str = "
     dist, pred = dijkstra(matrix, indices=source, return_predecessors=True)
     owner_of_node = np.full(source + 1, -1, dtype=np.int64)
     owner_of_node[nodes] = owners
-    root = _roots(pred, source)[points.nodes]
-    cost = dist[points.nodes] + points.access(weight)
+    root = _roots(pred, source)[p_nodes]
+    cost = dist[p_nodes] + points.access(weight)
     reached = np.isfinite(cost) & ~points.cut_off
     index[reached] = owner_of_node[root[reached]]
     seconds[reached] = cost[reached] * to_seconds

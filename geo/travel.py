@@ -1,7 +1,9 @@
 """Travel by road between points: snapping to the open roads, the walk to and from them, matrices and routes.
 
-The one place where a (lon, lat) point becomes a trip: it is snapped to the nearest node of an open road,
-walked to at ``geo.roads.ACCESS_SPEED_KMH``, and counts as cut off when farther than ``MAX_ACCESS_M``.
+The one place where a (lon, lat) point becomes a trip: it is snapped to the nearest vertex of an open road of the
+graph's main component (never a fragment), walked to at ``geo.roads.ACCESS_SPEED_KMH``, and counts as cut off
+(reason: no road within ``MAX_ACCESS_M``, not closed roads) when farther. A vertex inside a chain is attached
+to the graph for the search (``RoadGraph.attach``).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ class Snapped:
     lon, lat : ndarray
         The points themselves, WGS-84 degrees.
     nodes : ndarray of int
-        The nearest node of an open road for each point.
+        The nearest vertex of an open road for each point (a vertex id: ``RoadGraph.attach`` makes it a node).
     access_m : ndarray of float
         Straight distance from each point to its node, metres.
     """
@@ -92,6 +94,16 @@ def snap(graph: RoadGraph, lon, lat) -> Snapped:
     return Snapped(lon, lat, np.asarray(nodes, dtype=np.int64), np.asarray(access_m, dtype=float))
 
 
+def no_road_near(graph: RoadGraph, lon, lat) -> np.ndarray:
+    """Mask: the point has no road of the graph's mode within ``MAX_ACCESS_M`` even with every closure lifted
+    (the reason "no road within 500 m", never "closed roads")."""
+    lon, lat = np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
+    if not len(lon):
+        return np.zeros(0, dtype=bool)
+    whole = graph.with_blocked(np.zeros(graph.edge_count, dtype=bool)) if graph.blocked.any() else graph
+    return whole.snap(lon, lat)[1] > MAX_ACCESS_M
+
+
 def _snapped(graph: RoadGraph, points) -> Snapped:
     if isinstance(points, Snapped):
         return points
@@ -126,10 +138,11 @@ def travel_matrix(graph: RoadGraph, sources_lonlat, targets_lonlat, weight: str 
     sources, targets = _snapped(graph, sources_lonlat), _snapped(graph, targets_lonlat)
     if not len(sources) or not len(targets):
         return np.full((len(sources), len(targets)), np.inf)
+    graph, (s_nodes, t_nodes) = graph.attach(sources.nodes, targets.nodes)
     if len(sources) <= len(targets):  # one Dijkstra per point of the smaller side
-        road = graph.travel_from(sources.nodes, weight, limit)[:, targets.nodes]
+        road = graph.travel_from(s_nodes, weight, limit)[:, t_nodes]
     else:
-        road = graph.travel_to(targets.nodes, weight, limit)[:, sources.nodes].T
+        road = graph.travel_to(t_nodes, weight, limit)[:, s_nodes].T
     cost = road + sources.access(weight)[:, None] + targets.access(weight)[None, :]
     cost[sources.cut_off[:, None] | targets.cut_off[None, :]] = np.inf
     return cost
@@ -138,7 +151,7 @@ def travel_matrix(graph: RoadGraph, sources_lonlat, targets_lonlat, weight: str 
 def _route_of(graph: RoadGraph, path: list[int], start: list[float], end: list[float],
               access_m: float) -> Route:
     edges = graph.path_edges(path)
-    coords = [start] + [[float(graph.node_lon[n]), float(graph.node_lat[n])] for n in path] + [end]
+    coords = [start] + graph.path_coords(path) + [end]
     return Route(coords, float(graph.edge_seconds[edges].sum() + access_m / WALK_M_PER_S),
                  float(graph.edge_length_m[edges].sum() + access_m), graph.road_names(path), path)
 
@@ -154,7 +167,8 @@ def route(graph: RoadGraph, from_lonlat, to_lonlat) -> Route | None:
     ends = _snapped(graph, [from_lonlat, to_lonlat])
     if ends.cut_off.any():
         return None
-    path = graph.route(int(ends.nodes[0]), int(ends.nodes[1]))
+    graph, (nodes,) = graph.attach(ends.nodes)
+    path = graph.route(int(nodes[0]), int(nodes[1]))
     if path is None:
         return None
     return _route_of(graph, path, ends.lonlat(0), ends.lonlat(1), float(ends.access_m.sum()))
@@ -175,7 +189,8 @@ def routes_to(graph: RoadGraph, sources_lonlat, target_lonlat) -> list[Route | N
     target = target_lonlat if isinstance(target_lonlat, Snapped) else _snapped(graph, [target_lonlat])
     if target.cut_off[0]:
         return [None] * len(sources)
-    paths = graph.paths_to(int(target.nodes[0]), [int(n) for n in sources.nodes])
+    graph, (s_nodes, t_nodes) = graph.attach(sources.nodes, target.nodes)
+    paths = graph.paths_to(int(t_nodes[0]), [int(n) for n in s_nodes])
     return [None if path is None or sources.cut_off[i] else
             _route_of(graph, path, sources.lonlat(i), target.lonlat(0),
                       float(sources.access_m[i] + target.access_m[0]))
@@ -193,4 +208,5 @@ def isochrones(graph: RoadGraph, origin_lonlat, limits_s: list[float], buffer_m:
     origin = _snapped(graph, [origin_lonlat])
     if origin.cut_off[0]:
         return None
-    return graph.isochrones(int(origin.nodes[0]), list(limits_s), buffer_m)
+    graph, (nodes,) = graph.attach(origin.nodes)
+    return graph.isochrones(int(nodes[0]), list(limits_s), buffer_m)

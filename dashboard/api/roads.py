@@ -21,6 +21,7 @@ from dashboard.api.models.roads import (
 )
 from dashboard.api.support import app_settings, json_body, unit
 from geo import travel
+from geo.roads import MAX_ACCESS_M
 from services.errors import FieldError
 from services.roads.closures import ClosureRecord, active_blocks, block_area, block_segment, lift_block
 from services.roads.network import isochrones_geojson, road_graph, roads_geojson
@@ -130,6 +131,9 @@ def route():
     graph = _graph_for(req.hazard_blocks)
     trip = travel.route(graph, np.asarray(req.start, dtype=float), np.asarray(req.to, dtype=float))
     if trip is None:
+        far = travel.no_road_near(graph, [req.start[0], req.to[0]], [req.start[1], req.to[1]])
+        if far.any():  # no road within 500 m: its own reason, never "closed roads"
+            raise FieldError.of("start" if far[0] else "to", "route.no_road_near", limit=f"{MAX_ACCESS_M:g}")
         raise FieldError.of("to", "route.unreachable")
     return {"geometry": {"type": "LineString", "coordinates": trip.coords},
             "seconds": round(trip.seconds, 1), "metres": round(trip.metres, 1),

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from geo import travel
 from geo.assignment import assign
-from geo.roads import RoadGraph
+from geo.roads import MAX_ACCESS_M, RoadGraph
 from services import vocabulary
 from services.clock import now_utc
 from services.db import audit
@@ -79,7 +79,10 @@ def _routes(graph: RoadGraph, flows: np.ndarray, d_snapped: travel.Snapped, s_sn
     return routes
 
 
-def _unmet_reason(scenario: Scenario, seconds_i: np.ndarray, limit_s: float, any_shelter: bool) -> Reason:
+def _unmet_reason(scenario: Scenario, seconds_i: np.ndarray, limit_s: float, any_shelter: bool,
+                  no_road: bool = False) -> Reason:
+    if no_road:  # farther than MAX_ACCESS_M from any road: not a closure
+        return Reason("plan.unmet.no_road", {"limit": f"{MAX_ACCESS_M:g}"})
     reachable = np.isfinite(seconds_i) & (seconds_i <= limit_s) if any_shelter else np.array([])
     if not reachable.any():
         return Reason("plan.unmet.unreachable", {"minutes": f"{scenario.max_travel_min:g}"})
@@ -96,6 +99,7 @@ def plan(uow: UnitOfWork, scenario: Scenario) -> PlanResult:
     graph = road_graph(uow, hazard_blocks=scenario.block_hazard_roads)
     limit_s = scenario.max_travel_min * 60
     routes: dict = {}
+    cut_off = travel.no_road_near(graph, [d["lon"] for d in demand], [d["lat"] for d in demand])
     if demand and shelters:
         seconds, d_nodes, s_nodes = _travel(graph, demand, shelters, limit_s)
         result = assign(seconds, [d["people"] for d in demand], [s.available_places for s in shelters], limit_s)
@@ -109,7 +113,8 @@ def plan(uow: UnitOfWork, scenario: Scenario) -> PlanResult:
         assigned = tuple(Assignment(shelters[j].id, shelters[j].name, int(flows[i, j]), round(float(seconds[i, j])),
                                     (shelters[j].lon, shelters[j].lat), *routes.get((i, int(j)), (None, ())))
                          for j in np.nonzero(flows[i])[0])
-        reason = _unmet_reason(scenario, seconds[i], limit_s, bool(shelters)) if unmet[i] else None
+        reason = (_unmet_reason(scenario, seconds[i], limit_s, bool(shelters), bool(cut_off[i]))
+                  if unmet[i] else None)
         rows.append(DemandRow(d["id"], d["name"], d["township_name"], d["lon"], d["lat"], d["people"], assigned,
                               int(unmet[i]), reason, d["township_code"]))
     arrivals = flows.sum(axis=0) if len(demand) else np.zeros(len(shelters), dtype=np.int64)

@@ -18,6 +18,7 @@ from shapely.geometry import shape
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from geo.road_attach import closed_segments, with_closed_segments
 from geo.roads import RoadGraph
 from services import vocabulary
 from services.db import audit
@@ -83,7 +84,7 @@ def block_segment(uow: UnitOfWork, lon: float, lat: float, reason: str) -> Closu
     edge, distance = graph.nearest_edge(float(lon), float(lat))
     if distance > SNAP_LIMIT_M:
         raise BlockError.of("point", "road.no_road_near", limit=f"{SNAP_LIMIT_M:.0f}", distance=f"{distance:.0f}")
-    return _store(uow, "segment", graph.edge_lines()[edge], reason)
+    return _store(uow, "segment", graph.nearest_segment(float(lon), float(lat)), reason)
 
 
 def block_area(uow: UnitOfWork, geojson: dict, reason: str) -> ClosureRecord:
@@ -141,8 +142,18 @@ def hazard_zones(uow: UnitOfWork) -> list[HazardZone]:
     return [HazardZone(r.id, r.name, circle_polygon(r.lon, r.lat, max(r.influence_radius_m, 10.0))) for r in rows]
 
 
+def closed_view(graph: RoadGraph, blocks: list[ClosureRecord], zones: list[HazardZone]) -> RoadGraph:
+    """``graph`` with the segments the closures and hazard zones cut blocked (the rest of each chain stays open)."""
+    mask = np.zeros(len(graph.path_vertex), dtype=bool)
+    for b in blocks:
+        mask |= closed_segments(graph, shape(b.geometry), "segment" if b.kind == "segment" else "area")
+    for zone in zones:
+        mask |= closed_segments(graph, zone.circle, "area")
+    return with_closed_segments(graph, mask)
+
+
 def blocked_mask(graph: RoadGraph, blocks: list[ClosureRecord], zones: list[HazardZone]) -> np.ndarray:
-    """Which directed edges of ``graph`` the closures and hazard zones cut."""
+    """Which directed edges of ``graph`` (whole chains) the closures and hazard zones touch."""
     mask = np.zeros(graph.edge_count, dtype=bool)
     for b in blocks:
         geometry = shape(b.geometry)

@@ -39,7 +39,7 @@ def road_graph(uow: UnitOfWork, *, hazard_blocks: bool = False) -> RoadGraph:
 
     Views are cached by the set of closures, so a new or lifted block takes effect on the next call.
     """
-    from services.roads.closures import active_blocks, blocked_mask, hazard_zones
+    from services.roads.closures import active_blocks, closed_view, hazard_zones
     graph = base_graph(uow.settings)
     blocks = active_blocks(uow)
     zones = hazard_zones(uow) if hazard_blocks else []
@@ -48,7 +48,7 @@ def road_graph(uow: UnitOfWork, *, hazard_blocks: bool = False) -> RoadGraph:
     if key not in _VIEWS:
         if len(_VIEWS) > 32:
             _VIEWS.clear()
-        _VIEWS[key] = graph.with_blocked(blocked_mask(graph, blocks, zones)) if blocks or zones else graph
+        _VIEWS[key] = closed_view(graph, blocks, zones) if blocks or zones else graph
     return _VIEWS[key]
 
 

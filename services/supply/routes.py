@@ -39,7 +39,7 @@ from sqlalchemy import select
 
 from config import Settings
 from geo import travel
-from geo.roads import RoadGraph
+from geo.roads import MAX_ACCESS_M, RoadGraph
 from geo.vrp import DEFAULT_PRIZE, DeliveryPlan, DeliveryProblem, TruckRoute, Truck, Visit, solve_deliveries
 from services import vocabulary
 from services.db.uow import UnitOfWork
@@ -275,7 +275,9 @@ def solve_supply_routes(settings: Settings, inputs: RouteInputs) -> RoutePlan:
     for k, s in enumerate(shelters, start=n_depots):
         lines = _lines(inputs, s)
         if not np.isfinite(seconds[:n_depots, k]).any() or not np.isfinite(seconds[k, :n_depots]).any():
-            unserved.append(Unserved(s.id, s.name, round(sum(x.kg for x in lines)), Reason("sup.unserved.unreachable")))
+            reason = (Reason("sup.unserved.no_road", {"limit": f"{MAX_ACCESS_M:g}"}) if travel.no_road_near(graph, s.lon, s.lat)[0]
+                      else Reason("sup.unserved.unreachable"))
+            unserved.append(Unserved(s.id, s.name, round(sum(x.kg for x in lines)), reason))
             continue
         loads += shelter_loads(s, k, lines, max_kg, max_m3, req.latest_arrival_min.get(s.id),
                                req.critical_within_hours)

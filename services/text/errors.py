@@ -122,6 +122,25 @@ TEXT.update({  # road closures and the road network (services/roads, dashboard/a
     "road.no_open_road_near": ("该点 {limit} 米内没有可通行道路", "no open road within {limit} m of the point"),
     "route.matrix_too_large": ("矩阵过大（上限 {cells} 格）", "matrix larger than {cells} cells"),
     "route.unreachable": ("终点不可达（道路阻断或路网不连通）", "the destination cannot be reached (closed roads)"),
+    "route.no_road_near": ("起点或终点 {limit} 米内没有道路（不是道路阻断）",
+                           "no road within {limit} m of the start or the destination (not a closure)"),
+    "road.import.failed": ("道路未导入：{reason}", "roads not imported: {reason}"),
+    "road.import.done": ("导入 {features} 条道路：{nodes} 个路口节点，{edges} 条有向边 → {out}",
+                         "imported {features} roads: {nodes} junctions, {edges} directed edges → {out}"),
+    "road.import.fragments": ("{mode}：舍弃主网以外的 {fragments} 个碎片，共 {vertices} 个节点、{km} 公里",
+                              "{mode}: {fragments} fragments off the main network dropped, {vertices} nodes, {km} km"),
+    "road.import.tags": ("禁止机动车 {not_drivable} 条，禁止步行 {not_walkable} 条；限速已用 {maxspeed_used} 条，"
+                         "未识别 {maxspeed_ignored} 条；单行值未识别 {oneway_unknown} 条；在文件边界截断 {cut} 条",
+                         "closed to cars {not_drivable}, to walkers {not_walkable}; speed limits used {maxspeed_used}, "
+                         "not understood {maxspeed_ignored}; one-way values not understood {oneway_unknown}; "
+                         "cut at the file's edge {cut}"),
+    "road.import.gaps": ("{count} 个乡镇驻地 {limit} 米内没有道路：{names}",
+                         "{count} township seats have no road within {limit} m: {names}"),
+    "road.import.refused": ("路网未覆盖本区，未导入；确需导入请加 --allow-partial（将带此警告）",
+                            "the network does not cover the region: not imported; add --allow-partial to import "
+                            "it with this warning"),
+    "road.import.restart": ("重启服务后生效（QJ_ROAD_NETWORK 可另行指定）",
+                            "restart the app to use it (QJ_ROAD_NETWORK overrides)"),
     "route.minutes": ("minutes 应为 1 到 6 个 0–240 的数", "minutes must be 1 to 6 numbers in 0-240"),
 })
 TEXT.update({  # the map, template and plan endpoints (dashboard/api/map.py, evacuation.py, exports.py)

@@ -6,6 +6,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan.objective_flow": ("先使安置人数最多，再使总行程（人·秒）最小",
                             "house as many as possible, then minimise total person-seconds of road travel"),
     "plan.unmet.unreachable": ("{minutes} 分钟内无可达的避难场所", "no shelter can be reached within {minutes} min"),
+    "plan.unmet.no_road": ("{limit} 米内没有道路，无法按路网安排", "no road within {limit} m: cannot be routed"),
     "plan.unmet.full": ("可达的避难场所已无空位", "the shelters within reach have no places left"),
     "plan.unmet.saved": ("{text}", "{text}"),  # a plan saved before reasons were coded: its text as stored
     "shelter.unsafe.plant": ("距{sector}（{category}）“{name}” {distance_m} 米（应 ≥ {limit_m} 米）",
@@ -31,6 +32,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan_print.via": ("经由道路", "Roads"),
     "plan_print.unmet_cell": ("{unmet}（{reason}）", "{unmet} ({reason})"),
     "sup.unserved.unreachable": ("道路阻断或不通，无法到达", "cut off: the roads there are closed or not connected"),
+    "sup.unserved.no_road": ("{limit} 米内没有道路，无法送达", "no road within {limit} m: cannot be reached by truck"),
     "sup.unserved.window": ("时限内无法送达：最快也需 {fastest_min} 分钟，要求 {window_min} 分钟内",
                             "cannot arrive in time: {fastest_min} min at the fastest, {window_min} min required"),
     "sup.unserved.capacity": ("运力不足：车辆载重、容积或班次时长不够",

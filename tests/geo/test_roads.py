@@ -7,7 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.distance import haversine_m
-from geo.roads import from_features
+from geo.roads import from_features as _from_features
+
+
+def from_features(features, *args, **kwargs):
+    """The graph unsimplified (every vertex a node) and whole: these tests check search on known nodes;
+    tests/geo/test_road_simplify.py checks that the simplified graph answers the same."""
+    return _from_features(features, *args, simplify=False, main_component=False, **kwargs)
 
 # A square A-B-C-D (about 1.1 km a side at the equator) with a diagonal A-C of a slow class.
 A, B, C, D = (0.0, 0.0), (0.01, 0.0), (0.01, 0.01), (0.0, 0.01)
@@ -87,12 +93,12 @@ def test_unknown_road_class_is_named():
 
 
 def _open_network(g, weight: str = "seconds"):
-    """The oracle: a networkx DiGraph of the edge arrays minus the blocked edges, least weight per node pair."""
+    """The oracle: a networkx DiGraph of the edge arrays minus the blocked (and walk-only) edges, least weight per node pair."""
     import networkx as nx
     values = g.edge_seconds if weight == "seconds" else g.edge_length_m
     oracle = nx.DiGraph()
     oracle.add_nodes_from(range(g.node_count))
-    for a, b, w, closed in zip(g.edge_from.tolist(), g.edge_to.tolist(), values.tolist(), g.blocked.tolist()):
+    for a, b, w, closed in zip(g.edge_from.tolist(), g.edge_to.tolist(), values.tolist(), (~g.usable).tolist()):
         if not closed and (not oracle.has_edge(a, b) or oracle[a][b]["w"] > w):
             oracle.add_edge(a, b, w=w)
     return oracle
@@ -127,5 +133,5 @@ def test_routes_use_only_open_edges_and_cost_what_networkx_finds(seed, blocked_s
         assert cost == pytest.approx(best, abs=1e-6)
         values = g.edge_seconds if weight == "seconds" else g.edge_length_m
         edges = g.path_edges(path, weight=weight)
-        assert not g.blocked[edges].any()
+        assert g.usable[edges].all()
         assert values[edges].sum() == pytest.approx(best, abs=1e-6)

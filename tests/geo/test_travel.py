@@ -7,8 +7,8 @@ import pytest
 
 from geo import roads, travel
 from geo.distance import haversine_m
-from geo.roads import ACCESS_SPEED_KMH, MAX_ACCESS_M, from_features
-from tests.geo.test_roads import A, B, C, D, line, node, square
+from geo.roads import ACCESS_SPEED_KMH, MAX_ACCESS_M
+from tests.geo.test_roads import A, B, C, D, from_features, line, node, square
 
 WALK = ACCESS_SPEED_KMH / 3.6
 
@@ -17,7 +17,7 @@ def oracle(graph, weight: str = "seconds") -> nx.DiGraph:
     """The open edges as a networkx DiGraph, least weight per node pair (parallel edges)."""
     values = graph.edge_seconds if weight == "seconds" else graph.edge_length_m
     g = nx.DiGraph()
-    for e in np.nonzero(~graph.blocked)[0]:
+    for e in np.nonzero(graph.usable)[0]:
         a, b, w = int(graph.edge_from[e]), int(graph.edge_to[e]), float(values[e])
         if not g.has_edge(a, b) or g[a][b]["w"] > w:
             g.add_edge(a, b, w=w)

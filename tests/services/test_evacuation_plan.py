@@ -23,7 +23,8 @@ from services.map.layers import township_codes
 from tests.conftest import call, csv_for, read
 
 Y = 29.53
-# A road along latitude Y: S1 — A — B — S2, and a separate stub near C that joins nothing.
+# A road along latitude Y: S1 — A — B — S2, and a separate stub near C that joins nothing (a fragment: dropped
+# from the routing network, so C has no road within 500 m, a reason of its own).
 S1, A, B, S2, C = (108.770, Y), (108.775, Y), (108.785, Y), (108.790, Y), (108.760, 29.46)
 
 
@@ -63,15 +64,15 @@ def test_people_go_to_the_nearer_shelter_within_capacity(small_world):
     assert [(a.shelter_name, a.people) for a in by_name["A滑坡"].assigned] == [("场所S1", 5)]
     assert [(a.shelter_name, a.people) for a in by_name["B滑坡"].assigned] == [("场所S2", 5)]
     c = by_name["C滑坡"]
-    assert c.unmet == 4 and c.unmet_reason.code == "plan.unmet.unreachable"
-    assert "120 分钟内无可达的避难场所" in c.unmet_reason.text("zh") and "120 min" in c.unmet_reason.text("en")
+    assert c.unmet == 4 and c.unmet_reason.code == "plan.unmet.no_road"
+    assert "500 米内没有道路" in c.unmet_reason.text("zh") and "no road within 500 m" in c.unmet_reason.text("en")
     totals = result.totals
     assert (totals.people, totals.assigned, totals.unmet) == (14, 10, 4)
     assert {s.name: s.remaining for s in result.shelters} == {"场所S1": 3, "场所S2": 5}
     assert result.road_network.synthetic is True
     row = next(d for d in result.to_json()["demand"] if d["name"] == "C滑坡")  # the API's JSON, as before
     assert row["unmet_reason"] == c.unmet_reason.text("zh") and row["unmet_reason_en"] == c.unmet_reason.text("en")
-    assert row["unmet_code"] == {"code": "plan.unmet.unreachable", "params": {"minutes": "120"}}
+    assert row["unmet_code"] == {"code": "plan.unmet.no_road", "params": {"limit": "500"}}
 
 
 def test_a_full_shelter_sends_the_rest_further(small_world):
@@ -109,7 +110,7 @@ def test_plans_are_saved_with_their_inputs_and_export_to_excel(small_world):
     page = plan_html(again, small_world)
     assert "汛期演练" in page and "场所S1" in page and "测试路" in page and "示例路网" in page
     english = plan_html(again, small_world, "en")
-    assert "Not housed" in english and "no shelter can be reached within 90 min" in english
+    assert "Not housed" in english and "no road within 500 m: cannot be routed" in english
     assert openpyxl.load_workbook(io.BytesIO(plan_workbook(again, small_world, "en"))).sheetnames[0] == "Summary"
 
 

@@ -63,13 +63,19 @@ class World:
 
 
 class Roads:
-    """Travel seconds between points on the planner's road graph, by networkx and a brute-force snap."""
+    """Travel seconds between points on the planner's roads, by networkx and a brute-force snap to any vertex
+    (on the unsimplified graph: every vertex a node, so the planner's chains and attached points are checked)."""
 
     def __init__(self, settings):
-        graph = call(settings, road_graph, write=False)
+        import json
+
+        from geo.roads import from_features
+        assert call(settings, road_graph, write=False).blocked.sum() == 0
+        data = json.loads(settings.road_network_file.read_text(encoding="utf-8"))
+        graph = from_features(data["features"], settings.road_speeds_kmh, simplify=False)
         self.graph, self.net = graph, nx.DiGraph()
         for a, b, w, closed in zip(graph.edge_from.tolist(), graph.edge_to.tolist(), graph.edge_seconds.tolist(),
-                                   graph.blocked.tolist()):
+                                   (~graph.usable).tolist()):
             if not closed and (not self.net.has_edge(a, b) or self.net[a][b]["w"] > w):
                 self.net.add_edge(a, b, w=w)
         self.usable = np.array(sorted(self.net.nodes))
