@@ -58,14 +58,16 @@ class TownshipSeat(NamedTuple):
 def read_gazetteer(path: Path) -> list[TownshipRecord]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return [
-            TownshipRecord(r["code"], r["name"], f'{r["pinyin"]} {_KIND_EN[r["kind"]]}', r["kind"], float(r["seat_lon"]), float(r["seat_lat"]),
-                           r["seat_approximate"] == "1", r["coord_source"])
+            TownshipRecord(r["code"], r["name"], f'{r["pinyin"]} {_KIND_EN[r["kind"]]}'.strip(), r["kind"],
+                           float(r["seat_lon"]), float(r["seat_lat"]), r["seat_approximate"] == "1", r["coord_source"])
             for r in csv.DictReader(fh)
         ]
 
 
-# The English names' suffix by township kind (街道, 镇, 乡): part of the stored name_en, not a label.
-_KIND_EN = dict(zip(vocabulary.TOWNSHIP_KINDS, ("Subdistrict", "Town", "Township"), strict=True))
+# The English names' suffix by township kind (街道, 镇, 乡, …): part of the stored name_en, not a label. A
+# township-level unit (development zone, farm) has its whole name in pinyin and no suffix.
+_KIND_EN = dict(zip(vocabulary.TOWNSHIP_KINDS, ("Subdistrict", "Town", "Township", "Ethnic Township", "Sumu",
+                                                "Ethnic Sumu", ""), strict=True))
 
 
 def read_neighbours(path: Path) -> list[dict[str, str]]:
