@@ -13,7 +13,9 @@ from typing import NamedTuple
 import numpy as np
 from sqlalchemy import delete, select, update
 
-from geo.boundaries import approximate_township_polygons, county_boundary
+from functools import lru_cache
+
+from geo.boundaries import approximate_township_polygons, county_boundary, map_view
 from services import vocabulary
 from services.db import audit
 from services.db.uow import UnitOfWork
@@ -166,3 +168,9 @@ def township_names(uow: UnitOfWork, lang: str) -> dict[str, str]:
     rows = uow.session.execute(select(Township.code, Township.name, Township.name_en)).all()
     shown = {code: (name_en if lang == "en" else name) for code, name, name_en in rows}
     return {**{name: shown[code] for code, name, _ in rows}, **shown}
+
+
+@lru_cache(maxsize=8)
+def district_view(adcode: str) -> tuple[list[list[float]], list[float]]:
+    """Leaflet bounds ([[south, west], [north, east]]) and centre ([lat, lon]) of the county, from its boundary."""
+    return map_view(county_boundary(adcode))

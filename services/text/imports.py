@@ -21,7 +21,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "credit_format": ("“{value}” 不是18位统一社会信用代码", "'{value}' is not an 18-character credit code"),
     "credit_check": ("“{value}” 校验位错误（应为 {expected}）",
                      "'{value}' has a wrong check character (expected {expected})"),
-    "township": ("“{value}” 不是本区的乡镇街道", "'{value}' is not a township of this district"),
+    "township": ("“{value}” 不是本{region_unit}的乡镇街道", "'{value}' is not a township of this {region_unit_en}"),
     "outside": ("点位 ({lon}, {lat}) 不在{region}范围内", "point ({lon}, {lat}) lies outside {region}"),
     "duplicate": ("“{value}” 与第{other}行重复", "'{value}' repeats row {other}"),
     "category": ("类别“{value}”不属于行业“{sector}”", "category '{value}' does not belong to sector '{sector}'"),
