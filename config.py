@@ -302,6 +302,8 @@ def load_settings() -> Settings:
     instance = Path(_env("QJ_INSTANCE_DIR", str(ROOT / "instance")))
     default_db = f"sqlite:///{instance / 'qianjiang.sqlite3'}"
     region = _region(instance)
+    from services.text import use_region_wording
+    use_region_wording(region.unit)  # 本区 / 本县 / 本市 / 本旗 in every text of this process
     network, generated = _default_road_network(instance, region.adcode)
     # Another county has no sample (示例数据) of its own: it starts empty unless QJ_SAMPLE_DIR names one.
     sample = _env("QJ_SAMPLE_DIR", str(ROOT / "data" / "sample") if region.adcode == DEFAULT_ADCODE else "")
