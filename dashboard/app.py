@@ -21,7 +21,7 @@ from dashboard.tiles import tiles
 from services.db.uow import unit_of_work
 from services.map.basemaps import load_basemaps
 from services.map.layers import sample_in_use
-from services.text import t
+from services.text import t, use_region_wording
 
 _HERE = Path(__file__).resolve().parent
 # A partial plotly.js (the traces the app draws; built by static/vendor/plotly/build/build.sh), served where
@@ -60,6 +60,7 @@ def _draw_texts_script() -> str:
 
 def create_app(settings: Settings) -> dash.Dash:
     """A Dash app for ``settings``; its Flask server is ``app.server``."""
+    use_region_wording(settings.region.unit)  # 本区 / 本县 / 本市 / 本旗 in every text
     app = dash.Dash(
         __name__,
         use_pages=True,

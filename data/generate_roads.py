@@ -14,6 +14,11 @@ LineStrings with properties exactly ``class``, ``name``, ``oneway`` (always fals
 
 Usage: ``python data/generate_roads.py [--out PATH]`` from the project root.
 
+Any other county: ``build_region(boundary, seats)`` / ``generate_region(...)`` (called by services/data/region.py at
+the county's first start) make a network of the same kind from the boundary and the township seats alone (steps 4
+below, hub = the first township by code), with the same seed, every road inside the boundary; the Qianjiang-only
+plan of steps 1–3 and 5 is not used there.
+
 How the network is built (all geometry in a local km frame, x = lon * 111.32 cos(lat0), y = lat * 110.574):
 
 1. motorway (示例高速): one north–south corridor from the north border (above 黎水) to the south border
@@ -146,14 +151,16 @@ class Road:
 class Builder:
     """The random generator, the district frame and the growing list of roads."""
 
-    def __init__(self, seed: int = SEED) -> None:
+    def __init__(self, seed: int = SEED, county=None, towns: list[dict[str, str]] | None = None,
+                 cell_km: float = CELL_KM) -> None:
         self.rng = np.random.default_rng(seed)
-        self.towns = read_csv(DATA / "townships.csv")
+        self.towns = towns if towns is not None else read_csv(DATA / "townships.csv")
+        self.cell_km = cell_km
         self.seat = {t["name"]: (round(float(t["seat_lon"]), 6), round(float(t["seat_lat"]), 6))
                      for t in self.towns}
         lat0 = float(np.mean([lat for _, lat in self.seat.values()]))
         self.scale = np.array([111.320 * math.cos(math.radians(lat0)), KM_LAT])
-        self.county = county_boundary(ADCODE)
+        self.county = county if county is not None else county_boundary(ADCODE)
         self.county_km = shapely.transform(self.county, lambda c: c * self.scale)
         self.inner_km = self.county_km.buffer(-INNER_MARGIN_KM)
         for g in (self.county, self.county_km, self.inner_km):
@@ -215,8 +222,8 @@ class Builder:
     def raster(self):
         if self._raster is None:
             x0, y0, x1, y1 = self.county_km.bounds
-            xs = np.arange(x0, x1 + CELL_KM, CELL_KM)
-            ys = np.arange(y0, y1 + CELL_KM, CELL_KM)
+            xs = np.arange(x0, x1 + self.cell_km, self.cell_km)
+            ys = np.arange(y0, y1 + self.cell_km, self.cell_km)
             gx, gy = np.meshgrid(xs, ys, indexing="ij")
             mask = shapely.contains_xy(self.inner_km, gx, gy)
             border = shapely.distance(shapely.points(gx, gy), self.county_km.boundary)
@@ -239,7 +246,7 @@ class Builder:
             raise RuntimeError(f"no raster cell reachable from {p}")
 
         start, goal = nearest(a), nearest(b)
-        steps = [(di, dj, math.hypot(di, dj) * CELL_KM) for di in (-1, 0, 1) for dj in (-1, 0, 1) if di or dj]
+        steps = [(di, dj, math.hypot(di, dj) * self.cell_km) for di in (-1, 0, 1) for dj in (-1, 0, 1) if di or dj]
         best = {start: 0.0}
         came: dict = {}
         heap = [(0.0, 0.0, start)]
@@ -258,7 +265,7 @@ class Builder:
                 ng = g + cost * 0.5 * (weight[cur] + weight[nxt])
                 if ng < best.get(nxt, math.inf):
                     best[nxt], came[nxt] = ng, cur
-                    h = math.hypot(nxt[0] - goal[0], nxt[1] - goal[1]) * CELL_KM
+                    h = math.hypot(nxt[0] - goal[0], nxt[1] - goal[1]) * self.cell_km
                     heapq.heappush(heap, (ng + h, ng, nxt))
         if goal not in best:
             raise RuntimeError(f"no route inside the district from {a} to {b}")
@@ -573,14 +580,14 @@ def link_angle_ok(bld: Builder, at: str, other: str) -> bool:
     return True
 
 
-def build_extra_links(bld: Builder, linked: set[frozenset[str]]) -> int:
-    """Add the shortest valid seat-to-seat links until every seat is 2-edge-connected to 城西街道."""
+def build_extra_links(bld: Builder, linked: set[frozenset[str]], hub: str = "城西街道") -> int:
+    """Add the shortest valid seat-to-seat links until every seat is 2-edge-connected to the hub (城西街道)."""
     names = [t["name"] for t in bld.towns]
     added = 0
     while True:
         index, comp = bld.components()
         label = {n: comp[index[bld.seat[n]]] for n in names}
-        city = label["城西街道"]
+        city = label[hub]
         bad = {n for n in names if label[n] != city}
         if not bad:
             return added
@@ -705,11 +712,11 @@ def validate(bld: Builder) -> None:
         assert bld.county.covers(LineString(r.pts)), r.name
 
 
-def dumps(feats: list[dict]) -> str:
+def dumps(feats: list[dict], name: str = "qianjiang_default_roads_synthetic", **extra) -> str:
     meta = {"synthetic": True, "source": "data/generate_roads.py", "note": NOTE, "seed": SEED,
-            "crs": "EPSG:4326", "classes": list(CLASSES), "winding": WINDING, "speed_kmh_suggested": SPEED_KMH}
-    head = {"type": "FeatureCollection", "name": "qianjiang_default_roads_synthetic", "metadata": meta,
-            "properties": meta}
+            "crs": "EPSG:4326", "classes": list(CLASSES), "winding": WINDING, "speed_kmh_suggested": SPEED_KMH,
+            **extra}
+    head = {"type": "FeatureCollection", "name": name, "metadata": meta, "properties": meta}
     text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"features":[\n'
     text += ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in feats)
     return text + "\n]}\n"
@@ -732,6 +739,54 @@ def generate(out_path: Path = DEFAULT_OUT) -> dict[str, int]:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     feats = features(build(SEED))
     out_path.write_bytes(dumps(feats).encode("utf-8"))
+    return {c: sum(f["properties"]["class"] == c for f in feats) for c in CLASSES}
+
+
+# -- any county ------------------------------------------------------------------------------------
+REGION_MAX_CELLS = 60_000  # the re-routing raster of a large county is coarsened to about this many cells
+
+
+def build_region(county, seats: list[tuple[str, float, float]], seed: int = SEED) -> Builder:
+    """The synthetic network of any county: county roads along the minimum spanning tree of the township seats,
+    township roads until every seat is 2-edge-connected to the first one (the county seat's township, by code),
+    shortcuts where the network is a long detour; every road inside the boundary.
+
+    ``county`` is the WGS-84 boundary, ``seats`` (code, lon, lat) of the township seats, each inside it. A link
+    that cannot be drawn inside the county (an exclave, a seat on a thin strip) is left out, never drawn outside.
+    """
+    towns = [{"name": code, "seat_lon": lon, "seat_lat": lat} for code, lon, lat in seats]
+    bld = Builder(seed, county=county, towns=towns)
+    bld.cell_km = max(CELL_KM, math.sqrt(bld.county_km.area / REGION_MAX_CELLS))
+    names = [t["name"] for t in towns]
+    linked: set[frozenset[str]] = set()
+    if len(names) > 1:
+        for a, b in minimum_spanning_tree(bld.km([bld.seat[n] for n in names])):
+            try:
+                bld.county_no += 1
+                bld.add("secondary", f"县道X{bld.county_no:03d}（示例）", bld.seat[names[a]], bld.seat[names[b]])
+            except RuntimeError:
+                continue
+            linked.add(frozenset((names[a], names[b])))
+        bld.planarize()
+        for step in (lambda: build_extra_links(bld, linked, hub=names[0]), lambda: build_shortcuts(bld, linked)):
+            try:
+                step()
+            except (RuntimeError, KeyError):  # a seat no road could reach (an island): its links are left out
+                bld.planarize()
+    bld.planarize()
+    validate(bld)
+    return bld
+
+
+def generate_region(county, seats: list[tuple[str, float, float]], out_path: Path, adcode: str,
+                    seed: int = SEED) -> dict[str, int]:
+    """Write the synthetic network of a county (``build_region``) to ``out_path``; features per class."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    feats = features(build_region(county, seats, seed))
+    tmp = out_path.with_suffix(".tmp")
+    tmp.write_bytes(dumps(feats, name=f"{adcode}_roads_synthetic", adcode=adcode).encode("utf-8"))
+    tmp.replace(out_path)  # a second process starting at once sees the whole file or none
     return {c: sum(f["properties"]["class"] == c for f in feats) for c in CLASSES}
 
 

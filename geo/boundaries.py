@@ -89,3 +89,51 @@ def approximate_township_polygons(
 def geometry_bounds(geometry: BaseGeometry) -> tuple[float, float, float, float]:
     """(min_lon, min_lat, max_lon, max_lat) of a geometry."""
     return tuple(float(v) for v in geometry.bounds)  # type: ignore[return-value]
+
+
+def approximate_seats(seats_lonlat: np.ndarray, county: BaseGeometry, *, iterations: int = 4,
+                      grid_points: int = 4000) -> np.ndarray:
+    """Fill the unknown seats (NaN rows) of ``seats_lonlat`` with approximate ones inside ``county``.
+
+    Each unknown seat starts at the grid point of the county farthest from the seats placed so far, then moves
+    ``iterations`` times to the representative point of its Voronoi cell (clipped to the county), so the cells
+    of unknown seats come out of similar size. Known seats never move. Deterministic: no randomness.
+
+    Returns
+    -------
+    ``(n, 2)`` array of WGS-84 lon/lat, every row inside the county.
+    """
+    seats = np.array(seats_lonlat, dtype=float, copy=True)
+    missing = np.nonzero(np.isnan(seats).any(axis=1))[0]
+    if len(missing) == 0:
+        return seats
+    minx, miny, maxx, maxy = county.bounds
+    step = np.sqrt(shapely.area(county) / grid_points)
+    gx, gy = np.meshgrid(np.arange(minx + step / 2, maxx, step), np.arange(miny + step / 2, maxy, step))
+    inside = shapely.contains_xy(county, gx.ravel(), gy.ravel())
+    grid = np.column_stack([gx.ravel()[inside], gy.ravel()[inside]])
+    if len(grid) == 0:
+        point = county.representative_point()
+        grid = np.array([[point.x, point.y]])
+    placed = seats[~np.isnan(seats).any(axis=1)]
+    nearest = (np.min(np.hypot(*(grid[:, None, :] - placed[None, :, :]).transpose(2, 0, 1)), axis=1)
+               if len(placed) else np.full(len(grid), np.inf))
+    for i in missing:
+        k = int(np.argmax(nearest))
+        seats[i] = grid[k]
+        nearest = np.minimum(nearest, np.hypot(*(grid - grid[k]).T))
+    for _ in range(iterations):
+        cells = approximate_township_polygons(seats, county)
+        for i in missing:
+            point = cells[i].representative_point() if not cells[i].is_empty else None
+            if point is not None and not np.any(np.all(np.isclose(seats, [point.x, point.y], atol=1e-9), axis=1)):
+                seats[i] = (point.x, point.y)
+    return seats
+
+
+def map_view(geometry: BaseGeometry, margin_deg: float = 0.01) -> tuple[list[list[float]], list[float]]:
+    """Leaflet ``bounds`` ([[south, west], [north, east]], with a margin) and ``center`` ([lat, lon]) of a geometry."""
+    minx, miny, maxx, maxy = geometry.bounds
+    bounds = [[round(miny - margin_deg, 4), round(minx - margin_deg, 4)],
+              [round(maxy + margin_deg, 4), round(maxx + margin_deg, 4)]]
+    return bounds, [round((miny + maxy) / 2, 4), round((minx + maxx) / 2, 4)]

@@ -78,8 +78,13 @@ VEHICLE_AVAILABLE = VEHICLE_STATUSES[0]
 STATION_KINDS: tuple[str, ...] = ("水文", "雨量", "地质灾害", "地震", "气象", "森林防火")
 STATION_STATUSES: tuple[str, ...] = ("正常", "离线")
 STATION_NORMAL, STATION_OFFLINE = STATION_STATUSES
-# 乡镇街道 kinds: 街道 (urban subdistrict), 镇 (town), 乡 (rural township).
-TOWNSHIP_KINDS: tuple[str, ...] = ("街道", "镇", "乡")
+# 乡镇街道 kinds, every kind the national gazetteer (data/gazetteer/) has: 街道 (urban subdistrict), 镇 (town),
+# 乡 (rural township), 民族乡 (ethnic township), 苏木 and 民族苏木 (Inner Mongolia's townships), 乡级单位 (a unit
+# ranked as a township: development zone, state farm, forest farm).
+TOWNSHIP_KINDS: tuple[str, ...] = ("街道", "镇", "乡", "民族乡", "苏木", "民族苏木", "乡级单位")
+# The county's kind (区县) as the gazetteer names it, and the one character its wording uses (本区, 全县, 市界).
+REGION_KINDS: tuple[str, ...] = ("区", "县", "自治县", "市", "旗", "自治旗", "林区", "特区")
+REGION_UNITS: tuple[str, ...] = ("区", "县", "市", "旗")
 
 # 突发事件 categories (GB/T 35561-2017) with the kinds this product handles.
 INCIDENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -157,7 +162,8 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "shelter_site": SHELTER_SITES, "five_haves": FIVE_HAVES, "depot_level": DEPOT_LEVELS,
     "supply_class": SUPPLY_CLASSES, "team_kind": TEAM_KINDS, "team_status": TEAM_STATUSES,
     "vehicle_kind": VEHICLE_KINDS, "vehicle_status": VEHICLE_STATUSES, "station_kind": STATION_KINDS,
-    "station_status": STATION_STATUSES, "township_kind": TOWNSHIP_KINDS, "incident_category": tuple(INCIDENT_TYPES),
+    "station_status": STATION_STATUSES, "township_kind": TOWNSHIP_KINDS, "region_kind": REGION_KINDS,
+    "incident_category": tuple(INCIDENT_TYPES),
     "incident_kind": INCIDENT_KINDS, "incident_level": INCIDENT_LEVELS, "incident_status": INCIDENT_STATUSES,
     "order_status": ORDER_STATUSES,
 }

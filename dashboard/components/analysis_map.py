@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import html
 
-from dashboard.components.map_layers import DISTRICT_BOUNDS, boundary_layer
+from dashboard.components.map_layers import district_frame, boundary_layer
 from services.analysis.classes import ValueClass
 from services.text import t
 
@@ -67,5 +67,5 @@ def analysis_map(lang: str, townships_data: dict) -> dl.Map:
     return dl.Map(id=MAP, children=[dl.LayersControl(overlays, collapsed=False, position="topright",
                                                      overlays=[o.name for o in overlays if o.checked]),
                                     dl.ScaleControl(position="bottomleft", imperial=False)],
-                  bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=9.5, zoomSnap=0.25, minZoom=8, maxZoom=16,
+                  **district_frame(), zoom=9.5, zoomSnap=0.25, minZoom=8, maxZoom=16,
                   className="qj-map an-map")

@@ -6,8 +6,10 @@ from urllib.parse import urlencode
 import dash_leaflet as dl
 
 from dashboard import ids
+from dashboard.state import settings
 from services.text import t
 from services import vocabulary
+from services.data.geography import district_view
 from services.map.basemaps import Basemap
 
 # (layer key, switched on by default), drawn bottom → top.
@@ -15,10 +17,15 @@ POINT_LAYER_ORDER = (("stations", False), ("enterprises", True), ("teams", True)
                      ("shelters", True), ("hazards", True))
 FIXED_COLOURS = {"depots": vocabulary.DEPOT_COLOUR, "stations": vocabulary.STATION_COLOURS[vocabulary.STATION_NORMAL]}
 CLUSTERED = {"enterprises"}
-DISTRICT_BOUNDS = [[29.07, 108.48], [29.88, 108.96]]
 # Road-time bands of the isochrones (minutes) and their colours: distinct hues, not shades of one.
 ISOCHRONE_COLOURS = {15: "#1b9e77", 30: "#7570b3", 60: "#d95f02"}
 EMPTY = {"type": "FeatureCollection", "features": []}
+
+
+def district_frame() -> dict:
+    """``bounds`` and ``center`` of a map showing the served county, from its boundary (any county)."""
+    bounds, centre = district_view(settings().region.adcode)
+    return {"bounds": bounds, "center": centre}
 
 
 def layer_url(layer: str, args: dict[str, str]) -> str:
@@ -114,7 +121,7 @@ def map_component(lang: str, urls: dict[str, str], extra_overlays: tuple | list 
                                                               overlays=[o.name for o in overlays if o.checked]),
                               warnings, outline, reach, blocks, incidents, *extra_layers, draw,
                               dl.ScaleControl(position="bottomleft", imperial=False)],
-        bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
+        **district_frame(), zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
         attributionControl=True, className="qj-map qj-zoom-low",
         eventHandlers={"zoomend": {"variable": "qj.onZoom"}, "moveend": {"variable": "qj.onZoom"},
                        "draw:drawstart": {"variable": "qj.onDrawing"}, "draw:drawstop": {"variable": "qj.onDrawing"}},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import dash_table, html
 
-from dashboard.components.map_layers import DISTRICT_BOUNDS, boundary_layer, roads_layer
+from dashboard.components.map_layers import district_frame, boundary_layer, roads_layer
 from services.clock import format_local, local_zone
 from services.evacuation.plan_geojson import (  # noqa: F401 — flows_geojson and points_geojson: the page's layers
     EMPTY,
@@ -67,7 +67,7 @@ def plan_map(lang: str) -> html.Div:
                            onEachFeature={"variable": "qj.planTip"}),
                 dl.GeoJSON(data=EMPTY, id=PLAN_POINTS, pointToLayer={"variable": "qj.planPoint"},
                            onEachFeature={"variable": "qj.planTip"})]
-    return html.Div([dl.Map(children=children, id=PLAN_LEAFLET, bounds=DISTRICT_BOUNDS, center=[29.47, 108.717],
+    return html.Div([dl.Map(children=children, id=PLAN_LEAFLET, **district_frame(),
                             zoom=9.25, zoomSnap=0.25, className="plan-map", attributionControl=False),
                      html.Div(plan_legend(lang), id="plan-legend-wrap")], className="plan-map-box")
 

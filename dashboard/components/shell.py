@@ -37,6 +37,9 @@ def header(settings: Settings, pathname: str | None, lang: str, sample: bool) ->
     region = settings.region.name_zh if lang == "zh" else settings.region.name_en
     badge = [html.Span(t("app.sample", lang), className="sample-badge", title=t("app.sample_hint", lang))] \
         if sample else []
+    if settings.road_network_synthetic:  # a county without a network of its own runs on a generated one
+        badge.append(html.Span(t("app.synthetic_roads", lang), className="sample-badge",
+                               title=t("app.synthetic_roads_hint", lang)))
     return [
         *_account_area(lang),
         # Below 768 px the navigation folds into a menu (the CSS shows one or the other); each redraw of the header,

@@ -17,7 +17,7 @@ from dashboard.components import duty_handover as handover
 from dashboard.components import duty_panels as panels
 from dashboard.components.clicks import clicked_id
 from dashboard.components.duty_panels import ACTOR, local, message, warnings_view
-from dashboard.components.map_layers import DISTRICT_BOUNDS, boundary_layer
+from dashboard.components.map_layers import district_frame, boundary_layer
 from dashboard.components.widgets import dropdown
 from dashboard.state import settings
 from services import vocabulary
@@ -68,7 +68,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             html.Div([dl.Map([boundary_layer(lang), dl.GeoJSON(id=POINTS, data={"type": "FeatureCollection",
                                                                                   "features": []},
                                                                pointToLayer={"variable": "qj.incidentToLayer"})],
-                             bounds=DISTRICT_BOUNDS, center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25,
+                             **district_frame(), zoom=9.25, zoomSnap=0.25,
                              className="plan-map",
                              attributionControl=False)], className="plan-map-wrap"),
             # the work beside the map: what to do (report, dispatch) and what is going on (incidents, orders,

@@ -20,7 +20,7 @@ from dashboard.components.details import (
     search_results,
 )
 from dashboard.components.map_layers import (
-    DISTRICT_BOUNDS,
+    district_frame,
     EMPTY,
     ISOCHRONE_COLOURS,
     POINT_LAYER_ORDER,
@@ -268,7 +268,7 @@ def _township_focus(chosen, _hits, basemap_key):
     with unit_of_work(settings()) as uow:
         outline = township_outline(uow, code)
     if outline is None:
-        return EMPTY, {"crs": crs}, {"bounds": DISTRICT_BOUNDS, "transition": "flyToBounds"}
+        return EMPTY, {"crs": crs}, {"bounds": district_frame()["bounds"], "transition": "flyToBounds"}
     minlon, minlat, maxlon, maxlat = outline.bounds
     (x0, y0), (x1, y1) = from_wgs84(minlon, minlat, crs), from_wgs84(maxlon, maxlat, crs)
     return ({"type": "FeatureCollection", "features": [outline.feature]}, {"crs": crs},

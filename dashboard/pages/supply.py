@@ -6,7 +6,7 @@ import dash_leaflet as dl
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.components.widgets import dropdown
-from dashboard.components.map_layers import boundary_layer, roads_layer
+from dashboard.components.map_layers import boundary_layer, district_frame, roads_layer
 from dashboard.components.refused import page_may_show, refused_page
 from dashboard.state import settings
 from services.db.uow import unit_of_work
@@ -69,7 +69,7 @@ def _map(vehicles: tuple[VehicleRoute, ...], lang: str) -> dl.Map:
         children.append(dl.Polyline(positions=[[lat, lon] for lon, lat in (v.geometry or {}).get("coordinates", [])],
                                     color=colour, weight=6, opacity=0.9, className="supply-route",
                                     children=dl.Tooltip(t("label_value", lang, label=v.plate, value=v.depot))))
-    return dl.Map(children=children, center=[29.47, 108.717], zoom=9.25, zoomSnap=0.25, className="plan-map",
+    return dl.Map(children=children, **district_frame(), zoom=9.25, zoomSnap=0.25, className="plan-map",
                   attributionControl=False)
 
 

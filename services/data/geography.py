@@ -13,7 +13,9 @@ from typing import NamedTuple
 import numpy as np
 from sqlalchemy import delete, select, update
 
-from geo.boundaries import approximate_township_polygons, county_boundary
+from functools import lru_cache
+
+from geo.boundaries import approximate_township_polygons, county_boundary, map_view
 from services import vocabulary
 from services.db import audit
 from services.db.uow import UnitOfWork
@@ -58,14 +60,16 @@ class TownshipSeat(NamedTuple):
 def read_gazetteer(path: Path) -> list[TownshipRecord]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return [
-            TownshipRecord(r["code"], r["name"], f'{r["pinyin"]} {_KIND_EN[r["kind"]]}', r["kind"], float(r["seat_lon"]), float(r["seat_lat"]),
-                           r["seat_approximate"] == "1", r["coord_source"])
+            TownshipRecord(r["code"], r["name"], f'{r["pinyin"]} {_KIND_EN[r["kind"]]}'.strip(), r["kind"],
+                           float(r["seat_lon"]), float(r["seat_lat"]), r["seat_approximate"] == "1", r["coord_source"])
             for r in csv.DictReader(fh)
         ]
 
 
-# The English names' suffix by township kind (街道, 镇, 乡): part of the stored name_en, not a label.
-_KIND_EN = dict(zip(vocabulary.TOWNSHIP_KINDS, ("Subdistrict", "Town", "Township"), strict=True))
+# The English names' suffix by township kind (街道, 镇, 乡, …): part of the stored name_en, not a label. A
+# township-level unit (development zone, farm) has its whole name in pinyin and no suffix.
+_KIND_EN = dict(zip(vocabulary.TOWNSHIP_KINDS, ("Subdistrict", "Town", "Township", "Ethnic Township", "Sumu",
+                                                "Ethnic Sumu", ""), strict=True))
 
 
 def read_neighbours(path: Path) -> list[dict[str, str]]:
@@ -164,3 +168,9 @@ def township_names(uow: UnitOfWork, lang: str) -> dict[str, str]:
     rows = uow.session.execute(select(Township.code, Township.name, Township.name_en)).all()
     shown = {code: (name_en if lang == "en" else name) for code, name, name_en in rows}
     return {**{name: shown[code] for code, name, _ in rows}, **shown}
+
+
+@lru_cache(maxsize=8)
+def district_view(adcode: str) -> tuple[list[list[float]], list[float]]:
+    """Leaflet bounds ([[south, west], [north, east]]) and centre ([lat, lon]) of the county, from its boundary."""
+    return map_view(county_boundary(adcode))

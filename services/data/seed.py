@@ -23,11 +23,13 @@ from services.data.geography import (
     set_village_seats,
 )
 from services.data.imports import import_path, load_catalogue
+from services.data.region import prepare_region
 from services.data.specs import LOAD_ORDER
 from services.db import schema
 from services.db.locks import transaction_lock
 from services.db.uow import UnitOfWork, unit_of_work
 from services.models import Enterprise, SupplyItem, Township
+from services.text import use_region_wording
 
 CATALOGUE_CSV = ROOT / "data" / "supply_catalogue.csv"
 SEED_ACTOR = "seed"
@@ -71,13 +73,15 @@ def load_sample(uow: UnitOfWork, sample_dir: Path | None = None) -> dict[str, in
 
 def setup_database(settings: Settings, *, with_sample: bool = True) -> SetupReport:
     """Create or upgrade the schema; load geography and catalogue if missing; the sample if empty."""
+    use_region_wording(settings.region.unit)
+    prepare_region(settings)  # a county of the national gazetteer: its files and road network, written once
     schema.upgrade(settings.database_url)
     with _step(settings) as uow:
         geography = load_geography(uow) if _count(uow, Township) == 0 else None
     with _step(settings) as uow:
         catalogue = load_catalogue(uow, CATALOGUE_CSV) if _count(uow, SupplyItem) == 0 else None
     sample = None
-    if with_sample:
+    if with_sample and settings.sample_dir is not None:
         with _step(settings) as uow:
             sample = load_sample(uow) if _count(uow, Enterprise) == 0 else None
     return SetupReport(geography, catalogue, sample)

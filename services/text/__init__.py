@@ -58,14 +58,33 @@ def _glossed(text: str) -> tuple[str, ...]:
     return tuple(name for _, name, _, _ in string.Formatter().parse(text) if name and name.endswith("_en"))
 
 
+# How the texts name the served county (本区/全县/市界; "this district", "the whole county"): the catalogue's
+# ``{region_unit}`` and ``{region_unit_en}`` placeholders, filled from the region's kind unless a caller passes them.
+UNIT_EN = {"区": "district", "县": "county", "市": "city", "旗": "banner"}
+_REGION_WORDING = {"region_unit": "区", "region_unit_en": "district"}
+
+
+def use_region_wording(unit: str) -> None:
+    """Word the texts for a county whose kind's character is ``unit`` (区, 县, 市 or 旗); set from the settings."""
+    _REGION_WORDING.update(region_unit=unit, region_unit_en=UNIT_EN.get(unit, "district"))
+
+
+@functools.lru_cache(maxsize=None)
+def _names_region(text: str) -> bool:
+    return any(name in ("region_unit", "region_unit_en") for _, name, _, _ in string.Formatter().parse(text))
+
+
 def t(key: str, lang: str = "zh", **params) -> str:
     """The text of ``key`` in ``lang`` (zh or en), with ``params`` filled in.
 
     In English, a placeholder ``x_en`` that is not passed is the English label of the vocabulary value passed
     as ``x`` (``term(x, "en")``), so a service passes stored values once and both languages read well.
+    ``{region_unit}`` / ``{region_unit_en}`` name the county's kind (``use_region_wording``).
     """
     zh, en = CATALOGUE[key]
     text = en if lang == "en" else zh
+    if _names_region(text):
+        params = {**_REGION_WORDING, **params}
     if not params:
         return text
     if lang == "en":

@@ -99,7 +99,7 @@ TEXT.update({
     "permission.warning_elsewhere": ("预警 #{id} 不涉及本乡镇（{own}）", "warning #{id} does not reach your township ({own})"),
 })
 TEXT.update({
-    "permission.county_only": ("全区数据导出仅限区级用户", "exports of the county's records are for county staff"),
+    "permission.county_only": ("全{region_unit}数据导出仅限{region_unit}级用户", "exports of the {region_unit_en}'s records are for {region_unit_en} staff"),
 })
 TEXT.update({"noun.password": ("密码", "password")})
 TEXT.update({

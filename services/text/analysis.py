@@ -5,10 +5,10 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     "risk.formula": ("风险 = 危险性 × 暴露度 × 脆弱性 × (1 − 防灾减灾能力)",
                      "risk = hazard × exposure × vulnerability × (1 − capacity)"),
-    "risk.method": (("按自然灾害综合风险普查框架：各指标在全区乡镇间极差标准化，按权重合成四个因子；"
+    "risk.method": (("按自然灾害综合风险普查框架：各指标在全{region_unit}乡镇间极差标准化，按权重合成四个因子；"
                      "危险性、暴露度、脆弱性取值下限 {floor}，能力最多抵消 {capacity_max}"),
                     ("the frame of the national natural-hazard risk census: each input min-max normalised over the "
-                     "district's townships, weighted into four factors; hazard, exposure and vulnerability no lower "
+                     "{region_unit_en}'s townships, weighted into four factors; hazard, exposure and vulnerability no lower "
                      "than {floor}, capacity offsetting at most {capacity_max}")),
     "risk.factor.hazard": ("危险性", "Hazard"),
     "risk.factor.exposure": ("暴露度", "Exposure"),
@@ -50,10 +50,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "risk.unit.share": ("占比", "share"),
     "risk.unit.per_10k": ("人/万人", "per 10,000"),
     "risk.unit.kg_per_1000": ("千克/千人", "kg per 1,000"),
-    "risk.moves_up": ("该指标使排名上升 {places} 位（与全区中位数相比）",
-                      "this input lifts the township {places} places (against the district median)"),
-    "risk.moves_down": ("该指标使排名下降 {places} 位（与全区中位数相比）",
-                        "this input lowers the township {places} places (against the district median)"),
+    "risk.moves_up": ("该指标使排名上升 {places} 位（与全{region_unit}中位数相比）",
+                      "this input lifts the township {places} places (against the {region_unit_en} median)"),
+    "risk.moves_down": ("该指标使排名下降 {places} 位（与全{region_unit}中位数相比）",
+                        "this input lowers the township {places} places (against the {region_unit_en} median)"),
     "dist.scheme.quantiles": ("分位数", "Quantiles"),
     "dist.scheme.natural_breaks": ("自然断点", "Natural breaks"),
     "dist.measure.enterprises": ("企业数", "Enterprises"),

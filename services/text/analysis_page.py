@@ -97,7 +97,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "an.col.hazard": ("隐患点", "Hazard point"),
     "an.yes": ("达标", "yes"),
     "an.no": ("未达标", "no"),
-    "an.table.gap_totals": ("全区：距最近开放避难场所的时间", "The district: time to the nearest open shelter"),
+    "an.table.gap_totals": ("全{region_unit}：距最近开放避难场所的时间", "The whole {region_unit_en}: time to the nearest open shelter"),
     "an.table.gap_townships": ("各乡镇受威胁人口距避难场所时间（{mode}）",
                                "People threatened by township, time to a shelter ({mode})"),
     "an.table.team_standard": ("救援队伍 {minutes} 分钟到达（地面救援标准）",

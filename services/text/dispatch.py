@@ -60,7 +60,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "handover.not_found": ("没有编号为 {id} 的交班留言", "no handover note {id}"),
     "handover.taken_over": ("已由 {by} 接班", "already taken over by {by}"),
     "feed.kinds_invalid": ("动态类型应为 {kinds} 之一（逗号分隔）", "kinds must be among {kinds}, comma-separated"),
-    "warning.township_unknown": ("含有不是本区的乡镇街道代码", "unknown township code"),
+    "warning.township_unknown": ("含有不是本{region_unit}的乡镇街道代码", "a township code not of this {region_unit_en}"),
     "warning.area_required": ("请选择预警范围（乡镇、隐患点或圈选）", "choose an area: townships, hazards or a polygon"),
     "warning.level_invalid": ("预警等级应为 蓝/黄/橙/红", "level must be 蓝, 黄, 橙 or 红 (blue, yellow, orange, red)"),
     "warning.headline_required": ("请填写预警标题和灾种", "headline and hazard type are required"),

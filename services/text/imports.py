@@ -21,7 +21,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "credit_format": ("“{value}” 不是18位统一社会信用代码", "'{value}' is not an 18-character credit code"),
     "credit_check": ("“{value}” 校验位错误（应为 {expected}）",
                      "'{value}' has a wrong check character (expected {expected})"),
-    "township": ("“{value}” 不是本区的乡镇街道", "'{value}' is not a township of this district"),
+    "township": ("“{value}” 不是本{region_unit}的乡镇街道", "'{value}' is not a township of this {region_unit_en}"),
     "township_ambiguous": ("“{value}” 可指多个乡镇街道（{names}），请写全称或9位代码",
                            "'{value}' may mean several townships ({names_en}): write the full name or the 9-digit code"),
     "village_ambiguous": ("“{value}” 可指多个村（社区）（{names}），请写全称、12位代码，或填写乡镇街道",

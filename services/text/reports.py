@@ -30,7 +30,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.title.fire": ("{region}火灾形势分析研判报告", "{region}: fire situation analysis"),
     "report.period": ("统计时段：{since} 至 {until}（{zone}）", "Period: {since} to {until} ({zone})"),
     "report.scope": ("范围：{scope}", "Area: {scope}"),
-    "report.scope_all": ("全区", "the whole district"),
+    "report.scope_all": ("全{region_unit}", "the whole {region_unit_en}"),
     "report.made": ("编制时间：{time}", "Made: {time}"),
     "report.section_heading": ("{n}. {title}", "{n}. {title}"),
     "report.table_caption": ("表{n} {title}", "Table {n}. {title}"),

@@ -47,6 +47,9 @@ _ENGLISH: dict[str, str] = {
     "越野车": "Off-road vehicle", "可用": "Available", "维修": "Under repair",
     "水文": "Hydrology", "雨量": "Rainfall", "地震": "Earthquake", "气象": "Weather", "森林防火": "Forest fire",
     "正常": "Normal", "离线": "Offline", "街道": "Subdistrict", "镇": "Town", "乡": "Township",
+    "民族乡": "Ethnic township", "苏木": "Sumu", "民族苏木": "Ethnic sumu", "乡级单位": "Township-level unit",
+    "区": "District", "县": "County", "自治县": "Autonomous county", "市": "City", "旗": "Banner",
+    "自治旗": "Autonomous banner", "林区": "Forestry district", "特区": "Special district",
     # incidents and orders
     "自然灾害": "Natural disaster", "事故灾难": "Accident", "公共卫生事件": "Public-health event",
     "社会安全事件": "Public-security event", "森林火灾": "Forest fire", "气象灾害": "Weather disaster",
