@@ -55,8 +55,9 @@ def indicators(dist: Distribution, index: RiskIndex, lang: str) -> list[html.Div
         ("an.card.property", f"{h.threatened_property_10k_yuan:,.0f}", t("risk.unit.10k_yuan", lang)),
         ("an.card.places", "—" if s.places_per_1000 is None else f"{s.places_per_1000:,.1f}",
          t("dist.population_sample", lang) if s.population_is_sample else ""),
-        ("an.card.top_risk", _name(top, lang) if top else "—",
-         t("an.card.top_risk_sub", lang, risk=f"{top.risk:.3f}") if top else ""),
+        ("an.card.top_risk", _name(index.leader, lang) if index.leader else "—",
+         t("an.card.top_risk_sub", lang, risk=f"{top.risk:.3f}") if index.leader else
+         t("an.card.top_risk_tied", lang, n=index.tied_at_top, risk=f"{top.risk:.3f}") if top else ""),
     ]
     return [html.Div([html.Div(t(key, lang), className="an-card-label"), html.Div(value, className="an-card-value"),
                       html.Div(sub, className="an-card-sub")], className="an-card") for key, value, sub in cards]

@@ -113,7 +113,10 @@ def risk_index_section(uow: UnitOfWork, flt: ReportFilter) -> Section:
     index = risk_index(uow, flt.townships)
     lines = [t("risk.formula", flt.lang), t("risk.method", flt.lang, floor=index.floor,
                                              capacity_max=round(1 - index.floor, 4))]
-    if index.townships:
-        top = index.townships[0]
+    if index.leader:
+        top = index.leader
         lines.append(t("an.report.top_risk", flt.lang, township=_name(top, flt.lang), risk=f"{top.risk:.3f}"))
+    elif index.townships:
+        lines.append(t("an.report.top_risk_tied", flt.lang, n=index.tied_at_top,
+                       risk=f"{index.townships[0].risk:.3f}"))
     return Section("risk_index", t("an.tab.risk_index", flt.lang), lines, index_tables(index, flt.lang))

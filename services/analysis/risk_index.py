@@ -91,6 +91,19 @@ class RiskIndex:
     monitoring_radius_m: float
     classes: list[ValueClass]  # natural breaks of the risk values, for a choropleth
 
+    @property
+    def tied_at_top(self) -> int:
+        """How many townships share the highest index (all of them in a district with no records yet)."""
+        if not self.townships:
+            return 0
+        top = self.townships[0].risk
+        return sum(1 for r in self.townships if abs(r.risk - top) <= 1e-12 + 1e-9 * abs(top))
+
+    @property
+    def leader(self) -> TownshipRisk | None:
+        """The township ranked first, or None when it shares first place with another."""
+        return self.townships[0] if self.tied_at_top == 1 else None
+
     def to_json(self) -> dict:
         return {"townships": [asdict(t) for t in self.townships], "inputs": [asdict(i) for i in self.inputs],
                 "floor": self.floor, "scores": self.scores, "monitoring_radius_m": self.monitoring_radius_m,

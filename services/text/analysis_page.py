@@ -58,6 +58,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "an.card.places": ("每千人避难场所可用位", "Shelter places per 1,000 residents"),
     "an.card.top_risk": ("综合风险最高", "Highest composite risk"),
     "an.card.top_risk_sub": ("风险指数 {risk}", "risk index {risk}"),
+    "an.card.top_risk_tied": ("{n} 个乡镇并列（风险指数 {risk}）", "{n} townships tied (risk index {risk})"),
     "an.fig.township_risk": ("各乡镇企业数（按风险等级）", "Enterprises by township and risk level"),
     "an.fig.sector_treemap": ("行业 × 风险等级", "Sector × risk level"),
     "an.fig.township_hazards": ("各乡镇隐患点（按灾种）", "Hazard points by township and type"),
@@ -86,6 +87,8 @@ TEXT: dict[str, tuple[str, str]] = {
                                "{enterprises} enterprises, {major} of major and {significant} of significant risk; "
                                "{hazards} hazard points threatening {people} people ({households} households)."),
     "an.report.top_risk": ("综合风险最高：{township}（{risk}）", "Highest composite risk: {township} ({risk})"),
+    "an.report.top_risk_tied": ("综合风险最高：{n} 个乡镇并列（{risk}），尚无可区分的数据",
+                                "Highest composite risk: {n} townships tied ({risk}); no data tells them apart yet"),
     "an.tab.coverage": ("覆盖缺口", "Coverage gaps"),
     "an.tab.siting": ("选址分析", "Siting"),
     "an.col.kind": ("类型", "Kind"),

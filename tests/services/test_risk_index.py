@@ -242,3 +242,19 @@ def test_an_empty_district_ranks_every_township_equal(fresh):
     index = read(fresh, risk_index)
     assert index.townships and {t.rank for t in index.townships} == {1}
     assert all(t.risk == pytest.approx(index.floor**3) for t in index.townships)
+
+
+def test_a_district_without_records_names_no_highest_township(fresh):
+    from dashboard.components.analysis_views import indicators
+    from services.analysis.distribution import risk_distribution
+    index = read(fresh, risk_index)
+    assert len(index.townships) == 30 and index.tied_at_top == 30 and index.leader is None
+    cards = indicators(read(fresh, risk_distribution), index, "zh")
+    top = cards[-1].children
+    assert top[1].children == "—" and top[2].children.startswith("30 个乡镇并列")
+
+
+def test_the_leader_is_the_first_township_when_it_stands_alone(seeded):
+    index = read(seeded, risk_index)
+    assert index.townships[0].risk > index.townships[1].risk
+    assert index.tied_at_top == 1 and index.leader == index.townships[0]
