@@ -2,7 +2,7 @@
 
 Services return codes and parameters (``FieldError.of("people", "shelter.full", shelter=…, free=12)``); pages,
 exports, import messages, timeline events and the API's ``reason`` / ``reason_en`` all render from here. The
-tables live in one module per area (ui, dispatch, exports, imports, errors, validation, planning, terms,
+tables live in one module per area (ui, data_page, dispatch, exports, imports, errors, validation, planning, terms,
 reports); the keys are unique across them (checked at import and by ``tests/services/test_text.py``, which also
 checks every key has both languages with the same placeholders). ``terms`` labels the stored vocabulary values (``term()``).
 """
@@ -16,6 +16,7 @@ from services.text import (
     analysis,
     analysis_page,
     coverage,
+    data_page,
     dispatch,
     display,
     errors,
@@ -48,7 +49,8 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("validation.", validation.TEXT), ("", planning.TEXT),
                                                ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT),
                                                ("", analysis.TEXT), ("", analysis_page.TEXT), ("", reports.TEXT),
-                                               ("", coverage.TEXT), ("", display.TEXT))
+                                               ("", coverage.TEXT), ("", display.TEXT),
+                                               ("", data_page.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 

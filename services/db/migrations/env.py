@@ -24,9 +24,36 @@ def _include_object_for(dialect_name: str):
     return include
 
 
+def _sqlite_foreign_keys(connection, on: bool) -> None:
+    """SQLite changes a table's constraints by rebuilding it (batch mode), and with foreign keys on, dropping the old
+    table fails while other tables point at it. SQLite's documented procedure for such changes (ALTER TABLE, "making
+    other kinds of table schema changes") turns them off outside the transaction and checks them afterwards."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _sqlite_foreign_key_problems(connection) -> list:
+    return connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+
+
 def run_migrations_online() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
-    connectable = context.config.attributes.get("connection") or get_engine(url).connect()
+    given = context.config.attributes.get("connection")
+    connectable = given or get_engine(url).connect()
+    rebuilds = connectable.dialect.name == "sqlite" and not connectable.in_transaction()
+    if rebuilds:
+        _sqlite_foreign_keys(connectable, False)
+    try:
+        _migrate(connectable)
+        if rebuilds and (problems := _sqlite_foreign_key_problems(connectable)):
+            raise RuntimeError(f"foreign keys broken by the migration: {problems[:5]}")
+    finally:
+        if rebuilds:
+            _sqlite_foreign_keys(connectable, True)
+        if given is None:
+            connectable.close()
+
+
+def _migrate(connectable) -> None:
     context.configure(
         connection=connectable,
         target_metadata=Base.metadata,
@@ -37,8 +64,6 @@ def run_migrations_online() -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
-    if "connection" not in context.config.attributes:
-        connectable.close()
 
 
 run_migrations_online()
