@@ -31,6 +31,11 @@ DUTY_CARD_STATUSES: tuple[str, ...] = ("未启动", "建设中", "已完成")
 
 HAZARD_TYPES: tuple[str, ...] = ("滑坡", "崩塌", "泥石流", "地面塌陷", "洪涝", "易涝点", "病险水库", "森林火险")
 HAZARD_STABILITY: tuple[str, ...] = ("稳定", "基本稳定", "不稳定")
+
+# How well a record's point is known (issue 13, geocoding): given coordinates, a village's location or a township's
+# seat found from the address. A row placed nowhere (未定位) is refused at import, never stored without a point.
+LOCATION_EXACT, LOCATION_VILLAGE, LOCATION_TOWNSHIP, LOCATION_NONE = "坐标", "村级", "乡镇级", "未定位"
+LOCATION_QUALITIES: tuple[str, ...] = (LOCATION_EXACT, LOCATION_VILLAGE, LOCATION_TOWNSHIP)
 # 预警等级: none, then Ⅳ 蓝 / Ⅲ 黄 / Ⅱ 橙 / Ⅰ 红.
 WARNING_LEVELS: tuple[str, ...] = ("无", "蓝", "黄", "橙", "红")
 WARNING_NONE = WARNING_LEVELS[0]
@@ -165,5 +170,5 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "station_status": STATION_STATUSES, "township_kind": TOWNSHIP_KINDS, "region_kind": REGION_KINDS,
     "incident_category": tuple(INCIDENT_TYPES),
     "incident_kind": INCIDENT_KINDS, "incident_level": INCIDENT_LEVELS, "incident_status": INCIDENT_STATUSES,
-    "order_status": ORDER_STATUSES,
+    "order_status": ORDER_STATUSES, "location_quality": LOCATION_QUALITIES + (LOCATION_NONE,),
 }

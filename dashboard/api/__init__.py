@@ -18,6 +18,7 @@ from dashboard.api.dispatch import incidents_api
 from dashboard.api.evacuation import evacuation_api
 from dashboard.api.exports import export
 from dashboard.api.field import field_api
+from dashboard.api.locations import locations_api
 from dashboard.api.map import api
 from dashboard.api.models import GEOJSON
 from dashboard.api.openapi import openapi_api
@@ -45,6 +46,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(analysis_api)
     server.register_blueprint(reports_api)
     server.register_blueprint(coverage_api)
+    server.register_blueprint(locations_api)
 
     @server.before_request
     def _start_clock():

@@ -37,6 +37,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "incidents_api.issue": "warning.issue", "incidents_api.import_warning_cap": "warning.issue",
     "incidents_api.ack": "warning.acknowledge", "incidents_api.lift": "warning.lift",
     "incidents_api.warning_messages": "warning.issue",
+    "locations_api.unverified": "records.read", "locations_api.move": "record.edit",  # 待核实 locations
     "incidents_api.latest_handover": "incident.manage", "incidents_api.create_handover": "incident.manage",  # 交接班
     # roads and routing
     "roads_api.roads": READ, "roads_api.blocks": READ, "roads_api.add_block": "road.close",

@@ -20,8 +20,8 @@ def _who(e: AuditEntry, lang: str) -> str:
 
 
 def _key(e: AuditEntry) -> str:
-    if e.action == "import":
-        return "audit.import"
+    if e.action in ("import", "relocate"):
+        return f"audit.{e.action}"
     if e.action == "attach_photos":
         return "audit.photos"
     return f"audit.{e.entity}.{e.action}"
@@ -34,7 +34,7 @@ def audit_sentence(e: AuditEntry, time: str, lang: str) -> str:
     params.update(who=_who(e, lang), time=time, ref=e.key or "")
     if "role" in params and f"role.{params['role']}" in CATALOGUE:
         params["role"] = t(f"role.{params['role']}", lang)
-    if e.action == "import":
+    if e.action in ("import", "relocate"):
         layer = _IMPORTED.get(e.entity, e.entity)
         what = t(f"layer.{layer}", lang) if f"layer.{layer}" in CATALOGUE else e.entity
         params["what"] = what.lower() if lang == "en" else what  # mid-sentence

@@ -24,7 +24,8 @@ from geo.coords import to_wgs84
 from services import vocabulary
 from services.data.cells import CellError, RowError, parse_cell, row_error
 from services.data.headers import shown_header
-from services.data.places import PlaceIndex, place_index
+from services.data.geocode import Gazetteer, gazetteer, place
+from services.data.places import PlaceIndex
 from services.data.specs import SPECS, EntitySpec
 from services.data.tables import (  # noqa: F401 — the file-level names, re-exported for the edges
     MAX_REPORTED_ERRORS,
@@ -85,6 +86,7 @@ class ValidationContext:
     team_ids: dict[str, int]
     item_codes: set[str]
     places: PlaceIndex
+    gazetteer: Gazetteer
 
 
 def load_context(uow: UnitOfWork) -> ValidationContext:
@@ -93,6 +95,7 @@ def load_context(uow: UnitOfWork) -> ValidationContext:
     polys = [t.geom for t in townships]
     district = session.get(AdminArea, settings.region.adcode).geom
     shapely.prepare(district)
+    gz = gazetteer(uow)
     return ValidationContext(
         region_name=settings.region.name_zh,
         district=district,
@@ -101,7 +104,8 @@ def load_context(uow: UnitOfWork) -> ValidationContext:
         depot_ids=dict(session.execute(select(Depot.code, Depot.id)).all()),
         team_ids=dict(session.execute(select(RescueTeam.code, RescueTeam.id)).all()),
         item_codes=set(session.scalars(select(SupplyItem.code))),
-        places=place_index(uow),
+        places=gz.places,
+        gazetteer=gz,
     )
 
 
@@ -137,6 +141,7 @@ def validate_rows(spec: EntitySpec, table: SourceTable, crs: str, ctx: Validatio
             except CellError as exc:
                 errors.append(row_error(row_no, names.get(col.field, col.header), exc.code, **exc.params))
                 record[col.field] = None
+                record.setdefault("_bad", set()).add(col.field)
         errors.extend(_check_record(spec, record, row_no, crs, ctx, seen, names))
         records.append(record)
     if not records and not errors:
@@ -193,8 +198,14 @@ def _check_location(spec: EntitySpec, rec: dict, row_no: int, crs: str, ctx: Val
             if rec.get("township_code") is None:
                 rec["township_code"] = found[1]
                 rec["township"] = ctx.places.township_name[found[1]]
+    if {"lon", "lat"} & rec.get("_bad", set()):
+        return errs  # a coordinate cell that did not read is named already
+    if rec.get("lon") is None and rec.get("lat") is None:
+        return errs if errs else _geocode(spec, rec, row_no, ctx, names)
     if rec.get("lon") is None or rec.get("lat") is None:
-        return errs
+        missing = "lon" if rec.get("lon") is None else "lat"
+        return [*errs, row_error(row_no, names.get(missing, _header(spec, missing)), "required")]
+    rec["location_quality"] = vocabulary.LOCATION_EXACT
     lon, lat = to_wgs84(float(rec["lon"]), float(rec["lat"]), crs)
     if not ctx.district.contains(Point(lon, lat)):
         errs.append(row_error(row_no, names["lon"], "outside", lon=rec["lon"], lat=rec["lat"], region=ctx.region_name))
@@ -203,6 +214,20 @@ def _check_location(spec: EntitySpec, rec: dict, row_no: int, crs: str, ctx: Val
     if rec.get("township_code") is None and not errs:
         rec["township_code"] = _township_of(ctx, lon, lat)
     return errs
+
+
+def _geocode(spec: EntitySpec, rec: dict, row_no: int, ctx: ValidationContext,
+             names: dict[str, str]) -> list[RowError]:
+    """A row without coordinates placed from its address, township and village (services/data/geocode.py)."""
+    placed = place(ctx.gazetteer, rec.get("address"), rec.get("township_code"), rec.get("village"))
+    if placed.quality == vocabulary.LOCATION_NONE:
+        return [row_error(row_no, names.get("lon", _header(spec, "lon")), "unlocated")]
+    rec["lon"], rec["lat"] = round(placed.lon, 7), round(placed.lat, 7)
+    rec["location_quality"] = placed.quality
+    if rec.get("township_code") is None:
+        rec["township_code"] = placed.township_code
+        rec["township"] = ctx.places.township_name[placed.township_code]
+    return []
 
 
 def import_file(uow: UnitOfWork, entity: str, content: bytes, filename: str, *, crs: str = "WGS84",

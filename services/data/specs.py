@@ -51,8 +51,9 @@ def _location(required_township: bool = False) -> tuple[Column, ...]:
     return (
         Column("地址", "address", required=False, header_en="Address"),
         Column("乡镇街道", "township", "township", required=required_township, header_en="Township"),
-        Column("经度", "lon", "lon", header_en="Longitude"),
-        Column("纬度", "lat", "lat", header_en="Latitude"),
+        # Empty in both when the address (or the township or village) places the row: 待核实 (services/data/geocode.py)
+        Column("经度", "lon", "lon", required=False, header_en="Longitude"),
+        Column("纬度", "lat", "lat", required=False, header_en="Latitude"),
     )
 
 
@@ -286,6 +287,8 @@ NOTE_ROW_STARTS = ("填表人", "审核人", "制表人", "填报人", "负责�
 # 关云村, 关云).
 TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "民族乡", "镇", "乡")
 VILLAGE_SUFFIXES = (("村民委员会", "居民委员会", "村委会", "居委会"), ("社区", "村"))
+# How an address may name a residents' committee besides 社区: 文汇居委, 文汇居委会 (officially 文汇社区居民委员会).
+COMMUNITY, COMMUNITY_FORMS = "社区", ("居委会", "居委")
 
 SPECS: dict[str, EntitySpec] = {
     s.key: s for s in (ENTERPRISES, HAZARDS, SHELTERS, DEPOTS, STOCK, TEAMS, VEHICLES, STATIONS)

@@ -13,6 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services import vocabulary
 from services.db import Geometry, UTCDateTime
 
 
@@ -36,6 +37,9 @@ class PointFeature:
     lat: Mapped[float] = mapped_column(Float)
     geom = mapped_column(Geometry("POINT"), nullable=False)
     address: Mapped[str | None] = mapped_column(String(200))
+    # 坐标 / 村级 / 乡镇级 (services.vocabulary.LOCATION_QUALITIES): a point found from the address is 待核实
+    location_quality: Mapped[str] = mapped_column(String(12), default=vocabulary.LOCATION_EXACT,
+                                                  server_default=vocabulary.LOCATION_EXACT)
     township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
     contact_person: Mapped[str | None] = mapped_column(String(50))
     contact_phone: Mapped[str | None] = mapped_column(String(30))

@@ -28,6 +28,7 @@ class Shelter(PointFeature, Base):
 
     __tablename__ = "shelter"
     __table_args__ = (
+        _one_of("location_quality", vocabulary.LOCATION_QUALITIES),
         _one_of("shelter_type", vocabulary.SHELTER_TYPES),
         _one_of("shelter_class", vocabulary.SHELTER_CLASSES),
         _one_of("site_kind", vocabulary.SHELTER_SITES),
@@ -62,6 +63,7 @@ class Depot(PointFeature, Base):
 
     __tablename__ = "depot"
     __table_args__ = (
+        _one_of("location_quality", vocabulary.LOCATION_QUALITIES),
         _one_of("level", vocabulary.DEPOT_LEVELS),
         CheckConstraint("capacity_m3 >= 0", name="capacity_non_negative"),
         _gist("depot"),
@@ -121,6 +123,7 @@ class RescueTeam(PointFeature, Base):
 
     __tablename__ = "rescue_team"
     __table_args__ = (
+        _one_of("location_quality", vocabulary.LOCATION_QUALITIES),
         _one_of("kind", vocabulary.TEAM_KINDS),
         _one_of("status", vocabulary.TEAM_STATUSES),
         CheckConstraint("members > 0", name="members_positive"),

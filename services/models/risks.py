@@ -19,6 +19,7 @@ class Enterprise(PointFeature, Base):
 
     __tablename__ = "enterprise"
     __table_args__ = (
+        _one_of("location_quality", vocabulary.LOCATION_QUALITIES),
         _one_of("sector", vocabulary.ENTERPRISE_SECTORS),
         _one_of("category", vocabulary.ENTERPRISE_CATEGORIES),
         _one_of("scale", vocabulary.ENTERPRISE_SCALES),
@@ -46,6 +47,7 @@ class HazardPoint(PointFeature, Base):
 
     __tablename__ = "hazard_point"
     __table_args__ = (
+        _one_of("location_quality", vocabulary.LOCATION_QUALITIES),
         _one_of("hazard_type", vocabulary.HAZARD_TYPES),
         _one_of("stability", vocabulary.HAZARD_STABILITY),
         _one_of("warning_level", vocabulary.WARNING_LEVELS),
@@ -72,6 +74,7 @@ class MonitoringStation(PointFeature, Base):
 
     __tablename__ = "monitoring_station"
     __table_args__ = (
+        _one_of("location_quality", vocabulary.LOCATION_QUALITIES),
         _one_of("kind", vocabulary.STATION_KINDS),
         _one_of("status", vocabulary.STATION_STATUSES),
         _gist("monitoring_station"),

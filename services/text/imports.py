@@ -3,6 +3,9 @@ from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
     "required": ("不能为空", "is required"),
+    "unlocated": ("没有经纬度，地址、乡镇街道和村（社区）也找不到可定位的地名：请填写经纬度，或写明乡镇、村",
+                  "no coordinates, and neither the address nor the township or village names a place to put it: "
+                  "give the coordinates, or write the township or village"),
     "not_number": ("“{value}” 不是数字", "'{value}' is not a number"),
     "not_integer": ("“{value}” 不是整数", "'{value}' is not a whole number"),
     "decimals": ("“{value}” 的小数超过 {decimals} 位", "'{value}' has more than {decimals} decimal places"),

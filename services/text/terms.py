@@ -29,6 +29,7 @@ _ENGLISH: dict[str, str] = {
     "滑坡": "Landslide", "崩塌": "Rockfall", "泥石流": "Debris flow", "地面塌陷": "Ground subsidence", "洪涝": "Flood",
     "易涝点": "Waterlogging point", "病险水库": "Unsafe reservoir", "森林火险": "Forest fire risk",
     "稳定": "Stable", "基本稳定": "Mostly stable", "不稳定": "Unstable",
+    "坐标": "Coordinates", "村级": "Village", "未定位": "Not placed",  # 乡镇级 (Township) is a depot level too
     "无": "None", "蓝": "Blue", "黄": "Yellow", "橙": "Orange", "红": "Red",
     "地质灾害": "Geological hazard", "责任人": "Responsible person", "监测员": "Monitor",
     "乡镇值守": "Township staff", "异常": "Signs of change", "危险": "Danger",

@@ -244,6 +244,11 @@ def _dispatch(call) -> None:
     assert call("GET", "/api/v1/feed", "/api/v1/feed?kinds=incident&limit=5").get_json()["lines"]
     note = call("POST", "/api/v1/handover", json={"note": "夜间关注城西滑坡"}).get_json()
     assert call("GET", "/api/v1/handover/latest").get_json()["handover"]["id"] == note["handover"]["id"]
+    assert call("GET", "/api/v1/locations/unverified").get_json()["locations"] == []  # the sample has coordinates
+    here = call.client.get("/api/v1/features/hazards/1").get_json()  # moved onto its own spot: the sample stays as it is
+    moved = call("PATCH", "/api/v1/locations/{layer}/{record_id}", "/api/v1/locations/hazards/1",
+                 json={"lon": here["lon"], "lat": here["lat"]}).get_json()
+    assert (moved["quality"], moved["previous_quality"]) == ("坐标", "坐标")
     warning = call("POST", "/api/v1/warnings", json={
         "level": "橙", "hazard_type": "滑坡", "headline": "强降雨", "townships": ["500114003"],
         "recipients": [{"name": "张三", "phone": "13800000000"}]}).get_json()

@@ -1,7 +1,7 @@
 """Any county by one setting (issue 13, point 4): every township kind of the national gazetteer.
 
 Revision ID: 0020_township_kinds
-Revises: 0018_driver
+Revises: 0019_location_quality
 Create Date: 2026-12-05 10:00:00
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = '0020_township_kinds'
-down_revision = '0018_driver'
+down_revision = '0019_location_quality'
 branch_labels = None
 depends_on = None
 
