@@ -99,9 +99,15 @@ window.qj = Object.assign({}, window.qj, {
     } else if (p.layer === "stations") {
       glyph = h.glyph || "测"; colour = c[p.status] || colour; size = 15;
     }
+    /* A point placed from its address (村级 / 乡镇级, not 坐标) is hollow until someone moves it to its spot. */
+    var approx = p.location_quality !== undefined && p.location_quality !== "坐标";
     var el = document.createElement("div");
-    el.className = "qj-glyph" + cls;
-    el.style.background = colour;
+    el.className = "qj-glyph" + cls + (approx ? " approx" : "");
+    if (approx) {
+      el.style.background = "#fff"; el.style.color = colour; el.style.borderColor = colour;
+    } else {
+      el.style.background = colour;
+    }
     el.style.width = el.style.height = size + "px";
     el.style.lineHeight = size + "px";
     el.style.fontSize = Math.round(size * 0.62) + "px";

@@ -13,6 +13,7 @@ import re
 
 import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
+from dash.dash_table import DataTable
 
 from dashboard.components.audit_view import audit_list
 from dashboard.components.widgets import dropdown
@@ -20,12 +21,14 @@ from dashboard import ids
 from dashboard.state import settings
 from services.clock import format_local
 from services.data.imports import ImportRejected, import_table, read_file
+from services.data.geography import township_names
+from services.data.locations import unverified_locations
 from services.data.preview import ImportPreview, MappedColumn, file_columns, preview_import
 from services.data.specs import SPECS
 from services.data.audit_log import audit_entries
 from services.db.uow import UnitOfWork, unit_of_work
 from services.map.layers import entity_counts
-from services.text import normalise_language, t
+from services.text import normalise_language, t, term
 
 dash.register_page(__name__, path="/data", name=t("nav.data"), order=5)
 
@@ -59,10 +62,30 @@ def _counts(uow: UnitOfWork, lang: str) -> html.Ul:
                      "vehicles")])
 
 
-def _figures(lang: str) -> tuple[html.Ul, html.Table]:
-    """The counts and the audit log from one snapshot."""
+def _unverified(uow: UnitOfWork, lang: str) -> html.Div:
+    """待核实: records placed from their address (hollow on the map) until someone moves them to their spot."""
+    found = unverified_locations(uow)
+    if not found:
+        return html.Div([html.H3(t("location.unverified", lang)), html.P(t("location.none", lang), className="hint")],
+                        className="data-unverified")
+    columns = [("layer", "location.col.layer"), ("name", "location.col.name"), ("township", "location.col.township"),
+               ("quality", "location.col.quality"), ("address", "location.col.address")]
+    towns = township_names(uow, lang)
+    rows = [{"layer": t(f"layer.{u.layer}", lang), "name": u.name, "township": towns.get(u.township_code, u.township_code),
+             "quality": term(u.quality, lang), "address": u.address or ""} for u in found]
+    return html.Div([
+        html.H3(t("location.unverified", lang) + f" ({len(found)})"),
+        html.P(t("location.unverified_hint", lang), className="hint"),
+        DataTable(data=rows, columns=[{"name": t(key, lang), "id": c} for c, key in columns], page_size=15,
+                  sort_action="native", style_table={"overflowX": "auto"},
+                  style_cell={"textAlign": "left", "fontSize": 13, "fontFamily": "inherit"}, id="data-unverified-table"),
+    ], className="data-unverified")
+
+
+def _figures(lang: str) -> tuple[list, html.Table]:
+    """The counts, the 待核实 locations and the audit log from one snapshot."""
     with unit_of_work(settings()) as uow:
-        return _counts(uow, lang), _audit_table(uow, lang)
+        return [_counts(uow, lang), _unverified(uow, lang)], _audit_table(uow, lang)
 
 
 def layout(lang: str | None = None, **_query) -> html.Div:

@@ -13,7 +13,8 @@ from services.models import Depot, Shelter, Township
 from services.text import both
 
 # Labels of fields that are not import columns (catalogue keys ``label.<field>``).
-EXTRA_FIELDS = ("township_name", "capacity_people", "available_places", "below_minimum", "expired", "is_sample")
+EXTRA_FIELDS = ("township_name", "capacity_people", "available_places", "below_minimum", "expired", "is_sample",
+                "location_quality")
 EXTRA_LABELS: dict[str, tuple[str, str]] = {name: both(f"label.{name}") for name in EXTRA_FIELDS}
 _HIDDEN = {"id", "layer", "township_code", "township", "occupancy_class", "lon", "lat"}
 

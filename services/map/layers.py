@@ -56,13 +56,13 @@ FILTER_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # What the map draws; the details panel asks for the full record.
 MAP_FIELDS: dict[str, tuple[str, ...]] = {
-    "enterprises": ("risk_level", "sector", "category"),
-    "hazards": ("hazard_type", "warning_level", "threatened_people"),
-    "shelters": ("status",),
-    "depots": ("level",),
-    "teams": ("kind", "status", "members"),
-    "stations": ("kind", "status"),
-}
+    "enterprises": ("risk_level", "sector", "category", "location_quality"),
+    "hazards": ("hazard_type", "warning_level", "threatened_people", "location_quality"),
+    "shelters": ("status", "location_quality"),
+    "depots": ("level", "location_quality"),
+    "teams": ("kind", "status", "members", "location_quality"),
+    "stations": ("kind", "status", "location_quality"),
+}  # location_quality: a point placed from its address is drawn hollow (待核实)
 # Columns searched by the text query ``q`` besides the name.
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {"enterprises": ("address", "credit_code"),
                                               "hazards": ("address", "code", "village")}

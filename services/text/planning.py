@@ -50,6 +50,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sup.typed_item": ("指定物资", "Supplies as typed"),
     "sup.typed_unit": ("千克", "kg"),
     "label.township_name": ("乡镇街道", "Township"),
+    "label.location_quality": ("定位精度", "Located by"),
     "label.capacity_people": ("容量(人)", "Capacity (people)"),
     "label.available_places": ("可用位数", "Places available"),
     "label.below_minimum": ("低于最低库存的品种", "Items below minimum"),
