@@ -49,9 +49,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "location.unknown_layer": ("没有图层“{layer}”", "there is no layer '{layer}'"),
     "location.not_found": ("没有编号为 {id} 的记录", "there is no record {id}"),
     "location.unverified": ("待核实位置", "Locations to check"),
-    "location.unverified_hint": ("以下记录没有经纬度，按地址放在村或乡镇驻地（地图上为空心符号）；请在一张图上拖动到准确位置",
-                                 "These records had no coordinates and were placed at their village or township "
-                                 "seat from the address (hollow symbols on the map); drag each to its spot on the map"),
+    "location.unverified_hint": ("以下记录没有经纬度，已按地址放在村或乡镇驻地（地图上为空心符号）。请核实后补上经纬度重新导入"
+                                 "（按编号更新），或由规划人员修正位置",
+                                 "These records had no coordinates and were placed at their village or township seat "
+                                 "from the address (hollow symbols on the map). Check them and import them again "
+                                 "with coordinates (rows update by code), or have a planner correct the location"),
     "location.none": ("没有待核实的位置", "No locations to check"),
     "location.col.layer": ("类型", "Kind"), "location.col.name": ("名称", "Name"),
     "location.col.township": ("乡镇街道", "Township"), "location.col.quality": ("定位精度", "Located at"),
