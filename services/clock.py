@@ -12,8 +12,22 @@ DEFAULT_ZONE = "Asia/Shanghai"
 SHOWN = "%Y-%m-%d %H:%M"
 
 
+_SHIFT = [dt.timedelta(0)]  # the test clock: how far "now" is moved (services/clock.py shift_for_tests)
+
+
 def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc) + _SHIFT[0]
+
+
+def real_now_utc() -> dt.datetime:
+    """The machine's time, whatever the test clock says."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+def shift_for_tests(delta: dt.timedelta) -> None:
+    """Move this process's clock by ``delta`` from the real time (a test's "three days later"); ``timedelta(0)``
+    puts it back. Only tests call this: deadlines and overdue are then judged at the moved time."""
+    _SHIFT[0] = delta
 
 
 @lru_cache(maxsize=8)

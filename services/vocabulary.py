@@ -25,9 +25,39 @@ RISK_LEVELS: tuple[str, ...] = ("重大", "较大", "一般", "低")
 RISK_MAJOR, RISK_SIGNIFICANT, RISK_MODERATE, RISK_LOW = RISK_LEVELS
 RISK_COLOURS: dict[str, str] = {"重大": "#d7191c", "较大": "#f28e2b", "一般": "#e8c547", "低": "#2c7bb6"}
 
-ENTERPRISE_SCALES: tuple[str, ...] = ("规上", "限上", "其他")
+# 规上 (industrial enterprises above designated size), 限上 (trade above the quota), 资质以上 (construction firms
+# holding a qualification grade): the 一线责任制's 9/30 milestone covers these three.
+ENTERPRISE_SCALES: tuple[str, ...] = ("规上", "限上", "资质以上", "其他")
+SCALES_ABOVE_SIZE: tuple[str, ...] = ENTERPRISE_SCALES[:3]
 # 一线责任制 "两单两卡" status.
 DUTY_CARD_STATUSES: tuple[str, ...] = ("未启动", "建设中", "已完成")
+
+# 安全监管 (issue 14): risk points (风险点) of an enterprise, graded by the risk matrix (LS) or LEC.
+RISK_POINT_KINDS: tuple[str, ...] = ("场所", "设备设施", "作业活动")
+RISK_METHODS: tuple[str, ...] = ("LS", "LEC")
+RISK_METHOD_LS, RISK_METHOD_LEC = RISK_METHODS
+CONTROL_TIERS: tuple[str, ...] = ("企业", "车间", "班组")  # the 三个层级 responsible for a risk point's control
+# 隐患: level, how it was found, the self-check cycle, and the lifecycle 待整改 → 整改中 → 待验收 → 已销号.
+DANGER_LEVELS: tuple[str, ...] = ("一般", "重大")
+DANGER_ORDINARY, DANGER_MAJOR = DANGER_LEVELS
+DANGER_SOURCES: tuple[str, ...] = ("企业自查", "部门检查", "群众举报", "专项整治")
+SOURCE_SELF, SOURCE_INSPECTION, SOURCE_PUBLIC, SOURCE_CAMPAIGN = DANGER_SOURCES
+SELF_CHECK_CYCLES: tuple[str, ...] = ("日", "周", "月")
+DANGER_STATUSES: tuple[str, ...] = ("待整改", "整改中", "待验收", "已销号")
+DANGER_PENDING, DANGER_RECTIFYING, DANGER_SUBMITTED, DANGER_CLOSED = DANGER_STATUSES
+DANGER_OPEN_STATUSES: tuple[str, ...] = DANGER_STATUSES[:3]
+# 行政处罚的种类 (《行政处罚法》 2021, art. 9), the ones a work-safety department decides.
+PENALTY_TYPES: tuple[str, ...] = ("警告", "通报批评", "罚款", "没收违法所得", "暂扣许可证件", "降低资质等级",
+                                  "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业")
+PENALTY_FINE = PENALTY_TYPES[2]
+# 一线责任制 "两单两卡": four cards, each 未编制 → 已编制 → 已培训 → 已应用.
+DUTY_CARDS: tuple[str, ...] = ("岗位风险清单", "岗位职责清单", "岗位操作卡", "岗位应急处置卡")
+CARD_STATUSES: tuple[str, ...] = ("未编制", "已编制", "已培训", "已应用")
+# 有奖举报: a public report is verified true or false; a true one may earn a reward.
+REPORT_STATUSES: tuple[str, ...] = ("待核实", "属实", "不属实")
+REPORT_PENDING, REPORT_TRUE, REPORT_FALSE = REPORT_STATUSES
+REWARD_STATUSES: tuple[str, ...] = ("不适用", "待发放", "已发放")
+REWARD_NONE, REWARD_DUE, REWARD_PAID = REWARD_STATUSES
 
 HAZARD_TYPES: tuple[str, ...] = ("滑坡", "崩塌", "泥石流", "地面塌陷", "洪涝", "易涝点", "病险水库", "森林火险")
 HAZARD_STABILITY: tuple[str, ...] = ("稳定", "基本稳定", "不稳定")
@@ -171,4 +201,8 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "incident_category": tuple(INCIDENT_TYPES),
     "incident_kind": INCIDENT_KINDS, "incident_level": INCIDENT_LEVELS, "incident_status": INCIDENT_STATUSES,
     "order_status": ORDER_STATUSES, "location_quality": LOCATION_QUALITIES + (LOCATION_NONE,),
+    "risk_point_kind": RISK_POINT_KINDS, "control_tier": CONTROL_TIERS, "danger_level": DANGER_LEVELS,
+    "danger_source": DANGER_SOURCES, "self_check_cycle": SELF_CHECK_CYCLES, "danger_status": DANGER_STATUSES,
+    "penalty_type": PENALTY_TYPES, "duty_card": DUTY_CARDS, "card_status": CARD_STATUSES,
+    "report_status": REPORT_STATUSES, "reward_status": REWARD_STATUSES,
 }

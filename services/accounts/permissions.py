@@ -33,7 +33,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "move.record": OPERATIONAL | {"township"},
     "hazard.patrol": frozenset({"admin", "commander", "township"}),
     "analysis.run": frozenset({"admin", "commander", "planner"}),  # siting runs and the quarterly reports
-    "supervision.write": frozenset({"admin", "planner"}),
+    "supervision.read": EVERYONE,                           # 安全监管 records (township: its own enterprises)
+    "supervision.write": frozenset({"admin", "planner"}),   # inspections, penalties, acceptance checks, risk points
+    "danger.report": frozenset({"admin", "planner", "township"}),  # record a hidden danger, report its rectification
     "data.import": frozenset({"admin", "planner"}),
     "record.edit": frozenset({"admin", "planner"}),
     "needs.edit": frozenset({"admin", "commander", "planner"}),
@@ -43,7 +45,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 # Township staff hold these only for records of their own township.
 TOWNSHIP_SCOPED = frozenset({"map.read", "records.read", "incident.report", "warning.acknowledge",
-                             "occupancy.update", "move.record", "hazard.patrol"})
+                             "occupancy.update", "move.record", "hazard.patrol", "supervision.read",
+                             "danger.report"})
 
 
 def allowed(role: str, permission: str) -> bool:

@@ -298,6 +298,10 @@ def _write(session: Session, spec: EntitySpec, records: list[dict], ctx: Validat
             for k, v in values.items():
                 setattr(obj, k, v)
     session.flush()
+    if spec.key == "enterprises":  # the four 两单两卡 cards follow the summary the file states (cards.py)
+        from services.supervision.cards import sync_cards_from_summary
+        keys = [r[spec.id_field] for r in records]
+        sync_cards_from_summary(session, session.scalars(select(model.id).where(key_attr.in_(keys))).all())
     return created, len(records) - created
 
 

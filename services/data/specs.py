@@ -97,8 +97,6 @@ ENTERPRISES = EntitySpec(
         Column("风险等级", "risk_level", "choice", choices=vocabulary.RISK_LEVELS, header_en="Risk level"),
         Column("两单两卡", "duty_card_status", "choice", choices=vocabulary.DUTY_CARD_STATUSES,
                header_en="Duty cards"),
-        Column("未整改隐患数", "open_hidden_dangers", "int", minimum=0, maximum=10000,
-               header_en="Open hidden dangers"),
         Column("所在园区", "industrial_park", required=False, max_length=100, header_en="Industrial park"),
         *_contact(),
         *_location(),
@@ -243,7 +241,7 @@ HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "enterprises": {
         "credit_code": ("信用代码", "社会信用代码", "统一代码"), "name": ("单位名称", "名称", "企业(单位)名称"),
         "sector": ("所属行业", "行业类别"), "category": ("企业类别", "行业小类"), "scale": ("企业规模",),
-        "risk_level": ("风险级别", "安全风险等级"), "open_hidden_dangers": ("隐患数", "未整改隐患"),
+        "risk_level": ("风险级别", "安全风险等级"),
         "industrial_park": ("园区",), "contact_person": ("负责人", "安全负责人", "法定代表人"),
         "contact_phone": _PHONES, **_LOCATION_NAMES,
     },

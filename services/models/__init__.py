@@ -27,5 +27,17 @@ from services.models.resources import (
 )
 from services.models.risks import Enterprise, HazardPoint, MonitoringStation
 from services.models.roads import RoadBlock
+from services.models.supervision import (
+    Campaign,
+    CampaignTarget,
+    DutyCard,
+    HiddenDanger,
+    Inspection,
+    Penalty,
+    PublicReport,
+    Recheck,
+    RiskPoint,
+)
 
-__all__ = ["AdminArea", "ApiToken", "UserAccount", "AuditLog", "ChangeCounter", 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPatrol', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'Photo', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'ShiftHandover', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow']
+__all__ = ["AdminArea", "ApiToken", "UserAccount", "AuditLog", "ChangeCounter", 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPatrol', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'Photo', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'ShiftHandover', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow', 'Campaign', 'CampaignTarget', 'DutyCard',
+           'HiddenDanger', 'Inspection', 'Penalty', 'PublicReport', 'Recheck', 'RiskPoint']

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Float,
     Integer,
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import false
 
 from services import vocabulary
 from services.db import Base
@@ -40,6 +42,9 @@ class Enterprise(PointFeature, Base):
     duty_card_status: Mapped[str] = mapped_column(String(10))
     open_hidden_dangers: Mapped[int] = mapped_column(Integer, default=0)
     industrial_park: Mapped[str | None] = mapped_column(String(100))
+    # The level is the highest of the risk points' unless the supervising department set it (then kept as set).
+    risk_level_by_department: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    duty_pilot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 一线责任制 试点企业
 
 
 class HazardPoint(PointFeature, Base):

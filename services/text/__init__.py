@@ -25,6 +25,7 @@ from services.text import (
     imports,
     planning,
     reports,
+    supervision,
     terms,
     ui,
     validation,
@@ -50,7 +51,7 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT),
                                                ("", analysis.TEXT), ("", analysis_page.TEXT), ("", reports.TEXT),
                                                ("", coverage.TEXT), ("", display.TEXT),
-                                               ("", data_page.TEXT))
+                                               ("", data_page.TEXT), ("", supervision.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 

@@ -60,6 +60,20 @@ _ENGLISH: dict[str, str] = {
     "群体性事件": "Mass incident", "其他社会安全事件": "Other public-security event",
     "接报": "Reported", "核实": "Verified", "处置中": "Being handled", "已结束": "Closed",
     "已派": "Assigned", "出发": "On the way", "到达": "Arrived", "完成": "Done", "取消": "Cancelled",
+    # work-safety supervision (安全监管)
+    "资质以上": "Qualified contractor", "场所": "Site", "设备设施": "Equipment", "作业活动": "Work activity",
+    "LS": "Risk matrix (L × S)", "LEC": "LEC (L × E × C)", "企业": "Enterprise", "车间": "Workshop", "班组": "Team",
+    "企业自查": "Enterprise self-check", "部门检查": "Department inspection", "群众举报": "Public report",
+    "专项整治": "Special campaign", "日": "Daily", "周": "Weekly", "月": "Monthly",
+    "待整改": "To be rectified", "整改中": "Being rectified", "待验收": "Awaiting acceptance", "已销号": "Closed off",
+    "警告": "Warning", "通报批评": "Public criticism", "罚款": "Fine", "没收违法所得": "Confiscation of illegal gains",
+    "暂扣许可证件": "Licence suspended", "降低资质等级": "Qualification downgraded", "吊销许可证件": "Licence revoked",
+    "限制开展生产经营活动": "Business activities restricted", "责令停产停业": "Ordered to suspend operations",
+    "责令关闭": "Ordered to close", "限制从业": "Barred from the trade",
+    "岗位风险清单": "Post risk list", "岗位职责清单": "Post duty list", "岗位操作卡": "Post operating card",
+    "岗位应急处置卡": "Post emergency card", "未编制": "Not drafted", "已编制": "Drafted", "已培训": "Trained",
+    "已应用": "In use", "待核实": "To be verified", "属实": "Confirmed", "不属实": "Unfounded",
+    "不适用": "Not applicable", "待发放": "Reward due", "已发放": "Reward paid",
 }
 # Vocabularies whose stored values are English codes: their Chinese labels.
 _CHINESE: dict[str, str] = {

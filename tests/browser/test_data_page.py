@@ -49,7 +49,7 @@ def test_uploading_a_file_with_a_bad_row_shows_row_column_reason_and_writes_noth
 def test_a_name_with_script_is_shown_as_text_everywhere(page, served, tmp_path):
     body = "91500114MA9999999"
     row = {"统一社会信用代码": body + credit_check_char(body), "企业名称": HOSTILE, "行业": "工贸", "类别": "建材",
-           "规模": "规上", "风险等级": "重大", "两单两卡": "已完成", "未整改隐患数": "1", "所在园区": "",
+           "规模": "规上", "风险等级": "重大", "两单两卡": "已完成", "所在园区": "",
            "联系人": "", "联系电话": "", "地址": HOSTILE, "乡镇街道": "五里镇", "经度": "108.875", "纬度": "29.359"}
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=SPECS["enterprises"].headers)

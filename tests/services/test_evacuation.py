@@ -43,7 +43,7 @@ def two_shelters(fresh):
     body = "91500114MA0000001"
     call(fresh, import_file, "enterprises", csv_for("enterprises", [{
         "统一社会信用代码": body + credit_check_char(body), "企业名称": "测试加油站", "行业": "成品油", "类别": "加油站",
-        "规模": "其他", "风险等级": "一般", "两单两卡": "已完成", "未整改隐患数": "0",
+        "规模": "其他", "风险等级": "一般", "两单两卡": "已完成",
         "经度": f"{station_lon:.6f}", "纬度": str(CITY[1])}]), "e.csv")
     return fresh
 

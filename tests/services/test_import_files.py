@@ -20,7 +20,7 @@ from config import ImportLimits
 from services.data.cells import CellError, parse_cell
 from services.data.imports import ImportRejected, import_file, read_table
 from services.data.specs import SPECS, Column
-from services.models import Enterprise
+from services.models import Enterprise, HazardPoint
 from services.text.imports import TEXT as _MESSAGES
 from tests.conftest import call
 from tests.services.test_imports import count, csv_bytes, enterprise_row
@@ -62,7 +62,7 @@ def rejection(content: bytes, filename: str, limits: ImportLimits = ImportLimits
 def test_a_wrong_dimension_tag_loses_no_rows(fresh):
     content = workbook_bytes([enterprise_row(i) for i in range(1, 11)])
     sheet = "xl/worksheets/sheet1.xml"
-    lying = rewrite_member(content, sheet, lambda xml: re.sub(r'<dimension ref="A1:O11"\s*/>',
+    lying = rewrite_member(content, sheet, lambda xml: re.sub(r'<dimension ref="A1:N11"\s*/>',
                                                               '<dimension ref="A1:C5"/>', xml))
     with zipfile.ZipFile(io.BytesIO(lying)) as z:
         assert '<dimension ref="A1:C5"/>' in z.read(sheet).decode()
@@ -99,13 +99,18 @@ def test_misplaced_separators_are_not_numbers(text):
 
 
 def test_a_misplaced_comma_is_reported_with_row_and_column(fresh):
-    rows = [enterprise_row(1, 未整改隐患数="1,500"), enterprise_row(2, 未整改隐患数="1,5"),
-            enterprise_row(3, 经度="108,7748")]
+    from tests.conftest import csv_for
+
+    def point(code: str, **cells) -> dict:
+        return {"隐患点编号": code, "名称": f"测试{code}", "灾害类型": "滑坡", "威胁户数": "1", "威胁人数": "3",
+                "威胁财产(万元)": "1", "稳定性": "不稳定", "影响半径(米)": "50", "预警等级": "无", "乡镇街道": "城西街道",
+                "经度": "108.7748", "纬度": "29.5328", **cells}
+    rows = [point("C-1", 威胁人数="1,500"), point("C-2", 威胁人数="1,5"), point("C-3", 经度="108,7748")]
     with pytest.raises(ImportRejected) as info:
-        call(fresh, import_file, "enterprises", csv_bytes(rows), "e.csv")
-    assert [str(e) for e in info.value.errors] == ["第3行 未整改隐患数: “1,5” 不是整数", "第4行 经度: “108,7748” 不是数字"]
+        call(fresh, import_file, "hazards", csv_for("hazards", rows), "h.csv")
+    assert [str(e) for e in info.value.errors] == ["第3行 威胁人数: “1,5” 不是整数", "第4行 经度: “108,7748” 不是数字"]
     assert info.value.errors[0].reason_en == "'1,5' is not a whole number"
-    assert count(fresh, Enterprise) == 0
+    assert count(fresh, HazardPoint) == 0
 
 
 def test_a_repeated_header_rejects_the_file_naming_both_columns(fresh):
@@ -115,8 +120,8 @@ def test_a_repeated_header_rejects_the_file_naming_both_columns(fresh):
     with pytest.raises(ImportRejected) as info:
         call(fresh, import_file, "enterprises", "\n".join(body).encode(), "e.csv")
     error = info.value.errors[0]
-    assert str(error) == "第1行 经度: 列名“经度”出现两次（N列和P列，即第14列和第16列），无法确定使用哪一列"
-    assert "columns N and P, positions 14 and 16" in error.reason_en
+    assert str(error) == "第1行 经度: 列名“经度”出现两次（M列和O列，即第13列和第15列），无法确定使用哪一列"
+    assert "columns M and O, positions 13 and 15" in error.reason_en
     assert count(fresh, Enterprise) == 0
 
 
