@@ -210,6 +210,11 @@ window.qj = Object.assign({}, window.qj, {
     window.qj.map = map;  /* the live map, for tools and tests that need screen positions */
     map.getContainer().classList.toggle("qj-zoom-low", low);
   },
+  /* 修正位置: the draggable marker reports where it was dropped as its position, which the save callback reads. */
+  relocateDragEnd: function (e, ctx) {
+    var at = e.target.getLatLng();
+    ctx.setProps({position: [at.lat, at.lng]});
+  },
   /* Clusters: a neutral badge with the number of enterprises (colour must not read as a risk level). */
   clusterToLayer: function (feature, latlng, index, context) {
     var n = feature.properties.point_count;

@@ -18,6 +18,8 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "map-version": READ,
     "map-radius-circle": READ,  # the 周边研判 circle (dashboard/components/map_radius.py)
     "map-layer-plan": PLANS,  # the evacuation plan as a layer of the map (dashboard/components/map_plan.py)
+    # 修正位置: the draggable marker, and saving where it was dropped (dashboard/components/map_relocate.py)
+    "map-relocate-group": "record.edit", "map-relocate-message": "record.edit",
     # evacuation and supplies
     "plan-leaflet": PLANS, "evac-gauge": PLANS, "sup-map": PLANS, "sup-download": PLANS,
     "sup-print-download": PLANS,

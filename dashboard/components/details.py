@@ -8,6 +8,7 @@ from dash import html
 
 from dashboard import ids
 from services import vocabulary
+from services.data.locations import LOCATED
 from services.text import t, term
 from services.map.area import AreaSummary
 from services.map.features import FeatureDetails
@@ -63,7 +64,16 @@ def _patrol_list(patrols: list, lang: str) -> list:
     return [html.H4(t("field.recent_patrols", lang)), html.Ul(rows, className="details-nearby")]
 
 
-def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = ()) -> list:
+def relocate_button(d: FeatureDetails, lang: str) -> list:
+    """修正位置 (dashboard/components/map_relocate.py) for a point of a located layer."""
+    if d.layer not in LOCATED:
+        return []
+    return [html.Button(t("location.correct", lang), id={"type": ids.RELOCATE, "layer": d.layer, "id": d.id},
+                        n_clicks=0, className="button-link relocate-button")]
+
+
+def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = (), relocatable: bool = False) -> list:
+    """A feature's details; ``relocatable``: the user may move its point (``record.edit``), so 修正位置 is offered."""
     english = {"township_name": d.properties.get("township_name_en")} if lang == "en" else {}
     rows = [html.Tr([html.Th(zh if lang == "zh" else en), html.Td(_value(english.get(field) or v, lang))])
             for field, zh, en, v in d.fields]
@@ -80,6 +90,7 @@ def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = ()) -> l
         *([html.Button(t("map.isochrones", lang), id={"type": ids.ISOCHRONE, "lon": d.lon, "lat": d.lat},
                        n_clicks=0, className="button-link iso-button")] if d.layer in ("depots", "teams") else []),
         radius_buttons(d.lon, d.lat, lang),
+        *(relocate_button(d, lang) if relocatable else []),
         html.A(t("map.record", lang), href=f"/api/v1/features/{d.layer}/{d.id}", target="_blank",
                className="details-link"),
     ]

@@ -1,7 +1,7 @@
 """The map's layers: county outlines, townships (plain or choropleth) and the six point layers."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import dash_leaflet as dl
 
@@ -32,6 +32,15 @@ def layer_url(layer: str, args: dict[str, str]) -> str:
     """The API URL the map fetches a layer from, with its filter parameters."""
     query = {"view": "map", **{k: v for k, v in args.items() if v}}
     return f"/api/v1/layers/{layer}?{urlencode(query)}"
+
+
+def versioned_url(url: str | None, version: int) -> str | None:
+    """The layer URL with ``v=version``: a new URL makes the map fetch the layer again (its filters kept)."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "v"] + [("v", str(version))]
+    return f"{parts.path}?{urlencode(query)}"
 
 
 def point_hideout(layer: str, crs: str = "WGS84", lang: str = "zh") -> dict:

@@ -1,8 +1,8 @@
-"""一张图: the district, townships and six point layers; filters, search, details, choropleth, drawn areas."""
+"""一张图: the district, townships and six point layers; filters, search, details, choropleth, drawn areas, 修正位置."""
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import dash
 import shapely
@@ -28,12 +28,15 @@ from dashboard.components.map_layers import (
     layer_url,
     map_component,
     point_hideout,
+    versioned_url,
 )
 from dashboard.components.map_panel import choropleth_legend, isochrone_legend, side_panel
 from dashboard.components.map_plan import plan_box, plan_overlay
 from dashboard.components.map_plan import register as register_plan_layer
 from dashboard.components.map_radius import circle_layer
 from dashboard.components.map_radius import register as register_spot_radius
+from dashboard.components.map_relocate import register as register_relocate
+from dashboard.components.map_relocate import relocate_box, relocate_layer, relocation_allowed
 from services.text import normalise_language, t, term
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
@@ -61,6 +64,7 @@ from services.roads.network import isochrones_geojson
 dash.register_page(__name__, path="/", name=t("nav.map"), order=0)
 register_plan_layer()  # the evacuation plan as a layer (plan.read)
 register_spot_radius()  # 周边研判 from a free click, and the radius circle while a result is shown
+register_relocate()  # 修正位置: drag a record's point to its spot (record.edit)
 
 _LAYERS = [layer for layer, _ in POINT_LAYER_ORDER]
 _FILTER_KEYS = list(ids.LAYER_FILTERS)
@@ -79,8 +83,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         dcc.Store(id=ids.MAP_PICK),  # set by the overlap chooser (qj_map.js): {layer, id, at}
         dcc.Store(id=ids.MAP_VERSION), dcc.Interval(id=ids.MAP_TICK, interval=2000),  # live: polls a counter
         side_panel(lang, townships, counts, threatened, s.region.evacuation_target_people, basemaps()),
-        html.Div([map_component(lang, urls, plan_overlay(lang), [circle_layer()]), details_container(lang), isochrone_legend(lang),
-                  *plan_box(lang)], className="map-wrap"),
+        html.Div([map_component(lang, urls, plan_overlay(lang), [circle_layer(), *relocate_layer()]),
+                  details_container(lang), isochrone_legend(lang), *plan_box(lang), *relocate_box(lang)],
+                 className="map-wrap"),
     ], className="map-page")
 
 
@@ -238,7 +243,7 @@ def _details(*args):
     viewport = {"center": [lat, lon], "zoom": 15, "transition": "flyTo"} if fly else dash.no_update
     with unit_of_work(settings()) as uow:
         patrols = latest_patrols(uow, layer, feature_id)
-    return feature_panel(details, lang, patrols), "details-panel", viewport
+    return feature_panel(details, lang, patrols, relocation_allowed()), "details-panel", viewport
 
 
 def _radius(trigger: dict, shown, lang: str) -> list:
@@ -360,15 +365,6 @@ def _isochrones(clicks, _clear, lang):
 _LIVE_LAYERS = ("hazards", "teams", "shelters", "depots")  # warning levels, positions, occupancy change
 
 
-def _with_version(url: str | None, version: int) -> str | None:
-    """The layer URL with ``v=version``: a new URL makes the map fetch the layer again (its filters kept)."""
-    if not url:
-        return url
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "v"] + [("v", str(version))]
-    return f"{parts.path}?{urlencode(query)}"
-
-
 @callback([Output(ids.MAP_VERSION, "data"), Output(ids.map_layer("incidents"), "data"),
            Output(ids.map_layer("warnings"), "data"),
            Output(ids.map_layer("blocks"), "data", allow_duplicate=True),
@@ -386,5 +382,5 @@ def _live(_tick, version, lang, *urls):
         live = live_overlays(uow)
         blocks, rows = _blocks_view(uow, lang)
     refetch = [dash.no_update] * len(_LIVE_LAYERS) if version is None else [
-        _with_version(url, live.version) for url in urls]  # on the first tick the layers have just been read
+        versioned_url(url, live.version) for url in urls]  # on the first tick the layers have just been read
     return [live.version, live.incidents, live.warnings, blocks, rows, *refetch]

@@ -50,10 +50,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "location.not_found": ("没有编号为 {id} 的记录", "there is no record {id}"),
     "location.unverified": ("待核实位置", "Locations to check"),
     "location.unverified_hint": ("以下记录没有经纬度，已按地址放在村或乡镇驻地（地图上为空心符号）。请核实后补上经纬度重新导入"
-                                 "（按编号更新），或由规划人员修正位置",
+                                 "（按编号更新），或由规划人员在一张图上点开该点，用“修正位置”拖到准确位置",
                                  "These records had no coordinates and were placed at their village or township seat "
                                  "from the address (hollow symbols on the map). Check them and import them again "
-                                 "with coordinates (rows update by code), or have a planner correct the location"),
+                                 "with coordinates (rows update by code), or have a planner open the point on the map "
+                                 "and drag it to its spot with 'Correct location'"),
+    # 一张图: a permitted user drags a record's point to its spot (dashboard/components/map_relocate.py)
+    "location.correct": ("修正位置", "Correct location"),
+    "location.drag_hint": ("拖动蓝色标记，把“{name}”放到准确位置，然后保存",
+                           "Drag the blue marker to where '{name}' really is, then save"),
+    "location.save": ("保存位置", "Save location"),
+    "location.cancel": ("取消", "Cancel"),
+    "location.moved": ("已将“{name}”移到新位置（{township}），定位精度：{quality}",
+                       "'{name}' moved to its new spot ({township}); located at: {quality}"),
+    "location.not_saved": ("位置未保存：{reason}", "The location was not saved: {reason}"),
     "location.none": ("没有待核实的位置", "No locations to check"),
     "location.col.layer": ("类型", "Kind"), "location.col.name": ("名称", "Name"),
     "location.col.township": ("乡镇街道", "Township"), "location.col.quality": ("定位精度", "Located at"),
