@@ -54,6 +54,7 @@ LAYER_FILTERS: dict[tuple[str, str], str] = {
     ("hazards", "hazard_type"): "filter-hazard-type",
     ("hazards", "warning_level"): "filter-warning",
     ("shelters", "status"): "filter-shelter-status",
+    ("enterprises", "danger"): "filter-danger",  # enterprises with an overdue or a major open hidden danger
 }
 
 

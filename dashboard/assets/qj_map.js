@@ -84,6 +84,8 @@ window.qj = Object.assign({}, window.qj, {
     if (p.layer === "enterprises") {
       glyph = g[p.sector] || h.glyph || "企"; colour = c[p.risk_level] || colour;
       size = p.risk_level === "重大" ? 22 : (p.risk_level === "较大" ? 20 : 17);
+      /* An open hidden danger past its deadline (red ring) or a major one, 挂牌督办 (dashed dark ring). */
+      cls = p.danger_flag === "overdue" ? " alert" : (p.danger_flag === "major" ? " major-danger" : "");
     } else if (p.layer === "hazards") {
       glyph = g[p.hazard_type] || h.glyph || "险"; colour = c[p.warning_level] || colour;
       size = Math.min(30, 15 + Math.sqrt(p.threatened_people || 0) * 1.2);

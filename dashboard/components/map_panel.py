@@ -6,27 +6,36 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.map_layers import ISOCHRONE_COLOURS, POINT_LAYER_ORDER
 from dashboard.components.widgets import dropdown
-from services.text import t, term_options
 from services import vocabulary
 from services.map.basemaps import Basemap
 from services.map.choropleth import MEASURES, Choropleth
+from services.supervision.map_flags import FLAGS as DANGER_FLAGS
+from services.text import t, term_options
 
 _FILTER_LABELS = {
     ("enterprises", "sector"): "map.filter_sector", ("enterprises", "category"): "map.filter_category",
     ("enterprises", "risk_level"): "map.filter_risk", ("hazards", "hazard_type"): "map.filter_hazard_type",
     ("hazards", "warning_level"): "map.filter_warning", ("shelters", "status"): "map.filter_shelter_status",
+    ("enterprises", "danger"): "map.filter_danger",
 }
 _CHOICES = {
     ("enterprises", "sector"): tuple(vocabulary.ENTERPRISE_SECTORS), ("enterprises", "category"): vocabulary.ENTERPRISE_CATEGORIES,
     ("enterprises", "risk_level"): vocabulary.RISK_LEVELS, ("hazards", "hazard_type"): vocabulary.HAZARD_TYPES,
     ("hazards", "warning_level"): vocabulary.WARNING_LEVELS, ("shelters", "status"): vocabulary.SHELTER_STATUSES,
+    ("enterprises", "danger"): DANGER_FLAGS,
 }
+
+
+def _options(key: tuple[str, str], lang: str) -> list[dict]:
+    if key == ("enterprises", "danger"):  # codes, not stored vocabulary values: labelled by the catalogue
+        return [{"label": t(f"map.danger_flag.{v}", lang), "value": v} for v in DANGER_FLAGS]
+    return term_options(_CHOICES[key], lang)
 
 
 def _dropdown(key: tuple[str, str], lang: str) -> html.Label:
     return html.Label([
         t(_FILTER_LABELS[key], lang),
-        dropdown(term_options(_CHOICES[key], lang), [], lang=lang, id=ids.LAYER_FILTERS[key], multi=True,
+        dropdown(_options(key, lang), [], lang=lang, id=ids.LAYER_FILTERS[key], multi=True,
                  placeholder=t("map.any", lang), className="filter-dropdown"),
     ], className="filter")
 
@@ -40,6 +49,10 @@ def legend(lang: str) -> html.Div:
     occupancy = {"open": "#2a9d8f", "nearly_full": "#f4a261", "full": "#d62828", "closed": "#8d99ae"}
     return html.Div([
         html.H4(t("map.legend_risk", lang)), *_legend_rows(vocabulary.RISK_COLOURS, "risk", lang),
+        html.Div([html.Span(className="swatch ring-overdue"), html.Span(t("map.danger_flag.overdue", lang))],
+                 className="legend-row"),
+        html.Div([html.Span(className="swatch ring-major"), html.Span(t("map.danger_flag.major", lang))],
+                 className="legend-row"),
         html.H4(t("map.legend_warning", lang)), *_legend_rows(vocabulary.WARNING_COLOURS, "warn", lang),
         html.H4(t("layer.shelters", lang)), *_legend_rows(occupancy, "occupancy", lang, square=True),
         html.P(t("map.legend_depot", lang), className="legend-note"),

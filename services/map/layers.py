@@ -8,7 +8,6 @@ every field.
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import json
 from collections.abc import Mapping
@@ -38,6 +37,8 @@ from services.models import (
     Township,
     Vehicle,
 )
+from services.supervision.map_flags import FLAGS as DANGER_FLAGS
+from services.supervision.map_flags import danger_condition, danger_flags
 from services.text import t
 
 POINT_LAYERS = {
@@ -47,7 +48,8 @@ POINT_LAYERS = {
 # Fields a layer can be filtered on, with their allowed values.
 FILTER_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "enterprises": {"sector": tuple(vocabulary.ENTERPRISE_SECTORS), "category": vocabulary.ENTERPRISE_CATEGORIES,
-                    "risk_level": vocabulary.RISK_LEVELS, "scale": vocabulary.ENTERPRISE_SCALES},
+                    "risk_level": vocabulary.RISK_LEVELS, "scale": vocabulary.ENTERPRISE_SCALES,
+                    "danger": DANGER_FLAGS},  # an open hidden danger overdue or major (services/supervision)
     "hazards": {"hazard_type": vocabulary.HAZARD_TYPES, "warning_level": vocabulary.WARNING_LEVELS},
     "shelters": {"status": vocabulary.SHELTER_STATUSES, "shelter_type": vocabulary.SHELTER_TYPES},
     "depots": {"level": vocabulary.DEPOT_LEVELS},
@@ -187,7 +189,10 @@ def _conditions(uow: UnitOfWork, model, flt: LayerFilter) -> list:
             conditions.append(and_(model.lon >= minlon, model.lon <= maxlon,
                                    model.lat >= minlat, model.lat <= maxlat))
     for name, values in flt.where.items():
-        conditions.append(getattr(model, name).in_(values))
+        if model is Enterprise and name == "danger":
+            conditions.append(danger_condition(values, local_today(uow.settings)))
+        else:
+            conditions.append(getattr(model, name).in_(values))
     if flt.q:
         pattern = like_pattern(flt.q)
         layer = next(k for k, m in POINT_LAYERS.items() if m is model)
@@ -215,6 +220,10 @@ def _add_computed(uow: UnitOfWork, layer: str, props: list[dict], rows) -> None:
             p["available_places"] = available_places(capacity, r["occupancy_people"], r["blocked_places"], r["status"])
             p["occupancy_class"] = occupancy_class(r["status"], capacity, r["occupancy_people"], r["blocked_places"])
             p["occupancy_people"] = r["occupancy_people"]
+    elif layer == "enterprises":
+        flags = danger_flags(uow.session, local_today(uow.settings))
+        for p, r in zip(props, rows):
+            p["danger_flag"] = flags.get(r["id"], "")
     elif layer == "depots":
         alerts = _depot_alerts(uow)
         for p, r in zip(props, rows):

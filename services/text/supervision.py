@@ -29,4 +29,20 @@ TEXT: dict[str, tuple[str, str]] = {
                             "hidden danger {danger} is '{status_en}'; this step needs: {needed_en}"),
     "danger.self_acceptance": ("隐患 {danger} 由您登记，验收须由其他人进行",
                                "you recorded hidden danger {danger}: someone else must make its acceptance check"),
+    # inspections, penalties, cases
+    "inspection.not_found": ("没有编号为 {id} 的检查记录", "no inspection {id}"),
+    "inspection.items_limit": ("检查项目最多 {limit} 项，每项不超过 200 字", "at most {limit} items checked, 200 characters each"),
+    "inspection.findings_limit": ("一次检查最多登记 {limit} 条隐患", "at most {limit} findings per inspection"),
+    "inspection.outside_campaign": ("检查日期不在该专项整治期间（{starts} 至 {ends}）",
+                                    "the inspection is outside the campaign's period ({starts} to {ends})"),
+    "campaign.not_found": ("没有编号为 {id} 的专项整治", "no campaign {id}"),
+    "penalty.number_taken": ("处罚决定书文号“{number}”已登记", "penalty decision '{number}' is recorded already"),
+    "case.no_recheck": ("隐患 {danger} 已过整改期限（{deadline}），尚未复查销号",
+                        "hidden danger {danger} is past its deadline ({deadline}) without a passing recheck"),
+    "case.no_penalty": ("重大隐患 {danger} 已过整改期限（{deadline}），尚无处罚决定",
+                        "major hidden danger {danger} is past its deadline ({deadline}) with no penalty decision"),
+    # 一张图
+    "map.filter_danger": ("隐患情况", "Hidden dangers"),
+    "map.danger_flag.overdue": ("有逾期未整改隐患（红圈）", "Overdue hidden danger (red ring)"),
+    "map.danger_flag.major": ("有重大隐患挂牌督办（虚线圈）", "Major hidden danger under supervision (dashed ring)"),
 }

@@ -43,7 +43,8 @@ def test_map_view_is_slim_but_carries_what_the_map_draws(client):
     full = client.get("/api/v1/layers/enterprises").data
     slim = features(client, "/api/v1/layers/enterprises?view=map")
     assert set(slim[0]["properties"]) == {"id", "name", "township_name", "risk_level", "sector", "category", "layer",
-                                          "location_quality"}  # a point placed from its address is drawn hollow
+                                          "location_quality",  # a point placed from its address is drawn hollow
+                                          "danger_flag"}  # an overdue or major open hidden danger: a ring
     assert len(client.get("/api/v1/layers/enterprises?view=map").data) < len(full) / 1.8
     shelters = features(client, "/api/v1/layers/shelters?view=map")
     for f in shelters:
