@@ -5,7 +5,8 @@
     python app.py seed             init-db, then load the synthetic sample if the database is empty
     python app.py import ENTITY FILE [--crs WGS84|GCJ02|BD09]
     python app.py template ENTITY OUT.xlsx
-    python app.py import-roads FILE.osm.pbf|FILE.geojson
+    python app.py import-roads FILE.osm.pbf|FILE.geojson [--no-places]
+    python app.py import-places FILE.osm.pbf|FILE.osm|FILE.geojson
     python app.py solve-vrp FILE.vrp [--seconds N]
     python app.py users add NAME --role ROLE [--township CODE] [--phone P] [--display-name TEXT] [--password-stdin]
     python app.py users list | disable NAME | enable NAME | token NAME [--label TEXT] | phone NAME [P]
@@ -85,38 +86,47 @@ def _init_db(args, settings) -> int:
     return 0
 
 
-def _import(args, settings) -> int:
+NO_SCHEMA_CODE = "no-schema"
+NO_SCHEMA = "数据库尚未建立，请先运行 python app.py init-db / the database has no schema yet: run python app.py init-db"
+
+
+def _database_problem(settings) -> str | None:
+    """None when the database is set up for the region; NO_SCHEMA_CODE when it is not (or does not exist: a
+    SQLite file is not created by asking), else why it cannot be reached."""
     from pathlib import Path
 
     from sqlalchemy import inspect, select
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from services.data.imports import ImportRejected, import_table, read_file
     from services.db import get_engine
-    from services.db.uow import unit_of_work
     from services.models import AdminArea
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"找不到文件“{path}” / no such file: {path}", file=sys.stderr)
-        return 2
-    no_schema = ("数据库尚未建立，请先运行 python app.py init-db / "
-                 "the database has no schema yet: run python app.py init-db")
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
             and not Path(url.database).is_file():  # connecting would create an empty file
-        print(no_schema, file=sys.stderr)
-        return 2
+        return NO_SCHEMA_CODE
     try:
         with get_engine(settings.database_url).connect() as conn:
             ready = inspect(conn).has_table(AdminArea.__tablename__) and conn.execute(
                 select(AdminArea.adcode).where(AdminArea.adcode == settings.region.adcode)).first() is not None
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        print(f"无法连接数据库 / cannot connect to the database: {reason}", file=sys.stderr)
+        return f"无法连接数据库 / cannot connect to the database: {reason}"
+    return None if ready else NO_SCHEMA_CODE
+
+
+def _import(args, settings) -> int:
+    from pathlib import Path
+
+    from services.data.imports import ImportRejected, import_table, read_file
+    from services.db.uow import unit_of_work
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"找不到文件“{path}” / no such file: {path}", file=sys.stderr)
         return 2
-    if not ready:
-        print(no_schema, file=sys.stderr)
+    problem = _database_problem(settings)
+    if problem:
+        print(NO_SCHEMA if problem == NO_SCHEMA_CODE else problem, file=sys.stderr)
         return 2
     try:
         table = read_file(path.read_bytes(), path.name, crs=args.crs, limits=settings.imports)
@@ -145,12 +155,12 @@ def _template(args, settings) -> int:
 def _import_roads(args, settings) -> int:
     """Replace the road network from a file; refused when township seats lie 500 m from any road (the
     network does not cover the region), unless --allow-partial imports it with that warning."""
+    from geo.place_nodes import is_osm_file
     from geo.road_import import RoadImportError, read_roads, seats_without_road, write_network
     from geo.road_tags import TagReport
     from geo.roads import MAX_ACCESS_M, from_features
     from services.data.geography import read_gazetteer
-    from services.text import t
-    say = lambda key, **p: f"{t(key, 'zh', **p)} / {t(key, 'en', **p)}"  # noqa: E731
+    say = _say
     report = TagReport()
     try:
         features = read_roads(args.file, class_field=args.class_field, default_class=args.default_class,
@@ -166,6 +176,7 @@ def _import_roads(args, settings) -> int:
         if not args.allow_partial:
             print(say("road.import.refused"), file=sys.stderr)
             return 3
+    places = _read_places(args.file) if is_osm_file(args.file) and not args.no_places else None
     graph = from_features(features)
     out = settings.instance_dir / "roads" / "network.geojson"
     write_network(features, out, source=str(args.file))
@@ -177,7 +188,51 @@ def _import_roads(args, settings) -> int:
         print(say("road.import.fragments", mode=c.mode, fragments=c.fragments,
                   vertices=c.dropped_vertices, km=f"{c.dropped_km:.1f}"))
     print(say("road.import.restart"))
+    if places is not None:  # the extract's place nodes locate the villages (a database not set up is only noted)
+        _locate_villages(settings, args.file, places, actor=args.actor, needs_database=False)
     return 0
+
+
+def _say(key: str, **params) -> str:
+    from services.text import t
+    return f"{t(key, 'zh', **params)} / {t(key, 'en', **params)}"
+
+
+def _read_places(path):
+    """The place nodes of a file, or None (the reason printed) when it cannot be read."""
+    from geo.place_nodes import PlaceFileError, read_places
+    try:
+        return read_places(path)
+    except PlaceFileError as exc:
+        print(_say("places.import.failed", reason=str(exc)), file=sys.stderr)
+        return None
+
+
+def _locate_villages(settings, path, nodes, *, actor: str, needs_database: bool = True) -> int:
+    """Write the villages' locations from ``nodes`` in one unit of work and print what was done."""
+    from services.data.village_locations import import_village_locations
+    from services.db.uow import unit_of_work
+    problem = _database_problem(settings)
+    if problem:
+        print(_say("places.import.no_database", file=path) if problem == NO_SCHEMA_CODE else problem, file=sys.stderr)
+        return 2 if needs_database else 0
+    from pathlib import Path
+    with unit_of_work(settings, write=True, actor=actor) as uow:
+        report = import_village_locations(uow, nodes, source=Path(path).name)
+    print(_say("places.import.done", nodes=report.nodes, matched=report.matched, unmatched=report.unmatched,
+              ambiguous=report.ambiguous, outside=report.outside, superseded=report.superseded))
+    if report.ambiguous_names:
+        names = "、".join(report.ambiguous_names[:10]) + ("…" if len(report.ambiguous_names) > 10 else "")
+        print(_say("places.import.ambiguous", names=names))
+    return 0
+
+
+def _import_places(args, settings) -> int:
+    """Locate the villages from the place nodes of an OSM extract (or a GeoJSON file of points), nothing else."""
+    nodes = _read_places(args.file)
+    if nodes is None:
+        return 2
+    return _locate_villages(settings, args.file, nodes, actor=args.actor)
 
 
 def _solve_vrp(args, settings) -> int:
@@ -257,6 +312,13 @@ def main(argv: list[str] | None = None) -> int:
                        help="highway=service roads drivable: public (no driveways, parking aisles), all, or none")
     roads.add_argument("--allow-partial", action="store_true",
                        help="import even when township seats have no road within 500 m (with a warning)")
+    roads.add_argument("--no-places", action="store_true",
+                       help="do not locate the villages from the extract's place nodes")
+    roads.add_argument("--actor", default="cli")
+    places = sub.add_parser("import-places", help="locate the villages from an OSM extract's place nodes "
+                                                  "(place=village, hamlet, ...; or a GeoJSON file of points)")
+    places.add_argument("file")
+    places.add_argument("--actor", default="cli")
     vrp = sub.add_parser("solve-vrp", help="solve a CVRPLIB/TSPLIB .vrp file with PyVRP and print JSON")
     vrp.add_argument("file")
     vrp.add_argument("--seconds", type=float, default=10.0, help="time limit")
@@ -284,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     started = time.perf_counter()
     handlers = {"serve": _serve, "init-db": _init_db, "seed": _init_db, "import": _import, "template": _template,
-                "solve-vrp": _solve_vrp, "import-roads": _import_roads, "users": _users}
+                "solve-vrp": _solve_vrp, "import-roads": _import_roads, "import-places": _import_places,
+                "users": _users}
     code = handlers[args.command](args, settings)
     if args.command != "serve":
         print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)

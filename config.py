@@ -104,6 +104,35 @@ class Notifications:
     webhook_timeout_s: float = 5.0
 
 
+GEOCODERS = ("tianditu", "amap")  # services/data/online_geocode.py
+
+
+@dataclass(frozen=True)
+class OnlineGeocoding:
+    """An online geocoder (天地图 CGCS2000, 高德 GCJ-02) asked about rows the gazetteer places only at 乡镇级 or nowhere;
+    off by default: nothing leaves the machine. ``url`` replaces the provider's address (a proxy, a test server); one
+    import asks no more after ``max_failures`` failures in a row or ``max_lookups`` questions."""
+
+    provider: str | None = None
+    key: str | None = None
+    url: str | None = None
+    timeout_s: float = 3.0
+    max_failures: int = 3
+    max_lookups: int = 500
+
+    def __post_init__(self):
+        if self.provider is not None and self.provider not in GEOCODERS:
+            raise ValueError(f"QJ_GEOCODER={self.provider}: one of {', '.join(GEOCODERS)} (or unset: none)")
+        if self.provider is not None and not self.key:
+            raise ValueError(f"QJ_GEOCODER={self.provider} needs the user's key in QJ_GEOCODER_KEY")
+        if not self.timeout_s > 0:
+            raise ValueError(f"QJ_GEOCODER_TIMEOUT_S must be positive, not {self.timeout_s}")
+
+    @property
+    def enabled(self) -> bool:
+        return self.provider is not None
+
+
 @dataclass(frozen=True)
 class PhotoLimits:
     """Photos attached to an incident or a patrol (from a phone): how many per record, how large, how many pixels.
@@ -240,6 +269,7 @@ class Settings:
     imports: ImportLimits = field(default_factory=ImportLimits)
     accounts: AccountRules = field(default_factory=AccountRules)
     notifications: Notifications = field(default_factory=Notifications)
+    geocoding: OnlineGeocoding = field(default_factory=OnlineGeocoding)
     photos: PhotoLimits = field(default_factory=PhotoLimits)
     risk_index: RiskIndexRules = field(default_factory=RiskIndexRules)
     analysis: AnalysisRules = field(default_factory=AnalysisRules)
@@ -310,6 +340,7 @@ def load_settings() -> Settings:
     network, generated = _default_road_network(instance, region.adcode)
     # Another county has no sample (示例数据) of its own: it starts empty unless QJ_SAMPLE_DIR names one.
     sample = _env("QJ_SAMPLE_DIR", str(ROOT / "data" / "sample") if region.adcode == DEFAULT_ADCODE else "")
+    geocoder = (os.environ.get("QJ_GEOCODER") or "").strip().lower()  # unset, none or off: no online geocoder
     return Settings(
         database_url=_env("DATABASE_URL", default_db),
         host=_env("HOST", "127.0.0.1"),
@@ -354,6 +385,14 @@ def load_settings() -> Settings:
             public_url=_env("QJ_PUBLIC_URL", "http://127.0.0.1:8050").rstrip("/"),
             webhook_url=os.environ.get("QJ_SMS_WEBHOOK_URL") or None,
             webhook_timeout_s=float(_env("QJ_SMS_WEBHOOK_TIMEOUT_S", "5")),
+        ),
+        geocoding=OnlineGeocoding(
+            provider=None if geocoder in ("", "none", "off") else geocoder,
+            key=os.environ.get("QJ_GEOCODER_KEY") or None,
+            url=os.environ.get("QJ_GEOCODER_URL") or None,
+            timeout_s=float(_env("QJ_GEOCODER_TIMEOUT_S", "3")),
+            max_failures=max(1, int(_env("QJ_GEOCODER_MAX_FAILURES", "3"))),
+            max_lookups=max(0, int(_env("QJ_GEOCODER_MAX_LOOKUPS", "500"))),
         ),
         photos=PhotoLimits(
             max_per_record=max(1, int(_env("QJ_PHOTO_MAX_PER_RECORD", "5"))),

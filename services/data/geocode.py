@@ -7,8 +7,9 @@ real one, from an imported OpenStreetMap place node, not the sample's invented s
 村级; otherwise the township's seat places it at 乡镇级; an address that names neither is 未定位 (the importer
 refuses such a row, naming it). Points placed so are 待核实 until someone moves them to the right spot.
 
-An online geocoder (天地图 or 高德 with the user's own key) would be an adapter behind the same ``place`` answer;
-none is configured or called: nothing leaves the machine.
+Real village locations come from an imported OpenStreetMap extract's place nodes (services/data/village_locations.py).
+An online geocoder (天地图 or 高德 with the user's own key, services/data/online_geocode.py) may refine a 乡镇级 or
+未定位 answer during an import; none is asked unless QJ_GEOCODER configures one, so by default nothing leaves the machine.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class Gazetteer:
     township_short_terms: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _village_forms(name: str) -> set[str]:
+def village_forms(name: str) -> set[str]:
     """关云村村民委员会 → {关云村村民委员会, 关云村}; 文汇社区居民委员会 → {…, 文汇社区, 文汇居委, 文汇居委会}."""
     name = _clean(name)
     committee, kinds = VILLAGE_SUFFIXES
@@ -73,15 +74,15 @@ def gazetteer(uow: UnitOfWork) -> Gazetteer:
     gz.township_terms = sorted(((k, next(iter(v))) for k, v in terms.items() if len(v) == 1), key=lambda kv: -len(kv[0]))
     gz.township_short_terms = sorted(((k, next(iter(v))) for k, v in shorts.items() if len(v) == 1),
                                      key=lambda kv: -len(kv[0]))
-    village_forms: list[tuple[str, str]] = []
+    forms: list[tuple[str, str]] = []
     for code, name, town, lon, lat, sample in uow.session.execute(select(
             Village.code, Village.name, Village.township_code, Village.seat_lon, Village.seat_lat,
             Village.seat_is_sample)):
         gz.village_by_name[(town, name)] = code
         if lon is not None and lat is not None and not sample:
             gz.village_seats[code] = (lon, lat)
-        village_forms.extend((form, code) for form in _village_forms(name))
-    gz.village_terms = sorted(village_forms, key=lambda kv: -len(kv[0]))
+        forms.extend((form, code) for form in village_forms(name))
+    gz.village_terms = sorted(forms, key=lambda kv: -len(kv[0]))
     return gz
 
 

@@ -25,6 +25,7 @@ from services import vocabulary
 from services.data.cells import CellError, RowError, parse_cell, row_error
 from services.data.headers import shown_header
 from services.data.geocode import Gazetteer, gazetteer, place
+from services.data.online_geocode import OnlinePlacer, online_placer
 from services.data.places import PlaceIndex
 from services.data.specs import SPECS, EntitySpec
 from services.data.tables import (  # noqa: F401 — the file-level names, re-exported for the edges
@@ -87,6 +88,7 @@ class ValidationContext:
     item_codes: set[str]
     places: PlaceIndex
     gazetteer: Gazetteer
+    online: OnlinePlacer | None = None  # the configured online geocoder (services/data/online_geocode.py), or none
 
 
 def load_context(uow: UnitOfWork) -> ValidationContext:
@@ -96,6 +98,8 @@ def load_context(uow: UnitOfWork) -> ValidationContext:
     district = session.get(AdminArea, settings.region.adcode).geom
     shapely.prepare(district)
     gz = gazetteer(uow)
+    online = online_placer(settings.geocoding, settings.region.adcode, settings.region.name_zh, district,
+                           dict(zip((t.code for t in townships), polys)), gz.places.township_name)
     return ValidationContext(
         region_name=settings.region.name_zh,
         district=district,
@@ -106,6 +110,7 @@ def load_context(uow: UnitOfWork) -> ValidationContext:
         item_codes=set(session.scalars(select(SupplyItem.code))),
         places=gz.places,
         gazetteer=gz,
+        online=online,
     )
 
 
@@ -220,6 +225,8 @@ def _geocode(spec: EntitySpec, rec: dict, row_no: int, ctx: ValidationContext,
              names: dict[str, str]) -> list[RowError]:
     """A row without coordinates placed from its address, township and village (services/data/geocode.py)."""
     placed = place(ctx.gazetteer, rec.get("address"), rec.get("township_code"), rec.get("village"))
+    if ctx.online is not None:  # off by default: then no address leaves the machine
+        placed = ctx.online.improve(placed, rec.get("address"), rec.get("village"))
     if placed.quality == vocabulary.LOCATION_NONE:
         return [row_error(row_no, names.get("lon", _header(spec, "lon")), "unlocated")]
     rec["lon"], rec["lat"] = round(placed.lon, 7), round(placed.lat, 7)
@@ -262,8 +269,15 @@ def import_table(uow: UnitOfWork, entity: str, table: ImportFile, *, mapping: Se
     created, updated = _write(session, spec, records, ctx, is_sample)
     audit.record(session, actor=uow.actor, action="import", entity=entity, entity_key=table.filename,
                  detail={"rows": len(records), "created": created, "updated": updated, "crs": table.crs,
-                         "sample": is_sample})
+                         "sample": is_sample, **_online_detail(ctx)})
     return ImportReport(entity, len(records), created, updated, table.crs, _ignored(spec, source, mapping))
+
+
+def _online_detail(ctx: ValidationContext) -> dict:
+    """Whether addresses were sent to an online geocoder, which, and how many: the audit says so."""
+    if ctx.online is None:
+        return {}
+    return {"geocoder": ctx.online.geocoder.name, "geocoder_lookups": ctx.online.lookups}
 
 
 def _ignored(spec: EntitySpec, source: SourceTable, mapping: Sequence[str | None] | None) -> tuple[str, ...]:

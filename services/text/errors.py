@@ -142,6 +142,18 @@ TEXT.update({  # road closures and the road network (services/roads, dashboard/a
     "road.import.restart": ("重启服务后生效（QJ_ROAD_NETWORK 可另行指定）",
                             "restart the app to use it (QJ_ROAD_NETWORK overrides)"),
     "route.minutes": ("minutes 应为 1 到 6 个 0–240 的数", "minutes must be 1 to 6 numbers in 0-240"),
+    # village locations from an OSM extract's place nodes (services/data/village_locations.py, app.py import-places)
+    "places.import.done": ("村（社区）位置：读取地名点 {nodes} 个，定位村（社区）{matched} 个；未对应到村（社区）的 {unmatched} 个，"
+                           "有歧义未用的 {ambiguous} 个，在本{region_unit}外的 {outside} 个，同村已有更合适地名点的 {superseded} 个",
+                           "village locations: {nodes} place nodes read, {matched} villages located; {unmatched} name no "
+                           "village, {ambiguous} ambiguous and not used, {outside} outside the {region_unit_en}, "
+                           "{superseded} superseded by a better node of the same village"),
+    "places.import.ambiguous": ("有歧义未用的地名：{names}", "ambiguous names not used: {names}"),
+    "places.import.failed": ("村（社区）位置未导入：{reason}", "village locations not imported: {reason}"),
+    "places.import.no_database": ("数据库尚未建立，村（社区）位置未导入：先运行 python app.py init-db，再运行 "
+                                  "python app.py import-places {file}",
+                                  "the database has no schema yet, village locations not imported: run python app.py "
+                                  "init-db, then python app.py import-places {file}"),
 })
 TEXT.update({  # the map, template and plan endpoints (dashboard/api/map.py, evacuation.py, exports.py)
     "api.title": ("{region}应急一张图 API", "{region} Emergency Map API"),
