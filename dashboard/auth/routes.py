@@ -57,6 +57,17 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "reports_api.report_xlsx": "analysis.run",
     # analysis (分析研判): coverage gaps by road and siting
     "coverage_api.coverage": "analysis.read", "coverage_api.siting": "analysis.run",
+    # 安全监管 (dashboard/api/supervision.py): reads for everyone (township: its own), reports by township staff,
+    # enforcement and acceptance checks by the supervisors
+    "supervision_api.dangers": "supervision.read", "supervision_api.danger": "supervision.read",
+    "supervision_api.create_danger": "danger.report", "supervision_api.rectification": "danger.report",
+    "supervision_api.submission": "danger.report", "supervision_api.recheck": "supervision.write",
+    "supervision_api.reopen": "supervision.write", "supervision_api.inspections": "supervision.read",
+    "supervision_api.create_inspection": "supervision.write", "supervision_api.case": "supervision.read",
+    "supervision_api.flagged": "supervision.read", "supervision_api.penalties": "supervision.read",
+    "supervision_api.create_penalty": "supervision.write", "supervision_api.enterprise": "supervision.read",
+    "supervision_api.create_risk_point": "supervision.write", "supervision_api.delete_risk_point": "supervision.write",
+    "supervision_api.risk_level": "supervision.write",
     # accounts
     "auth_pages.password": "account.self",
 }
