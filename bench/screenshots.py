@@ -43,6 +43,7 @@ PAGES = (("map", "/", READY, None),
          ("supply", "/supply", ".plan-map.leaflet-container", _supply_plan),
          ("duty", "/duty", ".duty-card", _duty_incident),
          ("analysis", "/analysis", ANALYSIS_READY, None),
+         ("supervision", "/supervision", "#safe-lists h4", None),
          ("data", "/data", ".upload-box", None),
          ("users", "/users", ".users-page table", None),
          ("field", "/m", ".m-tabs", None))

@@ -34,6 +34,9 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     # records
     "data-template": READ, "data-result": "data.import", "data-preview": "data.import",
     "data-preview-rows": "data.import",  # the import preview (dashboard/pages/data.py) shows nothing it does not import
+    # 安全监管 (dashboard/pages/supervision.py): its one writing callback is listed by what it shows; each write is
+    # checked again by services/supervision (supervision.write, danger.report and the township)
+    "safe-lists": "supervision.read", "safe-record": "supervision.read", "safe-message": "supervision.read",
     # accounts
     "users-message": "user.manage",
 }

@@ -82,7 +82,7 @@ DASH_PAGE_ENDPOINTS = frozenset({"/", "/<path:path>", "/_dash-layout", "/_dash-d
 # this itself (dashboard/components/refused.py) and its own callbacks are listed in callbacks.py with the same.
 PAGE_PERMISSIONS: dict[str, str] = {
     "/evacuation": PLANS, "/supply": PLANS,   # county-wide plans: township staff have their phone page
-    "/analysis": "analysis.read", "/users": "user.manage",
+    "/analysis": "analysis.read", "/users": "user.manage", "/supervision": "supervision.read",
 }
 
 

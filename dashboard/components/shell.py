@@ -11,7 +11,8 @@ from dashboard.auth.routes import PAGE_PERMISSIONS
 from services.text import normalise_language, t
 
 NAV = (("/", "nav.map"), ("/evacuation", "nav.evacuation"), ("/supply", "nav.supply"),
-       ("/duty", "nav.duty"), ("/analysis", "nav.analysis"), ("/data", "nav.data"))
+       ("/duty", "nav.duty"), ("/analysis", "nav.analysis"), ("/supervision", "nav.supervision"),
+       ("/data", "nav.data"))
 
 
 def language_from_search(search: str | None) -> str:
