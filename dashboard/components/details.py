@@ -48,6 +48,38 @@ def latest_patrols(uow, layer: str, feature_id: int, limit: int = 5) -> list:
         return []
 
 
+def supervision_record(uow, layer: str, feature_id: int):
+    """An enterprise's supervision record (risk points, open dangers, last inspection) for its details; else None."""
+    from services.errors import FieldError
+    from services.supervision.enterprise_record import enterprise_record
+    if layer != "enterprises":
+        return None
+    try:
+        return enterprise_record(uow, feature_id, limit=5)
+    except FieldError:  # another township's enterprise, for township staff
+        return None
+
+
+def _supervision_list(record, lang: str) -> list:
+    """Risk points, open hidden dangers with their deadlines, and the last inspection, in a few lines."""
+    if record is None:
+        return []
+    points = [html.Li(f"{p.name} · {term(p.level, lang)} · {term(p.control_tier, lang)}") for p in record.risk_points]
+    dangers = [html.Li([f"{d.code} · {term(d.level, lang)} · {term(d.status, lang)} · ",
+                        html.Span(t("map.danger_deadline", lang, deadline=d.deadline),
+                                  className="overdue" if d.overdue else ""), f" · {d.description[:40]}"])
+               for d in record.open_dangers]
+    last = record.last_inspection
+    return [
+        html.H4(t("safe.risk_points", lang)), html.Ul(points or [html.Li(t("safe.none", lang))], className="details-nearby"),
+        html.H4(t("safe.open_dangers", lang)), html.Ul(dangers or [html.Li(t("safe.none", lang))],
+                                                         className="details-nearby"),
+        html.P(t("map.last_inspection", lang, on=last.inspected_on, by=last.inspectors, n=len(last.danger_ids))
+               if last else t("map.no_inspection", lang), className="hint"),
+        html.A(t("map.supervision_record", lang), href=f"/supervision?lang={lang}&enterprise={record.id}", className="details-link"),
+    ]
+
+
 def _patrol_list(patrols: list, lang: str) -> list:
     """A hazard point's latest patrols: when, what was found, the crack width, a level raised, by whom."""
     if not patrols:
@@ -72,7 +104,8 @@ def relocate_button(d: FeatureDetails, lang: str) -> list:
                         n_clicks=0, className="button-link relocate-button")]
 
 
-def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = (), relocatable: bool = False) -> list:
+def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = (), relocatable: bool = False,
+                  record=None) -> list:
     """A feature's details; ``relocatable``: the user may move its point (``record.edit``), so 修正位置 is offered."""
     english = {"township_name": d.properties.get("township_name_en")} if lang == "en" else {}
     rows = [html.Tr([html.Th(zh if lang == "zh" else en), html.Td(_value(english.get(field) or v, lang))])
@@ -87,6 +120,7 @@ def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = (), relo
         html.Table(html.Tbody(rows), className="details-table"),
         html.Ul(nearby, className="details-nearby"),
         *_patrol_list(list(patrols), lang),
+        *_supervision_list(record, lang),
         *([html.Button(t("map.isochrones", lang), id={"type": ids.ISOCHRONE, "lon": d.lon, "lat": d.lat},
                        n_clicks=0, className="button-link iso-button")] if d.layer in ("depots", "teams") else []),
         radius_buttons(d.lon, d.lat, lang),

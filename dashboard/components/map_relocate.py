@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, State, callback, ctx, html
 from dashboard import ids
 from dashboard.auth.principal import current_principal
 from dashboard.components.clicks import clicked_id
-from dashboard.components.details import feature_panel, latest_patrols
+from dashboard.components.details import feature_panel, latest_patrols, supervision_record
 from dashboard.components.map_layers import POINT_LAYER_ORDER, versioned_url
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, to_wgs84
@@ -101,6 +101,7 @@ def save(_clicks, positions, basemap_key, lang, *urls):
     with unit_of_work(settings()) as uow:
         details = feature_details(uow, layer, record_id)
         patrols = latest_patrols(uow, layer, record_id)
+        record = supervision_record(uow, layer, record_id)
         version = change_version(uow)
     if details is None:  # removed just after the move: nothing left to show
         return ["", [], _HIDDEN, [], "details-panel hidden", *keep[4:]]
@@ -108,7 +109,7 @@ def save(_clicks, positions, basemap_key, lang, *urls):
     done = html.P(t("location.moved", lang, name=details.name, township=township, quality=term(moved.quality, lang)),
                   className="relocate-done")
     refetch = [versioned_url(url, version) if name == layer else dash.no_update for name, url in zip(_LAYERS, urls)]
-    panel = [done, *feature_panel(details, lang, patrols, relocatable=True)]
+    panel = [done, *feature_panel(details, lang, patrols, relocatable=True, record=record)]
     return ["", [], _HIDDEN, panel, "details-panel", *refetch]
 
 

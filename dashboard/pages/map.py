@@ -16,6 +16,7 @@ from dashboard.components.details import (
     details_container,
     feature_panel,
     latest_patrols,
+    supervision_record,
     radius_panel,
     search_results,
 )
@@ -243,7 +244,8 @@ def _details(*args):
     viewport = {"center": [lat, lon], "zoom": 15, "transition": "flyTo"} if fly else dash.no_update
     with unit_of_work(settings()) as uow:
         patrols = latest_patrols(uow, layer, feature_id)
-    return feature_panel(details, lang, patrols, relocation_allowed()), "details-panel", viewport
+        record = supervision_record(uow, layer, feature_id)
+    return feature_panel(details, lang, patrols, relocation_allowed(), record), "details-panel", viewport
 
 
 def _radius(trigger: dict, shown, lang: str) -> list:

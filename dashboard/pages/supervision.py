@@ -115,8 +115,9 @@ STEP_IDS = (DANGER, "safe-responsible", "safe-measures", "safe-funds", BUTTONS[1
             "safe-checked-on", "safe-passed", BUTTONS[3])
 
 
-def layout(lang: str | None = None, **_query) -> html.Div:
+def layout(lang: str | None = None, enterprise: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
+    chosen = int(enterprise) if enterprise and enterprise.isdigit() else None
     with unit_of_work(settings()) as uow:
         options = _enterprise_options(uow)
     write, report = _may("supervision.write"), _may("danger.report")
@@ -130,7 +131,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.Section([html.H3(t("safe.lists", lang)), html.Div(id=LISTS)], className="safe-lists"),
         html.Section([
             html.H3(t("safe.enterprise", lang)),
-            dropdown(options, None, lang=lang, id=ENTERPRISE, placeholder=t("safe.pick_enterprise", lang)),
+            dropdown(options, chosen if any(o["value"] == chosen for o in options) else None, lang=lang, id=ENTERPRISE,
+                     placeholder=t("safe.pick_enterprise", lang)),
             html.Div(id=RECORD, className="safe-record"),
         ], className="safe-enterprise"),
         html.Section([html.H3(t("safe.forms", lang)), html.P(t("safe.who_writes", lang), className="hint"), *forms],

@@ -45,4 +45,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.filter_danger": ("隐患情况", "Hidden dangers"),
     "map.danger_flag.overdue": ("有逾期未整改隐患（红圈）", "Overdue hidden danger (red ring)"),
     "map.danger_flag.major": ("有重大隐患挂牌督办（虚线圈）", "Major hidden danger under supervision (dashed ring)"),
+    "map.danger_deadline": ("期限 {deadline}", "due {deadline}"),
+    "map.last_inspection": ("最近检查：{on}，{by}，发现隐患 {n} 条", "Last inspection: {on} by {by}, {n} hidden dangers found"),
+    "map.no_inspection": ("尚无检查记录", "No inspection recorded yet"),
+    "map.supervision_record": ("安全监管档案", "Supervision record"),
 }
