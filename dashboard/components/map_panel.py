@@ -8,7 +8,7 @@ from dashboard.components.map_layers import ISOCHRONE_COLOURS, POINT_LAYER_ORDER
 from dashboard.components.widgets import dropdown
 from services import vocabulary
 from services.map.basemaps import Basemap
-from services.map.choropleth import MEASURES, Choropleth
+from services.map.choropleth import FOUR_COLOUR, MEASURES, Choropleth
 from services.supervision.map_flags import FLAGS as DANGER_FLAGS
 from services.text import t, term_options
 
@@ -64,6 +64,10 @@ def legend(lang: str) -> html.Div:
 def choropleth_legend(choropleth: Choropleth | None, lang: str) -> list:
     if not choropleth or not choropleth.breaks:
         return []
+    if choropleth.measure == FOUR_COLOUR:  # one row per risk level, named
+        rows = [html.Div([html.Span(className="swatch square", style={"background": vocabulary.RISK_COLOURS[lv]}),
+                          html.Span(t(f"risk.{lv}", lang))], className="legend-row") for lv in vocabulary.RISK_LEVELS]
+        return [html.H4(t(f"measure.{choropleth.measure}", lang)), *rows]
     lower, rows = 0.0, []
     for upper, colour in zip(choropleth.breaks, choropleth.colours):
         rows.append(html.Div([html.Span(className="swatch square", style={"background": colour}),

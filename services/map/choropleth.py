@@ -14,7 +14,10 @@ from services.db.uow import UnitOfWork
 from services.evacuation.capacity import available_places, shelter_capacity
 from services.models import Enterprise, HazardPoint, Shelter, Township
 
-MEASURES = ("threatened_people", "major_risk_enterprises", "shelter_places_per_1000")
+MEASURES = ("threatened_people", "major_risk_enterprises", "shelter_places_per_1000", "risk_four_colour")
+# 四色图: each township in the colour of its highest enterprise risk level (1 低 blue … 4 重大 red), not quantiles.
+FOUR_COLOUR = "risk_four_colour"
+FOUR_LEVELS = tuple(reversed(vocabulary.RISK_LEVELS))  # 低, 一般, 较大, 重大 → 1, 2, 3, 4
 CHOROPLETH_COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
 # Shelter places per 1000 residents: more is better, so its ramp runs the other way.
 GOOD_IS_HIGH = {"shelter_places_per_1000"}
@@ -30,6 +33,7 @@ class TownshipFigures:
     shelter_capacity: int = 0
     shelter_available: int = 0
     shelter_places_per_1000: float | None = None
+    risk_four_colour: int | None = None  # 1 低 … 4 重大: the highest risk level of its enterprises
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,11 @@ def township_figures(uow: UnitOfWork) -> dict[str, TownshipFigures]:
             .group_by(HazardPoint.township_code)):
         figures[code].hazards, figures[code].threatened_people = n, int(people or 0)
     major = func.sum(case((Enterprise.risk_level.in_((vocabulary.RISK_MAJOR, vocabulary.RISK_SIGNIFICANT)), 1), else_=0))
-    for code, n, m in session.execute(select(Enterprise.township_code, func.count(), major)
-                                      .group_by(Enterprise.township_code)):
+    rank = func.max(case(*[(Enterprise.risk_level == level, i + 1) for i, level in enumerate(FOUR_LEVELS)]))
+    for code, n, m, top in session.execute(select(Enterprise.township_code, func.count(), major, rank)
+                                           .group_by(Enterprise.township_code)):
         figures[code].enterprises, figures[code].major_risk_enterprises = n, int(m or 0)
+        figures[code].risk_four_colour = int(top) if top is not None else None
     for s in session.execute(select(Shelter.township_code, Shelter.declared_capacity_people,
                                     Shelter.effective_area_m2, Shelter.occupancy_people,
                                     Shelter.blocked_places, Shelter.status, Shelter.shelter_type)):
@@ -87,6 +93,8 @@ def choropleth(uow: UnitOfWork, measure: str) -> Choropleth:
     if home is not None:
         figures = {code: f for code, f in figures.items() if code == home}
     values = {code: asdict(f)[measure] for code, f in figures.items()}
+    if measure == FOUR_COLOUR:  # categories, not quantiles: every level keeps its colour
+        return Choropleth(measure, values, [1.0, 2.0, 3.0, 4.0], [vocabulary.RISK_COLOURS[lv] for lv in FOUR_LEVELS])
     breaks = class_breaks(list(values.values()))
     colours = list(CHOROPLETH_COLOURS[:len(breaks)])
     if measure in GOOD_IS_HIGH:

@@ -49,4 +49,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.last_inspection": ("最近检查：{on}，{by}，发现隐患 {n} 条", "Last inspection: {on} by {by}, {n} hidden dangers found"),
     "map.no_inspection": ("尚无检查记录", "No inspection recorded yet"),
     "map.supervision_record": ("安全监管档案", "Supervision record"),
+    "measure.risk_four_colour": ("风险四色图（乡镇内企业最高风险等级）",
+                                 "Four-colour risk map (highest enterprise risk level per township)"),
 }

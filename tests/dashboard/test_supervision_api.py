@@ -126,3 +126,18 @@ def test_the_map_rings_an_enterprise_with_an_overdue_danger_and_filters_on_it(se
         assert len(planner.get("/api/v1/layers/enterprises?danger=overdue").get_json()["features"]) == 1
     finally:
         clock.shift_for_tests(dt.timedelta(0))
+
+
+def test_the_four_colour_map_gives_each_township_its_highest_enterprise_level(setup):
+    """风险四色图: a township takes the colour of its highest enterprise risk level (counted here in SQL)."""
+    app, settings, firm, home, _ = setup
+    planner = client(app, settings, "planner")
+    answer = planner.get("/api/v1/choropleth/risk_four_colour")
+    body = answer.get_json()
+    assert answer.status_code == 200, body
+    assert body["breaks"] == [1.0, 2.0, 3.0, 4.0]
+    assert body["colours"] == ["#2c7bb6", "#e8c547", "#f28e2b", "#d7191c"]  # 低 一般 较大 重大
+    assert body["values"][home] == 2  # the one enterprise is 一般
+    assert all(v is None for code, v in body["values"].items() if code != home)
+    planner.put(f"/api/v1/supervision/enterprises/{firm}/risk-level", json={"risk_level": "重大"})
+    assert planner.get("/api/v1/choropleth/risk_four_colour").get_json()["values"][home] == 4
