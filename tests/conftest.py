@@ -165,6 +165,13 @@ def csv_for(entity: str, rows: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def shanghai_today():
+    """Today on the calendar of Asia/Shanghai (the default QJ_TIMEZONE), which deadlines are judged on: from 16:00
+    UTC it is a day ahead of the machine's UTC date."""
+    from services.clock import now_utc, zone
+    return now_utc().astimezone(zone("Asia/Shanghai")).date()
+
+
 def call(settings: Settings, service, *args, actor: str = "test", write: bool = True, **kwargs):
     """Run one service in its own unit of work, as an API handler would (committed when it returns)."""
     from services.db.uow import unit_of_work

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from services import clock
 from tests.browser.conftest import SETTINGS, Recorder, sign_in
-from tests.conftest import csv_for
+from tests.conftest import csv_for, shanghai_today
 from tests.services.test_imports import enterprise_row
 
 pytestmark = pytest.mark.browser
@@ -83,7 +83,7 @@ def test_an_inspection_finding_goes_overdue_on_the_map_and_is_closed_by_an_accep
     try:
         sign_in(pg, served, INSPECTOR, PASSWORD)
         _open_enterprise(pg, served)
-        today = dt.date.today().isoformat()
+        today = shanghai_today().isoformat()
         pg.fill("#safe-inspectors", "执法员甲、执法员丙")
         pg.fill("#safe-items", "储存场所\n消防器材")
         pg.fill("#safe-finding", "灭火器过期未更换")

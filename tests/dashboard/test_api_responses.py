@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.api.models import JSON
 from dashboard.app import create_app
-from tests.conftest import prepared, BACKENDS, _cleanup, signed_in
+from tests.conftest import BACKENDS, _cleanup, prepared, shanghai_today, signed_in
 
 # The routes that store a new record answer 201; every other route answers 200 (an oracle kept apart from the
 # declarations: a new route must be put in one of these sets or in neither on purpose).
@@ -19,7 +19,10 @@ CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "
            ("POST", "/api/v1/evacuation/plans"), ("POST", "/api/v1/evacuation/moves"),
            ("POST", "/api/v1/roads/blocks"), ("POST", "/api/v1/hazards/<id:hazard_id>/patrols"),
            ("POST", "/api/v1/incidents/<id:incident_id>/photos"), ("POST", "/api/v1/patrols/<id:patrol_id>/photos"),
-           ("POST", "/api/v1/handover")}
+           ("POST", "/api/v1/handover"), ("POST", "/api/v1/supervision/dangers"),
+           ("POST", "/api/v1/supervision/inspections"), ("POST", "/api/v1/supervision/penalties"),
+           ("POST", "/api/v1/supervision/dangers/<id:danger_id>/rechecks"),
+           ("POST", "/api/v1/supervision/enterprises/<id:enterprise_id>/risk-points")}
 COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
             ("POST", "/api/v1/routes/plan"), ("POST", "/api/v1/analysis/siting")}  # POST for a body, nothing stored
 
@@ -177,6 +180,7 @@ def test_real_answers_match_the_document(sample):
     _analysis(call)
     _coverage(call)
     _reports(call)
+    _supervision(call, sample)
     documented = {(method, path) for path, item in doc["paths"].items() for method in item}
     assert call.called == documented, sorted(documented - call.called)
 
@@ -350,3 +354,43 @@ def _reports(call) -> None:
                 ).status_code == 400
     for suffix in ("docx", "xlsx"):
         call("GET", f"/api/v1/analysis/report.{suffix}", f"/api/v1/analysis/report.{suffix}?period=30d&variant=fire")
+
+
+def _supervision(call: Caller, client) -> None:
+    """安全监管: an inspection with a finding, its loop to 已销号 (the check by a second account), a penalty, risk
+    points and the department's level, the case and the lists."""
+    today = shanghai_today().isoformat()
+    root = "/api/v1/supervision"
+    firm = call("GET", "/api/v1/layers/{layer}", "/api/v1/layers/enterprises?view=map").get_json()["features"][0]["properties"]["id"]
+    inspection = call("POST", f"{root}/inspections", json={
+        "enterprise_id": firm, "inspected_on": today, "inspectors": "张三",
+        "findings": [{"description": "安全出口堵塞", "deadline": today}]}).get_json()
+    danger = inspection["danger_ids"][0]
+    call("POST", f"{root}/dangers", json={"enterprise_id": firm, "level": "一般", "source": "企业自查",
+                                          "self_check_cycle": "日", "description": "灭火器过期", "found_on": today,
+                                          "found_by": "安全员", "deadline": today})
+    call("GET", f"{root}/dangers", f"{root}/dangers?status=open&limit=5")
+    call("GET", f"{root}/dangers/{{danger_id}}", f"{root}/dangers/{danger}")
+    call("POST", f"{root}/dangers/{{danger_id}}/rectification", f"{root}/dangers/{danger}/rectification",
+         json={"responsible_person": "王五", "measures": "清理通道"})
+    call("POST", f"{root}/dangers/{{danger_id}}/submission", f"{root}/dangers/{danger}/submission", json={})
+    other = Caller(signed_in(client.application.test_client(), client.application.config["QJ_SETTINGS"], "planner"),
+                   call.doc)
+    other("POST", f"{root}/dangers/{{danger_id}}/rechecks", f"{root}/dangers/{danger}/rechecks",
+          json={"passed": True, "checked_by": "李四", "checked_on": today})
+    call.called |= other.called
+    call("POST", f"{root}/dangers/{{danger_id}}/reopen", f"{root}/dangers/{danger}/reopen",
+         json={"reason": "复发", "deadline": today})
+    call("GET", f"{root}/inspections", f"{root}/inspections?enterprise_id={firm}")
+    call("GET", f"{root}/inspections/{{inspection_id}}/case", f"{root}/inspections/{inspection['id']}/case")
+    call("GET", f"{root}/cases/flagged")
+    call("POST", f"{root}/penalties", json={"enterprise_id": firm, "decision_no": "黔江应急罚〔2026〕901号",
+                                            "penalty_type": "罚款", "amount_yuan": "5000.00", "decided_on": today})
+    call("GET", f"{root}/penalties", f"{root}/penalties?enterprise_id={firm}")
+    point = call("POST", f"{root}/enterprises/{{enterprise_id}}/risk-points", f"{root}/enterprises/{firm}/risk-points",
+                 json={"name": "配电室", "kind": "场所", "method": "LS", "likelihood": 3, "severity": 4}).get_json()
+    call("PUT", f"{root}/enterprises/{{enterprise_id}}/risk-level", f"{root}/enterprises/{firm}/risk-level",
+         json={"risk_level": None})
+    call("GET", f"{root}/enterprises/{{enterprise_id}}", f"{root}/enterprises/{firm}")
+    call("DELETE", f"{root}/risk-points/{{risk_point_id}}", f"{root}/risk-points/{point['id']}")
+

@@ -9,11 +9,11 @@ import pytest
 
 from dashboard.app import create_app
 from services.data.imports import import_file
-from tests.conftest import call, csv_for, signed_in
+from tests.conftest import call, csv_for, shanghai_today, signed_in
 from tests.services.test_concurrency import scalar
 from tests.services.test_imports import enterprise_row
 
-TODAY = dt.date.today()
+TODAY = shanghai_today()
 
 
 @pytest.fixture

@@ -6,17 +6,24 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from services import clock, vocabulary
 from services.data.imports import import_file
 from services.errors import Conflict, FieldError
 from services.supervision import dangers as D
-from services.supervision.risk_points import RiskPointInput, add_risk_point, grade, set_department_level
-from tests.conftest import call, csv_for, read
+from services.supervision.risk_points import (
+    RiskPointInput,
+    add_risk_point,
+    grade,
+    set_department_level,
+)
+from tests.conftest import call, csv_for, read, shanghai_today
 from tests.services.test_concurrency import race, scalar
 from tests.services.test_imports import enterprise_row
+
 
 @pytest.fixture
 def firm(fresh):
@@ -34,7 +41,7 @@ def _real_clock():
 
 
 def danger(enterprise_id: int, **overrides) -> D.DangerInput:
-    today = dt.date.today()
+    today = shanghai_today()
     values = dict(enterprise_id=enterprise_id, level=vocabulary.DANGER_ORDINARY, source=vocabulary.SOURCE_INSPECTION,
                   description="配电箱未接地", found_on=today - dt.timedelta(days=3), found_by="应急局 张三",
                   deadline=today + dt.timedelta(days=10))
@@ -53,23 +60,23 @@ def open_count(settings, enterprise_id: int) -> tuple[int, int]:
 def test_the_closed_loop_needs_an_acceptance_check_by_someone_else(firm):
     settings, firm_id, _ = firm
     row = call(settings, D.record_danger, danger(firm_id), actor="inspector")
-    assert row.status == "待整改" and row.code == f"YH-{dt.date.today().year}-{row.id:06d}"
+    assert row.status == "待整改" and row.code == f"YH-{shanghai_today().year}-{row.id:06d}"
     assert open_count(settings, firm_id) == (1, 1)
     call(settings, D.start_rectification, row.id, responsible_person="王五", measures="加装接地线", funds_yuan="1,200.50",
          actor="inspector")
     # not yet submitted: no acceptance check can close it
     with pytest.raises(Conflict) as wrong:
-        call(settings, D.accept_check, row.id, passed=True, checked_by="李四", checked_on=dt.date.today(), actor="chief")
+        call(settings, D.accept_check, row.id, passed=True, checked_by="李四", checked_on=shanghai_today(), actor="chief")
     assert wrong.value.code == "danger.wrong_status"
     call(settings, D.submit_for_acceptance, row.id, actor="inspector")
     with pytest.raises(Conflict) as own:
-        call(settings, D.accept_check, row.id, passed=True, checked_by="张三", checked_on=dt.date.today(),
+        call(settings, D.accept_check, row.id, passed=True, checked_by="张三", checked_on=shanghai_today(),
              actor="inspector")
     assert own.value.code == "danger.self_acceptance"
     assert scalar(settings, "SELECT status FROM hidden_danger WHERE id = :i", i=row.id) == "待验收"
-    closed = call(settings, D.accept_check, row.id, passed=True, checked_by="李四", checked_on=dt.date.today(),
+    closed = call(settings, D.accept_check, row.id, passed=True, checked_by="李四", checked_on=shanghai_today(),
                   actor="chief")
-    assert closed.status == "已销号" and closed.closed_on == dt.date.today().isoformat()
+    assert closed.status == "已销号" and closed.closed_on == shanghai_today().isoformat()
     assert scalar(settings, "SELECT funds_yuan FROM hidden_danger WHERE id = :i", i=row.id) in (Decimal("1200.50"),
                                                                                                 1200.5)
     assert open_count(settings, firm_id) == (0, 0)
@@ -89,17 +96,17 @@ def test_a_failed_check_sends_it_back_and_a_closed_one_reopens(firm):
     settings, firm_id, _ = firm
     row = call(settings, D.record_danger, danger(firm_id), actor="a")
     call(settings, D.submit_for_acceptance, row.id, actor="a")
-    back = call(settings, D.accept_check, row.id, passed=False, checked_by="李四", checked_on=dt.date.today(), actor="b")
+    back = call(settings, D.accept_check, row.id, passed=False, checked_by="李四", checked_on=shanghai_today(), actor="b")
     assert back.status == "整改中" and open_count(settings, firm_id) == (1, 1)
     call(settings, D.submit_for_acceptance, row.id, actor="a")
-    call(settings, D.accept_check, row.id, passed=True, checked_by="李四", checked_on=dt.date.today(), actor="b")
+    call(settings, D.accept_check, row.id, passed=True, checked_by="李四", checked_on=shanghai_today(), actor="b")
     assert open_count(settings, firm_id) == (0, 0)
-    again = call(settings, D.reopen, row.id, reason="复查发现接地线被拆除", deadline=dt.date.today() + dt.timedelta(days=5),
+    again = call(settings, D.reopen, row.id, reason="复查发现接地线被拆除", deadline=shanghai_today() + dt.timedelta(days=5),
                  actor="b")
     assert (again.status, again.reopened_count, again.closed_on) == ("整改中", 1, None)
     assert open_count(settings, firm_id) == (1, 1)
     with pytest.raises(Conflict):
-        call(settings, D.reopen, row.id, reason="再次", deadline=dt.date.today(), actor="b")
+        call(settings, D.reopen, row.id, reason="再次", deadline=shanghai_today(), actor="b")
 
 
 def test_overdue_is_judged_on_the_calendar_of_asia_shanghai(firm):
@@ -122,7 +129,7 @@ def test_overdue_is_judged_on_the_calendar_of_asia_shanghai(firm):
     ({"self_check_cycle": "日"}, "self_check_cycle", "danger.cycle_self_only"),
     ({"level": vocabulary.DANGER_MAJOR}, "supervising_leader", "danger.major_needs_leader"),
     ({"deadline": dt.date(2020, 1, 1)}, "deadline", "danger.deadline_before_found"),
-    ({"found_on": dt.date.today() + dt.timedelta(days=2)}, "found_on", "supervision.date_future"),
+    ({"found_on": shanghai_today() + dt.timedelta(days=2)}, "found_on", "supervision.date_future"),
     ({"description": "  "}, "description", "supervision.required"),
     ({"funds_yuan": "12.345"}, "funds_yuan", "supervision.money_invalid"),
     ({"funds_yuan": "-1"}, "funds_yuan", "supervision.money_invalid"),
@@ -158,9 +165,9 @@ def test_the_open_count_always_equals_the_open_dangers(firm, steps):
                 call(settings, D.submit_for_acceptance, target, actor="a")
             elif step in ("pass", "fail"):
                 call(settings, D.accept_check, target, passed=step == "pass", checked_by="李", actor="b",
-                     checked_on=dt.date.today())
+                     checked_on=shanghai_today())
             else:
-                call(settings, D.reopen, target, reason="复发", deadline=dt.date.today(), actor="b")
+                call(settings, D.reopen, target, reason="复发", deadline=shanghai_today(), actor="b")
         except Conflict:
             pass  # a step the danger's state refuses: refused, and the counts must still hold
         for firm_id in firms:
@@ -179,7 +186,7 @@ def test_concurrent_acceptance_checks_have_one_winner_and_concurrent_reports_all
     row = call(settings, D.record_danger, danger(firm_id), actor="a")
     call(settings, D.submit_for_acceptance, row.id, actor="a")
     outcomes = race(6, lambda i: call(settings, D.accept_check, row.id, passed=True, checked_by=f"检查员{i}",
-                                      checked_on=dt.date.today(), actor=f"b{i}"))
+                                      checked_on=shanghai_today(), actor=f"b{i}"))
     assert sorted(o[0] for o in outcomes) == ["ok"] + ["refused"] * 5
     assert scalar(settings, "SELECT count(*) FROM recheck WHERE danger_id = :i", i=row.id) == 1
     race(8, lambda i: call(settings, D.record_danger, danger(firm_id), actor=f"r{i}"))

@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from dashboard.api.models import RecordId, Reply, Request, Text
+from dashboard.api.models import MAX_ID, RecordId, Reply, Request, Text
 from services import vocabulary
 
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]  # a record id in a query string (written as text)
 Yuan = Annotated[Decimal, Field(ge=0, le=1_000_000_000, decimal_places=2)]
 Day = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 1, 1))]
 DangerLevel = Literal[vocabulary.DANGER_LEVELS]  # type: ignore[valid-type]
@@ -23,7 +24,7 @@ class DangerQuery(Request):
     """``status``: open (not 已销号), overdue, major (重大 open: 挂牌督办), closed, all, or one status."""
 
     status: StatusFilter = "open"
-    enterprise_id: RecordId | None = None
+    enterprise_id: QueryId | None = None
     township: Text(12) | None = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 200
     offset: Annotated[int, Field(ge=0, le=10_000_000)] = 0
@@ -156,7 +157,7 @@ class InspectionList(Reply):
 
 
 class EnterpriseQuery(Request):
-    enterprise_id: RecordId
+    enterprise_id: QueryId
 
 
 class PenaltyCreate(Request):
