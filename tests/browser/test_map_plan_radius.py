@@ -63,7 +63,7 @@ def test_the_saved_plan_is_a_layer_with_a_line_per_flow(page, served):
         assert box.is_visible() and "图层测试方案" in box.inner_text() and "未能安置" in box.inner_text()
         overlay.uncheck()
         page.wait_for_function("() => document.querySelectorAll('path.qj-plan-flow').length === 0", timeout=20_000)
-        assert not box.is_visible()
+        box.wait_for(state="hidden", timeout=20_000)  # the box follows the overlay via a server callback
         assert page.recorder.console_errors == []
     finally:
         _drop_plan(served, plan_id)
