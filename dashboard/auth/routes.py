@@ -57,6 +57,9 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "reports_api.report_xlsx": "analysis.run",
     # analysis (分析研判): coverage gaps by road and siting
     "coverage_api.coverage": "analysis.read", "coverage_api.siting": "analysis.run",
+    # 安全监管: the monthly ranking and bulletin (dashboard/api/supervision_rankings.py)
+    "rankings_api.rankings": "supervision.read", "rankings_api.bulletin_document": "supervision.read",
+    "rankings_api.rankings_workbook": "supervision.read",
     # accounts
     "auth_pages.password": "account.self",
 }
