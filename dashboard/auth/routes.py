@@ -68,6 +68,9 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "supervision_api.create_penalty": "supervision.write", "supervision_api.enterprise": "supervision.read",
     "supervision_api.create_risk_point": "supervision.write", "supervision_api.delete_risk_point": "supervision.write",
     "supervision_api.risk_level": "supervision.write",
+    # 安全监管: the monthly ranking and bulletin (dashboard/api/supervision_rankings.py)
+    "rankings_api.rankings": "supervision.read", "rankings_api.bulletin_document": "supervision.read",
+    "rankings_api.rankings_workbook": "supervision.read",
     # accounts
     "auth_pages.password": "account.self",
 }

@@ -27,6 +27,7 @@ from services.text import (
     reports,
     supervision,
     supervision_page,
+    supervision_rankings,
     terms,
     ui,
     validation,
@@ -53,7 +54,8 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("", analysis.TEXT), ("", analysis_page.TEXT), ("", reports.TEXT),
                                                ("", coverage.TEXT), ("", display.TEXT),
                                                ("", data_page.TEXT), ("", supervision.TEXT),
-                                               ("", supervision_page.TEXT))
+                                               ("", supervision_page.TEXT),
+                                               ("", supervision_rankings.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 
