@@ -5,6 +5,7 @@ Qianjiang District, so another county runs the same code with its own settings a
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -221,6 +222,66 @@ class AnalysisRules:
     max_period_days: int = 1830  # the longest custom period a trend or report covers (five years)
 
 
+# 一线责任制 (两单两卡) milestones of the district's plan: the 3/31 pilots are chosen in these sectors (the plan's
+# road and water transport, power and culture-and-tourism have no sector of their own here: 人员密集场所 stands for
+# the tourism sites), and by 9/30 every enterprise of the key (high-hazard) sectors must be done.
+DUTY_PILOT_SECTORS = ("危险化学品", "非煤矿山", "工贸", "建筑施工", "燃气", "人员密集场所")
+DUTY_KEY_SECTORS = ("危险化学品", "成品油", "燃气", "非煤矿山")
+
+
+def _month_day(value: str, name: str) -> tuple[int, int]:
+    try:
+        day = dt.datetime.strptime(value, "%m-%d")  # the year 1900: 02-29 is refused (use 02-28)
+    except (TypeError, ValueError):
+        raise ValueError(f"duty milestone {name} must be a date MM-DD, not {value!r}") from None
+    return day.month, day.day
+
+
+@dataclass(frozen=True)
+class DutyMilestones:
+    """The 一线责任制's three dates for the year in force (services/supervision/milestones.py).
+
+    By ``pilots_by`` the pilot enterprises (``Enterprise.duty_pilot``) of ``pilot_sectors``; by ``above_size_by``
+    also every enterprise of ``key_sectors`` and every 规上 / 限上 / 资质以上 one; by ``all_by`` every enterprise.
+    An enterprise is done when all four cards have reached ``done_status`` (or a later step). ``year`` None: the
+    current local year. Checked when built: a wrong value stops the app at start, named.
+    """
+
+    pilots_by: str = "03-31"
+    above_size_by: str = "09-30"
+    all_by: str = "12-31"
+    pilot_sectors: tuple = DUTY_PILOT_SECTORS
+    key_sectors: tuple = DUTY_KEY_SECTORS
+    done_status: str = vocabulary.CARD_STATUSES[-1]
+    year: int | None = None
+
+    def __post_init__(self):
+        days = [_month_day(getattr(self, n), n) for n in ("pilots_by", "above_size_by", "all_by")]
+        if days != sorted(days):
+            raise ValueError("duty milestones must be in order: pilots_by <= above_size_by <= all_by")
+        for name in ("pilot_sectors", "key_sectors"):
+            unknown = [s for s in getattr(self, name) if s not in vocabulary.ENTERPRISE_SECTORS]
+            if unknown:
+                raise ValueError(f"duty milestone {name}: unknown sector {unknown[0]!r} "
+                                 f"(one of {', '.join(vocabulary.ENTERPRISE_SECTORS)})")
+        if self.done_status not in vocabulary.CARD_STATUSES[1:]:
+            raise ValueError(f"duty milestone done_status must be one of {', '.join(vocabulary.CARD_STATUSES[1:])}")
+        if self.year is not None and not 2000 <= self.year <= 2100:
+            raise ValueError(f"duty milestone year must be 2000-2100, not {self.year}")
+
+    def due_dates(self, year: int) -> dict:
+        """Each milestone's key (pilots, above_size, all) → its date in ``year``."""
+        return {key: dt.date(year, *_month_day(getattr(self, f"{key}_by"), key))
+                for key in ("pilots", "above_size", "all")}
+
+
+def _sectors(value: str | None, default: tuple) -> tuple:
+    """A sector list from the environment: comma- or 、-separated (empty: the default)."""
+    if not value:
+        return default
+    return tuple(s.strip() for s in value.replace("\u3001", ",").split(",") if s.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -243,6 +304,7 @@ class Settings:
     photos: PhotoLimits = field(default_factory=PhotoLimits)
     risk_index: RiskIndexRules = field(default_factory=RiskIndexRules)
     analysis: AnalysisRules = field(default_factory=AnalysisRules)
+    duty_milestones: DutyMilestones = field(default_factory=DutyMilestones)
     export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
@@ -369,6 +431,15 @@ def load_settings() -> Settings:
         analysis=AnalysisRules(
             ack_limit_min_by_level=json.loads(_env("QJ_ACK_LIMIT_MIN_BY_LEVEL", "{}")),
             max_period_days=max(1, int(_env("QJ_ANALYSIS_MAX_PERIOD_DAYS", "1830"))),
+        ),
+        duty_milestones=DutyMilestones(
+            pilots_by=_env("QJ_DUTY_PILOTS_BY", "03-31"),
+            above_size_by=_env("QJ_DUTY_ABOVE_SIZE_BY", "09-30"),
+            all_by=_env("QJ_DUTY_ALL_BY", "12-31"),
+            pilot_sectors=_sectors(os.environ.get("QJ_DUTY_PILOT_SECTORS"), DUTY_PILOT_SECTORS),
+            key_sectors=_sectors(os.environ.get("QJ_DUTY_KEY_SECTORS"), DUTY_KEY_SECTORS),
+            done_status=_env("QJ_DUTY_DONE_STATUS", vocabulary.CARD_STATUSES[-1]),
+            year=int(os.environ["QJ_DUTY_YEAR"]) if os.environ.get("QJ_DUTY_YEAR") else None,
         ),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",

@@ -26,6 +26,7 @@ from services.text import (
     planning,
     reports,
     supervision,
+    supervision_plans,
     terms,
     ui,
     validation,
@@ -51,7 +52,8 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("term.", terms.TEXT), ("", accounts.TEXT), ("", field.TEXT),
                                                ("", analysis.TEXT), ("", analysis_page.TEXT), ("", reports.TEXT),
                                                ("", coverage.TEXT), ("", display.TEXT),
-                                               ("", data_page.TEXT), ("", supervision.TEXT))
+                                               ("", data_page.TEXT), ("", supervision.TEXT),
+                                               ("", supervision_plans.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 
