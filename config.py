@@ -222,30 +222,16 @@ class AnalysisRules:
     max_period_days: int = 1830  # the longest custom period a trend or report covers (five years)
 
 
-# 一线责任制 (两单两卡) milestones of the district's plan: the 3/31 pilots are chosen in these sectors (the plan's
-# road and water transport, power and culture-and-tourism have no sector of their own here: 人员密集场所 stands for
-# the tourism sites), and by 9/30 every enterprise of the key (high-hazard) sectors must be done.
 DUTY_PILOT_SECTORS = ("危险化学品", "非煤矿山", "工贸", "建筑施工", "燃气", "人员密集场所")
-DUTY_KEY_SECTORS = ("危险化学品", "成品油", "燃气", "非煤矿山")
-
-
-def _month_day(value: str, name: str) -> tuple[int, int]:
-    try:
-        day = dt.datetime.strptime(value, "%m-%d")  # the year 1900: 02-29 is refused (use 02-28)
-    except (TypeError, ValueError):
-        raise ValueError(f"duty milestone {name} must be a date MM-DD, not {value!r}") from None
-    return day.month, day.day
+DUTY_KEY_SECTORS, DUTY_MILESTONES = ("危险化学品", "成品油", "燃气", "非煤矿山"), ("pilots", "above_size", "all")
 
 
 @dataclass(frozen=True)
 class DutyMilestones:
-    """The 一线责任制's three dates for the year in force (services/supervision/milestones.py).
-
-    By ``pilots_by`` the pilot enterprises (``Enterprise.duty_pilot``) of ``pilot_sectors``; by ``above_size_by``
-    also every enterprise of ``key_sectors`` and every 规上 / 限上 / 资质以上 one; by ``all_by`` every enterprise.
-    An enterprise is done when all four cards have reached ``done_status`` (or a later step). ``year`` None: the
-    current local year. Checked when built: a wrong value stops the app at start, named.
-    """
+    """一线责任制 dates (MM-DD) in the year in force (services/supervision/milestones.py): by ``pilots_by`` the pilots
+    (``duty_pilot``) of ``pilot_sectors`` (人员密集场所 stands for the plan's tourism); by ``above_size_by`` also all of
+    ``key_sectors`` (high-hazard) and of 规上/限上/资质以上; by ``all_by`` all. Done: four cards at ``done_status`` or
+    later. ``year`` None: this local year."""
 
     pilots_by: str = "03-31"
     above_size_by: str = "09-30"
@@ -256,30 +242,19 @@ class DutyMilestones:
     year: int | None = None
 
     def __post_init__(self):
-        days = [_month_day(getattr(self, n), n) for n in ("pilots_by", "above_size_by", "all_by")]
-        if days != sorted(days):
-            raise ValueError("duty milestones must be in order: pilots_by <= above_size_by <= all_by")
-        for name in ("pilot_sectors", "key_sectors"):
-            unknown = [s for s in getattr(self, name) if s not in vocabulary.ENTERPRISE_SECTORS]
-            if unknown:
-                raise ValueError(f"duty milestone {name}: unknown sector {unknown[0]!r} "
-                                 f"(one of {', '.join(vocabulary.ENTERPRISE_SECTORS)})")
-        if self.done_status not in vocabulary.CARD_STATUSES[1:]:
-            raise ValueError(f"duty milestone done_status must be one of {', '.join(vocabulary.CARD_STATUSES[1:])}")
-        if self.year is not None and not 2000 <= self.year <= 2100:
-            raise ValueError(f"duty milestone year must be 2000-2100, not {self.year}")
+        dates = list(self.due_dates(2001).values())  # a common year: 02-29 is refused
+        unknown = (set(self.pilot_sectors) | set(self.key_sectors)) - set(vocabulary.ENTERPRISE_SECTORS)
+        if dates != sorted(dates) or unknown or self.done_status not in vocabulary.CARD_STATUSES[1:] \
+                or not 2000 <= (self.year or 2000) <= 2100:
+            raise ValueError(f"duty milestones refused: dates in order {dates}, unknown sectors {sorted(unknown)}, "
+                             f"done_status {self.done_status!r} (not 未编制), year {self.year!r} (2000-2100)")
 
-    def due_dates(self, year: int) -> dict:
-        """Each milestone's key (pilots, above_size, all) → its date in ``year``."""
-        return {key: dt.date(year, *_month_day(getattr(self, f"{key}_by"), key))
-                for key in ("pilots", "above_size", "all")}
-
-
-def _sectors(value: str | None, default: tuple) -> tuple:
-    """A sector list from the environment: comma- or 、-separated (empty: the default)."""
-    if not value:
-        return default
-    return tuple(s.strip() for s in value.replace("\u3001", ",").split(",") if s.strip())
+    def due_dates(self, year: int) -> dict:  # milestone (pilots, above_size, all) → its date in ``year``
+        try:
+            return {k: dt.datetime.strptime(f"{year}-{getattr(self, k + '_by')}", "%Y-%m-%d").date()
+                    for k in DUTY_MILESTONES}
+        except (TypeError, ValueError):
+            raise ValueError("duty milestone dates must be MM-DD") from None
 
 
 @dataclass(frozen=True)
@@ -433,14 +408,10 @@ def load_settings() -> Settings:
             max_period_days=max(1, int(_env("QJ_ANALYSIS_MAX_PERIOD_DAYS", "1830"))),
         ),
         duty_milestones=DutyMilestones(
-            pilots_by=_env("QJ_DUTY_PILOTS_BY", "03-31"),
-            above_size_by=_env("QJ_DUTY_ABOVE_SIZE_BY", "09-30"),
-            all_by=_env("QJ_DUTY_ALL_BY", "12-31"),
-            pilot_sectors=_sectors(os.environ.get("QJ_DUTY_PILOT_SECTORS"), DUTY_PILOT_SECTORS),
-            key_sectors=_sectors(os.environ.get("QJ_DUTY_KEY_SECTORS"), DUTY_KEY_SECTORS),
-            done_status=_env("QJ_DUTY_DONE_STATUS", vocabulary.CARD_STATUSES[-1]),
-            year=int(os.environ["QJ_DUTY_YEAR"]) if os.environ.get("QJ_DUTY_YEAR") else None,
-        ),
+            _env("QJ_DUTY_PILOTS_BY", "03-31"), _env("QJ_DUTY_ABOVE_SIZE_BY", "09-30"), _env("QJ_DUTY_ALL_BY", "12-31"),
+            *(tuple(x.strip() for x in _env(f"QJ_DUTY_{k}_SECTORS", ",".join(v)).split(",") if x.strip())
+              for k, v in (("PILOT", DUTY_PILOT_SECTORS), ("KEY", DUTY_KEY_SECTORS))),
+            _env("QJ_DUTY_DONE_STATUS", vocabulary.CARD_STATUSES[-1]), int(_env("QJ_DUTY_YEAR", "0")) or None),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",
         timezone=_env("QJ_TIMEZONE", "Asia/Shanghai"),

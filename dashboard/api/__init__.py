@@ -24,6 +24,7 @@ from dashboard.api.models import GEOJSON
 from dashboard.api.openapi import openapi_api
 from dashboard.api.reports import reports_api
 from dashboard.api.roads import roads_api
+from dashboard.api.supervision_plans import supervision_plans_api
 from dashboard.api.support import register_error_answers
 from services.text import both, t
 
@@ -47,6 +48,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(reports_api)
     server.register_blueprint(coverage_api)
     server.register_blueprint(locations_api)
+    server.register_blueprint(supervision_plans_api)
 
     @server.before_request
     def _start_clock():

@@ -57,6 +57,12 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "reports_api.report_xlsx": "analysis.run",
     # analysis (分析研判): coverage gaps by road and siting
     "coverage_api.coverage": "analysis.read", "coverage_api.siting": "analysis.run",
+    # 安全监管: the 一线责任制 milestones, 两单两卡 cards and 专项整治 campaigns (dashboard/api/supervision_plans.py)
+    "supervision_plans_api.milestones_progress": "supervision.read",
+    "supervision_plans_api.milestones_behind": "supervision.read",
+    "supervision_plans_api.set_card": "supervision.write",
+    "supervision_plans_api.campaign_list": "supervision.read", "supervision_plans_api.campaign": "supervision.read",
+    "supervision_plans_api.create_campaign": "supervision.write",
     # accounts
     "auth_pages.password": "account.self",
 }

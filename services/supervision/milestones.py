@@ -19,15 +19,16 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import and_, case, false, func, or_, select, true
 
+from config import DUTY_MILESTONES
 from services import vocabulary
 from services.clock import local_today, now_utc
 from services.db.uow import UnitOfWork
-from services.errors import FieldError
+from services.errors import FieldError, NotFound
 from services.models import DutyCard, Enterprise
 from services.supervision.cards import summary_of
 from services.supervision.risk_points import choices
 
-MILESTONES: tuple[str, ...] = ("pilots", "above_size", "all")
+MILESTONES: tuple[str, ...] = DUTY_MILESTONES
 CARDS = vocabulary.DUTY_CARDS
 FIRST = vocabulary.CARD_STATUSES[0]
 
@@ -226,3 +227,15 @@ def _cards_of(uow: UnitOfWork, ids: list[int]) -> dict[int, dict[str, str]]:
                                                       .where(DutyCard.enterprise_id.in_(ids))).all():
             found.setdefault(firm, {})[card] = status
     return found
+
+
+def enterprise_cards(uow: UnitOfWork, enterprise_id: int) -> dict:
+    """One enterprise's four cards (未编制 when there is no row) and their summary; township staff: their own."""
+    firm = uow.session.execute(select(Enterprise.id, Enterprise.township_code)
+                               .where(Enterprise.id == enterprise_id)).first()
+    if firm is None:
+        raise NotFound.of("enterprise_id", "enterprise.not_found", id=enterprise_id)
+    uow.principal.require_township("supervision.read", firm.township_code)
+    own = _cards_of(uow, [enterprise_id]).get(enterprise_id, {})
+    cards = {card: own.get(card, FIRST) for card in CARDS}
+    return {"enterprise_id": enterprise_id, "cards": cards, "summary": summary_of(cards.values())}
