@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from services import vocabulary
+from services.supervision.milestone_config import DutyMilestones, milestones_from_env
 
 ROOT = Path(__file__).resolve().parent
 
@@ -50,11 +51,8 @@ class EvacuationRules:
 
 @dataclass(frozen=True)
 class RouteSolverLimits:
-    """How many route solves (PyVRP, up to 60 s each) run at once per process, and how many may wait.
-
-    One slot by default: a solve keeps one core busy, and on a 2-core server the other core must stay free
-    for the web requests (and the database); a second concurrent solve would only slow both solves down.
-    """
+    """How many route solves (PyVRP, up to 60 s each) run at once per process, and how many may wait. One slot by
+    default: a solve keeps one core busy, and on a 2-core server the other must stay free for the web requests."""
 
     slots: int = 1
     queue: int = 3          # requests that may wait for a slot; beyond that the answer is 503 at once
@@ -135,10 +133,8 @@ class OnlineGeocoding:
 
 @dataclass(frozen=True)
 class PhotoLimits:
-    """Photos attached to an incident or a patrol (from a phone): how many per record, how large, how many pixels.
-
-    A photo is stored only if Pillow decodes it as JPEG, PNG or WebP (whatever its name or declared type says).
-    """
+    """Photos attached to an incident or a patrol (from a phone): how many per record, how large, how many pixels;
+    one is stored only if Pillow decodes it as JPEG, PNG or WebP (whatever its name or declared type says)."""
 
     max_per_record: int = 5
     max_bytes: int = 5 * 1024 * 1024
@@ -250,6 +246,8 @@ class AnalysisRules:
     max_period_days: int = 1830  # the longest custom period a trend or report covers (five years)
 
 
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -273,6 +271,7 @@ class Settings:
     photos: PhotoLimits = field(default_factory=PhotoLimits)
     risk_index: RiskIndexRules = field(default_factory=RiskIndexRules)
     analysis: AnalysisRules = field(default_factory=AnalysisRules)
+    duty_milestones: DutyMilestones = field(default_factory=DutyMilestones)
     export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
@@ -409,6 +408,7 @@ def load_settings() -> Settings:
             ack_limit_min_by_level=json.loads(_env("QJ_ACK_LIMIT_MIN_BY_LEVEL", "{}")),
             max_period_days=max(1, int(_env("QJ_ANALYSIS_MAX_PERIOD_DAYS", "1830"))),
         ),
+        duty_milestones=milestones_from_env(_env),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",
         timezone=_env("QJ_TIMEZONE", "Asia/Shanghai"),

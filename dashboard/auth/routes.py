@@ -71,6 +71,12 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     # 安全监管: the monthly ranking and bulletin (dashboard/api/supervision_rankings.py)
     "rankings_api.rankings": "supervision.read", "rankings_api.bulletin_document": "supervision.read",
     "rankings_api.rankings_workbook": "supervision.read",
+    # 安全监管: the 一线责任制 milestones, 两单两卡 cards and 专项整治 campaigns (dashboard/api/supervision_plans.py)
+    "supervision_plans_api.milestones_progress": "supervision.read",
+    "supervision_plans_api.milestones_behind": "supervision.read",
+    "supervision_plans_api.set_card": "supervision.write",
+    "supervision_plans_api.campaign_list": "supervision.read", "supervision_plans_api.campaign": "supervision.read",
+    "supervision_plans_api.create_campaign": "supervision.write",
     # accounts
     "auth_pages.password": "account.self",
 }

@@ -28,6 +28,7 @@ from services.text import (
     supervision,
     supervision_page,
     supervision_rankings,
+    supervision_plans,
     terms,
     ui,
     validation,
@@ -55,7 +56,8 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("", coverage.TEXT), ("", display.TEXT),
                                                ("", data_page.TEXT), ("", supervision.TEXT),
                                                ("", supervision_page.TEXT),
-                                               ("", supervision_rankings.TEXT))
+                                               ("", supervision_rankings.TEXT),
+                                               ("", supervision_plans.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 

@@ -35,7 +35,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "inspection.findings_limit": ("一次检查最多登记 {limit} 条隐患", "at most {limit} findings per inspection"),
     "inspection.outside_campaign": ("检查日期不在该专项整治期间（{starts} 至 {ends}）",
                                     "the inspection is outside the campaign's period ({starts} to {ends})"),
-    "campaign.not_found": ("没有编号为 {id} 的专项整治", "no campaign {id}"),
     "penalty.number_taken": ("处罚决定书文号“{number}”已登记", "penalty decision '{number}' is recorded already"),
     "case.no_recheck": ("隐患 {danger} 已过整改期限（{deadline}），尚未复查销号",
                         "hidden danger {danger} is past its deadline ({deadline}) without a passing recheck"),
