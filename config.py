@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from services import vocabulary
-from services.supervision.milestone_config import DutyMilestones, milestones_from_env
+from config_milestones import (  # noqa: F401 — re-exported: the milestones are part of the settings
+    DUTY_KEY_SECTORS, DUTY_MILESTONES, DUTY_PILOT_SECTORS, DutyMilestones, milestones_from_env)
 
 ROOT = Path(__file__).resolve().parent
 

@@ -22,7 +22,8 @@ CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "
            ("POST", "/api/v1/handover"), ("POST", "/api/v1/supervision/dangers"),
            ("POST", "/api/v1/supervision/inspections"), ("POST", "/api/v1/supervision/penalties"),
            ("POST", "/api/v1/supervision/dangers/<id:danger_id>/rechecks"),
-           ("POST", "/api/v1/supervision/enterprises/<id:enterprise_id>/risk-points")}
+           ("POST", "/api/v1/supervision/enterprises/<id:enterprise_id>/risk-points"),
+           ("POST", "/api/v1/supervision/campaigns")}
 COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
             ("POST", "/api/v1/routes/plan"), ("POST", "/api/v1/analysis/siting")}  # POST for a body, nothing stored
 
@@ -393,4 +394,15 @@ def _supervision(call: Caller, client) -> None:
          json={"risk_level": None})
     call("GET", f"{root}/enterprises/{{enterprise_id}}", f"{root}/enterprises/{firm}")
     call("DELETE", f"{root}/risk-points/{{risk_point_id}}", f"{root}/risk-points/{point['id']}")
-
+    month = today[:7]
+    call("GET", f"{root}/rankings", f"{root}/rankings?month={month}&by=sector")
+    call("GET", f"{root}/rankings/bulletin.docx", f"{root}/rankings/bulletin.docx?month={month}")
+    call("GET", f"{root}/rankings.xlsx", f"{root}/rankings.xlsx?month={month}")
+    call("GET", f"{root}/milestones")
+    call("GET", f"{root}/milestones/behind", f"{root}/milestones/behind?limit=5")
+    call("PUT", f"{root}/enterprises/{{enterprise_id}}/cards/{{card}}", f"{root}/enterprises/{firm}/cards/岗位操作卡",
+         json={"status": "已培训"})
+    campaign = call("POST", f"{root}/campaigns", json={"name": "应答测试专项整治", "sectors": ["燃气"],
+                                                        "starts_on": today, "ends_on": today}).get_json()
+    call("GET", f"{root}/campaigns")
+    call("GET", f"{root}/campaigns/{{campaign_id}}", f"{root}/campaigns/{campaign['campaign']['id']}")

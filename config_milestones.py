@@ -1,4 +1,4 @@
-"""The 一线责任制 milestones as configuration (read by config.py from QJ_DUTY_* variables; used by
+"""The 一线责任制 milestones as configuration, beside config.py (which reads them from QJ_DUTY_* variables; used by
 services/supervision/milestones.py)."""
 from __future__ import annotations
 
