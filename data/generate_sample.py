@@ -22,8 +22,9 @@ Distributions (counts are exact unless a share is given):
   from any seat; 濯水镇 gets 濯水古镇 (古镇古寨) and 12 民宿; the other 387 around the other township seats
   (sigma 1.5 km, weighted by population). Risk level by sector (overall about 重大 2%, 较大 10%, 一般 38%,
   低 50%; higher for 危险化学品 and 非煤矿山). Scale: industry 规上 38%, retail/service 限上 18% and
-  规上 5%, otherwise 其他 (overall about 规上 20%, 限上 10%). 两单两卡 已完成 85% of 规上, 45% of others.
-  Open hidden dangers: 0 for 72%, else 1-5. Names: syllables + trade word; no real brand.
+  规上 5%, otherwise 其他 (overall about 规上 20%, 限上 10%); a construction firm drawn 规上 is 资质以上.
+  两单两卡 已完成 85% of 规上 (and 资质以上), 45% of others. No open hidden dangers here: they are counted from
+  the supervision history (data/generate_supervision.py). Names: syllables + trade word; no real brand.
   统一社会信用代码: 9 1 500114 + organisation code (GB 11714 check) + GB 32100-2015 check character.
 - hazards (300): 滑坡 165, 崩塌 45, 泥石流 30, 地面塌陷 9, 洪涝 15, 易涝点 15 (city), 病险水库 12,
   森林火险 9. Geological points: half near the main roads (offset sigma 1 km), half anywhere in a
@@ -122,6 +123,8 @@ SECTOR_OF = {c: s for s, cs in vocabulary.ENTERPRISE_SECTORS.items() for c in cs
 RISK_P = {"危险化学品": (.08, .25, .45, .22), "非煤矿山": (.10, .40, .40, .10), "成品油": (.02, .15, .55, .28),
           "燃气": (.01, .10, .40, .49)}
 RISK_DEFAULT = (.01, .07, .36, .56)
+# The scales drawn (资质以上 is what a construction firm drawn 规上 is called).
+DRAWN_SCALES = ("规上", "限上", "其他")
 RETAIL = {"商贸", "商场超市", "农贸市场", "餐饮住宿", "民宿", "经营(无储存)", "加油站", "天然气餐饮", "液化气餐饮"}
 
 
@@ -329,14 +332,17 @@ def enterprises(w: World, pops: dict[str, int]) -> list[dict]:
         sector = SECTOR_OF[cat]
         name = w.unique(lambda: NAMES[cat].format(b=w.chars(BRAND, 2), p=w.short(ti), f=w.pick(FOOD)))
         p_scale = (.05, .18, .77) if cat in RETAIL else (.38, 0.0, .62)
-        scale = w.pick(vocabulary.ENTERPRISE_SCALES, p_scale)
+        scale = w.pick(DRAWN_SCALES, p_scale)
         duty_p = (.03, .12, .85) if scale == "规上" else (.20, .35, .45)
-        dangers = 0 if w.rng.random() < .72 else int(w.rng.choice(5, p=[.4, .25, .15, .12, .08])) + 1
+        # The open hidden dangers once drawn here come from the supervision history now (generate_supervision.py);
+        # the draw stays so that every later value of the stream, and so every other record, is as it was.
+        _ = 0 if w.rng.random() < .72 else int(w.rng.choice(5, p=[.4, .25, .15, .12, .08])) + 1
+        if sector == "建筑施工" and scale == "规上":
+            scale = "资质以上"  # a construction firm is graded by its qualification, not by its output
         rows.append({"credit_code": w.credit_code(), "name": name, "sector": sector, "category": cat,
                      "scale": scale,
                      "risk_level": w.pick(vocabulary.RISK_LEVELS, RISK_P.get(sector, RISK_DEFAULT)),
                      "duty_card_status": w.pick(vocabulary.DUTY_CARD_STATUSES, duty_p),
-                     "open_hidden_dangers": str(dangers),
                      "industrial_park": PARK if N_CITY <= k < N_CITY + N_PARK else "",
                      "contact_person": w.person(), "contact_phone": w.phone(0.3),
                      **town_row(w, lon, lat, ti)})
