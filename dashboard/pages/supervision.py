@@ -16,13 +16,20 @@ from dashboard.components.supervision_views import record_panel, work_lists
 from dashboard.components.widgets import dropdown
 from dashboard.state import settings
 from services import vocabulary
+from services.clock import local_today
 from services.db.uow import unit_of_work
 from services.errors import FieldError
 from services.models import Enterprise
 from services.supervision import dangers as D
 from services.supervision.cases import flagged_cases
 from services.supervision.enterprise_record import enterprise_record
-from services.supervision.inspections import Finding, InspectionInput, PenaltyInput, record_inspection, record_penalty
+from services.supervision.inspections import (
+    Finding,
+    InspectionInput,
+    PenaltyInput,
+    record_inspection,
+    record_penalty,
+)
 from services.text import normalise_language, t, term, term_options
 
 dash.register_page(__name__, path="/supervision", name=t("nav.supervision"), order=5)
@@ -49,21 +56,24 @@ def _field(label_key: str, component, lang: str) -> html.Label:
     return html.Label([t(label_key, lang), component], className="filter")
 
 
-def _date(field_id: str) -> dcc.Input:
-    return dcc.Input(id=field_id, type="date", value=dt.date.today().isoformat(), debounce=True)
+def _date(field_id: str, lang: str) -> dcc.Input:
+    """A date typed as 2026-07-02 (a text box: dcc.Input of type date throws in the browser when its value is set),
+    today on the deployment's calendar by default."""
+    return dcc.Input(id=field_id, type="text", value=local_today(settings()).isoformat(), maxLength=10,
+                     placeholder=t("safe.date_placeholder", lang), inputMode="numeric", className="date-input")
 
 
 def _inspection_form(lang: str) -> html.Details:
     return html.Details([
         html.Summary(t("safe.form_inspection", lang)),
-        _field("safe.f_inspected_on", _date("safe-inspected-on"), lang),
+        _field("safe.f_inspected_on", _date("safe-inspected-on", lang), lang),
         _field("safe.f_inspectors", dcc.Input(id="safe-inspectors", maxLength=200), lang),
         _field("safe.f_department", dcc.Input(id="safe-department", maxLength=100), lang),
         _field("safe.f_items", dcc.Textarea(id="safe-items", maxLength=4000), lang),
         _field("safe.f_finding", dcc.Textarea(id="safe-finding", maxLength=4000), lang),
         _field("safe.f_level", dropdown(term_options(vocabulary.DANGER_LEVELS, lang), vocabulary.DANGER_ORDINARY,
                                         lang=lang, id="safe-finding-level", clearable=False), lang),
-        _field("safe.f_deadline", _date("safe-finding-deadline"), lang),
+        _field("safe.f_deadline", _date("safe-finding-deadline", lang), lang),
         _field("safe.f_leader", dcc.Input(id="safe-finding-leader", maxLength=50), lang),
         html.Button(t("safe.save_inspection", lang), id=BUTTONS[0], n_clicks=0, className="button-link"),
     ], className="safe-form", open=True)
@@ -72,7 +82,7 @@ def _inspection_form(lang: str) -> html.Details:
 def _steps_form(lang: str, accept: bool) -> html.Details:
     check = [
         _field("safe.f_checked_by", dcc.Input(id="safe-checked-by", maxLength=100), lang),
-        _field("safe.f_checked_on", _date("safe-checked-on"), lang),
+        _field("safe.f_checked_on", _date("safe-checked-on", lang), lang),
         dcc.RadioItems([{"label": t("safe.passed", lang), "value": "pass"},
                         {"label": t("safe.failed", lang), "value": "fail"}], "pass", id="safe-passed"),
         html.Button(t("safe.accept", lang), id=BUTTONS[3], n_clicks=0, className="button-link"),
@@ -98,7 +108,7 @@ def _penalty_form(lang: str) -> html.Details:
         _field("safe.f_penalty_type", dropdown(term_options(vocabulary.PENALTY_TYPES, lang), vocabulary.PENALTY_FINE,
                                                lang=lang, id="safe-penalty-type", clearable=False), lang),
         _field("safe.f_amount", dcc.Input(id="safe-amount", inputMode="decimal", maxLength=20), lang),
-        _field("safe.f_decided_on", _date("safe-decided-on"), lang),
+        _field("safe.f_decided_on", _date("safe-decided-on", lang), lang),
         html.Button(t("safe.save_penalty", lang), id=BUTTONS[4], n_clicks=0, className="button-link"),
     ], className="safe-form")
 

@@ -88,6 +88,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "safe.saved_step": ("隐患 {code} 现为“{status}”", "Hidden danger {code} is now '{status_en}'"),
     "safe.saved_penalty": ("已保存处罚决定 {number}", "Penalty {number} saved"),
     "safe.refused": ("未保存：{field}：{reason}", "Not saved: {field}: {reason}"),
+    "safe.date_placeholder": ("如 2026-07-02", "e.g. 2026-07-02"),
     "safe.date_bad": ("日期无效，应为 2026-07-02 这样的日期", "not a date such as 2026-07-02"),
     "safe.who_writes": ("检查、处罚和验收由监管人员（规划/监管、管理员）登记；乡镇人员可登记隐患并报告整改。",
                        "Inspections, penalties and acceptance checks are recorded by supervisors (planner, admin); "

@@ -58,8 +58,11 @@ def _open_enterprise(pg, base: str) -> None:
 
 
 def _message(pg, expected: str) -> str:
-    pg.wait_for_function("(x) => (document.querySelector('#safe-message')?.innerText || '').includes(x)",
-                         arg=expected, timeout=20_000)
+    try:
+        pg.wait_for_function("(x) => (document.querySelector('#safe-message')?.innerText || '').includes(x)",
+                             arg=expected, timeout=20_000)
+    except Exception:  # noqa: BLE001 — say what the page said instead
+        raise AssertionError(f"expected {expected!r}, the page says {pg.locator('#safe-message').inner_text()!r}")
     return pg.locator("#safe-message").inner_text()
 
 
