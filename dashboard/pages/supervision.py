@@ -115,9 +115,11 @@ def _penalty_form(lang: str) -> html.Details:
 
 def _hidden(ids_: tuple[str, ...]) -> list:
     """Stand-ins for the inputs of a form the role cannot use, so the page's one callback keeps its inputs."""
-    return [html.Button(id=i, n_clicks=0) if i in BUTTONS else dcc.Input(id=i, type="hidden") for i in ids_]
+    return [html.Button(id=i, n_clicks=0) if i in BUTTONS else dcc.Dropdown(id=i) if i in DROPDOWNS
+            else dcc.Input(id=i, type="hidden") for i in ids_]
 
 
+DROPDOWNS = (DANGER, "safe-finding-level", "safe-penalty-type")  # their stand-ins keep the props callbacks use
 INSPECTION_IDS = ("safe-inspected-on", "safe-inspectors", "safe-department", "safe-items", "safe-finding",
                   "safe-finding-level", "safe-finding-deadline", "safe-finding-leader", BUTTONS[0])
 PENALTY_IDS = ("safe-decision-no", "safe-penalty-type", "safe-amount", "safe-decided-on", BUTTONS[4])

@@ -94,7 +94,8 @@ def money(value, field: str = "funds_yuan", *, positive: bool = False) -> Decima
     return amount.quantize(Decimal("0.01"))
 
 
-def _text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
+def clean_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
+    """``value`` stripped (None when empty), refused naming ``field`` when required and empty or over ``limit``."""
     text = (value or "").strip()
     if required and not text:
         raise FieldError.of(field, "supervision.required")
@@ -122,12 +123,12 @@ def _check(uow: UnitOfWork, data: DangerInput) -> None:
         raise FieldError.of("deadline", "danger.deadline_before_found")
     if data.level == vocabulary.DANGER_MAJOR and not (data.supervising_leader or "").strip():
         raise FieldError.of("supervising_leader", "danger.major_needs_leader")
-    _text(data.description, "description", MAX_TEXT, required=True)
-    _text(data.found_by, "found_by", 100, required=True)
-    _text(data.place, "place", 200)
-    _text(data.responsible_person, "responsible_person", 50)
-    _text(data.supervising_leader, "supervising_leader", 50)
-    _text(data.measures, "measures", MAX_TEXT)
+    clean_text(data.description, "description", MAX_TEXT, required=True)
+    clean_text(data.found_by, "found_by", 100, required=True)
+    clean_text(data.place, "place", 200)
+    clean_text(data.responsible_person, "responsible_person", 50)
+    clean_text(data.supervising_leader, "supervising_leader", 50)
+    clean_text(data.measures, "measures", MAX_TEXT)
 
 
 def record_danger(uow: UnitOfWork, data: DangerInput) -> DangerRow:
@@ -141,10 +142,10 @@ def record_danger(uow: UnitOfWork, data: DangerInput) -> DangerRow:
     danger = HiddenDanger(
         enterprise_id=data.enterprise_id, level=data.level, source=data.source, self_check_cycle=data.self_check_cycle,
         inspection_id=data.inspection_id, campaign_id=data.campaign_id, found_on=data.found_on,
-        found_by=data.found_by.strip(), description=data.description.strip(), place=_text(data.place, "place", 200),
-        responsible_person=_text(data.responsible_person, "responsible_person", 50),
-        measures=_text(data.measures, "measures", MAX_TEXT), funds_yuan=funds, deadline=data.deadline,
-        supervising_leader=_text(data.supervising_leader, "supervising_leader", 50),
+        found_by=data.found_by.strip(), description=data.description.strip(), place=clean_text(data.place, "place", 200),
+        responsible_person=clean_text(data.responsible_person, "responsible_person", 50),
+        measures=clean_text(data.measures, "measures", MAX_TEXT), funds_yuan=funds, deadline=data.deadline,
+        supervising_leader=clean_text(data.supervising_leader, "supervising_leader", 50),
         status=vocabulary.DANGER_PENDING, reported_by=uow.actor[:80])
     uow.session.add(danger)
     uow.session.flush()
@@ -190,8 +191,8 @@ def start_rectification(uow: UnitOfWork, danger_id: int, *, responsible_person: 
                         deadline: dt.date | None = None, funds_yuan=None) -> DangerRow:
     """待整改 → 整改中 with who rectifies, how, the funds and (if changed) the deadline."""
     danger = _locked_danger(uow, danger_id, "danger.report")
-    who = _text(responsible_person, "responsible_person", 50, required=True)
-    how = _text(measures, "measures", MAX_TEXT, required=True)
+    who = clean_text(responsible_person, "responsible_person", 50, required=True)
+    how = clean_text(measures, "measures", MAX_TEXT, required=True)
     values = {"status": vocabulary.DANGER_RECTIFYING, "responsible_person": who, "measures": how,
               "rectifying_at": now_utc()}
     if funds_yuan not in (None, ""):
@@ -208,7 +209,7 @@ def start_rectification(uow: UnitOfWork, danger_id: int, *, responsible_person: 
 def submit_for_acceptance(uow: UnitOfWork, danger_id: int, note: str = "") -> DangerRow:
     """Rectified (整改中, or 待整改 when put right on the spot) → 待验收."""
     danger = _locked_danger(uow, danger_id, "danger.report")
-    _text(note, "note", MAX_TEXT)
+    clean_text(note, "note", MAX_TEXT)
     _move(uow, danger, (vocabulary.DANGER_PENDING, vocabulary.DANGER_RECTIFYING),
           {"status": vocabulary.DANGER_SUBMITTED, "submitted_at": now_utc()}, "submit", {"note": note or None})
     return danger_row(uow, danger_id)
@@ -223,7 +224,7 @@ def accept_check(uow: UnitOfWork, danger_id: int, *, passed: bool, checked_by: s
     danger = _locked_danger(uow, danger_id, "supervision.write")
     if not isinstance(passed, bool):
         raise FieldError.of("passed", "supervision.required")
-    who = _text(checked_by, "checked_by", 100, required=True)
+    who = clean_text(checked_by, "checked_by", 100, required=True)
     if not isinstance(checked_on, dt.date) or checked_on > local_today(uow.settings, now_utc()):
         raise FieldError.of("checked_on", "supervision.date_future")
     if checked_on < danger.found_on:
@@ -238,14 +239,14 @@ def accept_check(uow: UnitOfWork, danger_id: int, *, passed: bool, checked_by: s
           {"checked_by": who, "checked_on": checked_on.isoformat()},
           extra_where=(HiddenDanger.reported_by != uow.actor[:80],))
     uow.session.add(Recheck(danger_id=danger_id, checked_on=checked_on, checked_by=who, passed=passed,
-                            note=_text(note, "note", MAX_TEXT), actor=uow.actor[:80]))
+                            note=clean_text(note, "note", MAX_TEXT), actor=uow.actor[:80]))
     return danger_row(uow, danger_id)
 
 
 def reopen(uow: UnitOfWork, danger_id: int, *, reason: str, deadline: dt.date) -> DangerRow:
     """A danger closed off that came back: 已销号 → 整改中 with a new deadline (a recheck or a report found it)."""
     danger = _locked_danger(uow, danger_id, "supervision.write")
-    why = _text(reason, "reason", MAX_TEXT, required=True)
+    why = clean_text(reason, "reason", MAX_TEXT, required=True)
     if not isinstance(deadline, dt.date) or deadline < danger.found_on:
         raise FieldError.of("deadline", "danger.deadline_before_found")
     _move(uow, danger, (vocabulary.DANGER_CLOSED,),

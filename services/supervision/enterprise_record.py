@@ -7,12 +7,11 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 
 from services.db.uow import UnitOfWork
-from services.errors import NotFound
 from services.models import Enterprise, Penalty
 from services.supervision.cards import cards_of
 from services.supervision.dangers import DangerRow, list_dangers
 from services.supervision.inspections import InspectionRow, inspections_of, penalties_of
-from services.supervision.risk_points import RiskPointRow, risk_points_of
+from services.supervision.risk_points import RiskPointRow, require_enterprise, risk_points_of
 
 
 @dataclass(frozen=True)
@@ -46,10 +45,8 @@ class EnterpriseRecord:
 
 def enterprise_record(uow: UnitOfWork, enterprise_id: int, *, limit: int = 20) -> EnterpriseRecord:
     """The record of ``enterprise_id`` (township staff: of their township only)."""
+    require_enterprise(uow, enterprise_id)
     firm = uow.session.get(Enterprise, enterprise_id)
-    if firm is None:
-        raise NotFound.of("enterprise_id", "enterprise.not_found", id=enterprise_id)
-    uow.principal.require_township("supervision.read", firm.township_code)
     count, total = uow.session.execute(select(func.count(Penalty.id), func.coalesce(func.sum(Penalty.amount_yuan), 0))
                                        .where(Penalty.enterprise_id == enterprise_id)).one()
     _, dangers = list_dangers(uow, status="open", enterprise_id=enterprise_id, limit=limit)

@@ -18,9 +18,9 @@ from services.clock import local_today, now_utc
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, NotFound
-from services.models import Campaign, Inspection, Penalty
-from services.supervision.dangers import DangerInput, _text, money, record_danger
-from services.supervision.risk_points import choices, lock_enterprise
+from services.models import Campaign, HiddenDanger, Inspection, Penalty
+from services.supervision.dangers import DangerInput, clean_text, money, record_danger
+from services.supervision.risk_points import choices, lock_enterprise, require_enterprise
 
 MAX_ITEMS = 100
 MAX_FINDINGS = 50
@@ -106,7 +106,7 @@ def record_inspection(uow: UnitOfWork, data: InspectionInput) -> InspectionRow:
     """Record an inspection and its findings as hidden dangers (supervision.write), all or nothing."""
     firm = lock_enterprise(uow, data.enterprise_id, "supervision.write")
     on = _check_date(uow, data.inspected_on, "inspected_on")
-    inspectors = _text(data.inspectors, "inspectors", 200, required=True)
+    inspectors = clean_text(data.inspectors, "inspectors", 200, required=True)
     items = [i.strip() for i in data.items if i and i.strip()]
     if len(items) > MAX_ITEMS or any(len(i) > 200 for i in items):
         raise FieldError.of("items", "inspection.items_limit", limit=MAX_ITEMS)
@@ -121,8 +121,8 @@ def record_inspection(uow: UnitOfWork, data: InspectionInput) -> InspectionRow:
             raise FieldError.of("inspected_on", "inspection.outside_campaign", starts=period.starts_on.isoformat(),
                                 ends=period.ends_on.isoformat())
     inspection = Inspection(enterprise_id=data.enterprise_id, inspected_on=on, inspectors=inspectors,
-                            department=_text(data.department, "department", 100), items="\n".join(items) or None,
-                            campaign_id=data.campaign_id, note=_text(data.note, "note", 4000),
+                            department=clean_text(data.department, "department", 100), items="\n".join(items) or None,
+                            campaign_id=data.campaign_id, note=clean_text(data.note, "note", 4000),
                             created_by=uow.actor[:80])
     uow.session.add(inspection)
     uow.session.flush()
@@ -156,7 +156,7 @@ def _inspection_row(i: Inspection, danger_ids: list[int]) -> InspectionRow:
 def record_penalty(uow: UnitOfWork, data: PenaltyInput) -> PenaltyRow:
     """Record a penalty decision (supervision.write); its number is unique, decided by the database."""
     firm = lock_enterprise(uow, data.enterprise_id, "supervision.write")
-    number = _text(data.decision_no, "decision_no", 60, required=True)
+    number = clean_text(data.decision_no, "decision_no", 60, required=True)
     if data.penalty_type not in vocabulary.PENALTY_TYPES:
         raise FieldError.of("penalty_type", "supervision.one_of", **choices(vocabulary.PENALTY_TYPES))
     amount = money(data.amount_yuan, "amount_yuan", positive=data.penalty_type == vocabulary.PENALTY_FINE)
@@ -169,7 +169,7 @@ def record_penalty(uow: UnitOfWork, data: PenaltyInput) -> PenaltyRow:
             raise FieldError.of("inspection_id", "danger.inspection_other")
     penalty = Penalty(decision_no=number, enterprise_id=data.enterprise_id, inspection_id=data.inspection_id,
                       penalty_type=data.penalty_type, amount_yuan=amount, decided_on=on,
-                      note=_text(data.note, "note", 4000), created_by=uow.actor[:80])
+                      note=clean_text(data.note, "note", 4000), created_by=uow.actor[:80])
     try:
         with uow.session.begin_nested():  # the unique decision number is decided here, in the database
             uow.session.add(penalty)
@@ -189,8 +189,8 @@ def penalty_row(p: Penalty) -> PenaltyRow:
 
 
 def inspections_of(uow: UnitOfWork, enterprise_id: int, limit: int = 50) -> list[InspectionRow]:
-    """The newest inspections of an enterprise first, with the dangers each found."""
-    from services.models import HiddenDanger
+    """The newest inspections of an enterprise first, with the dangers each found (township staff: their own)."""
+    require_enterprise(uow, enterprise_id)
     rows = uow.session.scalars(select(Inspection).where(Inspection.enterprise_id == enterprise_id)
                                .order_by(Inspection.inspected_on.desc(), Inspection.id.desc()).limit(limit)).all()
     found: dict[int, list[int]] = {}
@@ -203,6 +203,8 @@ def inspections_of(uow: UnitOfWork, enterprise_id: int, limit: int = 50) -> list
 
 
 def penalties_of(uow: UnitOfWork, enterprise_id: int, limit: int = 50) -> list[PenaltyRow]:
+    """The newest penalty decisions of an enterprise first (township staff: their own)."""
+    require_enterprise(uow, enterprise_id)
     rows = uow.session.scalars(select(Penalty).where(Penalty.enterprise_id == enterprise_id)
                                .order_by(Penalty.decided_on.desc(), Penalty.id.desc()).limit(limit)).all()
     return [penalty_row(p) for p in rows]

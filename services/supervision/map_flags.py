@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from services import vocabulary
 from services.models import Enterprise, HiddenDanger
@@ -37,6 +37,5 @@ def danger_condition(values: tuple[str, ...], today: dt.date):
         which.append(HiddenDanger.deadline < today)
     if MAJOR in values:
         which.append(HiddenDanger.level == vocabulary.DANGER_MAJOR)
-    from sqlalchemy import or_
     return (select(HiddenDanger.id).where(HiddenDanger.enterprise_id == Enterprise.id, _open(), or_(*which))
             .exists())

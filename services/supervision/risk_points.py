@@ -123,6 +123,16 @@ def lock_enterprise(uow: UnitOfWork, enterprise_id: int, permission: str) -> Ent
     return firm
 
 
+def require_enterprise(uow: UnitOfWork, enterprise_id: int, permission: str = "supervision.read") -> str:
+    """The township of ``enterprise_id`` once the principal may ``permission`` it (404 if there is none; township
+    staff: their own township only) — what every reading service checks first."""
+    code = uow.session.scalar(select(Enterprise.township_code).where(Enterprise.id == enterprise_id))
+    if code is None:
+        raise NotFound.of("enterprise_id", "enterprise.not_found", id=enterprise_id)
+    uow.principal.require_township(permission, code)
+    return code
+
+
 def add_risk_point(uow: UnitOfWork, enterprise_id: int, data: RiskPointInput) -> RiskPointRow:
     """Record a risk point of ``enterprise_id`` graded by its method; the enterprise's level follows."""
     firm = lock_enterprise(uow, enterprise_id, "supervision.write")
@@ -180,10 +190,7 @@ def _follow_points(uow: UnitOfWork, enterprise_id: int) -> None:
 
 
 def risk_points_of(uow: UnitOfWork, enterprise_id: int) -> list[RiskPointRow]:
-    code = uow.session.scalar(select(Enterprise.township_code).where(Enterprise.id == enterprise_id))
-    if code is None:
-        raise NotFound.of("enterprise_id", "enterprise.not_found", id=enterprise_id)
-    uow.principal.require_township("supervision.read", code)
+    require_enterprise(uow, enterprise_id)
     rows = uow.session.scalars(select(RiskPoint).where(RiskPoint.enterprise_id == enterprise_id)
                                .order_by(RiskPoint.score.desc(), RiskPoint.id)).all()
     return [_row(p) for p in rows]

@@ -44,10 +44,16 @@ def _one(base: str, sql: str, **params):
 
 
 def _choose(pg, dropdown: str, typed: str) -> None:
+    """Open the dropdown, search for ``typed`` in its search box, click the option, and wait until the dropdown
+    shows it as chosen. (Typing straight after the click loses the text on a slow machine: Dash 4's dropdown focuses
+    its search box a frame later, and an Enter with an empty search chooses nothing — CI failed that way.)"""
     pg.locator(f"#{dropdown}").click()
-    pg.keyboard.type(typed)
-    pg.get_by_role("option").first.wait_for()
-    pg.keyboard.press("Enter")
+    search = pg.locator(".dash-dropdown-content .dash-dropdown-search")
+    search.fill(typed)
+    pg.locator(".dash-dropdown-content").get_by_role("option").filter(has_text=typed).first.click()
+    pg.keyboard.press("Escape")
+    pg.wait_for_function("([id, x]) => (document.getElementById(id)?.innerText || '').includes(x)",
+                         arg=[dropdown, typed])
 
 
 def _open_enterprise(pg, base: str) -> None:
@@ -128,4 +134,30 @@ def test_an_inspection_finding_goes_overdue_on_the_map_and_is_closed_by_an_accep
         assert rec.console_errors == []
     finally:
         clock.shift_for_tests(dt.timedelta(0))
+        context.close()
+
+
+def test_a_viewer_reads_the_record_without_forms_or_errors(browser, served):
+    """A role that may not write sees the lists and an enterprise's record, no form, and no browser error (the
+    forms' stand-ins keep the properties the page's callbacks set)."""
+    from services.accounts.users import create_user
+    from services.db.uow import unit_of_work
+    with unit_of_work(SETTINGS[served], write=True) as uow:
+        create_user(uow, "sup-viewer", role="viewer", password=PASSWORD, display_name="只读员",
+                    must_change_password=False)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        sign_in(pg, served, "sup-viewer", PASSWORD)
+        pg.goto(served + "/supervision")
+        pg.wait_for_selector("#safe-lists h4")
+        _choose(pg, "safe-enterprise", "和宇超市")
+        pg.wait_for_function("() => document.querySelector('.record-title')?.innerText === '和宇超市'")
+        assert pg.locator(".safe-form").count() == 0
+        pg.wait_for_timeout(500)
+        assert errors == []
+    finally:
         context.close()
