@@ -37,6 +37,9 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     # 安全监管 (dashboard/pages/supervision.py): its one writing callback is listed by what it shows; each write is
     # checked again by services/supervision (supervision.write, danger.report and the township)
     "safe-lists": "supervision.read", "safe-record": "supervision.read", "safe-message": "supervision.read",
+    # its boards (dashboard/components/supervision_boards.py): 一线责任制, 月排名与通报, 专项整治
+    "safe-milestones": "supervision.read", "safe-rankings": "supervision.read", "safe-campaigns": "supervision.read",
+    "safe-campaign-message": "supervision.read",  # its write (a new campaign) is checked by the service
     # accounts
     "users-message": "user.manage",
 }

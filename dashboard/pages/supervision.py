@@ -12,6 +12,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
 from dashboard.auth.principal import current_principal
+from dashboard.components import supervision_boards as boards
 from dashboard.components.supervision_views import record_panel, work_lists
 from dashboard.components.widgets import dropdown
 from dashboard.state import settings
@@ -37,6 +38,7 @@ dash.register_page(__name__, path="/supervision", name=t("nav.supervision"), ord
 LANG, VERSION, MESSAGE, LISTS = "safe-lang", "safe-version", "safe-message", "safe-lists"
 ENTERPRISE, RECORD, DANGER = "safe-enterprise", "safe-record", "safe-danger"
 BUTTONS = ("safe-save-inspection", "safe-rectify", "safe-submit", "safe-accept", "safe-save-penalty")
+boards.register(LANG)
 
 
 def _may(permission: str) -> bool:
@@ -127,7 +129,10 @@ STEP_IDS = (DANGER, "safe-responsible", "safe-measures", "safe-funds", BUTTONS[1
             "safe-checked-on", "safe-passed", BUTTONS[3])
 
 
-def layout(lang: str | None = None, enterprise: str | None = None, **_query) -> html.Div:
+TAB_VALUES = ("work", "milestones", "rankings", "campaigns")
+
+
+def layout(lang: str | None = None, enterprise: str | None = None, tab: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     chosen = int(enterprise) if enterprise and enterprise.isdigit() else None
     with unit_of_work(settings()) as uow:
@@ -136,10 +141,7 @@ def layout(lang: str | None = None, enterprise: str | None = None, **_query) -> 
     forms = [_inspection_form(lang) if write else html.Div(_hidden(INSPECTION_IDS), hidden=True),
              _steps_form(lang, accept=write) if report else html.Div(_hidden(STEP_IDS), hidden=True),
              _penalty_form(lang) if write else html.Div(_hidden(PENALTY_IDS), hidden=True)]
-    return html.Div([
-        dcc.Store(id=LANG, data=lang), dcc.Store(id=VERSION, data=0),
-        html.H2(t("safe.title", lang)), html.P(t("safe.intro", lang), className="hint"),
-        html.Div(id=MESSAGE, className="import-result", role="status"),
+    work = html.Div([
         html.Section([html.H3(t("safe.lists", lang)), html.Div(id=LISTS)], className="safe-lists"),
         html.Section([
             html.H3(t("safe.enterprise", lang)),
@@ -149,6 +151,17 @@ def layout(lang: str | None = None, enterprise: str | None = None, **_query) -> 
         ], className="safe-enterprise"),
         html.Section([html.H3(t("safe.forms", lang)), html.P(t("safe.who_writes", lang), className="hint"), *forms],
                      className="safe-forms"),
+    ], className="safe-work")
+    tabs = [dcc.Tab(label=t("safe.tab.work", lang), value="work", children=[work]),
+            dcc.Tab(label=t("safe.tab.milestones", lang), value="milestones", children=[boards.milestones_panel(lang)]),
+            dcc.Tab(label=t("safe.tab.rankings", lang), value="rankings", children=[boards.rankings_panel(lang)]),
+            dcc.Tab(label=t("safe.tab.campaigns", lang), value="campaigns", children=[boards.campaigns_panel(lang, write=write)])]
+    return html.Div([
+        dcc.Store(id=LANG, data=lang), dcc.Store(id=VERSION, data=0),
+        html.H2(t("safe.title", lang)), html.P(t("safe.intro", lang), className="hint"),
+        html.Div(id=MESSAGE, className="import-result", role="status"),
+        dcc.Tabs(tabs, id=boards.TABS, value=tab if tab in TAB_VALUES else "work", className="an-tabs safe-tabs",
+                 mobile_breakpoint=0),
     ], className="data-page supervision-page")
 
 

@@ -57,6 +57,11 @@ def _ranking_table(r: Rankings, lang: str) -> Table:
     return Table(r.by, t(f"ranking.table_{r.by}", lang, **_month_words(r.month, lang)), header, rows)
 
 
+def ranking_table(uow: UnitOfWork, month: str, by: str, lang: str, *, township_code: str | None = None) -> Table:
+    """The month's ranking by ``by`` (sector, township, department) as the bulletin's tables show it."""
+    return _ranking_table(monthly_rankings(uow, month, by, township_code=township_code), lang)
+
+
 def _status(d: MajorOverdue, lang: str) -> str:
     if d.status == DANGER_CLOSED and d.closed_on is not None:
         return t("ranking.status_closed_on", lang, day=d.closed_on.isoformat())
