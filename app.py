@@ -145,10 +145,10 @@ def _import(args, settings) -> int:
 
 
 def _template(args, settings) -> int:
-    from services.data.specs import SPECS
+    from services.data.specs import IMPORTABLE
     from services.data.templates import template_xlsx
     with open(args.out, "wb") as fh:
-        fh.write(template_xlsx(SPECS[args.entity]).getvalue())
+        fh.write(template_xlsx(IMPORTABLE[args.entity]).getvalue())
     return 0
 
 
@@ -287,7 +287,7 @@ def _users(args, settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from services.data.specs import SPECS
+    from services.data.specs import IMPORTABLE
     parser = argparse.ArgumentParser(prog="app.py", description="黔江应急一张图")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="set up the database if needed and serve the app")
@@ -296,12 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("init-db", help="create/upgrade schema, load geography and catalogue")
     sub.add_parser("seed", help="init-db and load the synthetic sample into an empty database")
     imp = sub.add_parser("import", help="import a CSV or .xlsx file")
-    imp.add_argument("entity", choices=list(SPECS))
+    imp.add_argument("entity", choices=list(IMPORTABLE))
     imp.add_argument("file")
     imp.add_argument("--crs", default="WGS84", help="coordinate system of the file: WGS84, GCJ02 or BD09")
     imp.add_argument("--actor", default="cli")
     tpl = sub.add_parser("template", help="write the import template of an entity")
-    tpl.add_argument("entity", choices=list(SPECS))
+    tpl.add_argument("entity", choices=list(IMPORTABLE))
     tpl.add_argument("out")
     roads = sub.add_parser("import-roads", help="replace the road network from an OSM extract or GeoJSON lines")
     roads.add_argument("file")

@@ -157,9 +157,9 @@ def csv_for(entity: str, rows: list[dict]) -> bytes:
     import csv
     import io
 
-    from services.data.specs import SPECS
+    from services.data.specs import IMPORTABLE
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=SPECS[entity].headers, restval="")
+    writer = csv.DictWriter(out, fieldnames=IMPORTABLE[entity].headers, restval="")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")

@@ -12,6 +12,7 @@ from dashboard.api.models.map import (
     AreaSummary,
     Choropleth,
     EntityPath,
+    ImportablePath,
     TemplateQuery,
     FeatureDetails,
     FeaturePath,
@@ -26,7 +27,7 @@ from dashboard.api.models.map import (
     SearchQuery,
 )
 from dashboard.api.support import app_settings, bad, unit
-from services.data.specs import SPECS
+from services.data.specs import IMPORTABLE, SPECS
 from services.data.templates import template_xlsx
 from services.map.layers import (
     POINT_LAYERS,
@@ -105,15 +106,16 @@ def layer(layer: str):
 
 
 @api.get("/api/v1/templates/<entity>.xlsx")
-@path(EntityPath)
+@path(ImportablePath)
 @query(TemplateQuery)
 @responds(None, media_type=XLSX, errors=(400, 404))
 def template(entity: str):
-    """The import template of an entity, with its Chinese headers (the file format) and its notes in ``lang``."""
+    """The import template of an entity or a 安全监管 ledger (隐患台账 danger_ledger, 检查记录 inspection_ledger), with
+    its Chinese headers (the file format) and its notes in ``lang``."""
     lang = parse_query(TemplateQuery, request.args).lang
-    if entity not in SPECS:
+    if entity not in IMPORTABLE:
         return bad("entity", *both("entity.unknown", entity=entity), 404)
-    return send_file(template_xlsx(SPECS[entity], lang), as_attachment=True,
+    return send_file(template_xlsx(IMPORTABLE[entity], lang), as_attachment=True,
                      download_name=f"{entity}_template.xlsx",
                      mimetype=XLSX)
 

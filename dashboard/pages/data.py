@@ -24,7 +24,7 @@ from services.data.imports import ImportRejected, import_table, read_file
 from services.data.geography import township_names
 from services.data.locations import unverified_locations
 from services.data.preview import ImportPreview, MappedColumn, file_columns, preview_import
-from services.data.specs import SPECS
+from services.data.specs import IMPORTABLE
 from services.data.audit_log import audit_entries
 from services.db.uow import UnitOfWork, unit_of_work
 from services.map.layers import entity_counts
@@ -91,7 +91,7 @@ def _figures(lang: str) -> tuple[list, html.Table]:
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise_language(lang)
     options = [{"label": spec.title_zh if lang == "zh" else spec.title_en, "value": key}
-               for key, spec in SPECS.items()]
+               for key, spec in IMPORTABLE.items()]
     counts, audit_table = _figures(lang)
     return html.Div([
         dcc.Store(id="data-lang", data=lang),
@@ -144,7 +144,7 @@ def _preview_mapping(contents: str, entity: str, filename: str, lang: str):
 
 
 def _mapping_block(entity: str, columns: tuple[MappedColumn, ...], lang: str) -> list:
-    spec = SPECS[entity]
+    spec = IMPORTABLE[entity]
     options = [{"label": t("data.ignore", lang), "value": _IGNORE}] + [
         {"label": c.header if lang == "zh" else c.header_en, "value": c.field} for c in spec.columns]
     rows = [html.Tr([html.Td(c.letter), html.Td(c.header),
@@ -188,7 +188,7 @@ def _preview_rows(values, crs: str, contents: str, filename: str, entity: str, l
 
 
 def _preview_view(preview: ImportPreview, lang: str) -> list:
-    spec = SPECS[preview.entity]
+    spec = IMPORTABLE[preview.entity]
     out = [html.P(t("data.preview_where", lang, filename=preview.filename, sheet=preview.sheet,
                     row=preview.header_row, rows=preview.total_rows), className="hint"),
            html.H4(t("data.preview_rows", lang, n=len(preview.rows)))]
@@ -248,7 +248,7 @@ def _import(clicks, contents: str, filename: str, entity: str, crs: str, values,
 
 def _decode_upload(contents, filename, entity) -> tuple[bytes, str | None]:
     """The uploaded bytes, or the i18n key of what is wrong with the payload (``data:<type>;base64,<data>``)."""
-    if not isinstance(entity, str) or entity not in SPECS:
+    if not isinstance(entity, str) or entity not in IMPORTABLE:
         return b"", "data.bad_entity"
     if not isinstance(filename, str) or not filename.strip():
         return b"", "data.no_filename"

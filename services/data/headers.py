@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.data.cells import column_unit
-from services.data.specs import CELL_UNITS, HEADER_SYNONYMS, NOTE_ROW_STARTS, SPECS, EntitySpec
+from services.data.specs import CELL_UNITS, HEADER_SYNONYMS, IMPORTABLE, NOTE_ROW_STARTS, EntitySpec
 
 HEADER_SCAN_ROWS = 30       # a header further down than this is no header
 MIN_HEADER_MATCHES = 2      # fewer known headers than this in the best row: fall back to the first row
@@ -59,7 +59,7 @@ class HeaderMatch:
 @functools.lru_cache(maxsize=None)
 def _names(entity: str) -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, int]]]:
     """(exact, without bracket): normalised name → (field, rank) for every header and synonym of ``entity``."""
-    spec = SPECS[entity]
+    spec = IMPORTABLE[entity]
     synonyms = HEADER_SYNONYMS.get(entity, {})
     exact: dict[str, tuple[str, int]] = {}
     base: dict[str, tuple[str, int]] = {}

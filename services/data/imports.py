@@ -27,7 +27,7 @@ from services.data.headers import shown_header
 from services.data.geocode import Gazetteer, gazetteer, place
 from services.data.online_geocode import OnlinePlacer, online_placer
 from services.data.places import PlaceIndex
-from services.data.specs import SPECS, EntitySpec
+from services.data.specs import IMPORTABLE, LEDGERS, EntitySpec
 from services.data.tables import (  # noqa: F401 — the file-level names, re-exported for the edges
     MAX_REPORTED_ERRORS,
     ImportFile,
@@ -89,6 +89,8 @@ class ValidationContext:
     places: PlaceIndex
     gazetteer: Gazetteer
     online: OnlinePlacer | None = None  # the configured online geocoder (services/data/online_geocode.py), or none
+    uow: UnitOfWork | None = None       # the ledgers' checks read the database (services/supervision/ledgers.py)
+    enterprise_ids: dict[str, int] | None = None  # credit code → id, for the ledgers
 
 
 def load_context(uow: UnitOfWork) -> ValidationContext:
@@ -111,6 +113,7 @@ def load_context(uow: UnitOfWork) -> ValidationContext:
         places=gz.places,
         gazetteer=gz,
         online=online,
+        uow=uow,
     )
 
 
@@ -174,6 +177,12 @@ def _check_record(spec: EntitySpec, rec: dict, row_no: int, crs: str, ctx: Valid
                                   what=what_zh, what_en=what_en))
     if spec.has_location:
         errs.extend(_check_location(spec, rec, row_no, crs, ctx, names))
+    if spec.key in LEDGERS:
+        from services.supervision.ledgers import enterprise_ids, ledger_errors
+        if ctx.enterprise_ids is None:
+            ctx.enterprise_ids = enterprise_ids(ctx.uow)
+        errs.extend(ledger_errors(ctx.uow, spec.key, rec, row_no, ctx.enterprise_ids,
+                                  lambda name: names.get(name, _header(spec, name))))
     return errs
 
 
@@ -258,7 +267,9 @@ def import_table(uow: UnitOfWork, entity: str, table: ImportFile, *, mapping: Se
     stock-takings of one depot would both delete, then both insert).
     """
     uow.principal.require("data.import")
-    spec = SPECS[entity]
+    spec = IMPORTABLE[entity]
+    if entity in LEDGERS:
+        uow.principal.require("supervision.write")
     source = locate_table(spec, table)
     session = uow.session
     transaction_lock(uow, f"qj-import:{entity}")
@@ -266,7 +277,11 @@ def import_table(uow: UnitOfWork, entity: str, table: ImportFile, *, mapping: Se
     records, errors = validate_rows(spec, source, table.crs, ctx, mapping)
     if errors:
         raise ImportRejected(errors)
-    created, updated = _write(session, spec, records, ctx, is_sample)
+    if entity in LEDGERS:
+        from services.supervision.ledgers import write_ledger
+        created, updated = write_ledger(uow, entity, records, is_sample), 0
+    else:
+        created, updated = _write(session, spec, records, ctx, is_sample)
     audit.record(session, actor=uow.actor, action="import", entity=entity, entity_key=table.filename,
                  detail={"rows": len(records), "created": created, "updated": updated, "crs": table.crs,
                          "sample": is_sample, **_online_detail(ctx)})
@@ -340,7 +355,7 @@ def _write_stock(session: Session, records: list[dict], ctx: ValidationContext, 
 
 def _check_merged(quantity, row_no: int) -> None:
     """Lines of one batch add up; the sum must still be a quantity the column takes."""
-    column = SPECS["stock"].column("quantity")
+    column = IMPORTABLE["stock"].column("quantity")
     if quantity > column.maximum:
         raise ImportRejected([row_error(row_no, column.header, "range", value=format(quantity.normalize(), "f"),
                                         minimum="0", maximum=f"{column.maximum:.0f}")])

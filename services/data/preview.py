@@ -21,7 +21,7 @@ from services.data.imports import (
     locate_table,
     validate_rows,
 )
-from services.data.specs import SPECS
+from services.data.specs import IMPORTABLE
 from services.db.uow import UnitOfWork
 
 PREVIEW_ROWS = 10
@@ -69,8 +69,8 @@ class ImportPreview:
 
 def file_columns(entity: str, table: ImportFile) -> tuple[MappedColumn, ...]:
     """The columns of ``table``'s header with the field each is imported as by default; no database."""
-    source = locate_table(SPECS[entity], table)
-    auto = column_fields(SPECS[entity], source.header)
+    source = locate_table(IMPORTABLE[entity], table)
+    auto = column_fields(IMPORTABLE[entity], source.header)
     return tuple(MappedColumn(i, get_column_letter(i + 1), shown_header(h), auto[i], auto[i])
                  for i, h in enumerate(source.header))
 
@@ -83,7 +83,7 @@ def preview_import(uow: UnitOfWork, entity: str, table: ImportFile, mapping: Seq
     Raises ImportRejected only for a file whose table cannot be taken at all (over the row cap).
     """
     uow.principal.require("data.import")
-    spec = SPECS[entity]
+    spec = IMPORTABLE[entity]
     source = locate_table(spec, table)
     auto = column_fields(spec, source.header)
     chosen = auto if mapping is None else tuple(list(mapping)[:len(source.header)]) + (None,) * max(

@@ -5,6 +5,7 @@ header is spelled in one place only.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from services import vocabulary
@@ -276,6 +277,21 @@ HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                  "driver_name": ("司机", "驾驶人")},
     "stations": {"code": ("编号", "测站编码"), "name": ("站点名称", "测站名称"), "kind": ("类型", "站类"),
                  **_LOCATION_NAMES},
+    "danger_ledger": {
+        "credit_code": ("信用代码", "社会信用代码", "统一代码", "企业信用代码"), "code": ("编号", "隐患序号编号"),
+        "found_on": ("检查日期", "排查日期", "发现时间"), "found_by": ("检查人", "排查人", "发现人员"),
+        "source": ("来源", "发现方式"), "self_check_cycle": ("排查周期",), "level": ("等级", "隐患级别"),
+        "description": ("隐患内容", "存在问题", "隐患情况", "问题描述"), "place": ("部位", "隐患位置", "地点"),
+        "responsible_person": ("责任人", "整改负责人"), "measures": ("整改要求", "整改措施及方案"),
+        "funds_yuan": ("整改资金", "整改费用", "资金"), "deadline": ("整改时限", "整改期限日期", "限期"),
+        "supervising_leader": ("挂牌督办领导", "督办人"), "status": ("状态", "整改情况", "是否整改"),
+        "checked_by": ("复查人", "验收人员", "销号人"), "checked_on": ("复查日期", "验收时间", "销号日期"),
+    },
+    "inspection_ledger": {
+        "credit_code": ("信用代码", "社会信用代码", "统一代码", "企业信用代码"),
+        "inspected_on": ("日期", "检查时间"), "inspectors": ("检查人", "执法人员"),
+        "department": ("检查单位", "执法部门"), "items": ("检查内容", "检查项目"), "note": ("说明",),
+    },
 }
 # A row below the data with only one cell, starting with one of these, is a note of the sheet (填表人, 审核人),
 # not a record: it is skipped, as the title rows above the header are.
@@ -291,6 +307,53 @@ COMMUNITY, COMMUNITY_FORMS = "社区", ("居委会", "居委")
 SPECS: dict[str, EntitySpec] = {
     s.key: s for s in (ENTERPRISES, HAZARDS, SHELTERS, DEPOTS, STOCK, TEAMS, VEHICLES, STATIONS)
 }
+
+# 安全监管 ledgers offices already keep (隐患台账, 检查记录): imported through the same reader, header matching,
+# cell parsing, preview and all-or-nothing rule; written by services/supervision/ledgers.py, which keeps each
+# danger's closed loop (an acceptance check by someone other than its finder) and the enterprises' open counts.
+_ENTERPRISE_REF = Column("统一社会信用代码", "credit_code", "credit_code", header_en="Credit code")
+DANGER_LEDGER = EntitySpec(
+    "danger_ledger", "隐患台账", "Hidden-danger ledger",
+    (
+        _ENTERPRISE_REF,
+        Column("隐患编号", "code", required=False, max_length=30, header_en="Danger number"),
+        Column("发现日期", "found_on", "date", header_en="Found on"),
+        Column("发现人", "found_by", max_length=100, header_en="Found by"),
+        Column("隐患来源", "source", "choice", choices=vocabulary.DANGER_SOURCES, header_en="Source"),
+        Column("自查周期", "self_check_cycle", "choice", required=False, choices=vocabulary.SELF_CHECK_CYCLES,
+               header_en="Self-check cycle"),
+        Column("隐患等级", "level", "choice", choices=vocabulary.DANGER_LEVELS, header_en="Level"),
+        Column("隐患描述", "description", max_length=2000, header_en="Description"),
+        Column("隐患部位", "place", required=False, max_length=200, header_en="Place"),
+        Column("整改责任人", "responsible_person", required=False, max_length=50, header_en="Responsible person"),
+        Column("整改措施", "measures", required=False, max_length=2000, header_en="Measures"),
+        Column("整改资金(元)", "funds_yuan", "decimal", required=False, minimum=0, maximum=1e10, decimals=2,
+               header_en="Funds (yuan)"),
+        Column("整改期限", "deadline", "date", header_en="Deadline"),
+        Column("督办领导", "supervising_leader", required=False, max_length=50, header_en="Supervising leader"),
+        Column("整改状态", "status", "choice", choices=vocabulary.DANGER_STATUSES, header_en="Status"),
+        Column("验收人", "checked_by", required=False, max_length=100, header_en="Checked by"),
+        Column("验收日期", "checked_on", "date", required=False, header_en="Checked on"),
+    ),
+    id_field="code",
+    has_location=False,
+)
+INSPECTION_LEDGER = EntitySpec(
+    "inspection_ledger", "检查记录", "Inspection records",
+    (
+        _ENTERPRISE_REF,
+        Column("检查日期", "inspected_on", "date", header_en="Inspected on"),
+        Column("检查人员", "inspectors", max_length=200, header_en="Inspectors"),
+        Column("检查部门", "department", required=False, max_length=100, header_en="Department"),
+        Column("检查事项", "items", required=False, max_length=2000, header_en="Items checked"),
+        Column("备注", "note", required=False, max_length=2000, header_en="Note"),
+    ),
+    id_field="",
+    has_location=False,
+)
+ITEM_BREAKS = re.compile(r"[\n；;、]+")  # how a 检查事项 cell lists its items: one per line, or 、 and ；
+LEDGERS: dict[str, EntitySpec] = {s.key: s for s in (DANGER_LEDGER, INSPECTION_LEDGER)}
+IMPORTABLE: dict[str, EntitySpec] = {**SPECS, **LEDGERS}  # what 数据管理 and `app.py import` take
 # Order that respects references (stock and vehicles name depots and teams).
 LOAD_ORDER: tuple[str, ...] = (
     "enterprises", "hazards", "shelters", "depots", "stock", "teams", "vehicles", "stations",

@@ -22,7 +22,7 @@ from services.data.headers import (
     normalise_header,
     shown_header,
 )
-from services.data.specs import CRS_HEADER, SPECS, EntitySpec
+from services.data.specs import CRS_HEADER, IMPORTABLE, EntitySpec
 from services.data.spreadsheet import Sheet, UnreadableFile, read_sheets
 
 MAX_REPORTED_ERRORS = 200
@@ -63,7 +63,7 @@ def read_table(content: bytes, filename: str, limits: ImportLimits = ImportLimit
     """Header and data rows of a .csv (UTF-8, GB18030 or UTF-16), .xlsx, .xls, .et or .ods file: the table of
     ``entity`` (services/data/headers.py) or, without one, the first sheet from its first non-blank row; raises
     ImportRejected."""
-    table = locate_table(SPECS[entity] if entity else None,
+    table = locate_table(IMPORTABLE[entity] if entity else None,
                          read_file(content, filename, limits=limits))
     return list(table.header), [row for _, row in table.rows]
 

@@ -104,7 +104,9 @@ def clean_text(value: str | None, field: str, limit: int, *, required: bool = Fa
     return text or None
 
 
-def _check(uow: UnitOfWork, data: DangerInput) -> None:
+def check_danger(uow: UnitOfWork, data: DangerInput) -> None:
+    """Refuse (FieldError naming the field) a danger the closed loop would not take: the page's, the API's and the
+    ledger import's one set of rules."""
     if data.level not in vocabulary.DANGER_LEVELS:
         raise FieldError.of("level", "supervision.one_of", **choices(vocabulary.DANGER_LEVELS))
     if data.source not in vocabulary.DANGER_SOURCES:
@@ -131,10 +133,11 @@ def _check(uow: UnitOfWork, data: DangerInput) -> None:
     clean_text(data.measures, "measures", MAX_TEXT)
 
 
-def record_danger(uow: UnitOfWork, data: DangerInput) -> DangerRow:
-    """Record a hidden danger of an enterprise (township staff: of their township); it starts 待整改."""
+def record_danger(uow: UnitOfWork, data: DangerInput, *, code: str | None = None) -> DangerRow:
+    """Record a hidden danger of an enterprise (township staff: of their township); it starts 待整改. Its code is
+    YH-<year>-<id>, or ``code`` (a ledger's own number, unique) when one is given."""
     firm = lock_enterprise(uow, data.enterprise_id, "danger.report")
-    _check(uow, data)
+    check_danger(uow, data)
     funds = money(data.funds_yuan)
     if data.inspection_id is not None and uow.session.scalar(
             select(Inspection.enterprise_id).where(Inspection.id == data.inspection_id)) != data.enterprise_id:
@@ -149,7 +152,7 @@ def record_danger(uow: UnitOfWork, data: DangerInput) -> DangerRow:
         status=vocabulary.DANGER_PENDING, reported_by=uow.actor[:80])
     uow.session.add(danger)
     uow.session.flush()
-    danger.code = f"YH-{data.found_on.year}-{danger.id:06d}"
+    danger.code = code.strip() if code and code.strip() else f"YH-{data.found_on.year}-{danger.id:06d}"
     audit.record(uow.session, actor=uow.actor, action="create", entity="hidden_danger", entity_key=danger.code,
                  detail={"enterprise": firm.credit_code, "level": data.level, "source": data.source,
                          "deadline": data.deadline.isoformat()})

@@ -84,6 +84,22 @@ TEXT.update({
     # What a reference column names (unknown_ref's {what}).
     "ref.depots": ("储备库", "depots"), "ref.teams": ("救援队伍", "rescue teams"),
     "ref.items": ("物资目录", "the supply catalogue"),
+    "ref.enterprises": ("企业名录", "the enterprises"),
+})
+# The 安全监管 ledgers (services/supervision/ledgers.py): what a 隐患台账 or 检查记录 row may not say.
+TEXT.update({
+    "ledger.field": ("{reason}", "{reason_en}"),
+    "ledger.closed_needs_check": ("已销号的隐患须填写验收人和验收日期", "a danger closed off needs who checked it and when"),
+    "ledger.check_only_closed": ("只有已销号的隐患填写验收人和验收日期", "who checked and when belong only to dangers closed off"),
+    "ledger.self_check": ("验收人“{name}”就是发现人：验收须由其他人进行", "the checker '{name}' is the finder: "
+                          "another person must check"),
+    "ledger.future": ("日期不能晚于今天", "the date cannot be after today"),
+    "ledger.check_before_found": ("验收日期早于发现日期", "checked before it was found"),
+    "ledger.danger_exists": ("该隐患已在系统中（同一隐患编号，或同一企业同日发现的相同描述）",
+                             "this danger is already recorded (the same number, or the same enterprise, day and "
+                             "description)"),
+    "ledger.inspection_exists": ("该检查已在系统中（同一企业、日期和检查人员）",
+                                 "this inspection is already recorded (the same enterprise, day and inspectors)"),
 })
 # The downloadable import templates (services/data/templates.py): each column described in a cell comment and on
 # the notes sheet.

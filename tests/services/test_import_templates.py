@@ -8,14 +8,14 @@ import io
 
 import openpyxl
 
-from services.data.specs import CRS_HEADER, SPECS
+from services.data.specs import CRS_HEADER, IMPORTABLE, SPECS
 from services.data.templates import describe, template_xlsx
 from services.text import CATALOGUE
 from tests.services.test_text_in_code import CJK
 
 
 def test_every_column_kind_of_the_specs_has_a_catalogue_description():
-    kinds = {c.kind for spec in SPECS.values() for c in spec.columns} - {"decimal"}
+    kinds = {c.kind for spec in IMPORTABLE.values() for c in spec.columns} - {"decimal"}
     assert {"text", "int", "choice", "township", "lon", "lat"} <= kinds  # the specs are read
     assert [k for k in sorted(kinds) if f"import.template.kind.{k}" not in CATALOGUE] == []
 
@@ -24,7 +24,7 @@ def test_an_english_description_is_english_but_for_the_file_values():
     stock = SPECS["stock"].column("quantity")
     assert describe(stock) == f"数字（最多 {stock.decimals} 位小数）；必填；范围：0～1000000000.0"
     assert describe(stock, "en") == f"number (at most {stock.decimals} decimal places); required; range: 0 to 1000000000.0"
-    for spec in SPECS.values():
+    for spec in IMPORTABLE.values():
         for column in spec.columns:
             text = describe(column, "en")
             for value in sorted(column.choices, key=len, reverse=True):  # the file's own values, Chinese

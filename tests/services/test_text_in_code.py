@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from config import ROOT
-from services.data.specs import SPECS
+from services.data.specs import IMPORTABLE as SPECS  # the entities and the ledgers
 
 CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from dashboard.api.models import Number, Reply, Request, Text
-from services.data.specs import SPECS
+from services.data.specs import IMPORTABLE, SPECS
 from services.map.choropleth import MEASURES
 from services.map.export_png import PAPER_MM
 from services.map.layers import POINT_LAYERS, VIEWS
@@ -70,6 +70,12 @@ class FeaturePath(Request):
 
 class EntityPath(Request):
     entity: Literal[tuple(SPECS)]  # type: ignore[valid-type]
+
+
+class ImportablePath(Request):
+    """An entity or a 安全监管 ledger: what has an import template."""
+
+    entity: Literal[tuple(IMPORTABLE)]  # type: ignore[valid-type]
 
 
 class MeasurePath(Request):
