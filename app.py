@@ -267,7 +267,7 @@ def _users(args, settings) -> int:
             elif args.action == "add":
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else generate()
                 users.create_user(uow, args.name, role=args.role, password=password, township_code=args.township,
-                                  phone=args.phone, display_name=args.display_name)
+                                  phone=args.phone, display_name=args.display_name, enterprise=args.enterprise)
                 if not args.password_stdin:
                     print(t("cli.user_password", lang, user=args.name, password=password))
             elif args.action in ("disable", "enable"):
@@ -330,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--township", default=None, help="9-digit township code (role township only)")
+    add.add_argument("--enterprise", default=None, help="credit code of the enterprise (role enterprise only)")
     add.add_argument("--phone", default=None, help="mobile (13912345678) or landline (023-79223456)")
     add.add_argument("--display-name", default=None)
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")

@@ -190,16 +190,19 @@ TEST_PASSWORD = "test password 1"
 
 def account(settings: Settings, role: str = "admin", township: str | None = None) -> str:
     """The user name of a test account of ``role`` (and township) in ``settings``' database, made once."""
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from services.accounts.users import create_user
     from services.db.uow import unit_of_work
     from services.models.accounts import UserAccount
+    from services.models import Enterprise
     name = f"t-{role}-{township or 'all'}"
     with unit_of_work(settings, write=True) as uow:
         if uow.session.scalar(select(UserAccount.id).where(UserAccount.username == name)) is None:
+            # an enterprise's account speaks for the first enterprise of the database
+            firm = uow.session.scalar(select(func.min(Enterprise.id))) if role == "enterprise" else None
             create_user(uow, name, role=role, password=TEST_PASSWORD, township_code=township,
-                        must_change_password=False)
+                        must_change_password=False, enterprise=firm)
     return name
 
 
@@ -231,7 +234,8 @@ def principal_for(settings: Settings, role: str = "admin", township: str | None 
     name = account(settings, role, township)
     with unit_of_work(settings) as uow:
         user = uow.session.scalar(select(UserAccount).where(UserAccount.username == name))
-        return Principal(user.id, user.username, user.display_name, user.role, user.township_code)
+        return Principal(user.id, user.username, user.display_name, user.role, user.township_code,
+                         enterprise_id=user.enterprise_id)
 
 
 def call_as(settings: Settings, principal, service, *args, write: bool = True, **kwargs):

@@ -38,7 +38,7 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     # checked again by services/supervision (supervision.write, danger.report and the township)
     "safe-lists": "supervision.read", "safe-record": "supervision.read", "safe-message": "supervision.read",
     # its boards (dashboard/components/supervision_boards.py): 一线责任制, 月排名与通报, 专项整治
-    "safe-milestones": "supervision.read", "safe-rankings": "supervision.read", "safe-campaigns": "supervision.read",
+    "safe-milestones": "supervision.read", "safe-rankings": "supervision.read",
     "safe-campaign-message": "supervision.read",  # its write (a new campaign) is checked by the service
     # accounts
     "users-message": "user.manage",

@@ -89,6 +89,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             html.Label([t("users.col_role", lang), dropdown(roles, "viewer", lang=lang, id="users-new-role",
                                                                 clearable=False)]),
             html.Label([t("users.col_township", lang), dropdown(townships, None, lang=lang, id="users-new-township")]),
+            html.Label([t("users.enterprise", lang), dcc.Input(id="users-new-enterprise", maxLength=18,
+                                                                placeholder=t("users.enterprise_hint", lang))]),
             html.Label([t("users.col_phone", lang), dcc.Input(id="users-new-phone", maxLength=20, type="tel",
                                                                placeholder=t("users.phone_hint", lang))]),
             html.Button(t("users.add_button", lang), id="users-add", className="button-link", n_clicks=0),
@@ -102,9 +104,10 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     Input({"type": "users-revoke", "id": ALL}, "n_clicks"),
     State("users-new-name", "value"), State("users-new-display", "value"), State("users-new-role", "value"),
     State("users-new-township", "value"), State("users-new-phone", "value"),
-    State({"type": PHONE_INPUT, "user": ALL}, "value"), State("users-lang", "data"), prevent_initial_call=True,
+    State({"type": PHONE_INPUT, "user": ALL}, "value"), State("users-lang", "data"),
+    State("users-new-enterprise", "value"), prevent_initial_call=True,
 )
-def _act(_add, _acts, _revokes, name, display, role, township, phone, _phones, lang):
+def _act(_add, _acts, _revokes, name, display, role, township, phone, _phones, lang, enterprise):
     lang = normalise_language(lang)
     trigger = ctx.triggered_id
     if trigger is None or not any(item.get("value") for item in ctx.triggered):
@@ -112,7 +115,7 @@ def _act(_add, _acts, _revokes, name, display, role, township, phone, _phones, l
     try:
         with unit_of_work(settings(), write=True) as uow:
             message = _do(uow, trigger, {"name": name, "display": display, "role": role, "township": township,
-                                         "phone": phone}, lang)
+                                         "phone": phone, "enterprise": enterprise}, lang)
     except FieldError as exc:
         return html.P(exc.reason_en if lang == "en" else exc.reason, className="import-error"), dash.no_update
     return html.P(message, className="import-ok"), _tables(lang)
@@ -134,7 +137,8 @@ def _do(uow, trigger, form: dict, lang: str) -> str:
         role = form["role"]
         created = users.create_user(uow, (form["name"] or "").strip(), role=role, password=password,
                                     display_name=form["display"], phone=form["phone"],
-                                    township_code=form["township"] if role == "township" else None)
+                                    township_code=form["township"] if role == "township" else None,
+                                    enterprise=form.get("enterprise") if role == "enterprise" else None)
         return t("users.created", lang, user=created.username, password=password)
     if trigger.get("type") == "users-revoke":
         prefix = next((k.prefix for k in tokens.list_tokens(uow) if k.id == trigger["id"]), "")

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 
 from services.errors import Forbidden
 
-ROLES = ("admin", "commander", "duty", "planner", "township", "viewer")
+STAFF = ("admin", "commander", "duty", "planner", "township", "viewer")
+# An enterprise's own account (企业): its hidden dangers (企业自查) and their rectification, through the API only.
+ENTERPRISE = "enterprise"
+ROLES = STAFF + (ENTERPRISE,)
 OPERATIONAL = frozenset({"admin", "commander", "duty"})
-EVERYONE = frozenset(ROLES)
+EVERYONE = frozenset(STAFF)  # every member of staff (an enterprise's account holds only what names it)
 
 # permission -> roles that hold it. admin holds every permission (checked in ``allowed``, not repeated here).
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -33,15 +36,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "move.record": OPERATIONAL | {"township"},
     "hazard.patrol": frozenset({"admin", "commander", "township"}),
     "analysis.run": frozenset({"admin", "commander", "planner"}),  # siting runs and the quarterly reports
-    "supervision.read": EVERYONE,                           # 安全监管 records (township: its own enterprises)
+    "supervision.read": EVERYONE | {ENTERPRISE},            # 安全监管 records (township: its own enterprises;
+                                                            # an enterprise: its own record and dangers)
     "supervision.write": frozenset({"admin", "planner"}),   # inspections, penalties, acceptance checks, risk points
-    "danger.report": frozenset({"admin", "planner", "township"}),  # record a hidden danger, report its rectification
+    "danger.report": frozenset({"admin", "planner", "township", ENTERPRISE}),  # record a hidden danger, report its
+                                                                             # rectification (an enterprise: 企业自查)
     "data.import": frozenset({"admin", "planner"}),
     "record.edit": frozenset({"admin", "planner"}),
     "needs.edit": frozenset({"admin", "commander", "planner"}),
     "user.manage": frozenset({"admin"}),
     "config.manage": frozenset({"admin"}),
-    "account.self": EVERYONE,                               # one's own password
+    "account.self": frozenset(ROLES),                       # one's own password
 }
 # Township staff hold these only for records of their own township.
 TOWNSHIP_SCOPED = frozenset({"map.read", "records.read", "incident.report", "warning.acknowledge",
@@ -66,6 +71,7 @@ class Principal:
     role: str
     township_code: str | None = None
     via: str = "session"  # or "token"
+    enterprise_id: int | None = None  # an enterprise's account: the enterprise it speaks for
 
     @property
     def actor(self) -> str:
@@ -94,6 +100,22 @@ class Principal:
     def township_filter(self) -> str | None:
         """The township a read is limited to, or None for the whole county."""
         return self.township_code if self.scoped else None
+
+    def enterprise_filter(self) -> int | None:
+        """The one enterprise an enterprise's account reads and reports for; None for staff."""
+        return self.enterprise_id if self.role == ENTERPRISE else None
+
+    def require_enterprise(self, permission: str, enterprise_id: int, township_code: str | None) -> None:
+        """``permission`` on a record of one enterprise: township staff at home, an enterprise's account its own."""
+        self.require_township(permission, township_code)
+        if self.role == ENTERPRISE and enterprise_id != self.enterprise_id:
+            raise Forbidden.of("enterprise_id", "permission.other_enterprise")
+
+    def require_overview(self, permission: str) -> None:
+        """``permission`` for figures across enterprises (rankings, milestones, campaigns): staff only."""
+        self.require(permission)
+        if self.role == ENTERPRISE:
+            raise Forbidden.of("permission", "permission.staff_only")
 
 
 SYSTEM = Principal(0, "system", "system", "admin", via="system")

@@ -8,12 +8,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.accounts.passwords import check_rule, hash_password, verify
-from services.accounts.permissions import ROLES, Principal
+from services.accounts.permissions import ENTERPRISE, ROLES, Principal
 from services.clock import now_utc
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, NotFound
-from services.models import Township
+from services.models import Enterprise, Township
 from services.models.accounts import UserAccount
 from services.text import t
 
@@ -44,7 +44,8 @@ def _view(user: UserAccount) -> UserView:
 
 
 def principal_of(user: UserAccount, via: str = "session") -> Principal:
-    return Principal(user.id, user.username, user.display_name, user.role, user.township_code, via)
+    return Principal(user.id, user.username, user.display_name, user.role, user.township_code, via,
+                     enterprise_id=user.enterprise_id)
 
 
 def check_username(username) -> str:
@@ -77,19 +78,38 @@ def check_role(uow: UnitOfWork, role, township_code) -> tuple[str, str | None]:
     return role, str(township_code)
 
 
+def check_enterprise(uow: UnitOfWork, role: str, enterprise) -> int | None:
+    """The enterprise an enterprise's account speaks for (its credit code, or its id), None for staff."""
+    if role != ENTERPRISE:
+        if enterprise:
+            raise FieldError.of("enterprise", "account.enterprise_not_for_role", role=role)
+        return None
+    if not enterprise:
+        raise FieldError.of("enterprise", "account.enterprise_required")
+    column = Enterprise.id if isinstance(enterprise, int) and not isinstance(enterprise, bool) else Enterprise.credit_code
+    found = uow.session.scalar(select(Enterprise.id).where(column == (enterprise if column is Enterprise.id
+                                                                     else str(enterprise).strip().upper())))
+    if found is None:
+        raise NotFound.of("enterprise", "account.enterprise_unknown", enterprise=str(enterprise)[:20])
+    return found
+
+
 def create_user(uow: UnitOfWork, username, *, role, password, display_name=None, township_code=None,
-                phone=None, must_change_password: bool = True) -> UserView:
+                phone=None, must_change_password: bool = True, enterprise=None) -> UserView:
     """A new account; the name must be free (checked by the database's unique index, not by a read first).
 
-    ``phone`` (a mobile or landline number, optional) is where warnings to township staff are also sent.
+    ``phone`` (a mobile or landline number, optional) is where warnings to township staff are also sent;
+    ``enterprise`` (a credit code or an id) is the enterprise an enterprise's account reports for.
     """
     uow.principal.require("user.manage")
     username = check_username(username)
     role, township_code = check_role(uow, role, township_code)
+    enterprise_id = check_enterprise(uow, role, enterprise)
     phone = check_phone(phone)
     check_rule(password, username=username, min_chars=uow.settings.accounts.min_password_chars)
     name = (display_name or username).strip()[:50] or username
-    user = UserAccount(username=username, display_name=name, role=role, township_code=township_code, phone=phone,
+    user = UserAccount(username=username, display_name=name, role=role, township_code=township_code,
+                       enterprise_id=enterprise_id, phone=phone,
                        password_hash=hash_password(password), must_change_password=must_change_password,
                        password_changed_at=now_utc())
     try:
@@ -99,7 +119,8 @@ def create_user(uow: UnitOfWork, username, *, role, password, display_name=None,
     except IntegrityError:
         raise Conflict.of("username", "account.username_taken", username=username) from None
     audit.record(uow.session, actor=uow.actor, action="create", entity="user_account", entity_key=username,
-                 detail={"role": role, "township": township_code, "phone": phone})
+                 detail={"role": role, "township": township_code, "phone": phone,
+                         **({"enterprise": enterprise_id} if enterprise_id else {})})
     return _view(user)
 
 
@@ -135,11 +156,12 @@ def set_disabled(uow: UnitOfWork, username: str, disabled: bool = True) -> UserV
     return _view(_account(uow, username))
 
 
-def set_role(uow: UnitOfWork, username: str, role, township_code=None) -> UserView:
+def set_role(uow: UnitOfWork, username: str, role, township_code=None, enterprise=None) -> UserView:
     uow.principal.require("user.manage")
     role, township_code = check_role(uow, role, township_code)
+    enterprise_id = check_enterprise(uow, role, enterprise)
     row = uow.session.execute(update(UserAccount).where(UserAccount.username == username)
-                              .values(role=role, township_code=township_code,
+                              .values(role=role, township_code=township_code, enterprise_id=enterprise_id,
                                       session_epoch=UserAccount.session_epoch + 1)
                               .returning(UserAccount.id)).first()
     if row is None:

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from services.db import Base, UTCDateTime
 from services.models.common import _one_of, utcnow
 
-ROLE_CODES = ("admin", "commander", "duty", "planner", "township", "viewer")
+ROLE_CODES = ("admin", "commander", "duty", "planner", "township", "viewer", "enterprise")
 
 
 class UserAccount(Base):
-    """One person who signs in. Township staff carry their township; every other role sees the whole county.
+    """One person who signs in. Township staff carry their township, an enterprise's account its enterprise (it
+    reports that enterprise's own hidden dangers); every other role sees the whole county.
 
     Sign-in attempts are counted on the row itself (``attempt_*``), by a conditional UPDATE taken before the
     password is checked: the attempt after the allowed number in the window is refused without checking it.
@@ -23,6 +24,7 @@ class UserAccount(Base):
     __table_args__ = (
         _one_of("role", ROLE_CODES),
         CheckConstraint("(role = 'township') = (township_code IS NOT NULL)", name="township_role_has_township"),
+        CheckConstraint("(role = 'enterprise') = (enterprise_id IS NOT NULL)", name="enterprise_role_has_enterprise"),
         CheckConstraint("attempt_count >= 0 AND consecutive_failures >= 0", name="counts_non_negative"),
     )
 
@@ -31,6 +33,7 @@ class UserAccount(Base):
     display_name: Mapped[str] = mapped_column(String(50))
     role: Mapped[str] = mapped_column(String(12))
     township_code: Mapped[str | None] = mapped_column(ForeignKey("township.code"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)

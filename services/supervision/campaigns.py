@@ -195,7 +195,7 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _progress(uow: UnitOfWork, campaign_ids: list[int] | None) -> list[CampaignProgress]:
-    uow.principal.require("supervision.read")
+    uow.principal.require_overview("supervision.read")
     rows = _target_rows(uow)
     if campaign_ids is not None:
         rows = rows.where(CampaignTarget.campaign_id.in_(campaign_ids))

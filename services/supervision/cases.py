@@ -49,7 +49,7 @@ def case_of(uow: UnitOfWork, inspection_id: int) -> Case:
     if found is None:
         raise NotFound.of("inspection_id", "inspection.not_found", id=inspection_id)
     inspection, firm, township = found
-    uow.principal.require_township("supervision.read", township)
+    uow.principal.require_enterprise("supervision.read", inspection.enterprise_id, township)
     today = local_today(uow.settings, now_utc())
     dangers = uow.session.scalars(select(HiddenDanger).where(HiddenDanger.inspection_id == inspection_id)
                                   .order_by(HiddenDanger.id)).all()
@@ -99,7 +99,7 @@ def flagged_cases(uow: UnitOfWork, limit: int = 100) -> list[dict]:
     One query finds the candidates (an open danger of an inspection past its deadline, or a 重大 one past its
     deadline on an inspection without a penalty); township staff see their township's only."""
     today = local_today(uow.settings, now_utc())
-    uow.principal.require("supervision.read")
+    uow.principal.require_overview("supervision.read")
     no_penalty = ~select(Penalty.id).where(Penalty.inspection_id == HiddenDanger.inspection_id).exists()
     late = ((HiddenDanger.status.in_(vocabulary.DANGER_OPEN_STATUSES))
             | ((HiddenDanger.level == vocabulary.DANGER_MAJOR) & no_penalty))

@@ -18,7 +18,7 @@ from services import vocabulary
 from services.clock import local_today, now_utc
 from services.db import audit
 from services.db.uow import UnitOfWork
-from services.errors import Conflict, FieldError, NotFound
+from services.errors import Conflict, FieldError, Forbidden, NotFound
 from services.models import Enterprise, HiddenDanger, Inspection, Recheck
 from services.supervision.risk_points import choices, lock_enterprise
 from services.text import t, term
@@ -137,6 +137,8 @@ def record_danger(uow: UnitOfWork, data: DangerInput, *, code: str | None = None
     """Record a hidden danger of an enterprise (township staff: of their township); it starts 待整改. Its code is
     YH-<year>-<id>, or ``code`` (a ledger's own number, unique) when one is given."""
     firm = lock_enterprise(uow, data.enterprise_id, "danger.report")
+    if uow.principal.enterprise_filter() is not None and data.source != vocabulary.SOURCE_SELF:
+        raise Forbidden.of("source", "permission.enterprise_self_check")
     check_danger(uow, data)
     funds = money(data.funds_yuan)
     if data.inspection_id is not None and uow.session.scalar(
@@ -278,7 +280,7 @@ def danger_row(uow: UnitOfWork, danger_id: int) -> DangerRow:
                                 .where(HiddenDanger.id == danger_id)).first()
     if found is None:
         raise NotFound.of("danger_id", "danger.not_found", id=danger_id)
-    uow.principal.require_township("supervision.read", found[2])
+    uow.principal.require_enterprise("supervision.read", found[0].enterprise_id, found[2])
     return _row(found[0], found[1], found[2], local_today(uow.settings, now_utc()))
 
 
@@ -288,7 +290,8 @@ STATUS_FILTERS = ("open", "overdue", "major", "closed", "all") + vocabulary.DANG
 def list_dangers(uow: UnitOfWork, *, status: str = "open", enterprise_id: int | None = None,
                  township_code: str | None = None, limit: int = 200, offset: int = 0) -> tuple[int, list[DangerRow]]:
     """Dangers by ``status`` (open / overdue / major = 重大 open, 挂牌督办 / closed / all / one status), most late
-    first; township staff see their township's only. Returns (total matching, the page)."""
+    first; township staff see their township's only, an enterprise's account its own. Returns (total matching, the
+    page)."""
     if status not in STATUS_FILTERS:
         raise FieldError.of("status", "supervision.one_of", values=t("list.separator").join(STATUS_FILTERS),
                             values_en=", ".join(STATUS_FILTERS))
@@ -307,6 +310,9 @@ def list_dangers(uow: UnitOfWork, *, status: str = "open", enterprise_id: int | 
         conditions.append(HiddenDanger.status == vocabulary.DANGER_CLOSED)
     if status in vocabulary.DANGER_STATUSES:
         conditions.append(HiddenDanger.status == status)
+    own = uow.principal.enterprise_filter()
+    if own is not None:
+        conditions.append(HiddenDanger.enterprise_id == own)
     if enterprise_id is not None:
         conditions.append(HiddenDanger.enterprise_id == enterprise_id)
     scope = uow.principal.township_filter() or township_code

@@ -134,7 +134,7 @@ def _states(dates: dict[str, dt.date], today: dt.date) -> dict[str, str]:
 
 
 def _scope(uow: UnitOfWork, township_code: str | None) -> list:
-    uow.principal.require("supervision.read")
+    uow.principal.require_overview("supervision.read")
     scope = uow.principal.township_filter() or township_code
     return [Enterprise.township_code == scope] if scope is not None else []
 
@@ -235,7 +235,7 @@ def enterprise_cards(uow: UnitOfWork, enterprise_id: int) -> dict:
                                .where(Enterprise.id == enterprise_id)).first()
     if firm is None:
         raise NotFound.of("enterprise_id", "enterprise.not_found", id=enterprise_id)
-    uow.principal.require_township("supervision.read", firm.township_code)
+    uow.principal.require_enterprise("supervision.read", enterprise_id, firm.township_code)
     own = _cards_of(uow, [enterprise_id]).get(enterprise_id, {})
     cards = {card: own.get(card, FIRST) for card in CARDS}
     return {"enterprise_id": enterprise_id, "cards": cards, "summary": summary_of(cards.values())}

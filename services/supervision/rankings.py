@@ -155,7 +155,7 @@ def parse_month(text: str, today: dt.date) -> Month:
 
 def resolve(uow: UnitOfWork, month: str, township_code: str | None = None) -> tuple[Month, str | None]:
     """The month and the township scope of a request: township staff are kept to their own township."""
-    uow.principal.require("supervision.read")
+    uow.principal.require_overview("supervision.read")
     if township_code:
         uow.principal.require_township("supervision.read", township_code)
         if uow.session.get(Township, township_code) is None:

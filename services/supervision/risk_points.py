@@ -114,22 +114,23 @@ def _check(data: RiskPointInput) -> None:
 
 
 def lock_enterprise(uow: UnitOfWork, enterprise_id: int, permission: str) -> Enterprise:
-    """The enterprise row, locked for this transaction (404 if none; township staff: of their township only)."""
+    """The enterprise row, locked for this transaction (404 if none; township staff: of their township only; an
+    enterprise's account: itself only)."""
     firm = uow.session.execute(select(Enterprise).where(Enterprise.id == enterprise_id)
                                .with_for_update()).scalar_one_or_none()
     if firm is None:
         raise NotFound.of("enterprise_id", "enterprise.not_found", id=enterprise_id)
-    uow.principal.require_township(permission, firm.township_code)
+    uow.principal.require_enterprise(permission, firm.id, firm.township_code)
     return firm
 
 
 def require_enterprise(uow: UnitOfWork, enterprise_id: int, permission: str = "supervision.read") -> str:
     """The township of ``enterprise_id`` once the principal may ``permission`` it (404 if there is none; township
-    staff: their own township only) — what every reading service checks first."""
+    staff: their own township only; an enterprise's account: itself only) — what every reading service checks first."""
     code = uow.session.scalar(select(Enterprise.township_code).where(Enterprise.id == enterprise_id))
     if code is None:
         raise NotFound.of("enterprise_id", "enterprise.not_found", id=enterprise_id)
-    uow.principal.require_township(permission, code)
+    uow.principal.require_enterprise(permission, enterprise_id, code)
     return code
 
 

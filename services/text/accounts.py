@@ -18,6 +18,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "account.role_unknown": ("“{role}”不是角色（可选：{roles}）", "'{role}' is not a role (one of {roles})"),
     "account.township_required": ("乡镇用户须指定乡镇街道", "a township user needs a township"),
     "account.township_not_for_role": ("角色 {role} 不属于某个乡镇", "role {role} is not tied to a township"),
+    "account.enterprise_required": ("企业账号须指定企业（统一社会信用代码）", "an enterprise account needs its enterprise "
+                                    "(credit code)"),
+    "account.enterprise_not_for_role": ("角色 {role} 不属于某家企业", "role {role} is not tied to an enterprise"),
+    "account.enterprise_unknown": ("没有统一社会信用代码为 {enterprise} 的企业", "no enterprise {enterprise}"),
     "account.township_unknown": ("没有代码为 {township} 的乡镇街道", "no township with code {township}"),
     "account.token_label_invalid": ("令牌名称最多 {max} 个字符，不含控制字符",
                                     "a token label is at most {max} characters without control characters"),
@@ -33,6 +37,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "role.planner": ("规划/监管", "planner / supervisor"),
     "role.township": ("乡镇", "township staff"),
     "role.viewer": ("只读", "viewer"),
+    "role.enterprise": ("企业（自查报送）", "enterprise (self-reporting)"),
+    "users.enterprise": ("企业统一社会信用代码（企业账号）", "Enterprise credit code (enterprise accounts)"),
+    "users.enterprise_hint": ("企业账号通过 API 报送本企业自查隐患", "an enterprise account reports its own checks "
+                              "through the API"),
+    "permission.other_enterprise": ("企业账号只能处理本企业的记录", "an enterprise account handles its own records only"),
+    "permission.staff_only": ("跨企业的统计仅限监管人员查看", "figures across enterprises are for staff"),
+    "permission.enterprise_self_check": ("企业账号报送的隐患来源只能是“企业自查”",
+                                         "an enterprise account reports its own checks (企业自查) only"),
 }
 TEXT.update({
     "cli.first_admin": ("首个管理员账号：{user}  密码：{password}（仅显示一次，亦保存在 {file}，首次登录须修改）",

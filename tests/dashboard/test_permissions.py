@@ -18,6 +18,7 @@ from services.accounts.permissions import PERMISSIONS, ROLES, allowed
 from tests.conftest import TEST_PASSWORD, account, signed_in
 
 HOME = "500114001"
+SCOPE_ERRORS = ("permission.other_township", "permission.other_enterprise", "permission.staff_only")
 # Path arguments that reach each handler, and queries that make the expensive ones refuse quickly (400) once
 # the guard has let the request through: the matrix tests the guard, not the renderers.
 ARGUMENTS = {"layer": "shelters", "entity": "shelters", "measure": "hazards", "id": "1", "key": "none",
@@ -70,12 +71,13 @@ def test_each_role_may_use_exactly_the_routes_the_table_gives_it(app, seeded, ro
             answer = client.open(url, method=method, json=body)
             status = answer.status_code
             # Refused for the role: the guard's "forbidden" or a service's "permission.denied"; a township user may
-            # also be refused a record of another township ("permission.other_township"): that is scope, not role.
+            # also be refused a record of another township ("permission.other_township"), and an enterprise's
+            # account another enterprise's record or figures across enterprises: that is scope, not role.
             error = (answer.get_json(silent=True) or {}).get("error") if status == 403 else None
             refused_for_role = error in ("forbidden", "permission.denied")
             expected_refusal = not allowed(role, permission)
             if expected_refusal != refused_for_role or status == 401 or (status == 403 and not refused_for_role
-                                                                        and error != "permission.other_township"):
+                                                                        and error not in SCOPE_ERRORS):
                 wrong.append(f"{method} {url} ({permission}) -> {status}")
     assert not wrong, "\n".join(wrong)
 
