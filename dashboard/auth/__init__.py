@@ -5,9 +5,7 @@ before every other request hook.
 """
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_login import LoginManager
@@ -19,27 +17,16 @@ from dashboard.auth.guard import csrf_refused, guard, principal_of_request
 from dashboard.auth.pages import auth_pages
 from dashboard.auth.principal import SignedIn
 from services.accounts.context import install_principal_provider
+from services.accounts.keys import app_secret
 from services.accounts.signin import current_principal
 from services.db.uow import unit_of_work
 
 CSRF_COOKIE = "_csrf_token"  # the name dash-renderer reads and sends back as X-CSRFToken
-DEV_SECRET = "dev-only-change-me"
 
 
 def secret_key(settings: Settings) -> str:
     """SECRET_KEY, or a random key kept in instance/secret-key (mode 0600) so sessions survive a restart."""
-    if settings.secret_key and settings.secret_key != DEV_SECRET:
-        return settings.secret_key
-    path = Path(settings.instance_dir) / "secret-key"
-    if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    import os
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key)
-    return key
+    return app_secret(settings)
 
 
 def install_auth(server: Flask, settings: Settings) -> None:

@@ -1,0 +1,72 @@
+"""Texts of 有奖举报 (public reports, issue 14 point 6): the services' messages and the public form at /report."""
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    # the services
+    "report.description_required": ("请描述您发现的安全隐患（至少 {min} 个字）",
+                                    "describe the hazard you found (at least {min} characters)"),
+    "report.township_unknown": ("没有这个乡镇（街道），请从列表中选择", "no such township: choose one from the list"),
+    "report.phone_invalid": ("“{value}” 不是电话号码", "'{value}' is not a phone number"),
+    "report.flood_hour": ("同一网络地址每小时最多提交 {limit} 条举报，请约 {minutes} 分钟后再试",
+                          "at most {limit} reports an hour may come from one network address: please try again in "
+                          "about {minutes} min"),
+    "report.flood_day": ("同一网络地址每 24 小时最多提交 {limit} 条举报，请约 {minutes} 分钟后再试",
+                         "at most {limit} reports in 24 hours may come from one network address: please try again "
+                         "in about {minutes} min"),
+    "report.not_found": ("没有这个举报编号，请核对后再查询", "no report has this reference: check it and try again"),
+    "report.id_not_found": ("没有编号为 {id} 的举报", "no report {id}"),
+    "report.already_verified": ("举报 {reference} 已核实为“{status}”", "report {reference} is verified already: '{status_en}'"),
+    "report.enterprise_required": ("举报属实时须选择隐患所在企业",
+                                   "a true report needs the enterprise the hidden danger is at"),
+    "report.danger_for_duplicate": ("只有重复举报才关联已登记的隐患",
+                                    "only a duplicate report names a hidden danger recorded already"),
+    "report.reward_needs_true": ("举报 {reference} 核实为“{status}”，只有属实的举报才有奖励",
+                                 "report {reference} is '{status_en}': only a true report earns a reward"),
+    "report.reward_wrong_status": ("举报 {reference} 的奖励当前为“{status}”，此操作只适用于：{needed}",
+                                   "the reward of report {reference} is '{status_en}'; this step needs: {needed_en}"),
+    "report.reward_amount_required": ("请填写奖励金额（元）", "give the reward's amount in yuan"),
+    "report.reward_amount_on_proposal": ("奖励金额只在拟发放（待发放）时填写",
+                                         "the amount is given only when the reward is proposed (Reward due)"),
+    "report.reward_positive": ("奖励金额应大于 0 元", "a reward must be more than 0 yuan"),
+    "report.photo_missing": ("举报 {reference} 没有照片", "report {reference} has no photo"),
+    "report.body_too_large": ("上传内容超过 {max_mb} MB，请缩小照片后重新提交",
+                              "the upload exceeds {max_mb} MB: make the photo smaller and send the report again"),
+    "report.photo_base64": ("照片应为 base64 编码的图片", "the photo must be an image in base64"),
+    # the public form
+    "report.title": ("有奖举报", "Report a safety hazard"),
+    "report.intro": ("发现生产经营单位的安全隐患或违法违规行为，请在此举报；经核实属实的，按规定给予奖励。"
+                     "无需注册。提交后请保存举报编号，凭编号查询处理结果。",
+                     "Report a hidden danger or an unsafe practice at a business; a report found true is rewarded "
+                     "under the district's rules. No account is needed. Keep the reference you get after sending "
+                     "it: you look the outcome up with it."),
+    "report.field.description": ("隐患情况（必填）", "What you saw (required)"),
+    "report.field.description_hint": ("请写明什么问题、在哪里、什么时候看到的", "What is wrong, where, and when you saw it"),
+    "report.field.enterprise_name": ("单位名称", "Name of the business"),
+    "report.field.place": ("具体地点", "Place"),
+    "report.field.township": ("所在乡镇（街道）", "Township"),
+    "report.field.township_any": ("不清楚", "Not sure"),
+    "report.field.contact": ("联系电话（选填，用于核实和发放奖励）", "Phone (optional: to check the report and pay a reward)"),
+    "report.field.photo": ("照片（选填，JPEG、PNG 或 WebP，不超过 {max_mb} MB）",
+                           "Photo (optional: JPEG, PNG or WebP, at most {max_mb} MB)"),
+    "report.submit_button": ("提交举报", "Send the report"),
+    "report.privacy": ("本页不保存您的网络地址，只保存其加密摘要用于防止恶意重复提交；联系电话仅用于核实和发放奖励。",
+                       "Your network address is not kept, only a keyed digest of it against floods; your phone number "
+                       "is used only to check the report and pay a reward."),
+    "report.received": ("举报已收到，感谢您的监督！", "Report received: thank you!"),
+    "report.your_reference": ("您的举报编号", "Your reference"),
+    "report.keep_reference": ("请记下或截图保存此编号，凭编号查询处理结果。",
+                              "Write this reference down or take a screenshot: you look the outcome up with it."),
+    "report.lookup_title": ("查询举报处理结果", "Look up a report's outcome"),
+    "report.lookup_field": ("举报编号", "Reference"),
+    "report.lookup_button": ("查询", "Look up"),
+    "report.lookup_link": ("已举报？查询处理结果", "Reported already? Look up the outcome"),
+    "report.new_link": ("我要举报", "Make a report"),
+    "report.result.status": ("处理状态", "Status"),
+    "report.result.submitted": ("收到日期", "Received on"),
+    "report.result.verified": ("核实日期", "Verified on"),
+    "report.result.outcome": ("处理答复", "Answer"),
+    "report.result.danger": ("隐患整改情况", "Rectification of the hazard"),
+    "report.result.reward": ("奖励", "Reward"),
+    "report.result.reward_amount": ("{status}（{amount} 元）", "{status_en} ({amount} yuan)"),
+    "report.result.pending": ("举报正在核实中，请稍后再查询。", "The report is being checked: please look again later."),
+}
