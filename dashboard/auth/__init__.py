@@ -16,6 +16,7 @@ from dashboard.auth.ack import ack_pages
 from dashboard.auth.guard import csrf_refused, guard, principal_of_request
 from dashboard.auth.pages import auth_pages
 from dashboard.auth.principal import SignedIn
+from dashboard.auth.report import cap_report_body, report_pages
 from services.accounts.context import install_principal_provider
 from services.accounts.keys import app_secret
 from services.accounts.signin import current_principal
@@ -58,6 +59,8 @@ def install_auth(server: Flask, settings: Settings) -> None:
     install_principal_provider(principal_of_request)
     server.register_blueprint(auth_pages)
     server.register_blueprint(ack_pages)
+    server.register_blueprint(report_pages)
+    server.before_request(cap_report_body)  # ahead of the guard, whose CSRF check parses the form
     server.before_request(guard)
     server.register_error_handler(CSRFError, csrf_refused)
 

@@ -4,7 +4,7 @@ the reward (不适用 → 待发放 with its amount → 已发放, or back from 
 
 Every step is one conditional UPDATE (``WHERE status = '待核实'``, ``WHERE reward_status IN (...)``): of two staff
 verifying one report at once exactly one succeeds and makes the danger, the other is told it was verified meanwhile
-(409). Each step is audited; the reporter's contact is shown to staff only.
+(409). Each step is audited; the reporter's phone is shown only to those who may verify (supervision.write).
 """
 from __future__ import annotations
 
@@ -74,11 +74,11 @@ class ReportRow:
         return asdict(self)
 
 
-def _row(r: PublicReport, danger_code: str | None, danger_status: str | None) -> ReportRow:
+def _row(r: PublicReport, danger_code: str | None, danger_status: str | None, contact: bool) -> ReportRow:
     return ReportRow(
         id=r.id, reference=r.reference, submitted_at=as_utc(r.submitted_at).isoformat(), township_code=r.township_code,
         enterprise_name=r.enterprise_name, enterprise_id=r.enterprise_id, place=r.place, description=r.description,
-        contact=r.contact, has_photo=r.photo_name is not None, status=r.status, verified_by=r.verified_by,
+        contact=r.contact if contact else None, has_photo=r.photo_name is not None, status=r.status, verified_by=r.verified_by,
         verified_at=as_utc(r.verified_at).isoformat() if r.verified_at else None, outcome=r.outcome,
         danger_id=r.danger_id, danger_code=danger_code, danger_status=danger_status, reward_status=r.reward_status,
         reward_yuan=None if r.reward_yuan is None else f"{r.reward_yuan:.2f}")
@@ -113,7 +113,13 @@ def list_reports(uow: UnitOfWork, *, status: str = "pending", township_code: str
     rows = uow.session.execute(_query().where(*conditions)
                                .order_by(PublicReport.submitted_at.desc(), PublicReport.id.desc())
                                .limit(max(1, min(limit, 1000))).offset(max(0, offset))).all()
-    return total, [_row(*r) for r in rows]
+    contact = _sees_contact(uow)
+    return total, [_row(*r, contact) for r in rows]
+
+
+def _sees_contact(uow: UnitOfWork) -> bool:
+    """The reporter's phone is for those who verify reports and pay rewards, not for every reader."""
+    return uow.principal.may("supervision.write")
 
 
 def _report(uow: UnitOfWork, report_id: int, permission: str) -> PublicReport:
@@ -127,7 +133,7 @@ def _report(uow: UnitOfWork, report_id: int, permission: str) -> PublicReport:
 
 def report_detail(uow: UnitOfWork, report_id: int) -> ReportRow:
     _report(uow, report_id, "supervision.read")
-    return _row(*uow.session.execute(_query().where(PublicReport.id == report_id)).one())
+    return _row(*uow.session.execute(_query().where(PublicReport.id == report_id)).one(), _sees_contact(uow))
 
 
 def _links(uow: UnitOfWork, data: Verification) -> dict:

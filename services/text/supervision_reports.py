@@ -48,6 +48,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.field.contact": ("联系电话（选填，用于核实和发放奖励）", "Phone (optional: to check the report and pay a reward)"),
     "report.field.photo": ("照片（选填，JPEG、PNG 或 WebP，不超过 {max_mb} MB）",
                            "Photo (optional: JPEG, PNG or WebP, at most {max_mb} MB)"),
+    "report.field.photo_label": ("照片", "Photo"),
+    "report.field_reason": ("{field}：{reason}", "{field}: {reason}"),
+    "report.form_expired": ("页面已过期，请重新填写并提交", "The page has expired: please fill it in and send it again"),
     "report.submit_button": ("提交举报", "Send the report"),
     "report.privacy": ("本页不保存您的网络地址，只保存其加密摘要用于防止恶意重复提交；联系电话仅用于核实和发放奖励。",
                        "Your network address is not kept, only a keyed digest of it against floods; your phone number "

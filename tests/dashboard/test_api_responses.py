@@ -2,6 +2,7 @@
 sample database matches the OpenAPI document: the status, the media type and, for JSON, the schema."""
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 
@@ -23,7 +24,7 @@ CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "
            ("POST", "/api/v1/supervision/inspections"), ("POST", "/api/v1/supervision/penalties"),
            ("POST", "/api/v1/supervision/dangers/<id:danger_id>/rechecks"),
            ("POST", "/api/v1/supervision/enterprises/<id:enterprise_id>/risk-points"),
-           ("POST", "/api/v1/supervision/campaigns")}
+           ("POST", "/api/v1/supervision/campaigns"), ("POST", "/api/v1/supervision/reports")}
 COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
             ("POST", "/api/v1/routes/plan"), ("POST", "/api/v1/analysis/siting")}  # POST for a body, nothing stored
 
@@ -71,11 +72,16 @@ def test_each_operation_documents_only_the_statuses_it_can_give(doc):
     assert statuses("/api/v1/orders/{order_id}/status", "post") == {"200", "400", "404", "409", "415", "503"} | guarded
     assert statuses("/api/v1/openapi.json", "get") == {"200"} | guarded
     assert statuses("/healthz", "get") == {"200", "503"}
+    assert statuses("/api/v1/supervision/reports", "post") == {"201", "400", "403", "413", "415", "429", "503"}
+    assert statuses("/api/v1/supervision/reports/lookup", "get") == {"200", "400", "404", "503"}
+    public = {("/healthz", "get"), ("/api/v1/supervision/reports", "post"), ("/api/v1/supervision/reports/lookup", "get")}
     for path, item in doc["paths"].items():
         for method, operation in item.items():
             codes = set(operation["responses"])
             assert len({"200", "201"} & codes) == 1, (path, method)  # one success status
-            assert ("401" in codes) == ("403" in codes) == (path != "/healthz"), (path, method)  # the guard
+            assert (operation["security"] == []) == ((path, method) in public), (path, method)  # the PUBLIC list
+            assert ("401" in codes) == ((path, method) not in public), (path, method)  # the guard
+            assert ("403" in codes) == ((path, method) not in public or method != "get"), (path, method)
             for code, response in operation["responses"].items():
                 if code >= "400":
                     schema = response["content"][JSON]["schema"]["$ref"]
@@ -406,3 +412,28 @@ def _supervision(call: Caller, client) -> None:
                                                         "starts_on": today, "ends_on": today}).get_json()
     call("GET", f"{root}/campaigns")
     call("GET", f"{root}/campaigns/{{campaign_id}}", f"{root}/campaigns/{campaign['campaign']['id']}")
+    _public_reports(call, client, firm)
+
+
+def _public_reports(call: Caller, client, firm: int) -> None:
+    """有奖举报: a report from the public (no token) with a photo, its lookup; staff's list, record, photo,
+    verification and reward."""
+    root, today = "/api/v1/supervision/reports", shanghai_today().isoformat()
+    public = Caller(client.application.test_client(), call.doc)  # no bearer token: anyone
+    photo = base64.b64encode(_png()).decode()
+    sent = public("POST", root, json={"description": "仓库内违规存放烟花爆竹", "township_code": "500114003",
+                                      "contact": "13800000000", "photo_base64": photo}).get_json()
+    public("GET", f"{root}/lookup", sent["lookup_url"])
+    assert public("GET", f"{root}/lookup", f"{root}/lookup?reference=JB-2026-00000-00000").status_code == 404
+    assert public("POST", root, json={"description": ""}).status_code == 400
+    call.called |= public.called
+    listed = call("GET", root, f"{root}?status=pending&limit=5").get_json()
+    one = next(r for r in listed["reports"] if r["reference"] == sent["reference"])
+    call("GET", f"{root}/{{report_id}}", f"{root}/{one['id']}")
+    call("GET", f"{root}/{{report_id}}/photo", one["photo_url"])
+    call("POST", f"{root}/{{report_id}}/verification", f"{root}/{one['id']}/verification",
+         json={"status": "属实", "enterprise_id": firm, "deadline": today, "outcome": "属实，已责令整改"})
+    assert call("POST", f"{root}/{{report_id}}/verification", f"{root}/{one['id']}/verification",
+                json={"status": "重复", "outcome": "x"}).status_code == 409
+    call("POST", f"{root}/{{report_id}}/reward", f"{root}/{one['id']}/reward",
+         json={"status": "待发放", "amount_yuan": "300.00"})

@@ -294,8 +294,8 @@ def test_township_staff_list_their_townships_reports_and_verify_none(firm):
     home, away, nowhere = _submitted(settings), _submitted(settings, township_code=AWAY), \
         _submitted(settings, township_code=None)
     staff = principal_for(settings, "township", HOME)
-    total, listed = call_as(settings, staff, R.list_reports, status="all", write=False)
-    assert (total, [r.id for r in listed]) == (1, [home])
+    total, mine = call_as(settings, staff, R.list_reports, status="all", write=False)
+    assert (total, [r.id for r in mine]) == (1, [home])
     total, listed = read(settings, R.list_reports, status="pending")
     assert total == 3 and [r.id for r in listed] == [nowhere, away, home]  # newest first
     assert read(settings, R.list_reports, status="all", township_code=AWAY)[0] == 1
@@ -307,7 +307,10 @@ def test_township_staff_list_their_townships_reports_and_verify_none(firm):
     with pytest.raises(FieldError):
         read(settings, R.list_reports, status="nonsense")
     viewer = principal_for(settings, "viewer")
-    assert call_as(settings, viewer, R.list_reports, write=False)[0] == 3
+    total, seen = call_as(settings, viewer, R.list_reports, write=False)
+    assert total == 3 and {r.contact for r in seen} == {None}  # the reporter's phone: for the verifiers only
+    assert {r.contact for r in read(settings, R.list_reports)[1]} == {"13800001234"}
+    assert mine[0].contact is None
     with pytest.raises(Forbidden):
         call_as(settings, viewer, R.set_reward, home, "待发放", "10")
     assert scalar(settings, "SELECT count(*) FROM public_report WHERE status = '待核实'") == 3
