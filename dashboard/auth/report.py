@@ -66,7 +66,8 @@ def _page(lang: str, body: str, status: int = 200, switch: dict | None = None, h
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">'
             f'<title>{escape(t("report.title", lang))}</title><style>{STYLE}{EXTRA_STYLE}</style></head><body><main>'
             f'<a class="lang" href="?{escape(other)}">{escape(t("app.language", lang))}</a>'
-            f'<h1>{escape(t("app.title", lang, region=region))}</h1><p class="sub">{escape(t("report.title", lang))}</p>'
+            f'<h1>{escape(t("app.title", lang, region=region))}</h1>'
+            f'<p class="sub">{escape(t("report.title", lang))}</p>'
             f'{body}</main></body></html>')
     return html, status, {**HEADERS, **(headers or {})}
 

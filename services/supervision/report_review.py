@@ -78,7 +78,8 @@ def _row(r: PublicReport, danger_code: str | None, danger_status: str | None, co
     return ReportRow(
         id=r.id, reference=r.reference, submitted_at=as_utc(r.submitted_at).isoformat(), township_code=r.township_code,
         enterprise_name=r.enterprise_name, enterprise_id=r.enterprise_id, place=r.place, description=r.description,
-        contact=r.contact if contact else None, has_photo=r.photo_name is not None, status=r.status, verified_by=r.verified_by,
+        contact=r.contact if contact else None, has_photo=r.photo_name is not None, status=r.status,
+        verified_by=r.verified_by,
         verified_at=as_utc(r.verified_at).isoformat() if r.verified_at else None, outcome=r.outcome,
         danger_id=r.danger_id, danger_code=danger_code, danger_status=danger_status, reward_status=r.reward_status,
         reward_yuan=None if r.reward_yuan is None else f"{r.reward_yuan:.2f}")

@@ -21,13 +21,14 @@ import secrets
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import case, func, select, text
+from sqlalchemy import case, func, select
 
 from services import vocabulary
 from services.accounts.keys import keyed_hash
 from services.clock import now_utc, to_local
 from services.data.cells import CellError, phone_number
 from services.db import audit
+from services.db.locks import transaction_lock
 from services.db.uow import UnitOfWork
 from services.errors import FieldError, NotFound, TooManyAttempts
 from services.field.photos import Upload, check_photo, photo_root, write_photo_file
@@ -148,10 +149,9 @@ def _minutes_until(at: dt.datetime) -> int:
 def hold_flood_gate(uow: UnitOfWork, key: str) -> None:
     """Refuse (429, naming the limit) a sender who made the most reports allowed in the last hour or day.
 
-    Counted in the database in this transaction, after taking the sender's lock: PostgreSQL's advisory lock on the
-    key (held to the end of the transaction); SQLite's write lock is already held (BEGIN IMMEDIATE)."""
-    if uow.dialect == "postgresql":
-        uow.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(key[:15], 16)})
+    Counted in the database in this transaction, after taking the sender's lock (services/db/locks.py: on
+    PostgreSQL an advisory lock held to the end of the transaction; SQLite's write lock is held from BEGIN)."""
+    transaction_lock(uow, f"public_report:{key}")
     limits, now = uow.settings.public_reports, now_utc()
     recent_hour = PublicReport.submitted_at > now - HOUR
     day, hour, first_of_day, first_of_hour = uow.session.execute(

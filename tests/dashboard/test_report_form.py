@@ -91,6 +91,7 @@ def test_the_form_is_public_bilingual_and_made_for_a_phone(visitor):
         assert "@media (max-width:600px)" in html and "<script" not in html
         assert ("城西街道" in html) == (lang == "zh") and ("Qianjiang" in html) == (lang == "en")
     assert visitor.get("/report/lookup").status_code == 200
+    assert 'href="/report?lang=en"' in visitor.get("/login?lang=en").get_data(as_text=True)  # the way in
 
 
 def test_a_report_sent_through_the_form_shows_its_reference_and_its_outcome(visitor, settings, app):
