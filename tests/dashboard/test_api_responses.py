@@ -12,6 +12,7 @@ import pytest
 from dashboard.api.models import JSON
 from dashboard.app import create_app
 from tests.conftest import BACKENDS, _cleanup, prepared, shanghai_today, signed_in
+from tests.dashboard.report_answers import public_reports
 
 # The routes that store a new record answer 201; every other route answers 200 (an oracle kept apart from the
 # declarations: a new route must be put in one of these sets or in neither on purpose).
@@ -412,28 +413,5 @@ def _supervision(call: Caller, client) -> None:
                                                         "starts_on": today, "ends_on": today}).get_json()
     call("GET", f"{root}/campaigns")
     call("GET", f"{root}/campaigns/{{campaign_id}}", f"{root}/campaigns/{campaign['campaign']['id']}")
-    _public_reports(call, client, firm)
+    public_reports(call, Caller, firm, base64.b64encode(_png()).decode())
 
-
-def _public_reports(call: Caller, client, firm: int) -> None:
-    """有奖举报: a report from the public (no token) with a photo, its lookup; staff's list, record, photo,
-    verification and reward."""
-    root, today = "/api/v1/supervision/reports", shanghai_today().isoformat()
-    public = Caller(client.application.test_client(), call.doc)  # no bearer token: anyone
-    photo = base64.b64encode(_png()).decode()
-    sent = public("POST", root, json={"description": "仓库内违规存放烟花爆竹", "township_code": "500114003",
-                                      "contact": "13800000000", "photo_base64": photo}).get_json()
-    public("GET", f"{root}/lookup", sent["lookup_url"])
-    assert public("GET", f"{root}/lookup", f"{root}/lookup?reference=JB-2026-00000-00000").status_code == 404
-    assert public("POST", root, json={"description": ""}).status_code == 400
-    call.called |= public.called
-    listed = call("GET", root, f"{root}?status=pending&limit=5").get_json()
-    one = next(r for r in listed["reports"] if r["reference"] == sent["reference"])
-    call("GET", f"{root}/{{report_id}}", f"{root}/{one['id']}")
-    call("GET", f"{root}/{{report_id}}/photo", one["photo_url"])
-    call("POST", f"{root}/{{report_id}}/verification", f"{root}/{one['id']}/verification",
-         json={"status": "属实", "enterprise_id": firm, "deadline": today, "outcome": "属实，已责令整改"})
-    assert call("POST", f"{root}/{{report_id}}/verification", f"{root}/{one['id']}/verification",
-                json={"status": "重复", "outcome": "x"}).status_code == 409
-    call("POST", f"{root}/{{report_id}}/reward", f"{root}/{one['id']}/reward",
-         json={"status": "待发放", "amount_yuan": "300.00"})
