@@ -14,6 +14,7 @@ from pathlib import Path
 from services import vocabulary
 from config_milestones import (  # noqa: F401 — re-exported: the milestones are part of the settings
     DUTY_KEY_SECTORS, DUTY_MILESTONES, DUTY_PILOT_SECTORS, DutyMilestones, milestones_from_env)
+from config_reports import PublicReportLimits, report_limits_from_env
 
 ROOT = Path(__file__).resolve().parent
 
@@ -247,8 +248,6 @@ class AnalysisRules:
     max_period_days: int = 1830  # the longest custom period a trend or report covers (five years)
 
 
-
-
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -273,6 +272,7 @@ class Settings:
     risk_index: RiskIndexRules = field(default_factory=RiskIndexRules)
     analysis: AnalysisRules = field(default_factory=AnalysisRules)
     duty_milestones: DutyMilestones = field(default_factory=DutyMilestones)
+    public_reports: PublicReportLimits = field(default_factory=PublicReportLimits)  # 有奖举报 (config_reports.py)
     export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
@@ -410,6 +410,7 @@ def load_settings() -> Settings:
             max_period_days=max(1, int(_env("QJ_ANALYSIS_MAX_PERIOD_DAYS", "1830"))),
         ),
         duty_milestones=milestones_from_env(_env),
+        public_reports=report_limits_from_env(_env),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",
         timezone=_env("QJ_TIMEZONE", "Asia/Shanghai"),

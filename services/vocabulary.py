@@ -53,9 +53,11 @@ PENALTY_FINE = PENALTY_TYPES[2]
 # 一线责任制 "两单两卡": four cards, each 未编制 → 已编制 → 已培训 → 已应用.
 DUTY_CARDS: tuple[str, ...] = ("岗位风险清单", "岗位职责清单", "岗位操作卡", "岗位应急处置卡")
 CARD_STATUSES: tuple[str, ...] = ("未编制", "已编制", "已培训", "已应用")
-# 有奖举报: a public report is verified true or false; a true one may earn a reward.
-REPORT_STATUSES: tuple[str, ...] = ("待核实", "属实", "不属实")
-REPORT_PENDING, REPORT_TRUE, REPORT_FALSE = REPORT_STATUSES
+# 有奖举报: a public report is verified true (it becomes a hidden danger), false, or a duplicate of one already
+# known; a true one may earn a reward: 不适用 → 待发放 (amount proposed) → 已发放 (paid), or back to 不适用.
+REPORT_STATUSES: tuple[str, ...] = ("待核实", "属实", "不属实", "重复")
+REPORT_PENDING, REPORT_TRUE, REPORT_FALSE, REPORT_DUPLICATE = REPORT_STATUSES
+REPORT_VERDICTS: tuple[str, ...] = REPORT_STATUSES[1:]
 REWARD_STATUSES: tuple[str, ...] = ("不适用", "待发放", "已发放")
 REWARD_NONE, REWARD_DUE, REWARD_PAID = REWARD_STATUSES
 

@@ -27,6 +27,7 @@ from dashboard.api.roads import roads_api
 from dashboard.api.supervision import supervision_api
 from dashboard.api.supervision_rankings import rankings_api
 from dashboard.api.supervision_plans import supervision_plans_api
+from dashboard.api.supervision_reports import supervision_reports_api
 from dashboard.api.support import register_error_answers
 from services.text import both, t
 
@@ -53,6 +54,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(supervision_api)
     server.register_blueprint(rankings_api)
     server.register_blueprint(supervision_plans_api)
+    server.register_blueprint(supervision_reports_api)
 
     @server.before_request
     def _start_clock():

@@ -110,7 +110,7 @@ def photo(photo_id: int):
     """A photo's bytes, for those who may read its incident or patrol."""
     with unit() as uow:
         path, content_type = photo_file(uow, photo_id)
-    return _image(path, content_type)
+    return image_answer(path, content_type)
 
 
 @field_api.get("/api/v1/photos/<id:photo_id>/thumbnail")
@@ -119,10 +119,10 @@ def photo_thumbnail(photo_id: int):
     """A photo made small (JPEG, at most 320 px on its longer side by default), for the same readers as the photo."""
     with unit() as uow:
         path, content_type = thumbnail_file(uow, photo_id)
-    return _image(path, content_type)
+    return image_answer(path, content_type)
 
 
-def _image(path, content_type: str):
+def image_answer(path, content_type: str):
     """A stored image, kept by the reader's browser only (private), never sniffed as something else."""
     response = send_file(path, mimetype=content_type, conditional=False, max_age=0)
     response.headers["Cache-Control"] = "private, max-age=3600"

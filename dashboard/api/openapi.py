@@ -27,6 +27,7 @@ ERROR_TEXT = {
     404: "no such record (or no such choice in the path)",
     409: "the records refuse it now (no room, already done, changed meanwhile)",
     415: "a state-changing request whose body is not of the declared media type",
+    429: "too many requests from this address for now: the reason says the limit and when to try again",
     503: "the database cannot be reached or is busy, or the service is busy: try again later",
 }
 from dashboard.auth.routes import PUBLIC  # noqa: E402 — the endpoints anyone may call (no 401)

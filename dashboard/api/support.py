@@ -67,7 +67,10 @@ def _status(exc: FieldError) -> int:
 def register_error_answers(server: Flask) -> None:
     @server.errorhandler(FieldError)
     def _field_error(exc: FieldError):
-        return bad(exc.field, exc.reason, exc.reason_en, _status(exc), exc.code)
+        response, status = bad(exc.field, exc.reason, exc.reason_en, _status(exc), exc.code)
+        if status == 429 and isinstance(exc.params.get("minutes"), int):  # a flood limit says when to come back
+            response.headers["Retry-After"] = str(exc.params["minutes"] * 60)
+        return response, status
 
     @server.errorhandler(OperationalError)
     @server.errorhandler(InterfaceError)

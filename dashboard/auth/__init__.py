@@ -5,9 +5,7 @@ before every other request hook.
 """
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_login import LoginManager
@@ -18,28 +16,18 @@ from dashboard.auth.ack import ack_pages
 from dashboard.auth.guard import csrf_refused, guard, principal_of_request
 from dashboard.auth.pages import auth_pages
 from dashboard.auth.principal import SignedIn
+from dashboard.auth.report import cap_report_body, report_pages
 from services.accounts.context import install_principal_provider
+from services.accounts.keys import app_secret
 from services.accounts.signin import current_principal
 from services.db.uow import unit_of_work
 
 CSRF_COOKIE = "_csrf_token"  # the name dash-renderer reads and sends back as X-CSRFToken
-DEV_SECRET = "dev-only-change-me"
 
 
 def secret_key(settings: Settings) -> str:
     """SECRET_KEY, or a random key kept in instance/secret-key (mode 0600) so sessions survive a restart."""
-    if settings.secret_key and settings.secret_key != DEV_SECRET:
-        return settings.secret_key
-    path = Path(settings.instance_dir) / "secret-key"
-    if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    import os
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key)
-    return key
+    return app_secret(settings)
 
 
 def install_auth(server: Flask, settings: Settings) -> None:
@@ -71,6 +59,8 @@ def install_auth(server: Flask, settings: Settings) -> None:
     install_principal_provider(principal_of_request)
     server.register_blueprint(auth_pages)
     server.register_blueprint(ack_pages)
+    server.register_blueprint(report_pages)
+    server.before_request(cap_report_body)  # ahead of the guard, whose CSRF check parses the form
     server.before_request(guard)
     server.register_error_handler(CSRFError, csrf_refused)
 

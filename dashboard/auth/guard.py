@@ -18,7 +18,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from dashboard.auth.callbacks import callback_permission
-from dashboard.auth.routes import PUBLIC, ROUTE_PERMISSIONS, page_permission
+from dashboard.auth.routes import PUBLIC, PUBLIC_JSON, ROUTE_PERMISSIONS, page_permission
 from services.accounts.permissions import Principal
 from services.accounts.tokens import principal_for_token
 from services.db.uow import unit_of_work
@@ -115,7 +115,9 @@ def guard():
     permission = required_permission()
     unsafe = request.method not in SAFE_METHODS
     if permission is None:  # public: nobody needs to be looked up (the sign-in form still carries its token)
-        if unsafe:
+        if unsafe and request.endpoint in PUBLIC_JSON:
+            _check_origin()  # JSON only (the handler refuses other bodies): no session token to ask for
+        elif unsafe:
             _protect()
         _adopt(None)
         return None

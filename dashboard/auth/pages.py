@@ -60,8 +60,14 @@ def _page(lang: str, title_key: str, fields: list[tuple[str, str, str]], action:
             f'<h1>{escape(t("app.title", lang, region=region))}</h1><p class="sub">{escape(t(title_key, lang))}</p>'
             f'<form method="post" action="{action}">{hidden_inputs}{inputs}'
             f'<button type="submit">{escape(t(title_key + "_button", lang))}</button></form>{message}'
-            f'</main></body></html>')
+            f'{_report_link(lang) if action == "/login" else ""}</main></body></html>')
     return body, status, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+
+
+def _report_link(lang: str) -> str:
+    """The public's way in to 有奖举报 (dashboard/auth/report.py), which needs no account."""
+    return (f'<p class="sub" style="margin-top:18px"><a href="/report?lang={lang}">'
+            f'{escape(t("report.sign_in_link", lang))}</a></p>')
 
 
 def _autocomplete(name: str) -> str:

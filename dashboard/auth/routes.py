@@ -10,9 +10,14 @@ PUBLIC = frozenset({
     "api.healthz",                      # monitors and load balancers
     "auth_pages.login", "auth_pages.logout",
     "ack_pages.ack_link",               # a recipient's personal 叫应 link: its token is the key
+    "report_pages.report_form", "report_pages.report_lookup",  # 有奖举报: the public's form and lookup (/report)
+    "supervision_reports_api.submit", "supervision_reports_api.lookup",  # the same for a program (JSON)
     "static", "_dash_assets.static",    # vendored JS/CSS and the login page's needs: no data
     "/_favicon.ico", "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
 })
+# Public routes that take JSON only: the guard checks that a write comes from this site (Origin) but asks for no
+# session's CSRF token (a program has none; a page of another site cannot send JSON without a CORS preflight).
+PUBLIC_JSON = frozenset({"supervision_reports_api.submit"})
 
 READ, RECORDS, PLANS = "map.read", "records.read", "plan.read"
 ROUTE_PERMISSIONS: dict[str, str] = {
@@ -77,6 +82,10 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "supervision_plans_api.set_card": "supervision.write",
     "supervision_plans_api.campaign_list": "supervision.read", "supervision_plans_api.campaign": "supervision.read",
     "supervision_plans_api.create_campaign": "supervision.write",
+    # 有奖举报 (dashboard/api/supervision_reports.py): staff read them (township: its own), supervisors verify and reward
+    "supervision_reports_api.reports": "supervision.read", "supervision_reports_api.report": "supervision.read",
+    "supervision_reports_api.report_photo": "supervision.read",
+    "supervision_reports_api.verification": "supervision.write", "supervision_reports_api.reward": "supervision.write",
     # accounts
     "auth_pages.password": "account.self",
 }

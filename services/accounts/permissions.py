@@ -119,3 +119,5 @@ class Principal:
 
 
 SYSTEM = Principal(0, "system", "system", "admin", via="system")
+# Someone of the public without an account (the 有奖举报 form): a role no permission names, so any check refuses.
+PUBLIC_VISITOR = Principal(0, "public", "public", "public", via="public")

@@ -177,6 +177,12 @@ def _phone(text: str) -> str:
     return digits
 
 
+def phone_number(text: str) -> str:
+    """A phone number typed anywhere (a form as well as a cell) in the importer's one form (``_phone``, full-width
+    digits read as ASCII); CellError("phone") when it is not one."""
+    return _phone(_numeric_text(text))
+
+
 def _in_range(value, text: str, column: Column) -> None:
     if (column.minimum is not None and value < column.minimum) or (
             column.maximum is not None and value > column.maximum):

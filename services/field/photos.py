@@ -60,7 +60,7 @@ class StoredPhoto:
 
 
 @dataclass(frozen=True)
-class _Checked:
+class CheckedPhoto:
     upload: Upload
     content_type: str
     extension: str
@@ -88,29 +88,29 @@ def _column(record: str):
     return Photo.incident_id if record == "incident" else Photo.patrol_id
 
 
-def _check(limits, number: int, upload: Upload) -> _Checked:
-    """The upload decoded: its real type and size, or a PhotoError naming the photo (by number and name)."""
+def check_photo(limits, number: int, upload: Upload, field: str = "photos") -> CheckedPhoto:
+    """The upload decoded (its real type and size), or a PhotoError naming the photo by number and name as ``field``."""
     name = (upload.filename or "")[:80]
     size = len(upload.data)
     if size == 0:
-        raise PhotoError.of("photos", "photo.empty", n=number, name=name)
+        raise PhotoError.of(field, "photo.empty", n=number, name=name)
     if size > limits.max_bytes:
-        raise PhotoError.of("photos", "photo.too_large", n=number, name=name, mb=f"{size / 1048576:.1f}",
+        raise PhotoError.of(field, "photo.too_large", n=number, name=name, mb=f"{size / 1048576:.1f}",
                             max_mb=f"{limits.max_bytes / 1048576:g}")
     try:
         with Image.open(io.BytesIO(upload.data), formats=list(FORMATS)) as image:
             kind = image.format
             width, height = image.size
             if width * height > limits.max_pixels:
-                raise PhotoError.of("photos", "photo.too_many_pixels", n=number, name=name,
+                raise PhotoError.of(field, "photo.too_many_pixels", n=number, name=name,
                                     megapixels=f"{width * height / 1e6:.0f}", max=f"{limits.max_pixels / 1e6:g}")
             image.load()  # decode it all: a truncated file or a forged header fails here, not later in a browser
     except PhotoError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
-        raise PhotoError.of("photos", "photo.not_image", n=number, name=name) from None
+        raise PhotoError.of(field, "photo.not_image", n=number, name=name) from None
     content_type, extension = FORMATS[kind]
-    return _Checked(upload, content_type, extension, width, height)
+    return CheckedPhoto(upload, content_type, extension, width, height)
 
 
 def attach_photos(uow: UnitOfWork, record: str, record_id: int, uploads: list[Upload]) -> list[StoredPhoto]:
@@ -125,12 +125,12 @@ def attach_photos(uow: UnitOfWork, record: str, record_id: int, uploads: list[Up
     held = uow.session.scalar(select(func.count()).select_from(Photo).where(_column(record) == record_id)) or 0
     if held + len(uploads) > limits.max_per_record:
         raise PhotoError.of("photos", "photo.too_many", max=limits.max_per_record, held=held, sent=len(uploads))
-    checked = [_check(limits, i, upload) for i, upload in enumerate(uploads, 1)]
+    checked = [check_photo(limits, i, upload) for i, upload in enumerate(uploads, 1)]
     folder = photo_root(uow.settings) / f"{record}-{record_id}"
     rows = []
     for photo in checked:  # written only now: every photo passed
         stored = f"{record}-{record_id}/{secrets.token_hex(12)}.{photo.extension}"
-        _write(uow.session, folder.parent / stored, photo.upload.data)
+        write_photo_file(uow.session, folder.parent / stored, photo.upload.data)
         rows.append(Photo(**{_column(record).key: record_id}, stored_name=stored,
                           original_name=(photo.upload.filename or "")[:200] or None, content_type=photo.content_type,
                           size_bytes=len(photo.upload.data), width_px=photo.width_px, height_px=photo.height_px,
@@ -144,7 +144,8 @@ def attach_photos(uow: UnitOfWork, record: str, record_id: int, uploads: list[Up
     return [_stored(r, record, record_id) for r in rows]
 
 
-def _write(session: Session, path: Path, data: bytes) -> None:
+def write_photo_file(session: Session, path: Path, data: bytes) -> None:
+    """Write a checked photo's bytes to a new file; the file is removed again if ``session`` rolls back."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
     session.info.setdefault(_WRITTEN, []).append(path)  # removed again if the unit of work rolls back

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from services import vocabulary
 from services.db import Base, UTCDateTime
 from services.models.common import _one_of, utcnow
+from services.models.field import PHOTO_TYPES
 
 YUAN = Numeric(14, 2)
 
@@ -191,8 +192,9 @@ class Penalty(Base):
 class PublicReport(Base):
     """有奖举报: a report from the public (no account), verified by staff; a true one becomes a hidden danger.
 
-    ``reference`` is what the reporter keeps to look the outcome up; ``source_key`` is a keyed hash of the
-    sender's address, kept for rate limiting only.
+    ``reference`` is what the reporter keeps to look the outcome up (a random part: not guessable from another);
+    ``source_key`` is a keyed hash of the sender's address, kept for rate limiting only; ``outcome`` is the answer
+    the reporter reads. A reward (待发放, 已发放) is for a true report only and always has its amount.
     """
 
     __tablename__ = "public_report"
@@ -200,6 +202,15 @@ class PublicReport(Base):
         _one_of("status", vocabulary.REPORT_STATUSES),
         _one_of("reward_status", vocabulary.REWARD_STATUSES),
         CheckConstraint("reward_yuan IS NULL OR reward_yuan >= 0", name="reward_non_negative"),
+        CheckConstraint("photo_type IS NULL OR " + _one_of("photo_type", PHOTO_TYPES).sqltext.text,
+                        name="photo_type_allowed"),
+        CheckConstraint("(photo_name IS NULL) = (photo_type IS NULL)", name="photo_complete"),
+        CheckConstraint(f"reward_status = '{vocabulary.REWARD_NONE}' OR status = '{vocabulary.REPORT_TRUE}'",
+                        name="reward_for_true_reports"),
+        CheckConstraint(f"(reward_status = '{vocabulary.REWARD_NONE}') = (reward_yuan IS NULL)",
+                        name="reward_has_amount"),
+        CheckConstraint(f"(status = '{vocabulary.REPORT_PENDING}') = (verified_at IS NULL)",
+                        name="verified_when_verified"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -212,8 +223,9 @@ class PublicReport(Base):
     place: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(60))
-    photo_name: Mapped[str | None] = mapped_column(String(120))
-    status: Mapped[str] = mapped_column(String(4), default=vocabulary.REPORT_PENDING)
+    photo_name: Mapped[str | None] = mapped_column(String(120))  # under instance/photos/ (services/field/photos.py)
+    photo_type: Mapped[str | None] = mapped_column(String(20))   # what decoding the photo found
+    status: Mapped[str] = mapped_column(String(4), default=vocabulary.REPORT_PENDING, index=True)
     verified_by: Mapped[str | None] = mapped_column(String(80))
     verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(Text)

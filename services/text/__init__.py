@@ -29,6 +29,7 @@ from services.text import (
     supervision_page,
     supervision_rankings,
     supervision_plans,
+    supervision_reports,
     terms,
     ui,
     validation,
@@ -57,7 +58,8 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("", data_page.TEXT), ("", supervision.TEXT),
                                                ("", supervision_page.TEXT),
                                                ("", supervision_rankings.TEXT),
-                                               ("", supervision_plans.TEXT))
+                                               ("", supervision_plans.TEXT),
+                                               ("", supervision_reports.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 

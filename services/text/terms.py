@@ -73,7 +73,7 @@ _ENGLISH: dict[str, str] = {
     "岗位风险清单": "Post risk list", "岗位职责清单": "Post duty list", "岗位操作卡": "Post operating card",
     "岗位应急处置卡": "Post emergency card", "未编制": "Not drafted", "已编制": "Drafted", "已培训": "Trained",
     "已应用": "In use", "待核实": "To be verified", "属实": "Confirmed", "不属实": "Unfounded",
-    "不适用": "Not applicable", "待发放": "Reward due", "已发放": "Reward paid",
+    "重复": "Duplicate", "不适用": "Not applicable", "待发放": "Reward due", "已发放": "Reward paid",
 }
 # Vocabularies whose stored values are English codes: their Chinese labels.
 _CHINESE: dict[str, str] = {

@@ -2,6 +2,7 @@
 sample database matches the OpenAPI document: the status, the media type and, for JSON, the schema."""
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 
@@ -11,6 +12,7 @@ import pytest
 from dashboard.api.models import JSON
 from dashboard.app import create_app
 from tests.conftest import BACKENDS, _cleanup, prepared, shanghai_today, signed_in
+from tests.dashboard.report_answers import public_reports
 
 # The routes that store a new record answer 201; every other route answers 200 (an oracle kept apart from the
 # declarations: a new route must be put in one of these sets or in neither on purpose).
@@ -23,7 +25,7 @@ CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "
            ("POST", "/api/v1/supervision/inspections"), ("POST", "/api/v1/supervision/penalties"),
            ("POST", "/api/v1/supervision/dangers/<id:danger_id>/rechecks"),
            ("POST", "/api/v1/supervision/enterprises/<id:enterprise_id>/risk-points"),
-           ("POST", "/api/v1/supervision/campaigns")}
+           ("POST", "/api/v1/supervision/campaigns"), ("POST", "/api/v1/supervision/reports")}
 COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
             ("POST", "/api/v1/routes/plan"), ("POST", "/api/v1/analysis/siting")}  # POST for a body, nothing stored
 
@@ -71,11 +73,16 @@ def test_each_operation_documents_only_the_statuses_it_can_give(doc):
     assert statuses("/api/v1/orders/{order_id}/status", "post") == {"200", "400", "404", "409", "415", "503"} | guarded
     assert statuses("/api/v1/openapi.json", "get") == {"200"} | guarded
     assert statuses("/healthz", "get") == {"200", "503"}
+    assert statuses("/api/v1/supervision/reports", "post") == {"201", "400", "403", "413", "415", "429", "503"}
+    assert statuses("/api/v1/supervision/reports/lookup", "get") == {"200", "400", "404", "503"}
+    public = {("/healthz", "get"), ("/api/v1/supervision/reports", "post"), ("/api/v1/supervision/reports/lookup", "get")}
     for path, item in doc["paths"].items():
         for method, operation in item.items():
             codes = set(operation["responses"])
             assert len({"200", "201"} & codes) == 1, (path, method)  # one success status
-            assert ("401" in codes) == ("403" in codes) == (path != "/healthz"), (path, method)  # the guard
+            assert (operation["security"] == []) == ((path, method) in public), (path, method)  # the PUBLIC list
+            assert ("401" in codes) == ((path, method) not in public), (path, method)  # the guard
+            assert ("403" in codes) == ((path, method) not in public or method != "get"), (path, method)
             for code, response in operation["responses"].items():
                 if code >= "400":
                     schema = response["content"][JSON]["schema"]["$ref"]
@@ -406,3 +413,5 @@ def _supervision(call: Caller, client) -> None:
                                                         "starts_on": today, "ends_on": today}).get_json()
     call("GET", f"{root}/campaigns")
     call("GET", f"{root}/campaigns/{{campaign_id}}", f"{root}/campaigns/{campaign['campaign']['id']}")
+    public_reports(call, Caller, firm, base64.b64encode(_png()).decode())
+
