@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from dashboard.auth.principal import current_principal
 from dashboard.components import supervision_boards as boards
+from dashboard.components import supervision_reports_board as reports_board
 from dashboard.components.supervision_views import record_panel, work_lists
 from dashboard.components.widgets import dropdown
 from dashboard.state import settings
@@ -39,6 +40,7 @@ LANG, VERSION, MESSAGE, LISTS = "safe-lang", "safe-version", "safe-message", "sa
 ENTERPRISE, RECORD, DANGER = "safe-enterprise", "safe-record", "safe-danger"
 BUTTONS = ("safe-save-inspection", "safe-rectify", "safe-submit", "safe-accept", "safe-save-penalty")
 boards.register(LANG)
+reports_board.register(boards.TABS, LANG)
 
 
 def _may(permission: str) -> bool:
@@ -129,7 +131,7 @@ STEP_IDS = (DANGER, "safe-responsible", "safe-measures", "safe-funds", BUTTONS[1
             "safe-checked-on", "safe-passed", BUTTONS[3])
 
 
-TAB_VALUES = ("work", "milestones", "rankings", "campaigns")
+TAB_VALUES = ("work", "milestones", "rankings", "campaigns", "reports")
 
 
 def layout(lang: str | None = None, enterprise: str | None = None, tab: str | None = None, **_query) -> html.Div:
@@ -155,7 +157,9 @@ def layout(lang: str | None = None, enterprise: str | None = None, tab: str | No
     tabs = [dcc.Tab(label=t("safe.tab.work", lang), value="work", children=[work]),
             dcc.Tab(label=t("safe.tab.milestones", lang), value="milestones", children=[boards.milestones_panel(lang)]),
             dcc.Tab(label=t("safe.tab.rankings", lang), value="rankings", children=[boards.rankings_panel(lang)]),
-            dcc.Tab(label=t("safe.tab.campaigns", lang), value="campaigns", children=[boards.campaigns_panel(lang, write=write)])]
+            dcc.Tab(label=t("safe.tab.campaigns", lang), value="campaigns", children=[boards.campaigns_panel(lang, write=write)]),
+            dcc.Tab(label=t("safe.tab.reports", lang), value="reports",
+                    children=[reports_board.reports_panel(lang, write=write, firms=options)])]
     return html.Div([
         dcc.Store(id=LANG, data=lang), dcc.Store(id=VERSION, data=0),
         html.H2(t("safe.title", lang)), html.P(t("safe.intro", lang), className="hint"),

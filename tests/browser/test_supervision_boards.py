@@ -121,3 +121,48 @@ def test_a_campaign_made_on_the_page_shows_the_share_of_its_targets_inspected(pl
     card.wait_for()
     assert f"已检查对象：{inspected} / {targets}" in card.inner_text()
     assert "进行中" in card.inner_text()
+
+
+def test_staff_verify_a_public_report_into_a_danger_and_propose_its_reward(planner_page, served):
+    from services.accounts.permissions import PUBLIC_VISITOR
+    from services.db.uow import unit_of_work
+    from services.supervision.reports import ReportInput, submit_report
+    with unit_of_work(SETTINGS[served], write=True, principal=PUBLIC_VISITOR) as uow:
+        sent = submit_report(uow, ReportInput(description="浏览器测试：加油站夜间无人值守且灭火器缺失",
+                                              enterprise_name="某加油站"), sender="198.51.100.7")
+    firm = _scalar(served, "SELECT id FROM enterprise WHERE sector = '成品油' ORDER BY id LIMIT 1")
+    name = _scalar(served, "SELECT name FROM enterprise WHERE id = :e", e=firm)
+    open_before = _scalar(served, "SELECT open_hidden_dangers FROM enterprise WHERE id = :e", e=firm)
+    page = planner_page
+    page.goto(served + "/supervision?tab=reports")
+    page.wait_for_function("(r) => (document.querySelector('#safe-reports')?.innerText || '').includes(r)",
+                           arg=sent.reference)
+    _pick(page, "safe-report-pick", sent.reference)
+    _pick(page, "safe-report-firm", name)
+    page.click("#safe-report-verify")
+    page.wait_for_function("() => (document.querySelector('#safe-report-message')?.innerText || '').includes('已核实')")
+    report = _row(served, "SELECT status, danger_id, verified_by FROM public_report WHERE reference = :r", r=sent.reference)
+    assert report[0] == "属实" and report[2] == USER
+    assert _row(served, "SELECT source, enterprise_id FROM hidden_danger WHERE id = :d", d=report[1]) == ("群众举报", firm)
+    assert _scalar(served, "SELECT open_hidden_dangers FROM enterprise WHERE id = :e", e=firm) == open_before + 1
+    _pick(page, "safe-reward-pick", sent.reference)
+    page.fill("#safe-reward-amount", "500")
+    page.click("#safe-reward-save")
+    page.wait_for_function("() => (document.querySelector('#safe-report-message')?.innerText || '').includes('待发放')")
+    reward = _row(served, "SELECT reward_status, reward_yuan FROM public_report WHERE reference = :r", r=sent.reference)
+    assert reward[0] == "待发放" and float(reward[1]) == 500
+
+
+def _row(base: str, sql: str, **params):
+    from services.db.uow import unit_of_work
+    with unit_of_work(SETTINGS[base]) as uow:
+        return tuple(uow.session.execute(text(sql), params).one())
+
+
+def _pick(page, dropdown: str, typed: str) -> None:
+    page.locator(f"#{dropdown}").click()
+    page.locator(".dash-dropdown-content .dash-dropdown-search").fill(typed)
+    page.locator(".dash-dropdown-content").get_by_role("option").filter(has_text=typed).first.click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("([id, x]) => (document.getElementById(id)?.innerText || '').includes(x)",
+                           arg=[dropdown, typed])
