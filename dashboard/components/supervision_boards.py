@@ -21,7 +21,7 @@ from services.errors import FieldError
 from services.supervision.bulletin import bulletin, percent, ranking_table
 from services.supervision.campaigns import CampaignInput, create_campaign, list_campaigns
 from services.supervision.milestones import MILESTONES, behind, progress
-from services.text import t, term, term_options
+from services.text import CATALOGUE, t, term, term_options
 
 TABS = "safe-tabs"
 MILESTONE_BOARD, BEHIND_MILESTONE, BEHIND_SECTOR, BEHIND_LIST = (
@@ -32,6 +32,23 @@ CAMPAIGN_FIELDS = ("safe-campaign-name", "safe-campaign-sectors", "safe-campaign
                    "safe-campaign-note")
 GROUPINGS = ("sector", "township", "department")
 BEHIND_SHOWN = 200
+
+
+# A refused field as its form labels it: the services name fields by code (findings[0].deadline, danger_id).
+FIELD_LABELS = {"description": "safe.f_finding", "danger_id": "safe.f_danger", "enterprise_id": "safe.enterprise",
+                "funds_yuan": "safe.f_funds", "responsible_person": "safe.f_responsible", "report": "safe.rep.report",
+                "supervising_leader": "safe.f_leader", "amount_yuan": "safe.f_amount", "name": "safe.board.campaign_name",
+                "sectors": "safe.board.sector", "starts_on": "safe.board.starts_on", "ends_on": "safe.board.ends_on",
+                "note": "safe.board.note", "outcome": "safe.rep.outcome", "status": "safe.rep.verdict"}
+
+
+def refusal(exc: FieldError, lang: str) -> html.Span:
+    """未保存：<the field's label>：<why>, for any form of the page."""
+    name = exc.field.rsplit(".", 1)[-1]
+    key = FIELD_LABELS.get(name, f"safe.f_{name}")
+    label = t(key, lang) if key in CATALOGUE else exc.field
+    return html.Span(t("safe.refused", lang, field=label, reason=exc.reason_en if lang == "en" else exc.reason),
+                     className="error")
 
 
 def bar(share: float | None, caption: str, *, late: bool = False) -> html.Div:
@@ -250,8 +267,7 @@ def register(lang_store: str) -> None:
             try:
                 message = html.Span(create_from_form(values, lang), className="ok")
             except FieldError as exc:
-                message = html.Span(t("safe.refused", lang, field=exc.field,
-                                      reason=exc.reason_en if lang == "en" else exc.reason), className="error")
+                message = refusal(exc, lang)
         with unit_of_work(settings()) as uow:
             found = list_campaigns(uow)
         if not found:

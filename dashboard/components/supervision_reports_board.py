@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.dash_table import DataTable
 
 from dashboard.components.analysis_views import FONT
+from dashboard.components.supervision_boards import refusal
 from dashboard.components.widgets import dropdown
 from dashboard.state import settings
 from services import vocabulary
@@ -145,8 +146,7 @@ def register(tabs: str, lang_store: str) -> None:
             try:
                 message = html.Span(_write(ctx.triggered_id, dict(zip(FIELDS, values)), lang), className="ok")
             except FieldError as exc:
-                message = html.Span(t("safe.refused", lang, field=exc.field,
-                                      reason=exc.reason_en if lang == "en" else exc.reason), className="error")
+                message = refusal(exc, lang)
         try:
             with unit_of_work(settings()) as uow:
                 total, rows = list_reports(uow, status=shown if shown in FILTERS else "pending", limit=200)

@@ -263,6 +263,5 @@ def _write(*args):
             else:
                 message = _save_step(uow, button, v)
     except FieldError as exc:
-        reason = exc.reason_en if lang == "en" else exc.reason
-        return html.Span(t("safe.refused", lang, field=exc.field, reason=reason), className="error"), dash.no_update
+        return boards.refusal(exc, lang), dash.no_update
     return html.Span(message, className="ok"), (version or 0) + 1

@@ -105,7 +105,7 @@ def test_a_campaign_made_on_the_page_shows_the_share_of_its_targets_inspected(pl
     page.fill("#safe-campaign-starts", starts.isoformat())
     page.fill("#safe-campaign-ends", "2026-02-30")
     page.click("#safe-campaign-save")
-    page.wait_for_function("() => (document.querySelector('#safe-campaign-message')?.innerText || '').includes('ends_on')")
+    page.wait_for_function("() => (document.querySelector('#safe-campaign-message')?.innerText || '').includes('结束日期：日期无效')")
     assert _scalar(served, "SELECT count(*) FROM campaign WHERE name = :n", n=name) == 0  # nothing kept
     page.fill("#safe-campaign-ends", today.isoformat())
     page.click("#safe-campaign-save")
