@@ -1,8 +1,8 @@
 """有奖举报 (issue 14, point 6): a report may be a duplicate (重复); its photo's decoded type; a reward only for a
 true report and always with its amount; verified exactly when no longer 待核实; an index on the status.
 
-Revision ID: 0022_public_reports
-Revises: 0021_supervision
+Revision ID: 0023_public_reports
+Revises: 0022_enterprise_accounts
 Create Date: 2026-12-06 10:00:00
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0022_public_reports'
-down_revision = '0021_supervision'
+revision = '0023_public_reports'
+down_revision = '0022_enterprise_accounts'
 branch_labels = None
 depends_on = None
 
