@@ -1,4 +1,5 @@
-"""/api/v1 endpoints of field work: patrols of hazard points, photos of incidents and patrols, one-tap 叫应,
+"""/api/v1 endpoints of field work: patrols of hazard points, photos of incidents and patrols (and the photo files of
+hidden dangers, uploaded under /api/v1/supervision/), one-tap 叫应,
 and a township's field view (what the phone page at /m shows, for a township's own app).
 
 Photos are multipart/form-data in the field ``photos`` (repeated); the body is capped before it is parsed
@@ -56,7 +57,7 @@ def patrols(hazard_id: int):
         return {"patrols": [asdict(p) for p in patrols_of(uow, hazard_id)]}
 
 
-def _uploads() -> list[Upload]:
+def received_photos() -> list[Upload]:
     """The request's photos, within the body cap; 415 when it is not multipart, 413 when it is too large."""
     limits = app_settings().photos
     cap = limits.max_per_record * limits.max_bytes + MULTIPART_OVERHEAD_BYTES
@@ -74,11 +75,16 @@ def _uploads() -> list[Upload]:
     return [Upload(f.filename or "", f.read()) for f in files]
 
 
+def photo_answers(stored) -> list[dict]:
+    """Stored photos as the API answers them: each with the address of its file (its thumbnail: + ``/thumbnail``)."""
+    return [{**asdict(p), "url": f"/api/v1/photos/{p.id}"} for p in stored]
+
+
 def _photos_answer(record: str, record_id: int):
-    uploads = _uploads()
+    uploads = received_photos()
     with unit(write=True) as uow:
         stored = attach_photos(uow, record, record_id, uploads)
-    return {"photos": [{**asdict(p), "url": f"/api/v1/photos/{p.id}"} for p in stored]}
+    return {"photos": photo_answers(stored)}
 
 
 @field_api.post("/api/v1/incidents/<id:incident_id>/photos")
@@ -94,7 +100,7 @@ def incident_photos(incident_id: int):
     """The photos of an incident, with the address of each."""
     with unit() as uow:
         stored = photos_of(uow, "incident", incident_id)
-    return {"photos": [{**asdict(p), "url": f"/api/v1/photos/{p.id}"} for p in stored]}
+    return {"photos": photo_answers(stored)}
 
 
 @field_api.post("/api/v1/patrols/<id:patrol_id>/photos")
@@ -107,7 +113,7 @@ def patrol_photos_upload(patrol_id: int):
 @field_api.get("/api/v1/photos/<id:photo_id>")
 @responds(None, media_type="image/*", errors=(403, 404, 503))
 def photo(photo_id: int):
-    """A photo's bytes, for those who may read its incident or patrol."""
+    """A photo's bytes, for those who may read its incident, patrol or hidden danger."""
     with unit() as uow:
         path, content_type = photo_file(uow, photo_id)
     return image_answer(path, content_type)

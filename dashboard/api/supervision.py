@@ -32,7 +32,10 @@ from dashboard.api.models.supervision import (
     RiskPointRemoved,
     Submission,
 )
+from dashboard.api.field import photo_answers, received_photos
+from dashboard.api.models.field import PhotoList
 from dashboard.api.support import json_body, unit
+from services.field.photos import attach_photos, photos_of
 from services.supervision import dangers as D
 from services.supervision.cases import case_of, flagged_cases
 from services.supervision.enterprise_record import enterprise_record
@@ -78,18 +81,30 @@ def create_danger():
     req = parse(DangerCreate, json_body())
     with unit(write=True) as uow:
         row = D.record_danger(uow, D.DangerInput(**req.model_dump()))
-    return {**row.to_json(), "rechecks": []}
+    return {**row.to_json(), "rechecks": [], "photos": []}
 
 
 def _detail(uow, danger_id: int) -> dict:
-    return {**D.danger_row(uow, danger_id).to_json(), "rechecks": D.rechecks_of(uow, danger_id)}
+    return {**D.danger_row(uow, danger_id).to_json(), "rechecks": D.rechecks_of(uow, danger_id),
+            "photos": photo_answers(photos_of(uow, "danger", danger_id))}
 
 
 @supervision_api.get(f"{ROOT}/dangers/<id:danger_id>")
 @responds(DangerDetail, errors=(403, 404, 503))
 def danger(danger_id: int):
+    """A hidden danger with its acceptance checks and its photos (隐患照片, each with the address of its file)."""
     with unit() as uow:
         return _detail(uow, danger_id)
+
+
+@supervision_api.post(f"{ROOT}/dangers/<id:danger_id>/photos")
+@responds(PhotoList, 201, errors=(400, 403, 404, 413, 415, 503))
+def danger_photos_upload(danger_id: int):
+    """Attach photos to a hidden danger (隐患照片; multipart field ``photos``; JPEG, PNG or WebP, within the caps)."""
+    uploads = received_photos()  # the body capped before it is read: photos per record × bytes per photo
+    with unit(write=True) as uow:
+        stored = attach_photos(uow, "danger", danger_id, uploads)
+    return {"photos": photo_answers(stored)}
 
 
 @supervision_api.post(f"{ROOT}/dangers/<id:danger_id>/rectification")

@@ -51,8 +51,11 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     # field work (dashboard/api/field.py) and the phone page for township staff (dashboard/field/)
     "field_api.create_patrol": "hazard.patrol", "field_api.patrols": RECORDS,
     "field_api.incident_photos_upload": "incident.report", "field_api.incident_photos": RECORDS,
-    "field_api.patrol_photos_upload": "hazard.patrol", "field_api.photo": RECORDS,
-    "field_api.photo_thumbnail": RECORDS,
+    # A photo's file: its record decides who may read it (services/field/photos.py photo_file): records.read for
+    # an incident's or a patrol's, the danger's readers (supervision.read, scoped) for a hidden danger's. The guard
+    # asks for supervision.read, held by every role that holds records.read and by an enterprise's account.
+    "field_api.patrol_photos_upload": "hazard.patrol", "field_api.photo": "supervision.read",
+    "field_api.photo_thumbnail": "supervision.read",
     "field_api.ack_mine": "warning.acknowledge", "field_api.township_field": RECORDS,
     "field_page.page": RECORDS, "field_page.warnings_fragment": RECORDS,
     # 分析研判 (dashboard/api/analysis.py)
@@ -72,7 +75,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "supervision_api.flagged": "supervision.read", "supervision_api.penalties": "supervision.read",
     "supervision_api.create_penalty": "supervision.write", "supervision_api.enterprise": "supervision.read",
     "supervision_api.create_risk_point": "supervision.write", "supervision_api.delete_risk_point": "supervision.write",
-    "supervision_api.risk_level": "supervision.write",
+    "supervision_api.risk_level": "supervision.write", "supervision_api.danger_photos_upload": "danger.report",
     # 安全监管: the monthly ranking and bulletin (dashboard/api/supervision_rankings.py)
     "rankings_api.rankings": "supervision.read", "rankings_api.bulletin_document": "supervision.read",
     "rankings_api.rankings_workbook": "supervision.read",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dash import html
 from dash.dash_table import DataTable
+from flask import url_for
 
 from services.supervision.dangers import DangerRow
 from services.supervision.enterprise_record import EnterpriseRecord
@@ -53,6 +54,22 @@ def work_lists(overdue, major, submitted, cases, lang: str) -> list:
     ]
 
 
+def danger_photos(dangers: list[DangerRow], lang: str) -> list:
+    """The photos of each danger that has some (隐患照片) as small thumbnails; each opens the full photo in a new tab
+    (both routes check the reader: services/field/photos.py)."""
+    rows = []
+    for d in dangers:
+        if not d.photo_ids:
+            continue
+        links = [html.A(html.Img(src=url_for("field_api.photo_thumbnail", photo_id=p), className="duty-thumb",
+                                 alt=t("safe.danger_photo_alt", lang, code=d.code, n=n)),
+                        href=url_for("field_api.photo", photo_id=p), target="_blank", rel="noopener")
+                 for n, p in enumerate(d.photo_ids, 1)]
+        rows.append(html.Li([html.Span(t("safe.danger_photos_of", lang, code=d.code, n=len(d.photo_ids))),
+                             html.Div(links, className="duty-photos")]))
+    return [html.H4(t("safe.danger_photos", lang)), html.Ul(rows, className="safe-danger-photos")] if rows else []
+
+
 def record_panel(r: EnterpriseRecord, lang: str) -> list:
     how = t("safe.level_by_department" if r.risk_level_by_department or not r.risk_points else "safe.level_by_points",
             lang)
@@ -76,6 +93,7 @@ def record_panel(r: EnterpriseRecord, lang: str) -> list:
                                       ("score", "safe.col_score"), ("level", "safe.col_level"), ("tier", "safe.col_tier")],
                points, lang),
         html.H4(t("safe.open_dangers", lang)), danger_table("safe-record-dangers", r.open_dangers, lang),
+        *danger_photos(r.open_dangers, lang),
         html.H4(t("safe.inspections", lang)),
         _table("safe-record-inspections", [("code", "safe.col_code"), ("on", "safe.col_inspected_on"),
                                            ("by", "safe.col_inspectors"), ("n", "safe.col_findings")], inspections, lang),

@@ -1,10 +1,16 @@
-"""Photos of an incident or a patrol, taken on a phone: checked by decoding, stored under the instance folder.
+"""Photos of an incident, a patrol or a hidden danger (隐患照片), taken on a phone: checked by decoding, stored under
+the instance folder.
 
 A photo is kept only if Pillow decodes its bytes as JPEG, PNG or WebP, within the configured size and pixel caps
 (``settings.photos``), and only while the record holds fewer than the cap; names and declared types count for
 nothing. Every photo of an upload is checked before the first file is written, so a refused upload writes
 nothing; files written in a unit of work that then rolls back are removed again. A photo's thumbnail (a small
 JPEG) is made from the stored file the first time it is asked for and kept beside it.
+
+Who may attach: incidents ``incident.report``, patrols ``hazard.patrol`` (township staff: at home); a hidden danger
+``danger.report`` under its enterprise's row lock, as every change of a danger (township staff: their township's
+enterprises; an enterprise's account: its own). Who may read: ``records.read`` for incidents and patrols, a danger's
+readers (``supervision.read`` with the same scope) for its photos.
 """
 from __future__ import annotations
 
@@ -25,10 +31,12 @@ from services.db.uow import UnitOfWork
 from services.dispatch.incidents import add_event
 from services.errors import FieldError, NotFound
 from services.field.patrols import patrol_township
-from services.models import HazardPatrol, Incident, Photo
+from services.models import HazardPatrol, HiddenDanger, Incident, Photo
+from services.supervision.risk_points import lock_enterprise, require_enterprise
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
-RECORDS = ("incident", "patrol")
+COLUMNS = {"incident": "incident_id", "patrol": "patrol_id", "danger": "danger_id"}  # record -> photo's column
+RECORDS = tuple(COLUMNS)
 FOLDER = "photos"
 THUMBNAILS = "thumbnails"
 _WRITTEN = "qj_photo_files"
@@ -49,7 +57,7 @@ class Upload:
 @dataclass(frozen=True)
 class StoredPhoto:
     id: int
-    record: str          # "incident" or "patrol"
+    record: str          # "incident", "patrol" or "danger"
     record_id: int
     content_type: str
     size_bytes: int
@@ -72,6 +80,23 @@ def photo_root(settings) -> Path:
     return Path(settings.instance_dir) / FOLDER
 
 
+def _lock_record(uow: UnitOfWork, record: str, record_id: int) -> None:
+    """Lock the record photos are added to (two uploads at once count each other's photos against the cap) and
+    check that the principal may add to it."""
+    if record == "danger":
+        lock_enterprise(uow, _danger_enterprise(uow, record_id), "danger.report")  # as every change of a danger
+        return
+    township = _record_township(uow, record, record_id)
+    uow.principal.require_township("incident.report" if record == "incident" else "hazard.patrol", township)
+
+
+def _danger_enterprise(uow: UnitOfWork, danger_id: int) -> int:
+    enterprise_id = uow.session.scalar(select(HiddenDanger.enterprise_id).where(HiddenDanger.id == danger_id))
+    if enterprise_id is None:
+        raise NotFound.of("danger_id", "danger.not_found", id=danger_id)
+    return enterprise_id
+
+
 def _record_township(uow: UnitOfWork, record: str, record_id: int) -> str:
     if record == "incident":
         # Locked: two uploads to one incident at once count each other's photos against the cap.
@@ -85,7 +110,13 @@ def _record_township(uow: UnitOfWork, record: str, record_id: int) -> str:
 
 
 def _column(record: str):
-    return Photo.incident_id if record == "incident" else Photo.patrol_id
+    return getattr(Photo, COLUMNS[record])
+
+
+def _record_of(photo: Photo) -> tuple[str, int]:
+    """The record a photo belongs to (the database holds exactly one of its columns set)."""
+    return next((record, getattr(photo, column)) for record, column in COLUMNS.items()
+                if getattr(photo, column) is not None)
 
 
 def check_photo(limits, number: int, upload: Upload, field: str = "photos") -> CheckedPhoto:
@@ -114,11 +145,11 @@ def check_photo(limits, number: int, upload: Upload, field: str = "photos") -> C
 
 
 def attach_photos(uow: UnitOfWork, record: str, record_id: int, uploads: list[Upload]) -> list[StoredPhoto]:
-    """Store ``uploads`` with an incident or a patrol (township staff: of their own township); all or none."""
+    """Store ``uploads`` with an incident, a patrol or a hidden danger (township staff: of their own township; an
+    enterprise's account: its own dangers); all or none."""
     if record not in RECORDS:
         raise PhotoError.of("record", "photo.record_unknown")
-    township = _record_township(uow, record, record_id)
-    uow.principal.require_township("incident.report" if record == "incident" else "hazard.patrol", township)
+    _lock_record(uow, record, record_id)
     limits = uow.settings.photos
     if not uploads:
         raise PhotoError.of("photos", "photo.none")
@@ -171,12 +202,20 @@ def _stored(p: Photo, record: str, record_id: int) -> StoredPhoto:
 
 
 def photos_of(uow: UnitOfWork, record: str, record_id: int) -> list[StoredPhoto]:
-    """The photos of a record the caller may read (township staff: of their own township)."""
+    """The photos of a record the caller may read (township staff: of their own township; an enterprise's account:
+    its own dangers)."""
     if record not in RECORDS:
         raise PhotoError.of("record", "photo.record_unknown")
-    uow.principal.require_township("records.read", _readable_township(uow, record, record_id))
+    _require_readable(uow, record, record_id)
     rows = uow.session.scalars(select(Photo).where(_column(record) == record_id).order_by(Photo.id)).all()
     return [_stored(p, record, record_id) for p in rows]
+
+
+def _require_readable(uow: UnitOfWork, record: str, record_id: int) -> None:
+    if record == "danger":
+        require_enterprise(uow, _danger_enterprise(uow, record_id), "supervision.read")  # the danger's readers
+        return
+    uow.principal.require_township("records.read", _readable_township(uow, record, record_id))
 
 
 def _readable_township(uow: UnitOfWork, record: str, record_id: int) -> str:
@@ -189,12 +228,11 @@ def _readable_township(uow: UnitOfWork, record: str, record_id: int) -> str:
 
 
 def photo_file(uow: UnitOfWork, photo_id: int) -> tuple[Path, str]:
-    """The file and content type of a photo, for someone who may read its incident or patrol (else 403/404)."""
+    """The file and content type of a photo, for someone who may read its incident, patrol or danger (else 403/404)."""
     photo = uow.session.get(Photo, photo_id)
     if photo is None:
         raise NotFound.of("photo_id", "photo.not_found", id=photo_id)
-    record, record_id = ("incident", photo.incident_id) if photo.incident_id else ("patrol", photo.patrol_id)
-    uow.principal.require_township("records.read", _readable_township(uow, record, record_id))
+    _require_readable(uow, *_record_of(photo))
     path = photo_root(uow.settings) / photo.stored_name
     if not path.is_file():
         raise NotFound.of("photo_id", "photo.file_missing", id=photo_id)

@@ -42,14 +42,17 @@ class HazardPatrol(Base):
 
 
 class Photo(Base):
-    """A photo of one incident or one patrol, stored as a file under the instance folder (``stored_name``).
+    """A photo of one incident, one patrol or one hidden danger (隐患照片), stored as a file under the instance folder
+    (``stored_name``); exactly one of the three is set.
 
     ``content_type``, ``width_px`` and ``height_px`` are what decoding the bytes found, not what the upload claimed.
     """
 
     __tablename__ = "photo"
     __table_args__ = (
-        CheckConstraint("(incident_id IS NULL) <> (patrol_id IS NULL)", name="one_record"),
+        CheckConstraint("(CASE WHEN incident_id IS NULL THEN 0 ELSE 1 END"
+                        " + CASE WHEN patrol_id IS NULL THEN 0 ELSE 1 END"
+                        " + CASE WHEN danger_id IS NULL THEN 0 ELSE 1 END) = 1", name="one_record"),
         _one_of("content_type", PHOTO_TYPES),
         CheckConstraint("size_bytes > 0 AND width_px > 0 AND height_px > 0", name="size_positive"),
     )
@@ -57,6 +60,7 @@ class Photo(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"), index=True)
     patrol_id: Mapped[int | None] = mapped_column(ForeignKey("hazard_patrol.id", ondelete="CASCADE"), index=True)
+    danger_id: Mapped[int | None] = mapped_column(ForeignKey("hidden_danger.id", ondelete="CASCADE"), index=True)
     stored_name: Mapped[str] = mapped_column(String(120), unique=True)
     original_name: Mapped[str | None] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(20))

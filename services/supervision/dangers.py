@@ -19,7 +19,7 @@ from services.clock import local_today, now_utc
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, Forbidden, NotFound
-from services.models import Enterprise, HiddenDanger, Inspection, Recheck
+from services.models import Enterprise, HiddenDanger, Inspection, Photo, Recheck
 from services.supervision.risk_points import choices, lock_enterprise
 from services.text import t, term
 
@@ -74,6 +74,7 @@ class DangerRow:
     reported_by: str
     closed_on: str | None
     reopened_count: int
+    photo_ids: tuple[int, ...] = ()  # its photos (隐患照片: services/field/photos.py), oldest first
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -261,7 +262,18 @@ def reopen(uow: UnitOfWork, danger_id: int, *, reason: str, deadline: dt.date) -
     return danger_row(uow, danger_id)
 
 
-def _row(d: HiddenDanger, firm_name: str, township: str, today: dt.date) -> DangerRow:
+def _photo_ids(uow: UnitOfWork, danger_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """The photos of each of ``danger_ids``, oldest first (one query for a page of dangers)."""
+    photos: dict[int, list[int]] = {}
+    if danger_ids:
+        for danger_id, photo_id in uow.session.execute(select(Photo.danger_id, Photo.id)
+                                                       .where(Photo.danger_id.in_(danger_ids)).order_by(Photo.id)):
+            photos.setdefault(danger_id, []).append(photo_id)
+    return {k: tuple(v) for k, v in photos.items()}
+
+
+def _row(d: HiddenDanger, firm_name: str, township: str, today: dt.date,
+         photo_ids: tuple[int, ...] = ()) -> DangerRow:
     late = d.status in OPEN and d.deadline < today
     return DangerRow(
         id=d.id, code=d.code or "", enterprise_id=d.enterprise_id, enterprise=firm_name, township_code=township,
@@ -271,7 +283,8 @@ def _row(d: HiddenDanger, firm_name: str, township: str, today: dt.date) -> Dang
         responsible_person=d.responsible_person, measures=d.measures,
         funds_yuan=None if d.funds_yuan is None else f"{d.funds_yuan:.2f}", supervising_leader=d.supervising_leader,
         inspection_id=d.inspection_id, campaign_id=d.campaign_id, reported_by=d.reported_by,
-        closed_on=d.closed_on.isoformat() if d.closed_on else None, reopened_count=d.reopened_count)
+        closed_on=d.closed_on.isoformat() if d.closed_on else None, reopened_count=d.reopened_count,
+        photo_ids=photo_ids)
 
 
 def danger_row(uow: UnitOfWork, danger_id: int) -> DangerRow:
@@ -281,7 +294,8 @@ def danger_row(uow: UnitOfWork, danger_id: int) -> DangerRow:
     if found is None:
         raise NotFound.of("danger_id", "danger.not_found", id=danger_id)
     uow.principal.require_enterprise("supervision.read", found[0].enterprise_id, found[2])
-    return _row(found[0], found[1], found[2], local_today(uow.settings, now_utc()))
+    return _row(found[0], found[1], found[2], local_today(uow.settings, now_utc()),
+                _photo_ids(uow, [danger_id]).get(danger_id, ()))
 
 
 STATUS_FILTERS = ("open", "overdue", "major", "closed", "all") + vocabulary.DANGER_STATUSES
@@ -321,7 +335,8 @@ def list_dangers(uow: UnitOfWork, *, status: str = "open", enterprise_id: int | 
     total = uow.session.scalar(select(func.count()).select_from(query.where(*conditions).subquery()))
     rows = uow.session.execute(query.where(*conditions).order_by(HiddenDanger.deadline, HiddenDanger.id)
                                .limit(max(1, min(limit, 1000))).offset(max(0, offset))).all()
-    return total, [_row(d, name, code, today) for d, name, code in rows]
+    photos = _photo_ids(uow, [d.id for d, _, _ in rows])
+    return total, [_row(d, name, code, today, photos.get(d.id, ())) for d, name, code in rows]
 
 
 def rechecks_of(uow: UnitOfWork, danger_id: int) -> list[dict]:

@@ -112,6 +112,7 @@ TEXT.update({
     "audit.photos": ("{who} 于 {time} 为 {entity} #{ref} 添加了 {n} 张照片",
                      "{who} added {n} photos to {entity} #{ref} at {time}"),
     "audit.entity.incident": ("事件", "incident"), "audit.entity.patrol": ("巡查记录", "patrol"),
+    "audit.entity.danger": ("隐患", "hidden danger"),
 })
 
 # The leaflet draw tool's own texts (its L.drawLocal, path by path: dashboard/assets/qj_map.js sets them from

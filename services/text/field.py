@@ -12,7 +12,7 @@ TEXT: dict[str, tuple[str, str]] = {
                                    "a patrol that found nothing abnormal cannot raise the level"),
     "patrol.not_found": ("没有编号为 {id} 的巡查记录", "no patrol {id}"),
     "photo.none": ("请至少选择一张照片（字段 photos）", "send at least one photo (field photos)"),
-    "photo.record_unknown": ("照片只能附在事件或巡查记录上", "photos belong to an incident or a patrol"),
+    "photo.record_unknown": ("照片只能附在事件、巡查记录或隐患上", "photos belong to an incident, a patrol or a hidden danger"),
     "photo.empty": ("第 {n} 张照片（{name}）是空文件", "photo {n} ({name}) is empty"),
     "photo.too_large": ("第 {n} 张照片（{name}）有 {mb} MB，超过 {max_mb} MB",
                         "photo {n} ({name}) is {mb} MB, more than {max_mb} MB"),
@@ -28,6 +28,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "photo.not_found": ("没有编号为 {id} 的照片", "no photo {id}"),
     "photo.file_missing": ("照片 {id} 的文件已不在服务器上", "the file of photo {id} is missing on the server"),
     "photo.unreadable": ("照片 {id} 的文件无法读取", "the file of photo {id} cannot be read"),
+    # 隐患照片 in the enterprise record of the 安全监管 page (dashboard/components/supervision_views.py)
+    "safe.danger_photos": ("隐患照片（点击查看原图）", "Photos of the hidden dangers (click for the full size)"),
+    "safe.danger_photos_of": ("{code}（{n} 张）", "{code} ({n})"),
+    "safe.danger_photo_alt": ("隐患 {code} 的照片 {n}", "photo {n} of hidden danger {code}"),
     "warning.not_a_recipient": ("您不是预警 #{id} 的接收人", "you are not a recipient of warning #{id}"),
     # timeline and feed events
     "event.photos": ("附照片 {n} 张", "{n} photo(s) attached"),

@@ -1,8 +1,22 @@
-"""The 有奖举报 routes for tests/dashboard/test_api_responses.py: called on the sample database and checked against
-the OpenAPI document by its ``Caller`` (the public's routes without a token, staff's with one)."""
+"""安全监管 calls of tests/dashboard/test_api_responses.py kept here (that file stays within 420 lines): the 有奖举报
+routes and the photos of a hidden danger (隐患照片), called on the sample database and checked against the OpenAPI
+document by its ``Caller`` (the public's routes without a token, staff's with one)."""
 from __future__ import annotations
 
+import io
+
 from tests.conftest import shanghai_today
+
+
+def danger_photos(call, danger: int, png: bytes) -> None:
+    """隐患照片: a photo sent to a danger (multipart), then in its detail; a non-image refused."""
+    root = "/api/v1/supervision/dangers"
+    sent = call("POST", f"{root}/{{danger_id}}/photos", f"{root}/{danger}/photos",
+                data={"photos": (io.BytesIO(png), "d.png")}, content_type="multipart/form-data").get_json()
+    detail = call("GET", f"{root}/{{danger_id}}", f"{root}/{danger}").get_json()
+    assert detail["photo_ids"] == [p["id"] for p in detail["photos"]] == [sent["photos"][0]["id"]]
+    assert call("POST", f"{root}/{{danger_id}}/photos", f"{root}/{danger}/photos", data={"photos": (
+        io.BytesIO(b"not a photo"), "x.png")}, content_type="multipart/form-data").status_code == 400
 
 
 def public_reports(call, caller, firm: int, photo: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from dashboard.api.models import JSON
 from dashboard.app import create_app
 from tests.conftest import BACKENDS, _cleanup, prepared, shanghai_today, signed_in
-from tests.dashboard.report_answers import public_reports
+from tests.dashboard.report_answers import danger_photos, public_reports
 
 # The routes that store a new record answer 201; every other route answers 200 (an oracle kept apart from the
 # declarations: a new route must be put in one of these sets or in neither on purpose).
@@ -25,7 +25,8 @@ CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "
            ("POST", "/api/v1/supervision/inspections"), ("POST", "/api/v1/supervision/penalties"),
            ("POST", "/api/v1/supervision/dangers/<id:danger_id>/rechecks"),
            ("POST", "/api/v1/supervision/enterprises/<id:enterprise_id>/risk-points"),
-           ("POST", "/api/v1/supervision/campaigns"), ("POST", "/api/v1/supervision/reports")}
+           ("POST", "/api/v1/supervision/campaigns"), ("POST", "/api/v1/supervision/reports"),
+           ("POST", "/api/v1/supervision/dangers/<id:danger_id>/photos")}
 COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
             ("POST", "/api/v1/routes/plan"), ("POST", "/api/v1/analysis/siting")}  # POST for a body, nothing stored
 
@@ -379,6 +380,7 @@ def _supervision(call: Caller, client) -> None:
                                           "found_by": "安全员", "deadline": today})
     call("GET", f"{root}/dangers", f"{root}/dangers?status=open&limit=5")
     call("GET", f"{root}/dangers/{{danger_id}}", f"{root}/dangers/{danger}")
+    danger_photos(call, danger, _png())
     call("POST", f"{root}/dangers/{{danger_id}}/rectification", f"{root}/dangers/{danger}/rectification",
          json={"responsible_person": "王五", "measures": "清理通道"})
     call("POST", f"{root}/dangers/{{danger_id}}/submission", f"{root}/dangers/{danger}/submission", json={})

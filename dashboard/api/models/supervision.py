@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from dashboard.api.models import MAX_ID, RecordId, Reply, Request, Text
+from dashboard.api.models.field import PhotoAnswer
 from services import vocabulary
 
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]  # a record id in a query string (written as text)
@@ -98,6 +99,7 @@ class Danger(Reply):
     reported_by: str
     closed_on: str | None
     reopened_count: int
+    photo_ids: list[int]  # 隐患照片, oldest first: /api/v1/photos/{id} (and /thumbnail)
 
 
 class RecheckRow(Reply):
@@ -111,6 +113,7 @@ class RecheckRow(Reply):
 
 class DangerDetail(Danger):
     rechecks: list[RecheckRow]
+    photos: list[PhotoAnswer]
 
 
 class DangerList(Reply):
