@@ -40,7 +40,8 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     # its boards (dashboard/components/supervision_boards.py): 一线责任制, 月排名与通报, 专项整治
     "safe-milestones": "supervision.read", "safe-rankings": "supervision.read",
     "safe-campaign-message": "supervision.read",  # its write (a new campaign) is checked by the service
-    "safe-report-message": "supervision.read",  # 群众举报: verdicts and rewards are checked by the service
+    "safe-report-message": "supervision.read",
+    "safe-danger-photo-message": "supervision.read",  # its write (a danger's photo) is checked by the service  # 群众举报: verdicts and rewards are checked by the service
     # accounts
     "users-message": "user.manage",
 }

@@ -39,7 +39,8 @@ FIELD_LABELS = {"description": "safe.f_finding", "danger_id": "safe.f_danger", "
                 "funds_yuan": "safe.f_funds", "responsible_person": "safe.f_responsible", "report": "safe.rep.report",
                 "supervising_leader": "safe.f_leader", "amount_yuan": "safe.f_amount", "name": "safe.board.campaign_name",
                 "sectors": "safe.board.sector", "starts_on": "safe.board.starts_on", "ends_on": "safe.board.ends_on",
-                "note": "safe.board.note", "outcome": "safe.rep.outcome", "status": "safe.rep.verdict"}
+                "note": "safe.board.note", "outcome": "safe.rep.outcome", "status": "safe.rep.verdict",
+                "photos": "safe.f_photo"}
 
 
 def refusal(exc: FieldError, lang: str) -> html.Span:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from dashboard.auth.principal import current_principal
 from dashboard.components import supervision_boards as boards
+from dashboard.components import supervision_photo as photo
 from dashboard.components import supervision_reports_board as reports_board
 from dashboard.components.supervision_views import record_panel, work_lists
 from dashboard.components.widgets import dropdown
@@ -41,6 +42,7 @@ ENTERPRISE, RECORD, DANGER = "safe-enterprise", "safe-record", "safe-danger"
 BUTTONS = ("safe-save-inspection", "safe-rectify", "safe-submit", "safe-accept", "safe-save-penalty")
 boards.register(LANG)
 reports_board.register(boards.TABS, LANG)
+photo.register(DANGER, VERSION, LANG, boards.refusal)
 
 
 def _may(permission: str) -> bool:
@@ -98,6 +100,7 @@ def _steps_form(lang: str, accept: bool) -> html.Details:
         _field("safe.f_responsible", dcc.Input(id="safe-responsible", maxLength=50), lang),
         _field("safe.f_measures", dcc.Textarea(id="safe-measures", maxLength=4000), lang),
         _field("safe.f_funds", dcc.Input(id="safe-funds", inputMode="decimal", maxLength=20), lang),
+        photo.photo_field(lang),
         html.Div([html.Button(t("safe.start_rectify", lang), id=BUTTONS[1], n_clicks=0, className="button-link"),
                   html.Button(t("safe.submit", lang), id=BUTTONS[2], n_clicks=0, className="button-link")],
                  className="button-row"),
@@ -141,7 +144,7 @@ def layout(lang: str | None = None, enterprise: str | None = None, tab: str | No
         options = _enterprise_options(uow)
     write, report = _may("supervision.write"), _may("danger.report")
     forms = [_inspection_form(lang) if write else html.Div(_hidden(INSPECTION_IDS), hidden=True),
-             _steps_form(lang, accept=write) if report else html.Div(_hidden(STEP_IDS), hidden=True),
+             _steps_form(lang, accept=write) if report else html.Div(_hidden(STEP_IDS) + photo.stand_in(), hidden=True),
              _penalty_form(lang) if write else html.Div(_hidden(PENALTY_IDS), hidden=True)]
     work = html.Div([
         html.Section([html.H3(t("safe.lists", lang)), html.Div(id=LISTS)], className="safe-lists"),

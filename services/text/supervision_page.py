@@ -166,4 +166,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "safe.rep.amount": ("奖励金额（元，拟发放时填写）", "Amount in yuan (when proposing)"),
     "safe.rep.reward_button": ("保存奖励", "Save the reward"),
     "safe.rep.rewarded": ("举报 {reference} 的奖励：{status}", "Reward of report {reference}: {status}"),
+    "safe.photo_upload": ("拍照或选择隐患照片（先选择隐患）", "Take or choose a photo of the danger (choose the danger first)"),
+    "safe.photo_saved": ("已保存隐患照片 {n} 张", "{n} photo(s) of the danger saved"),
+    "safe.photo_bad": ("上传的不是照片文件", "the upload is not a photo"),
+    "safe.f_photo": ("隐患照片", "Photo"),
 }

@@ -37,6 +37,15 @@ def _prepare(base: str) -> int:
     return _one(base, "SELECT id FROM enterprise WHERE name = :n", n=NAME)
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 40, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
 def _one(base: str, sql: str, **params):
     from services.db.uow import unit_of_work
     with unit_of_work(SETTINGS[base]) as uow:
@@ -108,6 +117,13 @@ def test_an_inspection_finding_goes_overdue_on_the_map_and_is_closed_by_an_accep
         _open_enterprise(pg, served)
         assert "灭火器过期未更换" in pg.locator("#safe-lists").inner_text()  # on the overdue list
         _choose(pg, "safe-danger", "灭火器")
+        # a photo of the danger, as a phone would send it: stored with the danger, shown in the record
+        pg.locator("#safe-danger-photo input[type=file]").set_input_files(
+            files=[{"name": "现场.png", "mimeType": "image/png", "buffer": _png()}])
+        pg.wait_for_function("() => (document.querySelector('#safe-danger-photo-message')?.innerText || '')"
+                             ".includes('已保存隐患照片 1 张')")
+        assert _one(served, "SELECT count(*) FROM photo WHERE danger_id = :d", d=danger) == 1
+        pg.wait_for_selector(".safe-record img")
         pg.fill("#safe-responsible", "经营部负责人")
         pg.fill("#safe-measures", "更换全部灭火器并建立月检台账")
         pg.click("#safe-rectify")
