@@ -19,7 +19,7 @@ from services.clock import as_utc, now_utc, to_local
 from services.db import audit
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError, NotFound
-from services.field.photos import photo_root
+from services.field.photos import Upload, attach_photos, photo_root
 from services.models import HiddenDanger, PublicReport
 from services.supervision.dangers import DangerInput, clean_text, danger_row, money, record_danger
 from services.supervision.risk_points import choices
@@ -178,11 +178,21 @@ def verify_report(uow: UnitOfWork, report_id: int, data: Verification) -> Report
         uow.session.execute(update(PublicReport).where(PublicReport.id == report_id).values(
             danger_id=danger.id, enterprise_id=danger.enterprise_id, township_code=danger.township_code))
         detail.update(danger=danger.code, enterprise_id=danger.enterprise_id)
+        _copy_photo(uow, report, danger.id)
     elif "danger_id" in values:
         detail["danger"] = values["danger_id"]
     audit.record(uow.session, actor=uow.actor, action="verify", entity="public_report", entity_key=report.reference,
                  detail=detail)
     return report_detail(uow, report_id)
+
+
+def _copy_photo(uow: UnitOfWork, report: PublicReport, danger_id: int) -> None:
+    """The reporter's photo goes with the danger it became (checked again as every danger photo is)."""
+    if report.photo_name is None:
+        return
+    path = photo_root(uow.settings) / report.photo_name
+    if path.is_file():
+        attach_photos(uow, "danger", danger_id, [Upload(f"{report.reference}{path.suffix}", path.read_bytes())])
 
 
 def set_reward(uow: UnitOfWork, report_id: int, status: str, amount_yuan=None) -> ReportRow:

@@ -328,3 +328,17 @@ def test_the_database_refuses_a_reward_without_a_true_report_or_an_amount(fresh)
         with pytest.raises(IntegrityError):
             with transaction(fresh.database_url) as session:
                 session.execute(text(sql), {"i": report_id})
+
+
+def test_the_reporters_photo_goes_with_the_danger_it_became(firm):
+    import hashlib
+    settings, firm_id = firm
+    sent = image()
+    report_id = _submitted(settings, photo=Upload("p.jpg", sent))
+    row = call(settings, R.verify_report, report_id, R.Verification(
+        status="属实", enterprise_id=firm_id, deadline=shanghai_today() + dt.timedelta(days=3)), actor="planner")
+    with read_session(settings.database_url) as session:
+        photos = session.execute(text("SELECT sha256, stored_name FROM photo WHERE danger_id = :d"),
+                                 {"d": row.danger_id}).all()
+    assert [p.sha256 for p in photos] == [hashlib.sha256(sent).hexdigest()]
+    assert (photo_root(settings) / photos[0].stored_name).read_bytes() == sent
