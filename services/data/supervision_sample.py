@@ -4,7 +4,7 @@ loaded in bulk under the rules the supervision services keep.
 Why in bulk: through the services each step costs 4-10 ms (row lock, insert, audit, recount; measured on 2 cores),
 and the year holds about 24,000 steps (3,568 dangers recorded, rectified, submitted and checked, 2,234 inspections,
 3,256 risk points, 5,257 cards): two to four minutes at every first start. Loaded here in one transaction it takes
-0.5 s on SQLite and 1.5 s on PostGIS, with the same invariants:
+0.5 s on SQLite and 1.1 s on PostGIS (2 cores, quiet), with the same invariants:
 
 - every value is checked as the services check it (vocabularies; a deadline not before the day found; a 重大
   danger under a 挂牌督办 leader; money through ``money``; risk points graded again by ``grade``; every step dated
