@@ -38,6 +38,7 @@ seed: $(VENV)/.runtime
 ## make sample: regenerate data/sample/ and the road network that reaches it (both deterministic)
 sample: $(VENV)/.runtime
 	$(PY) data/generate_sample.py
+	$(PY) data/generate_supervision.py
 	$(PY) data/generate_roads.py
 
 bench: $(VENV)/.dev

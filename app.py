@@ -32,6 +32,8 @@ def setup_json(report) -> dict:
         out["catalogue"] = report.catalogue_items
     if report.sample_rows is not None:
         out["sample"] = report.sample_rows
+    if report.supervision_rows is not None:
+        out["supervision"] = report.supervision_rows
     return out
 
 

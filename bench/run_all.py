@@ -34,6 +34,7 @@ BENCHMARKS = {
     "live_view": ("live_view.py", [], ["--views", "5", "--seconds", "10"], 600),
     "import_bomb": ("import_bomb.py", [], ["--repeat", "1"], 900),
     "analysis_report": ("analysis_report.py", [], ["--repeat", "2"], 900),
+    "supervision_rankings": ("supervision_rankings.py", [], ["--repeat", "2"], 1200),
 }
 
 

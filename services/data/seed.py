@@ -25,6 +25,7 @@ from services.data.geography import (
 from services.data.imports import import_path, load_catalogue
 from services.data.region import prepare_region
 from services.data.specs import LOAD_ORDER
+from services.data.supervision_sample import load_supervision_sample, needs_supervision_sample
 from services.db import schema
 from services.db.locks import transaction_lock
 from services.db.uow import UnitOfWork, unit_of_work
@@ -42,9 +43,11 @@ class SetupReport:
     geography: GeographyCounts | None = None
     catalogue_items: int | None = None
     sample_rows: dict[str, int] | None = None  # rows read per entity file
+    supervision_rows: dict[str, int] | None = None  # the sample's supervision history, rows per table
 
     def __bool__(self) -> bool:
-        return any(v is not None for v in (self.geography, self.catalogue_items, self.sample_rows))
+        return any(v is not None for v in (self.geography, self.catalogue_items, self.sample_rows,
+                                           self.supervision_rows))
 
 
 def _count(uow: UnitOfWork, model) -> int:
@@ -72,7 +75,8 @@ def load_sample(uow: UnitOfWork, sample_dir: Path | None = None) -> dict[str, in
 
 
 def setup_database(settings: Settings, *, with_sample: bool = True) -> SetupReport:
-    """Create or upgrade the schema; load geography and catalogue if missing; the sample if empty."""
+    """Create or upgrade the schema; load geography and catalogue if missing; the sample if empty, and the
+    sample's supervision history (services/data/supervision_sample.py) once, while no supervision record exists."""
     use_region_wording(settings.region.unit)
     prepare_region(settings)  # a county of the national gazetteer: its files and road network, written once
     schema.upgrade(settings.database_url)
@@ -80,11 +84,13 @@ def setup_database(settings: Settings, *, with_sample: bool = True) -> SetupRepo
         geography = load_geography(uow) if _count(uow, Township) == 0 else None
     with _step(settings) as uow:
         catalogue = load_catalogue(uow, CATALOGUE_CSV) if _count(uow, SupplyItem) == 0 else None
-    sample = None
+    sample = supervision = None
     if with_sample and settings.sample_dir is not None:
         with _step(settings) as uow:
             sample = load_sample(uow) if _count(uow, Enterprise) == 0 else None
-    return SetupReport(geography, catalogue, sample)
+        with _step(settings) as uow:  # its own step: a database seeded before the history existed gets it too
+            supervision = load_supervision_sample(uow) if needs_supervision_sample(uow) else None
+    return SetupReport(geography, catalogue, sample, supervision)
 
 
 @contextmanager

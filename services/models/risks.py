@@ -5,6 +5,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Float,
+    Index,
     Integer,
     String,
 )
@@ -30,6 +31,7 @@ class Enterprise(PointFeature, Base):
         CheckConstraint("open_hidden_dangers >= 0", name="open_hidden_dangers_non_negative"),
         CheckConstraint("length(credit_code) = 18", name="credit_code_length"),
         _gist("enterprise"),
+        Index("ix_enterprise_is_sample", "is_sample"),  # "are sample enterprises counted": an EXISTS, not a scan
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -103,7 +103,8 @@ class Inspection(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    # indexed: "are sample records counted" (rankings, bulletins) is an EXISTS that must not scan the table
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
 
 class HiddenDanger(Base):
@@ -148,7 +149,7 @@ class HiddenDanger(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     closed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)  # the local date it was closed off
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)
-    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
 
 class Recheck(Base):
@@ -186,7 +187,7 @@ class Penalty(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
 
 class PublicReport(Base):

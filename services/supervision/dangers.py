@@ -155,12 +155,25 @@ def record_danger(uow: UnitOfWork, data: DangerInput, *, code: str | None = None
         status=vocabulary.DANGER_PENDING, reported_by=uow.actor[:80])
     uow.session.add(danger)
     uow.session.flush()
-    danger.code = code.strip() if code and code.strip() else f"YH-{data.found_on.year}-{danger.id:06d}"
+    danger.code = code.strip() if code and code.strip() else danger_code(data.found_on, danger.id)
     audit.record(uow.session, actor=uow.actor, action="create", entity="hidden_danger", entity_key=danger.code,
                  detail={"enterprise": firm.credit_code, "level": data.level, "source": data.source,
                          "deadline": data.deadline.isoformat()})
     recount(uow, data.enterprise_id)
     return danger_row(uow, danger.id)
+
+
+def danger_code(found_on: dt.date, danger_id: int) -> str:
+    """YH-2026-000123: the year it was found and its id."""
+    return f"YH-{found_on.year}-{danger_id:06d}"
+
+
+def recount_all(uow: UnitOfWork, enterprise_ids: list[int]) -> None:
+    """``recount`` for many enterprises in one UPDATE (a bulk load; the caller holds what it loads)."""
+    count = (select(func.count(HiddenDanger.id)).where(HiddenDanger.enterprise_id == Enterprise.id,
+                                                       HiddenDanger.status.in_(OPEN))
+             .correlate(Enterprise).scalar_subquery())
+    uow.session.execute(update(Enterprise).where(Enterprise.id.in_(enterprise_ids)).values(open_hidden_dangers=count))
 
 
 def recount(uow: UnitOfWork, enterprise_id: int) -> int:

@@ -102,6 +102,11 @@ def _check_date(uow: UnitOfWork, value, name: str) -> dt.date:
     return value
 
 
+def inspection_code(inspected_on: dt.date, inspection_id: int) -> str:
+    """JC-2026-000123: the year of the inspection and its id."""
+    return f"JC-{inspected_on.year}-{inspection_id:06d}"
+
+
 def record_inspection(uow: UnitOfWork, data: InspectionInput) -> InspectionRow:
     """Record an inspection and its findings as hidden dangers (supervision.write), all or nothing."""
     firm = lock_enterprise(uow, data.enterprise_id, "supervision.write")
@@ -126,7 +131,7 @@ def record_inspection(uow: UnitOfWork, data: InspectionInput) -> InspectionRow:
                             created_by=uow.actor[:80])
     uow.session.add(inspection)
     uow.session.flush()
-    inspection.code = f"JC-{on.year}-{inspection.id:06d}"
+    inspection.code = inspection_code(on, inspection.id)
     source = vocabulary.SOURCE_CAMPAIGN if data.campaign_id is not None else vocabulary.SOURCE_INSPECTION
     danger_ids = []
     for index, finding in enumerate(data.findings):

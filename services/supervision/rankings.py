@@ -48,6 +48,7 @@ GROUPINGS = ("sector", "township", "department")
 OTHER_DEPARTMENT = ""
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 CENT = Decimal("0.01")
+LAST_DAY = dt.date(9999, 12, 31)  # the upper bound of "closed off after the day" (see overdue_on)
 
 
 @dataclass(frozen=True)
@@ -169,15 +170,24 @@ def _in(column, m: Month):
 
 
 def overdue_on(day: dt.date):
-    """The condition "overdue on ``day``": found by then, not closed off by then, deadline before it."""
-    still_open = or_(HiddenDanger.closed_on > day,
-                     and_(HiddenDanger.closed_on.is_(None), HiddenDanger.status.in_(vocabulary.DANGER_OPEN_STATUSES)))
-    return and_(HiddenDanger.found_on <= day, HiddenDanger.deadline < day, still_open)
+    """The condition "overdue on ``day``": found by then, not closed off by then, deadline before it.
+
+    Written as two disjoint cases each led by ``closed_on`` — closed off after the day (a range bounded on both
+    sides), or still open (IS NULL) — so that SQLite, which keeps no statistics of ranges, reads them through the
+    index on closed_on rather than every danger found before the day (bench/supervision_rankings.py: a month's
+    ranking of 100,000 dangers 200 → 65 ms; PostgreSQL's plan is the same either way)."""
+    due = and_(HiddenDanger.found_on <= day, HiddenDanger.deadline < day)
+    closed_later = and_(HiddenDanger.closed_on > day, HiddenDanger.closed_on <= LAST_DAY, due)
+    still_open = and_(HiddenDanger.closed_on.is_(None), HiddenDanger.status.in_(vocabulary.DANGER_OPEN_STATUSES), due)
+    return or_(closed_later, still_open)
 
 
 def _keyed(by: str, record, scope: str | None):
-    """A select from ``record`` joined to what gives the group key, scoped; returns (the select, the key)."""
-    stmt = select().select_from(record).join(Enterprise, Enterprise.id == record.enterprise_id)
+    """A select from ``record`` joined to what gives the group key, scoped; returns (the select, the key). The
+    enterprise is joined only when the key or the scope needs it (every record has one: its NOT NULL foreign key)."""
+    stmt = select().select_from(record)
+    if by in ("sector", "township") or scope is not None:
+        stmt = stmt.join(Enterprise, Enterprise.id == record.enterprise_id)
     if by == "sector":
         key = Enterprise.sector
     elif by == "township":

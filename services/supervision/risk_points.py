@@ -181,11 +181,16 @@ def set_department_level(uow: UnitOfWork, enterprise_id: int, level: str | None)
 
 
 def _follow_points(uow: UnitOfWork, enterprise_id: int) -> None:
-    """The enterprise's level := the highest of its points (one UPDATE), unless the department set it or it has none."""
+    follow_points(uow, [enterprise_id])
+
+
+def follow_points(uow: UnitOfWork, enterprise_ids: list[int]) -> None:
+    """Each enterprise's level := the highest of its points (one UPDATE), unless the department set it or it has
+    none."""
     highest = (select(func.min(case(*[(RiskPoint.level == lv, rank) for lv, rank in RANK.items()])))
-               .where(RiskPoint.enterprise_id == enterprise_id).scalar_subquery())
+               .where(RiskPoint.enterprise_id == Enterprise.id).correlate(Enterprise).scalar_subquery())
     level = case(*[(highest == rank, lv) for lv, rank in RANK.items()], else_=Enterprise.risk_level)
-    uow.session.execute(update(Enterprise).where(Enterprise.id == enterprise_id,
+    uow.session.execute(update(Enterprise).where(Enterprise.id.in_(enterprise_ids),
                                                  Enterprise.risk_level_by_department.is_(False))
                         .values(risk_level=level))
 

@@ -115,7 +115,12 @@ def test_an_inspection_finding_goes_overdue_on_the_map_and_is_closed_by_an_accep
         clock.shift_for_tests(dt.timedelta(days=2))
         assert "alert" in _ringed(pg, served, firm)  # two days on, the danger is overdue: a red ring
         _open_enterprise(pg, served)
-        assert "灭火器过期未更换" in pg.locator("#safe-lists").inner_text()  # on the overdue list
+        # counted on the overdue work list (which shows the sample's longest overdue first) and, in the record, late
+        overdue = _one(served, "SELECT count(*) FROM hidden_danger WHERE status <> '已销号' AND deadline < :d",
+                       d=shanghai_today())
+        assert f"（{overdue}）" in pg.locator("#safe-lists h4").first.inner_text()
+        late = pg.locator("#safe-record-dangers tr", has_text="灭火器过期未更换").inner_text()
+        assert "\t2\t" in late  # two days overdue
         _choose(pg, "safe-danger", "灭火器")
         # a photo of the danger, as a phone would send it: stored with the danger, shown in the record
         pg.locator("#safe-danger-photo input[type=file]").set_input_files(
