@@ -41,7 +41,8 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "safe-milestones": "supervision.read", "safe-rankings": "supervision.read",
     "safe-campaign-message": "supervision.read",  # its write (a new campaign) is checked by the service
     "safe-report-message": "supervision.read",
-    "safe-danger-photo-message": "supervision.read",  # its write (a danger's photo) is checked by the service  # 群众举报: verdicts and rewards are checked by the service
+    "safe-danger-photo-message": "supervision.read",
+    "safe-enterprise": "supervision.read", "safe-report-firm": "supervision.read",  # typed enterprise searches  # its write (a danger's photo) is checked by the service  # 群众举报: verdicts and rewards are checked by the service
     # accounts
     "users-message": "user.manage",
 }

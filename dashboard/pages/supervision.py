@@ -9,11 +9,12 @@ import datetime as dt
 
 import dash
 from dash import Input, Output, State, callback, ctx, dcc, html
-from sqlalchemy import select
 
 from dashboard.auth.principal import current_principal
 from dashboard.components import supervision_boards as boards
 from dashboard.components import supervision_photo as photo
+from dashboard.components.enterprise_picker import enterprise_options
+from dashboard.components.enterprise_picker import register as searches_enterprises
 from dashboard.components import supervision_reports_board as reports_board
 from dashboard.components.supervision_views import record_panel, work_lists
 from dashboard.components.widgets import dropdown
@@ -22,7 +23,6 @@ from services import vocabulary
 from services.clock import local_today
 from services.db.uow import unit_of_work
 from services.errors import FieldError
-from services.models import Enterprise
 from services.supervision import dangers as D
 from services.supervision.cases import flagged_cases
 from services.supervision.enterprise_record import enterprise_record
@@ -43,19 +43,13 @@ BUTTONS = ("safe-save-inspection", "safe-rectify", "safe-submit", "safe-accept",
 boards.register(LANG)
 reports_board.register(boards.TABS, LANG)
 photo.register(DANGER, VERSION, LANG, boards.refusal)
+searches_enterprises(ENTERPRISE)
+searches_enterprises(reports_board.FIRM)
 
 
 def _may(permission: str) -> bool:
     principal = current_principal()
     return principal is not None and principal.may(permission)
-
-
-def _enterprise_options(uow) -> list[dict]:
-    query = select(Enterprise.id, Enterprise.name).order_by(Enterprise.name)
-    scope = uow.principal.township_filter()
-    if scope is not None:
-        query = query.where(Enterprise.township_code == scope)
-    return [{"label": name, "value": firm} for firm, name in uow.session.execute(query)]
 
 
 def _field(label_key: str, component, lang: str) -> html.Label:
@@ -141,7 +135,7 @@ def layout(lang: str | None = None, enterprise: str | None = None, tab: str | No
     lang = normalise_language(lang)
     chosen = int(enterprise) if enterprise and enterprise.isdigit() else None
     with unit_of_work(settings()) as uow:
-        options = _enterprise_options(uow)
+        options = enterprise_options(uow, chosen=chosen)
     write, report = _may("supervision.write"), _may("danger.report")
     forms = [_inspection_form(lang) if write else html.Div(_hidden(INSPECTION_IDS), hidden=True),
              _steps_form(lang, accept=write) if report else html.Div(_hidden(STEP_IDS) + photo.stand_in(), hidden=True),
