@@ -37,7 +37,8 @@ def press(client, trigger, *, users: list[str], phones: dict[str, str] | None = 
                   {"id": "users-new-phone", "property": "value", "value": new.get("phone")},
                   [{"id": {"type": "users-phone", "user": u}, "property": "value", "value": phones.get(u, "")}
                    for u in users],
-                  {"id": "users-lang", "property": "data", "value": "zh"}],
+                  {"id": "users-lang", "property": "data", "value": "zh"},
+                  {"id": "users-new-enterprise", "property": "value", "value": new.get("enterprise")}],
         "changedPropIds": [("users-add" if trigger == "users-add" else _key(trigger)) + ".n_clicks"],
     }
     response = client.post("/_dash-update-component", json=body)
@@ -79,3 +80,20 @@ def test_a_new_account_takes_a_phone_and_a_bad_one_creates_nothing(fresh, client
     assert "tw9" in message and _phones(fresh)["tw9"] == "023-79223456" and "023-79223456" in tables
     message, _ = press(client, "users-add", users=users, new={**new, "name": "tw10", "phone": "79223456"})
     assert "电话号码应为" in message and "tw10" not in _phones(fresh)
+
+
+def test_an_enterprise_account_is_made_from_its_credit_code(fresh, client):
+    from services.data.imports import import_file
+    from tests.conftest import call, csv_for
+    from tests.services.test_imports import credit_code, enterprise_row
+    call(fresh, import_file, "enterprises", csv_for("enterprises", [enterprise_row(31)]), "e.csv")
+    users = sorted(_phones(fresh))
+    message, _ = press(client, "users-add", users=users, new={"name": "firm31", "role": "enterprise"})
+    assert "企业账号须指定企业" in message and "firm31" not in _phones(fresh)
+    message, tables = press(client, "users-add", users=users,
+                            new={"name": "firm31", "role": "enterprise", "enterprise": credit_code(31)})
+    assert "firm31" in message and "企业（自查报送）" in tables
+    with read_session(fresh.database_url) as session:
+        assert session.execute(text("SELECT u.role, e.credit_code FROM user_account u JOIN enterprise e "
+                                    "ON e.id = u.enterprise_id WHERE u.username = 'firm31'")).one() == \
+            ("enterprise", credit_code(31))
