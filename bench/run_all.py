@@ -35,6 +35,7 @@ BENCHMARKS = {
     "import_bomb": ("import_bomb.py", [], ["--repeat", "1"], 900),
     "analysis_report": ("analysis_report.py", [], ["--repeat", "2"], 900),
     "supervision_rankings": ("supervision_rankings.py", [], ["--repeat", "2"], 1200),
+    "supervision_page": ("supervision_page.py", [], ["--repeat", "2"], 900),
 }
 
 

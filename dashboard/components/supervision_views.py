@@ -5,13 +5,18 @@ from dash import html
 from dash.dash_table import DataTable
 from flask import url_for
 
+from dashboard.components.analysis_views import FONT
 from services.supervision.dangers import DangerRow
 from services.supervision.enterprise_record import EnterpriseRecord
 from services.text import t, term
 
 TABLE_STYLE = {"style_table": {"overflowX": "auto"}, "style_cell": {"textAlign": "left", "whiteSpace": "normal",
-                                                                    "height": "auto", "fontSize": "14px"},
-               "style_header": {"fontWeight": "600"}, "page_size": 10}
+                                                                    "height": "auto", "fontSize": "14px",
+                                                                    "fontFamily": FONT, "minWidth": "56px"},
+               "style_header": {"fontWeight": "600"}, "page_size": 10,
+               # codes and dates on one line: YH-2026-000050, 2026-01-18
+               "style_cell_conditional": [{"if": {"column_id": c}, "whiteSpace": "nowrap"}
+                                          for c in ("code", "deadline", "found_on", "status", "level")]}
 
 
 def _table(table_id: str, columns: list[tuple[str, str]], rows: list[dict], lang: str) -> html.Div | DataTable:
