@@ -14,6 +14,7 @@ from pathlib import Path
 from services import vocabulary
 from config_milestones import (  # noqa: F401 — re-exported: the milestones are part of the settings
     DUTY_KEY_SECTORS, DUTY_MILESTONES, DUTY_PILOT_SECTORS, DutyMilestones, milestones_from_env)
+from config_monitoring import MonitoringRules, monitoring_rules_from_env
 from config_reports import PublicReportLimits, report_limits_from_env
 
 ROOT = Path(__file__).resolve().parent
@@ -273,6 +274,7 @@ class Settings:
     analysis: AnalysisRules = field(default_factory=AnalysisRules)
     duty_milestones: DutyMilestones = field(default_factory=DutyMilestones)
     public_reports: PublicReportLimits = field(default_factory=PublicReportLimits)  # 有奖举报 (config_reports.py)
+    monitoring: MonitoringRules = field(default_factory=MonitoringRules)  # 风险感知 (config_monitoring.py)
     export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
@@ -333,8 +335,10 @@ def _region(instance: Path) -> Region:
 
 def load_settings() -> Settings:
     instance = Path(_env("QJ_INSTANCE_DIR", str(ROOT / "instance")))
-    default_db = f"sqlite:///{instance / 'qianjiang.sqlite3'}"
     region = _region(instance)
+    # Each county its own file: a second county started in the same instance folder never opens the first one's.
+    db_name = "qianjiang.sqlite3" if region.adcode == DEFAULT_ADCODE else f"region-{region.adcode}.sqlite3"
+    default_db = f"sqlite:///{instance / db_name}"
     from services.text import use_region_wording
     use_region_wording(region.unit)  # 本区 / 本县 / 本市 / 本旗 in every text of this process
     network, generated = _default_road_network(instance, region.adcode)
@@ -411,6 +415,7 @@ def load_settings() -> Settings:
         ),
         duty_milestones=milestones_from_env(_env),
         public_reports=report_limits_from_env(_env),
+        monitoring=monitoring_rules_from_env(_env),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",
         timezone=_env("QJ_TIMEZONE", "Asia/Shanghai"),

@@ -115,6 +115,23 @@ VEHICLE_AVAILABLE = VEHICLE_STATUSES[0]
 STATION_KINDS: tuple[str, ...] = ("水文", "雨量", "地质灾害", "地震", "气象", "森林防火")
 STATION_STATUSES: tuple[str, ...] = ("正常", "离线")
 STATION_NORMAL, STATION_OFFLINE = STATION_STATUSES
+# 风险感知 (issue 15). What a station reads (English codes, as the API speaks them) and each kind's unit: rainfall is
+# the amount over the reading's interval, the others are instantaneous values.
+READING_KINDS: tuple[str, ...] = ("rainfall", "water_level", "displacement", "crack_width", "wind_speed", "temperature")
+READING_RAINFALL, READING_WATER_LEVEL, READING_DISPLACEMENT, READING_CRACK_WIDTH = READING_KINDS[:4]
+READING_UNITS: dict[str, str] = {"rainfall": "mm", "water_level": "m", "displacement": "mm", "crack_width": "mm",
+                                 "wind_speed": "m/s", "temperature": "°C"}
+# The critical values a rule compares with: 临界雨量 over 1 h / 3 h / 24 h, 警戒水位 and 保证水位, displacement rate
+# (mm per 24 h), crack width (mm).
+THRESHOLD_METRICS: tuple[str, ...] = ("rain_1h", "rain_3h", "rain_24h", "water_warning", "water_guarantee",
+                                      "displacement_rate", "crack_width")
+STATION_ASSIGNMENTS: tuple[str, ...] = ("explicit", "distance")
+STATION_EXPLICIT, STATION_BY_DISTANCE = STATION_ASSIGNMENTS
+# A warning proposal: 待确认 until the duty officer confirms (已确认) or rejects (已驳回) it; a red one left unanswered
+# may confirm itself (自动确认, configuration); one superseded by a higher level or by readings back below the
+# threshold is 已失效.
+PROPOSAL_STATUSES: tuple[str, ...] = ("待确认", "已确认", "已驳回", "自动确认", "已失效")
+PROPOSAL_OPEN, PROPOSAL_CONFIRMED, PROPOSAL_REJECTED, PROPOSAL_AUTO, PROPOSAL_LAPSED = PROPOSAL_STATUSES
 # 乡镇街道 kinds, every kind the national gazetteer (data/gazetteer/) has: 街道 (urban subdistrict), 镇 (town),
 # 乡 (rural township), 民族乡 (ethnic township), 苏木 and 民族苏木 (Inner Mongolia's townships), 乡级单位 (a unit
 # ranked as a township: development zone, state farm, forest farm).

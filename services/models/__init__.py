@@ -26,6 +26,7 @@ from services.models.resources import (
     Vehicle,
 )
 from services.models.risks import Enterprise, HazardPoint, MonitoringStation
+from services.models.monitoring import HazardStation, Reading, Threshold, WarningProposal
 from services.models.roads import RoadBlock
 from services.models.supervision import (
     Campaign,
@@ -40,4 +41,5 @@ from services.models.supervision import (
 )
 
 __all__ = ["AdminArea", "ApiToken", "UserAccount", "AuditLog", "ChangeCounter", 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPatrol', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'Photo', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'ShiftHandover', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow', 'Campaign', 'CampaignTarget', 'DutyCard',
-           'HiddenDanger', 'Inspection', 'Penalty', 'PublicReport', 'Recheck', 'RiskPoint']
+           'HiddenDanger', 'Inspection', 'Penalty', 'PublicReport', 'Recheck', 'RiskPoint',
+           'HazardStation', 'Reading', 'Threshold', 'WarningProposal']

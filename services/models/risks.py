@@ -1,6 +1,8 @@
 """Risks on the map: enterprises under supervision, hazard points and the stations that watch them."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -10,10 +12,10 @@ from sqlalchemy import (
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.sql import false
+from sqlalchemy.sql import false, text
 
 from services import vocabulary
-from services.db import Base
+from services.db import Base, UTCDateTime
 from services.models.common import PointFeature, _gist, _one_of
 
 
@@ -85,6 +87,7 @@ class MonitoringStation(PointFeature, Base):
         _one_of("kind", vocabulary.STATION_KINDS),
         _one_of("status", vocabulary.STATION_STATUSES),
         _gist("monitoring_station"),
+        CheckConstraint("interval_min BETWEEN 1 AND 1440", name="interval_range"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -92,3 +95,7 @@ class MonitoringStation(PointFeature, Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(4))
+    # 风险感知: the station reports every ``interval_min`` minutes; silent past interval × N (configuration) it is shown
+    # 离线. ``last_reading_at`` is the newest live reading's time (kept by the ingest, in the same transaction).
+    interval_min: Mapped[int] = mapped_column(Integer, default=60, server_default=text("60"))
+    last_reading_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,67 @@
+"""The rules of 风险感知 (issue 15) as configuration, beside config.py (which reads them from QJ_MONITORING_*
+variables; used by services/monitoring/).
+
+The default rule follows mountain-torrent practice (山洪灾害预警): a reading near or at its critical value
+(临界雨量, 警戒水位) proposes 黄, one to two times it 橙, above twice it 红. ``bands`` lists (lowest ratio, level)
+from the highest level down; a ratio under the lowest band proposes nothing.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from services import vocabulary
+
+DEFAULT_BANDS: tuple[tuple[float, str], ...] = (
+    (2.0, vocabulary.WARNING_RED),      # above 2 × the threshold
+    (1.0, vocabulary.WARNING_ORANGE),   # 1–2 ×
+    (0.9, vocabulary.WARNING_YELLOW),   # near (within 10 %) or at the threshold
+)
+
+
+@dataclass(frozen=True)
+class MonitoringRules:
+    """``bands``: ratio to the threshold → proposed level. A station is 离线 when silent for longer than
+    ``offline_intervals`` × its interval. A hazard point without an explicit station is watched by the nearest
+    station of each kind within ``assign_radius_m``. A red proposal unanswered for ``auto_confirm_red_min`` minutes
+    confirms itself (0: never, the default), recorded as 自动确认."""
+
+    bands: tuple[tuple[float, str], ...] = DEFAULT_BANDS
+    offline_intervals: int = 3
+    assign_radius_m: float = 5000.0
+    auto_confirm_red_min: int = 0
+    max_batch: int = 50_000  # readings one POST /readings may carry
+
+    def __post_init__(self):
+        ratios = [r for r, _ in self.bands]
+        if not self.bands or ratios != sorted(ratios, reverse=True) or len(set(ratios)) != len(ratios) \
+                or any(r <= 0 for r in ratios) \
+                or any(level not in vocabulary.WARNING_COLOUR_LEVELS for _, level in self.bands):
+            raise ValueError(f"monitoring bands refused: {self.bands!r} (ratios positive, descending, distinct; "
+                             f"levels among {vocabulary.WARNING_COLOUR_LEVELS})")
+        if not 1 <= self.offline_intervals <= 1000 or not 0 < self.assign_radius_m <= 100_000 \
+                or not 0 <= self.auto_confirm_red_min <= 24 * 60 or not 1 <= self.max_batch <= 1_000_000:
+            raise ValueError(f"monitoring rules refused: offline after {self.offline_intervals} intervals (1–1000), "
+                             f"radius {self.assign_radius_m} m (0–100 km), auto-confirm {self.auto_confirm_red_min} "
+                             f"min (0–1440), batch {self.max_batch} (1–1,000,000)")
+
+    def level_for(self, ratio: float) -> str | None:
+        """The level a ratio to the threshold proposes, or None below the lowest band."""
+        for lowest, level in self.bands:
+            if ratio >= lowest:
+                return level
+        return None
+
+
+def monitoring_rules_from_env(env) -> MonitoringRules:
+    """The rules from QJ_MONITORING_BANDS (JSON ``[[2.0, "红"], [1.0, "橙"], [0.9, "黄"]]``), _OFFLINE_INTERVALS,
+    _ASSIGN_RADIUS_M, _AUTO_CONFIRM_RED_MIN and _MAX_BATCH (``env(name, default)``)."""
+    raw = env("QJ_MONITORING_BANDS", "")
+    bands = tuple((float(r), str(level)) for r, level in json.loads(raw)) if raw.strip() else DEFAULT_BANDS
+    return MonitoringRules(bands, int(env("QJ_MONITORING_OFFLINE_INTERVALS", "3")),
+                           float(env("QJ_MONITORING_ASSIGN_RADIUS_M", "5000")),
+                           int(env("QJ_MONITORING_AUTO_CONFIRM_RED_MIN", "0")),
+                           int(env("QJ_MONITORING_MAX_BATCH", "50000")))
+
+
+
