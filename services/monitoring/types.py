@@ -1,0 +1,35 @@
+"""What the parts of 风险感知 hand each other: the rule's verdict on a hazard point (readings → rules → proposals)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One metric of a hazard point as the rule saw it: the observed value (a rolling rainfall sum, the latest
+    water level, a displacement rate) from one station, its threshold and their ratio. ``complete`` is False when
+    the window had missing intervals (the sum counts only the readings present)."""
+
+    metric: str
+    station_id: int
+    observed: float
+    threshold: float
+    observed_at: dt.datetime
+    complete: bool = True
+
+    @property
+    def ratio(self) -> float:
+        return self.observed / self.threshold
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The level the rule proposes for a hazard point, decided by ``decisive`` (the metric of the highest ratio);
+    ``metrics`` holds every metric that was evaluated (the evidence shown with the proposal)."""
+
+    hazard_point_id: int
+    level: str
+    decisive: MetricValue
+    metrics: tuple[MetricValue, ...] = field(default_factory=tuple)
+    drill_id: int = 0
