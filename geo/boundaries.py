@@ -7,6 +7,7 @@ are only an approximation until official polygons are imported.
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from importlib import resources
 
@@ -137,3 +138,16 @@ def map_view(geometry: BaseGeometry, margin_deg: float = 0.01) -> tuple[list[lis
     bounds = [[round(miny - margin_deg, 4), round(minx - margin_deg, 4)],
               [round(maxy + margin_deg, 4), round(maxx + margin_deg, 4)]]
     return bounds, [round((miny + maxy) / 2, 4), round((minx + maxx) / 2, 4)]
+
+
+def min_zoom(bounds: list[list[float]], fit_px: int = 480, most: int = 8) -> int:
+    """The lowest zoom a map of ``bounds`` ([[south, west], [north, east]]) offers: one level below the zoom at which
+    the whole extent fits in ``fit_px`` pixels (Web Mercator, 256-pixel tiles), at most ``most`` — so a county of
+    Qianjiang's size (0.6°) keeps 8, and one of Xinjiang's or Tibet's (several degrees) can still be seen whole."""
+    (south, west), (north, east) = bounds
+    width = max(east - west, 1e-6) / 360.0
+    lat_rad = [math.radians(max(-85.0, min(85.0, v))) for v in (south, north)]
+    merc = [math.log(math.tan(math.pi / 4 + v / 2)) for v in lat_rad]
+    height = max(merc[1] - merc[0], 1e-9) / (2 * math.pi)
+    fits = math.log2(fit_px / (256.0 * max(width, height)))
+    return max(1, min(most, math.floor(fits) - 1))

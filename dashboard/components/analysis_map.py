@@ -67,5 +67,5 @@ def analysis_map(lang: str, townships_data: dict) -> dl.Map:
     return dl.Map(id=MAP, children=[dl.LayersControl(overlays, collapsed=False, position="topright",
                                                      overlays=[o.name for o in overlays if o.checked]),
                                     dl.ScaleControl(position="bottomleft", imperial=False)],
-                  **district_frame(), zoom=9.5, zoomSnap=0.25, minZoom=8, maxZoom=16,
+                  **district_frame(), zoom=9.5, zoomSnap=0.25, maxZoom=16,
                   className="qj-map an-map")

@@ -9,6 +9,7 @@ from dashboard import ids
 from dashboard.state import settings
 from services.text import t
 from services import vocabulary
+from geo.boundaries import min_zoom
 from services.data.geography import district_view
 from services.map.basemaps import Basemap
 
@@ -23,9 +24,9 @@ EMPTY = {"type": "FeatureCollection", "features": []}
 
 
 def district_frame() -> dict:
-    """``bounds`` and ``center`` of a map showing the served county, from its boundary (any county)."""
+    """``bounds``, ``center`` and ``minZoom`` of a map showing the served county, from its boundary (any county)."""
     bounds, centre = district_view(settings().region.adcode)
-    return {"bounds": bounds, "center": centre}
+    return {"bounds": bounds, "center": centre, "minZoom": min_zoom(bounds)}
 
 
 def layer_url(layer: str, args: dict[str, str]) -> str:
@@ -130,7 +131,7 @@ def map_component(lang: str, urls: dict[str, str], extra_overlays: tuple | list 
                                                               overlays=[o.name for o in overlays if o.checked]),
                               warnings, outline, reach, blocks, incidents, *extra_layers, draw,
                               dl.ScaleControl(position="bottomleft", imperial=False)],
-        **district_frame(), zoom=10.5, zoomSnap=0.25, maxZoom=18, minZoom=8,
+        **district_frame(), zoom=10.5, zoomSnap=0.25, maxZoom=18,
         attributionControl=True, className="qj-map qj-zoom-low",
         eventHandlers={"zoomend": {"variable": "qj.onZoom"}, "moveend": {"variable": "qj.onZoom"},
                        "draw:drawstart": {"variable": "qj.onDrawing"}, "draw:drawstop": {"variable": "qj.onDrawing"}},

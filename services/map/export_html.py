@@ -21,6 +21,7 @@ import shapely
 from branca.element import Element
 from shapely.geometry import shape
 
+from geo.boundaries import min_zoom
 from services import vocabulary
 from services.clock import format_local, now_utc
 from services.data.specs import SPECS
@@ -342,8 +343,9 @@ def map_html(uow: UnitOfWork, selection, *, now: dt.datetime | None = None) -> s
 def render_html(view: MapView) -> str:
     """The HTML map of a collected view (no database needed)."""
     lang, (minlon, minlat, maxlon, maxlat) = view.lang, view.extent
+    lowest = min_zoom([[minlat, minlon], [maxlat, maxlon]], most=7)  # a large county can still be seen whole
     fmap = folium.Map(location=[(minlat + maxlat) / 2, (minlon + maxlon) / 2], tiles=None, zoom_start=10,
-                      min_zoom=7, max_zoom=18, prefer_canvas=True, control_scale=True, zoom_snap=0.25,
+                      min_zoom=lowest, max_zoom=18, prefer_canvas=True, control_scale=True, zoom_snap=0.25,
                       attribution_control=False)  # as on the live map
     fmap.default_js, fmap.default_css = [], []  # folium's CDN links (leaflet, jquery, bootstrap, …): none needed
     root = fmap.get_root()

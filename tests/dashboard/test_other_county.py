@@ -150,7 +150,7 @@ def test_maps_are_centred_on_the_county(county):
 
 
 def _map_frames(app, client) -> list[dict]:
-    """``bounds``/``center`` of every leaflet map in the 一张图 page's layout as the signed-in admin gets it."""
+    """``bounds``/``center``/``minZoom`` of every leaflet map in the 一张图 page's layout as the signed-in admin gets it."""
     import dash
     import dash_leaflet as dl
     page = next(p for p in dash.page_registry.values() if p["path"] == "/")
@@ -162,7 +162,7 @@ def _map_frames(app, client) -> list[dict]:
     while stack:
         node = stack.pop()
         if isinstance(node, dl.Map):
-            found.append({"bounds": node.bounds, "center": node.center})
+            found.append({"bounds": node.bounds, "center": node.center, "minZoom": node.minZoom})
         children = getattr(node, "children", None)
         stack.extend(children if isinstance(children, (list, tuple)) else [children] if children is not None else [])
     return found
