@@ -72,9 +72,34 @@ def classify(name: str, rules, fallback: str) -> tuple[str, str]:
     return fallback, name
 
 
-def pinyin(text: str) -> str:
+# Characters read one way in place names where pypinyin's general reading differs (丰都 Fengdu, not Fengdou; 长寿
+# Changshou, 长宁 Changning; 南乐 Nanle; 曾都 Zengdu), and the names read otherwise still (长子 Zhangzi, 乐清 Yueqing,
+# 乐亭 Laoting, 六合 Luhe, 六安 Lu'an, 莘庄 Xinzhuang; 单县 is Shanxian, 莘县 Shenxian): the readings of the national place-name
+# romanisation (GB/T 17693.1), which GeoNames follows.
+PLACE_READINGS = {"都": "du", "长": "chang", "乐": "le", "曾": "zeng", "单": "shan", "莘": "shen"}
+PLACE_NAMES = {"长子": ("zhang", "zi"), "乐清": ("yue", "qing"), "乐亭": ("lao", "ting"), "六合": ("lu", "he"),
+               "六安": ("lu", "an"), "莘庄": ("xin", "zhuang"), "番禺": ("pan", "yu"),
+               "铅山": ("yan", "shan"), "尉犁": ("yu", "li"), "洪洞": ("hong", "tong"), "蚌埠": ("beng", "bu")}
+
+
+def place_syllables(text: str) -> list[str]:
+    """The pinyin syllables of a place name, one per Chinese character (other characters are dropped)."""
     from pypinyin import lazy_pinyin
-    syllables = [s.replace("v", "u") for s in lazy_pinyin(text, errors="ignore")]
+    chars = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    name = "".join(chars)
+    syllables = list(lazy_pinyin(name))
+    if len(syllables) != len(chars):  # a character without a reading: keep pypinyin's answer as it is
+        return [s for s in lazy_pinyin(text, errors="ignore")]
+    fixed = [False] * len(chars)
+    for phrase, reading in PLACE_NAMES.items():
+        for start in (m.start() for m in re.finditer(phrase, name)):
+            syllables[start:start + len(phrase)] = reading
+            fixed[start:start + len(phrase)] = [True] * len(phrase)
+    return [PLACE_READINGS.get(c, syl) if not done else syl for c, syl, done in zip(chars, syllables, fixed)]
+
+
+def pinyin(text: str) -> str:
+    syllables = [s.replace("v", "u") for s in place_syllables(text)]
     # An apostrophe before a syllable that starts with a vowel (Lin'e), as pinyin is written.
     joined = "".join(("'" + s if k and s[:1] in "aoe" else s) for k, s in enumerate(syllables))
     return joined[:1].upper() + joined[1:]

@@ -87,3 +87,14 @@ def test_every_township_kind_is_stored_on_both_back_ends(fresh):
     with pytest.raises(IntegrityError):  # the CHECK constraint (migration 0020) still refuses anything else
         with unit_of_work(fresh, write=True, actor="test") as uow:
             uow.session.execute(update(Township).where(Township.code == "999999000").values(kind="X"))
+
+
+def test_place_names_are_read_as_places_not_as_words():
+    """Polyphones in place names take the place-name reading (丰都 Fengdu, 长寿 Changshou), except the names read
+    otherwise (长子 Zhangzi, 乐清 Yueqing); a word reading (Fengdou, Zhangshou) would name no place in GeoNames."""
+    expected = {"500230": "Fengdu", "500115": "Changshou", "140428": "Zhangzi", "330382": "Yueqing",
+                "371722": "Shan", "510117": "Pidu", "320116": "Luhe", "500114": "Qianjiang"}
+    assert {code: gazetteer.county(code).pinyin for code in expected} == expected
+    towns = [t for county in ("500230", "500115", "510117") for t in gazetteer.townships(county)]
+    assert not [(t.name, t.pinyin) for t in towns if "都" in t.name and "dou" in t.pinyin.lower()]
+    assert not [(t.name, t.pinyin) for t in towns if t.name.startswith("长") and t.pinyin.startswith("Zhang")]
