@@ -595,6 +595,12 @@ def vehicles(w: World, depot_rows: list[dict], team_rows: list[dict]) -> list[di
     return rows
 
 
+# How often each kind of station reports (minutes), as automatic stations commonly do: rain gauges and hydrological
+# stations every 5 minutes in the flood season, weather stations every 5, geological-hazard monitors (GNSS, crack
+# meters) every 10, fire-watch points every 10 and seismic stations every minute (their summaries).
+STATION_INTERVAL_MIN = {"雨量": "5", "水文": "5", "气象": "5", "地质灾害": "10", "森林防火": "10", "地震": "1"}
+
+
 def stations(w: World, hazard_rows: list[dict]) -> list[dict]:
     rural = [i for i, t in enumerate(w.towns) if t["kind"] != "街道"]
     geo = [h for h in hazard_rows if h["hazard_type"] in ("滑坡", "崩塌", "泥石流")]
@@ -634,7 +640,8 @@ def stations(w: World, hazard_rows: list[dict]) -> list[dict]:
     for k, (kind, name, lon, lat, ti, village) in enumerate(items):
         name = w.unique(lambda: name if name not in w.used else name[:-1] + f"{w.rng.integers(2, 10)}号站")
         rows.append({"code": f"QJ-ST-{k + 1:03d}", "name": name, "kind": kind,
-                     "status": "离线" if k in offline else "正常", **town_row(w, lon, lat, ti, village)})
+                     "status": "离线" if k in offline else "正常", "interval_min": STATION_INTERVAL_MIN[kind],
+                     **town_row(w, lon, lat, ti, village)})
     return rows
 
 

@@ -319,6 +319,8 @@ def _write(session: Session, spec: EntitySpec, records: list[dict], ctx: Validat
         if spec.has_location:
             values["geom"] = Point(rec["lon"], rec["lat"])
         values["is_sample"] = is_sample
+        if spec.key == "stations" and values.get("interval_min") is None:
+            values.pop("interval_min", None)  # an empty interval keeps the stored one (the column's default: 60)
         obj = existing.get(rec[spec.id_field])
         if obj is None:
             session.add(model(**values))

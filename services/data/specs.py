@@ -223,6 +223,9 @@ STATIONS = EntitySpec(
         Column("名称", "name", header_en="Name"),
         Column("站点类型", "kind", "choice", choices=vocabulary.STATION_KINDS, header_en="Kind"),
         Column("状态", "status", "choice", choices=vocabulary.STATION_STATUSES, header_en="Status"),
+        # 风险感知: how often the station reports (minutes); empty keeps the stored value (60 for a new station).
+        Column("上报间隔(分钟)", "interval_min", "int", required=False, minimum=1, maximum=1440,
+               header_en="Reporting interval (min)"),
         *_location(),
     ),
     id_field="code",
@@ -276,7 +279,7 @@ HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "vehicles": {"plate": ("车牌", "车牌号码", "号牌号码"), "kind": ("类型",), "driver_phone": ("司机电话", *_PHONES),
                  "driver_name": ("司机", "驾驶人")},
     "stations": {"code": ("编号", "测站编码"), "name": ("站点名称", "测站名称"), "kind": ("类型", "站类"),
-                 **_LOCATION_NAMES},
+                 "interval_min": ("上报间隔", "采集间隔", "上报周期(分钟)", "采集间隔(分钟)"), **_LOCATION_NAMES},
     "danger_ledger": {
         "credit_code": ("信用代码", "社会信用代码", "统一代码", "企业信用代码"), "code": ("编号", "隐患序号编号"),
         "found_on": ("检查日期", "排查日期", "发现时间"), "found_by": ("检查人", "排查人", "发现人员"),
