@@ -276,6 +276,9 @@ class Settings:
     public_reports: PublicReportLimits = field(default_factory=PublicReportLimits)  # 有奖举报 (config_reports.py)
     monitoring: MonitoringRules = field(default_factory=MonitoringRules)  # 风险感知 (config_monitoring.py)
     export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
+    # 演练: the name of the drill this process serves (python app.py drill): its database is a copy of the live one,
+    # every page says 演练 and its CAP messages are exercises. Empty: the live system.
+    drill: str = ""
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
     server_threads: int = 16         # waitress worker threads of `make run`
@@ -417,6 +420,7 @@ def load_settings() -> Settings:
         public_reports=report_limits_from_env(_env),
         monitoring=monitoring_rules_from_env(_env),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
+        drill=_env("QJ_DRILL", "").strip(),
         debug=_env("QJ_DEBUG", "0") == "1",
         timezone=_env("QJ_TIMEZONE", "Asia/Shanghai"),
         server_threads=int(_env("QJ_SERVER_THREADS", "16")),

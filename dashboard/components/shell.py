@@ -36,8 +36,10 @@ def header(settings: Settings, pathname: str | None, lang: str, sample: bool) ->
         return items
 
     region = settings.region.name_zh if lang == "zh" else settings.region.name_en
-    badge = [html.Span(t("app.sample", lang), className="sample-badge", title=t("app.sample_hint", lang))] \
-        if sample else []
+    badge = [html.Span(t("app.drill", lang, name=settings.drill), className="drill-badge",
+                       title=t("app.drill_hint", lang))] if settings.drill else []
+    if sample:
+        badge.append(html.Span(t("app.sample", lang), className="sample-badge", title=t("app.sample_hint", lang)))
     if settings.road_network_synthetic:  # a county without a network of its own runs on a generated one
         badge.append(html.Span(t("app.synthetic_roads", lang), className="sample-badge",
                                title=t("app.synthetic_roads_hint", lang)))

@@ -55,7 +55,7 @@ def warning_to_cap(uow: UnitOfWork, warning_id: int) -> str:
     ET.register_namespace("", NS)
     alert = ET.Element(f"{{{NS}}}alert")
     for tag, value in (("identifier", f"{settings.region.adcode}-warning-{w['id']}"), ("sender", w["issued_by"]),
-                       ("sent", _cap_time(w["issued_at"], settings)), ("status", "Actual"), ("msgType", "Alert"),
+                       ("sent", _cap_time(w["issued_at"], settings)), ("status", "Exercise" if settings.drill else "Actual"), ("msgType", "Alert"),
                        ("scope", "Public")):
         ET.SubElement(alert, f"{{{NS}}}{tag}").text = value
     info = ET.SubElement(alert, f"{{{NS}}}info")

@@ -8,6 +8,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.sample_hint": ("企业、隐患点、避难场所、储备库与队伍为合成示例数据，不代表真实单位或地点",
                         "Enterprises, hazards, shelters, depots and teams are synthetic sample data, not real"),
     "app.synthetic_roads": ("示例路网", "Synthetic roads"),
+    "app.drill": ("演练 · {name}", "Drill · {name}"),
+    "app.drill_hint": ("这是演练：数据为演练开始时实况的副本，此处的预警、转移与处置不影响实况记录",
+                       "This is a drill: the data are a copy of the live records taken when it began; warnings, "
+                       "moves and actions here do not touch the live records"),
     "app.synthetic_roads_hint": ("本{region_unit}尚无道路数据：已按乡镇驻地生成示例路网（合成数据，非真实道路），"
                                  "行程时间仅供演示；请导入真实路网（python app.py import-roads）替换",
                                  "This {region_unit_en} has no road data: a synthetic network was generated between the "

@@ -242,3 +242,18 @@ def test_a_recipients_role_reads_in_the_readers_language():
     assert role_text("监测员（马家湾滑坡）", "zh") == "监测员（马家湾滑坡）"
     assert role_text("责任人", "en") != "责任人" and role_text("责任人", "zh") == "责任人"
     assert role_text("乡长", "en") == "乡长" and role_text(None, "en") == ""  # typed by a person: as typed
+
+
+def test_a_drill_marks_its_cap_messages_as_exercises(hazard):
+    """A drill's server (QJ_DRILL) writes <status>Exercise</status>, so no receiving system takes it for real."""
+    import dataclasses
+    import xml.etree.ElementTree as ET
+
+    from services.dispatch.cap import warning_to_cap
+    warning = call(hazard, issue_warning, request(), actor="区应急局")
+    status = "{urn:oasis:names:tc:emergency:cap:1.2}status"
+    assert ET.fromstring(call(hazard, warning_to_cap, warning, write=False).split("?>", 1)[1]).findtext(status) \
+        == "Actual"
+    drill = dataclasses.replace(hazard, drill="storm")
+    assert ET.fromstring(call(drill, warning_to_cap, warning, write=False).split("?>", 1)[1]).findtext(status) \
+        == "Exercise"

@@ -1,0 +1,32 @@
+"""A drill's server says 演练 on every page (the header's badge, in both languages); the live system does not."""
+from __future__ import annotations
+
+import dataclasses
+
+from dashboard.app import create_app
+from dashboard.components.shell import header
+
+
+def _texts(node) -> list[tuple[str, str]]:
+    found, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+            continue
+        if getattr(item, "className", None) in ("drill-badge", "sample-badge"):
+            found.append((item.className, item.children))
+        children = getattr(item, "children", None)
+        if children is not None and not isinstance(children, str):
+            stack.append(children)
+    return sorted(found)
+
+
+def test_a_drill_says_so_in_the_header(seeded):
+    drill = dataclasses.replace(seeded, drill="storm_0702")
+    app = create_app(drill)
+    with app.server.test_request_context("/"):
+        assert _texts(header(drill, "/", "zh", sample=True)) == [("drill-badge", "演练 · storm_0702"),
+                                                                   ("sample-badge", "示例数据")]
+        assert _texts(header(drill, "/", "en", sample=False)) == [("drill-badge", "Drill · storm_0702")]
+        assert _texts(header(seeded, "/", "zh", sample=False)) == []
