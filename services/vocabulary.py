@@ -217,6 +217,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "supply_class": SUPPLY_CLASSES, "team_kind": TEAM_KINDS, "team_status": TEAM_STATUSES,
     "vehicle_kind": VEHICLE_KINDS, "vehicle_status": VEHICLE_STATUSES, "station_kind": STATION_KINDS,
     "station_status": STATION_STATUSES, "township_kind": TOWNSHIP_KINDS, "region_kind": REGION_KINDS,
+    "proposal_status": PROPOSAL_STATUSES,
     "incident_category": tuple(INCIDENT_TYPES),
     "incident_kind": INCIDENT_KINDS, "incident_level": INCIDENT_LEVELS, "incident_status": INCIDENT_STATUSES,
     "order_status": ORDER_STATUSES, "location_quality": LOCATION_QUALITIES + (LOCATION_NONE,),
