@@ -18,6 +18,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "readings.missing": ("{where}缺少 {field}", "{where_en} has no {field}"),
     "readings.extra": ("{where}含未知字段 {field}（可用：station、at、kind、value、unit）",
                        "{where_en} has an unknown field {field} (known: station, at, kind, value, unit)"),
+    "readings.body_extra": ("请求体含未知字段 {field}（可用：readings、drill_id）",
+                            "the body has an unknown field {field} (known: readings, drill_id)"),
     # one reading
     "readings.station_text": ("{where}的站点编码应为 1–40 个字符的文本",
                               "the station code of {where_en} must be text of 1–40 characters"),
