@@ -147,7 +147,9 @@ def _insert(uow: UnitOfWork, checker: BatchChecker, rows: list[Checked], drill_i
             error = checker.refuse(r.index, "value", "readings.stored_differs", station=raw["station"],
                                    at=str(raw["at"])[:40], stored=value_text(value), value=value_text(r.value),
                                    kind_name=_name(r.kind), kind_name_en=_name(r.kind, "en"))
-            raise Conflict(error.field, error.reason, error.reason_en, code=error.code)
+            conflict = Conflict(error.field, error.reason, error.reason_en, code=error.code)
+            conflict.params = error.params
+            raise conflict
     return len(inserted)
 
 
