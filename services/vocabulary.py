@@ -141,13 +141,12 @@ READING_RANGES: dict[str, tuple[float, float]] = {
     "rainfall": (0.0, 300.0), "water_level": (-500.0, 9000.0), "displacement": (-10_000.0, 10_000.0),
     "crack_width": (0.0, 10_000.0), "wind_speed": (0.0, 120.0), "temperature": (-60.0, 60.0),
 }
-# Units a reading may be written in besides its kind's own (READING_UNITS). How people write them → the unit's
-# symbol; then (symbol, the kind's unit) → (factor, offset) as exact fractions: value in the kind's unit = value ×
+# Units a reading may be written in besides its kind's own (READING_UNITS). How they are spelled (compared
+# NFKC and lower-cased: ℃ is °C) → the unit's symbol; then (symbol, the kind's unit) → (factor, offset) as exact fractions: value in the kind's unit = value ×
 # factor + offset, computed on the decimal as written (0.7 cm is 7 mm, 36 km/h is 10 m/s, exactly).
+# (Chinese words for these units, as sheets write them: services/data/specs.py READING_UNIT_WORDS.)
 READING_UNIT_SPELLINGS: dict[str, str] = {
-    "mm": "mm", "毫米": "mm", "cm": "cm", "厘米": "cm", "m": "m", "米": "m",
-    "m/s": "m/s", "米/秒": "m/s", "km/h": "km/h", "公里/小时": "km/h", "千米/小时": "km/h", "kn": "kn", "节": "kn",
-    "°c": "°C", "℃": "°C", "摄氏度": "°C", "k": "K",
+    "mm": "mm", "cm": "cm", "m": "m", "m/s": "m/s", "km/h": "km/h", "kn": "kn", "°c": "°C", "k": "K",
 }
 READING_UNIT_FACTORS: dict[tuple[str, str], tuple[str, str]] = {
     ("mm", "mm"): ("1", "0"), ("cm", "mm"): ("10", "0"), ("m", "mm"): ("1000", "0"),

@@ -378,3 +378,6 @@ READING_KIND_WORDS: dict[str, str] = {
 }
 # How a time written with Chinese marks (2026年7月2日 8时30分) reads as digits and separators.
 READING_TIME_MARKS: dict[str, str] = {"年": "-", "月": "-", "日": " ", "时": ":", "点": ":", "分": ":", "秒": ""}
+# Units as sheets write them in Chinese → the symbols the readings ingest takes (vocabulary.READING_UNIT_SPELLINGS).
+READING_UNIT_WORDS: dict[str, str] = {"毫米": "mm", "厘米": "cm", "米": "m", "米/秒": "m/s", "米每秒": "m/s",
+                                      "公里/小时": "km/h", "千米/小时": "km/h", "节": "kn", "摄氏度": "°C", "度": "°C"}

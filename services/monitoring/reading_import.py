@@ -18,7 +18,7 @@ from services import vocabulary
 from services.clock import local_zone
 from services.data.cells import RowError
 from services.data.headers import HEADER_SCAN_ROWS, is_blank, is_note_row, normalise_header, shown_header
-from services.data.specs import READING_HEADERS, READING_KIND_WORDS, READING_TIME_MARKS
+from services.data.specs import READING_HEADERS, READING_KIND_WORDS, READING_TIME_MARKS, READING_UNIT_WORDS
 from services.data.tables import ImportFile, ImportRejected, MAX_REPORTED_ERRORS
 from services.db.uow import UnitOfWork
 from services.errors import FieldError
@@ -197,6 +197,7 @@ def _parse_row(number: int, row: Sequence, fields: dict[str, int], columns: dict
         return None
     unit = cell("unit")
     unit = str(unit).strip() if unit is not None else written_unit or header_units.get("value")
+    unit = READING_UNIT_WORDS.get(unicodedata.normalize("NFKC", unit).strip(), unit) if unit else None
     reading = {"station": _station(cell("station")), "at": at, "kind": kind, "value": value}
     if unit:
         reading["unit"] = unit

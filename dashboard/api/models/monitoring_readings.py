@@ -28,7 +28,7 @@ class ReadingsBatch(Request):
     """A batch, stored all or nothing (any refusal stores none of it); idempotent on station, kind and time."""
 
     readings: list[ReadingIn] = Field(min_length=1, description="at most QJ_MONITORING_MAX_BATCH (50,000) readings")
-    drill_id: int = Field(default=0, ge=0, le=2**31 - 1, description="0: live data; a drill (演练) its own number")
+    drill_id: int = Field(default=0, ge=0, le=2**31 - 1, description="0: live data; a drill its own number")
 
 
 class IngestAnswer(Reply):
