@@ -60,11 +60,12 @@ class BatchChecker:
         self.latest_allowed = now + FUTURE_ALLOWED
         self._measured = {k: frozenset(v) for k, v in vocabulary.STATION_READING_KINDS.items()}
 
-    def refuse(self, index: int, field: str, code: str, **params) -> FieldError:
+    def refuse(self, index: int, part: str, code: str, **params) -> FieldError:
+        """The refusal of reading ``index`` for its field ``part`` (``readings.<index>.<part>``)."""
         where, where_en = self.where(index)
-        error = FieldError.of(f"readings.{index}.{field}", code, where=where, where_en=where_en, **params)
+        error = FieldError.of(f"readings.{index}.{part}", code, where=where, where_en=where_en, **params)
         error.params["index"] = index
-        error.params["reading_field"] = field
+        error.params["reading_field"] = part
         return error
 
     def check(self, index: int, raw) -> Checked:

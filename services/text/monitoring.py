@@ -22,7 +22,7 @@ TEXT: dict[str, tuple[str, str]] = {
                             "the body has an unknown field {field} (known: readings, drill_id)"),
     # one reading
     "readings.station_text": ("{where}的站点编码应为 1–40 个字符的文本",
-                              "the station code of {where_en} must be text of 1–40 characters"),
+                              "{where_en}: the station code must be text of 1–40 characters"),
     "readings.unknown_station": (_AT + "：没有编码为 {station} 的监测站点",
                                  _AT_EN + ": no monitoring station has the code {station}"),
     "readings.unknown_kind": (_AT + "：没有读数类型 {kind}（可用：{kinds}）",
@@ -31,7 +31,7 @@ TEXT: dict[str, tuple[str, str]] = {
                                  _AT_EN + ": a {station_kind_en} station does not measure {kind_name_en} (it measures: "
                                           "{measured_en})"),
     "readings.at_text": ("{where}（站点 {station}）的时间 {at} 不是 ISO 8601 时间（如 2026-07-02T08:00+08:00）",
-                         "the time {at} of {where_en} (station {station}) is not an ISO 8601 time "
+                         "{where_en} (station {station}): the time {at} is not an ISO 8601 time "
                          "(such as 2026-07-02T08:00+08:00)"),
     "readings.at_naive": (_AT + "：时间须带时区（如 +08:00 或 Z），不带时区的时间无法确定",
                           _AT_EN + ": the time needs its zone (such as +08:00 or Z): without one it is ambiguous"),
