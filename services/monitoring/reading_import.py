@@ -76,9 +76,9 @@ def _header(file: ImportFile) -> tuple[int, int, dict[str, int], dict[str, str]]
     return best
 
 
-def _error(row: int, column: str, code: str, **params) -> RowError:
+def _error(row: int, header: str, code: str, **params) -> RowError:
     zh, en = both("readings.import." + code, **params)
-    return RowError(row, column, zh, en, code)
+    return RowError(row, header, zh, en, code)
 
 
 def _kind(text: str) -> str | None:
