@@ -14,16 +14,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-
 from services.clock import now_utc
 from services.db import audit
-from services.db.types import UTCDateTime
 from services.db.uow import UnitOfWork
 from services.errors import Conflict, FieldError
-from services.models import MonitoringStation
-from services.models.monitoring import Reading
 from services.monitoring.reading_checks import (
     BatchChecker,
     Checked,
@@ -34,12 +28,9 @@ from services.monitoring.reading_checks import (
     named_codes,
     value_text,
 )
+from services.monitoring.reading_sql import insert_new, move_newest, stations_by_code, stored_values
 
-_READING = Reading.__table__
-_STATION = MonitoringStation.__table__
-_KEY = ("drill_id", "station_id", "kind", "at")
 STATIONS_IN_AUDIT = 50  # the audit row names at most this many station codes (and counts them all)
-_IN_CHUNK = 5000        # codes or ids per IN list (SQLite's limit on bound parameters is 32,766)
 
 
 @dataclass(frozen=True)
@@ -90,14 +81,8 @@ def ingest(uow: UnitOfWork, readings, drill_id: int = 0, *, where: Where = api_w
 
 
 def _stations(uow: UnitOfWork, codes: set[str]) -> dict[str, Station]:
-    """The stations a batch names, by code, in one query (a few for a batch of thousands of stations)."""
-    found: dict[str, Station] = {}
-    listed = sorted(codes)
-    for start in range(0, len(listed), _IN_CHUNK):
-        rows = uow.session.execute(select(_STATION.c.code, _STATION.c.id, _STATION.c.kind)
-                                   .where(_STATION.c.code.in_(listed[start:start + _IN_CHUNK])))
-        found.update((code, Station(sid, kind)) for code, sid, kind in rows)
-    return found
+    """The stations a batch names, by code, in one query."""
+    return {code: Station(sid, kind) for code, sid, kind in stations_by_code(uow, codes)}
 
 
 def _key(r: Checked) -> tuple:
@@ -126,18 +111,13 @@ def _insert(uow: UnitOfWork, checker: BatchChecker, rows: list[Checked], drill_i
             readings: Sequence) -> int:
     """Insert ``rows``, skipping keys already stored; a skipped key whose stored value differs refuses the batch.
     Returns how many rows were inserted."""
-    dialect = postgresql if uow.dialect == "postgresql" else sqlite
-    stmt = (dialect.insert(_READING).on_conflict_do_nothing(index_elements=list(_KEY))
-            .returning(_READING.c.station_id, _READING.c.kind, _READING.c.at))
     # In key order: two batches that overlap take the unique index's row locks in one order (no deadlock).
-    params = [{"drill_id": drill_id, "station_id": r.station_id, "kind": r.kind, "at": r.at, "value": r.value,
-               "received_at": now} for r in sorted(rows, key=_key)]
-    inserted = uow.session.execute(stmt, params).all()
-    if len(inserted) == len(rows):
+    ordered = sorted(rows, key=_key)
+    fresh = insert_new(uow, drill_id, [(r.station_id, r.kind, r.at, r.value) for r in ordered], now)
+    if len(fresh) == len(rows):
         return len(rows)
-    fresh = {tuple(k) for k in inserted}
     skipped = [r for r in rows if _key(r) not in fresh]
-    stored = _stored_values(uow, drill_id, skipped)
+    stored = stored_values(uow, drill_id, {_key(r) for r in skipped})
     for r in skipped:
         value = stored.get(_key(r))
         raw = readings[r.index]
@@ -150,28 +130,12 @@ def _insert(uow: UnitOfWork, checker: BatchChecker, rows: list[Checked], drill_i
             conflict = Conflict(error.field, error.reason, error.reason_en, code=error.code)
             conflict.params = error.params
             raise conflict
-    return len(inserted)
+    return len(fresh)
 
 
 def _name(kind: str, lang: str = "zh") -> str:
     from services.text import term
     return term(kind, lang) if lang == "zh" else term(kind, lang).lower()
-
-
-def _stored_values(uow: UnitOfWork, drill_id: int, rows: list[Checked]) -> dict[tuple, float]:
-    """The stored values of the keys of ``rows``: by station, within the rows' time span, matched in Python."""
-    wanted = {_key(r) for r in rows}
-    ids = sorted({r.station_id for r in rows})
-    start, end = min(r.at for r in rows), max(r.at for r in rows)
-    out: dict[tuple, float] = {}
-    for first in range(0, len(ids), _IN_CHUNK):
-        stmt = select(_READING.c.station_id, _READING.c.kind, _READING.c.at, _READING.c.value).where(
-            _READING.c.drill_id == drill_id, _READING.c.station_id.in_(ids[first:first + _IN_CHUNK]),
-            _READING.c.at >= start, _READING.c.at <= end)
-        for sid, kind, at, value in uow.session.execute(stmt):
-            if (sid, kind, at) in wanted:
-                out[(sid, kind, at)] = value
-    return out
 
 
 def _codes_of(stations: dict[str, Station], rows: list[Checked]) -> tuple[str, ...]:
@@ -180,15 +144,9 @@ def _codes_of(stations: dict[str, Station], rows: list[Checked]) -> tuple[str, .
 
 
 def _move_last_reading(uow: UnitOfWork, rows: list[Checked]) -> None:
-    """Each station's newest live reading time, moved forward only (a late reading leaves it as it is), in SQL: a
-    concurrent batch with newer readings is never overwritten by an older time."""
+    """Each station's newest live reading time, moved forward only (a late reading leaves it as it is)."""
     newest: dict[int, dt.datetime] = {}
     for r in rows:
-        if r.at > newest.get(r.station_id, r.at - dt.timedelta(seconds=1)):
+        if r.station_id not in newest or r.at > newest[r.station_id]:
             newest[r.station_id] = r.at
-    stmt = (update(_STATION)
-            .where(_STATION.c.id == bindparam("sid"),
-                   or_(_STATION.c.last_reading_at.is_(None),
-                       _STATION.c.last_reading_at < bindparam("newest", type_=UTCDateTime())))
-            .values(last_reading_at=bindparam("newest", type_=UTCDateTime()), updated_at=_STATION.c.updated_at))
-    uow.session.execute(stmt, [{"sid": sid, "newest": at} for sid, at in sorted(newest.items())])
+    move_newest(uow, newest)
