@@ -7,6 +7,7 @@ reading's index, station and time, as the service words it.
 from __future__ import annotations
 
 from flask import Blueprint, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard.api.models import body, parse_query, query, responds
 from dashboard.api.models.monitoring_readings import (
@@ -17,7 +18,7 @@ from dashboard.api.models.monitoring_readings import (
     StationList,
     StationsQuery,
 )
-from dashboard.api.support import json_body, unit
+from dashboard.api.support import app_settings, json_body, unit
 from services.clock import from_user, now_utc
 from services.errors import FieldError
 from services.monitoring.readings import ingest
@@ -26,18 +27,36 @@ from services.monitoring.stations import list_stations, station_readings
 monitoring_readings_api = Blueprint("monitoring_readings_api", __name__)
 ROOT = "/api/v1/monitoring"
 _BATCH_FIELDS = ("readings", "drill_id")
+BYTES_PER_READING = 512  # {"station": "...", "at": "2026-07-02T08:00:00.000+08:00", "kind": "...", "value": …} is ~100
+
+
+def body_cap() -> int:
+    """The most a batch's body may be: the configured number of readings at a generous size each."""
+    return app_settings().monitoring.max_batch * BYTES_PER_READING + 64 * 1024
+
+
+def _batch_body() -> dict:
+    request.max_content_length = body_cap()
+    try:
+        return json_body()
+    except RequestEntityTooLarge:
+        error = FieldError.of("body", "readings.body_too_large", max_mb=f"{body_cap() / 1048576:.0f}",
+                              max=app_settings().monitoring.max_batch)
+        error.code, error.status = "too_large", 413
+        raise error from None
 
 
 @monitoring_readings_api.post(f"{ROOT}/readings")
 @body(ReadingsBatch)
-@responds(IngestAnswer, 201, errors=(400, 403, 409, 415, 503))
+@responds(IngestAnswer, 201, errors=(400, 403, 409, 413, 415, 503))
 def readings_in():
     """Store a batch of station readings, all or nothing; a retry of a stored batch counts its readings as duplicates.
 
     400 names the reading (``readings.<index>.<field>``), its station and time: an unknown station or kind, a kind
     the station does not measure, a time without its zone or in the future, a value out of its physical range or in
-    a unit that does not convert; 409 a reading stored already with another value (the stored one named)."""
-    raw = json_body()
+    a unit that does not convert; 409 a reading stored already with another value (the stored one named); 413 a
+    body over the cap (the batch's limit at 512 bytes a reading)."""
+    raw = _batch_body()
     extra = next((name for name in raw if name not in _BATCH_FIELDS), None)
     if extra is not None:
         raise FieldError.of(str(extra)[:40], "readings.body_extra", field=str(extra)[:40])

@@ -20,6 +20,8 @@ TEXT: dict[str, tuple[str, str]] = {
                        "{where_en} has an unknown field {field} (known: station, at, kind, value, unit)"),
     "readings.body_extra": ("请求体含未知字段 {field}（可用：readings、drill_id）",
                             "the body has an unknown field {field} (known: readings, drill_id)"),
+    "readings.body_too_large": ("请求体超过 {max_mb} MB：一批最多 {max} 条读数，请分批提交",
+                                "the body exceeds {max_mb} MB: a batch holds at most {max} readings, send it in parts"),
     # one reading
     "readings.station_text": ("{where}的站点编码应为 1–40 个字符的文本",
                               "{where_en}: the station code must be text of 1–40 characters"),

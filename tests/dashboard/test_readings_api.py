@@ -114,3 +114,12 @@ def test_stations_with_their_status_and_township_staff_see_their_own(api):
     assert duty.get("/api/v1/monitoring/stations/RG-1/readings?kind=snow").status_code == 400
     assert duty.get("/api/v1/monitoring/stations/RG-1/readings?kind=rainfall&from=2026-07-02&to=2026-07-01"
                     ).status_code == 400
+
+
+def test_a_body_over_the_cap_is_413_before_it_is_read(api, monkeypatch):
+    from dashboard.api import monitoring_readings
+    monkeypatch.setattr(monitoring_readings, "BYTES_PER_READING", 0)  # the cap is then 64 kB
+    big = {"readings": [r(at=f"2026-07-01T00:{m:02d}Z") for m in range(60)] * 20}
+    answer = client(api).post(URL, json=big)
+    assert answer.status_code == 413 and "MB" in answer.get_json()["reason"]
+    assert count(api[0]) == 0

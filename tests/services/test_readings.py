@@ -256,3 +256,31 @@ def test_every_station_kind_measures_known_reading_kinds():
     assert set(vocabulary.STATION_READING_KINDS) == set(vocabulary.STATION_KINDS)
     assert all(set(kinds) <= set(vocabulary.READING_KINDS) for kinds in vocabulary.STATION_READING_KINDS.values())
     assert set(vocabulary.READING_RANGES) == set(vocabulary.READING_KINDS)
+
+
+def test_random_batches_against_a_dictionary_oracle(world):
+    """Batches drawn at random (repeats of stored readings, repeats inside a batch, late readings, two drills): the
+    table ends equal to a dictionary fed the same readings, and each station's newest live time is the maximum."""
+    import random
+    rng = random.Random(20261207)
+    codes = {"RG-1": "rainfall", "RG-2": "rainfall", "HY-1": "water_level", "WX-1": "temperature"}
+    oracle: dict[tuple, float] = {}
+    for _ in range(12):
+        drill = rng.choice((0, 0, 3))
+        batch, expected_new = [], 0
+        for _ in range(rng.randint(1, 40)):
+            code = rng.choice(list(codes))
+            at = dt.datetime(2026, 7, 1, tzinfo=UTC) + dt.timedelta(minutes=10 * rng.randint(0, 60))
+            key = (code, codes[code], at, drill)
+            value = oracle.get(key, round(rng.uniform(0, 50), 1))  # a key seen keeps its value: a duplicate
+            batch.append({"station": code, "kind": codes[code], "at": at.astimezone(
+                dt.timezone(dt.timedelta(hours=rng.choice((-5, 0, 8))))).isoformat(), "value": value})
+            if key not in oracle:
+                oracle[key], expected_new = value, expected_new + 1
+        result = call(world, ingest, batch, drill)
+        assert (result.stored, result.stored + result.duplicates) == (expected_new, len(batch))
+    assert stored(world) == sorted([(c, k, at, v, d) for (c, k, at, d), v in oracle.items()],
+                                   key=lambda row: (row[4], row[0], row[1], row[2]))
+    for code in codes:
+        live = [at for (c, _, at, d) in oracle if c == code and d == 0]
+        assert last_reading(world, code) == (max(live) if live else None)
