@@ -52,7 +52,9 @@ TEXT: dict[str, tuple[str, str]] = {
                                 _AT_EN + ": the {kind_name_en} of this station at this time is stored as {stored}, not {value}"),
     "readings.where": ("readings[{index}]", "readings[{index}]"),
     "readings.row": ("第 {row} 行", "row {row}"),
-    # reads
+    # reads and the map's details of a station
+    "label.interval_min": ("上报间隔（分钟）", "Reports every (min)"),
+    "label.last_reading_at": ("最新读数时间", "Latest reading"),
     "readings.station_not_found": ("没有编码为 {station} 的监测站点", "no monitoring station has the code {station}"),
     "readings.kind_required": ("请指定读数类型 kind（可用：{kinds}）", "name the reading kind (known: {kinds})"),
     "readings.span": ("起止时间应满足 from < to，且相隔不超过 {days} 天",

@@ -284,3 +284,13 @@ def test_random_batches_against_a_dictionary_oracle(world):
     for code in codes:
         live = [at for (c, _, at, d) in oracle if c == code and d == 0]
         assert last_reading(world, code) == (max(live) if live else None)
+
+
+def test_the_details_of_a_station_show_its_status_and_latest_reading_in_local_time(world):
+    from services.map.features import feature_details
+    ids = add_stations(world, {"RG-9": ("雨量", 60)})
+    call(world, ingest, [r("RG-9", at="2026-07-02T00:00Z")])
+    details = read(world, feature_details, "stations", ids["RG-9"])
+    shown = {field: value for field, _, _, value in details.fields}
+    assert shown["last_reading_at"] == "2026-07-02 08:00" and shown["interval_min"] == 60
+    assert shown["status"] == "离线"  # July is long ago; recorded 正常
