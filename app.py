@@ -5,6 +5,7 @@
     python app.py seed             init-db, then load the synthetic sample if the database is empty
     python app.py import ENTITY FILE [--crs WGS84|GCJ02|BD09]
     python app.py template ENTITY OUT.xlsx
+    python app.py import-readings FILE [--drill N]
     python app.py import-roads FILE.osm.pbf|FILE.geojson [--no-places]
     python app.py import-places FILE.osm.pbf|FILE.osm|FILE.geojson
     python app.py solve-vrp FILE.vrp [--seconds N]
@@ -143,6 +144,35 @@ def _import(args, settings) -> int:
         print(f"无法读取文件“{path}” / cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     print(f"导入 {result.rows} 行：新增 {result.created}，更新 {result.updated}（{result.crs}）")
+    return 0
+
+
+def _import_readings(args, settings) -> int:
+    """Station readings from a CSV or Excel file, all or nothing (services/monitoring/reading_import.py)."""
+    from pathlib import Path
+
+    from services.data.tables import ImportRejected, read_file
+    from services.db.uow import unit_of_work
+    from services.monitoring.reading_import import import_readings, read_readings
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"找不到文件“{path}” / no such file: {path}", file=sys.stderr)
+        return 2
+    problem = _database_problem(settings)
+    if problem:
+        print(NO_SCHEMA if problem == NO_SCHEMA_CODE else problem, file=sys.stderr)
+        return 2
+    try:
+        sheet = read_readings(read_file(path.read_bytes(), path.name, limits=settings.imports), settings)
+        with unit_of_work(settings, write=True, actor=args.actor) as uow:
+            result = import_readings(uow, sheet, args.drill)
+    except ImportRejected as exc:
+        print(_say("readings.import.rejected", total=exc.total), file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    print(_say("readings.import.done", rows=result.received, stored=result.stored, duplicates=result.duplicates,
+               stations=len(result.stations)))
     return 0
 
 
@@ -302,6 +332,10 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("file")
     imp.add_argument("--crs", default="WGS84", help="coordinate system of the file: WGS84, GCJ02 or BD09")
     imp.add_argument("--actor", default="cli")
+    readings = sub.add_parser("import-readings", help="import station readings from a CSV or .xlsx file")
+    readings.add_argument("file")
+    readings.add_argument("--drill", type=int, default=0, help="drill (演练) number; 0: live data")
+    readings.add_argument("--actor", default="cli")
     tpl = sub.add_parser("template", help="write the import template of an entity")
     tpl.add_argument("entity", choices=list(IMPORTABLE))
     tpl.add_argument("out")
@@ -350,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     handlers = {"serve": _serve, "init-db": _init_db, "seed": _init_db, "import": _import, "template": _template,
                 "solve-vrp": _solve_vrp, "import-roads": _import_roads, "import-places": _import_places,
-                "users": _users}
+                "users": _users, "import-readings": _import_readings}
     code = handlers[args.command](args, settings)
     if args.command != "serve":
         print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)

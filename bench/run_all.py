@@ -36,6 +36,7 @@ BENCHMARKS = {
     "analysis_report": ("analysis_report.py", [], ["--repeat", "2"], 900),
     "supervision_rankings": ("supervision_rankings.py", [], ["--repeat", "2"], 1200),
     "supervision_page": ("supervision_page.py", [], ["--repeat", "2"], 900),
+    "monitoring_ingest": ("monitoring_ingest.py", [], ["--batches", "3", "--prefill", "20000"], 900),
 }
 
 

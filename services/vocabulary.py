@@ -121,6 +121,39 @@ READING_KINDS: tuple[str, ...] = ("rainfall", "water_level", "displacement", "cr
 READING_RAINFALL, READING_WATER_LEVEL, READING_DISPLACEMENT, READING_CRACK_WIDTH = READING_KINDS[:4]
 READING_UNITS: dict[str, str] = {"rainfall": "mm", "water_level": "m", "displacement": "mm", "crack_width": "mm",
                                  "wind_speed": "m/s", "temperature": "°C"}
+# What each station kind measures (a reading of another kind from it is refused at ingest): a rain gauge rain; a
+# hydrology station rain and the river's level; a geological-hazard station the ground's displacement and crack
+# width at the point, and rain (most have a gauge); an earthquake station ground displacement (GNSS, in mm); a
+# weather station rain, wind and temperature; a forest-fire post temperature, wind and rain (fire-danger weather).
+STATION_READING_KINDS: dict[str, tuple[str, ...]] = {
+    "雨量": ("rainfall",),
+    "水文": ("rainfall", "water_level"),
+    "地质灾害": ("displacement", "crack_width", "rainfall"),
+    "地震": ("displacement",),
+    "气象": ("rainfall", "wind_speed", "temperature"),
+    "森林防火": ("temperature", "wind_speed", "rainfall"),
+}
+# The physical range of a reading in its kind's unit (inclusive): rainfall per interval (the world's hourly record
+# is about 300 mm; a longer interval is rarer still at a station reporting at most daily), water level as a datum
+# elevation (−500 m, the Dead Sea's shore, to 9000 m), displacement either way and crack width up to 10 m, wind to
+# 120 m/s (above the strongest gust measured, 113 m/s), air temperature −60 to 60 °C (China: −52.3 to 50.5 °C).
+READING_RANGES: dict[str, tuple[float, float]] = {
+    "rainfall": (0.0, 300.0), "water_level": (-500.0, 9000.0), "displacement": (-10_000.0, 10_000.0),
+    "crack_width": (0.0, 10_000.0), "wind_speed": (0.0, 120.0), "temperature": (-60.0, 60.0),
+}
+# Units a reading may be written in besides its kind's own (READING_UNITS). How they are spelled (compared
+# NFKC and lower-cased: ℃ is °C) → the unit's symbol; then (symbol, the kind's unit) → (factor, offset) as exact fractions: value in the kind's unit = value ×
+# factor + offset, computed on the decimal as written (0.7 cm is 7 mm, 36 km/h is 10 m/s, exactly).
+# (Chinese words for these units, as sheets write them: services/data/specs.py READING_UNIT_WORDS.)
+READING_UNIT_SPELLINGS: dict[str, str] = {
+    "mm": "mm", "cm": "cm", "m": "m", "m/s": "m/s", "km/h": "km/h", "kn": "kn", "°c": "°C", "k": "K",
+}
+READING_UNIT_FACTORS: dict[tuple[str, str], tuple[str, str]] = {
+    ("mm", "mm"): ("1", "0"), ("cm", "mm"): ("10", "0"), ("m", "mm"): ("1000", "0"),
+    ("m", "m"): ("1", "0"), ("cm", "m"): ("1/100", "0"), ("mm", "m"): ("1/1000", "0"),
+    ("m/s", "m/s"): ("1", "0"), ("km/h", "m/s"): ("5/18", "0"), ("kn", "m/s"): ("1852/3600", "0"),
+    ("°C", "°C"): ("1", "0"), ("K", "°C"): ("1", "-273.15"),
+}
 # The critical values a rule compares with: 临界雨量 over 1 h / 3 h / 24 h, 警戒水位 and 保证水位, displacement rate
 # (mm per 24 h), crack width (mm).
 THRESHOLD_METRICS: tuple[str, ...] = ("rain_1h", "rain_3h", "rain_24h", "water_warning", "water_guarantee",

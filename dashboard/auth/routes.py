@@ -89,6 +89,9 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "supervision_reports_api.reports": "supervision.read", "supervision_reports_api.report": "supervision.read",
     "supervision_reports_api.report_photo": "supervision.read",
     "supervision_reports_api.verification": "supervision.write", "supervision_reports_api.reward": "supervision.write",
+    # 风险感知 (dashboard/api/monitoring_readings.py): readings in by the operational roles, status and series for all
+    "monitoring_readings_api.readings_in": "monitoring.ingest", "monitoring_readings_api.stations": "monitoring.read",
+    "monitoring_readings_api.station_series": "monitoring.read",
     # accounts
     "auth_pages.password": "account.self",
 }

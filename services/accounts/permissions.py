@@ -41,6 +41,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "supervision.write": frozenset({"admin", "planner"}),   # inspections, penalties, acceptance checks, risk points
     "danger.report": frozenset({"admin", "planner", "township", ENTERPRISE}),  # record a hidden danger, report its
                                                                              # rectification (an enterprise: 企业自查)
+    "monitoring.read": EVERYONE,                            # 风险感知: stations' readings and status (township: its own)
+    "monitoring.ingest": OPERATIONAL,                       # station readings in by the API or a file
     "data.import": frozenset({"admin", "planner"}),
     "record.edit": frozenset({"admin", "planner"}),
     "needs.edit": frozenset({"admin", "commander", "planner"}),
@@ -51,7 +53,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Township staff hold these only for records of their own township.
 TOWNSHIP_SCOPED = frozenset({"map.read", "records.read", "incident.report", "warning.acknowledge",
                              "occupancy.update", "move.record", "hazard.patrol", "supervision.read",
-                             "danger.report"})
+                             "danger.report", "monitoring.read"})
 
 
 def allowed(role: str, permission: str) -> bool:

@@ -30,6 +30,7 @@ from services.models import (
     SupplyItem,
     Township,
 )
+from services.monitoring.stations import derived_statuses
 from services.text import t
 
 WGS84 = "EPSG:4326"
@@ -148,10 +149,12 @@ def shelters_frame(uow: UnitOfWork, flt: AnalysisFilter = AnalysisFilter()) -> g
 
 
 def stations_frame(uow: UnitOfWork) -> gpd.GeoDataFrame:
-    """Monitoring stations with their kind and status (正常 / 离线)."""
+    """Monitoring stations with their kind and status (正常 / 离线, as their readings say: services/monitoring)."""
+    statuses = derived_statuses(uow)
     rows = uow.session.execute(select(MonitoringStation.id, MonitoringStation.kind, MonitoringStation.status,
                                       MonitoringStation.lon, MonitoringStation.lat).order_by(MonitoringStation.id))
-    return _points(rows, ["id", "kind", "status", "lon", "lat"])
+    return _points([(i, kind, statuses.get(i, status), lon, lat) for i, kind, status, lon, lat in rows],
+                   ["id", "kind", "status", "lon", "lat"])
 
 
 def teams_frame(uow: UnitOfWork) -> gpd.GeoDataFrame:

@@ -361,3 +361,26 @@ IMPORTABLE: dict[str, EntitySpec] = {**SPECS, **LEDGERS}  # what 数据管理 an
 LOAD_ORDER: tuple[str, ...] = (
     "enterprises", "hazards", "shelters", "depots", "stock", "teams", "vehicles", "stations",
 )
+
+# 风险感知 (issue 15): the columns of a readings sheet (``python app.py import-readings FILE``), each by its header and
+# the ways people write it; 单位 is optional (a header such as 数值(mm) gives the column's unit). A kind is written
+# as its Chinese label (the catalogue's term), its English code or label, or one of these words.
+READING_HEADERS: dict[str, tuple[str, ...]] = {
+    "station": ("站点编码", "站点代码", "测站编码", "测站编号", "站码", "站号", "站点编号", "station", "station_code"),
+    "at": ("时间", "观测时间", "监测时间", "采集时间", "日期时间", "at", "time", "datetime"),
+    "kind": ("类型", "读数类型", "监测类型", "监测要素", "要素", "kind", "type"),
+    "value": ("数值", "读数", "监测值", "观测值", "值", "value"),
+    "unit": ("单位", "unit"),
+}
+READING_KIND_WORDS: dict[str, str] = {
+    "降雨量": "rainfall", "降雨": "rainfall", "降水量": "rainfall", "降水": "rainfall", "雨量": "rainfall",
+    "水位": "water_level", "河道水位": "water_level", "库水位": "water_level",
+    "位移": "displacement", "地表位移": "displacement", "累计位移": "displacement",
+    "裂缝": "crack_width", "裂缝宽度": "crack_width", "裂缝宽": "crack_width",
+    "风速": "wind_speed", "气温": "temperature", "温度": "temperature",
+}
+# How a time written with Chinese marks (2026年7月2日 8时30分) reads as digits and separators.
+READING_TIME_MARKS: dict[str, str] = {"年": "-", "月": "-", "日": " ", "时": ":", "点": ":", "分": ":", "秒": ""}
+# Units as sheets write them in Chinese → the symbols the readings ingest takes (vocabulary.READING_UNIT_SPELLINGS).
+READING_UNIT_WORDS: dict[str, str] = {"毫米": "mm", "厘米": "cm", "米": "m", "米/秒": "m/s", "米每秒": "m/s",
+                                      "公里/小时": "km/h", "千米/小时": "km/h", "节": "kn", "摄氏度": "°C", "度": "°C"}

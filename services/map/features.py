@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from geo.distance import nearest
+from services.clock import format_local
 from services.data.specs import SPECS
 from services.db.uow import UnitOfWork
 from services.map.layers import POINT_LAYERS, LayerFilter, point_layer
@@ -14,7 +15,8 @@ from services.text import both
 
 # Labels of fields that are not import columns (catalogue keys ``label.<field>``).
 EXTRA_FIELDS = ("township_name", "capacity_people", "available_places", "below_minimum", "expired", "is_sample",
-                "location_quality")
+                "location_quality", "interval_min", "last_reading_at")
+LOCAL_TIMES = ("last_reading_at",)  # instants shown in the deployment's zone (2026-07-02 08:00), not as stored
 EXTRA_LABELS: dict[str, tuple[str, str]] = {name: both(f"label.{name}") for name in EXTRA_FIELDS}
 _HIDDEN = {"id", "layer", "township_code", "township", "occupancy_class", "lon", "lat"}
 
@@ -58,7 +60,8 @@ def feature_details(uow: UnitOfWork, layer: str, feature_id: int) -> FeatureDeta
     props["township_name"] = township.name if township else None
     props["township_name_en"] = township.name_en if township else None  # shown in English pages
     labels = _labels(layer)
-    fields = [(k, *labels.get(k, (k, k)), v) for k, v in props.items() if k not in _HIDDEN and k in labels]
+    fields = [(k, *labels.get(k, (k, k)), format_local(v, uow.settings) if k in LOCAL_TIMES and v else v)
+              for k, v in props.items() if k not in _HIDDEN and k in labels]
     nearby = []
     for kind, rows in (("shelter", shelters), ("depot", depots)):
         rows = [r for r in rows if not (kind == "shelter" and layer == "shelters" and r.id == record.id) and

@@ -37,6 +37,7 @@ from services.models import (
     Township,
     Vehicle,
 )
+from services.monitoring.stations import derived_statuses, status_condition
 from services.supervision.map_flags import FLAGS as DANGER_FLAGS
 from services.supervision.map_flags import danger_condition, danger_flags
 from services.text import t
@@ -191,6 +192,8 @@ def _conditions(uow: UnitOfWork, model, flt: LayerFilter) -> list:
     for name, values in flt.where.items():
         if model is Enterprise and name == "danger":
             conditions.append(danger_condition(values, local_today(uow.settings)))
+        elif model is MonitoringStation and name == "status":  # 正常/离线 as the readings say (services/monitoring)
+            conditions.append(status_condition(uow, values))
         else:
             conditions.append(getattr(model, name).in_(values))
     if flt.q:
@@ -224,6 +227,10 @@ def _add_computed(uow: UnitOfWork, layer: str, props: list[dict], rows) -> None:
         flags = danger_flags(uow.session, local_today(uow.settings))
         for p, r in zip(props, rows):
             p["danger_flag"] = flags.get(r["id"], "")
+    elif layer == "stations":
+        statuses = derived_statuses(uow)
+        for p, r in zip(props, rows):
+            p["status"] = statuses.get(r["id"], p["status"])
     elif layer == "depots":
         alerts = _depot_alerts(uow)
         for p, r in zip(props, rows):

@@ -82,7 +82,14 @@ _CHINESE: dict[str, str] = {
     "other": "其他",
 }
 
+# 风险感知 (issue 15): the reading kinds, stored as English codes (vocabulary.READING_KINDS).
+_READING_KINDS: dict[str, tuple[str, str]] = {
+    "rainfall": ("雨量", "Rainfall"), "water_level": ("水位", "Water level"), "displacement": ("位移", "Displacement"),
+    "crack_width": ("裂缝宽度", "Crack width"), "wind_speed": ("风速", "Wind speed"), "temperature": ("气温", "Temperature"),
+}
+
 TEXT: dict[str, tuple[str, str]] = {
+    **_READING_KINDS,
     **{value: (value, english) for value, english in _ENGLISH.items()},
     **{code: (chinese, code.capitalize()) for code, chinese in _CHINESE.items()},
 }

@@ -1,10 +1,12 @@
-"""安全监管 calls of tests/dashboard/test_api_responses.py kept here (that file stays within 420 lines): the 有奖举报
-routes and the photos of a hidden danger (隐患照片), called on the sample database and checked against the OpenAPI
-document by its ``Caller`` (the public's routes without a token, staff's with one)."""
+"""安全监管 and 风险感知 calls of tests/dashboard/test_api_responses.py kept here (that file stays within 420 lines): the
+有奖举报 routes, the photos of a hidden danger (隐患照片) and the station readings, called on the sample database and
+checked against the OpenAPI document by its ``Caller`` (the public's routes without a token, staff's with one)."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
+from services.clock import now_utc
 from tests.conftest import shanghai_today
 
 
@@ -40,3 +42,22 @@ def public_reports(call, caller, firm: int, photo: str) -> None:
                 json={"status": "重复", "outcome": "x"}).status_code == 409
     call("POST", f"{root}/{{report_id}}/reward", f"{root}/{one['id']}/reward",
          json={"status": "待发放", "amount_yuan": "300.00"})
+
+
+def monitoring_answers(call) -> None:
+    """风险感知: a batch of readings in (a retry, a conflicting value, an unknown station), the stations and a series."""
+    root = "/api/v1/monitoring"
+    at = (now_utc() - dt.timedelta(minutes=10)).replace(microsecond=0)
+    batch = {"readings": [{"station": "QJ-ST-001", "at": at.isoformat(), "kind": "rainfall", "value": 2.5}]}
+    assert call("POST", f"{root}/readings", json=batch).get_json()["stored"] == 1
+    assert call("POST", f"{root}/readings", json=batch).get_json()["duplicates"] == 1
+    refused = call("POST", f"{root}/readings", json={"readings": [{**batch["readings"][0], "value": 3}]})
+    assert refused.status_code == 409
+    assert call("POST", f"{root}/readings", json={"readings": [{**batch["readings"][0], "station": "x"}]}
+                ).status_code == 400
+    stations = call("GET", f"{root}/stations").get_json()["stations"]
+    assert stations[0]["code"] == "QJ-ST-001" and stations[0]["latest"][0]["value"] == 2.5
+    series = call("GET", f"{root}/stations/{{code}}/readings", f"{root}/stations/QJ-ST-001/readings?kind=rainfall")
+    assert series.get_json()["readings"] == [{"at": at.isoformat(), "value": 2.5}]
+    assert call("GET", f"{root}/stations/{{code}}/readings", f"{root}/stations/QJ-ST-999/readings?kind=rainfall"
+                ).status_code == 404

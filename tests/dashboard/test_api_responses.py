@@ -12,7 +12,7 @@ import pytest
 from dashboard.api.models import JSON
 from dashboard.app import create_app
 from tests.conftest import BACKENDS, _cleanup, prepared, shanghai_today, signed_in
-from tests.dashboard.report_answers import danger_photos, public_reports
+from tests.dashboard.report_answers import danger_photos, monitoring_answers, public_reports
 
 # The routes that store a new record answer 201; every other route answers 200 (an oracle kept apart from the
 # declarations: a new route must be put in one of these sets or in neither on purpose).
@@ -26,7 +26,7 @@ CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "
            ("POST", "/api/v1/supervision/dangers/<id:danger_id>/rechecks"),
            ("POST", "/api/v1/supervision/enterprises/<id:enterprise_id>/risk-points"),
            ("POST", "/api/v1/supervision/campaigns"), ("POST", "/api/v1/supervision/reports"),
-           ("POST", "/api/v1/supervision/dangers/<id:danger_id>/photos")}
+           ("POST", "/api/v1/supervision/dangers/<id:danger_id>/photos"), ("POST", "/api/v1/monitoring/readings")}
 COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
             ("POST", "/api/v1/routes/plan"), ("POST", "/api/v1/analysis/siting")}  # POST for a body, nothing stored
 
@@ -190,6 +190,7 @@ def test_real_answers_match_the_document(sample):
     _coverage(call)
     _reports(call)
     _supervision(call, sample)
+    monitoring_answers(call)
     documented = {(method, path) for path, item in doc["paths"].items() for method in item}
     assert call.called == documented, sorted(documented - call.called)
 
