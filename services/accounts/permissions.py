@@ -23,6 +23,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "records.export": EVERYONE - {"township"},              # the county's records as workbooks
     "plan.read": EVERYONE - {"township"},                   # county-wide evacuation and supply planning views
     "analysis.read": EVERYONE - {"township"},               # 分析研判: distribution, risk index, coverage, trends
+    "monitoring.read": EVERYONE,                            # 风险感知: readings, stations, warning proposals
+                                                            # (township: its own)
     "incident.report": OPERATIONAL | {"township"},
     "incident.manage": OPERATIONAL,                         # status, timeline notes
     "dispatch.order": OPERATIONAL,                          # orders to teams, supply dispatch
@@ -51,7 +53,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Township staff hold these only for records of their own township.
 TOWNSHIP_SCOPED = frozenset({"map.read", "records.read", "incident.report", "warning.acknowledge",
                              "occupancy.update", "move.record", "hazard.patrol", "supervision.read",
-                             "danger.report"})
+                             "danger.report", "monitoring.read"})
 
 
 def allowed(role: str, permission: str) -> bool:
