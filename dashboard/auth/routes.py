@@ -89,6 +89,11 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "supervision_reports_api.reports": "supervision.read", "supervision_reports_api.report": "supervision.read",
     "supervision_reports_api.report_photo": "supervision.read",
     "supervision_reports_api.verification": "supervision.write", "supervision_reports_api.reward": "supervision.write",
+    # 风险感知: warning proposals (dashboard/api/monitoring_proposals.py); confirm/reject check warning.confirm_red
+    # again in the service for a red one
+    "monitoring_proposals_api.proposals": "monitoring.read", "monitoring_proposals_api.proposal": "monitoring.read",
+    "monitoring_proposals_api.confirm_proposal": "warning.issue",
+    "monitoring_proposals_api.reject_proposal": "warning.issue",
     # accounts
     "auth_pages.password": "account.self",
 }
