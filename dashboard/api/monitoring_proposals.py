@@ -15,6 +15,7 @@ from dashboard.api.models.monitoring_proposals import (
     RejectRequest,
     proposal_out,
 )
+from dashboard.api.dispatch import send_messages
 from dashboard.api.support import json_body, unit
 from services.monitoring.proposal_reads import list_proposals, proposal_detail
 from services.monitoring.proposals import confirm, reject
@@ -57,7 +58,10 @@ def confirm_proposal(proposal_id: int):
     otherwise); one decided or raised meanwhile answers 409."""
     req = parse(ConfirmRequest, json_body())
     with unit(write=True) as uow:
-        return _decided(uow, confirm(uow, proposal_id, req.note))
+        decided = _decided(uow, confirm(uow, proposal_id, req.note))
+    if decided["warning_id"]:
+        send_messages(decided["warning_id"])  # after the commit, as for a warning issued by hand
+    return decided
 
 
 @monitoring_proposals_api.post(f"{ROOT}/<id:proposal_id>/reject")

@@ -16,7 +16,8 @@ Status = Literal[vocabulary.PROPOSAL_STATUSES]  # type: ignore[valid-type]
 
 class ProposalQuery(Request):
     status: Status | None = Field(default=vocabulary.PROPOSAL_OPEN,
-                                  description="待确认 (the default), 已确认, 已驳回, 自动确认 or 已失效")
+                                  description="open (the default), confirmed, rejected, auto-confirmed or lapsed: "
+                                              "one of " + ", ".join(vocabulary.PROPOSAL_STATUSES))
     drill_id: int = Field(default=0, ge=0, le=2**31 - 1, description="0: live; a drill's number otherwise")
     limit: int = Field(default=200, ge=1, le=1000)
 
