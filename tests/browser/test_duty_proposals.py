@@ -89,6 +89,12 @@ def test_the_map_pulses_a_point_with_an_open_proposal_in_its_colour(browser, ser
         colour = ring.evaluate("el => getComputedStyle(el, '::before').borderTopColor")
         assert colour == "rgb(240, 127, 18)"  # 橙 #f07f12
         assert ring.evaluate("el => getComputedStyle(el, '::before').animationName") == "qj-pulse"
+        # the point's details (picked as the overlap chooser picks) show the proposal and its reading
+        page.evaluate("h => window.dash_clientside.set_props('map-pick', {data: {layer: 'hazards', id: h, "
+                      "at: Date.now()}})", hazard)
+        details = page.locator(f"#map-details .details-proposal[data-proposal='{proposal}']")
+        details.wait_for(timeout=8000)
+        assert "建议橙色预警" in details.inner_text() and "1小时雨量" in details.inner_text()
     finally:
         if proposal is not None:
             with unit_of_work(settings, write=True) as uow:
