@@ -12,7 +12,7 @@ from services.db.uow import unit_of_work
 from services.monitoring.proposals import raise_proposals
 from services.monitoring.types import Candidate, MetricValue
 from tests.browser.conftest import SETTINGS
-from tests.browser.test_duty_page import _undo, new_page
+from tests.browser.test_duty_page import _undo, new_page, post
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +65,12 @@ def test_a_proposal_appears_is_confirmed_and_its_warning_shows_its_acknowledgeme
         row = page.locator("#duty-warnings .block-row", has_text=name)
         row.first.wait_for(timeout=6000)
         assert f"已叫应 0/{total}" in row.first.inner_text()
+        with unit_of_work(settings) as uow:
+            first = uow.session.execute(text("SELECT min(id) FROM warning_recipient WHERE warning_id = :w"),
+                                        {"w": warning}).scalar()
+        post(served, f"/api/v1/warnings/{warning}/ack", {"recipient_id": first})  # one recipient's 叫应
+        page.wait_for_function(f"() => [...document.querySelectorAll('#duty-warnings .block-row')].some("
+                               f"r => r.innerText.includes('已叫应 1/{total}'))", timeout=6000)
         page.wait_for_function(f"() => !document.querySelector(\".proposal-card[data-proposal='{proposal}']\")",
                                timeout=6000)  # decided: off the panel
         assert page.evaluate("() => window.__notReloaded === true")
