@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from services.models import HazardPoint, MonitoringStation, WarningProposal
 from services.monitoring.types import Candidate
 from services.text import t, term
 
+log = logging.getLogger(__name__)
 RANK = {level: i for i, level in enumerate(vocabulary.WARNING_LEVELS)}
 OPEN = vocabulary.PROPOSAL_OPEN
 DECISION_WORDS = (vocabulary.PROPOSAL_CONFIRMED, vocabulary.PROPOSAL_AUTO)
@@ -265,11 +267,14 @@ def auto_confirm_due(uow: UnitOfWork, now: dt.datetime | None = None) -> list[De
     due = uow.session.scalars(select(WarningProposal).where(*_due(cutoff)).order_by(WarningProposal.id)).all()
     for proposal in due:
         try:
-            _decide(system, proposal, vocabulary.PROPOSAL_AUTO, now, by=audit.SYSTEM_ACTOR,
-                    extra=(or_(WarningProposal.level_at <= cutoff, WarningProposal.level_at.is_(None)),))
-        except Conflict:
-            continue  # decided (or raised) by someone else meanwhile
-        decisions.append(_carry_out(system, proposal, vocabulary.PROPOSAL_AUTO))
+            # a savepoint each: one that cannot be carried out (no recipient in its zone) stays open for a person,
+            # and never undoes the caller's work (the readings batch this runs after)
+            with uow.session.begin_nested():
+                _decide(system, proposal, vocabulary.PROPOSAL_AUTO, now, by=audit.SYSTEM_ACTOR,
+                        extra=(or_(WarningProposal.level_at <= cutoff, WarningProposal.level_at.is_(None)),))
+                decisions.append(_carry_out(system, proposal, vocabulary.PROPOSAL_AUTO))
+        except FieldError as exc:  # decided or raised by someone else meanwhile (409), or not possible now
+            log.warning("proposal %s not auto-confirmed: %s", proposal.id, exc)
     return decisions
 
 

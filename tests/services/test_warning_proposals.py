@@ -216,8 +216,8 @@ def test_two_confirms_at_once_issue_exactly_one_warning(world):
     assert sql(settings, "SELECT count(*) FROM evacuation_plan")[0][0] == 1
 
 
-def test_a_red_proposal_unanswered_for_n_minutes_confirms_itself_once(world):
-    settings, ids, _, _, st = world
+def test_a_red_proposal_unanswered_for_n_minutes_confirms_itself_once(world, caplog):
+    settings, ids, home, _, st = world
     settings = dataclasses.replace(settings, monitoring=MonitoringRules(auto_confirm_red_min=30))
     call(settings, raise_proposals, [cand(ids["A"], "橙", st)], now=T0)
     call(settings, raise_proposals, [cand(ids["A"], "红", st)], now=T0 + dt.timedelta(minutes=20))  # red from here
@@ -228,6 +228,15 @@ def test_a_red_proposal_unanswered_for_n_minutes_confirms_itself_once(world):
     assert sql(settings, "SELECT status, decided_by FROM warning_proposal") == [("自动确认", "system")]
     assert sql(settings, "SELECT actor FROM audit_log WHERE action = 'auto_confirm'") == [("system",)]
     assert sql(settings, "SELECT count(*) FROM warning")[0][0] == 1
+    # one that cannot be carried out (no one to warn in its zone) stays open, and the batch that found it is kept
+    call(settings, import_file, "hazards", csv_for("hazards", [_hazard("D", (108.60, 29.40), 2)]), "d.csv")
+    lonely = sql(settings, "SELECT id FROM hazard_point WHERE code = 'D'")[0][0]
+    call(settings, raise_proposals, [cand(lonely, "红", st)], now=T0)
+    [kept] = call(settings, raise_proposals, [cand(ids["C"], "红", st)], now=T0 + dt.timedelta(minutes=40))
+    assert kept.action == "created"
+    assert sql(settings, "SELECT status FROM warning_proposal WHERE hazard_point_id = :h", h=lonely) == [("待确认",)]
+    assert sql(settings, "SELECT township_code <> :t FROM hazard_point WHERE id = :h", t=home, h=lonely)[0][0]
+    assert "recipient" in caplog.text  # refused by issue_warning: nobody to warn
     off = dataclasses.replace(settings, monitoring=MonitoringRules())  # 0: never
     call(off, raise_proposals, [cand(ids["B"], "红", st)], now=T0)
     assert call(off, auto_confirm_due, T0 + dt.timedelta(days=1)) == []
