@@ -102,9 +102,10 @@ def _one(uow: UnitOfWork, candidate: Candidate, codes: dict[int, str], now: dt.d
     h, level, drill = candidate.hazard_point_id, candidate.level, candidate.drill_id
     if level not in vocabulary.WARNING_COLOUR_LEVELS:
         raise ProposalError.of("level", "proposal.level_invalid", level=level)
-    current = uow.session.scalar(select(HazardPoint.warning_level).where(HazardPoint.id == h))
-    if current is None:
+    point = uow.session.execute(select(HazardPoint.warning_level, HazardPoint.name).where(HazardPoint.id == h)).first()
+    if point is None:
         raise NotFound.of("hazard_point_id", "proposal.hazard_unknown", id=h)
+    current, name = point
     if drill == 0 and RANK[current] >= RANK[level]:
         return ProposalChange(h, "none")  # warned at that level already: nothing to propose
     values = _values(candidate, codes, now)
@@ -114,7 +115,7 @@ def _one(uow: UnitOfWork, candidate: Candidate, codes: dict[int, str], now: dt.d
                                      .values(level=level, level_at=now, **values)
                                      .returning(WarningProposal.id)).scalar()
         if raised is not None:
-            _audit(uow, "raise", raised, candidate)
+            _audit(uow, "raise", raised, candidate, name)
             return ProposalChange(h, "raised", raised, level)
         # equal: the newest evidence, not audited (the level, what the duty officer decides on, did not change)
         same = uow.session.execute(update(WarningProposal).where(*mine, WarningProposal.level == level)
@@ -127,15 +128,15 @@ def _one(uow: UnitOfWork, candidate: Candidate, codes: dict[int, str], now: dt.d
         made = _insert(uow, {"drill_id": drill, "hazard_point_id": h, "level": level, "status": OPEN,
                              "created_at": now, "level_at": now, **values})
         if made is not None:
-            _audit(uow, "propose", made, candidate)
+            _audit(uow, "propose", made, candidate, name)
             return ProposalChange(h, "created", made, level)
     return ProposalChange(h, "none")
 
 
-def _audit(uow: UnitOfWork, action: str, proposal_id: int, c: Candidate) -> None:
+def _audit(uow: UnitOfWork, action: str, proposal_id: int, c: Candidate, hazard: str) -> None:
     d = c.decisive
     audit.record(uow.session, actor=uow.actor, action=action, entity="warning_proposal", entity_key=str(proposal_id),
-                 detail={"hazard_point_id": c.hazard_point_id, "level": c.level, "metric": d.metric,
+                 detail={"hazard_point_id": c.hazard_point_id, "hazard": hazard, "level": c.level, "metric": d.metric,
                          "observed": d.observed, "threshold": d.threshold, "ratio": round(d.ratio, 4),
                          "drill_id": c.drill_id})
 
@@ -166,9 +167,11 @@ def raise_proposals(uow: UnitOfWork, candidates: Iterable[Candidate], *, evaluat
                                           WarningProposal.hazard_point_id.in_(quiet))
             .values(status=vocabulary.PROPOSAL_LAPSED, decided_at=now, decided_by=audit.SYSTEM_ACTOR, updated_at=now)
             .returning(WarningProposal.id, WarningProposal.hazard_point_id, WarningProposal.level)).all()
+        names = dict(uow.session.execute(select(HazardPoint.id, HazardPoint.name)
+                                         .where(HazardPoint.id.in_([h for _, h, _ in lapsed]))).all()) if lapsed else {}
         for pid, h, level in lapsed:
             audit.record(uow.session, actor=uow.actor, action="lapse", entity="warning_proposal", entity_key=str(pid),
-                         detail={"hazard_point_id": h, "level": level})
+                         detail={"hazard_point_id": h, "hazard": names.get(h, ""), "level": level})
             changes.append(ProposalChange(h, "lapsed", pid, level))
     if any(c.action in ("created", "raised") for c in changes):
         auto_confirm_due(uow, now)
@@ -229,7 +232,8 @@ def reject(uow: UnitOfWork, proposal_id: int, reason: str | None, *, now: dt.dat
         raise ProposalError.of("reason", "proposal.reason_long", limit=REASON_MAX)
     _decide(uow, proposal, vocabulary.PROPOSAL_REJECTED, now or now_utc(), by=uow.actor, reason=reason)
     audit.record(uow.session, actor=uow.actor, action="reject", entity="warning_proposal", entity_key=str(proposal.id),
-                 detail={"hazard_point_id": proposal.hazard_point_id, "level": proposal.level, "reason": reason})
+                 detail={"hazard_point_id": proposal.hazard_point_id, "level": proposal.level, "reason": reason,
+                         "hazard": uow.session.get(HazardPoint, proposal.hazard_point_id).name})
     return Decision(proposal.id, vocabulary.PROPOSAL_REJECTED, proposal.level)
 
 
@@ -294,7 +298,8 @@ def _carry_out(uow: UnitOfWork, proposal: WarningProposal, status: str) -> Decis
                         .values(warning_id=warning_id, plan_id=plan_id))
     audit.record(session, actor=uow.actor, action="auto_confirm" if status == vocabulary.PROPOSAL_AUTO else "confirm",
                  entity="warning_proposal", entity_key=str(proposal.id),
-                 detail={"hazard_point_id": hazard.id, "level": proposal.level, "warning_id": warning_id,
+                 detail={"hazard_point_id": hazard.id, "hazard": hazard.name, "level": proposal.level,
+                         "warning_id": warning_id,
                          "plan_id": plan_id, "drill_id": proposal.drill_id})
     return Decision(proposal.id, status, proposal.level, warning_id, plan_id, people, assigned)
 

@@ -49,4 +49,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "proposal.commander_only": ("红色预警须由指挥长确认", "a red warning is the commander's to confirm"),
     "proposal.map_title": ("预警建议（待确认）", "Warning proposal (waiting)"),
     "proposal.since": ("提出于 {time}", "proposed at {time}"),
+    # the audit view's sentences (dashboard/components/audit_view.py)
+    "audit.warning_proposal.propose": ("{who} 于 {time} 提出预警建议 #{ref}：{hazard} {level}色",
+                                       "{who} proposed {level_en} for {hazard} at {time} (proposal #{ref})"),
+    "audit.warning_proposal.raise": ("{who} 于 {time} 将预警建议 #{ref}（{hazard}）提升为{level}色",
+                                     "{who} raised proposal #{ref} ({hazard}) to {level_en} at {time}"),
+    "audit.warning_proposal.lapse": ("{who} 于 {time} 撤销预警建议 #{ref}（{hazard}，读数已回落）",
+                                     "{who} let proposal #{ref} ({hazard}) lapse at {time}: readings back down"),
+    "audit.warning_proposal.confirm": ("{who} 于 {time} 确认预警建议 #{ref}（{hazard} {level}色），发布预警 #{warning_id}",
+                                       "{who} confirmed proposal #{ref} ({hazard}, {level_en}) at {time}: warning "
+                                       "#{warning_id}"),
+    "audit.warning_proposal.auto_confirm": ("{who} 于 {time} 自动确认红色预警建议 #{ref}（{hazard}），发布预警 #{warning_id}",
+                                            "{who} auto-confirmed red proposal #{ref} ({hazard}) at {time}: warning "
+                                            "#{warning_id}"),
+    "audit.warning_proposal.reject": ("{who} 于 {time} 驳回预警建议 #{ref}（{hazard}）：{reason}",
+                                      "{who} rejected proposal #{ref} ({hazard}) at {time}: {reason}"),
 }

@@ -257,3 +257,21 @@ def test_township_staff_see_their_townships_proposals_only(world):
         call_as(settings, home_p, confirm, p.proposal_id)
     with pytest.raises(FieldError):
         read(settings, list_proposals, "whatever")
+
+
+def test_the_audit_view_reads_each_proposal_step_as_a_sentence(world):
+    from dashboard.components.audit_view import audit_sentence
+    from services.data.audit_log import audit_entries
+    settings, ids, _, _, st = world
+    call(settings, raise_proposals, [cand(ids["A"], "黄", st)])
+    [p] = call(settings, raise_proposals, [cand(ids["A"], "橙", st)])
+    call(settings, confirm, p.proposal_id)
+    [q] = call(settings, raise_proposals, [cand(ids["B"], "黄", st)])
+    call(settings, reject, q.proposal_id, "雨量站故障")
+    entries = [e for e in read(settings, audit_entries, limit=50) if e.entity == "warning_proposal"]
+    zh = [audit_sentence(e, "12:00", "zh") for e in entries]
+    en = [audit_sentence(e, "12:00", "en") for e in entries]
+    assert any("驳回预警建议" in s and "雨量站故障" in s for s in zh)
+    assert any("confirmed proposal" in s and "warning #" in s for s in en)
+    assert any("raised proposal" in s and "orange" in s.lower() for s in en)
+    assert len(en) == 5 and not [s for s in zh + en if "warning_proposal" in s]  # none fell back to the raw form
