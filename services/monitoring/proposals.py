@@ -125,12 +125,26 @@ def _one(uow: UnitOfWork, candidate: Candidate, codes: dict[int, str], now: dt.d
         higher = uow.session.scalar(select(WarningProposal.id).where(*mine))
         if higher is not None:
             return ProposalChange(h, "none", higher)
+        if _rejected_lately(uow, candidate, now):
+            return ProposalChange(h, "none")  # the duty officer said no to this level a moment ago
         made = _insert(uow, {"drill_id": drill, "hazard_point_id": h, "level": level, "status": OPEN,
                              "created_at": now, "level_at": now, **values})
         if made is not None:
             _audit(uow, "propose", made, candidate, name)
             return ProposalChange(h, "created", made, level)
     return ProposalChange(h, "none")
+
+
+def _rejected_lately(uow: UnitOfWork, c: Candidate, now: dt.datetime) -> bool:
+    """Whether a proposal of the point at this level or higher was rejected within ``reject_quiet_min`` minutes."""
+    quiet = uow.settings.monitoring.reject_quiet_min
+    if quiet <= 0:
+        return False
+    at_or_above = [v for v in vocabulary.WARNING_LEVELS if RANK[v] >= RANK[c.level]]
+    return uow.session.scalar(select(WarningProposal.id).where(
+        WarningProposal.drill_id == c.drill_id, WarningProposal.hazard_point_id == c.hazard_point_id,
+        WarningProposal.status == vocabulary.PROPOSAL_REJECTED, WarningProposal.level.in_(at_or_above),
+        WarningProposal.decided_at > now - dt.timedelta(minutes=quiet)).limit(1)) is not None
 
 
 def _audit(uow: UnitOfWork, action: str, proposal_id: int, c: Candidate, hazard: str) -> None:

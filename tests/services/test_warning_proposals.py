@@ -203,6 +203,14 @@ def test_red_is_the_commanders_to_confirm_and_a_rejection_needs_a_reason(world):
     assert sql(settings, "SELECT status, reason, warning_id FROM warning_proposal WHERE id = :i", i=q.proposal_id) == \
         [("已驳回", "雨量站故障", None)]
     assert sql(settings, "SELECT warning_level FROM hazard_point WHERE code = 'B'") == [("无",)]
+    # rejected: the same level is not proposed again for reject_quiet_min (60) minutes; a higher one is
+    decided = sql(settings, "SELECT decided_at FROM warning_proposal WHERE id = :i", i=q.proposal_id)[0][0]
+    decided = dt.datetime.fromisoformat(str(decided)).replace(tzinfo=dt.timezone.utc)
+    assert call(settings, raise_proposals, [cand(ids["B"], "黄", st)],
+                now=decided + dt.timedelta(minutes=59))[0].action == "none"
+    assert call(settings, raise_proposals, [cand(ids["B"], "黄", st)],
+                now=decided + dt.timedelta(minutes=61))[0].action == "created"
+    assert call(settings, raise_proposals, [cand(ids["B"], "橙", st)])[0].action == "raised"
 
 
 def test_two_confirms_at_once_issue_exactly_one_warning(world):
