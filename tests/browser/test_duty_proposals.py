@@ -43,10 +43,12 @@ def test_a_proposal_appears_is_confirmed_and_its_warning_shows_its_acknowledgeme
     try:
         page.goto(served + "/duty")
         page.wait_for_selector(".duty-card")
+        page.wait_for_function("() => window.qjDutySeen !== undefined")  # the alert's baseline is read
         page.evaluate("() => { window.__notReloaded = true; }")
         proposal, hazard, name, before = propose(settings)
         card = page.locator(f".proposal-card[data-proposal='{proposal}']")
         card.wait_for(timeout=6000)  # the next poll of the change counter (1.5 s), no reload
+        page.wait_for_function("() => (window.qjDutyAlerts || 0) >= 1", timeout=6000)  # a tone and a flash
         assert name in card.inner_text() and "33" in card.inner_text() and "1.10" in card.inner_text()
 
         card.locator(".proposal-reject").click()
