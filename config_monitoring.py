@@ -24,13 +24,15 @@ class MonitoringRules:
     """``bands``: ratio to the threshold → proposed level. A station is 离线 when silent for longer than
     ``offline_intervals`` × its interval. A hazard point without an explicit station is watched by the nearest
     station of each kind within ``assign_radius_m``. A red proposal unanswered for ``auto_confirm_red_min`` minutes
-    confirms itself (0: never, the default), recorded as 自动确认."""
+    confirms itself (0: never, the default), recorded as 自动确认. After a rejection the point is proposed again at that
+    level or lower only ``reject_quiet_min`` minutes later (a higher level is proposed at once)."""
 
     bands: tuple[tuple[float, str], ...] = DEFAULT_BANDS
     offline_intervals: int = 3
     assign_radius_m: float = 5000.0
     auto_confirm_red_min: int = 0
     max_batch: int = 50_000  # readings one POST /readings may carry
+    reject_quiet_min: int = 60
 
     def __post_init__(self):
         ratios = [r for r, _ in self.bands]
@@ -40,10 +42,12 @@ class MonitoringRules:
             raise ValueError(f"monitoring bands refused: {self.bands!r} (ratios positive, descending, distinct; "
                              f"levels among {vocabulary.WARNING_COLOUR_LEVELS})")
         if not 1 <= self.offline_intervals <= 1000 or not 0 < self.assign_radius_m <= 100_000 \
-                or not 0 <= self.auto_confirm_red_min <= 24 * 60 or not 1 <= self.max_batch <= 1_000_000:
+                or not 0 <= self.auto_confirm_red_min <= 24 * 60 or not 1 <= self.max_batch <= 1_000_000 \
+                or not 0 <= self.reject_quiet_min <= 7 * 24 * 60:
             raise ValueError(f"monitoring rules refused: offline after {self.offline_intervals} intervals (1–1000), "
                              f"radius {self.assign_radius_m} m (0–100 km), auto-confirm {self.auto_confirm_red_min} "
-                             f"min (0–1440), batch {self.max_batch} (1–1,000,000)")
+                             f"min (0–1440), batch {self.max_batch} (1–1,000,000), quiet after a rejection "
+                             f"{self.reject_quiet_min} min (0–10080)")
 
     def level_for(self, ratio: float) -> str | None:
         """The level a ratio to the threshold proposes, or None below the lowest band."""
@@ -55,13 +59,14 @@ class MonitoringRules:
 
 def monitoring_rules_from_env(env) -> MonitoringRules:
     """The rules from QJ_MONITORING_BANDS (JSON ``[[2.0, "红"], [1.0, "橙"], [0.9, "黄"]]``), _OFFLINE_INTERVALS,
-    _ASSIGN_RADIUS_M, _AUTO_CONFIRM_RED_MIN and _MAX_BATCH (``env(name, default)``)."""
+    _ASSIGN_RADIUS_M, _AUTO_CONFIRM_RED_MIN, _MAX_BATCH and _REJECT_QUIET_MIN (``env(name, default)``)."""
     raw = env("QJ_MONITORING_BANDS", "")
     bands = tuple((float(r), str(level)) for r, level in json.loads(raw)) if raw.strip() else DEFAULT_BANDS
     return MonitoringRules(bands, int(env("QJ_MONITORING_OFFLINE_INTERVALS", "3")),
                            float(env("QJ_MONITORING_ASSIGN_RADIUS_M", "5000")),
                            int(env("QJ_MONITORING_AUTO_CONFIRM_RED_MIN", "0")),
-                           int(env("QJ_MONITORING_MAX_BATCH", "50000")))
+                           int(env("QJ_MONITORING_MAX_BATCH", "50000")),
+                           int(env("QJ_MONITORING_REJECT_QUIET_MIN", "60")))
 
 
 

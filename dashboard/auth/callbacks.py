@@ -16,6 +16,7 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "map-basemap-group": READ, "map-search-results": READ, "map-details-body": READ,
     "map-layer-blocks": READ, "map-layer-isochrones": READ, "map-layer-outline": READ,
     "map-version": READ,
+    "map-layer-proposals": "monitoring.read",  # 风险感知: points with an open proposal pulse (map_proposals.py)
     "map-radius-circle": READ,  # the 周边研判 circle (dashboard/components/map_radius.py)
     "map-layer-plan": PLANS,  # the evacuation plan as a layer of the map (dashboard/components/map_plan.py)
     # 修正位置: the draggable marker, and saving where it was dropped (dashboard/components/map_relocate.py)
@@ -28,6 +29,10 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "duty-w-message": RECORDS, "duty-feed": RECORDS, "duty-detail": RECORDS,
     "duty-warnings": RECORDS, "duty-handover": RECORDS, "duty-alert": RECORDS,
     "duty-alert-sink": RECORDS,  # client-side only (the tone and the flash): no server call to guard
+    # 预警建议 (dashboard/components/duty_proposals.py): confirm/reject are checked again by the service
+    # (warning.issue, warning.confirm_red); the auto-confirm check acts as the system, by configuration
+    "duty-proposals": "monitoring.read", "duty-proposals-message": "monitoring.read",
+    "duty-proposals-auto": "monitoring.read",
     # 分析研判
     "an-cards": "analysis.read", "an-download": "analysis.read", "an-fig-incidents": "analysis.read",
     "an-report-docx": "analysis.read", "an-cov-tables": "analysis.read", "an-site-result": "analysis.run",

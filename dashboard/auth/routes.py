@@ -92,6 +92,11 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     # 风险感知 (dashboard/api/monitoring_readings.py): readings in by the operational roles, status and series for all
     "monitoring_readings_api.readings_in": "monitoring.ingest", "monitoring_readings_api.stations": "monitoring.read",
     "monitoring_readings_api.station_series": "monitoring.read",
+    # 风险感知: warning proposals (dashboard/api/monitoring_proposals.py); confirm/reject check warning.confirm_red
+    # again in the service for a red one
+    "monitoring_proposals_api.proposals": "monitoring.read", "monitoring_proposals_api.proposal": "monitoring.read",
+    "monitoring_proposals_api.confirm_proposal": "warning.issue",
+    "monitoring_proposals_api.reject_proposal": "warning.issue",
     # accounts
     "auth_pages.password": "account.self",
 }

@@ -105,8 +105,9 @@ def relocate_button(d: FeatureDetails, lang: str) -> list:
 
 
 def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = (), relocatable: bool = False,
-                  record=None) -> list:
-    """A feature's details; ``relocatable``: the user may move its point (``record.edit``), so 修正位置 is offered."""
+                  record=None, proposal: list | tuple = ()) -> list:
+    """A feature's details; ``relocatable``: the user may move its point (``record.edit``), so 修正位置 is offered;
+    ``proposal``: a hazard point's open warning proposal (dashboard/components/map_proposals.py), under its title."""
     english = {"township_name": d.properties.get("township_name_en")} if lang == "en" else {}
     rows = [html.Tr([html.Th(zh if lang == "zh" else en), html.Td(_value(english.get(field) or v, lang))])
             for field, zh, en, v in d.fields]
@@ -117,6 +118,7 @@ def feature_panel(d: FeatureDetails, lang: str, patrols: list | tuple = (), relo
     return [
         html.Div(t(f"layer.{d.layer}", lang), className="details-layer"),
         html.H3(d.name, className="details-title", **{"data-name": d.name}),
+        *proposal,
         html.Table(html.Tbody(rows), className="details-table"),
         html.Ul(nearby, className="details-nearby"),
         *_patrol_list(list(patrols), lang),

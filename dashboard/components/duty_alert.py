@@ -1,4 +1,5 @@
-"""值班态势 alert: a short tone and a flash of the screen when a new incident is reported or a 叫应 becomes overdue;
+"""值班态势 alert: a short tone and a flash of the screen when a new incident is reported, a warning proposal (预警建议)
+is made or raised, or a 叫应 becomes overdue;
 the tone can be muted (remembered in the browser). All client-side: the server only says the newest incident's
 number and how many recipients are overdue; the tone is made by the browser (Web Audio), no sound file.
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.state import settings
+from services import vocabulary
 from services.db.uow import unit_of_work
 from services.dispatch.incidents import list_incidents
 from services.dispatch.warnings import active_warnings
@@ -25,7 +27,9 @@ function(data, muted) {
     if (!data) { return window.dash_clientside.no_update; }
     var seen = window.qjDutySeen;
     window.qjDutySeen = data;
-    if (!seen || !(data.incident > seen.incident || data.overdue > seen.overdue)) {
+    var proposed = (data.proposal || 0) > (seen && seen.proposal || 0) ||
+        (data.proposal_rank || 0) > (seen && seen.proposal_rank || 0);
+    if (!seen || !(data.incident > seen.incident || data.overdue > seen.overdue || proposed)) {
         return window.dash_clientside.no_update;
     }
     document.body.classList.remove('duty-flash');
@@ -68,8 +72,13 @@ def register() -> None:
 
 
 def alert_state(_version, _tick) -> dict:
-    """The newest incident's number and how many recipients are overdue, in the reader's scope."""
+    """The newest incident's number, how many recipients are overdue, the newest open warning proposal and the sum
+    of the open proposals' levels (a raise moves it), in the reader's scope."""
+    from services.monitoring.proposal_reads import open_proposals
     with unit_of_work(settings()) as uow:
         incidents = list_incidents(uow, active_only=True)
         overdue = sum(w["escalated"] for w in active_warnings(uow))
-    return {"incident": max((i["id"] for i in incidents), default=0), "overdue": overdue}
+        proposals = open_proposals(uow) if uow.principal.may("monitoring.read") else []
+    return {"incident": max((i["id"] for i in incidents), default=0), "overdue": overdue,
+            "proposal": max((p.id for p in proposals), default=0),
+            "proposal_rank": sum(vocabulary.WARNING_LEVELS.index(p.level) for p in proposals)}

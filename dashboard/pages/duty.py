@@ -15,6 +15,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 from dashboard.components import duty_alert as alert
 from dashboard.components import duty_handover as handover
 from dashboard.components import duty_panels as panels
+from dashboard.components import duty_proposals as proposals
 from dashboard.components.clicks import clicked_id
 from dashboard.components.duty_panels import ACTOR, local, message, warnings_view
 from dashboard.components.map_layers import district_frame, boundary_layer
@@ -41,6 +42,7 @@ dash.register_page(__name__, path="/duty", name=t("nav.duty"), order=3)
 panels.register()  # the incident detail and the 叫应 board
 handover.register()  # 交接班, first on the page
 alert.register()  # a tone and a flash on a new incident or an overdue 叫应
+proposals.register()  # 预警建议 of 风险感知: confirm or reject
 
 TICK, VERSION, LANG, FIGURES, INCIDENTS, FEED, POINTS = ("duty-tick", "duty-version", "duty-lang", "duty-figures",
                                                          "duty-incidents", "duty-feed", "duty-points")
@@ -90,6 +92,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 panels.detail_panel(lang),
                 html.Div(id=D_TEAMS, className="duty-teams"),
             ], className="plan-result duty-act"), html.Div([
+                *proposals.proposals_panel(lang),
                 html.H3(t("duty.incidents", lang)), html.Div(id=INCIDENTS),
                 html.H3(t("duty.orders", lang)), html.Div(id=ORDERS, className="duty-teams"),
                 html.H3(t("duty.warnings", lang)), html.Div(id=WARNINGS, className="duty-teams"),

@@ -34,6 +34,8 @@ from dashboard.components.map_layers import (
 from dashboard.components.map_panel import choropleth_legend, isochrone_legend, side_panel
 from dashboard.components.map_plan import plan_box, plan_overlay
 from dashboard.components.map_plan import register as register_plan_layer
+from dashboard.components.map_proposals import proposal_details, proposals_layer
+from dashboard.components.map_proposals import register as register_proposals
 from dashboard.components.map_radius import circle_layer
 from dashboard.components.map_radius import register as register_spot_radius
 from dashboard.components.map_relocate import register as register_relocate
@@ -66,6 +68,7 @@ dash.register_page(__name__, path="/", name=t("nav.map"), order=0)
 register_plan_layer()  # the evacuation plan as a layer (plan.read)
 register_spot_radius()  # 周边研判 from a free click, and the radius circle while a result is shown
 register_relocate()  # 修正位置: drag a record's point to its spot (record.edit)
+register_proposals()  # 风险感知: points with an open warning proposal pulse in its colour
 
 _LAYERS = [layer for layer, _ in POINT_LAYER_ORDER]
 _FILTER_KEYS = list(ids.LAYER_FILTERS)
@@ -84,7 +87,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         dcc.Store(id=ids.MAP_PICK),  # set by the overlap chooser (qj_map.js): {layer, id, at}
         dcc.Store(id=ids.MAP_VERSION), dcc.Interval(id=ids.MAP_TICK, interval=2000),  # live: polls a counter
         side_panel(lang, townships, counts, threatened, s.region.evacuation_target_people, basemaps()),
-        html.Div([map_component(lang, urls, plan_overlay(lang), [circle_layer(), *relocate_layer()]),
+        html.Div([map_component(lang, urls, plan_overlay(lang), [circle_layer(), *relocate_layer(), proposals_layer()]),
                   details_container(lang), isochrone_legend(lang), *plan_box(lang), *relocate_box(lang)],
                  className="map-wrap"),
     ], className="map-page")
@@ -245,7 +248,8 @@ def _details(*args):
     with unit_of_work(settings()) as uow:
         patrols = latest_patrols(uow, layer, feature_id)
         record = supervision_record(uow, layer, feature_id)
-    return feature_panel(details, lang, patrols, relocation_allowed(), record), "details-panel", viewport
+        proposal = proposal_details(uow, layer, feature_id, lang)
+    return feature_panel(details, lang, patrols, relocation_allowed(), record, proposal), "details-panel", viewport
 
 
 def _radius(trigger: dict, shown, lang: str) -> list:

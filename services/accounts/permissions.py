@@ -23,6 +23,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "records.export": EVERYONE - {"township"},              # the county's records as workbooks
     "plan.read": EVERYONE - {"township"},                   # county-wide evacuation and supply planning views
     "analysis.read": EVERYONE - {"township"},               # 分析研判: distribution, risk index, coverage, trends
+    "monitoring.read": EVERYONE,                            # 风险感知: readings, stations, warning proposals
+                                                            # (township: its own)
     "incident.report": OPERATIONAL | {"township"},
     "incident.manage": OPERATIONAL,                         # status, timeline notes
     "dispatch.order": OPERATIONAL,                          # orders to teams, supply dispatch

@@ -47,6 +47,9 @@ def _demand(uow: UnitOfWork, scenario: Scenario) -> list[dict]:
     where = {k: tuple(v) for k, v in (("hazard_type", scenario.hazard_types),
                                       ("warning_level", scenario.warning_levels)) if v}
     features = point_layer(uow, "hazards", LayerFilter(where=where), "full").features
+    if scenario.hazard_ids:
+        chosen = set(scenario.hazard_ids)
+        features = tuple(f for f in features if f.id in chosen)
     if scenario.townships:
         codes = set(scenario.townships)
         features = tuple(f for f in features if f.properties["township_code"] in codes)

@@ -31,6 +31,8 @@ class Scenario:
     max_travel_min: float = 60.0
     exclude_unsafe: bool = False
     block_hazard_roads: bool = False  # close roads in the zones of red/orange-warning hazard points
+    hazard_ids: list[int] = field(default_factory=list)      # these hazard points only; empty: all (a confirmed
+                                                              # warning proposal plans for its point)
 
     @classmethod
     def from_json(cls, body: dict, known_townships: set[str]) -> Scenario:
@@ -48,6 +50,9 @@ class Scenario:
             bad = [v for v in getattr(s, name) if v not in allowed]
             if bad:
                 raise ScenarioError.of(name, "scenario.value", value=bad[0], name=name)
+        if not isinstance(s.hazard_ids, list) or \
+                any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in s.hazard_ids):
+            raise ScenarioError.of("hazard_ids", "scenario.not_list", name="hazard_ids")
         try:
             s.max_travel_min = float(s.max_travel_min)
         except (TypeError, ValueError):

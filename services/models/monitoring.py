@@ -115,6 +115,8 @@ class WarningProposal(Base):
     evidence: Mapped[str | None] = mapped_column(Text)  # JSON: every metric's value, threshold and ratio
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # When the proposal reached its current level (made, or raised): a red one's wait for an answer counts from here.
+    level_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     decided_by: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[str | None] = mapped_column(String(500))

@@ -191,8 +191,46 @@ def test_real_answers_match_the_document(sample):
     _reports(call)
     _supervision(call, sample)
     monitoring_answers(call)
+    _monitoring_proposals(call, sample)
     documented = {(method, path) for path, item in doc["paths"].items() for method in item}
     assert call.called == documented, sorted(documented - call.called)
+
+
+def _monitoring_proposals(call, client) -> None:
+    """Two proposals made as the rule would (raise_proposals; there is no POST of candidates): one confirmed, one
+    rejected; a second decision is 409, a rejection without a reason 400, an unknown proposal 404."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from services.db.uow import unit_of_work
+    from services.monitoring.proposals import raise_proposals
+    from services.monitoring.types import Candidate, MetricValue
+    settings = client.application.config["QJ_SETTINGS"]
+    with unit_of_work(settings, write=True) as uow:
+        station = uow.session.execute(text("SELECT min(id) FROM monitoring_station")).scalar()
+        points = [r[0] for r in uow.session.execute(text(
+            "SELECT id FROM hazard_point WHERE warning_level IN ('无', '蓝') ORDER BY id LIMIT 2"))]
+        at = dt.datetime.now(dt.timezone.utc)
+        reading = MetricValue("rain_1h", station, 28.0, 30.0, at)
+        made = raise_proposals(uow, [Candidate(h, "黄", reading, (reading,)) for h in points])
+    first, second = (c.proposal_id for c in made)
+    listed = call("GET", "/api/v1/monitoring/proposals").get_json()["proposals"]
+    assert {p["id"] for p in listed} >= {first, second} and listed[0]["evidence"][0]["metric"] == "rain_1h"
+    call("GET", "/api/v1/monitoring/proposals", "/api/v1/monitoring/proposals?status=已确认&drill_id=0")
+    assert call("GET", "/api/v1/monitoring/proposals", "/api/v1/monitoring/proposals?status=x").status_code == 400
+    one = "/api/v1/monitoring/proposals/{proposal_id}"
+    call("GET", one, one.replace("{proposal_id}", str(first)))
+    assert call("GET", one, one.replace("{proposal_id}", "999999")).status_code == 404
+    confirm = one + "/confirm"
+    done = call("POST", confirm, confirm.replace("{proposal_id}", str(first)), json={"note": "核实"}).get_json()
+    assert done["warning_id"] and done["proposal"]["status"] == "已确认"
+    assert call("POST", confirm, confirm.replace("{proposal_id}", str(first)), json={}).status_code == 409
+    reject = one + "/reject"
+    refused = call("POST", reject, reject.replace("{proposal_id}", str(second)), json={"reason": " "})
+    assert refused.status_code == 400 and refused.get_json()["parameter"] == "reason"
+    assert call("POST", reject, reject.replace("{proposal_id}", str(second)), json={}).status_code == 400
+    call("POST", reject, reject.replace("{proposal_id}", str(second)), json={"reason": "雨量站故障"})
 
 
 def _map_and_exports(call) -> None:

@@ -194,6 +194,7 @@ class PlanScenario(Reply):
     max_travel_min: Number
     exclude_unsafe: bool
     block_hazard_roads: bool
+    hazard_ids: list[int] = []  # a plan for these hazard points only (a confirmed warning proposal's); empty: all
 
 
 class PlanNetwork(Reply):
