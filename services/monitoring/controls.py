@@ -123,7 +123,7 @@ def _area(uow: UnitOfWork, req: ControlRequest) -> tuple[object, str, str, str]:
                                                       .where(Township.code.in_(codes)))}
     for code in codes:
         if code not in found:
-            raise ControlError.of("townships", "controls.township_unknown", code=str(code)[:20])
+            raise ControlError.of("townships", "controls.township_unknown", township=str(code)[:20])
         parts.append(found[code][1])
         names.append(found[code][0])
     if req.polygon is not None:

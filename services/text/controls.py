@@ -8,7 +8,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "controls.one_area": ("按预警管控时不再另选乡镇或圈选范围", "controls for a warning take its area: give no "
                           "townships or polygon with it"),
     "controls.warning_no_area": ("预警 {id} 没有范围", "warning #{id} has no area"),
-    "controls.township_unknown": ("没有代码为“{code}”的乡镇（街道）", "no township has the code '{code}'"),
+    "controls.township_unknown": ("没有代码为“{township}”的乡镇（街道）", "no township has the code '{township}'"),
     "controls.area_required": ("请选择预警、乡镇或圈选范围", "give a warning, townships or a drawn polygon"),
     "controls.drill_invalid": ("演练编号须为不小于 0 的整数（0 为实战）",
                                "the drill number must be a whole number from 0 (0: live)"),
