@@ -14,7 +14,6 @@ from pathlib import Path
 from services import vocabulary
 from config_milestones import (  # noqa: F401 — re-exported: the milestones are part of the settings
     DUTY_KEY_SECTORS, DUTY_MILESTONES, DUTY_PILOT_SECTORS, DutyMilestones, milestones_from_env)
-from config_controls import ControlTable, control_table_from_env
 from config_monitoring import MonitoringRules, monitoring_rules_from_env
 from config_reports import PublicReportLimits, report_limits_from_env
 
@@ -276,7 +275,6 @@ class Settings:
     duty_milestones: DutyMilestones = field(default_factory=DutyMilestones)
     public_reports: PublicReportLimits = field(default_factory=PublicReportLimits)  # 有奖举报 (config_reports.py)
     monitoring: MonitoringRules = field(default_factory=MonitoringRules)  # 风险感知 (config_monitoring.py)
-    controls: ControlTable = field(default_factory=ControlTable)  # 熔断 禁停撤疏 by level (config_controls.py)
     export_render_limit_s: float = 30.0  # a PNG export still drawing after this is stopped (answered 503)
     debug: bool = False
     timezone: str = "Asia/Shanghai"  # how times are shown and how naive input is read; stored in UTC
@@ -418,7 +416,6 @@ def load_settings() -> Settings:
         duty_milestones=milestones_from_env(_env),
         public_reports=report_limits_from_env(_env),
         monitoring=monitoring_rules_from_env(_env),
-        controls=control_table_from_env(_env),
         export_render_limit_s=float(_env("QJ_EXPORT_RENDER_LIMIT_S", "30")),
         debug=_env("QJ_DEBUG", "0") == "1",
         timezone=_env("QJ_TIMEZONE", "Asia/Shanghai"),

@@ -1,5 +1,6 @@
-"""The 熔断 table (issue 15 point 4) as configuration, beside config.py (which reads it from QJ_CONTROLS_RULES; used
-by services/monitoring/controls.py): which controls 禁、停、撤、疏 a warning area's level calls for, by sector.
+"""The 熔断 table (issue 15 point 4) as configuration, part of the monitoring rules (``settings.monitoring.controls``:
+config_monitoring.py reads it from QJ_CONTROLS_RULES; used by services/monitoring/controls.py): which controls
+禁、停、撤、疏 a warning area's level calls for, by sector.
 
 Why these defaults. The district's 2022 work plan asks for "emergency controls 禁、停、撤、疏" planned per disaster type
 and a "熔断 mechanism by region, industry and site" (DESIGN.md, "What the district's 2022 work plans ask for"); the

@@ -8,7 +8,9 @@ from the highest level down; a ratio under the lowest band proposes nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from config_controls import ControlTable, control_table_from_env
 
 from services import vocabulary
 
@@ -31,6 +33,7 @@ class MonitoringRules:
     assign_radius_m: float = 5000.0
     auto_confirm_red_min: int = 0
     max_batch: int = 50_000  # readings one POST /readings may carry
+    controls: ControlTable = field(default_factory=ControlTable)  # 熔断: 禁停撤疏 by level (config_controls.py)
 
     def __post_init__(self):
         ratios = [r for r, _ in self.bands]
@@ -61,7 +64,7 @@ def monitoring_rules_from_env(env) -> MonitoringRules:
     return MonitoringRules(bands, int(env("QJ_MONITORING_OFFLINE_INTERVALS", "3")),
                            float(env("QJ_MONITORING_ASSIGN_RADIUS_M", "5000")),
                            int(env("QJ_MONITORING_AUTO_CONFIRM_RED_MIN", "0")),
-                           int(env("QJ_MONITORING_MAX_BATCH", "50000")))
+                           int(env("QJ_MONITORING_MAX_BATCH", "50000")), control_table_from_env(env))
 
 
 

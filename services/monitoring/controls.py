@@ -1,8 +1,8 @@
 """熔断 (issue 15 point 4): the controls 禁、停、撤、疏 a warning area calls for at a level, issued as one order whose
 items are ticked off as each site, road zone or hazard point confirms.
 
-Which controls apply at which level is the configured table (config_controls.py, ``settings.controls``). The area
-is a warning's, or townships and/or a drawn polygon. What lies in it: enterprises whose point is inside (by the
+Which controls apply at which level is the configured table (config_controls.py, ``settings.monitoring.controls``).
+The area is a warning's, or townships and/or a drawn polygon. What lies in it: enterprises whose point is inside (by the
 rules' sectors and categories), hazard points inside (撤 their threatened people; 禁 their influence zone where a
 road of the deployment's network crosses it). Issuing stores the order and its items in the caller's transaction;
 an item is confirmed once, by a conditional UPDATE, and a road item confirmed by someone who may close roads closes
@@ -211,7 +211,7 @@ def preview_controls(uow: UnitOfWork, req: ControlRequest) -> ControlPreview:
 
 def _preview(uow: UnitOfWork, req: ControlRequest) -> ControlPreview:
     area, description, level, hazard = _area(uow, req)
-    rules = uow.settings.controls.for_level(level)
+    rules = uow.settings.monitoring.controls.for_level(level)
     towns = dict(uow.session.execute(select(Township.code, Township.name)).all())
     items = _enterprise_targets(uow, area, rules, towns) + _hazard_targets(uow, area, rules, towns)
     items.sort(key=lambda i: (_ACTION_ORDER[i.action], i.township_code, i.name, i.target_id))
