@@ -27,6 +27,7 @@ WARNING, LEVEL, PREVIEW, ISSUE = "duty-ctrl-warning", "duty-ctrl-level", "duty-c
 PREVIEW_OUT, ORDERS, MESSAGE = "duty-ctrl-preview-out", "duty-ctrl-orders", "duty-ctrl-message"
 TICK, CLOSE = "duty-ctrl-tick", "duty-ctrl-close"
 PREVIEW_ROWS = 30  # per action in the preview; the order lists every item
+OPEN_ROWS = 40  # an order's action with at most this many items is shown open
 API = "/api/v1/monitoring/controls"
 
 
@@ -50,9 +51,12 @@ def controls_panel(lang: str) -> html.Div:
 def register() -> None:
     callback(Output(PREVIEW_OUT, "children"), Input(PREVIEW, "n_clicks"), State(WARNING, "value"),
              State(LEVEL, "value"), State(LANG, "data"), prevent_initial_call=True)(show_preview)
-    callback(Output(ORDERS, "children"), Output(MESSAGE, "children"), Output(WARNING, "options"),
-             Input(VERSION, "data"), Input(ISSUE, "n_clicks"), Input({"type": TICK, "id": ALL}, "n_clicks"),
+    # The writes answer with a message only: the orders are redrawn when the change counter moves (a redraw of
+    # the same callback would discard a pending write's answer)
+    callback(Output(MESSAGE, "children"), Input(ISSUE, "n_clicks"), Input({"type": TICK, "id": ALL}, "n_clicks"),
              Input({"type": CLOSE, "id": ALL}, "n_clicks"), State(WARNING, "value"), State(LEVEL, "value"),
+             State(LANG, "data"), prevent_initial_call=True)(act)
+    callback(Output(ORDERS, "children"), Output(WARNING, "options"), Input(VERSION, "data"),
              State(LANG, "data"))(show_orders)
 
 
@@ -105,35 +109,36 @@ def show_preview(_clicks, warning_id, level, lang):
             rows.append(html.Li(t("ctrl.more", lang, n=len(items) - PREVIEW_ROWS), className="hint"))
         blocks.append(html.Details([html.Summary(t("ctrl.action_count", lang, action=t(f"controls.action.{action}",
                                                                                        lang), n=len(items))),
-                                    html.Ul(rows, className="ctrl-list")], open=action != v.CONTROL_STOP))
+                                    html.Ul(rows, className="ctrl-list")], open=action in (v.CONTROL_BAN, v.CONTROL_EVACUATE)))
     return blocks
 
 
-def _act(warning_id, level, lang):
-    """The write the click asks for (issue, tick, close); the message to show, or no_update."""
+def act(_issue, _ticks, _closes, warning_id, level, lang):
+    """The write the click asks for (issue, tick, close) and what came of it."""
     trigger = clicked_id()
-    if trigger is not None and trigger.get("type") == TICK:
-        with unit_of_work(settings(), write=True) as uow:
-            block = confirm_item(uow, int(trigger["id"]))
-        return html.Span(t("ctrl.ticked_road" if block else "ctrl.ticked", lang, block=block or ""), className="ok")
-    if trigger is not None and trigger.get("type") == CLOSE:
-        with unit_of_work(settings(), write=True) as uow:
-            lifted = close_order(uow, int(trigger["id"]))
-        return html.Span(t("ctrl.closed", lang, id=trigger["id"], n=len(lifted)), className="ok")
-    if ctx.triggered_id == ISSUE:
-        if not warning_id:
-            return html.Span(t("ctrl.choose_warning", lang), className="short")
-        with unit_of_work(settings(), write=True) as uow:
-            order_id = issue_controls(uow, _request(warning_id, level))
-        return html.Span(t("ctrl.issued", lang, id=order_id), className="ok")
+    try:
+        if trigger is not None and trigger.get("type") == TICK:
+            with unit_of_work(settings(), write=True) as uow:
+                block = confirm_item(uow, int(trigger["id"]))
+            return html.Span(t("ctrl.ticked_road" if block else "ctrl.ticked", lang, block=block or ""),
+                             className="ok")
+        if trigger is not None and trigger.get("type") == CLOSE:
+            with unit_of_work(settings(), write=True) as uow:
+                lifted = close_order(uow, int(trigger["id"]))
+            return html.Span(t("ctrl.closed", lang, id=trigger["id"], n=len(lifted)), className="ok")
+        if ctx.triggered_id == ISSUE:
+            if not warning_id:
+                return html.Span(t("ctrl.choose_warning", lang), className="short")
+            with unit_of_work(settings(), write=True) as uow:
+                order_id = issue_controls(uow, _request(warning_id, level))
+            return html.Span(t("ctrl.issued", lang, id=order_id), className="ok")
+    except FieldError as exc:
+        return _reason(exc, lang)
     return dash.no_update
 
 
-def show_orders(_version, _issue, _ticks, _closes, warning_id, level, lang):
-    try:
-        said = _act(warning_id, level, lang)
-    except FieldError as exc:
-        said = _reason(exc, lang)
+def show_orders(_version, lang):
+    """The open orders with their items (township staff: their township's), and the warnings to choose from."""
     with unit_of_work(settings()) as uow:
         may_issue, may_confirm = uow.principal.may("controls.issue"), uow.principal.may("controls.confirm")
         warnings = active_warnings(uow) if uow.principal.may("warning.issue") else []
@@ -141,7 +146,7 @@ def show_orders(_version, _issue, _ticks, _closes, warning_id, level, lang):
     options = [{"label": t("ctrl.warning_option", lang, id=w["id"], level=w["level"], headline=w["headline"]),
                 "value": w["id"]} for w in warnings]
     shown = [_order(o, lang, may_issue, may_confirm) for o in orders]
-    return shown or [html.P(t("ctrl.no_orders", lang), className="hint")], said, options
+    return shown or [html.P(t("ctrl.no_orders", lang), className="hint")], options
 
 
 def _progress(summary, lang: str) -> list:
@@ -184,7 +189,8 @@ def _order(o, lang: str, may_issue: bool, may_confirm: bool) -> html.Details:
             sections.append(html.Details([
                 html.Summary(t("ctrl.action_progress", lang, action=t(f"controls.action.{action}", lang), done=done,
                                total=len(items))),
-                html.Ul([_item(i, lang, may_confirm) for i in items], className="ctrl-list")]))
+                html.Ul([_item(i, lang, may_confirm) for i in items], className="ctrl-list")],
+                open=len(items) <= OPEN_ROWS))  # a redraw keeps a short list open for the next tick
     return html.Details([html.Summary([html.Span(head, className="ctrl-head"), *_progress(s, lang)]),
                          html.Div(links, className="ctrl-links"), *sections],
                         open=True, className="ctrl-order", id=f"ctrl-order-{s.id}")
