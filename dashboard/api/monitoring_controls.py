@@ -130,3 +130,14 @@ def order_xlsx(order_id: int):
         data = control_print.order_xlsx(uow, order_id, req.lang)
     return Response(data, mimetype=XLSX,
                     headers={"Content-Disposition": f"attachment; filename=controls_{order_id}.xlsx"})
+
+
+@controls_api.get(f"{ROOT}/<id:order_id>.html")
+@query(ControlDocumentQuery)
+@responds(None, media_type="text/html", errors=(400, 403, 404, 503))
+def order_printable(order_id: int):
+    """The controls list as a page to print (one table per action, a box to tick)."""
+    req = parse_query(ControlDocumentQuery, request.args)
+    with unit() as uow:
+        page = control_print.order_html(uow, order_id, req.lang)
+    return Response(page, content_type="text/html; charset=utf-8")

@@ -48,6 +48,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "controls_api.preview": "warning.issue", "controls_api.create": "controls.issue",
     "controls_api.orders": "controls.read", "controls_api.order": "controls.read",
     "controls_api.order_docx": "controls.read", "controls_api.order_xlsx": "controls.read",
+    "controls_api.order_printable": "controls.read",
     "controls_api.confirm": "controls.confirm", "controls_api.close": "controls.issue",
     "incidents_api.latest_handover": "incident.manage", "incidents_api.create_handover": "incident.manage",  # 交接班
     # roads and routing

@@ -177,7 +177,9 @@ def _order(o, lang: str, may_issue: bool, may_confirm: bool) -> html.Details:
     head = t("ctrl.order_head", lang, id=s.id, level=s.level, area=s.area_description, done=s.confirmed,
              total=s.total)
     links = [html.A(t("ctrl.docx", lang), href=f"{API}/{s.id}.docx?lang={lang}", className="button-link"),
-             html.A(t("ctrl.xlsx", lang), href=f"{API}/{s.id}.xlsx?lang={lang}", className="button-link")]
+             html.A(t("ctrl.xlsx", lang), href=f"{API}/{s.id}.xlsx?lang={lang}", className="button-link"),
+             html.A(t("ctrl.print", lang), href=f"{API}/{s.id}.html?lang={lang}", target="_blank",
+                    className="button-link")]
     if may_issue:
         links.append(html.Button(t("ctrl.close", lang), id={"type": CLOSE, "id": s.id}, n_clicks=0,
                                  className="ctrl-close", title=t("ctrl.close_tip", lang)))

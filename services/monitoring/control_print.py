@@ -3,6 +3,8 @@ controls list looks like the other reports — the title, the area and who issue
 (禁停撤疏) with each site's contact and a column to tick; marked 示例数据 when sample records are listed."""
 from __future__ import annotations
 
+import html
+
 from services import vocabulary as v
 from services.analysis.report import Report, Section, Table
 from services.analysis.report_docx import report_docx
@@ -79,6 +81,31 @@ def _lang(lang: str) -> str:
 def order_docx(uow: UnitOfWork, order_id: int, lang: str = "zh") -> bytes:
     """The order's controls list as .docx bytes (township staff: their township's items)."""
     return report_docx(order_report(order_detail(uow, order_id), uow.settings, _lang(lang)))
+
+
+def order_html(uow: UnitOfWork, order_id: int, lang: str = "zh") -> str:
+    """The order's controls list as a page to print: the same title, lines and tables as the documents."""
+    report = order_report(order_detail(uow, order_id), uow.settings, _lang(lang))
+    e = html.escape
+    parts = [f"<!doctype html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
+             f"<title>{e(report.title)}</title><style>{_PRINT_CSS}</style></head><body>", f"<h1>{e(report.title)}</h1>"]
+    parts += [f"<p>{e(line)}</p>" for line in report.lines]
+    if report.sample:
+        parts.append(f"<p class=\"sample\">{e(t('export.sample_note', lang))}</p>")
+    for section in report.sections:
+        parts.append(f"<h2>{e(section.title)}</h2>" + "".join(f"<p>{e(p)}</p>" for p in section.paragraphs))
+        for table in section.tables:
+            head = "".join(f"<th>{e(str(h))}</th>" for h in table.header)
+            rows = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in table.rows)
+            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+                         f"<p class=\"note\">{e(table.note)}</p>")
+    return "".join(parts) + "</body></html>"
+
+
+_PRINT_CSS = ("body{font-family:sans-serif;margin:16px;font-size:13px}table{border-collapse:collapse;width:100%}"
+              "th,td{border:1px solid #999;padding:3px 5px;text-align:left;vertical-align:top}"
+              "thead{display:table-header-group}tr{page-break-inside:avoid}.sample{color:#d62828;font-weight:600}"
+              ".note{color:#555}@page{size:A4 landscape;margin:12mm}")
 
 
 def order_xlsx(uow: UnitOfWork, order_id: int, lang: str = "zh") -> bytes:

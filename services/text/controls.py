@@ -88,6 +88,7 @@ TEXT: dict[str, tuple[str, str]] = {
                         "#{id} {level_en} · {area} · {done}/{total} confirmed"),
     "ctrl.docx": ("下载 Word", "Word"),
     "ctrl.xlsx": ("下载 Excel", "Excel"),
+    "ctrl.print": ("打印", "Print"),
     "ctrl.close": ("解除熔断", "Close order"),
     "ctrl.close_tip": ("解除指令，并解除其封闭的道路", "close the order and lift the road closures it made"),
 }

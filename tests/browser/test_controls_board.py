@@ -85,11 +85,11 @@ def test_preview_issue_tick_and_download_on_the_duty_page(browser, own_server, w
         # 2-core machine)
         order.wait_for(timeout=40_000)
         assert f"已确认 0/{len(preview['items'])}" in order.locator("summary").first.inner_text()
-        order.locator("details summary").first.click()  # the first action's list
         order.locator(".ctrl-tick").first.click()
         page.wait_for_function(f"() => document.querySelector('#ctrl-order-{order_id} summary').innerText"
                                f".includes('已确认 1/{len(preview['items'])}')", timeout=40_000)
         _shoot(page, f"controls-order-{width}.png", tmp_path, f"#ctrl-order-{order_id}")
+        page.wait_for_function(f"() => document.querySelector('#ctrl-order-{order_id} .ctrl-item.confirmed')")
         for suffix, magic in (("docx", b"PK"), ("xlsx", b"PK")):
             href = order.locator(f"a[href$='.{suffix}?lang=zh']").get_attribute("href")
             with urllib.request.urlopen(own_server + href) as response:

@@ -317,7 +317,7 @@ def _controls(call, doc) -> None:
     settings = call.client.application.config["QJ_SETTINGS"]
     township = Caller(signed_in(call.client.application.test_client(), settings, "township", home), doc)
     township("POST", f"{root}/items/{{item_id}}/confirm", f"{root}/items/{order['items'][1]['id']}/confirm", json={})
-    for suffix in ("docx", "xlsx"):
+    for suffix in ("docx", "xlsx", "html"):
         call("GET", f"{root}/{{order_id}}.{suffix}", f"{one}.{suffix}?lang=en")
     call("POST", f"{root}/{{order_id}}/close", one + "/close", json={})
     call.called |= township.called

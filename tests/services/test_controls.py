@@ -4,6 +4,7 @@ network file's lines), the order holding exactly those items, one confirmation p
 township scope, permissions, road closures made and lifted, and the printed lists holding every item."""
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
@@ -229,9 +230,11 @@ def test_the_printed_lists_hold_every_item(sample, lang):
     cells = {c.text for table in document.tables for row in table.rows for c in row.cells}
     book = openpyxl.load_workbook(io.BytesIO(read(sample, control_print.order_xlsx, order_id, lang)))
     values = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value}
+    page = read(sample, control_print.order_html, order_id, lang)
     sample_mark = " (示例数据)" if lang == "zh" else " (Sample data)"
     for item in items:
         assert item.name + sample_mark in cells and item.name + sample_mark in values, item.name
+        assert html.escape(item.name + sample_mark) in page
         if item.contact_phone:
             assert item.contact_phone in cells and item.contact_phone in values
     text_all = "\n".join(p.text for p in document.paragraphs)
