@@ -15,7 +15,7 @@ from sqlalchemy.sql import false, text
 
 from services import vocabulary
 from services.db import Base, Geometry, UTCDateTime
-from services.models.common import _gist, _one_of, utcnow
+from services.models.common import _one_of, utcnow
 
 
 class ControlOrder(Base):
@@ -26,7 +26,6 @@ class ControlOrder(Base):
         _one_of("level", vocabulary.WARNING_COLOUR_LEVELS),
         CheckConstraint("drill_id >= 0", name="drill_id_non_negative"),
         CheckConstraint("(closed_at IS NULL) = (closed_by IS NULL)", name="closed_with_whom"),
-        _gist("control_order", "area"),
         Index("ix_control_order_open", "drill_id", "closed_at"),
     )
 

@@ -40,8 +40,6 @@ def upgrade() -> None:
     with op.batch_alter_table('control_order', schema=None) as batch_op:
         batch_op.create_index('ix_control_order_open', ['drill_id', 'closed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_control_order_warning_id'), ['warning_id'], unique=False)
-    if op.get_bind().dialect.name == "postgresql":
-        op.create_index("ix_control_order_area_gist", "control_order", ["area"], postgresql_using="gist")
 
     op.create_table('control_item',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -88,6 +86,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_control_order_warning_id'))
         batch_op.drop_index('ix_control_order_open')
 
-    if op.get_bind().dialect.name == "postgresql":
-        op.drop_index("ix_control_order_area_gist", table_name="control_order")
     op.drop_table('control_order')
