@@ -103,13 +103,15 @@ def show_preview(_clicks, warning_id, level, lang):
         if not items:
             continue
         rows = [html.Li([html.Span(i.name, className="ctrl-name"), html.Span(_what(i, lang), className="ctrl-what"),
-                         html.Span(i.township_name), html.Span(_contact(i), className="ctrl-contact")])
+                         html.Span(i.township_name, className="ctrl-town"),
+                         html.Span(_contact(i), className="ctrl-contact")])
                 for i in items[:PREVIEW_ROWS]]
         if len(items) > PREVIEW_ROWS:
             rows.append(html.Li(t("ctrl.more", lang, n=len(items) - PREVIEW_ROWS), className="hint"))
         blocks.append(html.Details([html.Summary(t("ctrl.action_count", lang, action=t(f"controls.action.{action}",
                                                                                        lang), n=len(items))),
-                                    html.Ul(rows, className="ctrl-list")], open=action in (v.CONTROL_BAN, v.CONTROL_EVACUATE)))
+                                    html.Ul(rows, className="ctrl-list")],
+                                   open=action in (v.CONTROL_BAN, v.CONTROL_EVACUATE)))
     return blocks
 
 
@@ -166,9 +168,11 @@ def _item(i, lang: str, may_confirm: bool) -> html.Li:
         state = html.Span(t("ctrl.waiting", lang), className="hint")
     return html.Li([html.Span(i.name + (f" ({t('export.sample', lang)})" if i.is_sample else ""),
                               className="ctrl-name"),
-                    html.Span(_what(i, lang), className="ctrl-what"), html.Span(i.township_name),
+                    html.Span(_what(i, lang), className="ctrl-what"),
+                    html.Span(i.township_name, className="ctrl-town"),
                     html.A(_contact(i), href=f"tel:{i.contact_phone}", className="ctrl-contact")
-                    if i.contact_phone else html.Span(_contact(i), className="ctrl-contact"), state],
+                    if i.contact_phone else html.Span(_contact(i), className="ctrl-contact"),
+                    html.Span(state, className="ctrl-state")],
                    className="ctrl-item" + (" confirmed" if i.confirmed_at else ""))
 
 
