@@ -8,7 +8,9 @@ from the highest level down; a ratio under the lowest band proposes nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from config_controls import ControlTable, control_table_from_env
 
 from services import vocabulary
 
@@ -33,6 +35,7 @@ class MonitoringRules:
     auto_confirm_red_min: int = 0
     max_batch: int = 50_000  # readings one POST /readings may carry
     reject_quiet_min: int = 60
+    controls: ControlTable = field(default_factory=ControlTable)  # 熔断: 禁停撤疏 by level (config_controls.py)
 
     def __post_init__(self):
         ratios = [r for r, _ in self.bands]
@@ -66,7 +69,4 @@ def monitoring_rules_from_env(env) -> MonitoringRules:
                            float(env("QJ_MONITORING_ASSIGN_RADIUS_M", "5000")),
                            int(env("QJ_MONITORING_AUTO_CONFIRM_RED_MIN", "0")),
                            int(env("QJ_MONITORING_MAX_BATCH", "50000")),
-                           int(env("QJ_MONITORING_REJECT_QUIET_MIN", "60")))
-
-
-
+                           int(env("QJ_MONITORING_REJECT_QUIET_MIN", "60")), control_table_from_env(env))

@@ -165,6 +165,15 @@ STATION_EXPLICIT, STATION_BY_DISTANCE = STATION_ASSIGNMENTS
 # threshold is 已失效.
 PROPOSAL_STATUSES: tuple[str, ...] = ("待确认", "已确认", "已驳回", "自动确认", "已失效")
 PROPOSAL_OPEN, PROPOSAL_CONFIRMED, PROPOSAL_REJECTED, PROPOSAL_AUTO, PROPOSAL_LAPSED = PROPOSAL_STATUSES
+# 熔断 (issue 15 point 4): the emergency controls 禁、停、撤、疏 a warning area's level calls for, by site.
+# 禁 = ban entry: the hazard zones and the roads through them closed; 停 = stop work or business (construction,
+# mines, scenic spots, hazardous sites); 撤 = move people out (the threatened people of hazard points);
+# 疏 = disperse crowds (crowded places). The table of which applies at which level is configuration (config_controls.py).
+CONTROL_ACTIONS: tuple[str, ...] = ("禁", "停", "撤", "疏")
+CONTROL_BAN, CONTROL_STOP, CONTROL_EVACUATE, CONTROL_DISPERSE = CONTROL_ACTIONS
+# What a control item names: an enterprise (or site) of the records, a hazard point (its people), or the roads
+# through a hazard point's influence zone (a road closure when confirmed).
+CONTROL_TARGETS: tuple[str, ...] = ("enterprises", "hazards", "roads")
 # 乡镇街道 kinds, every kind the national gazetteer (data/gazetteer/) has: 街道 (urban subdistrict), 镇 (town),
 # 乡 (rural township), 民族乡 (ethnic township), 苏木 and 民族苏木 (Inner Mongolia's townships), 乡级单位 (a unit
 # ranked as a township: development zone, state farm, forest farm).
@@ -257,5 +266,5 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "risk_point_kind": RISK_POINT_KINDS, "control_tier": CONTROL_TIERS, "danger_level": DANGER_LEVELS,
     "danger_source": DANGER_SOURCES, "self_check_cycle": SELF_CHECK_CYCLES, "danger_status": DANGER_STATUSES,
     "penalty_type": PENALTY_TYPES, "duty_card": DUTY_CARDS, "card_status": CARD_STATUSES,
-    "report_status": REPORT_STATUSES, "reward_status": REWARD_STATUSES,
+    "report_status": REPORT_STATUSES, "reward_status": REWARD_STATUSES, "control_action": CONTROL_ACTIONS,
 }

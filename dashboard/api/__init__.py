@@ -20,6 +20,7 @@ from dashboard.api.exports import export
 from dashboard.api.field import field_api
 from dashboard.api.locations import locations_api
 from dashboard.api.map import api
+from dashboard.api.monitoring_controls import controls_api
 from dashboard.api.models import GEOJSON
 from dashboard.api.monitoring_readings import monitoring_readings_api
 from dashboard.api.openapi import openapi_api
@@ -59,6 +60,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(supervision_reports_api)
     server.register_blueprint(monitoring_readings_api)
     server.register_blueprint(monitoring_proposals_api)
+    server.register_blueprint(controls_api)
 
     @server.before_request
     def _start_clock():

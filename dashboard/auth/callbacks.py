@@ -33,6 +33,9 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     # (warning.issue, warning.confirm_red); the auto-confirm check acts as the system, by configuration
     "duty-proposals": "monitoring.read", "duty-proposals-message": "monitoring.read",
     "duty-proposals-auto": "monitoring.read",
+    # 熔断管控 (dashboard/components/controls_board.py): the preview is for who issues warnings; the orders' board
+    # writes (issue, confirm, close) checked again by services/monitoring/controls.py
+    "duty-ctrl-preview-out": "warning.issue", "duty-ctrl-orders": "controls.read", "duty-ctrl-message": "controls.read",
     # 分析研判
     "an-cards": "analysis.read", "an-download": "analysis.read", "an-fig-incidents": "analysis.read",
     "an-report-docx": "analysis.read", "an-cov-tables": "analysis.read", "an-site-result": "analysis.run",

@@ -43,6 +43,13 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "incidents_api.ack": "warning.acknowledge", "incidents_api.lift": "warning.lift",
     "incidents_api.warning_messages": "warning.issue",
     "locations_api.unverified": "records.read", "locations_api.move": "record.edit",  # 待核实 locations
+    # 熔断 禁停撤疏 (dashboard/api/monitoring_controls.py): previewed by who issues warnings, issued and closed by the
+    # commander, confirmed by the duty officer or the township's staff (their township's items, checked by the service)
+    "controls_api.preview": "warning.issue", "controls_api.create": "controls.issue",
+    "controls_api.orders": "controls.read", "controls_api.order": "controls.read",
+    "controls_api.order_docx": "controls.read", "controls_api.order_xlsx": "controls.read",
+    "controls_api.order_printable": "controls.read",
+    "controls_api.confirm": "controls.confirm", "controls_api.close": "controls.issue",
     "incidents_api.latest_handover": "incident.manage", "incidents_api.create_handover": "incident.manage",  # 交接班
     # roads and routing
     "roads_api.roads": READ, "roads_api.blocks": READ, "roads_api.add_block": "road.close",

@@ -12,6 +12,7 @@ import dash
 import dash_leaflet as dl
 from dash import ALL, Input, Output, State, callback, dcc, html
 
+from dashboard.components import controls_board
 from dashboard.components import duty_alert as alert
 from dashboard.components import duty_handover as handover
 from dashboard.components import duty_panels as panels
@@ -43,6 +44,7 @@ panels.register()  # the incident detail and the 叫应 board
 handover.register()  # 交接班, first on the page
 alert.register()  # a tone and a flash on a new incident or an overdue 叫应
 proposals.register()  # 预警建议 of 风险感知: confirm or reject
+controls_board.register()  # 熔断管控 禁停撤疏 from a warning in force
 
 TICK, VERSION, LANG, FIGURES, INCIDENTS, FEED, POINTS = ("duty-tick", "duty-version", "duty-lang", "duty-figures",
                                                          "duty-incidents", "duty-feed", "duty-points")
@@ -105,6 +107,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 ], className="duty-form"),
                 dcc.Textarea(id=W_PEOPLE, placeholder=t("duty.recipients_hint", lang), className="duty-people"),
                 html.Div(id=W_MESSAGE, className="hint"),
+                controls_board.controls_panel(lang),
                 html.H3(t("duty.feed", lang)),
                 dcc.Checklist([{"label": t(f"duty.feed_kind.{k}", lang), "value": k} for k in FEED_KINDS],
                               list(FEED_KINDS), id=FEED_FILTER, inline=True, className="duty-feed-kinds"),

@@ -33,6 +33,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "warning.lift": OPERATIONAL,
     "warning.acknowledge": OPERATIONAL | {"township"},      # 叫应
     "road.close": OPERATIONAL,
+    "controls.read": EVERYONE,                              # 熔断 orders and their items (township: its own items)
+    "controls.issue": frozenset({"admin", "commander"}),    # issue and close a 熔断 order (the commander's)
+    "controls.confirm": OPERATIONAL | {"township"},         # tick an item off as its site confirms
     "plan.save": OPERATIONAL,                               # evacuation and supply plans
     "occupancy.update": OPERATIONAL | {"township"},
     "move.record": OPERATIONAL | {"township"},
@@ -55,7 +58,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Township staff hold these only for records of their own township.
 TOWNSHIP_SCOPED = frozenset({"map.read", "records.read", "incident.report", "warning.acknowledge",
                              "occupancy.update", "move.record", "hazard.patrol", "supervision.read",
-                             "danger.report", "monitoring.read"})
+                             "danger.report", "monitoring.read", "controls.read", "controls.confirm"})
 
 
 def allowed(role: str, permission: str) -> bool:

@@ -28,6 +28,7 @@ from services.models.resources import (
 from services.models.risks import Enterprise, HazardPoint, MonitoringStation
 from services.models.monitoring import HazardStation, Reading, Threshold, WarningProposal
 from services.models.roads import RoadBlock
+from services.models.controls import ControlItem, ControlOrder
 from services.models.supervision import (
     Campaign,
     CampaignTarget,
@@ -42,4 +43,4 @@ from services.models.supervision import (
 
 __all__ = ["AdminArea", "ApiToken", "UserAccount", "AuditLog", "ChangeCounter", 'Depot', 'DispatchOrder', 'Enterprise', 'EvacuationMove', 'EvacuationPlan', 'HazardPatrol', 'HazardPoint', 'Incident', 'IncidentEvent', 'MonitoringStation', 'NeedsProfile', 'Photo', 'PointFeature', 'RescueTeam', 'RoadBlock', 'Shelter', 'ShiftHandover', 'StockLine', 'SupplyItem', 'Township', 'Vehicle', 'Village', 'Warning', 'WarningRecipient', 'utcnow', 'Campaign', 'CampaignTarget', 'DutyCard',
            'HiddenDanger', 'Inspection', 'Penalty', 'PublicReport', 'Recheck', 'RiskPoint',
-           'HazardStation', 'Reading', 'Threshold', 'WarningProposal']
+           'HazardStation', 'Reading', 'Threshold', 'WarningProposal', 'ControlItem', 'ControlOrder']

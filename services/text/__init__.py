@@ -15,6 +15,7 @@ from services.text import (
     accounts,
     analysis,
     analysis_page,
+    controls,
     coverage,
     data_page,
     dispatch,
@@ -63,6 +64,7 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("", supervision_plans.TEXT),
                                                ("", supervision_reports.TEXT),
                                                ("", monitoring.TEXT))
+                                               ("", controls.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 

@@ -31,6 +31,7 @@ _ENGLISH: dict[str, str] = {
     "稳定": "Stable", "基本稳定": "Mostly stable", "不稳定": "Unstable",
     "坐标": "Coordinates", "村级": "Village", "未定位": "Not placed",  # 乡镇级 (Township) is a depot level too
     "无": "None", "蓝": "Blue", "黄": "Yellow", "橙": "Orange", "红": "Red",
+    "禁": "Ban entry", "停": "Stop work", "撤": "Move out", "疏": "Disperse",  # 熔断 controls 禁停撤疏
     "地质灾害": "Geological hazard", "责任人": "Responsible person", "监测员": "Monitor",
     "乡镇值守": "Township staff", "异常": "Signs of change", "危险": "Danger",
     # shelters, depots, supplies

@@ -26,9 +26,11 @@ CREATES = {("POST", "/api/v1/incidents"), ("POST", "/api/v1/orders"), ("POST", "
            ("POST", "/api/v1/supervision/dangers/<id:danger_id>/rechecks"),
            ("POST", "/api/v1/supervision/enterprises/<id:enterprise_id>/risk-points"),
            ("POST", "/api/v1/supervision/campaigns"), ("POST", "/api/v1/supervision/reports"),
-           ("POST", "/api/v1/supervision/dangers/<id:danger_id>/photos"), ("POST", "/api/v1/monitoring/readings")}
+           ("POST", "/api/v1/supervision/dangers/<id:danger_id>/photos"), ("POST", "/api/v1/monitoring/readings"),
+           ("POST", "/api/v1/monitoring/controls")}
 COMPUTES = {("POST", "/api/v1/area"), ("POST", "/api/v1/routes/matrix"), ("POST", "/api/v1/routes/route"),
-            ("POST", "/api/v1/routes/plan"), ("POST", "/api/v1/analysis/siting")}  # POST for a body, nothing stored
+            ("POST", "/api/v1/routes/plan"), ("POST", "/api/v1/analysis/siting"),
+            ("POST", "/api/v1/monitoring/controls/preview")}  # POST for a body, nothing stored
 
 
 def _routes(app):
@@ -334,6 +336,30 @@ def _coverage(call) -> None:
                                                             "objective": "coverage"}).get_json()
     assert siting["sites"] and siting["after"]["covered_people"] >= siting["before"]["covered_people"]
     assert call("POST", "/api/v1/analysis/siting", json={"k": 0}).status_code == 400
+
+
+def _controls(call, doc) -> None:
+    """熔断: preview, issue, confirm (the duty officer, then the township's staff), close; the list printed."""
+    root, home = "/api/v1/monitoring/controls", "500114003"
+    area = {"level": "红", "townships": [home]}
+    preview = call("POST", f"{root}/preview", json=area).get_json()
+    assert preview["items"] and preview["counts"]["停"]
+    assert call("POST", f"{root}/preview", json={"level": "紫", "townships": [home]}).status_code == 400
+    order = call("POST", root, json=area).get_json()
+    call("GET", root, f"{root}?open=1")
+    one = f"{root}/{order['id']}"
+    call("GET", f"{root}/{{order_id}}", one)
+    item = order["items"][0]["id"]
+    call("POST", f"{root}/items/{{item_id}}/confirm", f"{root}/items/{item}/confirm", json={"note": "已通知"})
+    assert call("POST", f"{root}/items/{{item_id}}/confirm", f"{root}/items/{item}/confirm",
+                json={}).status_code == 409
+    settings = call.client.application.config["QJ_SETTINGS"]
+    township = Caller(signed_in(call.client.application.test_client(), settings, "township", home), doc)
+    township("POST", f"{root}/items/{{item_id}}/confirm", f"{root}/items/{order['items'][1]['id']}/confirm", json={})
+    for suffix in ("docx", "xlsx", "html"):
+        call("GET", f"{root}/{{order_id}}.{suffix}", f"{one}.{suffix}?lang=en")
+    call("POST", f"{root}/{{order_id}}/close", one + "/close", json={})
+    call.called |= township.called
 
 
 def _png() -> bytes:
