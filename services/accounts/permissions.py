@@ -23,7 +23,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "records.export": EVERYONE - {"township"},              # the county's records as workbooks
     "plan.read": EVERYONE - {"township"},                   # county-wide evacuation and supply planning views
     "analysis.read": EVERYONE - {"township"},               # 分析研判: distribution, risk index, coverage, trends
-    "monitoring.read": EVERYONE,                            # 风险感知: readings, stations, warning proposals
+    "monitoring.read": EVERYONE,                            # 风险感知: readings, stations, proposals (township: its own)
                                                             # (township: its own)
     "incident.report": OPERATIONAL | {"township"},
     "incident.manage": OPERATIONAL,                         # status, timeline notes
@@ -46,7 +46,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "supervision.write": frozenset({"admin", "planner"}),   # inspections, penalties, acceptance checks, risk points
     "danger.report": frozenset({"admin", "planner", "township", ENTERPRISE}),  # record a hidden danger, report its
                                                                              # rectification (an enterprise: 企业自查)
-    "monitoring.read": EVERYONE,                            # 风险感知: stations' readings and status (township: its own)
     "monitoring.ingest": OPERATIONAL,                       # station readings in by the API or a file
     "data.import": frozenset({"admin", "planner"}),
     "record.edit": frozenset({"admin", "planner"}),
