@@ -63,8 +63,7 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("", supervision_rankings.TEXT),
                                                ("", supervision_plans.TEXT),
                                                ("", supervision_reports.TEXT),
-                                               ("", monitoring.TEXT))
-                                               ("", controls.TEXT))
+                                               ("", monitoring.TEXT), ("", controls.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 
