@@ -31,6 +31,12 @@ class MonitoringRules:
     assign_radius_m: float = 5000.0
     auto_confirm_red_min: int = 0
     max_batch: int = 50_000  # readings one POST /readings may carry
+    # services/monitoring/rules.py: an instantaneous reading (water level, displacement, crack width) counts while
+    # it is at most ``fresh_intervals`` intervals old; a water level at or above 保证水位 proposes at least
+    # ``guarantee_level``; a displacement rate needs a reading within ``rate_baseline_tolerance_min`` of T − 24 h.
+    fresh_intervals: int = 2
+    guarantee_level: str = vocabulary.WARNING_ORANGE
+    rate_baseline_tolerance_min: int = 360
 
     def __post_init__(self):
         ratios = [r for r, _ in self.bands]
@@ -44,6 +50,11 @@ class MonitoringRules:
             raise ValueError(f"monitoring rules refused: offline after {self.offline_intervals} intervals (1–1000), "
                              f"radius {self.assign_radius_m} m (0–100 km), auto-confirm {self.auto_confirm_red_min} "
                              f"min (0–1440), batch {self.max_batch} (1–1,000,000)")
+        if not 1 <= self.fresh_intervals <= 100 or self.guarantee_level not in vocabulary.WARNING_COLOUR_LEVELS \
+                or not 1 <= self.rate_baseline_tolerance_min <= 24 * 60:
+            raise ValueError(f"monitoring rules refused: readings fresh for {self.fresh_intervals} intervals (1–100), "
+                             f"保证水位 level {self.guarantee_level!r}, displacement baseline within "
+                             f"{self.rate_baseline_tolerance_min} min (1–1440)")
 
     def level_for(self, ratio: float) -> str | None:
         """The level a ratio to the threshold proposes, or None below the lowest band."""
@@ -55,13 +66,17 @@ class MonitoringRules:
 
 def monitoring_rules_from_env(env) -> MonitoringRules:
     """The rules from QJ_MONITORING_BANDS (JSON ``[[2.0, "红"], [1.0, "橙"], [0.9, "黄"]]``), _OFFLINE_INTERVALS,
-    _ASSIGN_RADIUS_M, _AUTO_CONFIRM_RED_MIN and _MAX_BATCH (``env(name, default)``)."""
+    _ASSIGN_RADIUS_M, _AUTO_CONFIRM_RED_MIN, _MAX_BATCH, _FRESH_INTERVALS, _GUARANTEE_LEVEL and
+    _RATE_BASELINE_TOLERANCE_MIN (``env(name, default)``)."""
     raw = env("QJ_MONITORING_BANDS", "")
     bands = tuple((float(r), str(level)) for r, level in json.loads(raw)) if raw.strip() else DEFAULT_BANDS
     return MonitoringRules(bands, int(env("QJ_MONITORING_OFFLINE_INTERVALS", "3")),
                            float(env("QJ_MONITORING_ASSIGN_RADIUS_M", "5000")),
                            int(env("QJ_MONITORING_AUTO_CONFIRM_RED_MIN", "0")),
-                           int(env("QJ_MONITORING_MAX_BATCH", "50000")))
+                           int(env("QJ_MONITORING_MAX_BATCH", "50000")),
+                           fresh_intervals=int(env("QJ_MONITORING_FRESH_INTERVALS", "2")),
+                           guarantee_level=env("QJ_MONITORING_GUARANTEE_LEVEL", vocabulary.WARNING_ORANGE),
+                           rate_baseline_tolerance_min=int(env("QJ_MONITORING_RATE_BASELINE_TOLERANCE_MIN", "360")))
 
 
 

@@ -23,6 +23,7 @@ from services.text import (
     exports,
     field,
     imports,
+    monitoring_rules,
     planning,
     reports,
     supervision,
@@ -59,7 +60,7 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("", supervision_page.TEXT),
                                                ("", supervision_rankings.TEXT),
                                                ("", supervision_plans.TEXT),
-                                               ("", supervision_reports.TEXT))
+                                               ("", supervision_reports.TEXT), ("", monitoring_rules.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 
