@@ -177,7 +177,7 @@ def _recompute(uow: UnitOfWork, hazard_ids: list[int] | None) -> Recomputed:
                                    .order_by(MonitoringStation.id)).all()
     if not point_rows or not station_rows:
         return Recomputed(removed, 0, {})
-    has_explicit = set(session.execute(explicit).tuples())
+    has_explicit = set(session.execute(explicit).all())
     crs = district_crs(uow)
     p_id, p_lon, p_lat = (np.array(c) for c in zip(*point_rows))
     s_id, s_kind, s_lon, s_lat = (np.array(c) for c in zip(*station_rows))

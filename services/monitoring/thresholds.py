@@ -235,7 +235,7 @@ def effective_thresholds(uow: UnitOfWork, hazard: str) -> list[EffectiveThreshol
     point = hazard_by_code(uow, hazard)
     uow.principal.require_township("records.read", point.township_code)
     own = dict(uow.session.execute(select(Threshold.metric, Threshold.value)
-                                   .where(Threshold.hazard_point_id == point.id)).tuples())
+                                   .where(Threshold.hazard_point_id == point.id)).all())
     out = [EffectiveThreshold(m, v, HAZARD, None) for m, v in sorted(own.items())]
     inherited = uow.session.execute(
         select(Threshold.metric, Threshold.value, MonitoringStation.code, MonitoringStation.kind)
