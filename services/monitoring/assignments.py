@@ -82,14 +82,14 @@ class Recomputed:
 def hazard_by_code(uow: UnitOfWork, code: str, field: str = "hazard") -> HazardPoint:
     point = uow.session.scalar(select(HazardPoint).where(HazardPoint.code == code))
     if point is None:
-        raise NotFound.of(field, "monitoring.hazard_not_found", code=code)
+        raise NotFound.of(field, "monitoring.hazard_not_found", owner=code)
     return point
 
 
 def station_by_code(uow: UnitOfWork, code: str, field: str = "station") -> MonitoringStation:
     station = uow.session.scalar(select(MonitoringStation).where(MonitoringStation.code == code))
     if station is None:
-        raise NotFound.of(field, "monitoring.station_not_found", code=code)
+        raise NotFound.of(field, "monitoring.station_not_found", owner=code)
     return station
 
 
@@ -105,7 +105,7 @@ def assign_station(uow: UnitOfWork, hazard_code: str, station_code: str) -> Assi
     point, station = hazard_by_code(uow, hazard_code), station_by_code(uow, station_code)
     uow.principal.require_township(PERMISSION, point.township_code)
     if station.kind not in WATCHING_KINDS:
-        raise FieldError.of("station", "monitoring.station_kind_unused", code=station_code, kind=station.kind)
+        raise FieldError.of("station", "monitoring.station_kind_unused", owner=station_code, kind=station.kind)
     xy = project_lonlat([point.lon, station.lon], [point.lat, station.lat], district_crs(uow))
     distance_m = float(np.hypot(*(xy[0] - xy[1])))
     statement = _insert(uow).values(hazard_point_id=point.id, station_id=station.id,

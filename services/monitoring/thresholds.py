@@ -105,14 +105,14 @@ def _owners(uow: UnitOfWork, items: list[ThresholdInput], field: str) -> tuple[d
         .where(MonitoringStation.code.in_(station_codes))).all()} if station_codes else {}
     for n, item in enumerate(items):
         if item.hazard is not None and item.hazard not in hazards:
-            raise FieldError.of(f"{field}.{n}.hazard", "monitoring.hazard_not_found", code=item.hazard)
+            raise FieldError.of(f"{field}.{n}.hazard", "monitoring.hazard_not_found", owner=item.hazard)
         if item.station is not None:
             if item.station not in stations:
-                raise FieldError.of(f"{field}.{n}.station", "monitoring.station_not_found", code=item.station)
+                raise FieldError.of(f"{field}.{n}.station", "monitoring.station_not_found", owner=item.station)
             kind = stations[item.station][1]
             if kind not in METRIC_STATION_KINDS[item.metric]:
                 raise FieldError.of(f"{field}.{n}.metric", "monitoring.metric_not_of_station", metric=item.metric,
-                                    code=item.station, kind=kind)
+                                    owner=item.station, kind=kind)
     return hazards, stations
 
 
@@ -153,8 +153,10 @@ def set_thresholds(uow: UnitOfWork, items: list[ThresholdInput], field: str = "t
 def _check_water_order(uow: UnitOfWork, items, hazards: dict, stations: dict, field: str) -> None:
     """Per owner, 保证水位 ≥ 警戒水位 when both exist, read back from the table (this unit's writes included)."""
     warning, guarantee = aliased(Threshold), aliased(Threshold)
-    for n, item in enumerate(items):
-        if item.metric not in ("water_warning", "water_guarantee"):
+    guarantees = {(i.hazard, i.station) for i in items if i.metric == "water_guarantee"}
+    for n, item in enumerate(items):  # the fault is named at the guarantee's item when the request has one
+        if item.metric != "water_guarantee" and (item.metric != "water_warning"
+                                                 or (item.hazard, item.station) in guarantees):
             continue
         column = "hazard_point_id" if item.hazard is not None else "station_id"
         owner_id = hazards[item.hazard][0] if item.hazard is not None else stations[item.station][0]
@@ -165,7 +167,7 @@ def _check_water_order(uow: UnitOfWork, items, hazards: dict, stations: dict, fi
             .where(getattr(warning, column) == owner_id, warning.metric == "water_warning")).first()
         if pair is not None and pair[1] < pair[0]:
             raise FieldError.of(f"{field}.{n}.value", "monitoring.guarantee_below_warning",
-                                code=item.hazard or item.station, warning=f"{pair[0]:g}", guarantee=f"{pair[1]:g}")
+                                owner=item.hazard or item.station, warning=f"{pair[0]:g}", guarantee=f"{pair[1]:g}")
 
 
 def remove_threshold(uow: UnitOfWork, metric: str, hazard: str | None = None, station: str | None = None) -> None:
@@ -184,7 +186,7 @@ def remove_threshold(uow: UnitOfWork, metric: str, hazard: str | None = None, st
     before = uow.session.execute(delete(Threshold).where(column == owner.id, Threshold.metric == metric)
                                  .returning(Threshold.value)).scalar()
     if before is None:
-        raise NotFound.of("metric", "monitoring.threshold_not_found", code=code, metric=metric)
+        raise NotFound.of("metric", "monitoring.threshold_not_found", owner=code, metric=metric)
     audit.record(uow.session, actor=uow.actor, action="threshold_remove", entity=entity, entity_key=code,
                  detail={"metric": metric, "from": before})
 

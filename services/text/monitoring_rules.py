@@ -3,10 +3,10 @@ labels of the threshold metrics and assignment kinds."""
 from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
-    "monitoring.hazard_not_found": ("没有编号为“{code}”的隐患点", "no hazard point has the code '{code}'"),
-    "monitoring.station_not_found": ("没有编号为“{code}”的监测站点", "no monitoring station has the code '{code}'"),
-    "monitoring.station_kind_unused": ("站点“{code}”为{kind}站，其读数不参与预警规则（须为雨量、气象、水文或地质灾害站）",
-                                       "station '{code}' ({kind_en}) reads nothing a rule uses (rain gauge, "
+    "monitoring.hazard_not_found": ("没有编号为“{owner}”的隐患点", "no hazard point has the code '{owner}'"),
+    "monitoring.station_not_found": ("没有编号为“{owner}”的监测站点", "no monitoring station has the code '{owner}'"),
+    "monitoring.station_kind_unused": ("站点“{owner}”为{kind}站，其读数不参与预警规则（须为雨量、气象、水文或地质灾害站）",
+                                       "station '{owner}' ({kind_en}) reads nothing a rule uses (rain gauge, "
                                        "weather, hydrology or geological hazard stations only)"),
     "monitoring.thresholds_empty": ("请至少提供一条阈值", "give at least one threshold"),
     "monitoring.one_owner": ("每条阈值须且只能指定一个隐患点编号（hazard）或站点编码（station）",
@@ -16,12 +16,12 @@ TEXT: dict[str, tuple[str, str]] = {
                                    "a {metric} threshold must be above 0 and at most {high} {unit} (got {value})"),
     "monitoring.threshold_twice": ("指标 {metric} 对同一对象重复出现（首次在第 {first} 条）",
                                    "metric {metric} is given twice for the same owner (first as item {first})"),
-    "monitoring.metric_not_of_station": ("站点“{code}”为{kind}站，不测量指标 {metric} 所需的数据",
-                                         "station '{code}' ({kind_en}) does not read what {metric} needs"),
-    "monitoring.guarantee_below_warning": ("“{code}”的保证水位 {guarantee} 米低于警戒水位 {warning} 米",
-                                           "the guarantee water level of '{code}' ({guarantee} m) is below its "
+    "monitoring.metric_not_of_station": ("站点“{owner}”为{kind}站，不测量指标 {metric} 所需的数据",
+                                         "station '{owner}' ({kind_en}) does not read what {metric} needs"),
+    "monitoring.guarantee_below_warning": ("“{owner}”的保证水位 {guarantee} 米低于警戒水位 {warning} 米",
+                                           "the guarantee water level of '{owner}' ({guarantee} m) is below its "
                                            "warning level ({warning} m)"),
-    "monitoring.threshold_not_found": ("“{code}”没有指标 {metric} 的阈值", "'{code}' has no {metric} threshold"),
+    "monitoring.threshold_not_found": ("“{owner}”没有指标 {metric} 的阈值", "'{owner}' has no {metric} threshold"),
     "monitoring.hazard_and_station": ("请只指定隐患点（hazard）或站点（station）之一",
                                       "name a hazard point (hazard) or a station (station), not both"),
     # labels of the stored codes (term())
