@@ -21,6 +21,7 @@ from dashboard.api.field import field_api
 from dashboard.api.locations import locations_api
 from dashboard.api.map import api
 from dashboard.api.models import GEOJSON
+from dashboard.api.monitoring_rules import monitoring_rules_api
 from dashboard.api.openapi import openapi_api
 from dashboard.api.reports import reports_api
 from dashboard.api.roads import roads_api
@@ -55,6 +56,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(rankings_api)
     server.register_blueprint(supervision_plans_api)
     server.register_blueprint(supervision_reports_api)
+    server.register_blueprint(monitoring_rules_api)
 
     @server.before_request
     def _start_clock():

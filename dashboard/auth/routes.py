@@ -89,6 +89,11 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "supervision_reports_api.reports": "supervision.read", "supervision_reports_api.report": "supervision.read",
     "supervision_reports_api.report_photo": "supervision.read",
     "supervision_reports_api.verification": "supervision.write", "supervision_reports_api.reward": "supervision.write",
+    # 风险感知: thresholds, which stations watch a point, the rule's current verdicts (dashboard/api/monitoring_rules.py)
+    "monitoring_rules_api.thresholds": RECORDS, "monitoring_rules_api.set_thresholds": "monitoring.configure",
+    "monitoring_rules_api.remove_threshold": "monitoring.configure", "monitoring_rules_api.assignments": RECORDS,
+    "monitoring_rules_api.assign": "monitoring.configure", "monitoring_rules_api.unassign": "monitoring.configure",
+    "monitoring_rules_api.recompute": "monitoring.configure", "monitoring_rules_api.evaluation": RECORDS,
     # accounts
     "auth_pages.password": "account.self",
 }
