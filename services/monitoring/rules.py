@@ -31,13 +31,15 @@ from services.clock import as_utc, now_utc
 from services.db.uow import UnitOfWork
 from services.models import HazardPoint, HazardStation, MonitoringStation, Reading, Threshold
 from services.monitoring import accumulate as A
-from services.monitoring.assignments import METRIC_STATION_KINDS, WATCHING_KINDS
+from services.monitoring.assignments import METRIC_READING_KIND, METRIC_STATION_KINDS, WATCHING_KINDS
 from services.monitoring.types import Candidate, MetricValue
 
 METRICS = vocabulary.THRESHOLD_METRICS
 M = {m: j for j, m in enumerate(METRICS)}
 RAIN_WINDOWS_S = (3600.0, 3 * 3600.0, 24 * 3600.0)
 RANKS = {level: r for r, level in enumerate(vocabulary.WARNING_COLOUR_LEVELS)}
+RAIN_KINDS = METRIC_STATION_KINDS["rain_1h"]
+READING_STATION_KINDS = {METRIC_READING_KIND[m]: kinds for m, kinds in METRIC_STATION_KINDS.items()}
 
 
 @dataclass
@@ -61,13 +63,14 @@ def _rain(uow: UnitOfWork, drill_id: int, end: dt.datetime, index, interval_min,
         columns += [func.sum(case((Reading.at > start, Reading.value), else_=0.0)),
                     func.count(case((Reading.at > start, 1)))]
     columns += [func.sum(Reading.value), func.count()]
-    rows = uow.session.execute(select(Reading.station_id, *columns)
-                               .where(Reading.drill_id == drill_id, Reading.kind == vocabulary.READING_RAINFALL,
+    rows = uow.session.connection().execute(select(Reading.station_id, *columns)
+                               .where(Reading.drill_id == drill_id, Reading.station_id.in_(_of_kinds(RAIN_KINDS)),
+                                      Reading.kind == vocabulary.READING_RAINFALL,
                                       Reading.at > starts[-1], Reading.at <= end)
                                .group_by(Reading.station_id)).all()
     if not rows:
         return
-    data = np.array(rows, dtype=float)
+    data = np.array(list(map(tuple, rows)), dtype=float)
     s = index(data[:, 0])
     ok = s >= 0
     s, data = s[ok], data[ok]
@@ -78,17 +81,25 @@ def _rain(uow: UnitOfWork, drill_id: int, end: dt.datetime, index, interval_min,
         obs.at_s[s, M[metric]] = _epoch(end)
 
 
+def _of_kinds(kinds: tuple[str, ...]):
+    """The stations of ``kinds``, as a subquery: ``station_id IN (…)`` makes each station's rows one index range
+    (drill, station, kind, at) however long the history is, on both back-ends."""
+    return select(MonitoringStation.id).where(MonitoringStation.kind.in_(kinds)).scalar_subquery()
+
+
 def _edge(uow: UnitOfWork, drill_id: int, kind: str, after: dt.datetime, until: dt.datetime, *, newest: bool,
           until_inclusive: bool = True) -> np.ndarray:
-    """Per station, the reading of ``kind`` with the newest (or oldest) time in (after, until]: rows (station, at, value).
+    """Per station, the reading of ``kind`` with the newest (or oldest) time in (after, until]: (station, at, value).
 
     One grouped query joined back to the readings for the value (the unique index serves both)."""
     last = (Reading.at <= until) if until_inclusive else (Reading.at < until)
+    kinds = READING_STATION_KINDS[kind]
     edge = (select(Reading.station_id.label("station_id"),
                    (func.max if newest else func.min)(Reading.at).label("at"))
-            .where(Reading.drill_id == drill_id, Reading.kind == kind, Reading.at > after, last)
+            .where(Reading.drill_id == drill_id, Reading.station_id.in_(_of_kinds(kinds)), Reading.kind == kind,
+                   Reading.at > after, last)
             .group_by(Reading.station_id).subquery())
-    rows = uow.session.execute(select(Reading.station_id, Reading.at, Reading.value)
+    rows = uow.session.connection().execute(select(Reading.station_id, Reading.at, Reading.value)
                                .join(edge, and_(Reading.station_id == edge.c.station_id, Reading.at == edge.c.at))
                                .where(Reading.drill_id == drill_id, Reading.kind == kind)).all()
     return np.array([(s, _epoch(at), v) for s, at, v in rows], dtype=float).reshape(-1, 3)
@@ -153,17 +164,20 @@ def observations(uow: UnitOfWork, end: dt.datetime, drill_id: int, station_ids: 
 def _thresholds(uow: UnitOfWork, hazards: np.ndarray, station_ids: np.ndarray):
     """Dense threshold matrices: of the hazard points (rows as ``hazards``) and of the stations, NaN where none."""
     own, of_station = np.full((len(hazards), len(METRICS)), np.nan), np.full((len(station_ids), len(METRICS)), np.nan)
-    rows = uow.session.execute(select(Threshold.hazard_point_id, Threshold.station_id, Threshold.metric,
-                                      Threshold.value)).all()
-    for hazard, station, metric, value in rows:  # tens of thousands of rows: cheap next to fetching them
-        if hazard is not None:
-            i = np.searchsorted(hazards, hazard)
-            if i < len(hazards) and hazards[i] == hazard:
-                own[i, M[metric]] = value
-        else:
-            i = np.searchsorted(station_ids, station)
-            if i < len(station_ids) and station_ids[i] == station:
-                of_station[i, M[metric]] = value
+    rows = uow.session.connection().execute(select(func.coalesce(Threshold.hazard_point_id, -Threshold.station_id),
+                                      Threshold.metric, Threshold.value)).all()
+    if not rows:
+        return own, of_station
+    owner, metric, value = zip(*rows)
+    owner = np.array(owner, dtype=np.int64)  # a hazard point's id, or minus a station's
+    metric = np.array([M[m] for m in metric], dtype=np.int64)
+    value = np.array(value, dtype=float)
+    for ids, table, sign in ((hazards, own, 1), (station_ids, of_station, -1)):
+        mine = owner * sign > 0
+        key = owner[mine] * sign
+        at = np.clip(np.searchsorted(ids, key), 0, max(len(ids) - 1, 0))
+        hit = (ids[at] == key) if len(ids) else np.zeros(len(key), bool)
+        table[at[hit], metric[mine][hit]] = value[mine][hit]
     return own, of_station
 
 
@@ -173,10 +187,10 @@ def evaluate(uow: UnitOfWork, now: dt.datetime | None = None, drill_id: int = 0,
     every hazard point (or those of ``hazard_ids``), ordered by hazard point id. Reads only."""
     end = as_utc(now) if now is not None else now_utc()
     session = uow.session
-    stations = session.execute(select(MonitoringStation.id, MonitoringStation.kind, MonitoringStation.interval_min)
-                               .where(MonitoringStation.kind.in_(WATCHING_KINDS))
-                               .order_by(MonitoringStation.id)).all()
-    pairs = np.array(session.execute(select(HazardStation.hazard_point_id, HazardStation.station_id)).all(),
+    conn = session.connection()  # Core rows: the ORM's result layer costs more than the queries here
+    stations = conn.execute(select(MonitoringStation.id, MonitoringStation.kind, MonitoringStation.interval_min)
+                            .where(MonitoringStation.kind.in_(WATCHING_KINDS)).order_by(MonitoringStation.id)).all()
+    pairs = np.array(list(map(tuple, conn.execute(select(HazardStation.hazard_point_id, HazardStation.station_id)))),
                      dtype=np.int64).reshape(-1, 2)
     if hazard_ids is not None:
         pairs = pairs[np.isin(pairs[:, 0], np.asarray(list(hazard_ids), dtype=np.int64))]
