@@ -8,6 +8,7 @@
     python app.py import-roads FILE.osm.pbf|FILE.geojson [--no-places]
     python app.py import-places FILE.osm.pbf|FILE.osm|FILE.geojson
     python app.py solve-vrp FILE.vrp [--seconds N]
+    python app.py import-thresholds FILE   (columns 隐患点编号 or 站点编码, 指标, 阈值)
     python app.py users add NAME --role ROLE [--township CODE] [--phone P] [--display-name TEXT] [--password-stdin]
     python app.py users list | disable NAME | enable NAME | token NAME [--label TEXT] | phone NAME [P]
 """
@@ -143,6 +144,41 @@ def _import(args, settings) -> int:
         print(f"无法读取文件“{path}” / cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     print(f"导入 {result.rows} 行：新增 {result.created}，更新 {result.updated}（{result.crs}）")
+    return 0
+
+
+def _import_thresholds(args, settings) -> int:
+    from pathlib import Path
+
+    from services.data.imports import ImportRejected
+    from services.db.uow import unit_of_work
+    from services.errors import FieldError
+    from services.monitoring.threshold_import import import_thresholds
+    from services.text import t
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"找不到文件“{path}” / no such file: {path}", file=sys.stderr)
+        return 2
+    problem = _database_problem(settings)
+    if problem:
+        print(NO_SCHEMA if problem == NO_SCHEMA_CODE else problem, file=sys.stderr)
+        return 2
+    try:
+        with unit_of_work(settings, write=True, actor=args.actor) as uow:
+            result = import_thresholds(uow, path.read_bytes(), path.name, settings.imports)
+    except ImportRejected as exc:
+        print(f"文件未导入（{exc.total} 处错误，未写入任何数据）/ not imported:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    except FieldError as exc:
+        print(f"{exc.reason} / {exc.reason_en}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"无法读取文件“{path}” / cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(t("cli.thresholds_imported", rows=result.rows,
+            metrics=", ".join(f"{m} {n}" for m, n in sorted(result.by_metric.items()))))
     return 0
 
 
@@ -321,6 +357,10 @@ def main(argv: list[str] | None = None) -> int:
                                                   "(place=village, hamlet, ...; or a GeoJSON file of points)")
     places.add_argument("file")
     places.add_argument("--actor", default="cli")
+    thr = sub.add_parser("import-thresholds", help="set thresholds from a CSV or .xlsx file (columns 隐患点编号 or "
+                                                   "站点编码, 指标, 阈值), all or nothing")
+    thr.add_argument("file")
+    thr.add_argument("--actor", default="cli")
     vrp = sub.add_parser("solve-vrp", help="solve a CVRPLIB/TSPLIB .vrp file with PyVRP and print JSON")
     vrp.add_argument("file")
     vrp.add_argument("--seconds", type=float, default=10.0, help="time limit")
@@ -350,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     handlers = {"serve": _serve, "init-db": _init_db, "seed": _init_db, "import": _import, "template": _template,
                 "solve-vrp": _solve_vrp, "import-roads": _import_roads, "import-places": _import_places,
-                "users": _users}
+                "users": _users, "import-thresholds": _import_thresholds}
     code = handlers[args.command](args, settings)
     if args.command != "serve":
         print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)

@@ -101,6 +101,6 @@ def best_of_groups(group: np.ndarray, score: np.ndarray) -> np.ndarray:
     group, score = np.asarray(group), np.asarray(score, float)
     if group.size == 0:
         return np.zeros(0, dtype=np.int64)
-    order = np.lexsort((np.arange(group.size), -score, group))
+    order = np.lexsort((-score, group))  # lexsort is stable: the first of equal scores stays first
     g = group[order]
     return order[np.r_[True, g[1:] != g[:-1]]]

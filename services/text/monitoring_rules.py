@@ -24,6 +24,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "monitoring.threshold_not_found": ("“{owner}”没有指标 {metric} 的阈值", "'{owner}' has no {metric} threshold"),
     "monitoring.hazard_and_station": ("请只指定隐患点（hazard）或站点（station）之一",
                                       "name a hazard point (hazard) or a station (station), not both"),
+    # python app.py import-thresholds FILE: the columns (names a header may have, separated by |) and cell problems
+    "import.threshold_column.hazard": ("隐患点编号|隐患编号|灾害点编号", "hazard|hazard code"),
+    "import.threshold_column.station": ("站点编码|站点编号|测站编码", "station|station code"),
+    "import.threshold_column.metric": ("指标|预警指标", "metric"),
+    "import.threshold_column.value": ("阈值|临界值", "value|threshold"),
+    "import.threshold_columns": ("缺少列：{columns}", "missing columns: {columns}"),
+    "import.threshold_metric": ("无法识别的指标“{value}”（可用 rain_1h、rain_3h、rain_24h、water_warning、"
+                                "water_guarantee、displacement_rate、crack_width 或其中文名称）",
+                                "unknown metric '{value}' (rain_1h, rain_3h, rain_24h, water_warning, "
+                                "water_guarantee, displacement_rate, crack_width or their labels)"),
+    "import.threshold_value": ("阈值“{value}”不是数字", "threshold '{value}' is not a number"),
+    "cli.thresholds_imported": ("导入阈值 {rows} 条：{metrics}", "imported {rows} thresholds: {metrics}"),
     # labels of the stored codes (term())
     "term.rain_1h": ("1小时临界雨量", "Critical 1 h rainfall"),
     "term.rain_3h": ("3小时临界雨量", "Critical 3 h rainfall"),
