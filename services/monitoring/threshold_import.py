@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from services import vocabulary
 from services.data.cells import RowError, row_error
-from services.data.headers import normalise_header
-from services.data.tables import ImportRejected, locate_table, read_file
+from services.data.headers import is_blank, is_note_row, normalise_header
+from services.data.tables import ImportRejected, SourceTable, read_file
 from services.db.uow import UnitOfWork
 from services.errors import FieldError
 from services.monitoring.thresholds import PERMISSION, ThresholdInput, set_thresholds
@@ -52,10 +52,31 @@ def _value(cell) -> float | None:
     return value if math.isfinite(value) else None
 
 
+HEADER_SEARCH_ROWS = 20  # title rows (临界雨量表, 填报单位) may stand above the header
+
+
+def _table(file, filename: str) -> SourceTable:
+    """The sheet and row whose cells name the metric and the value columns, and the records below it."""
+    names = _names("metric"), _names("value")
+    for sheet in file.sheets:
+        for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+            cells = {normalise_header(c) for c in row if c is not None}
+            if all(cells & n for n in names):
+                rows = tuple((number, data) for number, data in enumerate(sheet.rows[r + 1:], start=r + 2)
+                             if not (is_blank(data) or is_note_row(data)))
+                if len(rows) > file.max_data_rows:
+                    raise ImportRejected([row_error(rows[file.max_data_rows][0], filename, "too_many_rows",
+                                                    max_rows=file.max_data_rows)])
+                header = tuple("" if h is None else str(h).strip() for h in row)
+                return SourceTable(sheet.name, r + 1, header, rows)
+    shown = [t(f"import.threshold_column.{c}").split("|")[0] for c in ("metric", "value")]
+    raise ImportRejected([row_error(1, filename, "threshold_columns", columns=t("list.separator").join(shown))])
+
+
 def import_thresholds(uow: UnitOfWork, content: bytes, filename: str, limits=None) -> ImportedThresholds:
     """Set the thresholds of a file's rows; raises ImportRejected (row and column of each problem)."""
     uow.principal.require(PERMISSION)
-    table = locate_table(None, read_file(content, filename, **({"limits": limits} if limits else {})))
+    table = _table(read_file(content, filename, **({"limits": limits} if limits else {})), filename)
     header = [normalise_header(h) for h in table.header]
     where = {c: next((i for i, h in enumerate(header) if h in _names(c)), None) for c in COLUMNS}
     missing = [c for c in ("metric", "value") if where[c] is None]
