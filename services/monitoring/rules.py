@@ -162,10 +162,10 @@ def observations(uow: UnitOfWork, end: dt.datetime, drill_id: int, station_ids: 
 
 
 def _plain_rows(uow: UnitOfWork, statement) -> list[tuple]:
-    """A parameterless statement's rows as plain tuples from the driver's cursor (the large reads of the rule:
-    160,000 assignments, 80,000 thresholds), in this unit's transaction."""
+    """A statement's rows as plain tuples from the driver's cursor, in this unit's transaction: the large reads of
+    the rule (160,000 assignments, 80,000 thresholds). Its parameters are written as literals (vocabulary codes)."""
     connection = uow.session.connection()
-    sql = str(statement.compile(dialect=connection.dialect))
+    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.driver_connection.cursor()
     try:
         cursor.execute(sql)
@@ -178,14 +178,12 @@ def _thresholds(uow: UnitOfWork, hazards: np.ndarray, station_ids: np.ndarray):
     """Dense threshold matrices: of the hazard points (rows as ``hazards``) and of the stations, NaN where none."""
     own, of_station = np.full((len(hazards), len(METRICS)), np.nan), np.full((len(station_ids), len(METRICS)), np.nan)
     rows = _plain_rows(uow, select(func.coalesce(Threshold.hazard_point_id, -Threshold.station_id),
-                                   Threshold.metric, Threshold.value))
+                                   case(M, value=Threshold.metric), Threshold.value))
     if not rows:
         return own, of_station
-    owner, metric, value = zip(*rows)
-    owner = np.array(owner, dtype=np.int64)  # a hazard point's id, or minus a station's
-    names, inverse = np.unique(np.array(metric, dtype=object), return_inverse=True)
-    metric = np.array([M[n] for n in names], dtype=np.int64)[inverse]
-    value = np.array(value, dtype=float)
+    data = np.array(rows, dtype=float)
+    owner = data[:, 0].astype(np.int64)  # a hazard point's id, or minus a station's
+    metric, value = data[:, 1].astype(np.int64), data[:, 2]
     for ids, table, sign in ((hazards, own, 1), (station_ids, of_station, -1)):
         mine = owner * sign > 0
         key = owner[mine] * sign
@@ -224,49 +222,58 @@ def evaluate(uow: UnitOfWork, now: dt.datetime | None = None, drill_id: int = 0,
 
 def verdicts(rules, hazards, hi, station_ids, si, kind_of, obs: Observations, own, of_station,
              drill_id: int = 0) -> list[Candidate]:
-    """The rule over arrays: pairs (hazard row ``hi``, station row ``si``) → the candidates (pure numpy)."""
+    """The rule over arrays: pairs (hazard row ``hi``, station row ``si``) → the candidates (pure numpy).
+
+    Pairs are sorted by hazard point; each point's pairs are one segment, reduced per metric (the worst station)
+    and then across metrics (the decisive one) without a Python loop until the candidates are built."""
+    order = np.argsort(hi, kind="stable")
+    hi, si = hi[order], si[order]
+    n_pairs = len(hi)
     reads = np.column_stack([np.isin(kind_of, METRIC_STATION_KINDS[m]) for m in METRICS])  # (stations, metrics)
     threshold = np.where(np.isnan(own[hi]), of_station[si], own[hi])  # the point's own beats the station's
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = obs.value[si] / threshold
-    valid = reads[si] & np.isfinite(ratio)
-    pair, metric = np.nonzero(valid)
-    if not len(pair):
-        return []
-    r = ratio[pair, metric]
-    best = A.best_of_groups(hi[pair] * len(METRICS) + metric, r)  # per (hazard, metric): the worst station
-    pair, metric, r = pair[best], metric[best], r[best]
-    band = A.band_index(r, rules.bands)
+    ratio[~(reads[si] & np.isfinite(ratio))] = -np.inf
+    starts = np.flatnonzero(np.r_[True, hi[1:] != hi[:-1]])  # a segment per hazard point
+    segment = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n_pairs]))
+    best = np.maximum.reduceat(ratio, starts, axis=0)  # (points, metrics): the worst station's ratio
+    is_best = np.isfinite(ratio) & (ratio == best[segment])
+    countdown = np.where(is_best, n_pairs - np.arange(n_pairs)[:, None], 0)
+    first = n_pairs - np.maximum.reduceat(countdown, starts, axis=0)  # the pair giving it (the first such)
+    valid = np.isfinite(best)
     band_rank = np.array([RANKS[level] for _, level in rules.bands] + [-1])
-    rank = band_rank[band]  # band −1 → the appended −1
-    floor = (metric == M["water_guarantee"]) & (r >= 1.0)
-    rank = np.where(floor, np.maximum(rank, RANKS[rules.guarantee_level]), rank)
-    group = hi[pair]
-    decisive = A.best_of_groups(group, rank * 1e12 + np.minimum(r, 1e11))  # highest level, then highest ratio
-    return _candidates(decisive[rank[decisive] >= 0], group, rank, pair, metric, hazards, station_ids[si[pair]],
-                       obs.value[si[pair], metric], threshold[pair, metric], obs.at_s[si[pair], metric],
-                       obs.complete[si[pair], metric], drill_id)
+    rank = band_rank[A.band_index(np.where(valid, best, np.nan), rules.bands)]  # band −1 → the appended −1
+    g = M["water_guarantee"]
+    rank[:, g] = np.where(valid[:, g] & (best[:, g] >= 1.0), np.maximum(rank[:, g], RANKS[rules.guarantee_level]),
+                          rank[:, g])
+    score = np.where(valid, rank * 1e12 + np.minimum(best, 1e11), -np.inf)  # highest level, then highest ratio
+    decisive = np.argmax(score, axis=1)
+    chosen = np.flatnonzero(valid.any(axis=1) & (rank[np.arange(len(starts)), decisive] >= 0))
+    if not len(chosen):
+        return []
+    mask = valid[chosen]  # every evaluated metric of the chosen points, row by row
+    row, metric = np.nonzero(mask)
+    pair = first[chosen][mask]
+    station = si[pair]
+    counts = mask.sum(axis=1)
+    offsets = np.r_[0, np.cumsum(counts)]
+    position = offsets[:-1] + (np.cumsum(mask, axis=1) - 1)[np.arange(len(chosen)), decisive[chosen]]
+    return _candidates(hazards[hi[starts[chosen]]].tolist(), rank[chosen, decisive[chosen]].tolist(),
+                       offsets.tolist(), position.tolist(), metric, station_ids[station], obs.value[station, metric],
+                       threshold[pair, metric], obs.at_s[station, metric], obs.complete[station, metric], drill_id)
 
 
-def _candidates(decisive, group, rank, pair, metric, hazards, station, observed, threshold, at_s, complete,
+def _candidates(hazard_ids, ranks, offsets, positions, metric, station, observed, threshold, at_s, complete,
                 drill_id: int) -> list[Candidate]:
-    """The Candidate objects of the hazard points with a level: plain Python lists, not numpy scalars, in the loop
-    (tens of thousands of candidates in a storm)."""
-    starts = np.searchsorted(group, group[decisive]).tolist()  # entries are grouped by hazard in ascending order
-    ends = np.searchsorted(group, group[decisive], side="right").tolist()
-    keep = np.zeros(len(group), bool)
-    for lo, hi in zip(starts, ends):
-        keep[lo:hi] = True
-    unique_at, at_index = np.unique(at_s[keep], return_inverse=True)
+    """The Candidate objects: plain Python lists, not numpy scalars, in the loop (thousands in a storm)."""
+    unique_at, at_index = np.unique(at_s, return_inverse=True)
     when = [dt.datetime.fromtimestamp(x, dt.timezone.utc) for x in unique_at.tolist()]
-    values: list[MetricValue | None] = [None] * len(group)
-    rows = zip(np.flatnonzero(keep).tolist(), metric[keep].tolist(), station[keep].tolist(),
-               observed[keep].tolist(), threshold[keep].tolist(), at_index.tolist(), complete[keep].tolist())
-    for k, m, st, o, th, w, c in rows:
-        values[k] = MetricValue(METRICS[m], st, o, th, when[w], c)
-    levels, hazard_ids = vocabulary.WARNING_COLOUR_LEVELS, hazards[group[decisive]].tolist()
+    values = [MetricValue(METRICS[m], st, o, th, when[w], c) for m, st, o, th, w, c in zip(
+        metric.tolist(), station.tolist(), observed.tolist(), threshold.tolist(), at_index.tolist(),
+        complete.tolist())]
+    levels = vocabulary.WARNING_COLOUR_LEVELS
     return [Candidate(h, levels[r], values[d], tuple(values[lo:hi]), drill_id)
-            for d, h, r, lo, hi in zip(decisive.tolist(), hazard_ids, rank[decisive].tolist(), starts, ends)]
+            for h, r, d, lo, hi in zip(hazard_ids, ranks, positions, offsets[:-1], offsets[1:])]
 
 
 def current_candidates(uow: UnitOfWork, hazard: str | None = None,
