@@ -185,16 +185,14 @@ def _recompute(uow: UnitOfWork, hazard_ids: list[int] | None) -> Recomputed:
                                uow.settings.monitoring.assign_radius_m)
     rows, by_kind = [], Counter()
     for kind, (index, distance) in nearest.items():
-        for i in np.flatnonzero(index >= 0):
-            hazard = int(p_id[i])
-            if (hazard, kind) in has_explicit:
-                continue
-            rows.append({"hazard_point_id": hazard, "station_id": int(s_id[index[i]]),
-                         "assigned": vocabulary.STATION_BY_DISTANCE, "distance_m": float(distance[i])})
-            by_kind[kind] += 1
+        explicit_here = np.array([h for h, k in has_explicit if k == kind], dtype=np.int64)
+        take = np.flatnonzero((index >= 0) & ~np.isin(p_id, explicit_here))
+        rows += [{"hazard_point_id": h, "station_id": st, "assigned": vocabulary.STATION_BY_DISTANCE, "distance_m": d}
+                 for h, st, d in zip(p_id[take].tolist(), s_id[index[take]].tolist(), distance[take].tolist())]
+        by_kind[kind] += len(take)
     if rows:
         session.execute(_insert(uow).on_conflict_do_nothing(index_elements=["hazard_point_id", "station_id"]), rows)
-    return Recomputed(removed, len(rows), dict(by_kind))
+    return Recomputed(removed, len(rows), {k: n for k, n in by_kind.items() if n})
 
 
 def assignments_of(uow: UnitOfWork, hazard_code: str) -> list[Assignment]:
