@@ -212,7 +212,9 @@ def evaluate(uow: UnitOfWork, now: dt.datetime | None = None, drill_id: int = 0,
     kind_of = np.array([s[1] for s in stations], dtype=object)
     interval_min = np.array([s[2] for s in stations], dtype=float)
     at = np.clip(np.searchsorted(station_ids, pairs[:, 1]), 0, len(station_ids) - 1)
-    pairs = pairs[station_ids[at] == pairs[:, 1]]
+    pairs = pairs[station_ids[at] == pairs[:, 1]]  # stations of a watching kind only
+    if not len(pairs):
+        return []
     hazards = np.unique(pairs[:, 0])
     hi, si = np.searchsorted(hazards, pairs[:, 0]), np.searchsorted(station_ids, pairs[:, 1])
     obs = observations(uow, end, drill_id, station_ids, kind_of, interval_min)
