@@ -10,6 +10,7 @@ import dataclasses
 import numpy as np
 import pytest
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 
 from config_monitoring import MonitoringRules
 from services.db.uow import unit_of_work
@@ -75,6 +76,18 @@ def test_rolling_sums_by_hand_with_edges_gaps_and_a_late_reading(world):
     value = np.array([v for _, v in RAIN_AT + [(-40, 2.0)]])
     sums, counts = A.window_totals(np.zeros(len(at), int), at, value, 1, T.timestamp(), (3600, 10800, 86400))
     assert sums[0].tolist() == [6.0, 10.5, 16.5] and counts[0].tolist() == [4, 6, 8]
+
+
+def test_a_duplicate_reading_is_refused_by_the_database_and_counted_once(world):
+    settings, ids = world
+    add_readings(settings, [(ids["R"], "rainfall", T - minutes(10), 3.0), (ids["R"], "rainfall", T, 2.0)])
+    _set(settings, ThresholdInput("rain_1h", 5.0, station="R"))
+    with pytest.raises(IntegrityError):  # the same station, kind and time again (a resent batch's row)
+        add_readings(settings, [(ids["R"], "rainfall", T, 2.0)])
+    h1 = _by_hazard(settings, ids)["H1"]
+    assert h1.decisive.observed == 5.0 and h1.decisive.ratio == 1.0  # 3.0 + 2.0, not 7.0
+    add_readings(settings, [(ids["R"], "rainfall", T, 2.0)], drill_id=1)  # a drill's copy is its own row
+    assert _by_hazard(settings, ids)["H1"].decisive.observed == 5.0
 
 
 def test_a_complete_hourly_gauge_and_the_24h_window(world):
