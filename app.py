@@ -9,6 +9,7 @@
     python app.py import-roads FILE.osm.pbf|FILE.geojson [--no-places]
     python app.py import-places FILE.osm.pbf|FILE.osm|FILE.geojson
     python app.py solve-vrp FILE.vrp [--seconds N]
+    python app.py import-thresholds FILE   (columns 隐患点编号 or 站点编码, 指标, 阈值)
     python app.py users add NAME --role ROLE [--township CODE] [--phone P] [--display-name TEXT] [--password-stdin]
     python app.py users list | disable NAME | enable NAME | token NAME [--label TEXT] | phone NAME [P]
 """
@@ -144,35 +145,6 @@ def _import(args, settings) -> int:
         print(f"无法读取文件“{path}” / cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     print(f"导入 {result.rows} 行：新增 {result.created}，更新 {result.updated}（{result.crs}）")
-    return 0
-
-
-def _import_readings(args, settings) -> int:
-    """Station readings from a CSV or Excel file, all or nothing (services/monitoring/reading_import.py)."""
-    from pathlib import Path
-
-    from services.data.tables import ImportRejected, read_file
-    from services.db.uow import unit_of_work
-    from services.monitoring.reading_import import import_readings, read_readings
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"找不到文件“{path}” / no such file: {path}", file=sys.stderr)
-        return 2
-    problem = _database_problem(settings)
-    if problem:
-        print(NO_SCHEMA if problem == NO_SCHEMA_CODE else problem, file=sys.stderr)
-        return 2
-    try:
-        sheet = read_readings(read_file(path.read_bytes(), path.name, limits=settings.imports), settings)
-        with unit_of_work(settings, write=True, actor=args.actor) as uow:
-            result = import_readings(uow, sheet, args.drill)
-    except ImportRejected as exc:
-        print(_say("readings.import.rejected", total=exc.total), file=sys.stderr)
-        for error in exc.errors:
-            print(f"  {error}", file=sys.stderr)
-        return 2
-    print(_say("readings.import.done", rows=result.received, stored=result.stored, duplicates=result.duplicates,
-               stations=len(result.stations)))
     return 0
 
 
@@ -319,6 +291,7 @@ def _users(args, settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from dashboard import cli_monitoring as monitoring_commands
     from services.data.specs import IMPORTABLE
     parser = argparse.ArgumentParser(prog="app.py", description="黔江应急一张图")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -332,10 +305,6 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("file")
     imp.add_argument("--crs", default="WGS84", help="coordinate system of the file: WGS84, GCJ02 or BD09")
     imp.add_argument("--actor", default="cli")
-    readings = sub.add_parser("import-readings", help="import station readings from a CSV or .xlsx file")
-    readings.add_argument("file")
-    readings.add_argument("--drill", type=int, default=0, help="drill (演练) number; 0: live data")
-    readings.add_argument("--actor", default="cli")
     tpl = sub.add_parser("template", help="write the import template of an entity")
     tpl.add_argument("entity", choices=list(IMPORTABLE))
     tpl.add_argument("out")
@@ -355,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
                                                   "(place=village, hamlet, ...; or a GeoJSON file of points)")
     places.add_argument("file")
     places.add_argument("--actor", default="cli")
+    monitoring_commands.add_parsers(sub)  # import-readings, import-thresholds, drill (dashboard/cli_monitoring.py)
     vrp = sub.add_parser("solve-vrp", help="solve a CVRPLIB/TSPLIB .vrp file with PyVRP and print JSON")
     vrp.add_argument("file")
     vrp.add_argument("--seconds", type=float, default=10.0, help="time limit")
@@ -384,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     handlers = {"serve": _serve, "init-db": _init_db, "seed": _init_db, "import": _import, "template": _template,
                 "solve-vrp": _solve_vrp, "import-roads": _import_roads, "import-places": _import_places,
-                "users": _users, "import-readings": _import_readings}
+                "users": _users, **monitoring_commands.HANDLERS}
     code = handlers[args.command](args, settings)
     if args.command != "serve":
         print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)

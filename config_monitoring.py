@@ -36,6 +36,12 @@ class MonitoringRules:
     max_batch: int = 50_000  # readings one POST /readings may carry
     reject_quiet_min: int = 60
     controls: ControlTable = field(default_factory=ControlTable)  # 熔断: 禁停撤疏 by level (config_controls.py)
+    # services/monitoring/rules.py: an instantaneous reading (water level, displacement, crack width) counts while
+    # it is at most ``fresh_intervals`` intervals old; a water level at or above 保证水位 proposes at least
+    # ``guarantee_level``; a displacement rate needs a reading within ``rate_baseline_tolerance_min`` of T − 24 h.
+    fresh_intervals: int = 2
+    guarantee_level: str = vocabulary.WARNING_ORANGE
+    rate_baseline_tolerance_min: int = 360
 
     def __post_init__(self):
         ratios = [r for r, _ in self.bands]
@@ -51,6 +57,11 @@ class MonitoringRules:
                              f"radius {self.assign_radius_m} m (0–100 km), auto-confirm {self.auto_confirm_red_min} "
                              f"min (0–1440), batch {self.max_batch} (1–1,000,000), quiet after a rejection "
                              f"{self.reject_quiet_min} min (0–10080)")
+        if not 1 <= self.fresh_intervals <= 100 or self.guarantee_level not in vocabulary.WARNING_COLOUR_LEVELS \
+                or not 1 <= self.rate_baseline_tolerance_min <= 24 * 60:
+            raise ValueError(f"monitoring rules refused: readings fresh for {self.fresh_intervals} intervals (1–100), "
+                             f"保证水位 level {self.guarantee_level!r}, displacement baseline within "
+                             f"{self.rate_baseline_tolerance_min} min (1–1440)")
 
     def level_for(self, ratio: float) -> str | None:
         """The level a ratio to the threshold proposes, or None below the lowest band."""
@@ -62,11 +73,15 @@ class MonitoringRules:
 
 def monitoring_rules_from_env(env) -> MonitoringRules:
     """The rules from QJ_MONITORING_BANDS (JSON ``[[2.0, "红"], [1.0, "橙"], [0.9, "黄"]]``), _OFFLINE_INTERVALS,
-    _ASSIGN_RADIUS_M, _AUTO_CONFIRM_RED_MIN, _MAX_BATCH and _REJECT_QUIET_MIN (``env(name, default)``)."""
+    _ASSIGN_RADIUS_M, _AUTO_CONFIRM_RED_MIN, _MAX_BATCH, _REJECT_QUIET_MIN, _FRESH_INTERVALS, _GUARANTEE_LEVEL and
+    _RATE_BASELINE_TOLERANCE_MIN, and the 熔断 table from QJ_CONTROLS_RULES (``env(name, default)``)."""
     raw = env("QJ_MONITORING_BANDS", "")
     bands = tuple((float(r), str(level)) for r, level in json.loads(raw)) if raw.strip() else DEFAULT_BANDS
     return MonitoringRules(bands, int(env("QJ_MONITORING_OFFLINE_INTERVALS", "3")),
                            float(env("QJ_MONITORING_ASSIGN_RADIUS_M", "5000")),
                            int(env("QJ_MONITORING_AUTO_CONFIRM_RED_MIN", "0")),
                            int(env("QJ_MONITORING_MAX_BATCH", "50000")),
-                           int(env("QJ_MONITORING_REJECT_QUIET_MIN", "60")), control_table_from_env(env))
+                           int(env("QJ_MONITORING_REJECT_QUIET_MIN", "60")), control_table_from_env(env),
+                           fresh_intervals=int(env("QJ_MONITORING_FRESH_INTERVALS", "2")),
+                           guarantee_level=env("QJ_MONITORING_GUARANTEE_LEVEL", vocabulary.WARNING_ORANGE),
+                           rate_baseline_tolerance_min=int(env("QJ_MONITORING_RATE_BASELINE_TOLERANCE_MIN", "360")))

@@ -23,6 +23,7 @@ from dashboard.api.map import api
 from dashboard.api.monitoring_controls import controls_api
 from dashboard.api.models import GEOJSON
 from dashboard.api.monitoring_readings import monitoring_readings_api
+from dashboard.api.monitoring_rules import monitoring_rules_api
 from dashboard.api.openapi import openapi_api
 from dashboard.api.monitoring_proposals import monitoring_proposals_api
 from dashboard.api.reports import reports_api
@@ -61,6 +62,7 @@ def register_api(server: Flask, settings: Settings) -> None:
     server.register_blueprint(monitoring_readings_api)
     server.register_blueprint(monitoring_proposals_api)
     server.register_blueprint(controls_api)
+    server.register_blueprint(monitoring_rules_api)
 
     @server.before_request
     def _start_clock():

@@ -104,6 +104,11 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "monitoring_proposals_api.proposals": "monitoring.read", "monitoring_proposals_api.proposal": "monitoring.read",
     "monitoring_proposals_api.confirm_proposal": "warning.issue",
     "monitoring_proposals_api.reject_proposal": "warning.issue",
+    # 风险感知: thresholds, which stations watch a point, the rule's current verdicts (dashboard/api/monitoring_rules.py)
+    "monitoring_rules_api.thresholds": RECORDS, "monitoring_rules_api.set_thresholds": "monitoring.configure",
+    "monitoring_rules_api.remove_threshold": "monitoring.configure", "monitoring_rules_api.assignments": RECORDS,
+    "monitoring_rules_api.assign": "monitoring.configure", "monitoring_rules_api.unassign": "monitoring.configure",
+    "monitoring_rules_api.recompute": "monitoring.configure", "monitoring_rules_api.evaluation": RECORDS,
     # accounts
     "auth_pages.password": "account.self",
 }

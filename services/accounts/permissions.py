@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "danger.report": frozenset({"admin", "planner", "township", ENTERPRISE}),  # record a hidden danger, report its
                                                                              # rectification (an enterprise: 企业自查)
     "monitoring.ingest": OPERATIONAL,                       # station readings in by the API or a file
+    "monitoring.configure": frozenset({"admin", "planner"}),  # 风险感知: thresholds and which stations watch a point
     "data.import": frozenset({"admin", "planner"}),
     "record.edit": frozenset({"admin", "planner"}),
     "needs.edit": frozenset({"admin", "commander", "planner"}),

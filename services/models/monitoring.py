@@ -49,6 +49,12 @@ class Threshold(Base):
         CheckConstraint("(hazard_point_id IS NULL) <> (station_id IS NULL)", name="one_owner"),
         CheckConstraint("value > 0", name="value_positive"),
         UniqueConstraint("hazard_point_id", "station_id", "metric", name="uq_threshold_owner_metric"),
+        # The constraint above never fires (one owner column is always NULL, and NULLs are distinct): these two
+        # partial indexes hold "one value per owner and metric" and are what the upsert's ON CONFLICT names.
+        Index("uq_threshold_hazard_metric", "hazard_point_id", "metric", unique=True,
+              sqlite_where=text("hazard_point_id IS NOT NULL"), postgresql_where=text("hazard_point_id IS NOT NULL")),
+        Index("uq_threshold_station_metric", "station_id", "metric", unique=True,
+              sqlite_where=text("station_id IS NOT NULL"), postgresql_where=text("station_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

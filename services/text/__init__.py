@@ -26,6 +26,7 @@ from services.text import (
     imports,
     monitoring,
     monitoring_proposals,
+    monitoring_rules,
     planning,
     reports,
     supervision,
@@ -63,7 +64,8 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("", supervision_rankings.TEXT),
                                                ("", supervision_plans.TEXT),
                                                ("", supervision_reports.TEXT),
-                                               ("", monitoring.TEXT), ("", controls.TEXT))
+                                               ("", monitoring.TEXT), ("", controls.TEXT),
+                                               ("", monitoring_rules.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 

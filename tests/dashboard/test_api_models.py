@@ -85,3 +85,27 @@ def test_the_solver_time_limit_is_capped_by_the_deployment(seeded, monkeypatch):
     settings = dataclasses.replace(seeded, route_solver=dataclasses.replace(seeded.route_solver, max_seconds=1.5))
     response = signed_in(create_app(settings).server.test_client(), settings).post("/api/v1/routes/plan", json={"seconds": 60})
     assert response.status_code == 200 and asked == [1.5]
+
+
+def test_a_success_must_go_through_the_declared_model_and_status():
+    """The wrapper refuses what would bypass the document: a JSON Response of a model route, a wrong status."""
+    from flask import Flask, Response, jsonify
+
+    from dashboard.api.models import XLSX, responds
+    from dashboard.api.models.roads import Lifted
+    app = Flask(__name__)
+    handlers = {
+        "/bypass": responds(Lifted)(lambda: jsonify({"lifted": 1})),
+        "/wrong-status": responds(None, 201, media_type=XLSX)(lambda: Response(b"x", mimetype=XLSX)),
+        "/wrong-type": responds(None, media_type=XLSX)(lambda: Response(b"x", mimetype="text/plain")),
+        "/refusal": responds(Lifted)(lambda: (jsonify({"error": "x"}), 404)),
+        "/fine": responds(Lifted, 201)(lambda: {"lifted": 1}),
+    }
+    for url, handler in handlers.items():
+        app.add_url_rule(url, url, handler)
+    client = app.test_client()
+    for url in ("/bypass", "/wrong-status", "/wrong-type"):
+        assert client.get(url).status_code == 500, url
+    assert client.get("/refusal").status_code == 404
+    fine = client.get("/fine")
+    assert fine.status_code == 201 and fine.get_json() == {"lifted": 1}

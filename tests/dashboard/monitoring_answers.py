@@ -1,0 +1,24 @@
+"""风险感知 calls of tests/dashboard/test_api_responses.py kept here (that file stays within 420 lines): thresholds,
+station assignments and the rule's evaluation, called on the sample database and checked against the OpenAPI
+document by its ``Caller``."""
+from __future__ import annotations
+
+HAZARD, GAUGE = "QJ-HZ-0001", "QJ-ST-001"  # a sample hazard point and rain gauge (data/sample/)
+
+
+def monitoring_rules(call) -> None:
+    root = "/api/v1/monitoring"
+    call("PUT", f"{root}/thresholds", json={"thresholds": [{"hazard": HAZARD, "metric": "rain_1h", "value": 40},
+                                                           {"station": GAUGE, "metric": "rain_24h", "value": 150}]})
+    assert call("PUT", f"{root}/thresholds", json={"thresholds": [{"hazard": HAZARD, "metric": "rain_1h",
+                                                                   "value": -1}]}).status_code == 400
+    call("GET", f"{root}/thresholds", f"{root}/thresholds?hazard={HAZARD}")
+    call("GET", f"{root}/thresholds")
+    assert call("POST", f"{root}/assignments/recompute").get_json()["added"] > 0
+    call("POST", f"{root}/assignments", json={"hazard": HAZARD, "station": GAUGE})
+    assert call("GET", f"{root}/assignments", f"{root}/assignments?hazard={HAZARD}").get_json()["assignments"]
+    call("GET", f"{root}/evaluation")
+    call("GET", f"{root}/evaluation", f"{root}/evaluation?hazard={HAZARD}")
+    assert call("GET", f"{root}/evaluation", f"{root}/evaluation?hazard=NOPE").status_code == 404
+    call("DELETE", f"{root}/assignments", f"{root}/assignments?hazard={HAZARD}&station={GAUGE}")
+    call("DELETE", f"{root}/thresholds", f"{root}/thresholds?hazard={HAZARD}&metric=rain_1h")
