@@ -8,7 +8,10 @@ a watching station of a kind that reads the metric (services/monitoring/assignme
   (fewer readings than ⌊window / interval⌋). A station with no rainfall in the last 24 h gives no value.
 * ``water_warning``: the newest water level at most ``fresh_intervals`` intervals old (older: not evaluated) against
   警戒水位; ``water_guarantee``: the same level against 保证水位, and a level at or above it proposes at least
-  ``guarantee_level`` (橙) whatever the bands say.
+  ``guarantee_level`` (橙) whatever the bands say. A water level is an elevation or a gauge reading, so its ratio is
+  its stage, not level / threshold (318 m is 0.99 × a warning level of 321 m): 1 + (level − threshold) / span, where
+  the span is 保证水位 − 警戒水位 when both are known (警戒水位 is 1.0, 保证水位 2.0 on the warning's scale) and
+  ``water_span_m`` otherwise; so with the default bands a level 0.1 span below 警戒水位 is 黄, at it 橙.
 * ``displacement_rate``: |newest displacement − the one nearest T − 24 h| scaled to 24 h by the real time between
   them (mm / 24 h). The baseline must lie within ``rate_baseline_tolerance_min`` of T − 24 h (none: not evaluated);
   further than one interval from it, the value is incomplete.
@@ -235,6 +238,11 @@ def verdicts(rules, hazards, hi, station_ids, si, kind_of, obs: Observations, ow
     threshold = np.where(np.isnan(own[hi]), of_station[si], own[hi])  # the point's own beats the station's
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = obs.value[si] / threshold
+        w, g = M["water_warning"], M["water_guarantee"]
+        span = threshold[:, g] - threshold[:, w]
+        span = np.where(np.isfinite(span) & (span > 0), span, rules.water_span_m)
+        for j in (w, g):  # a water level's stage against its threshold (module docstring)
+            ratio[:, j] = 1.0 + (obs.value[si, j] - threshold[:, j]) / span
     ratio[~(reads[si] & np.isfinite(ratio))] = -np.inf
     starts = np.flatnonzero(np.r_[True, hi[1:] != hi[:-1]])  # a segment per hazard point
     segment = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n_pairs]))
@@ -262,17 +270,20 @@ def verdicts(rules, hazards, hi, station_ids, si, kind_of, obs: Observations, ow
     position = offsets[:-1] + (np.cumsum(mask, axis=1) - 1)[np.arange(len(chosen)), decisive[chosen]]
     return _candidates(hazards[hi[starts[chosen]]].tolist(), rank[chosen, decisive[chosen]].tolist(),
                        offsets.tolist(), position.tolist(), metric, station_ids[station], obs.value[station, metric],
-                       threshold[pair, metric], obs.at_s[station, metric], obs.complete[station, metric], drill_id)
+                       threshold[pair, metric], obs.at_s[station, metric], obs.complete[station, metric],
+                       ratio[pair, metric], drill_id)
 
 
 def _candidates(hazard_ids, ranks, offsets, positions, metric, station, observed, threshold, at_s, complete,
-                drill_id: int) -> list[Candidate]:
+                ratios, drill_id: int) -> list[Candidate]:
     """The Candidate objects: plain Python lists, not numpy scalars, in the loop (thousands in a storm)."""
     unique_at, at_index = np.unique(at_s, return_inverse=True)
     when = [dt.datetime.fromtimestamp(x, dt.timezone.utc) for x in unique_at.tolist()]
-    values = [MetricValue(METRICS[m], st, o, th, when[w], c) for m, st, o, th, w, c in zip(
-        metric.tolist(), station.tolist(), observed.tolist(), threshold.tolist(), at_index.tolist(),
-        complete.tolist())]
+    water = (M["water_warning"], M["water_guarantee"])
+    values = [MetricValue(METRICS[m], st, o, th, when[w], c, r if m in water else None)
+              for m, st, o, th, w, c, r in zip(metric.tolist(), station.tolist(), observed.tolist(),
+                                               threshold.tolist(), at_index.tolist(), complete.tolist(),
+                                               ratios.tolist())]
     levels = vocabulary.WARNING_COLOUR_LEVELS
     return [Candidate(h, levels[r], values[d], tuple(values[lo:hi]), drill_id)
             for h, r, d, lo, hi in zip(hazard_ids, ranks, positions, offsets[:-1], offsets[1:])]

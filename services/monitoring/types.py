@@ -17,10 +17,13 @@ class MetricValue:
     threshold: float
     observed_at: dt.datetime
     complete: bool = True
+    # The rule's ratio where it is not observed / threshold: a water level is judged on its stage against 警戒水位
+    # and 保证水位 (services/monitoring/rules.py), since a level of 318 m is 0.99 × a warning level of 321 m.
+    stage_ratio: float | None = None
 
     @property
     def ratio(self) -> float:
-        return self.observed / self.threshold
+        return self.stage_ratio if self.stage_ratio is not None else self.observed / self.threshold
 
 
 @dataclass(frozen=True)

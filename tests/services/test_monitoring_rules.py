@@ -109,25 +109,43 @@ def test_a_complete_hourly_gauge_and_the_24h_window(world):
 
 
 def test_water_levels_freshness_and_the_guarantee_floor(world):
+    """A water level is judged on its stage: 1 + (level − 警戒水位) / (保证水位 − 警戒水位), here span 10 m."""
     settings, ids = world
     _set(settings, ThresholdInput("water_warning", 100.0, station="W"),
          ThresholdInput("water_guarantee", 110.0, station="W"))
     add_readings(settings, [(ids["W"], "water_level", T - minutes(180), 200.0),
                             (ids["W"], "water_level", T - minutes(120), 150.0)])
     assert "H1" not in _by_hazard(settings, ids)  # newest is exactly 2 intervals old: out (T − 2 × 60 < at ≤ T)
-    add_readings(settings, [(ids["W"], "water_level", T - minutes(90), 95.0)])
+    add_readings(settings, [(ids["W"], "water_level", T - minutes(90), 99.5)])
     h1 = _by_hazard(settings, ids)["H1"]
-    assert h1.level == "黄" and h1.decisive.metric == "water_warning" and h1.decisive.observed == 95.0
+    # 1 + (99.5 − 100) / 10 = 0.95 → 黄 (0.9 band); 99.5 / 100 would have been 0.995 whatever the span
+    assert h1.level == "黄" and h1.decisive.metric == "water_warning" and h1.decisive.observed == 99.5
+    assert h1.decisive.ratio == pytest.approx(0.95) and _metric(h1, "water_guarantee").ratio == pytest.approx(-0.05)
     assert h1.decisive.observed_at == T - minutes(90)
+    add_readings(settings, [(ids["W"], "water_level", T - minutes(60), 95.0)])
+    assert "H1" not in _by_hazard(settings, ids)  # 1 + (95 − 100) / 10 = 0.5: under every band
     add_readings(settings, [(ids["W"], "water_level", T - minutes(30), 111.0)])
-    # bands where 1–1.5 × is only 黄: 111 / 100 = 1.11 → 黄, but 111 ≥ 保证水位 110 → at least 橙
-    custom = dataclasses.replace(settings, monitoring=MonitoringRules(bands=((2.0, "红"), (1.5, "橙"), (1.0, "黄"))))
+    # 警戒: 1 + 11 / 10 = 2.1 → 红 with the default bands (保证水位 passed)
+    h1 = _by_hazard(settings, ids)["H1"]
+    assert h1.level == "红" and h1.decisive.metric == "water_warning"
+    assert _metric(h1, "water_warning").ratio == pytest.approx(2.1)
+    assert _metric(h1, "water_guarantee").ratio == pytest.approx(1.1)
+    # bands where 2.1 is only 黄: 111 ≥ 保证水位 110 → at least 橙 (the guarantee floor) decides
+    custom = dataclasses.replace(settings, monitoring=MonitoringRules(bands=((3.0, "红"), (2.5, "橙"), (1.0, "黄"))))
     h1 = _by_hazard(custom, ids)["H1"]
     assert h1.level == "橙" and h1.decisive.metric == "water_guarantee"
-    assert _metric(h1, "water_warning").ratio == pytest.approx(1.11)
-    assert _by_hazard(settings, ids)["H1"].level == "橙"  # default bands: 1.11 × 警戒 is 橙 anyway
 
 
+def test_a_single_water_threshold_uses_the_configured_span(world):
+    settings, ids = world
+    _set(settings, ThresholdInput("water_warning", 321.0, station="W"))  # an elevation: 警戒水位 321 m
+    add_readings(settings, [(ids["W"], "water_level", T - minutes(30), 320.5)])
+    assert "H1" not in _by_hazard(settings, ids)  # 1 + (320.5 − 321) / 1.0 = 0.5; 320.5 / 321 = 0.998 is not used
+    add_readings(settings, [(ids["W"], "water_level", T - minutes(10), 320.95)])
+    h1 = _by_hazard(settings, ids)["H1"]
+    assert h1.level == "黄" and h1.decisive.ratio == pytest.approx(0.95)
+    wide = dataclasses.replace(settings, monitoring=MonitoringRules(water_span_m=0.25))
+    assert "H1" not in _by_hazard(wide, ids)  # a narrower span: 1 − 0.05 / 0.25 = 0.8, under the 黄 band
 def test_displacement_rate_over_a_gap_and_crack_width(world):
     settings, ids = world
     _set(settings, ThresholdInput("displacement_rate", 10.0, station="G"), ThresholdInput("crack_width", 2.0,
