@@ -36,6 +36,8 @@ def setup_json(report) -> dict:
         out["sample"] = report.sample_rows
     if report.supervision_rows is not None:
         out["supervision"] = report.supervision_rows
+    if report.monitoring_rows is not None:
+        out["thresholds"] = report.monitoring_rows
     return out
 
 

@@ -2,6 +2,7 @@
 
     python app.py import-readings FILE [--drill N]
     python app.py import-thresholds FILE   (columns 隐患点编号 or 站点编码, 指标, 阈值)
+    python app.py drill --readings FILE [--name NAME] [--speed 60] [--port 8051] [--no-serve]
 """
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ def add_parsers(sub) -> None:
                                                    "站点编码, 指标, 阈值), all or nothing")
     thr.add_argument("file")
     thr.add_argument("--actor", default="cli")
+    drill = sub.add_parser("drill", help="演练: copy the live database and replay a readings file against the copy "
+                                         "at a chosen speed, serving the copy (every page says 演练)")
+    drill.add_argument("--readings", default="data/sample/monitoring/storm.csv",
+                       help="the readings to replay (columns of import-readings; default: the sample storm)")
+    drill.add_argument("--name", default="storm", help="the drill's name: a–z, 0–9, _ (its database is named after it)")
+    drill.add_argument("--speed", type=float, default=60.0, help="times real time (60: an hour of storm a minute)")
+    drill.add_argument("--port", type=int, default=None, help="port of the drill's server (default: the app's + 1)")
+    drill.add_argument("--no-serve", action="store_true", help="replay only, serve nothing (another process serves "
+                                                               "the copy with DATABASE_URL and QJ_DRILL)")
 
 
 def _import_readings(args, settings) -> int:
@@ -27,6 +37,7 @@ def _import_readings(args, settings) -> int:
 
     from services.data.tables import ImportRejected, read_file
     from services.db.uow import unit_of_work
+    from services.monitoring.chain import after_readings
     from services.monitoring.reading_import import import_readings, read_readings
     path = Path(args.file)
     if not path.is_file():
@@ -40,6 +51,7 @@ def _import_readings(args, settings) -> int:
         sheet = read_readings(read_file(path.read_bytes(), path.name, limits=settings.imports), settings)
         with unit_of_work(settings, write=True, actor=args.actor) as uow:
             result = import_readings(uow, sheet, args.drill)
+            chain = after_readings(uow, result)  # the rule and its proposals, in the same transaction
     except ImportRejected as exc:
         print(_say("readings.import.rejected", total=exc.total), file=sys.stderr)
         for error in exc.errors:
@@ -47,6 +59,9 @@ def _import_readings(args, settings) -> int:
         return 2
     print(_say("readings.import.done", rows=result.received, stored=result.stored, duplicates=result.duplicates,
                stations=len(result.stations)))
+    if chain.proposals:
+        print(_say("readings.import.proposals", evaluated=chain.evaluated,
+                   made=chain.proposals.get("created", 0), raised=chain.proposals.get("raised", 0)))
     return 0
 
 
@@ -85,4 +100,59 @@ def _import_thresholds(args, settings) -> int:
     return 0
 
 
-HANDLERS = {"import-readings": _import_readings, "import-thresholds": _import_thresholds}
+def _drill(args, settings) -> int:
+    """A drill: the copy made, the replay started in a thread, the copy served until Ctrl-C (services/monitoring/
+    drills.py). The live system is left as it is and may go on serving at the same time."""
+    import dataclasses
+    import datetime as dt
+    import threading
+    from pathlib import Path
+
+    from services.data.tables import ImportRejected
+    from services.monitoring.drills import deliver, load_readings, prepare_drill
+    from services.monitoring.replay import run, schedule
+    path = Path(args.readings)
+    if not path.is_file():
+        print(f"找不到文件“{path}” / no such file: {path}", file=sys.stderr)
+        return 2
+    problem = _database_problem(settings)
+    if problem:
+        print(NO_SCHEMA if problem == NO_SCHEMA_CODE else problem, file=sys.stderr)
+        return 2
+    try:
+        drill = prepare_drill(settings, args.name)
+        batches = schedule(load_readings(path, drill), dt.datetime.now(dt.timezone.utc), args.speed)
+    except ImportRejected as exc:
+        print(_say("readings.import.rejected", total=exc.total), file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    port = args.port or settings.port + 1
+    print(_say("drill.started", name=drill.drill, batches=len(batches), speed=f"{args.speed:g}",
+               minutes=f"{(batches[-1].due_s / 60 if batches else 0):.1f}", database=drill.database_url), flush=True)
+
+    def replay() -> None:
+        state = run(batches, lambda batch: deliver(drill, batch))
+        print(_say("drill.replayed", batches=state.delivered_batches, readings=state.delivered_readings,
+                   errors=len(state.errors)), flush=True)
+        for error in state.errors[:20]:
+            print(f"  {error}", file=sys.stderr)
+
+    if args.no_serve:
+        replay()
+        return 0
+    threading.Thread(target=replay, name="drill-replay", daemon=True).start()
+    from waitress import serve
+
+    from app import waitress_options
+    from dashboard.app import create_app
+    served = dataclasses.replace(drill, port=port)
+    print(f"演练 / drill: http://{served.host}:{port}", flush=True)
+    serve(create_app(served).server, **waitress_options(served))
+    return 0
+
+
+HANDLERS = {"import-readings": _import_readings, "import-thresholds": _import_thresholds, "drill": _drill}

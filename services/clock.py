@@ -30,6 +30,12 @@ def shift_for_tests(delta: dt.timedelta) -> None:
     _SHIFT[0] = delta
 
 
+def follow_replay(at: dt.datetime) -> None:
+    """A drill's process (services/monitoring/drills.py) lives in its storm's time: "now" becomes ``at`` (a replayed
+    batch's time) and runs on from there until the next batch. Only a drill's process calls this."""
+    _SHIFT[0] = as_utc(at) - dt.datetime.now(dt.timezone.utc)
+
+
 @lru_cache(maxsize=8)
 def zone(name: str = DEFAULT_ZONE) -> ZoneInfo:
     return ZoneInfo(name)

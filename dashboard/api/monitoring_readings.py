@@ -21,6 +21,7 @@ from dashboard.api.models.monitoring_readings import (
 from dashboard.api.support import app_settings, json_body, unit
 from services.clock import from_user, now_utc
 from services.errors import FieldError
+from services.monitoring.chain import after_readings
 from services.monitoring.readings import ingest
 from services.monitoring.stations import list_stations, station_readings
 
@@ -61,7 +62,8 @@ def readings_in():
     if extra is not None:
         raise FieldError.of(str(extra)[:40], "readings.body_extra", field=str(extra)[:40])
     with unit(write=True) as uow:
-        return ingest(uow, raw.get("readings"), raw.get("drill_id", 0))
+        result = ingest(uow, raw.get("readings"), raw.get("drill_id", 0))
+        return {**result.to_json(), **after_readings(uow, result).to_json()}  # the rule and its proposals, same unit
 
 
 @monitoring_readings_api.get(f"{ROOT}/stations")

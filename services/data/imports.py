@@ -282,6 +282,9 @@ def import_table(uow: UnitOfWork, entity: str, table: ImportFile, *, mapping: Se
         created, updated = write_ledger(uow, entity, records, is_sample), 0
     else:
         created, updated = _write(session, spec, records, ctx, is_sample)
+    if entity in ("hazards", "stations"):  # 风险感知: which station watches which point follows the points
+        from services.monitoring.assignments import assign_by_distance
+        assign_by_distance(uow)
     audit.record(session, actor=uow.actor, action="import", entity=entity, entity_key=table.filename,
                  detail={"rows": len(records), "created": created, "updated": updated, "crs": table.crs,
                          "sample": is_sample, **_online_detail(ctx)})

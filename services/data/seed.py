@@ -25,6 +25,7 @@ from services.data.geography import (
 from services.data.imports import import_path, load_catalogue
 from services.data.region import prepare_region
 from services.data.specs import LOAD_ORDER
+from services.data.monitoring_sample import load_monitoring_sample, needs_monitoring_sample
 from services.data.supervision_sample import load_supervision_sample, needs_supervision_sample
 from services.db import schema
 from services.db.locks import transaction_lock
@@ -44,10 +45,11 @@ class SetupReport:
     catalogue_items: int | None = None
     sample_rows: dict[str, int] | None = None  # rows read per entity file
     supervision_rows: dict[str, int] | None = None  # the sample's supervision history, rows per table
+    monitoring_rows: dict[str, int] | None = None  # the sample's thresholds (风险感知), per metric
 
     def __bool__(self) -> bool:
         return any(v is not None for v in (self.geography, self.catalogue_items, self.sample_rows,
-                                           self.supervision_rows))
+                                           self.supervision_rows, self.monitoring_rows))
 
 
 def _count(uow: UnitOfWork, model) -> int:
@@ -84,13 +86,15 @@ def setup_database(settings: Settings, *, with_sample: bool = True) -> SetupRepo
         geography = load_geography(uow) if _count(uow, Township) == 0 else None
     with _step(settings) as uow:
         catalogue = load_catalogue(uow, CATALOGUE_CSV) if _count(uow, SupplyItem) == 0 else None
-    sample = supervision = None
+    sample = supervision = monitoring = None
     if with_sample and settings.sample_dir is not None:
         with _step(settings) as uow:
             sample = load_sample(uow) if _count(uow, Enterprise) == 0 else None
         with _step(settings) as uow:  # its own step: a database seeded before the history existed gets it too
             supervision = load_supervision_sample(uow) if needs_supervision_sample(uow) else None
-    return SetupReport(geography, catalogue, sample, supervision)
+        with _step(settings) as uow:  # likewise: the thresholds came after the sample
+            monitoring = load_monitoring_sample(uow) if needs_monitoring_sample(uow) else None
+    return SetupReport(geography, catalogue, sample, supervision, monitoring)
 
 
 @contextmanager

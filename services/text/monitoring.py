@@ -73,4 +73,12 @@ TEXT: dict[str, tuple[str, str]] = {
                                  "not imported ({total} errors, nothing was written):"),
     "readings.import.done": ("导入读数 {rows} 条：新存 {stored} 条，重复 {duplicates} 条，涉及站点 {stations} 个",
                              "{rows} readings imported: {stored} stored, {duplicates} duplicates, {stations} stations"),
+    "drill.started": ("演练“{name}”：已复制实况数据库（{database}），回放 {batches} 批读数，{speed} 倍速，约 {minutes} 分钟",
+                      "Drill {name}: the live database copied ({database}); replaying {batches} batches of readings "
+                      "at {speed} × real time, about {minutes} minutes"),
+    "drill.replayed": ("演练回放结束：{batches} 批，读数 {readings} 条，未能写入的批次 {errors} 个",
+                       "Drill replay finished: {batches} batches, {readings} readings, {errors} batches refused"),
+    "readings.import.proposals": ("按阈值评估隐患点 {evaluated} 个：新预警建议 {made} 条，升级 {raised} 条，请值班员确认",
+                                  "{evaluated} hazard points evaluated against their thresholds: {made} new warning "
+                                  "proposals, {raised} raised, for the duty officer to confirm"),
 }

@@ -35,7 +35,8 @@ def test_a_batch_is_stored_and_a_retry_counts_duplicates(api):
     first = duty.post(URL, json=batch)
     assert first.status_code == 201
     assert first.get_json() == {"drill_id": 0, "received": 3, "stored": 3, "duplicates": 0,
-                                "stations": ["HY-1", "RG-1"], "newest": "2026-07-02T01:00:00+00:00"}
+                                "stations": ["HY-1", "RG-1"], "newest": "2026-07-02T01:00:00+00:00",
+                                "evaluated": 0, "proposals": {}}  # no hazard point watched by these stations
     again = duty.post(URL, json=batch).get_json()
     assert (again["stored"], again["duplicates"]) == (0, 3)
     drill = duty.post(URL, json={**batch, "drill_id": 4}).get_json()

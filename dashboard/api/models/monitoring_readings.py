@@ -40,6 +40,9 @@ class IngestAnswer(Reply):
     duplicates: int
     stations: list[str]
     newest: Timestamp | None
+    evaluated: int = Field(description="hazard points the batch's stations watch, evaluated by the rule after it")
+    proposals: dict[str, int] = Field(description="warning proposals the rule made: created, raised, refreshed, "
+                                                  "lapsed (only those that happened)")
 
 
 class StationsQuery(Request):
