@@ -191,18 +191,31 @@ def test_nearest_station_by_kind_agrees_with_brute_force(fresh):
     px, py = to_m.transform(lon, lat)
     sx, sy = to_m.transform(slon, slat)
     radius = fresh.monitoring.assign_radius_m
+    geo_codes = {f"S{j}" for j in range(80) if skind[j] == GEO}
     expected = {}
     for i in range(400):  # every point against every station: no tree
         for kind in (RAIN, WEATHER, HYDRO, GEO):
             if kind == RAIN and i % 7 == 0:
                 continue
             best = min(((np.hypot(px[i] - sx[j], py[i] - sy[j]), j) for j in range(80) if skind[j] == kind))
-            if best[0] <= radius:
+            # a geological monitor watches only the slope it stands on: within the point's radius (50 m here)
+            if best[0] <= (50.0 if kind == GEO else radius):
                 expected[(f"P{i}", f"S{best[1]}")] = best[0]
     assert set(got) == set(expected) and len(expected) > 100
+    assert not any(s in geo_codes for _, s in got)  # 80 random stations: none within 50 m of a point
     assert all(abs(got[k] - expected[k]) < 1e-6 for k in got)
     assert all(abs(d - haversine_m(lon[int(h[1:])], lat[int(h[1:])], slon[int(s[1:])], slat[int(s[1:])])) < 0.003 * d
                + 1 for (h, s), d in got.items())  # Gauss-Krüger metres are great-circle metres here
     assert result.added == len(expected) and sum(result.by_kind.values()) == len(expected)
     again = call(fresh, S.assign_by_distance)
     assert (again.removed, again.added) == (len(expected), len(expected))
+
+
+def test_a_geological_monitor_watches_only_the_slope_it_stands_on(fresh):
+    """Within a point's influence radius a GNSS monitor watches it; 2 km away (a rain gauge would) it does not."""
+    add_world(fresh, [("ON", 108.80, 29.50, HOME), ("FAR", 108.82, 29.50, HOME)],
+              [("G1", GEO, 108.8002, 29.5002, 10, HOME), ("R1", RAIN, 108.8002, 29.5002, 5, HOME)])
+    call(fresh, S.assign_by_distance)
+    got = set(_rows(fresh, "SELECT h.code, s.code FROM hazard_station a JOIN hazard_point h ON h.id = a.hazard_point_id"
+                           " JOIN monitoring_station s ON s.id = a.station_id"))
+    assert got == {("ON", "G1"), ("ON", "R1"), ("FAR", "R1")}  # G1 is 28 m from ON, 1.9 km from FAR
