@@ -42,6 +42,9 @@ class MonitoringRules:
     fresh_intervals: int = 2
     guarantee_level: str = vocabulary.WARNING_ORANGE
     rate_baseline_tolerance_min: int = 360
+    # An open proposal whose point is no longer a candidate lapses (已失效) only once its decisive reading is this
+    # old: a slope stays dangerous for hours after the rain, and a proposal must not vanish before anyone saw it.
+    lapse_after_min: int = 360
     water_span_m: float = 1.0  # a water level's stage span when a station has only one of 警戒水位 / 保证水位
 
     def __post_init__(self):
@@ -59,10 +62,12 @@ class MonitoringRules:
                              f"min (0–1440), batch {self.max_batch} (1–1,000,000), quiet after a rejection "
                              f"{self.reject_quiet_min} min (0–10080)")
         if not 1 <= self.fresh_intervals <= 100 or self.guarantee_level not in vocabulary.WARNING_COLOUR_LEVELS \
-                or not 1 <= self.rate_baseline_tolerance_min <= 24 * 60 or not 0 < self.water_span_m <= 100:
+                or not 1 <= self.rate_baseline_tolerance_min <= 24 * 60 or not 0 < self.water_span_m <= 100 \
+                or not 0 <= self.lapse_after_min <= 7 * 24 * 60:
             raise ValueError(f"monitoring rules refused: readings fresh for {self.fresh_intervals} intervals (1–100), "
                              f"保证水位 level {self.guarantee_level!r}, displacement baseline within "
-                             f"{self.rate_baseline_tolerance_min} min (1–1440), water span {self.water_span_m} m (0–100)")
+                             f"{self.rate_baseline_tolerance_min} min (1–1440), water span {self.water_span_m} m (0–100), "
+                             f"lapse after {self.lapse_after_min} min (0–10080)")
 
     def level_for(self, ratio: float) -> str | None:
         """The level a ratio to the threshold proposes, or None below the lowest band."""
@@ -75,7 +80,7 @@ class MonitoringRules:
 def monitoring_rules_from_env(env) -> MonitoringRules:
     """The rules from QJ_MONITORING_BANDS (JSON ``[[2.0, "红"], [1.0, "橙"], [0.9, "黄"]]``), _OFFLINE_INTERVALS,
     _ASSIGN_RADIUS_M, _AUTO_CONFIRM_RED_MIN, _MAX_BATCH, _REJECT_QUIET_MIN, _FRESH_INTERVALS, _GUARANTEE_LEVEL and
-    _RATE_BASELINE_TOLERANCE_MIN, _WATER_SPAN_M, and the 熔断 table from QJ_CONTROLS_RULES (``env(name, default)``)."""
+    _RATE_BASELINE_TOLERANCE_MIN, _WATER_SPAN_M, _LAPSE_AFTER_MIN, and the 熔断 table from QJ_CONTROLS_RULES (``env(name, default)``)."""
     raw = env("QJ_MONITORING_BANDS", "")
     bands = tuple((float(r), str(level)) for r, level in json.loads(raw)) if raw.strip() else DEFAULT_BANDS
     return MonitoringRules(bands, int(env("QJ_MONITORING_OFFLINE_INTERVALS", "3")),
@@ -86,4 +91,5 @@ def monitoring_rules_from_env(env) -> MonitoringRules:
                            fresh_intervals=int(env("QJ_MONITORING_FRESH_INTERVALS", "2")),
                            guarantee_level=env("QJ_MONITORING_GUARANTEE_LEVEL", vocabulary.WARNING_ORANGE),
                            rate_baseline_tolerance_min=int(env("QJ_MONITORING_RATE_BASELINE_TOLERANCE_MIN", "360")),
-                           water_span_m=float(env("QJ_MONITORING_WATER_SPAN_M", "1.0")))
+                           water_span_m=float(env("QJ_MONITORING_WATER_SPAN_M", "1.0")),
+                           lapse_after_min=int(env("QJ_MONITORING_LAPSE_AFTER_MIN", "360")))

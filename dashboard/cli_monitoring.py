@@ -149,7 +149,8 @@ def _drill(args, settings) -> int:
 
     from app import waitress_options
     from dashboard.app import create_app
-    served = dataclasses.replace(drill, port=port)
+    links = dataclasses.replace(drill.notifications, public_url=f"http://{drill.host}:{port}")
+    served = dataclasses.replace(drill, port=port, notifications=links)
     print(f"演练 / drill: http://{served.host}:{port}", flush=True)
     serve(create_app(served).server, **waitress_options(served))
     return 0

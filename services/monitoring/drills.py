@@ -1,7 +1,8 @@
 """Drills (演练, issue 15 point 6): a file of readings replayed at a chosen speed against a copy of the situation.
 
 ``prepare_drill`` copies the live database (services/db/copy.py) into the drill's own and returns the settings of
-a process serving it: every page there says 演练 (QJ_DRILL) and its CAP messages are exercises. ``deliver`` is one
+a process serving it: every page there says 演练 (QJ_DRILL), its CAP messages are exercises and no message goes to
+the SMS/voice gateway. ``deliver`` is one
 replayed batch in that copy: the readings stored, the rule evaluated at the batch's time and its proposals raised,
 as a live batch would be (services/monitoring/chain.py), so the duty officer confirms, warns, calls and moves
 people in the copy while the live records stay as they were. The process's clock follows the replay (each batch
@@ -34,7 +35,10 @@ def prepare_drill(settings: Settings, name: str) -> Settings:
     url = drill_database_url(settings.database_url, name, settings.instance_dir)
     report = copy_database(settings.database_url, url)
     log.info("drill %s: %d rows copied into %s", name, sum(report.rows.values()), url)
-    return dataclasses.replace(settings, database_url=url, drill=name)
+    # A drill sends nothing through the SMS/voice gateway: its warnings go to real people's phones only as the duty
+    # officer reads them out; the copy's personal 叫应 links are the drill server's.
+    quiet = dataclasses.replace(settings.notifications, webhook_url=None)
+    return dataclasses.replace(settings, database_url=url, drill=name, notifications=quiet)
 
 
 def load_readings(path: Path, settings: Settings) -> list[ReplayReading]:

@@ -159,8 +159,8 @@ def raise_proposals(uow: UnitOfWork, candidates: Iterable[Candidate], *, evaluat
                     drill_id: int = 0, now: dt.datetime | None = None) -> list[ProposalChange]:
     """Make or raise the proposals of ``candidates`` (one per hazard point: the highest level wins) in the caller's
     writing unit; open proposals of ``evaluated`` points (of ``drill_id``) that are no longer candidates lapse
-    (已失效: the readings went back below the threshold). Audited per proposal made, raised or lapsed; the audit rows
-    move the change counter, so an open duty view shows them at its next poll.
+    (已失效: the readings went back below the threshold and its decisive reading is older than ``lapse_after_min``).
+    Audited per proposal made, raised or lapsed; the audit rows move the change counter, so an open duty view shows them at its next poll.
 
     The caller (the readings ingest, a drill replay) holds its own permission: proposing is the rule's act.
     """
@@ -178,7 +178,9 @@ def raise_proposals(uow: UnitOfWork, candidates: Iterable[Candidate], *, evaluat
     if quiet:
         lapsed = uow.session.execute(
             update(WarningProposal).where(WarningProposal.drill_id == drill_id, WarningProposal.status == OPEN,
-                                          WarningProposal.hazard_point_id.in_(quiet))
+                                          WarningProposal.hazard_point_id.in_(quiet),
+                                          WarningProposal.observed_at < now - dt.timedelta(
+                                              minutes=uow.settings.monitoring.lapse_after_min))
             .values(status=vocabulary.PROPOSAL_LAPSED, decided_at=now, decided_by=audit.SYSTEM_ACTOR, updated_at=now)
             .returning(WarningProposal.id, WarningProposal.hazard_point_id, WarningProposal.level)).all()
         names = dict(uow.session.execute(select(HazardPoint.id, HazardPoint.name)

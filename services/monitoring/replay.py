@@ -44,8 +44,10 @@ class ReplayState:
     errors: list[str] = field(default_factory=list)
 
 
-def schedule(readings: list[ReplayReading], start: dt.datetime, speed: float) -> list[Batch]:
-    """The batches of a replay starting at ``start`` (aware) at ``speed`` (0.1–3600 × real time)."""
+def schedule(readings: list[ReplayReading], start: dt.datetime, speed: float, every_min: int = 0) -> list[Batch]:
+    """The batches of a replay starting at ``start`` (aware) at ``speed`` (0.1–3600 × real time): one per time, or
+    with ``every_min`` one per that many minutes of storm (a gateway forwarding every half hour), due and stamped
+    at its newest reading's time."""
     if not 0.1 <= speed <= 3600:
         raise ValueError(f"replay speed {speed}: 0.1–3600")
     if start.tzinfo is None or any(r.at.tzinfo is None for r in readings):
@@ -56,11 +58,15 @@ def schedule(readings: list[ReplayReading], start: dt.datetime, speed: float) ->
     first = ordered[0].at
     hour = start.astimezone(dt.timezone.utc).replace(minute=0, second=0, microsecond=0)
     shift = hour - first.astimezone(dt.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    def window(r: ReplayReading):
+        return r.at if every_min <= 0 else (r.at - first) // dt.timedelta(minutes=every_min)
+
     batches = []
-    for at, group in groupby(ordered, key=lambda r: r.at):
-        moved = (at + shift).astimezone(dt.timezone.utc)
-        batches.append(Batch((at - first).total_seconds() / speed, moved,
-                             tuple(replace(r, at=moved) for r in group)))
+    for _, group in groupby(ordered, key=window):
+        group = list(group)
+        newest = group[-1].at
+        batches.append(Batch((newest - first).total_seconds() / speed, (newest + shift).astimezone(dt.timezone.utc),
+                             tuple(replace(r, at=(r.at + shift).astimezone(dt.timezone.utc)) for r in group)))
     return batches
 
 

@@ -58,3 +58,11 @@ def test_bad_schedules_are_refused():
     with pytest.raises(ValueError):
         schedule([_r("A", 5)], dt.datetime(2026, 7, 1, tzinfo=dt.timezone.utc), speed=0)
     assert schedule([], dt.datetime(2026, 7, 1, tzinfo=dt.timezone.utc), speed=1) == []
+
+
+def test_batches_of_a_window_are_due_at_their_newest_time():
+    readings = [_r("A", m) for m in (5, 10, 15, 20, 35, 65)]
+    batches = schedule(readings, dt.datetime(2026, 7, 1, 12, tzinfo=dt.timezone.utc), speed=60, every_min=30)
+    # windows from the first reading (20:05): [20:05, 20:35) [20:35, 21:05) [21:05, …)
+    assert [[r.at.minute for r in b.readings] for b in batches] == [[5, 10, 15, 20], [35], [5]]
+    assert [b.due_s for b in batches] == [15.0, 30.0, 60.0] and [b.at.minute for b in batches] == [20, 35, 5]

@@ -116,9 +116,14 @@ def test_raising_inserts_raises_refreshes_and_skips_what_is_warned_already(world
 
 
 def test_points_evaluated_again_below_the_threshold_lapse(world):
+    """A point no longer a candidate keeps its open proposal while its decisive reading is recent (6 h by default):
+    a slope stays dangerous after the rain, and a proposal must not vanish before the duty officer saw it."""
     settings, ids, _, _, st = world
     call(settings, raise_proposals, [cand(ids["A"], "黄", st), cand(ids["B"], "橙", st)])
-    changes = call(settings, raise_proposals, [cand(ids["B"], "橙", st)], evaluated=[ids["A"], ids["B"]])
+    soon = call(settings, raise_proposals, [cand(ids["B"], "橙", st)], evaluated=[ids["A"], ids["B"]], now=T0)
+    assert sorted(c.action for c in soon) == ["refreshed"]  # A's reading is minutes old: A stays open
+    later = T0 + dt.timedelta(minutes=361)  # the readings are T0 − 5 min
+    changes = call(settings, raise_proposals, [cand(ids["B"], "橙", st)], evaluated=[ids["A"], ids["B"]], now=later)
     assert sorted(c.action for c in changes) == ["lapsed", "refreshed"]
     assert [(h, s) for _, h, _, s in proposals(settings)] == [(ids["A"], "已失效"), (ids["B"], "待确认")]
 
