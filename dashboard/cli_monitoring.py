@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 
+from config import ROOT
+
 from app import NO_SCHEMA, NO_SCHEMA_CODE, _database_problem, _say
 
 
@@ -22,7 +24,7 @@ def add_parsers(sub) -> None:
     thr.add_argument("--actor", default="cli")
     drill = sub.add_parser("drill", help="演练: copy the live database and replay a readings file against the copy "
                                          "at a chosen speed, serving the copy (every page says 演练)")
-    drill.add_argument("--readings", default="data/sample/monitoring/storm.csv",
+    drill.add_argument("--readings", default=str(ROOT / "data" / "sample" / "monitoring" / "storm.csv"),
                        help="the readings to replay (columns of import-readings; default: the sample storm)")
     drill.add_argument("--name", default="storm", help="the drill's name: a–z, 0–9, _ (its database is named after it)")
     drill.add_argument("--speed", type=float, default=60.0, help="times real time (60: an hour of storm a minute)")
@@ -147,7 +149,8 @@ def _drill(args, settings) -> int:
     threading.Thread(target=replay, name="drill-replay", daemon=True).start()
     from waitress import serve
 
-    from app import waitress_options
+    from app import _first_admin, waitress_options
+    _first_admin(drill)  # the copy has the live accounts; a system without any gets its first admin, as serve does
     from dashboard.app import create_app
     links = dataclasses.replace(drill.notifications, public_url=f"http://{drill.host}:{port}")
     served = dataclasses.replace(drill, port=port, notifications=links)

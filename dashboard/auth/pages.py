@@ -57,11 +57,21 @@ def _page(lang: str, title_key: str, fields: list[tuple[str, str, str]], action:
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{escape(t(title_key, lang))}'
             f'</title><style>{STYLE}</style></head><body><main>'
             f'<a class="lang" href="?lang={other}">{escape(t("app.language", lang))}</a>'
+            f'{_drill_band(settings, lang)}'
             f'<h1>{escape(t("app.title", lang, region=region))}</h1><p class="sub">{escape(t(title_key, lang))}</p>'
             f'<form method="post" action="{action}">{hidden_inputs}{inputs}'
             f'<button type="submit">{escape(t(title_key + "_button", lang))}</button></form>{message}'
             f'{_report_link(lang) if action == "/login" else ""}</main></body></html>')
     return body, status, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+
+
+def _drill_band(settings, lang: str) -> str:
+    """A drill's sign-in says 演练 before anything else, as its pages do (dashboard/components/shell.py)."""
+    if not settings.drill:
+        return ""
+    return (f'<p role="note" style="background:#d7191c;color:#fff;padding:6px 10px;border-radius:4px;margin:0 0 12px;'
+            f'font-weight:700" title="{escape(t("app.drill_hint", lang))}">'
+            f'{escape(t("app.drill", lang, name=settings.drill))}</p>')
 
 
 def _report_link(lang: str) -> str:

@@ -48,9 +48,13 @@ def _local(at) -> str:
 
 
 def _reading(e, lang: str) -> str:
-    return t("proposal.decisive", lang, metric=t(f"proposal.metric.{e.metric}", lang), observed=f"{e.observed:g}",
-             threshold=f"{e.threshold:g}", ratio=f"{e.ratio:.2f}", station=e.station_code or "",
-             time=_local(e.observed_at)) + ("" if e.complete else t("proposal.incomplete", lang))
+    common = {"metric": t(f"proposal.metric.{e.metric}", lang), "observed": f"{e.observed:g}",
+              "threshold": f"{e.threshold:g}", "station": e.station_code or "", "time": _local(e.observed_at)}
+    if e.metric.startswith("water_"):  # a level against a level: the difference in metres, not a ratio
+        text = t("proposal.decisive_water", lang, diff=f"{e.observed - e.threshold:+.2f}", **common)
+    else:
+        text = t("proposal.decisive", lang, ratio=f"{e.ratio:.2f}", **common)
+    return text + ("" if e.complete else t("proposal.incomplete", lang))
 
 
 def proposal_body(p: ProposalView, lang: str) -> list:

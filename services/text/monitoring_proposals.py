@@ -37,6 +37,9 @@ TEXT: dict[str, tuple[str, str]] = {
                        "{township} · {people} people threatened · now {current}"),
     "proposal.decisive": ("{metric} {observed} / 临界 {threshold}（{ratio} 倍）· {station} · {time}",
                           "{metric} {observed} / critical {threshold} ({ratio} ×) · {station} · {time}"),
+    # A water level is judged on its stage (services/monitoring/rules.py): how far above or below the level it is.
+    "proposal.decisive_water": ("{metric} {observed} / {threshold}（{diff} 米）· {station} · {time}",
+                                "{metric} {observed} / {threshold} ({diff} m) · {station} · {time}"),
     "proposal.incomplete": ("（时段内有缺测）", " (readings missing in the window)"),
     "proposal.confirm": ("确认并发布预警", "Confirm: issue the warning"),
     "proposal.reject": ("驳回", "Reject"),

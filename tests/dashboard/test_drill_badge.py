@@ -30,3 +30,10 @@ def test_a_drill_says_so_in_the_header(seeded):
                                                                    ("sample-badge", "示例数据")]
         assert _texts(header(drill, "/", "en", sample=False)) == [("drill-badge", "Drill · storm_0702")]
         assert _texts(header(seeded, "/", "zh", sample=False)) == []
+
+
+def test_a_drill_says_so_on_its_sign_in_page(seeded):
+    drill = dataclasses.replace(seeded, drill="storm_0702")
+    page = create_app(drill).server.test_client().get("/login").get_data(as_text=True)
+    assert "演练 · storm_0702" in page
+    assert "演练" not in create_app(seeded).server.test_client().get("/login").get_data(as_text=True)
