@@ -102,6 +102,14 @@ def _import_thresholds(args, settings) -> int:
     return 0
 
 
+def deliver_batch(drill, batch) -> dict:
+    """One replayed batch in its own unit of work on the drill's database, as the replay (the job's edge)."""
+    from services.db.uow import unit_of_work
+    from services.monitoring.drills import REPLAY, deliver
+    with unit_of_work(drill, write=True, principal=REPLAY) as uow:
+        return deliver(uow, batch)
+
+
 def _drill(args, settings) -> int:
     """A drill: the copy made, the replay started in a thread, the copy served until Ctrl-C (services/monitoring/
     drills.py). The live system is left as it is and may go on serving at the same time."""
@@ -111,7 +119,7 @@ def _drill(args, settings) -> int:
     from pathlib import Path
 
     from services.data.tables import ImportRejected
-    from services.monitoring.drills import deliver, load_readings, prepare_drill
+    from services.monitoring.drills import load_readings, prepare_drill
     from services.monitoring.replay import run, schedule
     path = Path(args.readings)
     if not path.is_file():
@@ -137,7 +145,7 @@ def _drill(args, settings) -> int:
                minutes=f"{(batches[-1].due_s / 60 if batches else 0):.1f}", database=drill.database_url), flush=True)
 
     def replay() -> None:
-        state = run(batches, lambda batch: deliver(drill, batch))
+        state = run(batches, lambda batch: deliver_batch(drill, batch))
         print(_say("drill.replayed", batches=state.delivered_batches, readings=state.delivered_readings,
                    errors=len(state.errors)), flush=True)
         for error in state.errors[:20]:

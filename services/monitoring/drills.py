@@ -18,7 +18,7 @@ from config import Settings
 from services.accounts.permissions import Principal
 from services.clock import follow_replay
 from services.db.copy import copy_database, drill_database_url
-from services.db.uow import unit_of_work
+from services.db.uow import UnitOfWork
 from services.monitoring.chain import after_readings
 from services.monitoring.readings import ingest
 from services.monitoring.replay import Batch, ReplayReading
@@ -49,16 +49,16 @@ def load_readings(path: Path, settings: Settings) -> list[ReplayReading]:
     return [ReplayReading(r["station"], r["kind"], r["at"], r["value"], r.get("unit")) for r in sheet.readings]
 
 
-def deliver(drill: Settings, batch: Batch) -> dict:
-    """Store one replayed batch in the drill's database and run the rule on it; returns what it did."""
-    if not drill.drill:
+def deliver(uow: UnitOfWork, batch: Batch) -> dict:
+    """Store one replayed batch in ``uow`` (a writing unit of work on the drill's database, acting as ``REPLAY``:
+    the edge opens it, dashboard/cli_monitoring.py) and run the rule on it; returns what it did."""
+    if not uow.settings.drill:
         raise ValueError("a replay is delivered only to a drill's database")
     follow_replay(batch.at)
     rows = [{"station": r.station, "at": r.at, "kind": r.kind, "value": r.value, **({"unit": r.unit} if r.unit
                                                                                      else {})}
             for r in batch.readings]
-    with unit_of_work(drill, write=True, principal=REPLAY) as uow:
-        result = ingest(uow, rows)
-        chain = after_readings(uow, result, now=batch.at)
+    result = ingest(uow, rows)
+    chain = after_readings(uow, result, now=batch.at)
     return {"at": batch.at.isoformat(), **result.to_json(), **chain.to_json()}
 

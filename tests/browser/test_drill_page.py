@@ -16,7 +16,8 @@ from config import ROOT
 from dashboard.app import create_app
 from services.clock import shift_for_tests
 from services.db import get_engine
-from services.monitoring.drills import deliver, load_readings, prepare_drill
+from dashboard.cli_monitoring import deliver_batch as deliver
+from services.monitoring.drills import load_readings, prepare_drill
 from services.monitoring.replay import run, schedule
 from tests.browser.conftest import BROWSER_USER, SERVED, SETTINGS, TOKENS, _free_port
 from tests.browser.test_duty_page import new_page, post

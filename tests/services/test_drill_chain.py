@@ -22,7 +22,8 @@ from services import vocabulary
 from services.clock import shift_for_tests
 from services.db import get_engine
 from services.db.engine import Base
-from services.monitoring.drills import deliver, load_readings, prepare_drill
+from dashboard.cli_monitoring import deliver_batch as deliver
+from services.monitoring.drills import load_readings, prepare_drill
 from services.monitoring.replay import run, schedule
 from services.models import Warning
 from tests.conftest import _drop_postgres_database, read, signed_in
