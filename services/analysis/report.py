@@ -26,7 +26,7 @@ from services.db.uow import UnitOfWork
 from services.errors import FieldError
 from services.map.export_html import MapView
 from services.map.layers import sample_in_use
-from services.text import t
+from services.text import drill_marked, t
 
 LANGUAGES = ("zh", "en")
 
@@ -147,7 +147,8 @@ def build_report(uow: UnitOfWork, flt: ReportFilter, *, now: dt.datetime | None 
     lines = [period_text(flt, settings), t("report.scope", flt.lang, scope=scope_text(uow, flt)),
              t("report.made", flt.lang, time=format_local(now or now_utc(), settings))]
     sections = [s for _, build in list(SECTIONS) if (s := section_builder(build)(uow, flt)) is not None]
-    return Report(report_title(uow, flt), lines, sample_in_use(uow), flt.lang, sections)
+    return Report(drill_marked(report_title(uow, flt), uow.settings, flt.lang), lines, sample_in_use(uow), flt.lang,
+                  sections)
 
 
 def draw_maps(report: Report, limit_s: float) -> Report:

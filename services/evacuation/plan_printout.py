@@ -12,7 +12,7 @@ from html import escape
 from config import Settings
 from services.clock import format_local, local_zone
 from services.evacuation.plan_result import OBJECTIVE_KEY, DemandRow, SavedPlan
-from services.text import t
+from services.text import drill_marked, t
 
 _PAGE_STYLE = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:16mm;color:#111}"
                "table{border-collapse:collapse;width:100%;font-size:11pt;margin-bottom:8mm}"
@@ -58,7 +58,7 @@ def plan_workbook(saved: SavedPlan, settings: Settings, lang: str = "zh",
     book = openpyxl.Workbook()
     summary = book.active
     summary.title = sheet_title(t("plan_print.summary_sheet", lang))
-    append_row(summary, [t("plan.col_plan", lang), saved.name])
+    append_row(summary, [t("plan.col_plan", lang), drill_marked(saved.name, settings, lang)])
     append_row(summary, [t("plan_print.made", lang, zone=str(local_zone(settings))),
                          format_local(saved.created_at, settings)])
     append_row(summary, [t("plan_print.author", lang), saved.made_by(lang)])

@@ -39,7 +39,7 @@ from services.map.layers import (
     sample_in_use,
     townships_geojson,
 )
-from services.text import t, term
+from services.text import drill_marked, t, term
 
 # Layers switched on when a request names none, and the drawing order (bottom → top), as on the live map.
 DEFAULT_LAYERS = ("enterprises", "teams", "depots", "shelters", "hazards")
@@ -118,7 +118,8 @@ def collect_view(uow: UnitOfWork, selection: ExportRequest | Mapping[str, LayerF
     settings = uow.settings
     region = settings.region.name_en if req.lang == "en" else settings.region.name_zh
     made = format_local(now or now_utc(), settings)
-    return MapView(req, text("title", req.lang, region=region), made, boundary, townships, layers,
+    return MapView(req, drill_marked(text("title", req.lang, region=region), settings, req.lang), made, boundary,
+                   townships, layers,
                    choropleth(uow, req.measure) if req.measure else None, sample_in_use(uow),
                    (float(minlon - pad_x), float(minlat - pad_y), float(maxlon + pad_x), float(maxlat + pad_y)))
 

@@ -13,7 +13,7 @@ from services.clock import format_local, now_utc
 from services.db.uow import UnitOfWork
 from services.errors import FieldError
 from services.monitoring.control_reads import ItemRecord, OrderDetail, order_detail
-from services.text import t, term
+from services.text import drill_marked, t, term
 
 LANGUAGES = ("zh", "en")
 COLUMNS = ("no", "name", "kind", "township", "contact", "phone", "what", "confirmed", "note")
@@ -51,7 +51,7 @@ def _table(action: str, items: list[ItemRecord], settings, lang: str) -> Table:
 def order_report(detail: OrderDetail, settings, lang: str = "zh") -> Report:
     s = detail.summary
     region = settings.region.name_en if lang == "en" else settings.region.name_zh
-    title = t("controls.doc_title", lang, region=region, level=s.level, id=s.id)
+    title = drill_marked(t("controls.doc_title", lang, region=region, level=s.level, id=s.id), settings, lang)
     lines = [t("controls.line_area", lang, area=s.area_description),
              t("controls.line_issued", lang, at=format_local(s.created_at, settings), by=s.created_by,
                hazard=s.hazard_type),

@@ -133,6 +133,11 @@ def term_options(values, lang: str = "zh") -> list[dict]:
     return [{"label": term(v, lang), "value": v} for v in values]
 
 
+def drill_marked(title: str, settings, lang: str = "zh") -> str:
+    """A document's title as a drill's process writes it: 【演练】 before it (QJ_DRILL), else as it is."""
+    return t("app.drill_title", lang, title=title) if getattr(settings, "drill", "") else title
+
+
 def both(key: str, **params) -> tuple[str, str]:
     """(Chinese, English) of ``key``: what an error carries as ``reason`` and ``reason_en``."""
     return t(key, "zh", **params), t(key, "en", **params)

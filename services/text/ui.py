@@ -9,6 +9,7 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Enterprises, hazards, shelters, depots and teams are synthetic sample data, not real"),
     "app.synthetic_roads": ("示例路网", "Synthetic roads"),
     "app.drill": ("演练 · {name}", "Drill · {name}"),
+    "app.drill_title": ("【演练】{title}", "[DRILL] {title}"),
     "app.drill_hint": ("这是演练：数据为演练开始时实况的副本，此处的预警、转移与处置不影响实况记录",
                        "This is a drill: the data are a copy of the live records taken when it began; warnings, "
                        "moves and actions here do not touch the live records"),

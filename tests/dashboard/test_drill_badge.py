@@ -37,3 +37,16 @@ def test_a_drill_says_so_on_its_sign_in_page(seeded):
     page = create_app(drill).server.test_client().get("/login").get_data(as_text=True)
     assert "演练 · storm_0702" in page
     assert "演练" not in create_app(seeded).server.test_client().get("/login").get_data(as_text=True)
+
+
+def test_a_drill_s_documents_say_so_in_their_title(seeded):
+    """The map's HTML export, an analysis report's title, a 熔断 order's and a plan's print: 【演练】 first."""
+    from services.text import drill_marked
+    from tests.conftest import signed_in
+    drill = dataclasses.replace(seeded, drill="storm_0702")
+    assert drill_marked("黔江区应急一张图", drill) == "【演练】黔江区应急一张图"
+    assert drill_marked("Map", drill, "en") == "[DRILL] Map" and drill_marked("Map", seeded, "en") == "Map"
+    page = signed_in(create_app(drill).server.test_client(), drill).get("/api/v1/export/map.html")
+    assert page.status_code == 200 and "【演练】" in page.get_data(as_text=True)
+    live = signed_in(create_app(seeded).server.test_client(), seeded).get("/api/v1/export/map.html")
+    assert "【演练】" not in live.get_data(as_text=True)
