@@ -16,14 +16,14 @@ from app import NO_SCHEMA, NO_SCHEMA_CODE, _database_problem, _say
 def add_parsers(sub) -> None:
     readings = sub.add_parser("import-readings", help="import station readings from a CSV or .xlsx file")
     readings.add_argument("file")
-    readings.add_argument("--drill", type=int, default=0, help="drill (演练) number; 0: live data")
+    readings.add_argument("--drill", type=int, default=0, help="drill number; 0: live data")
     readings.add_argument("--actor", default="cli")
-    thr = sub.add_parser("import-thresholds", help="set thresholds from a CSV or .xlsx file (columns 隐患点编号 or "
-                                                   "站点编码, 指标, 阈值), all or nothing")
+    thr = sub.add_parser("import-thresholds", help="set thresholds from a CSV or .xlsx file (columns: the hazard "
+                                                   "point's or the station's code, metric, value), all or nothing")
     thr.add_argument("file")
     thr.add_argument("--actor", default="cli")
-    drill = sub.add_parser("drill", help="演练: copy the live database and replay a readings file against the copy "
-                                         "at a chosen speed, serving the copy (every page says 演练)")
+    drill = sub.add_parser("drill", help="a drill: copy the live database and replay a readings file against the "
+                                         "copy at a chosen speed, serving the copy (every page says it is a drill)")
     drill.add_argument("--readings", default=str(ROOT / "data" / "sample" / "monitoring" / "storm.csv"),
                        help="the readings to replay (columns of import-readings; default: the sample storm)")
     drill.add_argument("--name", default="storm", help="the drill's name: a–z, 0–9, _ (its database is named after it)")
@@ -43,7 +43,7 @@ def _import_readings(args, settings) -> int:
     from services.monitoring.reading_import import import_readings, read_readings
     path = Path(args.file)
     if not path.is_file():
-        print(f"找不到文件“{path}” / no such file: {path}", file=sys.stderr)
+        print(_say("cli.no_such_file", path=str(path)), file=sys.stderr)
         return 2
     problem = _database_problem(settings)
     if problem:
@@ -77,7 +77,7 @@ def _import_thresholds(args, settings) -> int:
     from services.text import t
     path = Path(args.file)
     if not path.is_file():
-        print(f"找不到文件“{path}” / no such file: {path}", file=sys.stderr)
+        print(_say("cli.no_such_file", path=str(path)), file=sys.stderr)
         return 2
     problem = _database_problem(settings)
     if problem:
@@ -87,7 +87,7 @@ def _import_thresholds(args, settings) -> int:
         with unit_of_work(settings, write=True, actor=args.actor) as uow:
             result = import_thresholds(uow, path.read_bytes(), path.name, settings.imports)
     except ImportRejected as exc:
-        print(f"文件未导入（{exc.total} 处错误，未写入任何数据）/ not imported:", file=sys.stderr)
+        print(_say("readings.import.rejected", total=exc.total), file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
         return 2
@@ -95,7 +95,7 @@ def _import_thresholds(args, settings) -> int:
         print(f"{exc.reason} / {exc.reason_en}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"无法读取文件“{path}” / cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(_say("cli.cannot_read", path=str(path), reason=str(exc.strerror or exc)), file=sys.stderr)
         return 2
     print(t("cli.thresholds_imported", rows=result.rows,
             metrics=", ".join(f"{m} {n}" for m, n in sorted(result.by_metric.items()))))
@@ -123,7 +123,7 @@ def _drill(args, settings) -> int:
     from services.monitoring.replay import run, schedule
     path = Path(args.readings)
     if not path.is_file():
-        print(f"找不到文件“{path}” / no such file: {path}", file=sys.stderr)
+        print(_say("cli.no_such_file", path=str(path)), file=sys.stderr)
         return 2
     problem = _database_problem(settings)
     if problem:
@@ -162,7 +162,7 @@ def _drill(args, settings) -> int:
     from dashboard.app import create_app
     links = dataclasses.replace(drill.notifications, public_url=f"http://{drill.host}:{port}")
     served = dataclasses.replace(drill, port=port, notifications=links)
-    print(f"演练 / drill: http://{served.host}:{port}", flush=True)
+    print(_say("drill.serving", url=f"http://{served.host}:{port}"), flush=True)
     serve(create_app(served).server, **waitress_options(served))
     return 0
 

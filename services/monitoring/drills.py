@@ -25,7 +25,7 @@ from services.monitoring.replay import Batch, ReplayReading
 
 log = logging.getLogger(__name__)
 # Who stores the replayed readings: the replay itself, as a station's gateway would (audited under this name).
-REPLAY = Principal(0, "drill-replay", "演练回放", "admin", via="system")
+REPLAY = Principal(0, "drill-replay", "drill replay", "admin", via="system")
 
 
 def prepare_drill(settings: Settings, name: str) -> Settings:

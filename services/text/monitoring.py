@@ -76,6 +76,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "drill.started": ("演练“{name}”：已复制实况数据库（{database}），回放 {batches} 批读数，{speed} 倍速，约 {minutes} 分钟",
                       "Drill {name}: the live database copied ({database}); replaying {batches} batches of readings "
                       "at {speed} × real time, about {minutes} minutes"),
+    "drill.serving": ("演练服务：{url}", "Drill served at {url}"),
+    "cli.no_such_file": ("找不到文件“{path}”", "no such file: {path}"),
+    "cli.cannot_read": ("无法读取文件“{path}”：{reason}", "cannot read {path}: {reason}"),
     "drill.replayed": ("演练回放结束：{batches} 批，读数 {readings} 条，未能写入的批次 {errors} 个",
                        "Drill replay finished: {batches} batches, {readings} readings, {errors} batches refused"),
     "readings.import.proposals": ("按阈值评估隐患点 {evaluated} 个：新预警建议 {made} 条，升级 {raised} 条，请值班员确认",

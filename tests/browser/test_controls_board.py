@@ -43,7 +43,8 @@ def _page(browser, base: str, width: int, height: int):
 
 def _choose(pg, dropdown: str, typed: str) -> None:
     """As tests/browser/test_supervision_page.py chooses: search, click the option, wait until it shows."""
-    pg.locator(f"#{dropdown}").scroll_into_view_if_needed()
+    # near the top of the screen: its list opens below it in a fixed layer, which scrolling the page cannot reach
+    pg.locator(f"#{dropdown}").evaluate("el => el.scrollIntoView({block: 'start'})")
     pg.locator(f"#{dropdown}").click()
     pg.locator(".dash-dropdown-content .dash-dropdown-search").fill(typed)
     pg.locator(".dash-dropdown-content").get_by_role("option").filter(has_text=typed).first.click()
