@@ -27,63 +27,80 @@ ROLE_DASH = {"reading": "solid", "sum_1h": "solid", "sum_3h": "dot", "sum_24h": 
 RAIN_BAR = "#8ecae6"
 THRESHOLD_COLOURS = {"rain_1h": "#f4a261", "rain_3h": "#e76f51", "rain_24h": "#d62828", "water_warning": "#f4a261",
                      "water_guarantee": "#d62828", "displacement_rate": "#d62828", "crack_width": "#e76f51"}
-PANEL_PX, FRAME_PX = 150, 130
+PANEL_PX, AXIS_PX, LEGEND_ROW_PX = 140, 58, 17  # a panel, the time axis under the last, a legend entry
+FRAME_PX = 8 + AXIS_PX
 
 
 def _local(times, s) -> list:
     return [to_local(at, s).replace(tzinfo=None) for at in times]
 
 
-def _line_name(line, lang: str) -> str:
-    return t(f"chart.line.{line.role}", lang, station=line.station, kind=term(line.kind, lang))
+def _line_name(chart: Chart, line, lang: str) -> str:
+    name = t(f"chart.line.{line.role}", lang, kind=term(line.kind, lang))
+    return t("chart.of_station", lang, station=line.station, name=name) if chart.subject == "hazard" else name
 
 
-def _threshold_name(x, lang: str) -> str:
-    key = "chart.threshold_of" if x.station else "chart.threshold_own"
+def _threshold_name(chart: Chart, x, lang: str) -> str:
+    key = "chart.threshold_of" if x.station and chart.subject == "hazard" else "chart.threshold_own"
     return t(key, lang, metric=term(x.metric, lang), value=f"{x.value:g}", unit=x.unit, station=x.station or "")
 
 
 def chart_figure(chart: Chart, s, lang: str) -> go.Figure:
-    """The figure of ``chart``: a note "no readings in the last N h" when the window holds none."""
+    """The figure of ``chart``: a note "no readings in the last N h" when the window holds none. Rain per interval
+    is drawn as bars on its own (right-hand) axis: 5-minute amounts would vanish beside a 24 h sum."""
     kinds = chart.kinds
     rows = max(len(kinds), 1)
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.12 / rows,
+                        specs=[[{"secondary_y": kind == "rainfall"}] for kind in kinds] or [[{}]])
     colours = {code: STATION_COLOURS[i % len(STATION_COLOURS)]
                for i, code in enumerate(dict.fromkeys(line.station for line in chart.lines))}
+    shown = 0
     for line in chart.lines:
         if line.kind not in kinds or not line.times:
             continue
         row, x = kinds.index(line.kind) + 1, _local(line.times, s)
-        name = _line_name(line, lang)
-        hover = "%{x|%m-%d %H:%M} %{y:.2f} " + line.unit
-        if line.kind == "rainfall" and line.role == "reading":
+        name, hover = _line_name(chart, line, lang), "%{x|%m-%d %H:%M} %{y:.2f} " + line.unit
+        bars = line.kind == "rainfall" and line.role == "reading"
+        if bars:
             trace = go.Bar(x=x, y=list(line.values), name=name, marker_color=RAIN_BAR, hovertemplate=hover)
         else:
             trace = go.Scatter(x=x, y=list(line.values), name=name, mode="lines", hovertemplate=hover,
                                line={"color": colours[line.station], "dash": ROLE_DASH[line.role], "width": 1.6})
-        fig.add_trace(trace, row=row, col=1)
+        fig.add_trace(trace, row=row, col=1, **({"secondary_y": bars} if line.kind == "rainfall" else {}))
+        shown += 1
     span = _local([chart.start, chart.end], s)
     for x in chart.thresholds:
         if x.kind not in kinds:
             continue
-        fig.add_trace(go.Scatter(x=span, y=[x.value, x.value], name=_threshold_name(x, lang), mode="lines",
+        fig.add_trace(go.Scatter(x=span, y=[x.value, x.value], name=_threshold_name(chart, x, lang), mode="lines",
                                  hoverinfo="name", line={"color": THRESHOLD_COLOURS[x.metric], "dash": "dash",
-                                                         "width": 1.2}), row=kinds.index(x.kind) + 1, col=1)
+                                                         "width": 1.2}), row=kinds.index(x.kind) + 1, col=1,
+                      **({"secondary_y": False} if x.kind == "rainfall" else {}))
+        shown += 1
+    small = {"size": 10}
     for i, kind in enumerate(kinds, start=1):
         unit = next(line.unit for line in chart.lines if line.kind == kind and line.role == "reading")
-        fig.update_yaxes(title={"text": t("chart.axis", lang, kind=term(kind, lang), unit=unit), "font": {"size": 11}},
-                         row=i, col=1)
+        title = {"text": t("chart.axis", lang, kind=term(kind, lang), unit=unit), "font": small}
+        if kind == "rainfall":
+            fig.update_yaxes(title=title, row=i, col=1, secondary_y=False, rangemode="tozero")
+            fig.update_yaxes(title={"text": t("chart.interval_axis", lang), "font": small}, row=i, col=1,
+                             secondary_y=True, rangemode="tozero", showgrid=False)
+        else:
+            fig.update_yaxes(title=title, row=i, col=1)
     fig.update_xaxes(range=span, tickformat="%H:%M\n%m-%d", gridcolor="#eef0f3")
-    fig.update_xaxes(title={"text": t("chart.time", lang, zone=getattr(s, "timezone", "")), "font": {"size": 11}},
+    fig.update_xaxes(title={"text": t("chart.time", lang, zone=getattr(s, "timezone", "")), "font": small},
                      row=rows, col=1)
     if chart.empty:
         fig.add_annotation(text=t("chart.none", lang, hours=chart.hours), showarrow=False, x=0.5, y=0.5,
                            xref="paper", yref="paper", font={"color": "#5c677d"})
         fig.update_yaxes(visible=False)
-    fig.update_layout(height=FRAME_PX + PANEL_PX * rows, margin={"l": 48, "r": 8, "t": 8, "b": 8},
+    legend_px = LEGEND_ROW_PX * shown
+    fig.update_layout(height=FRAME_PX + PANEL_PX * rows + legend_px,
+                      margin={"l": 48, "r": 44 if "rainfall" in kinds else 8, "t": 8, "b": AXIS_PX + legend_px},
                       font={"family": FONT, "size": 11}, paper_bgcolor="white", plot_bgcolor="white",
                       barmode="overlay", showlegend=not chart.empty,
-                      legend={"orientation": "h", "y": -0.12, "yanchor": "top", "font": {"size": 10}})
+                      legend={"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom",
+                              "font": small})
     return fig
 
 

@@ -44,7 +44,7 @@ def test_a_station_details_draw_its_chart_and_switch_to_72_hours(page, served):
         plot.wait_for(timeout=6000)
         page.wait_for_function("() => document.querySelectorAll('#map-details .details-chart .bars path').length")
         traces = plot.evaluate("el => el.data.map(d => [d.type, d.name, d.x.length])")
-        assert ["bar", f"{code} 雨量", 24] in traces
+        assert ["bar", "雨量", 24] in traces
         assert any(kind == "scatter" and "临界雨量" in name for kind, name, _ in traces)
         assert page.locator("#map-details .details-chart").bounding_box()["width"] <= 360  # fits the panel
         page.locator("#map-details .chart-hours label", has_text="72").click()

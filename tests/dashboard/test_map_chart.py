@@ -76,14 +76,13 @@ def test_a_station_details_show_its_rain_and_thresholds(app, sample, watched):
     assert graph["id"] == {"type": GRAPH, "subject": "station", "code": watched["station"]}
     traces = graph["figure"]["data"]
     kinds = [(tr["type"], tr["name"]) for tr in traces]
-    code = watched["station"]
-    assert ("bar", f"{code} 雨量") in kinds
-    assert ("scatter", f"{code} 1小时累计雨量") in kinds and ("scatter", f"{code} 24小时累计雨量") in kinds
+    assert ("bar", "雨量") in kinds  # a station's own chart: no station code in the names
+    assert ("scatter", "1小时累计雨量") in kinds and ("scatter", "24小时累计雨量") in kinds
     assert any("临界雨量" in name for kind, name in kinds if kind == "scatter")  # a threshold line
     bars = next(tr for tr in traces if tr["type"] == "bar")
     assert len(bars["y"]) == 24  # this hour's and the 23 before: the one 24 h back is just before the window
     english = _graphs(_details(app, client, "stations", watched["station_id"], "en"))[0]
-    assert ("bar", f"{code} Rainfall") in [(tr["type"], tr["name"]) for tr in english["figure"]["data"]]
+    assert ("bar", "Rainfall") in [(tr["type"], tr["name"]) for tr in english["figure"]["data"]]
 
 
 def test_a_hazard_details_show_its_watchers(app, sample, watched):
