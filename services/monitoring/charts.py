@@ -51,6 +51,11 @@ class ChartLine:
     times: tuple[dt.datetime, ...]
     values: tuple[float, ...]
 
+    def to_json(self) -> dict:
+        return {"station": self.station, "station_name": self.station_name, "kind": self.kind, "role": self.role,
+                "unit": self.unit, "points": [{"at": at.isoformat(), "value": None if np.isnan(v) else v}
+                                              for at, v in zip(self.times, self.values)]}
+
 
 @dataclass(frozen=True)
 class ChartThreshold:
@@ -62,6 +67,10 @@ class ChartThreshold:
     unit: str
     kind: str
     station: str | None
+
+    def to_json(self) -> dict:
+        return {"metric": self.metric, "value": self.value, "unit": self.unit, "kind": self.kind,
+                "station": self.station}
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,11 @@ class Chart:
     @property
     def empty(self) -> bool:
         return not self.kinds
+
+    def to_json(self) -> dict:
+        return {"subject": self.subject, "code": self.code, "name": self.name, "hours": self.hours,
+                "from": self.start.isoformat(), "to": self.end.isoformat(), "kinds": list(self.kinds),
+                "lines": [x.to_json() for x in self.lines], "thresholds": [x.to_json() for x in self.thresholds]}
 
 
 def rolling_sums(at_s: np.ndarray, value: np.ndarray, end_s: np.ndarray, window_s: float) -> np.ndarray:
