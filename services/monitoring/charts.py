@@ -181,7 +181,8 @@ def station_chart(uow: UnitOfWork, code: str, hours: int, now: dt.datetime | Non
     uow.principal.require_township("monitoring.read", station.township_code)
     own = uow.session.execute(select(Threshold.metric, Threshold.value).where(Threshold.station_id == station.id)
                               .order_by(Threshold.metric)).all()
-    thresholds = [ChartThreshold(m, v, METRIC_UNITS[m], METRIC_LINE[m][0], station.code) for m, v in own]
+    thresholds = sorted((ChartThreshold(m, v, METRIC_UNITS[m], METRIC_LINE[m][0], station.code) for m, v in own),
+                        key=lambda x: vocabulary.THRESHOLD_METRICS.index(x.metric))
     tolerance_s = uow.settings.monitoring.rate_baseline_tolerance_min * 60.0
     lines: list[ChartLine] = []
     for kind in vocabulary.STATION_READING_KINDS[station.kind]:
@@ -228,6 +229,7 @@ def hazard_chart(uow: UnitOfWork, code: str, hours: int, now: dt.datetime | None
             if (sid, kind) in points:
                 lines += _lines(station_code, name, kind, points[(sid, kind)], start, _sums_for(thresholds),
                                 tolerance_s)
+    thresholds.sort(key=lambda x: vocabulary.THRESHOLD_METRICS.index(x.metric))  # 1 h, 3 h, 24 h, as the legend reads
     return Chart("hazard", point.code, point.name, hours, start, end, tuple(lines), tuple(thresholds))
 
 
