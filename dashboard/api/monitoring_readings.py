@@ -1,5 +1,5 @@
 """/api/v1/monitoring: 风险感知's station readings in (a batch, all or nothing), the stations with their status
-derived from the readings, and one station's series of a kind.
+derived from the readings, one station's series of a kind, and a station's or hazard point's chart series.
 
 The batch is checked by the service, not by the request model (which documents it): every refusal then names the
 reading's index, station and time, as the service words it.
@@ -10,6 +10,7 @@ from flask import Blueprint, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard.api.models import body, parse_query, query, responds
+from dashboard.api.models.monitoring_charts import ChartOut, ChartQuery
 from dashboard.api.models.monitoring_readings import (
     IngestAnswer,
     ReadingsBatch,
@@ -22,6 +23,7 @@ from dashboard.api.support import app_settings, json_body, unit
 from services.clock import from_user, now_utc
 from services.errors import FieldError
 from services.monitoring.chain import after_readings
+from services.monitoring.charts import chart_series
 from services.monitoring.readings import ingest
 from services.monitoring.stations import list_stations, station_readings
 
@@ -89,3 +91,14 @@ def station_series(code: str):
         start = from_user(req.start, uow.settings) if req.start else None
         end = from_user(req.end, uow.settings) if req.end else None
         return station_readings(uow, code, req.kind, start, end)
+
+
+@monitoring_readings_api.get(f"{ROOT}/charts")
+@query(ChartQuery)
+@responds(ChartOut, errors=(400, 403, 404, 503))
+def chart():
+    """What a station's or a hazard point's chart draws over the last 24 or 72 h: the readings, the rolling rain
+    sums and the displacement rate, and the thresholds that apply (a point's own beats a station's)."""
+    req = parse_query(ChartQuery, request.args)
+    with unit() as uow:
+        return chart_series(uow, station_code=req.station, hazard_code=req.hazard, hours=req.hours)

@@ -17,6 +17,7 @@ CALLBACK_PERMISSIONS: dict[str, str] = {
     "map-layer-blocks": READ, "map-layer-isochrones": READ, "map-layer-outline": READ,
     "map-version": READ,
     "map-layer-proposals": "monitoring.read",  # 风险感知: points with an open proposal pulse (map_proposals.py)
+    "map-chart": "monitoring.read",  # a station's or hazard point's readings chart (monitoring_chart.py)
     "map-radius-circle": READ,  # the 周边研判 circle (dashboard/components/map_radius.py)
     "map-layer-plan": PLANS,  # the evacuation plan as a layer of the map (dashboard/components/map_plan.py)
     # 修正位置: the draggable marker, and saving where it was dropped (dashboard/components/map_relocate.py)

@@ -98,7 +98,7 @@ ROUTE_PERMISSIONS: dict[str, str] = {
     "supervision_reports_api.verification": "supervision.write", "supervision_reports_api.reward": "supervision.write",
     # 风险感知 (dashboard/api/monitoring_readings.py): readings in by the operational roles, status and series for all
     "monitoring_readings_api.readings_in": "monitoring.ingest", "monitoring_readings_api.stations": "monitoring.read",
-    "monitoring_readings_api.station_series": "monitoring.read",
+    "monitoring_readings_api.station_series": "monitoring.read", "monitoring_readings_api.chart": "monitoring.read",
     # 风险感知: warning proposals (dashboard/api/monitoring_proposals.py); confirm/reject check warning.confirm_red
     # again in the service for a red one
     "monitoring_proposals_api.proposals": "monitoring.read", "monitoring_proposals_api.proposal": "monitoring.read",

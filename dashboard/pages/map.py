@@ -40,6 +40,8 @@ from dashboard.components.map_radius import circle_layer
 from dashboard.components.map_radius import register as register_spot_radius
 from dashboard.components.map_relocate import register as register_relocate
 from dashboard.components.map_relocate import relocate_box, relocate_layer, relocation_allowed
+from dashboard.components.monitoring_chart import chart_section
+from dashboard.components.monitoring_chart import register as register_chart
 from services.text import normalise_language, t, term
 from dashboard.state import basemaps, settings
 from geo.coords import from_wgs84, geometry_to_wgs84, to_wgs84
@@ -69,6 +71,7 @@ register_plan_layer()  # the evacuation plan as a layer (plan.read)
 register_spot_radius()  # 周边研判 from a free click, and the radius circle while a result is shown
 register_relocate()  # 修正位置: drag a record's point to its spot (record.edit)
 register_proposals()  # 风险感知: points with an open warning proposal pulse in its colour
+register_chart()  # 风险感知: a station's or hazard point's readings chart, 24 h or 72 h
 
 _LAYERS = [layer for layer, _ in POINT_LAYER_ORDER]
 _FILTER_KEYS = list(ids.LAYER_FILTERS)
@@ -249,6 +252,7 @@ def _details(*args):
         patrols = latest_patrols(uow, layer, feature_id)
         record = supervision_record(uow, layer, feature_id)
         proposal = proposal_details(uow, layer, feature_id, lang)
+        proposal += chart_section(uow, layer, details.properties.get("code"), lang)
     return feature_panel(details, lang, patrols, relocation_allowed(), record, proposal), "details-panel", viewport
 
 

@@ -25,6 +25,7 @@ from services.text import (
     field,
     imports,
     monitoring,
+    monitoring_charts,
     monitoring_proposals,
     monitoring_rules,
     planning,
@@ -65,7 +66,7 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(("", ui.TEXT), ("", errors.TEXT),
                                                ("", supervision_plans.TEXT),
                                                ("", supervision_reports.TEXT),
                                                ("", monitoring.TEXT), ("", controls.TEXT),
-                                               ("", monitoring_rules.TEXT))
+                                               ("", monitoring_rules.TEXT), ("", monitoring_charts.TEXT))
 TEXT = CATALOGUE  # the name the pages have always used
 
 

@@ -22,3 +22,13 @@ def monitoring_rules(call) -> None:
     assert call("GET", f"{root}/evaluation", f"{root}/evaluation?hazard=NOPE").status_code == 404
     call("DELETE", f"{root}/assignments", f"{root}/assignments?hazard={HAZARD}&station={GAUGE}")
     call("DELETE", f"{root}/thresholds", f"{root}/thresholds?hazard={HAZARD}&metric=rain_1h")
+
+
+def monitoring_charts(call) -> None:
+    """A station's and a hazard point's chart series; neither or both named, or another window, is a 400."""
+    root = "/api/v1/monitoring/charts"
+    assert call("GET", root, f"{root}?station={GAUGE}").get_json()["subject"] == "station"
+    assert call("GET", root, f"{root}?hazard={HAZARD}&hours=72").get_json()["hours"] == 72
+    for bad in ("", f"?station={GAUGE}&hazard={HAZARD}", f"?station={GAUGE}&hours=48"):
+        assert call("GET", root, root + bad).status_code == 400
+    assert call("GET", root, f"{root}?station=NOPE").status_code == 404

@@ -13,7 +13,7 @@ from dashboard.api.models import JSON
 from dashboard.app import create_app
 from tests.conftest import BACKENDS, _cleanup, prepared, shanghai_today, signed_in
 from tests.dashboard.alert_answers import analysis_reports, monitoring_controls, monitoring_proposals
-from tests.dashboard.monitoring_answers import monitoring_rules
+from tests.dashboard.monitoring_answers import monitoring_charts, monitoring_rules
 from tests.dashboard.report_answers import danger_photos, monitoring_answers, public_reports
 
 # The routes that store a new record answer 201; every other route answers 200 (an oracle kept apart from the
@@ -199,6 +199,7 @@ def test_real_answers_match_the_document(sample):
     monitoring_proposals(call, sample)
     monitoring_controls(call, doc)
     monitoring_rules(call)
+    monitoring_charts(call)
     documented = {(method, path) for path, item in doc["paths"].items() for method in item}
     assert call.called == documented, sorted(documented - call.called)
 
