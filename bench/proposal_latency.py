@@ -78,17 +78,24 @@ def main() -> None:
             page.wait_for_selector(".duty-card")
             latencies = []
             seen: set[int] = set()
+            ingest_s: list[float] = []
+            open_counts: list[int] = []
             if args.from_reading:  # a first, uncounted reading loads the rule's modules (the server is warm)
                 seen.update(_reading(settings, "QJ-ST-018"))
             for i in range(args.repeat):
                 time.sleep(random.uniform(0, 1.5))  # anywhere in the page's poll interval
                 if args.from_reading:
                     started = time.perf_counter()
-                    made = sorted(set(_reading(settings, f"QJ-ST-{i + 1:03d}")) - seen)  # gauges 001–018
+                    now_open = _reading(settings, f"QJ-ST-{i + 1:03d}")  # gauges 001–018
+                    open_now = [len(now_open)]
+                    made = sorted(set(now_open) - seen)
+                    ingest_s.append(round(time.perf_counter() - started, 2))
                     seen.update(made)
+                    open_counts.append(len(now_open))
                     if not made:
                         continue  # this gauge watches no point with a 1 h threshold under 60 mm
-                    page.wait_for_selector(f".proposal-card[data-proposal='{made[0]}']", timeout=30_000)
+                    # the panel counts every open proposal (its cards are the first 30, red first)
+                    page.wait_for_selector(f".proposal-summary[data-open='{open_now[0]}']", timeout=30_000)
                     latencies.append(time.perf_counter() - started)
                     continue
                 proposal = _propose(settings, i)
@@ -99,6 +106,8 @@ def main() -> None:
     result = {"from": "reading" if args.from_reading else "proposal", "runs": len(latencies), "median_s": round(statistics.median(latencies), 2),
               "max_s": round(max(latencies), 2), "min_s": round(min(latencies), 2),
               "all_s": [round(x, 2) for x in latencies]}
+    if args.from_reading:
+        result |= {"ingest_and_rule_s": ingest_s, "open_proposals": open_counts}
     print(result)
     emit(result)
 

@@ -32,6 +32,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # the duty view's panel and the map's details
     "proposal.panel": ("预警建议", "Warning proposals"),
     "proposal.none": ("暂无待确认的预警建议", "No warning proposal waiting"),
+    "proposal.summary": ("待确认 {n} 条：{levels}", "{n} waiting: {levels}"),
+    "proposal.count_level": ("{level} {n}", "{level} {n}"),
+    "proposal.more": ("另有 {n} 条未在此列出（等级较低或较晚），上面的建议处理后依次显示；其隐患点在一张图上闪烁",
+                      "{n} more (lower or later) are not listed yet: they follow as the ones above are decided; "
+                      "their points pulse on the map"),
     "proposal.proposed": ("建议{level}色预警", "proposed: {level}"),
     "proposal.where": ("{township} · 受威胁 {people} 人 · 现等级 {current}",
                        "{township} · {people} people threatened · now {current}"),
