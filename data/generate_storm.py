@@ -2,7 +2,7 @@
 
 A synthetic 30-hour rainstorm over the district, from 2026-07-01 20:00 to 2026-07-03 02:00 (Asia/Shanghai): light
 stratiform rain everywhere (0.3–1.2 mm/h) and two convective cells crossing from the south-west to the north-east
-(a broad one of 50 mm/h, sigma 6 km, at 14 km/h, and a slow intense one of 80 mm/h, sigma 4 km, at 8 km/h,
+(a broad one of 50 mm/h, sigma 6 km, at 14 km/h, and a slow intense one of 95 mm/h, sigma 4 km, at 8 km/h,
 over 太极镇 and 城东街道; Gaussian in space, a bell in time).
 Stations that measure rain (雨量, 水文, 地质灾害, 气象) report it per interval; hydrological stations report a water
 level that rises with the rain of the last six hours (a linear reservoir, 4 h time constant); geological monitors
@@ -43,7 +43,7 @@ READINGS_HEADER = ["站点编码", "时间", "类型", "数值", "单位"]
 THRESHOLDS_HEADER = ["隐患点编号", "站点编码", "指标", "阈值"]
 RAIN_KINDS = ("雨量", "水文", "地质灾害", "气象")
 # (start offset h, peak mm/h, sigma km, speed km/h, bell half-width h, start point (lon, lat)) of each cell.
-CELLS = ((6.0, 50.0, 6.0, 14.0, 3.0, (108.55, 29.25)), (14.0, 80.0, 4.0, 8.0, 2.0, (108.72, 29.44)))
+CELLS = ((6.0, 50.0, 6.0, 14.0, 3.0, (108.55, 29.25)), (14.0, 95.0, 4.0, 8.0, 2.0, (108.72, 29.44)))
 HEADING = math.radians(40.0)  # towards the north-east, degrees from north
 SILENT_GAUGE = ("QJ-ST-005", dt.datetime(2026, 7, 2, 2, 20, tzinfo=ZONE), 40)  # code, from, minutes
 OFFLINE_AFTER = ("QJ-ST-045", dt.datetime(2026, 7, 2, 10, 0, tzinfo=ZONE))

@@ -222,6 +222,7 @@ HAZARDOUS_NEIGHBOURS: dict[str, tuple[str, ...]] = {
 # 火灾形势分析研判 (the quarterly fire-risk analysis, services/analysis/report.py): what its fire variant keeps —
 # forest-fire hazard points, fire and gas incidents, oil, gas and crowded-place enterprises, fire teams.
 FIRE_HAZARD_TYPES: tuple[str, ...] = ("森林火险",)
+WATER_HAZARD_TYPES: tuple[str, ...] = HAZARD_TYPES[4:7]  # 洪涝, 易涝点, 病险水库: judged on water levels too
 FIRE_INCIDENT_KINDS: tuple[str, ...] = ("火灾", "森林火灾", "燃气事故")
 FIRE_ENTERPRISE_SECTORS: tuple[str, ...] = ("成品油", "燃气", "人员密集场所")
 FIRE_WARNING_HAZARDS: tuple[str, ...] = FIRE_HAZARD_TYPES + FIRE_INCIDENT_KINDS  # a warning's hazard type

@@ -20,6 +20,8 @@ crack_width         地质灾害                crack_width
 Rain gauges and hydrological stations speak for an area; a geological monitor (GNSS, crack meter) measures the
 slope it stands on, so by distance it watches only a point whose influence zone holds it (within the point's
 ``influence_radius_m``, at least ``GEOLOGY_MIN_M``): a landslide's displacement says nothing of the next one's.
+A hydrological station watches by distance only the points a water level threatens (``WATER_HAZARD_TYPES``: 洪涝,
+易涝点, 病险水库); a landslide on a river bank is given its station by a person.
 """
 from __future__ import annotations
 
@@ -165,8 +167,8 @@ def nearest_stations(point_xy: np.ndarray, station_xy: np.ndarray, station_kind:
 
 def _recompute(uow: UnitOfWork, hazard_ids: list[int] | None) -> Recomputed:
     session = uow.session
-    points = select(HazardPoint.id, HazardPoint.lon, HazardPoint.lat, HazardPoint.influence_radius_m
-                    ).order_by(HazardPoint.id)
+    points = select(HazardPoint.id, HazardPoint.lon, HazardPoint.lat, HazardPoint.influence_radius_m,
+                    HazardPoint.hazard_type).order_by(HazardPoint.id)
     stale = delete(HazardStation).where(HazardStation.assigned == vocabulary.STATION_BY_DISTANCE)
     explicit = (select(HazardStation.hazard_point_id, MonitoringStation.kind)
                 .join(MonitoringStation, MonitoringStation.id == HazardStation.station_id)
@@ -185,14 +187,15 @@ def _recompute(uow: UnitOfWork, hazard_ids: list[int] | None) -> Recomputed:
         return Recomputed(removed, 0, {})
     has_explicit = set(session.execute(explicit).all())
     crs = district_crs(uow)
-    p_id, p_lon, p_lat, p_radius = (np.array(c) for c in zip(*point_rows))
+    p_id, p_lon, p_lat, p_radius, p_type = (np.array(c) for c in zip(*point_rows))
     s_id, s_kind, s_lon, s_lat = (np.array(c) for c in zip(*station_rows))
     nearest = nearest_stations(project_lonlat(p_lon, p_lat, crs), project_lonlat(s_lon, s_lat, crs), s_kind,
                                uow.settings.monitoring.assign_radius_m)
     rows, by_kind = [], Counter()
     for kind, (index, distance) in nearest.items():
         explicit_here = np.array([h for h, k in has_explicit if k == kind], dtype=np.int64)
-        near = (distance <= np.maximum(p_radius.astype(float), GEOLOGY_MIN_M)) if kind == GEOLOGY else True
+        near = (distance <= np.maximum(p_radius.astype(float), GEOLOGY_MIN_M)) if kind == GEOLOGY \
+            else np.isin(p_type, vocabulary.WATER_HAZARD_TYPES) if kind == HYDROLOGY else True
         take = np.flatnonzero((index >= 0) & near & ~np.isin(p_id, explicit_here))
         rows += [{"hazard_point_id": h, "station_id": st, "assigned": vocabulary.STATION_BY_DISTANCE, "distance_m": d}
                  for h, st, d in zip(p_id[take].tolist(), s_id[index[take]].tolist(), distance[take].tolist())]

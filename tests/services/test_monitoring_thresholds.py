@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from geo.distance import haversine_m
 from services.db import read_session
+from services.db.uow import unit_of_work
 from services.errors import FieldError, Forbidden, NotFound
 from services.monitoring import assignments as S
 from services.monitoring import thresholds as TH
@@ -150,6 +151,8 @@ def test_warning_and_guarantee_set_at_once_never_cross(world):
 
 def test_explicit_assignment_replaces_the_nearest_of_its_kind_and_falls_back(world):
     settings, ids = world
+    with unit_of_work(settings, write=True) as uow:  # a waterlogging point: hydrological stations watch it too
+        uow.session.execute(text("UPDATE hazard_point SET hazard_type = '易涝点' WHERE code = 'H9'"))
     call(settings, S.assign_by_distance)
     # H9 (away) had no explicit station: its nearest rain gauge is RA (at the same spot), hydrology W about 1.1 km
     pairs = set(_rows(settings, "SELECT h.code, s.code, a.assigned FROM hazard_station a JOIN hazard_point h ON "
@@ -183,6 +186,9 @@ def test_nearest_station_by_kind_agrees_with_brute_force(fresh):
     add_world(fresh, [(f"P{i}", lon[i], lat[i], HOME) for i in range(400)],
               [(f"S{i}", skind[i], slon[i], slat[i], 60, HOME) for i in range(80)],
               [(f"P{i}", "S0") for i in range(0, 400, 7)])  # explicit rain gauges for every 7th point
+    with unit_of_work(fresh, write=True) as uow:  # every other point a waterlogging point (water levels matter)
+        uow.session.execute(text("UPDATE hazard_point SET hazard_type = '易涝点' WHERE CAST(substr(code, 2) AS "
+                                 "INTEGER) % 2 = 0"))
     result = call(fresh, S.assign_by_distance)
     got = {(h, s): d for h, s, d in _rows(fresh, "SELECT h.code, s.code, a.distance_m FROM hazard_station a JOIN "
                                                  "hazard_point h ON h.id = a.hazard_point_id JOIN monitoring_station s "
@@ -195,8 +201,8 @@ def test_nearest_station_by_kind_agrees_with_brute_force(fresh):
     expected = {}
     for i in range(400):  # every point against every station: no tree
         for kind in (RAIN, WEATHER, HYDRO, GEO):
-            if kind == RAIN and i % 7 == 0:
-                continue
+            if kind == RAIN and i % 7 == 0 or kind == HYDRO and i % 2:
+                continue  # an explicit rain gauge; a landslide is not judged on a water level by distance
             best = min(((np.hypot(px[i] - sx[j], py[i] - sy[j]), j) for j in range(80) if skind[j] == kind))
             # a geological monitor watches only the slope it stands on: within the point's radius (50 m here)
             if best[0] <= (50.0 if kind == GEO else radius):
