@@ -47,7 +47,8 @@ def _choose(pg, dropdown: str, typed: str) -> None:
     pg.locator(f"#{dropdown}").evaluate("el => el.scrollIntoView({block: 'start'})")
     pg.locator(f"#{dropdown}").click()
     pg.locator(".dash-dropdown-content .dash-dropdown-search").fill(typed)
-    pg.locator(".dash-dropdown-content").get_by_role("option").filter(has_text=typed).first.click()
+    # a DOM click: the list may open past the screen's edge while the duty page redraws (geometry-free, as a tap)
+    pg.locator(".dash-dropdown-content").get_by_role("option").filter(has_text=typed).first.dispatch_event("click")
     pg.keyboard.press("Escape")
     pg.wait_for_function("([id, x]) => (document.getElementById(id)?.innerText || '').includes(x)",
                          arg=[dropdown, typed])

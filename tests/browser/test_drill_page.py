@@ -39,12 +39,17 @@ def drill(served, tmp_path_factory):
     folder = tmp_path_factory.mktemp("drill-served")
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": live.database_url, "QJ_INSTANCE_DIR": str(folder), "PYTHONUNBUFFERED": "1"}
+    storm = folder / "storm-18h.csv"  # the storm's first 18 hours (both cells): a loaded machine replays it in time
+    with (ROOT / "data" / "sample" / "monitoring" / "storm.csv").open(encoding="utf-8-sig") as fh:
+        storm.write_text("".join(line for n, line in enumerate(fh) if n == 0 or line.split(",")[1] < "2026-07-02T14"),
+                         encoding="utf-8-sig")
     process = subprocess.Popen([sys.executable, "app.py", "drill", "--name", "browser", "--speed", "3600",
-                                "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                "--readings", str(storm), "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     said = []
     try:
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline:  # the replay's last line says it is over
             line = process.stdout.readline()
             said.append(line)
