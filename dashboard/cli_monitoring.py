@@ -33,6 +33,18 @@ def add_parsers(sub) -> None:
                                                                "the copy with DATABASE_URL and QJ_DRILL)")
 
 
+def _ready(path, settings) -> bool:
+    """The file exists and the database has its schema; else the reason is printed (exit code 2)."""
+    if not path.is_file():
+        print(_say("cli.no_such_file", path=str(path)), file=sys.stderr)
+        return False
+    problem = _database_problem(settings)
+    if problem:
+        print(NO_SCHEMA if problem == NO_SCHEMA_CODE else problem, file=sys.stderr)
+        return False
+    return True
+
+
 def _import_readings(args, settings) -> int:
     """Station readings from a CSV or Excel file, all or nothing (services/monitoring/reading_import.py)."""
     from pathlib import Path
@@ -42,12 +54,7 @@ def _import_readings(args, settings) -> int:
     from services.monitoring.chain import after_readings
     from services.monitoring.reading_import import import_readings, read_readings
     path = Path(args.file)
-    if not path.is_file():
-        print(_say("cli.no_such_file", path=str(path)), file=sys.stderr)
-        return 2
-    problem = _database_problem(settings)
-    if problem:
-        print(NO_SCHEMA if problem == NO_SCHEMA_CODE else problem, file=sys.stderr)
+    if not _ready(path, settings):
         return 2
     try:
         sheet = read_readings(read_file(path.read_bytes(), path.name, limits=settings.imports), settings)
@@ -76,12 +83,7 @@ def _import_thresholds(args, settings) -> int:
     from services.monitoring.threshold_import import import_thresholds
     from services.text import t
     path = Path(args.file)
-    if not path.is_file():
-        print(_say("cli.no_such_file", path=str(path)), file=sys.stderr)
-        return 2
-    problem = _database_problem(settings)
-    if problem:
-        print(NO_SCHEMA if problem == NO_SCHEMA_CODE else problem, file=sys.stderr)
+    if not _ready(path, settings):
         return 2
     try:
         with unit_of_work(settings, write=True, actor=args.actor) as uow:
@@ -122,12 +124,7 @@ def _drill(args, settings) -> int:
     from services.monitoring.drills import load_readings, prepare_drill
     from services.monitoring.replay import run, schedule
     path = Path(args.readings)
-    if not path.is_file():
-        print(_say("cli.no_such_file", path=str(path)), file=sys.stderr)
-        return 2
-    problem = _database_problem(settings)
-    if problem:
-        print(NO_SCHEMA if problem == NO_SCHEMA_CODE else problem, file=sys.stderr)
+    if not _ready(path, settings):
         return 2
     try:
         drill = prepare_drill(settings, args.name)
